@@ -1,0 +1,121 @@
+package contract
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Formats lists the file formats a source may use, by file extension.
+var Formats = []string{"csv", "parquet", "jsonl"}
+
+// typeRules says how a value of each type is written in a source file.
+var typeRules = map[Type]string{
+	ID:        "text; surrounding spaces trimmed",
+	Text:      "text as written",
+	Enum:      "one of the listed values, any letter case",
+	Date:      "`YYYY-MM-DD`",
+	Timestamp: "ISO 8601 (`2026-03-31T17:05:00Z`, `2026-03-31 17:05:00+02:00`); no zone means UTC; stored in UTC",
+	Money:     "decimal number in the currency's major unit (`1250.50`); no thousands separators or symbols; stored with 2 decimals",
+	Price:     "decimal number, stored with 4 decimals",
+	Quantity:  "decimal number, stored with 4 decimals",
+	Int:       "whole number",
+	Bool:      "`true`/`false`, `1`/`0` or `yes`/`no`, any letter case",
+	Currency:  "ISO 4217 code; empty means the base currency; any other currency is quarantined until FX support exists",
+}
+
+// WriteMarkdown renders the contract as the document docs/data-contract.md.
+func WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString(markdownIntro)
+	b.WriteString("\n## Types\n\n| type | written as | stored as |\n|---|---|---|\n")
+	for t := ID; t <= Currency; t++ {
+		fmt.Fprintf(&b, "| %s | %s | `%s` |\n", t, typeRules[t], t.SQLType())
+	}
+	b.WriteString("\n## Entities\n\n")
+	for _, e := range Entities {
+		need := "optional"
+		if e.Required {
+			need = "required"
+		}
+		fmt.Fprintf(&b, "### %s (%s)\n\n%s Primary key: `%s`.\n\n", e.Name, need, e.Doc, strings.Join(e.Key, "`, `"))
+		b.WriteString("| column | type | required | rules | notes |\n|---|---|---|---|---|\n")
+		for _, c := range e.Columns {
+			req := ""
+			if c.Required {
+				req = "yes"
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", c.Name, c.Type, req, columnRules(c), c.Doc)
+		}
+		if len(e.Checks) > 0 {
+			b.WriteString("\nRow rules:\n\n")
+			for _, ck := range e.Checks {
+				fmt.Fprintf(&b, "- `%s`: %s (fails when `%s`).\n", ck.Column, ck.Message, ck.Fails)
+			}
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, strings.TrimRight(b.String(), "\n")+"\n")
+	return err
+}
+
+func columnRules(c Column) string {
+	var rules []string
+	if len(c.Values) > 0 {
+		rules = append(rules, "one of `"+strings.Join(c.Values, "`, `")+"`")
+	}
+	if c.Min != "" {
+		rules = append(rules, "`"+c.Min+"`")
+	}
+	if c.Ref != "" {
+		ref := "references `" + c.Ref + "`"
+		if c.RefIfLoaded {
+			ref += " when that entity has rows"
+		}
+		rules = append(rules, ref)
+	}
+	if c.Default != "" {
+		rules = append(rules, "default `"+strings.Trim(c.Default, "'")+"`")
+	}
+	return strings.Join(rules, "; ")
+}
+
+const markdownIntro = `# Data contract
+
+<!-- Generated from etl/contract/contract.go by ` + "`go test ./etl/contract -update`" + `; do not edit by hand. -->
+
+This is what ` + "`precedent etl --source DIR`" + ` reads. The same table in code drives validation,
+so this document and the loader cannot disagree.
+
+## Files
+
+- A source is a directory. Each entity is ` + "`<entity>.csv`, `<entity>.parquet`, `<entity>.jsonl`" + `, or a
+  folder ` + "`<entity>/`" + ` holding any number of such files (for example daily exports). Files of
+  one entity are read in lexical order of their paths; when two rows share a primary key the
+  row from the later file (or the later row of one file) wins and the others are quarantined
+  as duplicates.
+- CSV: a header row, comma separated, RFC 4180 quoting, UTF-8 (a byte-order mark and CRLF line
+  ends are fine). An empty field is null.
+- JSON lines: one object per line; keys are column names.
+- Parquet: column names as below; typed columns are accepted when their values convert.
+- Column names are case-insensitive and their order does not matter. Extra columns are ignored
+  with one warning per file.
+- Required entities: accounts, deals, contracts. The others are optional: analyses that need a
+  missing one show "no data".
+
+## What happens to a bad row
+
+Every input row is either loaded or quarantined with its file, row number (the first data row
+is row 1; the header is not counted), column and reason. Quarantined rows are kept in the
+warehouse table ` + "`quarantine`" + ` and as CSV files under ` + "`data/quarantine/run-NNNNNN/`" + `.
+
+- A file missing a required column is rejected whole (its rows are quarantined with that
+  reason) and the entity keeps the data of earlier loads.
+- A file that cannot be read (not UTF-8, truncated Parquet, malformed) is rejected with a
+  message naming it; the run goes on with the other files and reports the failure.
+- Row by row: a required value missing, a value of the wrong type, an unknown enum value, a
+  number below its minimum, a row rule below failing, a duplicate primary key, a foreign key
+  that matches no row of this or any earlier load, or a currency other than the base currency.
+- A row whose foreign key points at a quarantined row is quarantined too: fix the parent and
+  load both again.
+`

@@ -1,0 +1,3 @@
+module github.com/precedent-dev/precedent
+
+go 1.26
