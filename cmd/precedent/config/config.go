@@ -1,0 +1,141 @@
+// Package config reads Precedent's one configuration file (YAML), fills in
+// defaults, validates it with messages that name the setting, and writes it
+// back (for `precedent user add`). The program's packages get plain option
+// structs from it; none of them knows the file exists.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"regexp"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// DefaultPath is where the configuration is read from when no --config
+// flag or PRECEDENT_CONFIG names a file.
+const DefaultPath = "precedent.yaml"
+
+// Config is the whole configuration file.
+type Config struct {
+	Data         string `yaml:"data"`          // the data directory
+	Source       string `yaml:"source"`        // the source directory the ETL reads by default
+	AsOf         string `yaml:"as_of"`         // YYYY-MM-DD; empty means today
+	BaseCurrency string `yaml:"base_currency"` // ISO 4217
+	DuckDB       DuckDB `yaml:"duckdb"`
+
+	path string
+}
+
+// DuckDB bounds what DuckDB may use during ETL runs and queries.
+type DuckDB struct {
+	Threads     int    `yaml:"threads"`      // 0 = all cores
+	MemoryLimit string `yaml:"memory_limit"` // e.g. 2GB
+}
+
+// Default returns the configuration used when no file sets anything.
+func Default() Config {
+	return Config{
+		Data:         "data",
+		Source:       "data/demo",
+		BaseCurrency: "USD",
+		DuckDB:       DuckDB{MemoryLimit: "2GB"},
+	}
+}
+
+// Load reads the file at path over the defaults. A missing file is not an
+// error when the path was not asked for explicitly.
+func Load(path string, explicit bool) (Config, error) {
+	c := Default()
+	c.path = path
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !explicit {
+		return c, c.Validate()
+	}
+	if err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	if err := c.Validate(); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Path is the file the configuration was read from (or will be written to).
+func (c Config) Path() string { return c.path }
+
+var (
+	currencyRe = regexp.MustCompile(`^[A-Z]{3}$`)
+	memoryRe   = regexp.MustCompile(`^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$`)
+)
+
+// Validate checks every setting, naming the setting that is wrong.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Data == "" {
+		errs = append(errs, errors.New("data: must name the data directory"))
+	}
+	if c.AsOf != "" {
+		if _, err := time.Parse(time.DateOnly, c.AsOf); err != nil {
+			errs = append(errs, fmt.Errorf("as_of: %q is not a date (YYYY-MM-DD)", c.AsOf))
+		}
+	}
+	if !currencyRe.MatchString(c.BaseCurrency) {
+		errs = append(errs, fmt.Errorf("base_currency: %q is not an ISO 4217 code such as USD", c.BaseCurrency))
+	}
+	if c.DuckDB.Threads < 0 {
+		errs = append(errs, errors.New("duckdb.threads: must be 0 (all cores) or more"))
+	}
+	if c.DuckDB.MemoryLimit != "" && !memoryRe.MatchString(c.DuckDB.MemoryLimit) {
+		errs = append(errs, fmt.Errorf("duckdb.memory_limit: %q is not a size such as 2GB", c.DuckDB.MemoryLimit))
+	}
+	return errors.Join(errs...)
+}
+
+// YAML renders the configuration as a file would hold it.
+func (c Config) YAML() ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(c); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Save writes the configuration to its file atomically.
+func (c Config) Save() error {
+	b, err := c.YAML()
+	if err != nil {
+		return fmt.Errorf("save config: %w", err)
+	}
+	tmp := c.path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return fmt.Errorf("save config: %w", err)
+	}
+	if err := os.Rename(tmp, c.path); err != nil {
+		return fmt.Errorf("save config: %w", err)
+	}
+	return nil
+}
+
+// AsOfDate is the as-of date: the configured one, or today in UTC.
+func (c Config) AsOfDate(now time.Time) time.Time {
+	if c.AsOf != "" {
+		t, _ := time.Parse(time.DateOnly, c.AsOf)
+		return t
+	}
+	y, m, d := now.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/runlog"
+)
+
+func (m *Main) etlCommand() *cobra.Command {
+	var source string
+	var full, strict bool
+	cmd := &cobra.Command{
+		Use:   "etl [--source DIR] [--data DIR] [--full-refresh]",
+		Short: "Load a source directory into the lake and publish a new warehouse generation",
+		Long: `Reads every entity file in the source directory, validates it against the data
+contract (docs/data-contract.md), quarantines the rows that cannot load with their file,
+row, column and reason, merges the accepted rows with earlier loads by primary key, builds
+the SQL models and publishes the new warehouse atomically. Files already loaded (same
+content) are skipped, so running twice changes nothing.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if source == "" {
+				source = m.config.Source
+			}
+			progress, done := m.etlProgress()
+			res, err := etl.Run(cmd.Context(), etl.Options{
+				Source:       source,
+				Data:         m.dataDir(),
+				FullRefresh:  full,
+				BaseCurrency: m.config.BaseCurrency,
+				Trigger:      "manual",
+				DuckDB:       m.duckdb(),
+				Progress:     progress,
+				Logger:       m.logger,
+			})
+			done()
+			if res != nil {
+				m.printETL(res)
+			}
+			if err != nil {
+				return err
+			}
+			if strict && res.Status != runlog.Success {
+				return errors.New("published with warnings (--strict)")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&source, "source", "", "source directory (default: the config's source)")
+	cmd.Flags().String("data", "", "data directory (default: the config's data)")
+	cmd.Flags().BoolVar(&full, "full-refresh", false, "rebuild from this source alone, forgetting earlier loads")
+	cmd.Flags().BoolVar(&strict, "strict", false, "exit non-zero when any file was rejected")
+	return cmd
+}
+
+// printETL prints what a run did: per entity counts, then every file that
+// did not load cleanly.
+func (m *Main) printETL(res *etl.Result) {
+	w := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(w, "entity\tfiles\tread\tloaded\tquarantined\tin warehouse\t\n")
+	for _, e := range res.Entities {
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t\n", e.Entity, e.Files, e.RowsRead, e.RowsLoaded, e.RowsQuarantined, e.Rows)
+	}
+	w.Flush()
+	for _, f := range res.Files {
+		switch {
+		case f.Error != "" && f.Status != etl.FileUnchanged:
+			fmt.Fprintf(m.Stdout, "%s %s: %s\n", f.Status, f.Path, f.Error)
+		case f.RowsQuarantined > 0:
+			fmt.Fprintf(m.Stdout, "%s: %d of %d rows quarantined\n", f.Path, f.RowsQuarantined, f.RowsRead)
+		}
+	}
+	if res.Models != nil {
+		fmt.Fprintf(m.Stdout, "models: %d built, %d tests passed, %d failed\n", res.Models.Built, res.Models.TestsPassed, len(res.Models.TestsFailed))
+		for _, f := range append(res.Models.Failed, res.Models.TestsFailed...) {
+			fmt.Fprintf(m.Stdout, "  %s\n", f)
+		}
+	}
+	fmt.Fprintf(m.Stdout, "run %d: %s", res.RunID, res.Status)
+	if res.Generation != "" {
+		fmt.Fprintf(m.Stdout, ", published %s", res.Generation)
+	}
+	fmt.Fprintf(m.Stdout, " (%.1fs)\n", res.EndedAt.Sub(res.StartedAt).Seconds())
+}

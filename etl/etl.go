@@ -1,0 +1,265 @@
+// Package etl loads a source directory of quote-to-cash data into
+// Precedent's Parquet lake and a new DuckDB warehouse generation: it reads
+// every entity file, validates it against the data contract, quarantines
+// what cannot load with its file, row, column and reason, merges accepted
+// rows with earlier loads by primary key, lets the SQL models build, and
+// publishes the generation atomically. It knows nothing of pages or charts.
+package etl
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/precedent-dev/precedent/etl/runlog"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// Options configure one ETL run.
+type Options struct {
+	Source       string  // the source directory
+	Data         wh.Dir  // the data directory
+	FullRefresh  bool    // rebuild from this source alone, forgetting earlier loads
+	BaseCurrency string  // rows in other currencies are quarantined; default USD
+	Trigger      string  // manual, schedule, startup or retry; recorded in the run log
+	Attempt      int     // retry attempt, recorded in the run log
+	DuckDB       wh.Settings
+	Models       Models // builds the SQL models into the new generation; nil skips them
+	Progress     func(Progress)
+	Logger       *slog.Logger
+}
+
+// Models builds derived tables into a generation before it is published.
+// An error keeps the generation from being published.
+type Models interface {
+	Build(ctx context.Context, env BuildEnv) (ModelsReport, error)
+}
+
+// BuildEnv is what the models step gets: the connection to the new
+// generation and the stage folder, where files to add to the data directory
+// (such as data/lake/marts/*.parquet) are written under their final relative
+// path, to be moved into place when the generation is published.
+type BuildEnv struct {
+	Conn  *sql.Conn
+	RunID int
+	Stage string
+}
+
+// ModelsReport summarises the models step for the run log.
+type ModelsReport struct {
+	Built       int      `json:"built"`
+	Failed      []string `json:"failed,omitempty"` // analysts' models that failed, with their errors
+	TestsPassed int      `json:"tests_passed"`
+	TestsFailed []string `json:"tests_failed,omitempty"`
+}
+
+// Progress is reported as a run goes: one event per file and per stage.
+type Progress struct {
+	Stage   string // "load", "models", "publish"
+	Entity  string
+	File    string
+	Rows    int64 // rows read so far for Entity in this run
+	Elapsed time.Duration
+}
+
+// Result is what a run did.
+type Result struct {
+	RunID      int            `json:"run_id"`
+	Status     string         `json:"status"`
+	Generation string         `json:"generation,omitempty"`
+	Entities   []EntityResult `json:"entities"`
+	Files      []FileResult   `json:"files"`
+	Ignored    []string       `json:"ignored,omitempty"`
+	Warnings   []string       `json:"warnings,omitempty"`
+	Models     *ModelsReport  `json:"models,omitempty"`
+	StartedAt  time.Time      `json:"started_at"`
+	EndedAt    time.Time      `json:"ended_at"`
+}
+
+// EntityResult counts one entity's rows in a run. RowsRead = RowsLoaded +
+// RowsQuarantined always holds; Rows is the entity's size in the warehouse
+// after merging with earlier loads.
+type EntityResult struct {
+	Entity          string  `json:"entity"`
+	Files           int     `json:"files"`
+	RowsRead        int64   `json:"rows_read"`
+	RowsLoaded      int64   `json:"rows_loaded"`
+	RowsQuarantined int64   `json:"rows_quarantined"`
+	Rows            int64   `json:"rows"`
+	Seconds         float64 `json:"seconds"`
+}
+
+// FileResult is what happened to one source file.
+type FileResult struct {
+	SourceFile
+	Status          string   `json:"status"` // loaded, rejected, unreadable, unchanged
+	RowsRead        int64    `json:"rows_read"`
+	RowsLoaded      int64    `json:"rows_loaded"`
+	RowsQuarantined int64    `json:"rows_quarantined"`
+	Error           string   `json:"error,omitempty"`
+	Ignored         []string `json:"ignored_columns,omitempty"`
+}
+
+// File statuses.
+const (
+	FileLoaded     = "loaded"
+	FileRejected   = "rejected"   // missing required columns: its rows are quarantined
+	FileUnreadable = "unreadable" // could not be read at all
+	FileUnchanged  = "unchanged"  // same content already loaded
+)
+
+// Run performs one ETL run. It returns the result even when the run
+// failed, with the error; a failed run leaves the published warehouse as it was.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	if opts.BaseCurrency == "" {
+		opts.BaseCurrency = "USD"
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Trigger == "" {
+		opts.Trigger = "manual"
+	}
+	if err := os.MkdirAll(string(opts.Data), 0o755); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	lock, err := runlog.TryLock(string(opts.Data), "etl")
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Unlock()
+	if err := opts.Data.Recover(); err != nil {
+		return nil, err
+	}
+	log := runlog.Open(opts.Data.RunLog())
+	id, err := log.Next("etl")
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{RunID: id, StartedAt: time.Now().UTC(), Status: runlog.Running}
+	rec := runlog.Record{Kind: "etl", ID: id, Trigger: opts.Trigger, Attempt: opts.Attempt, Status: runlog.Running, StartedAt: res.StartedAt, PID: os.Getpid()}
+	if err := log.Append(rec); err != nil {
+		return nil, err
+	}
+	opts.Logger.Info("etl run started", "run", id, "source", opts.Source, "full_refresh", opts.FullRefresh)
+
+	runErr := run(ctx, opts, res)
+	res.EndedAt = time.Now().UTC()
+	rec.EndedAt = res.EndedAt
+	rec.Status = res.Status
+	if runErr != nil {
+		rec.Status, res.Status = runlog.Failed, runlog.Failed
+		rec.Error = runErr.Error()
+		os.RemoveAll(opts.Data.Stage(id))
+		os.Remove(opts.Data.Staging(id))
+	}
+	rec.Detail, _ = json.Marshal(res)
+	if err := log.Append(rec); err != nil && runErr == nil {
+		runErr = err
+	}
+	if runErr != nil {
+		return res, fmt.Errorf("etl run %d: %w", id, runErr)
+	}
+	return res, nil
+}
+
+func run(ctx context.Context, opts Options, res *Result) error {
+	files, ignored, err := discover(opts.Source)
+	if err != nil {
+		return err
+	}
+	res.Ignored = ignored
+	for _, name := range ignored {
+		opts.Logger.Warn("ignored source file: not a contract entity", "file", name)
+	}
+	prev, err := opts.Data.Published()
+	hasPrev := err == nil
+	if err != nil && !errors.Is(err, wh.ErrNoWarehouse) {
+		return err
+	}
+	if err := os.MkdirAll(opts.Data.Generations(), 0o755); err != nil {
+		return fmt.Errorf("warehouse folder: %w", err)
+	}
+	path := opts.Data.Staging(res.RunID)
+	db, err := wh.Open(ctx, path, opts.DuckDB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID)}
+	if hasPrev {
+		if _, err := conn.ExecContext(ctx, "ATTACH "+wh.Literal(prev.Path)+" AS prev (READ_ONLY)"); err != nil {
+			return fmt.Errorf("attach published generation: %w", err)
+		}
+		b.prev = true
+	}
+	if err := b.loadAll(ctx, files); err != nil {
+		return err
+	}
+	if opts.Models != nil {
+		b.progress(ctx, Progress{Stage: "models"})
+		rep, err := opts.Models.Build(ctx, BuildEnv{Conn: conn, RunID: res.RunID, Stage: b.stage})
+		res.Models = &rep
+		if err != nil {
+			return fmt.Errorf("models: %w", err)
+		}
+	}
+	b.progress(ctx, Progress{Stage: "publish"})
+	if err := b.finish(ctx); err != nil {
+		return err
+	}
+	if b.prev {
+		if _, err := conn.ExecContext(ctx, "DETACH prev"); err != nil {
+			return fmt.Errorf("detach published generation: %w", err)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, "CHECKPOINT"); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	conn.Close()
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("close generation: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if opts.FullRefresh {
+		if err := opts.Data.MarkFullRefresh(res.RunID); err != nil {
+			return fmt.Errorf("stage: %w", err)
+		}
+	}
+	if err := opts.Data.Publish(res.RunID); err != nil {
+		return err
+	}
+	res.Generation = filepath.Base(opts.Data.Staging(res.RunID))
+	if g, err := opts.Data.Published(); err == nil {
+		res.Generation = g.Path
+	}
+	if err := opts.Data.Commit(res.RunID); err != nil {
+		return err
+	}
+	if err := opts.Data.Prune(3); err != nil {
+		opts.Logger.Warn("prune old generations", "err", err)
+	}
+	res.Status = runlog.Success
+	for _, f := range res.Files {
+		if f.Status == FileRejected || f.Status == FileUnreadable {
+			res.Status = runlog.Warning
+		}
+	}
+	if res.Models != nil && len(res.Models.Failed) > 0 {
+		res.Status = runlog.Warning
+	}
+	return nil
+}

@@ -1,0 +1,188 @@
+package etl
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/precedent-dev/precedent/etl/contract"
+	"github.com/precedent-dev/precedent/etl/runlog"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// The ledger tables every generation carries: what was quarantined, which
+// files were read, and the run log.
+const (
+	quarantineSchema = `run_id INTEGER, entity VARCHAR, source_file VARCHAR, row_number BIGINT,
+  column_name VARCHAR, reason VARCHAR, raw_values VARCHAR, quarantined_at TIMESTAMP`
+	filesSchema = `run_id INTEGER, entity VARCHAR, path VARCHAR, format VARCHAR, size BIGINT, sha256 VARCHAR,
+  status VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, error VARCHAR`
+)
+
+// createLedgers starts this generation's ledgers from the published one's.
+func (b *build) createLedgers(ctx context.Context) error {
+	stmts := []string{
+		"CREATE TEMP TABLE run_files (seq INTEGER, entity VARCHAR, path VARCHAR, format VARCHAR, size BIGINT, sha256 VARCHAR, rows_read BIGINT)",
+		"CREATE TABLE quarantine (" + quarantineSchema + ")",
+		"CREATE TABLE etl_files (" + filesSchema + ")",
+	}
+	if b.prev {
+		stmts = append(stmts, "INSERT INTO quarantine SELECT * FROM prev.quarantine")
+		if !b.opts.FullRefresh {
+			stmts = append(stmts, "INSERT INTO etl_files SELECT * FROM prev.etl_files")
+		}
+	}
+	for _, s := range stmts {
+		if _, err := b.conn.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("create ledgers: %w", err)
+		}
+	}
+	return nil
+}
+
+// quarantineFile quarantines every row of a rejected file with one reason.
+func (b *build) quarantineFile(ctx context.Context, e *contract.Entity, raw *rawFile, reason string) error {
+	var parts []string
+	for _, c := range e.Columns {
+		parts = append(parts, wh.Literal(c.Name)+": "+wh.Ident(c.Name))
+	}
+	_, err := b.conn.ExecContext(ctx, `INSERT INTO quarantine
+SELECT ?, ?, ?, _row, ?, ?, to_json({`+strings.Join(parts, ", ")+`})::VARCHAR, now()::TIMESTAMP FROM `+wh.Ident(raw.table)+` ORDER BY _row`,
+		b.res.RunID, e.Name, raw.file.Path, raw.missing[0], reason)
+	if err != nil {
+		return fmt.Errorf("quarantine %s: %w", raw.file.Path, err)
+	}
+	return nil
+}
+
+// quarantineRejects quarantines the rows of a file too malformed to read.
+func (b *build) quarantineRejects(ctx context.Context, e *contract.Entity, raw *rawFile) error {
+	for _, q := range raw.rejects {
+		_, err := b.conn.ExecContext(ctx, `INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)`,
+			b.res.RunID, e.Name, raw.file.Path, q.Row, q.Column, q.Reason, q.Raw)
+		if err != nil {
+			return fmt.Errorf("quarantine %s row %d: %w", raw.file.Path, q.Row, err)
+		}
+	}
+	return nil
+}
+
+// finish records the run in the new generation's ledgers and stages the
+// quarantine files.
+func (b *build) finish(ctx context.Context) error {
+	for _, f := range b.res.Files {
+		if f.Status == FileUnchanged {
+			continue
+		}
+		_, err := b.conn.ExecContext(ctx, `INSERT INTO etl_files
+SELECT ?, ?, ?, ?, ?, ?, ?, rows_read,
+  (SELECT count(*) FROM main.`+wh.Ident(f.Entity)+` WHERE _run_id = $1 AND _source_file = $3),
+  (SELECT count(*) FROM quarantine WHERE run_id = $1 AND source_file = $3), ?
+FROM (SELECT coalesce(max(rows_read), 0) AS rows_read FROM run_files WHERE path = $3)`,
+			b.res.RunID, f.Entity, f.Path, f.Format, f.Size, f.SHA256, f.Status, f.Error)
+		if err != nil {
+			return fmt.Errorf("record file %s: %w", f.Path, err)
+		}
+	}
+	if err := b.fileCounts(ctx); err != nil {
+		return err
+	}
+	for _, er := range b.res.Entities {
+		if er.RowsQuarantined == 0 {
+			continue
+		}
+		out := filepath.Join(b.stage, wh.QuarantineFile(er.Entity, b.res.RunID))
+		if err := mkdirFor(out); err != nil {
+			return err
+		}
+		_, err := b.conn.ExecContext(ctx, fmt.Sprintf(`COPY (SELECT source_file, row_number, column_name, reason, raw_values FROM quarantine
+WHERE run_id = %d AND entity = %s ORDER BY source_file, row_number) TO ? (FORMAT csv, HEADER)`, b.res.RunID, wh.Literal(er.Entity)), out)
+		if err != nil {
+			return fmt.Errorf("write quarantine file: %w", err)
+		}
+	}
+	return b.recordRuns(ctx)
+}
+
+// fileCounts copies the per-file counts from etl_files into the result.
+func (b *build) fileCounts(ctx context.Context) error {
+	for i := range b.res.Files {
+		f := &b.res.Files[i]
+		if f.Status == FileUnchanged {
+			continue
+		}
+		err := b.conn.QueryRowContext(ctx, `SELECT rows_read, rows_loaded, rows_quarantined FROM etl_files WHERE run_id = ? AND path = ?`,
+			b.res.RunID, f.Path).Scan(&f.RowsRead, &f.RowsLoaded, &f.RowsQuarantined)
+		if err != nil {
+			return fmt.Errorf("count file %s: %w", f.Path, err)
+		}
+	}
+	return nil
+}
+
+// recordRuns writes etl_runs and etl_run_entities from the run log, with
+// this run as it will be once published.
+func (b *build) recordRuns(ctx context.Context) error {
+	runs, err := runlog.Open(b.opts.Data.RunLog()).Runs("etl")
+	if err != nil {
+		return err
+	}
+	stmts := []string{
+		`CREATE TABLE etl_runs (run_id INTEGER, trigger VARCHAR, attempt INTEGER, status VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP,
+  rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, files JSON, error VARCHAR)`,
+		`CREATE TABLE etl_run_entities (run_id INTEGER, entity VARCHAR, files INTEGER, rows_read BIGINT, rows_loaded BIGINT,
+  rows_quarantined BIGINT, rows BIGINT, seconds DOUBLE)`,
+	}
+	for _, s := range stmts {
+		if _, err := b.conn.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("record runs: %w", err)
+		}
+	}
+	for _, r := range runs {
+		res := &Result{}
+		if len(r.Detail) > 0 {
+			json.Unmarshal(r.Detail, res)
+		}
+		if r.ID == b.res.RunID {
+			res = b.res
+			r.Status = runlog.Success
+		}
+		var read, loaded, quar int64
+		for _, e := range res.Entities {
+			read, loaded, quar = read+e.RowsRead, loaded+e.RowsLoaded, quar+e.RowsQuarantined
+			_, err := b.conn.ExecContext(ctx, `INSERT INTO etl_run_entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+				r.ID, e.Entity, e.Files, e.RowsRead, e.RowsLoaded, e.RowsQuarantined, e.Rows, e.Seconds)
+			if err != nil {
+				return fmt.Errorf("record runs: %w", err)
+			}
+		}
+		files, _ := json.Marshal(res.Files)
+		var ended any
+		if !r.EndedAt.IsZero() {
+			ended = r.EndedAt
+		}
+		_, err := b.conn.ExecContext(ctx, `INSERT INTO etl_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, r.Trigger, r.Attempt, r.Status, r.StartedAt, ended, read, loaded, quar, string(files), r.Error)
+		if err != nil {
+			return fmt.Errorf("record runs: %w", err)
+		}
+	}
+	return nil
+}
+
+func (b *build) progress(ctx context.Context, p Progress) {
+	if b.opts.Progress != nil {
+		b.opts.Progress(p)
+	}
+	b.opts.Logger.DebugContext(ctx, "etl progress", "stage", p.Stage, "entity", p.Entity, "file", p.File, "rows", p.Rows)
+}
+
+func mkdirFor(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("create folder for %s: %w", path, err)
+	}
+	return nil
+}

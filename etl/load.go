@@ -1,0 +1,341 @@
+package etl
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/precedent-dev/precedent/etl/contract"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// build is one run's work on its new generation.
+type build struct {
+	opts  Options
+	conn  *sql.Conn
+	res   *Result
+	stage string
+	prev  bool // the published generation is attached as prev
+	seq   int  // file sequence numbers, unique in the run
+}
+
+// loadAll loads every entity in contract order, so parents are merged
+// before their children's foreign keys are checked.
+func (b *build) loadAll(ctx context.Context, files []SourceFile) error {
+	if err := b.createLedgers(ctx); err != nil {
+		return err
+	}
+	seen, err := b.seenFiles(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range contract.Entities {
+		e := &contract.Entities[i]
+		var mine []SourceFile
+		for _, f := range files {
+			if f.Entity != e.Name {
+				continue
+			}
+			if where, ok := seen[e.Name+"/"+f.SHA256]; ok {
+				b.res.Files = append(b.res.Files, FileResult{SourceFile: f, Status: FileUnchanged, Error: "same content as " + where})
+				continue
+			}
+			seen[e.Name+"/"+f.SHA256] = f.Path + " (this run)"
+			mine = append(mine, f)
+		}
+		if err := b.loadEntity(ctx, e, mine); err != nil {
+			return fmt.Errorf("load %s: %w", e.Name, err)
+		}
+	}
+	for _, name := range []string{"accounts", "deals", "contracts"} {
+		if n := b.entityRows(name); n == 0 {
+			return fmt.Errorf("required entity %s has no rows: the source needs %s.csv, %s.parquet, %s.jsonl or a %s/ folder with valid rows", name, name, name, name, name)
+		}
+	}
+	return nil
+}
+
+func (b *build) entityRows(name string) int64 {
+	for _, er := range b.res.Entities {
+		if er.Entity == name {
+			return er.Rows
+		}
+	}
+	return 0
+}
+
+// seenFiles maps entity/sha256 of every file earlier runs read to where it was.
+func (b *build) seenFiles(ctx context.Context) (map[string]string, error) {
+	seen := map[string]string{}
+	if !b.prev || b.opts.FullRefresh {
+		return seen, nil
+	}
+	rows, err := b.conn.QueryContext(ctx, `SELECT entity, sha256, path, run_id FROM prev.etl_files WHERE status IN ('loaded', 'rejected')`)
+	if err != nil {
+		return nil, fmt.Errorf("read file ledger: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ent, sum, path string
+		var run int
+		if err := rows.Scan(&ent, &sum, &path, &run); err != nil {
+			return nil, fmt.Errorf("read file ledger: %w", err)
+		}
+		seen[ent+"/"+sum] = fmt.Sprintf("%s (run %d)", path, run)
+	}
+	return seen, rows.Err()
+}
+
+// loadEntity reads, validates, quarantines and merges one entity's new files.
+func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []SourceFile) error {
+	start := time.Now()
+	er := EntityResult{Entity: e.Name, Files: len(files)}
+	var raws []*rawFile
+	var rowsSoFar int64
+	for _, f := range files {
+		b.seq++
+		fr := FileResult{SourceFile: f}
+		raw, err := readFile(ctx, b.conn, e, f, b.seq)
+		var unreadable *errUnreadable
+		switch {
+		case errors.As(err, &unreadable):
+			fr.Status, fr.Error = FileUnreadable, unreadable.Error()
+			b.opts.Logger.Error("source file cannot be read", "entity", e.Name, "file", f.Path, "err", unreadable.reason)
+			b.res.Files = append(b.res.Files, fr)
+			continue
+		case err != nil:
+			return err
+		}
+		if len(raw.extra) > 0 {
+			fr.Ignored = raw.extra
+			b.opts.Logger.Warn("ignored columns the contract does not know", "entity", e.Name, "file", f.Path, "columns", strings.Join(raw.extra, ", "))
+		}
+		if err := b.registerFile(ctx, raw); err != nil {
+			return err
+		}
+		if len(raw.missing) > 0 {
+			fr.Status = FileRejected
+			fr.Error = fmt.Sprintf("%s: missing required column %s; the file is rejected and %s keeps its earlier data", f.Path, strings.Join(raw.missing, ", "), e.Name)
+			b.opts.Logger.Error("source file rejected", "entity", e.Name, "file", f.Path, "missing", strings.Join(raw.missing, ", "))
+			if err := b.quarantineFile(ctx, e, raw, "file rejected: missing required column "+strings.Join(raw.missing, ", ")); err != nil {
+				return err
+			}
+		} else {
+			fr.Status = FileLoaded
+			raws = append(raws, raw)
+		}
+		if err := b.quarantineRejects(ctx, e, raw); err != nil {
+			return err
+		}
+		rowsSoFar += raw.rows + int64(len(raw.rejects))
+		b.res.Files = append(b.res.Files, fr)
+		b.progress(ctx, Progress{Stage: "load", Entity: e.Name, File: f.Path, Rows: rowsSoFar, Elapsed: time.Since(start)})
+	}
+	if err := b.validate(ctx, e, raws); err != nil {
+		return err
+	}
+	if err := b.merge(ctx, e, len(raws) > 0); err != nil {
+		return err
+	}
+	if err := b.count(ctx, e, &er); err != nil {
+		return err
+	}
+	er.Seconds = time.Since(start).Seconds()
+	b.res.Entities = append(b.res.Entities, er)
+	for _, r := range raws {
+		b.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+wh.Ident(r.table))
+	}
+	return nil
+}
+
+// registerFile notes a file's sequence number and path for this run.
+func (b *build) registerFile(ctx context.Context, raw *rawFile) error {
+	_, err := b.conn.ExecContext(ctx, `INSERT INTO run_files VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		raw.seq, raw.file.Entity, raw.file.Path, raw.file.Format, raw.file.Size, raw.file.SHA256, raw.rows+int64(len(raw.rejects)))
+	if err != nil {
+		return fmt.Errorf("register %s: %w", raw.file.Path, err)
+	}
+	return nil
+}
+
+// validate types and checks the rows of an entity's readable files, then
+// quarantines duplicates, orphans and rows that break rules, and leaves the
+// accepted rows in temp table new_<entity>.
+func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFile) error {
+	newTable := wh.Ident("new_" + e.Name)
+	if len(raws) == 0 {
+		var cols []string
+		for _, c := range e.Columns {
+			cols = append(cols, wh.Ident(c.Name)+" "+c.Type.SQLType())
+		}
+		_, err := b.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+newTable+" ("+strings.Join(cols, ", ")+", _file INTEGER, _row BIGINT)")
+		return err
+	}
+	var parts []string
+	for _, r := range raws {
+		parts = append(parts, "SELECT * FROM "+wh.Ident(r.table))
+	}
+	chk := wh.Ident("chk_" + e.Name)
+	q := "CREATE OR REPLACE TEMP TABLE " + chk + " AS " + typedSQL(e, "("+strings.Join(parts, " UNION ALL ")+")")
+	if _, err := b.conn.ExecContext(ctx, q, b.opts.BaseCurrency); err != nil {
+		return fmt.Errorf("validate: %w", err)
+	}
+	dup, err := b.hasDuplicates(ctx, e, chk)
+	if err != nil {
+		return err
+	}
+	fin := wh.Ident("fin_" + e.Name)
+	if _, err := b.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+fin+" AS "+b.finalSQL(ctx, e, chk, dup)); err != nil {
+		return fmt.Errorf("check keys: %w", err)
+	}
+	_, err = b.conn.ExecContext(ctx, `INSERT INTO quarantine
+SELECT ?, ?, f.path, c._row, c._errors[1].column, list_aggregate(list_transform(c._errors, x -> x.column || ': ' || x.reason), 'string_agg', '; '), `+rawValuesSQL(e)+`, now()::TIMESTAMP
+FROM `+fin+` c JOIN run_files f ON f.seq = c._file WHERE len(c._errors) > 0 ORDER BY c._file, c._row`, b.res.RunID, e.Name)
+	if err != nil {
+		return fmt.Errorf("quarantine: %w", err)
+	}
+	_, err = b.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+newTable+" AS SELECT "+typedColumns(e)+", _file, _row FROM "+fin+" WHERE len(_errors) = 0 ORDER BY _file, _row")
+	if err != nil {
+		return fmt.Errorf("accept: %w", err)
+	}
+	_, err = b.conn.ExecContext(ctx, "DROP TABLE "+chk+"; DROP TABLE "+fin)
+	return err
+}
+
+func (b *build) hasDuplicates(ctx context.Context, e *contract.Entity, chk string) (bool, error) {
+	var dup bool
+	key := keyList(e)
+	err := b.conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT "+key+" FROM "+chk+" GROUP BY ALL HAVING count(*) > 1)").Scan(&dup)
+	if err != nil {
+		return false, fmt.Errorf("find duplicates: %w", err)
+	}
+	return dup, nil
+}
+
+// finalSQL adds to each checked row the errors that need other rows: a
+// duplicate key (the later file, then the later row, wins) and foreign keys
+// that match no row of this or an earlier load.
+func (b *build) finalSQL(ctx context.Context, e *contract.Entity, chk string, dup bool) string {
+	key := keyList(e)
+	from := chk
+	var errs, joins []string
+	if dup {
+		from = "(SELECT *, row_number() OVER w AS _rank, first_value(_file) OVER w AS _win_file, first_value(_row) OVER w AS _win_row FROM " + chk +
+			" WINDOW w AS (PARTITION BY " + key + " ORDER BY _file DESC, _row DESC))"
+		msg := "'duplicate key, superseded by ' || wf.path || ' row ' || c._win_row"
+		errs = append(errs, errorItem(e.Key[0], "c._rank > 1", msg))
+		joins = append(joins, "LEFT JOIN run_files wf ON wf.seq = c._win_file")
+	}
+	for i, col := range e.Columns {
+		if col.Ref == "" {
+			continue
+		}
+		target, tcol, _ := strings.Cut(col.Ref, ".")
+		alias := fmt.Sprintf("p%d", i)
+		var keys string
+		if target == e.Name {
+			// A self reference may point at an accepted row of this load
+			// or at a row of an earlier one.
+			keys = "SELECT DISTINCT " + wh.Ident(tcol) + " AS k FROM " + chk + " WHERE len(_errors) = 0"
+			if b.prev && !b.opts.FullRefresh {
+				keys += " UNION SELECT " + wh.Ident(tcol) + " FROM prev." + wh.Ident(target)
+			}
+		} else {
+			if col.RefIfLoaded && b.entityRows(target) == 0 {
+				continue
+			}
+			keys = "SELECT DISTINCT " + wh.Ident(tcol) + " AS k FROM main." + wh.Ident(target)
+		}
+		joins = append(joins, "LEFT JOIN ("+keys+") "+alias+" ON "+alias+".k = c."+wh.Ident(col.Name))
+		errs = append(errs, errorItem(col.Name, "c."+wh.Ident(col.Name)+" IS NOT NULL AND "+alias+".k IS NULL",
+			"''''|| c."+wh.Ident(col.Name)+" || ''' matches no "+target+"."+tcol+" of this or an earlier load'"))
+	}
+	if len(errs) == 0 {
+		return "SELECT * FROM " + from
+	}
+	return "SELECT c.* REPLACE (list_concat(c._errors, list_filter([" + strings.Join(errs, ", ") + "], x -> x IS NOT NULL)) AS _errors) FROM " +
+		from + " c " + strings.Join(joins, " ")
+}
+
+// merge writes the entity's accepted rows to the lake stage and builds its
+// warehouse table: this run's rows, plus earlier loads' rows whose keys this
+// run did not bring again.
+func (b *build) merge(ctx context.Context, e *contract.Entity, loaded bool) error {
+	tbl := wh.Ident(e.Name)
+	// The run id is an int, written into the SQL: DuckDB cannot bind a
+	// parameter inside COPY's query when the target is a parameter too.
+	newRows := fmt.Sprintf("SELECT %s, %d::INTEGER AS _run_id, f.path AS _source_file, n._row AS _source_row FROM %s n JOIN run_files f ON f.seq = n._file ORDER BY n._file, n._row",
+		typedColumns(e), b.res.RunID, wh.Ident("new_"+e.Name))
+	if loaded {
+		lake := filepath.Join(b.stage, wh.LakeEntity(e.Name, b.res.RunID))
+		if err := mkdirFor(lake); err != nil {
+			return err
+		}
+		_, err := b.conn.ExecContext(ctx, "COPY ("+newRows+") TO ? (FORMAT parquet, COMPRESSION zstd)", lake)
+		if err != nil {
+			return fmt.Errorf("write lake file: %w", err)
+		}
+	}
+	q := "CREATE TABLE " + tbl + " AS " + newRows
+	if b.prev && !b.opts.FullRefresh && b.prevHas(ctx, e.Name) {
+		q = "CREATE TABLE " + tbl + " AS SELECT * FROM (" + newRows + ") UNION ALL (SELECT p.* FROM prev." + tbl + " p ANTI JOIN " +
+			wh.Ident("new_"+e.Name) + " n ON " + keyJoin(e, "p", "n") + ")"
+	}
+	if _, err := b.conn.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
+	_, err := b.conn.ExecContext(ctx, "DROP TABLE "+wh.Ident("new_"+e.Name))
+	return err
+}
+
+func (b *build) prevHas(ctx context.Context, table string) bool {
+	var n int
+	err := b.conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'prev' AND schema_name = 'main' AND table_name = ?", table).Scan(&n)
+	return err == nil && n > 0
+}
+
+// count fills in an entity's row counts and checks that every row read was
+// either loaded or quarantined.
+func (b *build) count(ctx context.Context, e *contract.Entity, er *EntityResult) error {
+	err := b.conn.QueryRowContext(ctx, `SELECT
+  (SELECT coalesce(sum(rows_read), 0) FROM run_files WHERE entity = $1),
+  (SELECT count(*) FROM main.`+wh.Ident(e.Name)+` WHERE _run_id = $2),
+  (SELECT count(*) FROM quarantine WHERE run_id = $2 AND entity = $1),
+  (SELECT count(*) FROM main.`+wh.Ident(e.Name)+`)`, e.Name, b.res.RunID).Scan(&er.RowsRead, &er.RowsLoaded, &er.RowsQuarantined, &er.Rows)
+	if err != nil {
+		return fmt.Errorf("count rows: %w", err)
+	}
+	if er.RowsRead != er.RowsLoaded+er.RowsQuarantined {
+		return fmt.Errorf("row accounting broken: read %d, loaded %d, quarantined %d", er.RowsRead, er.RowsLoaded, er.RowsQuarantined)
+	}
+	return nil
+}
+
+// typedColumns lists an entity's contract columns.
+func typedColumns(e *contract.Entity) string {
+	var out []string
+	for _, c := range e.Columns {
+		out = append(out, wh.Ident(c.Name))
+	}
+	return strings.Join(out, ", ")
+}
+
+func keyList(e *contract.Entity) string {
+	var out []string
+	for _, k := range e.Key {
+		out = append(out, wh.Ident(k))
+	}
+	return strings.Join(out, ", ")
+}
+
+func keyJoin(e *contract.Entity, a, b string) string {
+	var out []string
+	for _, k := range e.Key {
+		out = append(out, a+"."+wh.Ident(k)+" = "+b+"."+wh.Ident(k))
+	}
+	return strings.Join(out, " AND ")
+}

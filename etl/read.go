@@ -1,0 +1,389 @@
+package etl
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"unicode/utf8"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/precedent-dev/precedent/etl/contract"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// rawFile is one source file read into a temporary table of text values:
+// _file (the file's sequence number), _row (its data row number, from 1) and
+// one VARCHAR per contract column, null where the file lacks the column.
+type rawFile struct {
+	table   string
+	file    SourceFile
+	seq     int
+	rows    int64       // rows in table
+	rejects []quarantined // rows too malformed to read, quarantined one by one
+	missing []string    // required columns the file lacks: the file is rejected
+	extra   []string    // columns the contract does not know, ignored
+}
+
+// errUnreadable marks a file that cannot be read at all.
+type errUnreadable struct {
+	path   string
+	reason string
+}
+
+func (e *errUnreadable) Error() string { return e.path + ": " + e.reason }
+
+// readFile reads one source file of entity e into a temporary table.
+func readFile(ctx context.Context, conn *sql.Conn, e *contract.Entity, f SourceFile, seq int) (*rawFile, error) {
+	r := &rawFile{table: fmt.Sprintf("raw_%d", seq), file: f, seq: seq}
+	var err error
+	switch f.Format {
+	case "csv":
+		err = r.readCSV(ctx, conn, e)
+	case "parquet":
+		err = r.readParquet(ctx, conn, e)
+	case "jsonl":
+		err = r.readJSONL(ctx, conn, e)
+	default:
+		err = &errUnreadable{f.Path, "unsupported format " + f.Format}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+wh.Ident(r.table)).Scan(&r.rows); err != nil {
+		return nil, fmt.Errorf("count %s: %w", f.Path, err)
+	}
+	return r, nil
+}
+
+// mapColumns matches a file's column names to the entity's columns, case-
+// insensitively. It returns, per contract column, the index of the file
+// column holding it (-1 when absent).
+func (r *rawFile) mapColumns(e *contract.Entity, names []string) ([]int, error) {
+	at := map[string]int{}
+	for i, n := range names {
+		key := strings.ToLower(strings.TrimSpace(n))
+		if _, ok := e.Column(key); !ok {
+			r.extra = append(r.extra, n)
+			continue
+		}
+		if j, dup := at[key]; dup {
+			return nil, &errUnreadable{r.file.Path, fmt.Sprintf("column %q appears twice (columns %d and %d)", key, j+1, i+1)}
+		}
+		at[key] = i
+	}
+	idx := make([]int, len(e.Columns))
+	for i, c := range e.Columns {
+		j, ok := at[c.Name]
+		if !ok {
+			j = -1
+			if c.Required {
+				r.missing = append(r.missing, c.Name)
+			}
+		}
+		idx[i] = j
+	}
+	return idx, nil
+}
+
+// projection selects the contract's columns from expressions of the file's
+// columns; value(j) gives the text expression of file column j.
+func (r *rawFile) projection(e *contract.Entity, idx []int, value func(j int) string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d AS _file", r.seq)
+	for i, c := range e.Columns {
+		b.WriteString(", ")
+		if idx[i] < 0 {
+			b.WriteString("NULL::VARCHAR")
+		} else {
+			b.WriteString(value(idx[i]))
+		}
+		b.WriteString(" AS " + wh.Ident(c.Name))
+	}
+	return b.String()
+}
+
+func (r *rawFile) readCSV(ctx context.Context, conn *sql.Conn, e *contract.Entity) error {
+	header, err := csvHeader(r.file.abs)
+	if err != nil {
+		return &errUnreadable{r.file.Path, err.Error()}
+	}
+	idx, err := r.mapColumns(e, header)
+	if err != nil {
+		return err
+	}
+	var cols strings.Builder
+	for i := range header {
+		if i > 0 {
+			cols.WriteString(", ")
+		}
+		fmt.Fprintf(&cols, "'c%d': 'VARCHAR'", i)
+	}
+	rej, scan := "rej_"+r.table, "rejscan_"+r.table
+	q := fmt.Sprintf(`CREATE TEMP TABLE %s AS
+SELECT row_number() OVER () AS _row, %s
+FROM read_csv(?, columns = {%s}, header = true, delim = ',', quote = '"', escape = '"',
+  auto_detect = false, store_rejects = true, rejects_table = %s, rejects_scan = %s,
+  max_line_size = 16777216)`,
+		wh.Ident(r.table), r.projection(e, idx, func(j int) string { return fmt.Sprintf("c%d", j) }),
+		cols.String(), wh.Literal(rej), wh.Literal(scan))
+	if _, err := conn.ExecContext(ctx, q, r.file.abs); err != nil {
+		return &errUnreadable{r.file.Path, duckMessage(err)}
+	}
+	return r.collectCSVRejects(ctx, conn, e, rej, scan)
+}
+
+// collectCSVRejects turns the rows DuckDB's CSV reader rejected into
+// quarantine entries and renumbers the rows it kept to their true positions.
+func (r *rawFile) collectCSVRejects(ctx context.Context, conn *sql.Conn, e *contract.Entity, rej, scan string) error {
+	defer conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+wh.Ident(rej)+"; DROP TABLE IF EXISTS "+wh.Ident(scan))
+	rows, err := conn.QueryContext(ctx, `SELECT line - 1, coalesce(column_name, ''), error_type, error_message, coalesce(csv_line, '')
+FROM `+wh.Ident(rej)+` ORDER BY line, column_idx`)
+	if err != nil {
+		return fmt.Errorf("read rejects of %s: %w", r.file.Path, err)
+	}
+	defer rows.Close()
+	seen := map[int64]bool{}
+	for rows.Next() {
+		var q quarantined
+		var typ, msg, line string
+		if err := rows.Scan(&q.Row, &q.Column, &typ, &msg, &line); err != nil {
+			return fmt.Errorf("read rejects of %s: %w", r.file.Path, err)
+		}
+		if typ == "INVALID ENCODING" || typ == "INVALID UNICODE" {
+			return &errUnreadable{r.file.Path, fmt.Sprintf("not UTF-8 (first invalid bytes in row %d); export it as UTF-8", q.Row)}
+		}
+		if seen[q.Row] {
+			continue
+		}
+		seen[q.Row] = true
+		q.Column = strings.ToLower(q.Column)
+		if _, ok := e.Column(q.Column); !ok {
+			q.Column = ""
+		}
+		q.Reason = "malformed CSV row: " + strings.ToLower(typ) + ": " + firstLine(msg)
+		q.Raw = strings.TrimRight(line, "\r\n")
+		r.rejects = append(r.rejects, q)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read rejects of %s: %w", r.file.Path, err)
+	}
+	if len(r.rejects) == 0 {
+		return nil
+	}
+	// The reader numbers only the rows it kept; shift each past the
+	// rejected rows before it. With rejected rows R1 < R2 < ..., kept row k
+	// is at k + #{j : Rj - j < k}.
+	var list []string
+	for i, q := range r.rejects {
+		list = append(list, fmt.Sprintf("%d", q.Row-int64(i+1)))
+	}
+	_, err = conn.ExecContext(ctx, fmt.Sprintf(`UPDATE %s SET _row = _row + (
+  SELECT count(*) FROM unnest([%s]) AS g(gap) WHERE g.gap < %s._row)`,
+		wh.Ident(r.table), strings.Join(list, ","), wh.Ident(r.table)))
+	if err != nil {
+		return fmt.Errorf("renumber rows of %s: %w", r.file.Path, err)
+	}
+	return nil
+}
+
+// csvHeader reads the header record of a CSV file.
+func csvHeader(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	rec, err := csv.NewReader(br).Read()
+	if errors.Is(err, io.EOF) {
+		return nil, errors.New("empty file: no header row")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the header row: %v", err)
+	}
+	for _, h := range rec {
+		if !utf8.ValidString(h) {
+			return nil, errors.New("not UTF-8 (header row); export it as UTF-8")
+		}
+	}
+	return rec, nil
+}
+
+func (r *rawFile) readParquet(ctx context.Context, conn *sql.Conn, e *contract.Entity) error {
+	rows, err := conn.QueryContext(ctx, "DESCRIBE SELECT * FROM read_parquet(?)", r.file.abs)
+	if err != nil {
+		return &errUnreadable{r.file.Path, duckMessage(err)}
+	}
+	var names, types []string
+	for rows.Next() {
+		var name, typ string
+		var null, key, def, extra sql.NullString
+		if err := rows.Scan(&name, &typ, &null, &key, &def, &extra); err != nil {
+			rows.Close()
+			return fmt.Errorf("describe %s: %w", r.file.Path, err)
+		}
+		names, types = append(names, name), append(types, typ)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return &errUnreadable{r.file.Path, duckMessage(err)}
+	}
+	idx, err := r.mapColumns(e, names)
+	if err != nil {
+		return err
+	}
+	byFileCol := map[int]contract.Column{}
+	for i, j := range idx {
+		if j >= 0 {
+			byFileCol[j] = e.Columns[i]
+		}
+	}
+	value := func(j int) string {
+		col := wh.Ident(names[j])
+		// A date column stored as a timestamp keeps only its date.
+		if byFileCol[j].Type == contract.Date && strings.HasPrefix(types[j], "TIMESTAMP") {
+			return "strftime(CAST(" + col + " AS DATE), '%Y-%m-%d')"
+		}
+		return "CAST(" + col + " AS VARCHAR)"
+	}
+	q := fmt.Sprintf("CREATE TEMP TABLE %s AS SELECT file_row_number + 1 AS _row, %s FROM read_parquet(?, file_row_number = true)",
+		wh.Ident(r.table), r.projection(e, idx, value))
+	if _, err := conn.ExecContext(ctx, q, r.file.abs); err != nil {
+		return &errUnreadable{r.file.Path, duckMessage(err)}
+	}
+	return nil
+}
+
+func (r *rawFile) readJSONL(ctx context.Context, conn *sql.Conn, e *contract.Entity) error {
+	lines := "jl_" + r.table
+	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE "+wh.Ident(lines)+" (_row BIGINT, line VARCHAR)"); err != nil {
+		return fmt.Errorf("read %s: %w", r.file.Path, err)
+	}
+	defer conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+wh.Ident(lines))
+	if err := appendLines(conn, lines, r.file); err != nil {
+		return err
+	}
+	keys, err := jsonKeys(ctx, conn, lines)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", r.file.Path, err)
+	}
+	idx, err := r.mapColumns(e, keys)
+	if err != nil {
+		return err
+	}
+	var args []any
+	value := func(j int) string {
+		args = append(args, `$."`+strings.ReplaceAll(keys[j], `"`, `\"`)+`"`)
+		return "json_extract_string(line, ?)"
+	}
+	proj := r.projection(e, idx, value)
+	q := fmt.Sprintf(`CREATE TEMP TABLE %s AS SELECT _row, %s FROM %s WHERE json_valid(line) AND json_type(line) = 'OBJECT'`,
+		wh.Ident(r.table), proj, wh.Ident(lines))
+	if _, err := conn.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("read %s: %w", r.file.Path, err)
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT _row, left(line, 500), json_valid(line) FROM `+wh.Ident(lines)+`
+WHERE NOT json_valid(line) OR json_type(line) <> 'OBJECT' ORDER BY _row`)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", r.file.Path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var q quarantined
+		var valid bool
+		if err := rows.Scan(&q.Row, &q.Raw, &valid); err != nil {
+			return fmt.Errorf("read %s: %w", r.file.Path, err)
+		}
+		q.Reason = "malformed JSON line"
+		if valid {
+			q.Reason = "JSON line is not an object"
+		}
+		r.rejects = append(r.rejects, q)
+	}
+	return rows.Err()
+}
+
+// appendLines loads the non-blank lines of a JSON-lines file with their line
+// numbers through DuckDB's appender.
+func appendLines(conn *sql.Conn, table string, f SourceFile) error {
+	h, err := os.Open(f.abs)
+	if err != nil {
+		return &errUnreadable{f.Path, err.Error()}
+	}
+	defer h.Close()
+	return conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", table)
+		if err != nil {
+			return fmt.Errorf("read %s: %w", f.Path, err)
+		}
+		sc := bufio.NewScanner(h)
+		sc.Buffer(make([]byte, 1<<20), 64<<20)
+		var n int64
+		for sc.Scan() {
+			n++
+			line := sc.Bytes()
+			if n == 1 {
+				line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+			}
+			line = bytes.TrimRight(line, "\r")
+			if len(bytes.TrimSpace(line)) == 0 {
+				continue
+			}
+			if !utf8.Valid(line) {
+				app.Close()
+				return &errUnreadable{f.Path, fmt.Sprintf("not UTF-8 (line %d); export it as UTF-8", n)}
+			}
+			if err := app.AppendRow(n, string(line)); err != nil {
+				app.Close()
+				return fmt.Errorf("read %s: %w", f.Path, err)
+			}
+		}
+		if err := sc.Err(); err != nil {
+			app.Close()
+			return &errUnreadable{f.Path, fmt.Sprintf("line %d: %v", n+1, err)}
+		}
+		return app.Close()
+	})
+}
+
+// jsonKeys lists the keys used by the objects of a JSON-lines table.
+func jsonKeys(ctx context.Context, conn *sql.Conn, table string) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT k FROM (
+  SELECT _row, unnest(json_keys(line)) AS k FROM `+wh.Ident(table)+`
+  WHERE json_valid(line) AND json_type(line) = 'OBJECT')
+GROUP BY k ORDER BY min(_row), k`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
+}
+
+// duckMessage keeps the first line of a DuckDB error, which says what went
+// wrong without the hints that follow it.
+func duckMessage(err error) string { return firstLine(err.Error()) }
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}

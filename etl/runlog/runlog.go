@@ -1,0 +1,155 @@
+// Package runlog records every run Precedent makes (ETL loads and weekly
+// reports, scheduled or manual) in an append-only JSON-lines file, and keeps
+// two runs of one kind from overlapping, across processes.
+package runlog
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"syscall"
+	"time"
+)
+
+// Run statuses.
+const (
+	Running   = "running"
+	Success   = "success"
+	Warning   = "warning" // published, but some input was rejected
+	Failed    = "failed"
+	Abandoned = "abandoned" // the process died mid-run
+)
+
+// Record is one state of one run. A run appends a record when it starts and
+// another when it ends; the latest record of a run is its state.
+type Record struct {
+	Kind      string          `json:"kind"`
+	ID        int             `json:"id"`
+	Trigger   string          `json:"trigger"`
+	Attempt   int             `json:"attempt,omitempty"`
+	Status    string          `json:"status"`
+	StartedAt time.Time       `json:"started_at"`
+	EndedAt   time.Time       `json:"ended_at,omitzero"`
+	PID       int             `json:"pid"`
+	Error     string          `json:"error,omitempty"`
+	Detail    json.RawMessage `json:"detail,omitempty"`
+}
+
+// Log is the run log file.
+type Log struct{ path string }
+
+// Open returns the log at path; the file is created by the first Append.
+func Open(path string) *Log { return &Log{path: path} }
+
+// Append writes r as one line and flushes it to disk.
+func (l *Log) Append(r Record) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("append run record: %w", err)
+	}
+	f, err := os.OpenFile(l.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("append run record: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("append run record: %w", err)
+	}
+	return f.Sync()
+}
+
+// Runs returns the latest state of every run of kind ("" for all kinds),
+// oldest first. A run still marked running whose process is gone is
+// reported as abandoned.
+func (l *Log) Runs(kind string) ([]Record, error) {
+	f, err := os.Open(l.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read run log: %w", err)
+	}
+	defer f.Close()
+	type key struct {
+		kind string
+		id   int
+	}
+	latest := map[key]int{}
+	var out []Record
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for line := 1; sc.Scan(); line++ {
+		var r Record
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			// A torn last line from a crash is not worth failing over.
+			continue
+		}
+		if kind != "" && r.Kind != kind {
+			continue
+		}
+		k := key{r.Kind, r.ID}
+		if i, ok := latest[k]; ok {
+			out[i] = r
+			continue
+		}
+		latest[k] = len(out)
+		out = append(out, r)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read run log: %w", err)
+	}
+	for i := range out {
+		if out[i].Status == Running && !alive(out[i].PID) {
+			out[i].Status = Abandoned
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Record) int {
+		if c := a.StartedAt.Compare(b.StartedAt); c != 0 {
+			return c
+		}
+		return a.ID - b.ID
+	})
+	return out, nil
+}
+
+// Next returns the id for a new run of kind.
+func (l *Log) Next(kind string) (int, error) {
+	runs, err := l.Runs(kind)
+	if err != nil {
+		return 0, err
+	}
+	next := 1
+	for _, r := range runs {
+		next = max(next, r.ID+1)
+	}
+	return next, nil
+}
+
+// LastSuccess returns the latest run of kind that published, if any.
+func (l *Log) LastSuccess(kind string) (Record, bool, error) {
+	runs, err := l.Runs(kind)
+	if err != nil {
+		return Record{}, false, err
+	}
+	for i := len(runs) - 1; i >= 0; i-- {
+		if runs[i].Status == Success || runs[i].Status == Warning {
+			return runs[i], true, nil
+		}
+	}
+	return Record{}, false, nil
+}
+
+func alive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	if pid == os.Getpid() {
+		return true
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

@@ -1,0 +1,152 @@
+package etl
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/precedent-dev/precedent/etl/contract"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// quarantined is one input row that could not load.
+type quarantined struct {
+	Row    int64
+	Column string
+	Reason string
+	Raw    string
+}
+
+// typedSQL returns the SELECT that turns an entity's raw text table into
+// typed columns, the cleaned text values (_v_<column>) and _errors, a list of {column, reason} for every rule the
+// row breaks. The base currency is bound as the query's only parameter.
+func typedSQL(e *contract.Entity, raw string) string {
+	var typed, errs []string
+	for _, c := range e.Columns {
+		v := "_v_" + c.Name
+		typed = append(typed, typedExpr(c, v)+" AS "+wh.Ident(c.Name))
+		errs = append(errs, columnErrors(c, v)...)
+	}
+	for _, ck := range e.Checks {
+		errs = append(errs, errorItem(ck.Column, "("+ck.Fails+") IS TRUE", wh.Literal(ck.Message)))
+	}
+	var clean []string
+	for _, c := range e.Columns {
+		clean = append(clean, cleanExpr(c)+" AS "+wh.Ident("_v_"+c.Name))
+	}
+	return fmt.Sprintf(`WITH src AS (
+  SELECT _file, _row, %s FROM %s
+), typed AS (
+  SELECT *, %s FROM src
+)
+SELECT *, list_filter([%s], e -> e IS NOT NULL) AS _errors FROM typed`,
+		strings.Join(clean, ", "), raw,
+		strings.Join(typed, ",\n    "),
+		strings.Join(errs, ",\n  "))
+}
+
+// rawValuesSQL is the JSON object of a row's text values, kept with a
+// quarantined row so nobody has to re-export to see what was wrong.
+func rawValuesSQL(e *contract.Entity) string {
+	var parts []string
+	for _, c := range e.Columns {
+		parts = append(parts, wh.Literal(c.Name)+": "+wh.Ident("_v_"+c.Name))
+	}
+	return "to_json({" + strings.Join(parts, ", ") + "})::VARCHAR"
+}
+
+// cleanExpr normalises a raw text value: empty means null, and every type
+// but free text is trimmed.
+func cleanExpr(c contract.Column) string {
+	col := wh.Ident(c.Name)
+	if c.Type == contract.Text {
+		return "nullif(" + col + ", '')"
+	}
+	return "nullif(trim(" + col + "), '')"
+}
+
+// typedExpr converts the cleaned text value v to the column's type; the
+// result is null when v is null (before defaults) or does not convert.
+func typedExpr(c contract.Column, v string) string {
+	v = wh.Ident(v)
+	var conv string
+	switch c.Type {
+	case contract.ID, contract.Text:
+		conv = v
+	case contract.Enum:
+		conv = "CASE WHEN lower(" + v + ") IN (" + literals(c.Values) + ") THEN lower(" + v + ") END"
+	case contract.Date:
+		conv = "CASE WHEN length(" + v + ") = 10 AND regexp_full_match(" + v + `, '\d{4}-\d{2}-\d{2}') THEN try_cast(` + v + " AS DATE) END"
+	case contract.Timestamp:
+		conv = "CASE WHEN regexp_full_match(" + v + `, '\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|z|[+-]\d{2}(:?\d{2})?)?') THEN try_cast(` + v + " AS TIMESTAMPTZ) AT TIME ZONE 'UTC' END"
+	case contract.Money, contract.Price, contract.Quantity:
+		conv = "try_cast(" + v + " AS " + c.Type.SQLType() + ")"
+	case contract.Int:
+		conv = "CASE WHEN regexp_full_match(" + v + `, '[+-]?\d{1,9}') THEN try_cast(` + v + " AS INTEGER) END"
+	case contract.Bool:
+		conv = "CASE WHEN lower(" + v + ") IN ('true', '1', 'yes') THEN true WHEN lower(" + v + ") IN ('false', '0', 'no') THEN false END"
+	case contract.Currency:
+		conv = "CASE WHEN upper(" + v + ") = upper($1) THEN upper(" + v + ") END"
+	}
+	if c.Default != "" {
+		return "CASE WHEN " + v + " IS NULL THEN " + c.Default + " ELSE " + conv + " END"
+	}
+	if c.Type == contract.Currency {
+		// No currency means the base currency.
+		return "coalesce(" + conv + ", CASE WHEN " + v + " IS NULL THEN upper($1) END)"
+	}
+	return conv
+}
+
+// columnErrors are the rules of one column, each a {column, reason} when broken.
+func columnErrors(c contract.Column, v string) []string {
+	vi, ti := wh.Ident(v), wh.Ident(c.Name)
+	shown := "'''' || left(" + vi + ", 80) || ''''"
+	var out []string
+	if c.Required {
+		out = append(out, errorItem(c.Name, vi+" IS NULL", "'required value missing'"))
+	}
+	var bad string
+	switch c.Type {
+	case contract.ID, contract.Text:
+	case contract.Enum:
+		bad = shown + " || ' is not one of " + strings.Join(c.Values, ", ") + "'"
+	case contract.Currency:
+		bad = "CASE WHEN regexp_full_match(" + vi + ", '[A-Za-z]{3}') THEN 'currency ' || upper(" + vi +
+			") || ' is not the base currency ' || upper($1) || ' (no FX conversion yet)' ELSE " + shown + " || ' is not an ISO 4217 currency code' END"
+	default:
+		bad = shown + " || ' is not a valid " + c.Type.String() + hint(c.Type) + "'"
+	}
+	if bad != "" {
+		out = append(out, errorItem(c.Name, vi+" IS NOT NULL AND "+ti+" IS NULL", bad))
+	}
+	if c.Min != "" {
+		out = append(out, errorItem(c.Name, "NOT ("+ti+" "+c.Min+")", "'must be "+c.Min+", got ' || "+ti+"::VARCHAR"))
+	}
+	return out
+}
+
+func hint(t contract.Type) string {
+	switch t {
+	case contract.Date:
+		return " (YYYY-MM-DD)"
+	case contract.Timestamp:
+		return " (ISO 8601)"
+	case contract.Bool:
+		return " (true/false, 1/0, yes/no)"
+	case contract.Int:
+		return " (whole number)"
+	}
+	return " (decimal number)"
+}
+
+func errorItem(column, cond, reason string) string {
+	return "CASE WHEN " + cond + " THEN {'column': " + wh.Literal(column) + ", 'reason': " + reason + "} END"
+}
+
+func literals(values []string) string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = wh.Literal(v)
+	}
+	return strings.Join(out, ", ")
+}

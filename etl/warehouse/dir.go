@@ -1,0 +1,55 @@
+// Package warehouse is the one place that handles DuckDB for Precedent: the
+// layout of the data directory, opening databases (read-write, read-only and
+// sandboxed for analysts' SQL), building and publishing warehouse
+// generations atomically, and quoting identifiers. Its pitfalls are written
+// down in README.md next to this file.
+package warehouse
+
+import "path/filepath"
+
+// Dir is a data directory and the layout of everything Precedent keeps in it.
+type Dir string
+
+// Path joins elements onto the data directory.
+func (d Dir) Path(elem ...string) string {
+	return filepath.Join(append([]string{string(d)}, elem...)...)
+}
+
+// Lake is the Parquet lake of accepted rows and marts.
+func (d Dir) Lake() string { return d.Path("lake") }
+
+// Stage is where run runID writes the files it adds to the data directory
+// (lake files, marts, quarantine files), laid out as they will be. Commit
+// moves them into place once the run's generation is published.
+func (d Dir) Stage(runID int) string { return d.Path(".staging", runName(runID)) }
+
+// LakeEntity is the lake file of the rows an entity accepted in one run,
+// relative to the data directory.
+func LakeEntity(entity string, runID int) string {
+	return filepath.Join("lake", entity, runName(runID)+".parquet")
+}
+
+// LakeMart is the lake file of a mart, relative to the data directory.
+func LakeMart(model string) string { return filepath.Join("lake", "marts", model+".parquet") }
+
+// QuarantineFile holds one run's quarantined rows of an entity, relative
+// to the data directory.
+func QuarantineFile(entity string, runID int) string {
+	return filepath.Join("quarantine", runName(runID), entity+".csv")
+}
+
+// Generations is the folder of warehouse generations.
+func (d Dir) Generations() string { return d.Path("warehouse") }
+
+// Current is the published warehouse: a symbolic link to the newest
+// generation, so any DuckDB client can open it.
+func (d Dir) Current() string { return d.Path("warehouse.duckdb") }
+
+// RunLog is the append-only log of every run.
+func (d Dir) RunLog() string { return d.Path("runs.jsonl") }
+
+// Models is the folder of analysts' own SQL models.
+func (d Dir) Models() string { return d.Path("models") }
+
+// Reports is the archive of weekly reports.
+func (d Dir) Reports() string { return d.Path("reports") }

@@ -1,0 +1,66 @@
+package warehouse
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"net/url"
+	"strconv"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// Settings bound what one DuckDB database may use.
+type Settings struct {
+	Threads     int    // 0 = DuckDB's default (all cores)
+	MemoryLimit string // e.g. "2GB"; empty = DuckDB's default (80% of RAM)
+	TempDir     string // where DuckDB spills; empty = next to the database
+}
+
+// Open opens (creating if absent) a DuckDB database read-write.
+func Open(ctx context.Context, path string, s Settings) (*sql.DB, error) {
+	return open(ctx, path, s, nil)
+}
+
+// OpenReadOnly opens an existing DuckDB database read-only.
+func OpenReadOnly(ctx context.Context, path string, s Settings) (*sql.DB, error) {
+	return open(ctx, path, s, url.Values{"access_mode": {"read_only"}})
+}
+
+func open(ctx context.Context, path string, s Settings, extra url.Values) (*sql.DB, error) {
+	q := url.Values{}
+	for k, v := range extra {
+		q[k] = v
+	}
+	if s.Threads > 0 {
+		q.Set("threads", strconv.Itoa(s.Threads))
+	}
+	if s.MemoryLimit != "" {
+		q.Set("memory_limit", s.MemoryLimit)
+	}
+	if s.TempDir != "" {
+		q.Set("temp_directory", s.TempDir)
+	}
+	// Precedent never downloads: extensions that are not built in stay absent.
+	q.Set("autoinstall_known_extensions", "false")
+	q.Set("autoload_known_extensions", "false")
+	dsn := path
+	if len(q) > 0 {
+		dsn += "?" + q.Encode()
+	}
+	c, err := duckdb.NewConnector(dsn, func(execer driver.ExecerContext) error {
+		// Timestamps without a zone are UTC, on every machine.
+		_, err := execer.ExecContext(ctx, "SET TimeZone = 'UTC'", nil)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := sql.OpenDB(c)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
+}

@@ -1,0 +1,144 @@
+package warehouse
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// Rows is a query result held in memory.
+type Rows struct {
+	Columns   []string
+	Types     []string // DuckDB type names
+	Values    [][]any
+	Truncated bool // the query had more than the rows asked for
+}
+
+// Query runs q and keeps at most maxRows rows (0 = no cap), noting whether
+// more were left. Cancel ctx to stop a long statement.
+func Query(ctx context.Context, db *sql.DB, q string, maxRows int, args ...any) (*Rows, error) {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
+	}
+	out := &Rows{}
+	for _, c := range cols {
+		out.Columns = append(out.Columns, c.Name())
+		out.Types = append(out.Types, c.DatabaseTypeName())
+	}
+	for rows.Next() {
+		if maxRows > 0 && len(out.Values) == maxRows {
+			out.Truncated = true
+			break
+		}
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		for i, v := range vals {
+			vals[i] = plain(v)
+		}
+		out.Values = append(out.Values, vals)
+	}
+	return out, rows.Err()
+}
+
+// plain turns driver values into values that print and encode well.
+func plain(v any) any {
+	switch x := v.(type) {
+	case duckdb.Decimal:
+		// Exact, and still a number when encoded as JSON.
+		return json.Number(x.String())
+	case *big.Int:
+		return x.String()
+	case time.Time:
+		return x.UTC()
+	case []byte:
+		return string(x)
+	case duckdb.UUID:
+		return x.String()
+	case duckdb.Interval:
+		return fmt.Sprintf("%d months %d days %d µs", x.Months, x.Days, x.Micros)
+	}
+	return v
+}
+
+// Format renders one value for text output: dates as YYYY-MM-DD,
+// timestamps in ISO 8601, null as empty.
+func Format(v any, typ string) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case time.Time:
+		if typ == "DATE" {
+			return x.Format(time.DateOnly)
+		}
+		return x.Format("2006-01-02T15:04:05Z07:00")
+	case float64:
+		return fmt.Sprintf("%.10g", x)
+	case float32:
+		return fmt.Sprintf("%.7g", x)
+	}
+	return fmt.Sprint(v)
+}
+
+// WriteCSV writes the rows as CSV with a header row.
+func (r *Rows) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write(r.Columns)
+	rec := make([]string, len(r.Columns))
+	for _, row := range r.Values {
+		for i, v := range row {
+			rec[i] = Format(v, r.Types[i])
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteJSON writes the rows as a JSON array of objects whose keys keep the
+// columns' order.
+func (r *Rows) WriteJSON(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[")
+	for n, row := range r.Values {
+		if n > 0 {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n{")
+		for i, v := range row {
+			if i > 0 {
+				bw.WriteString(",")
+			}
+			k, _ := json.Marshal(r.Columns[i])
+			val, err := json.Marshal(v)
+			if err != nil {
+				return fmt.Errorf("encode %s: %w", r.Columns[i], err)
+			}
+			bw.Write(k)
+			bw.WriteString(":")
+			bw.Write(val)
+		}
+		bw.WriteString("}")
+	}
+	bw.WriteString("\n]\n")
+	return bw.Flush()
+}

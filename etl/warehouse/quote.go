@@ -1,0 +1,16 @@
+package warehouse
+
+import "strings"
+
+// Ident quotes a SQL identifier for DuckDB. Every identifier that is not a
+// literal in a .sql file goes through it.
+func Ident(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// Literal quotes a string as a SQL literal. Values are bound as parameters;
+// this is only for the few statements where DuckDB takes no parameters
+// (ATTACH, SET) and for text that comes from Precedent's own code.
+func Literal(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
