@@ -23,12 +23,12 @@ import (
 
 // Options configure one ETL run.
 type Options struct {
-	Source       string  // the source directory
-	Data         wh.Dir  // the data directory
-	FullRefresh  bool    // rebuild from this source alone, forgetting earlier loads
-	BaseCurrency string  // rows in other currencies are quarantined; default USD
-	Trigger      string  // manual, schedule, startup or retry; recorded in the run log
-	Attempt      int     // retry attempt, recorded in the run log
+	Source       string // the source directory
+	Data         wh.Dir // the data directory
+	FullRefresh  bool   // rebuild from this source alone, forgetting earlier loads
+	BaseCurrency string // rows in other currencies are quarantined; default USD
+	Trigger      string // manual, schedule, startup or retry; recorded in the run log
+	Attempt      int    // retry attempt, recorded in the run log
 	DuckDB       wh.Settings
 	Models       Models // builds the SQL models into the new generation; nil skips them
 	Progress     func(Progress)

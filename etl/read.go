@@ -27,10 +27,10 @@ type rawFile struct {
 	table   string
 	file    SourceFile
 	seq     int
-	rows    int64       // rows in table
+	rows    int64         // rows in table
 	rejects []quarantined // rows too malformed to read, quarantined one by one
-	missing []string    // required columns the file lacks: the file is rejected
-	extra   []string    // columns the contract does not know, ignored
+	missing []string      // required columns the file lacks: the file is rejected
+	extra   []string      // columns the contract does not know, ignored
 }
 
 // errUnreadable marks a file that cannot be read at all.

@@ -3,8 +3,8 @@ package warehouse
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"database/sql"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
