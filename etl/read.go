@@ -65,46 +65,51 @@ func readFile(ctx context.Context, conn *sql.Conn, e *contract.Entity, f SourceF
 }
 
 // mapColumns matches a file's column names to the entity's columns, case-
-// insensitively. It returns, per contract column, the index of the file
-// column holding it (-1 when absent).
-func (r *rawFile) mapColumns(e *contract.Entity, names []string) ([]int, error) {
-	at := map[string]int{}
+// insensitively. It returns, per contract column, the indexes of the file
+// columns holding it (none when absent). Only JSON lines may spell one
+// column several ways (each line is its own object); in a header that is an
+// error.
+func (r *rawFile) mapColumns(e *contract.Entity, names []string, manySpellings bool) ([][]int, error) {
+	at := map[string][]int{}
 	for i, n := range names {
 		key := strings.ToLower(strings.TrimSpace(n))
 		if _, ok := e.Column(key); !ok {
 			r.extra = append(r.extra, n)
 			continue
 		}
-		if j, dup := at[key]; dup {
-			return nil, &errUnreadable{r.file.Path, fmt.Sprintf("column %q appears twice (columns %d and %d)", key, j+1, i+1)}
+		if prev := at[key]; len(prev) > 0 && !manySpellings {
+			return nil, &errUnreadable{r.file.Path, fmt.Sprintf("column %q appears twice (columns %d and %d)", key, prev[0]+1, i+1)}
 		}
-		at[key] = i
+		at[key] = append(at[key], i)
 	}
-	idx := make([]int, len(e.Columns))
+	idx := make([][]int, len(e.Columns))
 	for i, c := range e.Columns {
-		j, ok := at[c.Name]
-		if !ok {
-			j = -1
-			if c.Required {
-				r.missing = append(r.missing, c.Name)
-			}
+		idx[i] = at[c.Name]
+		if len(idx[i]) == 0 && c.Required {
+			r.missing = append(r.missing, c.Name)
 		}
-		idx[i] = j
 	}
 	return idx, nil
 }
 
 // projection selects the contract's columns from expressions of the file's
 // columns; value(j) gives the text expression of file column j.
-func (r *rawFile) projection(e *contract.Entity, idx []int, value func(j int) string) string {
+func (r *rawFile) projection(e *contract.Entity, idx [][]int, value func(j int) string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d AS _file", r.seq)
 	for i, c := range e.Columns {
 		b.WriteString(", ")
-		if idx[i] < 0 {
+		switch len(idx[i]) {
+		case 0:
 			b.WriteString("NULL::VARCHAR")
-		} else {
-			b.WriteString(value(idx[i]))
+		case 1:
+			b.WriteString(value(idx[i][0]))
+		default:
+			var alts []string
+			for _, j := range idx[i] {
+				alts = append(alts, value(j))
+			}
+			b.WriteString("coalesce(" + strings.Join(alts, ", ") + ")")
 		}
 		b.WriteString(" AS " + wh.Ident(c.Name))
 	}
@@ -116,7 +121,7 @@ func (r *rawFile) readCSV(ctx context.Context, conn *sql.Conn, e *contract.Entit
 	if err != nil {
 		return &errUnreadable{r.file.Path, err.Error()}
 	}
-	idx, err := r.mapColumns(e, header)
+	idx, err := r.mapColumns(e, header, false)
 	if err != nil {
 		return err
 	}
@@ -240,13 +245,13 @@ func (r *rawFile) readParquet(ctx context.Context, conn *sql.Conn, e *contract.E
 	if err := rows.Err(); err != nil {
 		return &errUnreadable{r.file.Path, duckMessage(err)}
 	}
-	idx, err := r.mapColumns(e, names)
+	idx, err := r.mapColumns(e, names, false)
 	if err != nil {
 		return err
 	}
 	byFileCol := map[int]contract.Column{}
-	for i, j := range idx {
-		if j >= 0 {
+	for i, js := range idx {
+		for _, j := range js {
 			byFileCol[j] = e.Columns[i]
 		}
 	}
@@ -279,7 +284,7 @@ func (r *rawFile) readJSONL(ctx context.Context, conn *sql.Conn, e *contract.Ent
 	if err != nil {
 		return fmt.Errorf("read %s: %w", r.file.Path, err)
 	}
-	idx, err := r.mapColumns(e, keys)
+	idx, err := r.mapColumns(e, keys, true)
 	if err != nil {
 		return err
 	}

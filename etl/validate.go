@@ -54,14 +54,18 @@ func rawValuesSQL(e *contract.Entity) string {
 	return "to_json({" + strings.Join(parts, ", ") + "})::VARCHAR"
 }
 
+// whitespace is what trimming removes: DuckDB's one-argument trim removes
+// only spaces.
+const whitespace = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
+
 // cleanExpr normalises a raw text value: empty means null, and every type
-// but free text is trimmed.
+// but free text is trimmed of whitespace.
 func cleanExpr(c contract.Column) string {
 	col := wh.Ident(c.Name)
 	if c.Type == contract.Text {
 		return "nullif(" + col + ", '')"
 	}
-	return "nullif(trim(" + col + "), '')"
+	return "nullif(trim(" + col + ", " + whitespace + "), '')"
 }
 
 // typedExpr converts the cleaned text value v to the column's type; the

@@ -1,0 +1,436 @@
+package etl
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/precedent-dev/precedent/etl/contract"
+	"github.com/precedent-dev/precedent/etl/runlog"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// mustRun runs the ETL and fails the test on error.
+func mustRun(tb testing.TB, source string, data wh.Dir, mod ...func(*Options)) *Result {
+	tb.Helper()
+	res, err := runETL(tb, source, data, mod...)
+	if err != nil {
+		tb.Fatalf("etl %s: %v", source, err)
+	}
+	return res
+}
+
+func runETL(tb testing.TB, source string, data wh.Dir, mod ...func(*Options)) (*Result, error) {
+	tb.Helper()
+	opts := Options{Source: source, Data: data, DuckDB: wh.Settings{Threads: 2, MemoryLimit: "1GB"}}
+	for _, f := range mod {
+		f(&opts)
+	}
+	return Run(context.Background(), opts)
+}
+
+// openPublished opens the published generation read-only.
+func openPublished(tb testing.TB, data wh.Dir) *sql.DB {
+	tb.Helper()
+	g, err := data.Published()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db, err := wh.OpenReadOnly(context.Background(), g.Path, wh.Settings{Threads: 1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func queryInt(tb testing.TB, db *sql.DB, q string, args ...any) int64 {
+	tb.Helper()
+	var n int64
+	if err := db.QueryRow(q, args...).Scan(&n); err != nil {
+		tb.Fatalf("%s: %v", q, err)
+	}
+	return n
+}
+
+func TestLoadGood(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	res := mustRun(t, "testdata/good", data)
+	if res.Status != runlog.Success {
+		t.Fatalf("status = %s, want success", res.Status)
+	}
+	want := map[string]int64{"accounts": 3, "reps": 3, "deals": 5, "deal_lines": 3, "contracts": 3,
+		"contract_terms": 3, "invoices": 3, "invoice_lines": 3, "credit_notes": 1, "tickets": 3}
+	db := openPublished(t, data)
+	for _, e := range res.Entities {
+		if e.RowsLoaded != want[e.Entity] || e.RowsQuarantined != 0 || e.Rows != want[e.Entity] {
+			t.Errorf("%s: loaded %d quarantined %d rows %d, want %d loaded", e.Entity, e.RowsLoaded, e.RowsQuarantined, e.Rows, want[e.Entity])
+		}
+		if got := queryInt(t, db, "SELECT count(*) FROM "+wh.Ident(e.Entity)); got != want[e.Entity] {
+			t.Errorf("warehouse %s has %d rows, want %d", e.Entity, got, want[e.Entity])
+		}
+	}
+	tests := []struct {
+		name, q, want string
+	}{
+		{"TimestampWithOffsetIsUTC", "SELECT approved_at::VARCHAR FROM deals WHERE deal_id = 'DEAL-2'", "2022-03-29 07:00:00"},
+		{"TimestampWithoutZoneIsUTC", "SELECT created_at::VARCHAR FROM tickets WHERE ticket_id = 'TCK-2'", "2022-05-10 09:30:00"},
+		{"DefaultTermMonths", "SELECT term_months::VARCHAR FROM deals WHERE deal_id = 'DEAL-4'", "12"},
+		{"DefaultApprovalLevel", "SELECT approval_level FROM deals WHERE deal_id = 'DEAL-5'", "none"},
+		{"EmptyCurrencyIsBase", "SELECT currency FROM deals WHERE deal_id = 'DEAL-4'", "USD"},
+		{"BoolYes", "SELECT auto_renew::VARCHAR FROM contracts WHERE contract_id = 'CTR-1'", "true"},
+		{"BoolOne", "SELECT has_side_letter::VARCHAR FROM contracts WHERE contract_id = 'CTR-2'", "true"},
+		{"BoolUpperCase", "SELECT is_standard::VARCHAR FROM contract_terms WHERE term_id = 'TRM-3'", "true"},
+		{"QuotedComma", "SELECT account_name FROM accounts WHERE account_id = 'ACC-2'", "Blue Heron, Inc."},
+		{"MoneyType", "SELECT typeof(net_amount) FROM deals LIMIT 1", "DECIMAL(18,2)"},
+		{"EmptyIsNull", "SELECT (resolved_at IS NULL)::VARCHAR FROM tickets WHERE ticket_id = 'TCK-2'", "true"},
+		{"Lineage", "SELECT _source_file || ':' || _source_row FROM deals WHERE deal_id = 'DEAL-3'", "deals.csv:3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got string
+			if err := db.QueryRow(tt.q).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+	for _, e := range contract.Entities {
+		if _, err := os.Stat(data.Path(wh.LakeEntity(e.Name, 1))); err != nil {
+			t.Errorf("lake file for %s: %v", e.Name, err)
+		}
+	}
+}
+
+// TestBadInput loads the good set, then a set that breaks every rule of
+// the contract, and checks each row lands where it should.
+func TestBadInput(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	mustRun(t, "testdata/good", data)
+	src := copyDir(t, "testdata/bad")
+	writeTruncatedParquet(t, filepath.Join(src, "reps.parquet"))
+	res := mustRun(t, src, data)
+	if res.Status != runlog.Warning {
+		t.Errorf("status = %s, want warning (files were rejected)", res.Status)
+	}
+	for _, e := range res.Entities {
+		if e.RowsRead != e.RowsLoaded+e.RowsQuarantined {
+			t.Errorf("%s: read %d != loaded %d + quarantined %d", e.Entity, e.RowsRead, e.RowsLoaded, e.RowsQuarantined)
+		}
+	}
+	files := []struct {
+		path, status, err string
+	}{
+		{"deal_lines.csv", FileUnreadable, "not UTF-8"},
+		{"reps.parquet", FileUnreadable, "reps.parquet"},
+		{"contract_terms.csv", FileRejected, "missing required column is_standard"},
+		{"accounts.csv", FileLoaded, ""},
+		{"credit_notes.jsonl", FileLoaded, ""},
+	}
+	for _, f := range files {
+		i := slices.IndexFunc(res.Files, func(r FileResult) bool { return r.Path == f.path })
+		if i < 0 {
+			t.Errorf("%s: no result", f.path)
+			continue
+		}
+		got := res.Files[i]
+		if got.Status != f.status || !strings.Contains(got.Error, f.err) {
+			t.Errorf("%s: status %s error %q, want %s with %q", f.path, got.Status, got.Error, f.status, f.err)
+		}
+	}
+	if i := slices.IndexFunc(res.Files, func(r FileResult) bool { return r.Path == "accounts.csv" }); i < 0 || !slices.Equal(res.Files[i].Ignored, []string{"notes"}) {
+		t.Errorf("accounts.csv: want the extra column notes reported as ignored")
+	}
+	db := openPublished(t, data)
+	quarantine := []struct {
+		rule, file string
+		row        int64
+		column     string
+		reason     string
+	}{
+		{"DuplicateInFileLaterWins", "accounts.csv", 1, "account_id", "duplicate key, superseded by accounts.csv row 6"},
+		{"UnknownEnum", "accounts.csv", 2, "segment", "'enterprise-ish' is not one of"},
+		{"RequiredMissing", "accounts.csv", 3, "account_name", "required value missing"},
+		{"ImpossibleDate", "accounts.csv", 4, "created_date", "'2023-02-30' is not a valid date"},
+		{"WrongDateFormat", "accounts.csv", 5, "created_date", "'01/02/2023' is not a valid date"},
+		{"OrphanForeignKey", "deals.csv", 1, "account_id", "'ACC-404' matches no accounts.account_id"},
+		{"NegativeAmount", "deals.csv", 2, "net_amount", "must be >= 0"},
+		{"ThousandsSeparator", "deals.csv", 3, "list_amount", "'1,000' is not a valid money"},
+		{"UnknownDealType", "deals.csv", 4, "deal_type", "'upsell' is not one of"},
+		{"CloseDateRequiredUnlessOpen", "deals.csv", 5, "close_date", "required unless stage is open"},
+		{"TermNotPositive", "deals.csv", 6, "term_months", "must be > 0"},
+		{"FractionalInt", "deals.csv", 7, "term_months", "'12.5' is not a valid int"},
+		{"UnknownApprovalLevel", "deals.csv", 8, "approval_level", "'ceo' is not one of"},
+		{"ForeignCurrency", "deals.csv", 9, "currency", "EUR is not the base currency USD"},
+		{"NotACurrency", "deals.csv", 10, "currency", "'dollars' is not an ISO 4217"},
+		{"BadTimestamp", "deals.csv", 11, "approved_at", "'yesterday' is not a valid timestamp"},
+		{"UnknownRep", "deals.csv", 12, "rep_id", "'REP-404' matches no reps.rep_id"},
+		{"UnknownPrecedent", "deals.csv", 13, "precedent_deal_id", "'DEAL-404' matches no deals.deal_id"},
+		{"SelfPrecedent", "deals.csv", 14, "precedent_deal_id", "cannot cite itself"},
+		{"EndBeforeStart", "contracts.csv", 1, "end_date", "must be after start_date"},
+		{"NegativeARR", "contracts.csv", 2, "arr", "must be >= 0"},
+		{"BadBool", "contracts.csv", 3, "auto_renew", "'maybe' is not a valid bool"},
+		{"UnknownRenewedContract", "contracts.csv", 4, "renews_contract_id", "'CTR-404' matches no contracts.contract_id"},
+		{"OrphanDeal", "contracts.csv", 5, "deal_id", "'DEAL-404' matches no deals.deal_id"},
+		{"RejectedFileRows", "contract_terms.csv", 2, "is_standard", "file rejected: missing required column is_standard"},
+		{"DuplicateAcrossFilesLaterFileWins", "invoices/2023-01.csv", 1, "invoice_id", "superseded by invoices/2023-02.csv row 1"},
+		{"UnknownStatus", "invoices/2023-01.csv", 2, "status", "'pending' is not one of"},
+		{"DueBeforeIssued", "invoices/2023-02.csv", 2, "due_date", "must not be before issued_date"},
+		{"DuplicateCompositeKey", "invoice_lines.csv", 1, "invoice_id", "superseded by invoice_lines.csv row 2"},
+		{"OrphanInvoice", "invoice_lines.csv", 3, "invoice_id", "'INV-404' matches no invoices.invoice_id"},
+		{"CreditNotPositive", "credit_notes.jsonl", 1, "amount", "must be > 0"},
+		{"MalformedJSON", "credit_notes.jsonl", 2, "", "malformed JSON line"},
+		{"JSONNotObject", "credit_notes.jsonl", 3, "", "not an object"},
+		{"UnknownCategory", "tickets.csv", 2, "category", "'complaint' is not one of"},
+		{"ResolvedBeforeCreated", "tickets.csv", 3, "resolved_at", "must not be before created_at"},
+		{"ImpossibleHour", "tickets.csv", 4, "created_at", "is not a valid timestamp"},
+		{"MalformedCSVRow", "tickets.csv", 5, "", "malformed CSV row: too many columns"},
+	}
+	for _, q := range quarantine {
+		t.Run(q.rule, func(t *testing.T) {
+			var column, reason string
+			err := db.QueryRow(`SELECT coalesce(column_name, ''), reason FROM quarantine WHERE run_id = 2 AND source_file = ? AND row_number = ?`, q.file, q.row).Scan(&column, &reason)
+			if err != nil {
+				t.Fatalf("%s row %d: %v", q.file, q.row, err)
+			}
+			if column != q.column || !strings.Contains(reason, q.reason) {
+				t.Errorf("%s row %d: got column %q reason %q, want %q containing %q", q.file, q.row, column, reason, q.column, q.reason)
+			}
+		})
+	}
+	loaded := []struct{ table, key string }{
+		{"accounts", "ACC-10"}, {"accounts", "ACC-15"}, // later duplicate; upper-case header and enum
+		{"deals", "DEAL-24"},        // cites a deal of the earlier load
+		{"invoices", "INV-10"},      // later file's row
+		{"credit_notes", "CN-13"},   // JSON keys in another case
+		{"tickets", "TCK-15"},       // the row after a malformed one keeps its row number
+		{"contract_terms", "TRM-1"}, // the rejected file left earlier data alone
+	}
+	for _, l := range loaded {
+		e, _ := contract.Lookup(l.table)
+		if n := queryInt(t, db, "SELECT count(*) FROM "+wh.Ident(l.table)+" WHERE "+wh.Ident(e.Key[0])+" = ?", l.key); n != 1 {
+			t.Errorf("%s %s: %d rows, want 1", l.table, l.key, n)
+		}
+	}
+	if got := queryInt(t, db, "SELECT _source_row FROM tickets WHERE ticket_id = 'TCK-15'"); got != 6 {
+		t.Errorf("TCK-15 source row = %d, want 6", got)
+	}
+	if got := queryInt(t, db, "SELECT amount::INTEGER FROM invoices WHERE invoice_id = 'INV-10'"); got != 2 {
+		t.Errorf("INV-10 amount = %d, want 2 (from the later file)", got)
+	}
+	if _, err := os.Stat(data.Path(wh.QuarantineFile("deals", 2))); err != nil {
+		t.Errorf("quarantine file: %v", err)
+	}
+}
+
+func TestRerunChangesNothing(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	mustRun(t, "testdata/good", data)
+	before := snapshot(t, data)
+	res := mustRun(t, "testdata/good", data)
+	for _, f := range res.Files {
+		if f.Status != FileUnchanged {
+			t.Errorf("%s: status %s, want unchanged", f.Path, f.Status)
+		}
+	}
+	for _, e := range res.Entities {
+		if e.RowsRead != 0 || e.RowsLoaded != 0 {
+			t.Errorf("%s: read %d loaded %d on rerun, want 0", e.Entity, e.RowsRead, e.RowsLoaded)
+		}
+	}
+	if after := snapshot(t, data); !slices.Equal(before, after) {
+		t.Errorf("rerun changed the warehouse:\nbefore %v\nafter  %v", before, after)
+	}
+	lake, _ := filepath.Glob(data.Path("lake", "*", "run-*.parquet"))
+	for _, f := range lake {
+		if !strings.HasSuffix(f, "run-000001.parquet") {
+			t.Errorf("rerun wrote lake file %s", f)
+		}
+	}
+}
+
+// snapshot is a digest of every entity table's contents.
+func snapshot(tb testing.TB, data wh.Dir) []string {
+	tb.Helper()
+	db := openPublished(tb, data)
+	var out []string
+	for _, e := range contract.Entities {
+		var digest string
+		q := "SELECT count(*) || ':' || coalesce(sum(hash(t))::VARCHAR, '') FROM (SELECT * EXCLUDE (_run_id) FROM " + wh.Ident(e.Name) + ") t"
+		if err := db.QueryRow(q).Scan(&digest); err != nil {
+			tb.Fatal(err)
+		}
+		out = append(out, e.Name+"="+digest)
+	}
+	return out
+}
+
+func TestMergeNewestLoadWins(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	mustRun(t, "testdata/good", data)
+	src := t.TempDir()
+	writeFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-2,Blue Heron Group,mid_market\nACC-9,New Co,smb\n")
+	res := mustRun(t, src, data)
+	db := openPublished(t, data)
+	if got := queryInt(t, db, "SELECT count(*) FROM accounts"); got != 4 {
+		t.Errorf("accounts = %d, want 4", got)
+	}
+	var name string
+	db.QueryRow("SELECT account_name FROM accounts WHERE account_id = 'ACC-2'").Scan(&name)
+	if name != "Blue Heron Group" {
+		t.Errorf("ACC-2 name = %q, want the newer load's", name)
+	}
+	if got := queryInt(t, db, "SELECT count(*) FROM deals"); got != 5 {
+		t.Errorf("deals = %d, want the earlier load's 5 kept", got)
+	}
+	if res.Entities[0].RowsLoaded != 2 || res.Entities[0].Rows != 4 {
+		t.Errorf("accounts counts = %+v", res.Entities[0])
+	}
+}
+
+func TestFullRefresh(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	mustRun(t, "testdata/good", data)
+	src := t.TempDir()
+	for _, name := range []string{"accounts.csv", "deals.csv", "contracts.csv"} {
+		b, err := os.ReadFile(filepath.Join("testdata/good", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(src, name), string(b))
+	}
+	mustRun(t, src, data, func(o *Options) { o.FullRefresh = true })
+	db := openPublished(t, data)
+	if got := queryInt(t, db, "SELECT count(*) FROM tickets"); got != 0 {
+		t.Errorf("tickets = %d after a full refresh from a source without them, want 0", got)
+	}
+	if got := queryInt(t, db, "SELECT count(*) FROM deals"); got != 5 {
+		t.Errorf("deals = %d, want 5", got)
+	}
+	if _, err := os.Stat(data.Path(wh.LakeEntity("tickets", 1))); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("full refresh kept run 1's lake file for tickets (err %v)", err)
+	}
+	if _, err := os.Stat(data.Path(wh.LakeEntity("deals", 2))); err != nil {
+		t.Errorf("deals lake file of the refresh: %v", err)
+	}
+}
+
+// failingModels fails the models step, as a failing data test would.
+type failingModels struct{}
+
+func (failingModels) Build(ctx context.Context, env BuildEnv) (ModelsReport, error) {
+	if _, err := env.Conn.ExecContext(ctx, "CREATE TABLE half_built AS SELECT 1 AS x"); err != nil {
+		return ModelsReport{}, err
+	}
+	return ModelsReport{TestsFailed: []string{"deal_discounts: unique(deal_id)"}}, errors.New("data tests failed")
+}
+
+func TestFailedRunKeepsPublishedWarehouse(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	mustRun(t, "testdata/good", data)
+	before := snapshot(t, data)
+	src := t.TempDir()
+	writeFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-9,New Co,smb\n")
+	res, err := runETL(t, src, data, func(o *Options) { o.Models = failingModels{} })
+	if err == nil || res.Status != runlog.Failed {
+		t.Fatalf("got status %v err %v, want a failed run", res.Status, err)
+	}
+	g, err := data.Published()
+	if err != nil || g.ID != 1 {
+		t.Fatalf("published generation = %d (%v), want 1", g.ID, err)
+	}
+	if after := snapshot(t, data); !slices.Equal(before, after) {
+		t.Errorf("failed run changed the published warehouse")
+	}
+	if _, err := os.Stat(data.Path(wh.LakeEntity("accounts", 2))); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("failed run left a lake file (err %v)", err)
+	}
+	runs, err := runlog.Open(data.RunLog()).Runs("etl")
+	if err != nil || len(runs) != 2 || runs[1].Status != runlog.Failed || !strings.Contains(runs[1].Error, "data tests failed") {
+		t.Errorf("run log = %+v (%v), want run 2 recorded as failed", runs, err)
+	}
+	// The next run starts from generation 1 and loads the file again.
+	res = mustRun(t, src, data)
+	if res.Entities[0].RowsLoaded != 1 {
+		t.Errorf("rerun after failure loaded %d accounts, want 1", res.Entities[0].RowsLoaded)
+	}
+}
+
+func TestRunsDoNotOverlap(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	lock, err := runlog.TryLock(string(data), "etl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Unlock()
+	if _, err := runETL(t, "testdata/good", data); !errors.Is(err, runlog.ErrBusy) {
+		t.Errorf("err = %v, want ErrBusy", err)
+	}
+}
+
+func TestRequiredEntityMissing(t *testing.T) {
+	src := t.TempDir()
+	writeFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-1,A,smb\n")
+	_, err := runETL(t, src, wh.Dir(t.TempDir()))
+	if err == nil || !strings.Contains(err.Error(), "required entity deals has no rows") {
+		t.Errorf("err = %v, want a message naming deals", err)
+	}
+}
+
+func writeFile(tb testing.TB, path, content string) {
+	tb.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func copyDir(tb testing.TB, src string) string {
+	tb.Helper()
+	dst := tb.TempDir()
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		writeFile(tb, filepath.Join(dst, rel), string(b))
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dst
+}
+
+// writeTruncatedParquet writes a valid Parquet file of reps and cuts it in half.
+func writeTruncatedParquet(tb testing.TB, path string) {
+	tb.Helper()
+	db, err := wh.Open(context.Background(), "", wh.Settings{Threads: 1})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("COPY (SELECT 'REP-9' AS rep_id, 'Nine' AS rep_name) TO ? (FORMAT parquet)", path); err != nil {
+		tb.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, b[:len(b)/2], 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
