@@ -1,0 +1,84 @@
+package runlog
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func TestRuns(t *testing.T) {
+	dir := t.TempDir()
+	l := Open(filepath.Join(dir, "runs.jsonl"))
+	if runs, err := l.Runs(""); err != nil || len(runs) != 0 {
+		t.Fatalf("empty log: %v %v", runs, err)
+	}
+	// A process that has exited stands for a run killed mid-way.
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
+	records := []Record{
+		{Kind: "etl", ID: 1, Status: Running, StartedAt: t0, PID: os.Getpid()},
+		{Kind: "etl", ID: 1, Status: Success, StartedAt: t0, EndedAt: t0.Add(time.Minute), PID: os.Getpid()},
+		{Kind: "report", ID: 1, Status: Running, StartedAt: t0.Add(time.Hour), PID: os.Getpid()},
+		{Kind: "etl", ID: 2, Status: Running, StartedAt: t0.Add(24 * time.Hour), PID: dead.Process.Pid},
+	}
+	for _, r := range records {
+		if err := l.Append(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A torn last line, as a crash mid-write would leave.
+	f, _ := os.OpenFile(filepath.Join(dir, "runs.jsonl"), os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString(`{"kind":"etl","id":3,"sta`)
+	f.Close()
+
+	etl, err := l.Runs("etl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(etl) != 2 || etl[0].Status != Success || etl[1].Status != Abandoned {
+		t.Fatalf("etl runs = %+v, want run 1 success and run 2 abandoned", etl)
+	}
+	if all, _ := l.Runs(""); len(all) != 3 || all[1].Kind != "report" || all[1].Status != Running {
+		t.Errorf("all runs = %+v, want 3 in start order with the report running", all)
+	}
+	if n, _ := l.Next("etl"); n != 3 {
+		t.Errorf("next etl id = %d, want 3", n)
+	}
+	if n, _ := l.Next("report"); n != 2 {
+		t.Errorf("next report id = %d, want 2", n)
+	}
+	last, ok, err := l.LastSuccess("etl")
+	if err != nil || !ok || last.ID != 1 {
+		t.Errorf("last success = %+v %v %v, want run 1", last, ok, err)
+	}
+}
+
+func TestLock(t *testing.T) {
+	dir := t.TempDir()
+	a, err := TryLock(dir, "etl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := TryLock(dir, "etl"); !errors.Is(err, ErrBusy) {
+		t.Errorf("second lock: err = %v, want ErrBusy", err)
+	}
+	r, err := TryLock(dir, "report")
+	if err != nil {
+		t.Errorf("another kind's lock: %v", err)
+	} else {
+		r.Unlock()
+	}
+	a.Unlock()
+	b, err := TryLock(dir, "etl")
+	if err != nil {
+		t.Errorf("lock after unlock: %v", err)
+	} else {
+		b.Unlock()
+	}
+}
