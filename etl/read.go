@@ -141,7 +141,7 @@ FROM read_csv(?, columns = {%s}, header = true, delim = ',', quote = '"', escape
 		wh.Ident(r.table), r.projection(e, idx, func(j int) string { return fmt.Sprintf("c%d", j) }),
 		cols.String(), wh.Literal(rej), wh.Literal(scan))
 	if _, err := conn.ExecContext(ctx, q, r.file.abs); err != nil {
-		return &errUnreadable{r.file.Path, duckMessage(err)}
+		return &errUnreadable{r.file.Path, wh.Message(err)}
 	}
 	return r.collectCSVRejects(ctx, conn, e, rej, scan)
 }
@@ -174,7 +174,7 @@ FROM `+wh.Ident(rej)+` ORDER BY line, column_idx`)
 		if _, ok := e.Column(q.Column); !ok {
 			q.Column = ""
 		}
-		q.Reason = "malformed CSV row: " + strings.ToLower(typ) + ": " + firstLine(msg)
+		q.Reason = "malformed CSV row: " + strings.ToLower(typ) + ": " + wh.Message(errors.New(msg))
 		q.Raw = strings.TrimRight(line, "\r\n")
 		r.rejects = append(r.rejects, q)
 	}
@@ -229,7 +229,7 @@ func csvHeader(path string) ([]string, error) {
 func (r *rawFile) readParquet(ctx context.Context, conn *sql.Conn, e *contract.Entity) error {
 	rows, err := conn.QueryContext(ctx, "DESCRIBE SELECT * FROM read_parquet(?)", r.file.abs)
 	if err != nil {
-		return &errUnreadable{r.file.Path, duckMessage(err)}
+		return &errUnreadable{r.file.Path, wh.Message(err)}
 	}
 	var names, types []string
 	for rows.Next() {
@@ -243,7 +243,7 @@ func (r *rawFile) readParquet(ctx context.Context, conn *sql.Conn, e *contract.E
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return &errUnreadable{r.file.Path, duckMessage(err)}
+		return &errUnreadable{r.file.Path, wh.Message(err)}
 	}
 	idx, err := r.mapColumns(e, names, false)
 	if err != nil {
@@ -266,7 +266,7 @@ func (r *rawFile) readParquet(ctx context.Context, conn *sql.Conn, e *contract.E
 	q := fmt.Sprintf("CREATE TEMP TABLE %s AS SELECT file_row_number + 1 AS _row, %s FROM read_parquet(?, file_row_number = true)",
 		wh.Ident(r.table), r.projection(e, idx, value))
 	if _, err := conn.ExecContext(ctx, q, r.file.abs); err != nil {
-		return &errUnreadable{r.file.Path, duckMessage(err)}
+		return &errUnreadable{r.file.Path, wh.Message(err)}
 	}
 	return nil
 }
@@ -384,11 +384,3 @@ GROUP BY k ORDER BY min(_row), k`)
 	return keys, rows.Err()
 }
 
-// duckMessage keeps the first line of a DuckDB error, which says what went
-// wrong without the hints that follow it.
-func duckMessage(err error) string { return firstLine(err.Error()) }
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return s
-}

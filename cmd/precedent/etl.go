@@ -35,6 +35,7 @@ content) are skipped, so running twice changes nothing.`,
 				BaseCurrency: m.config.BaseCurrency,
 				Trigger:      "manual",
 				DuckDB:       m.duckdb(),
+				Models:       modelsStep{m},
 				Progress:     progress,
 				Logger:       m.logger,
 			})

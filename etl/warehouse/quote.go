@@ -14,3 +14,10 @@ func Ident(name string) string {
 func Literal(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
+
+// Message is the first line of a DuckDB error: what went wrong, without the
+// hints and stack that may follow.
+func Message(err error) string {
+	s, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
+	return s
+}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/precedent-dev/precedent/queries"
 )
 
 // DefaultPath is where the configuration is read from when no --config
@@ -27,9 +29,24 @@ type Config struct {
 	Source       string `yaml:"source"`        // the source directory the ETL reads by default
 	AsOf         string `yaml:"as_of"`         // YYYY-MM-DD; empty means today
 	BaseCurrency string `yaml:"base_currency"` // ISO 4217
-	DuckDB       DuckDB `yaml:"duckdb"`
+	ModelsDir    string `yaml:"models_dir"`    // analysts' own SQL models
+
+	FiscalYearStartMonth int                `yaml:"fiscal_year_start_month"`
+	LateQuarterDays      int                `yaml:"late_quarter_days"`
+	DiscountPolicyMax    map[string]float64 `yaml:"discount_policy_max"`
+	VaguePhrases         []string           `yaml:"vague_phrases"`
+	RiskWeights          map[string]float64 `yaml:"risk_weights"`
+	RiskTiers            RiskTiers          `yaml:"risk_tiers"`
+
+	DuckDB DuckDB `yaml:"duckdb"`
 
 	path string
+}
+
+// RiskTiers are the risk_score thresholds of the medium and high tiers.
+type RiskTiers struct {
+	Medium float64 `yaml:"medium"`
+	High   float64 `yaml:"high"`
 }
 
 // DuckDB bounds what DuckDB may use during ETL runs and queries.
@@ -40,11 +57,34 @@ type DuckDB struct {
 
 // Default returns the configuration used when no file sets anything.
 func Default() Config {
+	m := queries.DefaultSettings()
 	return Config{
-		Data:         "data",
-		Source:       "data/demo",
-		BaseCurrency: "USD",
-		DuckDB:       DuckDB{MemoryLimit: "2GB"},
+		Data:                 "data",
+		Source:               "data/demo",
+		BaseCurrency:         m.BaseCurrency,
+		ModelsDir:            "data/models",
+		FiscalYearStartMonth: m.FiscalYearStartMonth,
+		LateQuarterDays:      m.LateQuarterDays,
+		DiscountPolicyMax:    m.PolicyMax,
+		VaguePhrases:         m.VaguePhrases,
+		RiskWeights:          m.RiskWeights,
+		RiskTiers:            RiskTiers{Medium: m.RiskTierMedium, High: m.RiskTierHigh},
+		DuckDB:               DuckDB{MemoryLimit: "2GB"},
+	}
+}
+
+// ModelSettings are the settings the SQL models are built with.
+func (c Config) ModelSettings(now time.Time) queries.Settings {
+	return queries.Settings{
+		AsOf:                 c.AsOfDate(now),
+		BaseCurrency:         c.BaseCurrency,
+		FiscalYearStartMonth: c.FiscalYearStartMonth,
+		LateQuarterDays:      c.LateQuarterDays,
+		PolicyMax:            c.DiscountPolicyMax,
+		VaguePhrases:         c.VaguePhrases,
+		RiskWeights:          c.RiskWeights,
+		RiskTierMedium:       c.RiskTiers.Medium,
+		RiskTierHigh:         c.RiskTiers.High,
 	}
 }
 
@@ -98,6 +138,9 @@ func (c Config) Validate() error {
 	}
 	if c.DuckDB.MemoryLimit != "" && !memoryRe.MatchString(c.DuckDB.MemoryLimit) {
 		errs = append(errs, fmt.Errorf("duckdb.memory_limit: %q is not a size such as 2GB", c.DuckDB.MemoryLimit))
+	}
+	if err := c.ModelSettings(time.Now()).Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/queries"
+)
+
+// modelsStep builds the SQL models inside an ETL run.
+type modelsStep struct{ m *Main }
+
+// Build runs queries.Build on the run's new generation.
+func (s modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsReport, error) {
+	rep, err := queries.Build(ctx, env.Conn, queries.Options{
+		Settings: s.m.config.ModelSettings(s.m.Now()),
+		UserDir:  s.m.config.ModelsDir,
+		Stage:    env.Stage,
+		Logger:   s.m.logger,
+	})
+	var out etl.ModelsReport
+	if rep != nil {
+		for _, r := range rep.Models {
+			if r.Status == queries.Built {
+				out.Built++
+			}
+		}
+		out.Failed = rep.FailedModels()
+		for _, t := range rep.Tests {
+			if t.Status == queries.Pass {
+				out.TestsPassed++
+			} else {
+				out.TestsFailed = append(out.TestsFailed, fmt.Sprintf("%s %s: %s", t.Model, t.Name, t.Status))
+			}
+		}
+	}
+	return out, err
+}

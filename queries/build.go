@@ -1,0 +1,198 @@
+package queries
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// Options configure one build of the models.
+type Options struct {
+	Settings Settings
+	UserDir  string // analysts' models; empty for none
+	// Stage is the folder files for the data directory go to, under their
+	// final relative path (lake/marts/<model>.parquet).
+	Stage  string
+	Logger *slog.Logger
+}
+
+// Model statuses.
+const (
+	Built   = "built"
+	Failed  = "failed"
+	Skipped = "skipped" // a model it reads failed
+)
+
+// ModelResult is how one model's build went.
+type ModelResult struct {
+	Name    string
+	Layer   string
+	Path    string
+	Status  string
+	Rows    int64
+	Seconds float64
+	Error   string
+}
+
+// Report is what a build did.
+type Report struct {
+	Models []ModelResult
+	Tests  []TestResult
+}
+
+// Failed lists the analysts' models that failed or were skipped, with why.
+func (r *Report) FailedModels() []string {
+	var out []string
+	for _, m := range r.Models {
+		if m.Status != Built {
+			out = append(out, m.Path+": "+m.Error)
+		}
+	}
+	return out
+}
+
+// Build writes the settings, builds every model in dependency order on
+// conn, runs the data tests, records the catalog tables (_models,
+// _model_columns, _data_tests) and exports the marts to the stage. A failing
+// built-in model or a failing test on one is an error: the caller must not
+// publish. A failing analyst's model is reported and skipped, with whatever
+// depends on it.
+func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := opts.Settings.Validate(); err != nil {
+		return nil, fmt.Errorf("settings: %w", err)
+	}
+	if err := opts.Settings.write(ctx, conn); err != nil {
+		return nil, err
+	}
+	models, err := Load(opts.UserDir)
+	if err != nil {
+		return nil, err
+	}
+	sources, err := tables(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range models {
+		sources = slices.DeleteFunc(sources, func(s string) bool { return s == m.Name })
+	}
+	ordered, err := Resolve(ctx, conn, models, sources)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{}
+	failed := map[string]bool{}
+	for _, m := range ordered {
+		res := buildModel(ctx, conn, m, failed)
+		rep.Models = append(rep.Models, res)
+		if res.Status == Built {
+			opts.Logger.Debug("model built", "model", m.Name, "rows", res.Rows, "seconds", res.Seconds)
+			continue
+		}
+		failed[m.Name] = true
+		if m.Builtin {
+			return rep, fmt.Errorf("model %s: %s", m.Name, res.Error)
+		}
+		opts.Logger.Warn("analyst's model not built", "model", m.Name, "file", m.Path, "err", res.Error)
+	}
+	var testErrs []error
+	for _, m := range ordered {
+		if failed[m.Name] {
+			continue
+		}
+		for _, t := range runTests(ctx, conn, m) {
+			rep.Tests = append(rep.Tests, t)
+			if t.Status != Pass && m.Builtin {
+				testErrs = append(testErrs, fmt.Errorf("data test %s on %s: %s", t.Name, m.Name, t.detail()))
+			}
+		}
+	}
+	if err := writeCatalog(ctx, conn, ordered, rep); err != nil {
+		return rep, err
+	}
+	if err := errors.Join(testErrs...); err != nil {
+		return rep, err
+	}
+	if err := exportMarts(ctx, conn, ordered, opts.Stage); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+func buildModel(ctx context.Context, conn *sql.Conn, m *Model, failed map[string]bool) ModelResult {
+	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built}
+	if m.Err != nil {
+		res.Status, res.Error = Failed, m.Err.Error()
+		return res
+	}
+	for _, d := range m.Deps {
+		if failed[d] {
+			res.Status, res.Error = Skipped, "reads "+d+", which was not built"
+			return res
+		}
+	}
+	start := time.Now()
+	q := "CREATE OR REPLACE TABLE " + wh.Ident(m.Name) + " AS " + strings.TrimRight(strings.TrimSpace(m.SQL), ";")
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		res.Status, res.Error = Failed, wh.Message(err)
+		if !m.Builtin {
+			conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+wh.Ident(m.Name))
+		}
+		return res
+	}
+	res.Seconds = time.Since(start).Seconds()
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+wh.Ident(m.Name)).Scan(&res.Rows); err != nil {
+		res.Status, res.Error = Failed, err.Error()
+	}
+	return res
+}
+
+// tables lists the tables of the generation's main schema.
+func tables(ctx context.Context, conn *sql.Conn) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary")
+	if err != nil {
+		return nil, fmt.Errorf("list tables: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// exportMarts writes every mart to the stage as zstd Parquet.
+func exportMarts(ctx context.Context, conn *sql.Conn, models []*Model, stage string) error {
+	if stage == "" {
+		return nil
+	}
+	dir := filepath.Join(stage, "lake", "marts")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("export marts: %w", err)
+	}
+	for _, m := range models {
+		if m.Layer != Marts {
+			continue
+		}
+		out := filepath.Join(dir, m.Name+".parquet")
+		if _, err := conn.ExecContext(ctx, "COPY "+wh.Ident(m.Name)+" TO ? (FORMAT parquet, COMPRESSION zstd)", out); err != nil {
+			return fmt.Errorf("export mart %s: %w", m.Name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,111 @@
+package queries
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// Test statuses.
+const (
+	Pass  = "pass"
+	Fail  = "fail"  // the test found failing rows
+	Error = "error" // the test itself could not run
+)
+
+// TestResult is one data test's outcome.
+type TestResult struct {
+	Model       string
+	Name        string
+	SQL         string // counts the failing rows
+	Status      string
+	FailingRows int64
+	Error       string
+}
+
+func (t TestResult) detail() string {
+	if t.Status == Error {
+		return t.Error
+	}
+	return fmt.Sprintf("%d failing rows (%s)", t.FailingRows, t.SQL)
+}
+
+type dataTest struct {
+	name string
+	sql  string
+	args []any
+}
+
+// tests turns a model's header into SQL that counts failing rows. The key
+// is always tested unique and not null.
+func (m *Model) tests() []dataTest {
+	t := wh.Ident(m.Name)
+	var out []dataTest
+	unique := func(cols []string) {
+		var q []string
+		for _, c := range cols {
+			q = append(q, wh.Ident(c))
+		}
+		out = append(out, dataTest{
+			name: "unique(" + strings.Join(cols, ", ") + ")",
+			sql:  "SELECT count(*) FROM (SELECT " + strings.Join(q, ", ") + " FROM " + t + " GROUP BY ALL HAVING count(*) > 1)",
+		})
+	}
+	notNull := func(c string) {
+		out = append(out, dataTest{name: "not_null(" + c + ")", sql: "SELECT count(*) FROM " + t + " WHERE " + wh.Ident(c) + " IS NULL"})
+	}
+	if len(m.Header.Key) > 0 {
+		unique(m.Header.Key)
+		for _, k := range m.Header.Key {
+			notNull(k)
+		}
+	}
+	for i, spec := range m.Header.Tests {
+		switch {
+		case len(spec.Unique) > 0:
+			unique(spec.Unique)
+		case len(spec.NotNull) > 0:
+			for _, c := range spec.NotNull {
+				notNull(c)
+			}
+		case spec.AcceptedValues != nil:
+			av := spec.AcceptedValues
+			out = append(out, dataTest{
+				name: "accepted_values(" + av.Column + ")",
+				sql:  "SELECT count(*) FROM " + t + " WHERE " + wh.Ident(av.Column) + " IS NOT NULL AND NOT list_contains(?::VARCHAR[], " + wh.Ident(av.Column) + "::VARCHAR)",
+				args: []any{av.Values},
+			})
+		case spec.Relationships != nil:
+			r := spec.Relationships
+			toTable, toCol, _ := strings.Cut(r.To, ".")
+			out = append(out, dataTest{
+				name: "relationships(" + r.Column + " -> " + r.To + ")",
+				sql: "SELECT count(*) FROM " + t + " c WHERE c." + wh.Ident(r.Column) + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
+					wh.Ident(toTable) + " p WHERE p." + wh.Ident(toCol) + " = c." + wh.Ident(r.Column) + ")",
+			})
+		case spec.Assert != "":
+			out = append(out, dataTest{
+				name: fmt.Sprintf("assert#%d", i+1),
+				sql:  "SELECT count(*) FROM (" + strings.TrimRight(strings.TrimSpace(spec.Assert), ";") + ")",
+			})
+		}
+	}
+	return out
+}
+
+func runTests(ctx context.Context, conn *sql.Conn, m *Model) []TestResult {
+	var out []TestResult
+	for _, dt := range m.tests() {
+		r := TestResult{Model: m.Name, Name: dt.name, SQL: dt.sql, Status: Pass}
+		if err := conn.QueryRowContext(ctx, dt.sql, dt.args...).Scan(&r.FailingRows); err != nil {
+			r.Status, r.Error = Error, wh.Message(err)
+		} else if r.FailingRows > 0 {
+			r.Status = Fail
+		}
+		out = append(out, r)
+	}
+	return out
+}

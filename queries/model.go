@@ -1,0 +1,251 @@
+// Package queries holds Precedent's SQL models and the runner that builds
+// them: .sql files in dbt-style layers (staging -> intermediate -> marts)
+// embedded in the binary, plus analysts' own models from a folder. The runner
+// reads each file's header, infers dependencies from the relations the query
+// references, builds in dependency order, runs the data tests and exports the
+// marts. It knows nothing of where the loaded data came from.
+package queries
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+//go:embed staging/*.sql intermediate/*.sql marts/*.sql
+var builtin embed.FS
+
+// Layers in build order; analysts' models form the last layer.
+const (
+	Staging      = "staging"
+	Intermediate = "intermediate"
+	Marts        = "marts"
+	User         = "user"
+)
+
+// Model is one .sql file: a SELECT materialized as a table named after the file.
+type Model struct {
+	Name    string
+	Layer   string
+	Path    string // queries/marts/x.sql, or the analyst's file
+	SQL     string // the query, header included
+	Header  Header
+	Deps    []string // relations it reads: models and sources
+	Builtin bool
+	// Err is a problem found before building (a broken header, an unknown
+	// relation): the model is reported failed and not built.
+	Err error
+}
+
+// Header is the comment block that opens a model file. Its lines, with the
+// leading "--" removed, are YAML:
+//
+//	-- grain: one row per won deal
+//	-- key: deal_id
+//	-- description: Won deals with their discount and fiscal timing.
+//	-- columns:
+//	--   discount_pct: 1 - net_amount / list_amount
+//	-- tests:
+//	--   - not_null: [account_id, segment]
+//	--   - accepted_values: {column: segment, values: [enterprise, mid_market, smb]}
+//	--   - relationships: {column: account_id, to: stg_accounts.account_id}
+//	--   - assert: select * from deal_discounts where discount_pct > 1
+//
+// The key is tested unique and not null without saying so.
+type Header struct {
+	Grain       string            `yaml:"grain"`
+	Key         StringList        `yaml:"key"`
+	Description string            `yaml:"description"`
+	Columns     yaml.Node         `yaml:"columns"`
+	Tests       []TestSpec        `yaml:"tests"`
+	DependsOn   StringList        `yaml:"depends_on"`
+	columnDocs  map[string]string // from Columns, in file order in columnOrder
+	columnOrder []string
+}
+
+// TestSpec is one data test as written in a header; exactly one field is set.
+type TestSpec struct {
+	Unique         StringList      `yaml:"unique"`
+	NotNull        StringList      `yaml:"not_null"`
+	AcceptedValues *AcceptedValues `yaml:"accepted_values"`
+	Relationships  *Relationship   `yaml:"relationships"`
+	Assert         string          `yaml:"assert"`
+}
+
+// AcceptedValues says a column holds only the listed values (or null).
+type AcceptedValues struct {
+	Column string   `yaml:"column"`
+	Values []string `yaml:"values"`
+}
+
+// Relationship says every non-null value of Column appears in To ("model.column").
+type Relationship struct {
+	Column string `yaml:"column"`
+	To     string `yaml:"to"`
+}
+
+// StringList reads either one string or a list of strings.
+type StringList []string
+
+// UnmarshalYAML accepts "a", "a, b" or [a, b].
+func (s *StringList) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		for _, part := range strings.Split(n.Value, ",") {
+			if p := strings.TrimSpace(part); p != "" {
+				*s = append(*s, p)
+			}
+		}
+		return nil
+	}
+	var list []string
+	if err := n.Decode(&list); err != nil {
+		return err
+	}
+	*s = list
+	return nil
+}
+
+// ColumnDoc returns the documentation of a column, if the header has any.
+func (h Header) ColumnDoc(name string) string { return h.columnDocs[name] }
+
+// ColumnNames lists the documented columns in the order the header gives them.
+func (h Header) ColumnNames() []string { return h.columnOrder }
+
+// parseModel reads a model file's header.
+func parseModel(name, layer, path string, src []byte, builtin bool) (*Model, error) {
+	m := &Model{Name: name, Layer: layer, Path: path, SQL: string(src), Builtin: builtin}
+	var yamlLines []string
+	lines := strings.Split(string(src), "\n")
+	for _, line := range lines {
+		if !strings.HasPrefix(strings.TrimSpace(line), "--") {
+			break
+		}
+		body := strings.TrimPrefix(strings.TrimSpace(line), "--")
+		yamlLines = append(yamlLines, strings.TrimPrefix(body, " "))
+	}
+	if strings.TrimSpace(strings.Join(yamlLines, "")) == "" {
+		if builtin {
+			return nil, fmt.Errorf("%s:1: a built-in model needs a header with grain, key and description", path)
+		}
+		return m, nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader([]byte(strings.Join(yamlLines, "\n"))))
+	dec.KnownFields(true)
+	if err := dec.Decode(&m.Header); err != nil {
+		return nil, fmt.Errorf("%s: header: %w", path, err)
+	}
+	if err := m.Header.readColumns(); err != nil {
+		return nil, fmt.Errorf("%s: header columns: %w", path, err)
+	}
+	if builtin && (m.Header.Grain == "" || len(m.Header.Key) == 0 || m.Header.Description == "") {
+		return nil, fmt.Errorf("%s:1: a built-in model's header needs grain, key and description", path)
+	}
+	for _, t := range m.Header.Tests {
+		if n := t.count(); n != 1 {
+			return nil, fmt.Errorf("%s: header: each test needs exactly one of unique, not_null, accepted_values, relationships, assert (found %d)", path, n)
+		}
+	}
+	return m, nil
+}
+
+func (t TestSpec) count() int {
+	n := 0
+	for _, set := range []bool{len(t.Unique) > 0, len(t.NotNull) > 0, t.AcceptedValues != nil, t.Relationships != nil, t.Assert != ""} {
+		if set {
+			n++
+		}
+	}
+	return n
+}
+
+func (h *Header) readColumns() error {
+	h.columnDocs = map[string]string{}
+	if h.Columns.Kind == 0 {
+		return nil
+	}
+	if h.Columns.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: want a mapping of column: description", h.Columns.Line)
+	}
+	for i := 0; i+1 < len(h.Columns.Content); i += 2 {
+		name := h.Columns.Content[i].Value
+		h.columnDocs[name] = strings.TrimSpace(h.Columns.Content[i+1].Value)
+		h.columnOrder = append(h.columnOrder, name)
+	}
+	return nil
+}
+
+// Load reads the built-in models and every .sql file under userDir (which
+// may be empty or absent). Analysts' models may not reuse a built-in name.
+func Load(userDir string) ([]*Model, error) {
+	var models []*Model
+	for _, layer := range []string{Staging, Intermediate, Marts} {
+		entries, err := fs.ReadDir(builtin, layer)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range entries {
+			src, err := fs.ReadFile(builtin, layer+"/"+e.Name())
+			if err != nil {
+				return nil, err
+			}
+			m, err := parseModel(strings.TrimSuffix(e.Name(), ".sql"), layer, "queries/"+layer+"/"+e.Name(), src, true)
+			if err != nil {
+				return nil, err
+			}
+			models = append(models, m)
+		}
+	}
+	user, err := loadUser(userDir, models)
+	if err != nil {
+		return nil, err
+	}
+	return append(models, user...), nil
+}
+
+func loadUser(dir string, builtins []*Model) ([]*Model, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	var out []*Model
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if os.IsNotExist(err) && path == dir {
+			return filepath.SkipAll
+		}
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(d.Name(), ".sql") {
+			return nil
+		}
+		name := strings.TrimSuffix(d.Name(), ".sql")
+		if slices.ContainsFunc(builtins, func(m *Model) bool { return m.Name == name }) {
+			return fmt.Errorf("%s: a built-in model is already named %s; rename the file", path, name)
+		}
+		if slices.ContainsFunc(out, func(m *Model) bool { return m.Name == name }) {
+			return fmt.Errorf("%s: another model in %s is already named %s", path, dir, name)
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		m, err := parseModel(name, User, path, src, false)
+		if err != nil {
+			// A broken header is the analyst's error: keep the model so the
+			// build reports it, and let the rest build.
+			m = &Model{Name: name, Layer: User, Path: path, SQL: string(src), Err: err}
+		}
+		out = append(out, m)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("models folder %s: %w", dir, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,27 @@
+-- grain: one row per deal (opportunity), any stage
+-- key: deal_id
+-- description: Deals with their discount. discount_pct is 1 - net_amount / list_amount, null when list_amount is 0.
+-- columns:
+--   discount_pct: 1 - net_amount / list_amount; null when list_amount = 0
+-- tests:
+--   - not_null: [account_id, deal_type, stage]
+--   - accepted_values: {column: stage, values: [won, lost, open]}
+--   - assert: select * from stg_deals where discount_pct > 1
+select
+    deal_id,
+    account_id,
+    rep_id,
+    deal_type,
+    stage,
+    created_date,
+    close_date,
+    list_amount,
+    net_amount,
+    case when list_amount > 0 then 1 - net_amount::double / list_amount::double end as discount_pct,
+    currency,
+    term_months,
+    approval_level,
+    approved_at,
+    discount_reason,
+    precedent_deal_id
+from deals

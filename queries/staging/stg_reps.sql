@@ -1,0 +1,9 @@
+-- grain: one row per sales rep
+-- key: rep_id
+-- description: Sales reps and their teams.
+select
+    rep_id,
+    rep_name,
+    coalesce(team, 'Unassigned') as team,
+    manager_id
+from reps
