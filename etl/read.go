@@ -383,4 +383,3 @@ GROUP BY k ORDER BY min(_row), k`)
 	}
 	return keys, rows.Err()
 }
-
