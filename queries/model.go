@@ -136,7 +136,19 @@ func parseModel(name, layer, path string, src []byte, builtin bool) (*Model, err
 		}
 		return m, nil
 	}
-	dec := yaml.NewDecoder(bytes.NewReader([]byte(strings.Join(yamlLines, "\n"))))
+	text := []byte(strings.Join(yamlLines, "\n"))
+	var doc yaml.Node
+	if err := yaml.Unmarshal(text, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		// Comments that are not a key: value header are just comments.
+		if builtin {
+			return nil, fmt.Errorf("%s:1: a built-in model needs a header with grain, key and description", path)
+		}
+		if err != nil && strings.Contains(string(text), ":") {
+			return nil, fmt.Errorf("%s: header: %w", path, err)
+		}
+		return m, nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(text))
 	dec.KnownFields(true)
 	if err := dec.Decode(&m.Header); err != nil {
 		return nil, fmt.Errorf("%s: header: %w", path, err)

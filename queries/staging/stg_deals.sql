@@ -1,8 +1,8 @@
 -- grain: one row per deal (opportunity), any stage
 -- key: deal_id
--- description: Deals with their discount. discount_pct is 1 - net_amount / list_amount, null when list_amount is 0.
+-- description: Deals with their discount. discount_pct is 1 - net_amount / list_amount rounded to 6 decimals (so 15% is 0.15, not 0.15000000000000002), null when list_amount is 0.
 -- columns:
---   discount_pct: 1 - net_amount / list_amount; null when list_amount = 0
+--   discount_pct: round(1 - net_amount / list_amount, 6); null when list_amount = 0
 -- tests:
 --   - not_null: [account_id, deal_type, stage]
 --   - accepted_values: {column: stage, values: [won, lost, open]}
@@ -17,7 +17,7 @@ select
     close_date,
     list_amount,
     net_amount,
-    case when list_amount > 0 then 1 - net_amount::double / list_amount::double end as discount_pct,
+    case when list_amount > 0 then round(1 - net_amount::double / list_amount::double, 6) end as discount_pct,
     currency,
     term_months,
     approval_level,

@@ -1,0 +1,117 @@
+package queries_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/precedent-dev/precedent/queries"
+)
+
+// TestUserModels builds analysts' models next to the built-in ones: the
+// good ones build and are tested, each broken one is reported with its file
+// (and line where there is one) and keeps nothing else from publishing.
+func TestUserModels(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"accounts_by_segment.sql": "-- grain: one row per segment\n-- key: segment\n-- tests:\n--   - not_null: deals\nselect segment, count(*) as deals\nfrom deal_discounts\ngroup by segment\n",
+		"nested/late_share.sql":   "select avg(is_late_quarter::int) as share from deal_discounts\n",
+		"unknown.sql":             "-- a comment\nselect *\nfrom no_such_table\n",
+		"needs_unknown.sql":       "select * from unknown\n",
+		"cycle_a.sql":             "select * from cycle_b\n",
+		"cycle_b.sql":             "select * from cycle_a\n",
+		"syntax.sql":              "select account_id\nfrom stg_accounts\nwhere and\n",
+		"fails_test.sql":          "-- tests:\n--   - assert: select * from fails_test where n > 0\nselect 1 as n\n",
+		"bad_header.sql":          "-- grain: [unclosed\nselect 1\n",
+		"runtime_error.sql":       "select 1 / 0 as x, 'a'::integer as y\n",
+	}
+	for name, src := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, rep, _ := load(t, "testdata/definitions", settingsAsOf("2024-06-30"), dir)
+	status := map[string]queries.ModelResult{}
+	for _, m := range rep.Models {
+		status[m.Name] = m
+	}
+	tests := []struct {
+		model, status, err string
+	}{
+		{"accounts_by_segment", queries.Built, ""},
+		{"late_share", queries.Built, ""},
+		{"unknown", queries.Failed, "unknown.sql:3: unknown relation no_such_table"},
+		{"needs_unknown", queries.Skipped, "reads unknown"},
+		{"cycle_a", queries.Failed, "dependency cycle"},
+		{"cycle_b", queries.Failed, "dependency cycle"},
+		{"syntax", queries.Failed, "syntax.sql:3: syntax error"},
+		{"fails_test", queries.Built, ""},
+		{"bad_header", queries.Failed, "bad_header.sql: header"},
+		{"runtime_error", queries.Failed, "Conversion Error"},
+		{"deal_discounts", queries.Built, ""},
+	}
+	for _, tt := range tests {
+		got, ok := status[tt.model]
+		if !ok {
+			t.Errorf("%s: not reported", tt.model)
+			continue
+		}
+		if got.Status != tt.status || !strings.Contains(got.Error, tt.err) {
+			t.Errorf("%s: status %s error %q, want %s with %q", tt.model, got.Status, got.Error, tt.status, tt.err)
+		}
+	}
+	if got := value(t, db, "SELECT count(*) FROM accounts_by_segment"); got != "3" {
+		t.Errorf("accounts_by_segment rows = %s, want 3", got)
+	}
+	if got := value(t, db, "SELECT status || ' ' || failing_rows FROM _data_tests WHERE model = 'fails_test'"); got != "fail 1" {
+		t.Errorf("fails_test's test = %s, want fail 1", got)
+	}
+	if got := value(t, db, "SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('unknown', 'syntax', 'runtime_error')"); got != "0" {
+		t.Errorf("failed models left %s tables", got)
+	}
+	if got := value(t, db, "SELECT status FROM _models WHERE name = 'needs_unknown'"); got != "skipped" {
+		t.Errorf("_models status of needs_unknown = %s", got)
+	}
+}
+
+// TestCatalog checks every built-in model is recorded with its layer,
+// documented columns that exist, and dependencies.
+func TestCatalog(t *testing.T) {
+	db, rep, data := load(t, "testdata/definitions", settingsAsOf("2024-06-30"), "")
+	for _, m := range rep.Models {
+		if m.Status != queries.Built {
+			t.Errorf("%s: %s %s", m.Name, m.Status, m.Error)
+		}
+	}
+	for _, tr := range rep.Tests {
+		if tr.Status != queries.Pass {
+			t.Errorf("data test %s on %s: %s %d %s", tr.Name, tr.Model, tr.Status, tr.FailingRows, tr.Error)
+		}
+	}
+	if got := value(t, db, "SELECT count(*) FROM _model_columns WHERE description IS NOT NULL"); got == "0" {
+		t.Errorf("no column documentation recorded")
+	}
+	// A documented column that the model does not produce is a doc bug.
+	models, err := queries.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range models {
+		for _, col := range m.Header.ColumnNames() {
+			if value(t, db, "SELECT count(*) FROM _model_columns WHERE model = ? AND column_name = ?", m.Name, col) != "1" {
+				t.Errorf("%s documents column %s, which it does not have", m.Path, col)
+			}
+		}
+	}
+	if got := value(t, db, "SELECT list_sort(depends_on)::VARCHAR FROM _models WHERE name = 'renewal_anchoring'"); got != "[int_renewal_pairs]" {
+		t.Errorf("renewal_anchoring depends on %s", got)
+	}
+	for _, mart := range []string{"deal_discounts", "headline_metrics", "renewal_risk", "exception_register"} {
+		if _, err := os.Stat(data.Path("lake", "marts", mart+".parquet")); err != nil {
+			t.Errorf("mart %s not exported: %v", mart, err)
+		}
+	}
+}
