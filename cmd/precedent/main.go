@@ -71,6 +71,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	root.AddCommand(
 		m.etlCommand(),
 		m.sqlCommand(),
+		m.modelsCommand(),
 		m.configCommand(),
 	)
 	return root.ExecuteContext(ctx)

@@ -192,3 +192,39 @@ func TestQueryCapsRows(t *testing.T) {
 		t.Errorf("JSON = %s", b.String()[:80])
 	}
 }
+
+func TestWriteParquet(t *testing.T) {
+	d := Dir(t.TempDir())
+	buildGeneration(t, d, 1)
+	if err := d.Publish(1); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := d.Published()
+	db, err := Sandbox(context.Background(), g.Path, Settings{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := filepath.Join(t.TempDir(), "out.parquet")
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := WriteParquet(context.Background(), db, "SELECT range AS n, 'row ' || range AS label, 1.25::DECIMAL(18,2) AS amount, DATE '2026-01-01' + range::INTEGER AS day FROM range(5000)", f, 3000)
+	f.Close()
+	if err != nil || n != 3000 {
+		t.Fatalf("wrote %d rows (%v), want 3000", n, err)
+	}
+	// Read it back with DuckDB as any Parquet reader would.
+	rd, err := Open(context.Background(), "", Settings{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	var count int64
+	var label, typ string
+	err = rd.QueryRow("SELECT count(*), max(label), any_value(typeof(amount)) FROM read_parquet(?)", out).Scan(&count, &label, &typ)
+	if err != nil || count != 3000 || label != "row 999" || typ != "DECIMAL(18,2)" {
+		t.Errorf("read back %d rows, max label %q, amount %s (%v)", count, label, typ, err)
+	}
+}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+func (m *Main) modelsCommand() *cobra.Command {
+	var lineage, dot bool
+	cmd := &cobra.Command{
+		Use:   "models [NAME] [--lineage [--dot]]",
+		Short: "List the models of the published warehouse, one model in detail, or their lineage",
+		Long: `Without NAME, lists every model with its layer, grain, description, row count, build time,
+data tests and dependencies. With NAME, shows that model's columns and their documentation
+and its tests. --lineage prints the dependency graph as a tree (marts at the top, source
+tables at the leaves); add --dot for Graphviz DOT.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			db, err := m.openPublished(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			cat, err := readCatalog(cmd.Context(), db)
+			if err != nil {
+				return err
+			}
+			switch {
+			case dot:
+				return cat.writeDOT(m.Stdout)
+			case lineage:
+				return cat.writeTree(m.Stdout)
+			case len(args) == 1:
+				return cat.writeModel(cmd.Context(), m.Stdout, db, args[0])
+			}
+			return cat.writeList(m.Stdout)
+		},
+	}
+	cmd.Flags().BoolVar(&lineage, "lineage", false, "print the dependency graph as a tree")
+	cmd.Flags().BoolVar(&dot, "dot", false, "print the dependency graph as Graphviz DOT")
+	cmd.Flags().String("data", "", "data directory (default: the config's data)")
+	return cmd
+}
+
+// openPublished opens the published warehouse in the sandbox.
+func (m *Main) openPublished(ctx context.Context) (*sql.DB, error) {
+	gen, err := m.dataDir().Published()
+	if err != nil {
+		return nil, err
+	}
+	return wh.Sandbox(ctx, gen.Path, m.duckdb())
+}
+
+// catalogModel is one row of the warehouse's _models table.
+type catalogModel struct {
+	name, layer, path, grain, description, status, errText string
+	deps                                                   []string
+	rows                                                   int64
+	seconds                                                float64
+	passed, failed                                         int
+}
+
+type catalog []catalogModel
+
+func readCatalog(ctx context.Context, db *sql.DB) (catalog, error) {
+	rows, err := db.QueryContext(ctx, `SELECT name, layer, path, coalesce(grain, ''), coalesce(description, ''), status, coalesce(error, ''),
+  array_to_string(depends_on, ','), coalesce(row_count, 0), coalesce(build_seconds, 0), tests_passed, tests_failed FROM _models`)
+	if err != nil {
+		return nil, fmt.Errorf("read models (was this warehouse built by precedent etl?): %w", err)
+	}
+	defer rows.Close()
+	var out catalog
+	for rows.Next() {
+		var c catalogModel
+		var deps string
+		if err := rows.Scan(&c.name, &c.layer, &c.path, &c.grain, &c.description, &c.status, &c.errText, &deps, &c.rows, &c.seconds, &c.passed, &c.failed); err != nil {
+			return nil, err
+		}
+		if deps != "" {
+			c.deps = strings.Split(deps, ",")
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (c catalog) byName(name string) (catalogModel, bool) {
+	i := slices.IndexFunc(c, func(m catalogModel) bool { return m.name == name })
+	if i < 0 {
+		return catalogModel{}, false
+	}
+	return c[i], true
+}
+
+func (c catalog) writeList(w io.Writer) error {
+	for _, mo := range c {
+		tests := fmt.Sprintf("tests %d/%d pass", mo.passed, mo.passed+mo.failed)
+		fmt.Fprintf(w, "%s  [%s]  %d rows  %.2fs  %s", mo.name, mo.layer, mo.rows, mo.seconds, tests)
+		if mo.status != "built" {
+			fmt.Fprintf(w, "  %s: %s", strings.ToUpper(mo.status), mo.errText)
+		}
+		fmt.Fprintln(w)
+		if mo.grain != "" {
+			fmt.Fprintf(w, "    grain: %s\n", mo.grain)
+		}
+		if mo.description != "" {
+			fmt.Fprintf(w, "    %s\n", strings.Join(strings.Fields(mo.description), " "))
+		}
+		if len(mo.deps) > 0 {
+			fmt.Fprintf(w, "    depends on: %s\n", strings.Join(mo.deps, ", "))
+		}
+	}
+	return nil
+}
+
+func (c catalog) writeModel(ctx context.Context, w io.Writer, db *sql.DB, name string) error {
+	mo, ok := c.byName(name)
+	if !ok {
+		return fmt.Errorf("no model named %s (precedent models lists them)", name)
+	}
+	if err := (catalog{mo}).writeList(w); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "    file: %s\n\ncolumns:\n", mo.path)
+	cols, err := wh.Query(ctx, db, "SELECT column_name, data_type, coalesce(description, '') FROM _model_columns WHERE model = ? ORDER BY position", 0, name)
+	if err != nil {
+		return err
+	}
+	for _, r := range cols.Values {
+		fmt.Fprintf(w, "  %-28s %-14s %s\n", r[0], r[1], r[2])
+	}
+	tests, err := wh.Query(ctx, db, "SELECT test, status, failing_rows FROM _data_tests WHERE model = ? ORDER BY test", 0, name)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "\ntests:")
+	for _, r := range tests.Values {
+		fmt.Fprintf(w, "  %-50s %s (%v failing rows)\n", r[0], r[1], r[2])
+	}
+	return nil
+}
+
+// roots are the models no other model reads, in catalog order.
+func (c catalog) roots() []catalogModel {
+	read := map[string]bool{}
+	for _, mo := range c {
+		for _, d := range mo.deps {
+			read[d] = true
+		}
+	}
+	var out []catalogModel
+	for _, mo := range c {
+		if !read[mo.name] {
+			out = append(out, mo)
+		}
+	}
+	return out
+}
+
+// writeTree prints each root with what it reads, recursively; a model
+// already shown is marked rather than expanded again.
+func (c catalog) writeTree(w io.Writer) error {
+	shown := map[string]bool{}
+	var walk func(name, prefix string, last bool, depth int)
+	walk = func(name, prefix string, last bool, depth int) {
+		branch, next := "├── ", "│   "
+		if last {
+			branch, next = "└── ", "    "
+		}
+		if depth == 0 {
+			branch, next = "", ""
+		}
+		mo, isModel := c.byName(name)
+		label := name
+		switch {
+		case !isModel:
+			label += " (source)"
+		case shown[name] && len(mo.deps) > 0:
+			label += " (see above)"
+		default:
+			label += " [" + mo.layer + "]"
+		}
+		fmt.Fprintln(w, prefix+branch+label)
+		if !isModel || shown[name] {
+			return
+		}
+		shown[name] = true
+		for i, d := range mo.deps {
+			walk(d, prefix+next, i == len(mo.deps)-1, depth+1)
+		}
+	}
+	for _, r := range c.roots() {
+		walk(r.name, "", true, 0)
+	}
+	return nil
+}
+
+func (c catalog) writeDOT(w io.Writer) error {
+	fmt.Fprintln(w, "digraph precedent {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];")
+	for _, mo := range c {
+		fmt.Fprintf(w, "  %q [label=%q];\n", mo.name, mo.name+"\n"+mo.layer)
+		for _, d := range mo.deps {
+			fmt.Fprintf(w, "  %q -> %q;\n", d, mo.name)
+		}
+	}
+	fmt.Fprintln(w, "}")
+	return nil
+}

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/chzyer/readline"
+	"golang.org/x/term"
+)
+
+// shell reads statements until .quit or end of input: with line editing,
+// history and completion on a terminal, line by line from a pipe.
+func (r *sqlRunner) shell(ctx context.Context, db *sql.DB) error {
+	next, closeInput, err := r.lineReader(db)
+	if err != nil {
+		return err
+	}
+	defer closeInput()
+	var buf strings.Builder
+	for {
+		prompt := "precedent> "
+		if buf.Len() > 0 {
+			prompt = "      ...> "
+		}
+		line, err := next(prompt)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if errors.Is(err, readline.ErrInterrupt) {
+			buf.Reset()
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		trimmed := strings.TrimSpace(line)
+		if buf.Len() == 0 && strings.HasPrefix(trimmed, ".") {
+			if quit := r.dotCommand(ctx, db, trimmed); quit {
+				return nil
+			}
+			continue
+		}
+		if trimmed == "" && buf.Len() == 0 {
+			continue
+		}
+		buf.WriteString(line)
+		buf.WriteString("\n")
+		if !strings.HasSuffix(trimmed, ";") {
+			continue
+		}
+		q := strings.TrimSpace(buf.String())
+		buf.Reset()
+		if err := r.run(ctx, strings.TrimSuffix(q, ";")); err != nil {
+			fmt.Fprintln(r.m.Stdout, "error:", err)
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+}
+
+// lineReader returns a function reading one line with a prompt.
+func (r *sqlRunner) lineReader(db *sql.DB) (func(prompt string) (string, error), func(), error) {
+	in, isFile := r.m.Stdin.(*os.File)
+	if !isFile || !term.IsTerminal(int(in.Fd())) {
+		sc := bufio.NewScanner(r.m.Stdin)
+		sc.Buffer(make([]byte, 1<<20), 16<<20)
+		return func(string) (string, error) {
+			if sc.Scan() {
+				return sc.Text(), nil
+			}
+			if err := sc.Err(); err != nil {
+				return "", err
+			}
+			return "", io.EOF
+		}, func() {}, nil
+	}
+	home, _ := os.UserHomeDir()
+	rl, err := readline.NewEx(&readline.Config{
+		Prompt:          "precedent> ",
+		HistoryFile:     filepath.Join(home, ".precedent_history"),
+		AutoComplete:    r.completer(db),
+		InterruptPrompt: "^C",
+		EOFPrompt:       ".quit",
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	fmt.Fprintln(r.m.Stdout, "Precedent SQL (read-only). End statements with ';'. .help for commands.")
+	return func(prompt string) (string, error) {
+		rl.SetPrompt(prompt)
+		return rl.Readline()
+	}, func() { rl.Close() }, nil
+}
+
+// completer completes dot commands and table names.
+func (r *sqlRunner) completer(db *sql.DB) readline.AutoCompleter {
+	var names []readline.PrefixCompleterInterface
+	if rows, err := db.Query("SELECT table_name FROM duckdb_tables() ORDER BY 1"); err == nil {
+		for rows.Next() {
+			var n string
+			if rows.Scan(&n) == nil {
+				names = append(names, readline.PcItem(n))
+			}
+		}
+		rows.Close()
+	}
+	return readline.NewPrefixCompleter(
+		readline.PcItem(".tables"), readline.PcItem(".schema", names...), readline.PcItem(".models"),
+		readline.PcItem(".format", readline.PcItem("table"), readline.PcItem("csv"), readline.PcItem("json")),
+		readline.PcItem(".help"), readline.PcItem(".quit"),
+	)
+}
+
+const shellHelp = `.tables          list tables: sources, models by layer, ledgers
+.schema NAME     columns of a table with their types and documentation
+.models          every model with its grain, rows, tests and dependencies
+.format FORMAT   table, csv or json
+.quit            leave (also .exit or Ctrl-D)
+Statements end with ';' and may span lines. Everything is read-only.`
+
+// dotCommand runs one shell command and reports whether to quit.
+func (r *sqlRunner) dotCommand(ctx context.Context, db *sql.DB, line string) bool {
+	fields := strings.Fields(line)
+	out := r.m.Stdout
+	var err error
+	switch fields[0] {
+	case ".quit", ".exit":
+		return true
+	case ".help":
+		fmt.Fprintln(out, shellHelp)
+	case ".tables":
+		err = r.run(ctx, `WITH t AS (
+  SELECT t.table_name, coalesce(m.layer, CASE
+      WHEN t.table_name IN ('quarantine', 'etl_files', 'etl_runs', 'etl_run_entities') THEN 'ledger'
+      WHEN t.table_name LIKE '\_%' ESCAPE '\' OR t.table_name IN ('precedent_settings', 'discount_policy', 'vague_phrases', 'risk_weights') THEN 'settings'
+      ELSE 'source' END) AS kind
+  FROM duckdb_tables() t LEFT JOIN _models m ON m.name = t.table_name)
+SELECT kind, string_agg(table_name, ', ' ORDER BY table_name) AS tables FROM t GROUP BY kind
+ORDER BY list_position(['source', 'staging', 'intermediate', 'marts', 'user', 'ledger', 'settings'], kind)`)
+	case ".schema":
+		if len(fields) != 2 {
+			fmt.Fprintln(out, "usage: .schema NAME")
+			return false
+		}
+		err = r.schema(ctx, fields[1])
+	case ".models":
+		var cat catalog
+		if cat, err = readCatalog(ctx, db); err == nil {
+			err = cat.writeList(out)
+		}
+	case ".format":
+		if len(fields) == 2 && (fields[1] == "table" || fields[1] == "csv" || fields[1] == "json") {
+			r.format = fields[1]
+		} else {
+			fmt.Fprintln(out, "usage: .format table|csv|json")
+		}
+	default:
+		fmt.Fprintf(out, "unknown command %s (.help lists them)\n", fields[0])
+	}
+	if err != nil {
+		fmt.Fprintln(out, "error:", err)
+	}
+	return false
+}
+
+func (r *sqlRunner) schema(ctx context.Context, name string) error {
+	rows, err := r.query(ctx, `SELECT c.column_name, c.data_type, coalesce(mc.description, '') AS description
+FROM duckdb_columns() c LEFT JOIN _model_columns mc ON mc.model = c.table_name AND mc.column_name = c.column_name
+WHERE c.table_name = ? ORDER BY c.column_index`, name)
+	if err != nil {
+		return err
+	}
+	if len(rows.Values) == 0 {
+		return fmt.Errorf("no table named %s", name)
+	}
+	return writeRows(r.m.Stdout, rows, "table")
+}
