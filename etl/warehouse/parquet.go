@@ -64,4 +64,3 @@ func WriteParquet(ctx context.Context, db *sql.DB, q string, w io.Writer, maxRow
 	})
 	return written, err
 }
-
