@@ -129,6 +129,9 @@ func (r *Rows) WriteJSON(w io.Writer) error {
 				bw.WriteString(",")
 			}
 			k, _ := json.Marshal(r.Columns[i])
+			if t, ok := v.(time.Time); ok {
+				v = Format(t, r.Types[i])
+			}
 			val, err := json.Marshal(v)
 			if err != nil {
 				return fmt.Errorf("encode %s: %w", r.Columns[i], err)
