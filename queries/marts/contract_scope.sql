@@ -12,6 +12,10 @@
 --   custom_line_share: share of the originating deal's list value in custom (non-catalog) lines
 --   nonstandard_term_count: contract terms that are not standard
 --   ambiguity_quintile: ntile(5) by ambiguity_score among contracts started by as_of; null for later ones
+--   exposure_years: (min(end_date, as_of) - start_date) / 365.25; null for contracts not started by as_of
+--   escalations: escalated tickets attributed to the contract within its exposure
+--   scope_questions: scope-question tickets attributed to the contract within its exposure
+--   days_to_first_escalation: days from start_date to the first escalation
 -- tests:
 --   - not_null: [account_id, ambiguity_score, vague_phrase_count]
 --   - accepted_values: {column: ambiguity_quintile, values: ['1', '2', '3', '4', '5']}
@@ -21,10 +25,22 @@ with settings as (
 ),
 
 scored as (
-    select f.*, c.scope_text, a.account_name, a.segment, a.region, f.start_date <= s.as_of as is_started
+    select
+        f.*,
+        c.scope_text,
+        a.account_name,
+        a.segment,
+        a.region,
+        f.start_date <= s.as_of as is_started,
+        act.exposure_years,
+        act.escalations,
+        act.scope_questions,
+        act.billing_disputes,
+        act.days_to_first_escalation
     from int_contract_scope_features f
     join stg_contracts c on c.contract_id = f.contract_id
     left join stg_accounts a on a.account_id = f.account_id
+    left join int_contract_activity act on act.contract_id = f.contract_id
     cross join settings s
 )
 
@@ -49,5 +65,10 @@ select
     score_terms,
     score_side_letter,
     case when is_started then ntile(5) over (partition by is_started order by ambiguity_score, contract_id) end as ambiguity_quintile,
+    exposure_years,
+    escalations,
+    scope_questions,
+    billing_disputes,
+    days_to_first_escalation,
     scope_text
 from scored

@@ -1,0 +1,95 @@
+package auth
+
+import (
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+func TestRoles(t *testing.T) {
+	tests := []struct {
+		have, need Role
+		want       bool
+	}{
+		{Viewer, Viewer, true}, {Viewer, Analyst, false}, {Viewer, Admin, false},
+		{Analyst, Viewer, true}, {Analyst, Analyst, true}, {Analyst, Admin, false},
+		{Admin, Viewer, true}, {Admin, Admin, true}, {"", Viewer, false},
+	}
+	for _, tt := range tests {
+		if got := tt.have.Allows(tt.need); got != tt.want {
+			t.Errorf("%q.Allows(%q) = %v, want %v", tt.have, tt.need, got, tt.want)
+		}
+	}
+	if _, err := ParseRole("root"); err == nil {
+		t.Error("ParseRole(root) accepted")
+	}
+}
+
+func TestAuthenticate(t *testing.T) {
+	if _, err := HashPassword("short"); err == nil {
+		t.Error("short password accepted")
+	}
+	h, err := HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := []User{{Name: "ana", Role: Analyst, PasswordHash: h}}
+	if u, ok := Authenticate(users, "ana", "correct horse battery"); !ok || u.Role != Analyst {
+		t.Errorf("right password refused")
+	}
+	if _, ok := Authenticate(users, "ana", "wrong horse battery"); ok {
+		t.Errorf("wrong password accepted")
+	}
+	if _, ok := Authenticate(users, "bob", "correct horse battery"); ok {
+		t.Errorf("unknown user accepted")
+	}
+}
+
+func TestSessions(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	s := NewSessions(time.Hour)
+	s.Now = func() time.Time { return now }
+	ses := s.New("ana", Analyst)
+	r := httptest.NewRequest("GET", "/", nil)
+	w := httptest.NewRecorder()
+	SetCookie(w, r, ses)
+	c := w.Result().Cookies()[0]
+	if !c.HttpOnly || c.SameSite == 0 || c.Secure {
+		t.Errorf("cookie = %+v, want HttpOnly, SameSite, not Secure without TLS", c)
+	}
+	r.AddCookie(c)
+	if got, ok := s.Get(r); !ok || got.User != "ana" {
+		t.Fatalf("session not found")
+	}
+	if !ses.CheckCSRF(ses.CSRF) || ses.CheckCSRF("") || ses.CheckCSRF("x") {
+		t.Errorf("CSRF check wrong")
+	}
+	now = now.Add(2 * time.Hour)
+	if _, ok := s.Get(r); ok {
+		t.Errorf("expired session still valid")
+	}
+	tls := httptest.NewRequest("GET", "https://x/", nil)
+	w = httptest.NewRecorder()
+	SetCookie(w, tls, ses)
+	if !w.Result().Cookies()[0].Secure {
+		t.Errorf("cookie not Secure under TLS")
+	}
+}
+
+func TestLimiter(t *testing.T) {
+	l := NewLimiter(time.Minute, 3)
+	for i := 0; i < 3; i++ {
+		if !l.Allow("ip1", "user:ana") {
+			t.Fatalf("attempt %d refused", i+1)
+		}
+	}
+	if l.Allow("ip1", "user:ana") {
+		t.Errorf("4th attempt allowed")
+	}
+	if !l.Allow("ip2", "user:bob") {
+		t.Errorf("another client and user refused")
+	}
+	if l.Allow("ip3", "user:ana") {
+		t.Errorf("same user from another address allowed past the limit")
+	}
+}

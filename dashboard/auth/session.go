@@ -1,0 +1,114 @@
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// CookieName is the session cookie.
+const CookieName = "precedent_session"
+
+// Session is one browser's session. Before login it is anonymous and
+// carries only a CSRF token (so the login form is protected too).
+type Session struct {
+	ID      string
+	User    string // empty before login
+	Role    Role
+	CSRF    string
+	Expires time.Time
+}
+
+// SignedIn reports whether the session belongs to a user.
+func (s *Session) SignedIn() bool { return s.User != "" }
+
+// CheckCSRF compares a submitted token with the session's in constant time.
+func (s *Session) CheckCSRF(token string) bool {
+	return token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) == 1
+}
+
+// Sessions keeps sessions in memory.
+type Sessions struct {
+	TTL time.Duration
+	Now func() time.Time
+
+	mu   sync.Mutex
+	byID map[string]*Session
+}
+
+// NewSessions returns an empty store whose sessions last ttl after their
+// last use.
+func NewSessions(ttl time.Duration) *Sessions {
+	return &Sessions{TTL: ttl, Now: time.Now, byID: map[string]*Session{}}
+}
+
+func token() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic("crypto/rand: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// New starts a session for user (empty for anonymous) with role.
+func (s *Sessions) New(user string, role Role) *Session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.Now()
+	for id, old := range s.byID {
+		if now.After(old.Expires) {
+			delete(s.byID, id)
+		}
+	}
+	ses := &Session{ID: token(), User: user, Role: role, CSRF: token(), Expires: now.Add(s.TTL)}
+	s.byID[ses.ID] = ses
+	return ses
+}
+
+// Get returns the live session named by the request's cookie, extending it.
+func (s *Sessions) Get(r *http.Request) (*Session, bool) {
+	c, err := r.Cookie(CookieName)
+	if err != nil {
+		return nil, false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ses, ok := s.byID[c.Value]
+	if !ok {
+		return nil, false
+	}
+	now := s.Now()
+	if now.After(ses.Expires) {
+		delete(s.byID, ses.ID)
+		return nil, false
+	}
+	ses.Expires = now.Add(s.TTL)
+	return ses, true
+}
+
+// Delete ends a session.
+func (s *Sessions) Delete(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.byID, id)
+}
+
+// SetCookie sends the session cookie: HttpOnly, SameSite=Lax, and Secure
+// when the connection is TLS.
+func SetCookie(w http.ResponseWriter, r *http.Request, ses *Session) {
+	http.SetCookie(w, &http.Cookie{
+		Name: CookieName, Value: ses.ID, Path: "/",
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+	})
+}
+
+// ClearCookie removes the session cookie.
+func ClearCookie(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{
+		Name: CookieName, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+	})
+}

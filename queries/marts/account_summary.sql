@@ -1,0 +1,88 @@
+-- grain: one row per account
+-- key: account_id
+-- description: >
+--   One line per account for lists and search: its contracts and ARR on as_of, its next
+--   renewal and risk, and how many exceptions, escalations and disputes it has gathered.
+-- columns:
+--   current_arr: ARR of the account's contracts active on as_of (start_date <= as_of <= end_date)
+--   next_renewal_date: the earliest end_date among renewal_risk rows of the account
+--   risk_tier: the highest risk tier among them
+--   exceptions: rows of exception_register for the account
+--   escalations_365d: escalated tickets of the account in the 365 days up to as_of
+--   disputed_invoices: disputed invoices of the account issued by as_of
+--   status: customer (an active contract), churned (had contracts, none active) or prospect
+-- tests:
+--   - not_null: [account_name, segment, status]
+--   - accepted_values: {column: status, values: [customer, churned, prospect]}
+with settings as (
+    select * from precedent_settings
+),
+
+contracts as (
+    select
+        c.account_id,
+        count(*) as contracts,
+        sum(c.arr) filter (where c.start_date <= s.as_of and c.end_date >= s.as_of) as current_arr,
+        count(*) filter (where c.start_date <= s.as_of and c.end_date >= s.as_of) as active_contracts,
+        min(c.start_date) as first_contract_date
+    from stg_contracts c, settings s
+    where c.start_date <= s.as_of
+    group by c.account_id
+),
+
+renewals as (
+    select
+        account_id,
+        min(end_date) as next_renewal_date,
+        max(risk_score) as max_risk_score,
+        case max(case risk_tier when 'high' then 3 when 'medium' then 2 else 1 end)
+            when 3 then 'high' when 2 then 'medium' else 'low' end as risk_tier
+    from renewal_risk
+    group by account_id
+),
+
+exceptions as (
+    select account_id, count(*) as exceptions
+    from exception_register
+    group by account_id
+),
+
+tickets as (
+    select account_id, count(*) filter (where is_escalated and escalation_at::date > s.as_of - 365) as escalations_365d, count(*) as tickets
+    from support_tickets, settings s
+    group by account_id
+),
+
+disputes as (
+    select account_id, count(*) filter (where is_disputed) as disputed_invoices
+    from invoice_disputes
+    group by account_id
+)
+
+select
+    a.account_id,
+    a.account_name,
+    a.segment,
+    a.region,
+    a.industry,
+    coalesce(c.contracts, 0) as contracts,
+    coalesce(c.current_arr, 0) as current_arr,
+    c.first_contract_date,
+    r.next_renewal_date,
+    r.risk_tier,
+    r.max_risk_score as risk_score,
+    coalesce(e.exceptions, 0) as exceptions,
+    coalesce(t.escalations_365d, 0) as escalations_365d,
+    coalesce(t.tickets, 0) as tickets,
+    coalesce(d.disputed_invoices, 0) as disputed_invoices,
+    case
+        when coalesce(c.active_contracts, 0) > 0 then 'customer'
+        when coalesce(c.contracts, 0) > 0 then 'churned'
+        else 'prospect'
+    end as status
+from stg_accounts a
+left join contracts c on c.account_id = a.account_id
+left join renewals r on r.account_id = a.account_id
+left join exceptions e on e.account_id = a.account_id
+left join tickets t on t.account_id = a.account_id
+left join disputes d on d.account_id = a.account_id
