@@ -66,7 +66,7 @@ var editionWeights = [...][]float64{
 }
 
 // seatRange is the range of named users of a new customer, per segment.
-var seatRange = [...][2]float64{{200, 5000}, {30, 400}, {5, 60}}
+var seatRange = [...][2]float64{{50, 1000}, {15, 150}, {5, 60}}
 
 // addOnRange is the number of add-on lines on a new deal, per segment.
 var addOnRange = [...][2]int{{1, 4}, {0, 2}, {0, 1}}

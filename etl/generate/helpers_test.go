@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -31,13 +32,14 @@ func mustGenerate(tb testing.TB, opts Options) (string, Summary) {
 	return opts.Out, sum
 }
 
-// lake is a DuckDB connection with one view per entity over generated files.
+// lake is an in-memory DuckDB database with one table per entity, loaded
+// from generated files.
 type lake struct {
 	tb testing.TB
 	db *sql.DB
 }
 
-// mustOpenLake opens DuckDB with a view per entity reading the files in dir.
+// mustOpenLake loads the files in dir into a fresh in-memory DuckDB.
 func mustOpenLake(tb testing.TB, dir, format string) *lake {
 	tb.Helper()
 	db, err := sql.Open("duckdb", "")
@@ -57,8 +59,8 @@ func mustOpenLake(tb testing.TB, dir, format string) *lake {
 		default:
 			from = fmt.Sprintf("read_json('%s', format='newline_delimited', columns=%s)", path, csvColumns(&e))
 		}
-		if _, err := db.Exec(fmt.Sprintf("CREATE VIEW %s AS SELECT * FROM %s", e.Name, from)); err != nil {
-			tb.Fatalf("view %s: %v", e.Name, err)
+		if _, err := db.Exec(fmt.Sprintf("CREATE TABLE %s AS SELECT * FROM %s", e.Name, from)); err != nil {
+			tb.Fatalf("load %s: %v", e.Name, err)
 		}
 	}
 	return &lake{tb: tb, db: db}
@@ -118,4 +120,25 @@ func (l *lake) rows(query string, args ...any) [][]string {
 		l.tb.Fatal(err)
 	}
 	return out
+}
+
+// sharedDirs are directories created for data shared between tests; TestMain
+// removes them.
+var sharedDirs []string
+
+// tempDirForPackage creates a directory that outlives one test.
+func tempDirForPackage() (string, error) {
+	dir, err := os.MkdirTemp("", "precedent-generate-")
+	if err == nil {
+		sharedDirs = append(sharedDirs, dir)
+	}
+	return dir, err
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, d := range sharedDirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
 }

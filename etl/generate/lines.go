@@ -7,6 +7,9 @@ import (
 
 const unit = 10000 // ten-thousandths: the scale of quantities and unit prices
 
+// maxCatalogLines caps the catalog lines of a quote; custom lines come on top.
+const maxCatalogLines = 5
+
 // termPrice is the unit list price of a product for months of service, in
 // ten-thousandths of a dollar.
 func termPrice(annual int64, months int) int64 {
@@ -16,7 +19,7 @@ func termPrice(annual int64, months int) int64 {
 // customLines draws the custom, non-catalog lines of a deal: their number
 // rises with the contract's latent ambiguity z.
 func customLines(r *rand.Rand, s segment, z, intercept float64, months int) []line {
-	n := min(3, poisson(r, math.Exp(intercept+0.9*z)))
+	n := min(3, poisson(r, math.Exp(intercept+1.0*z)))
 	factor := [...]float64{2, 1, 0.4}[s]
 	out := make([]line, 0, n)
 	for range n {
@@ -79,6 +82,7 @@ func renewalLines(r *rand.Rand, s segment, prior, expansions []line, z float64, 
 			add(l)
 		}
 	}
+	out = out[:min(len(out), maxCatalogLines)]
 	for i := range out {
 		p := catalog[out[i].sku]
 		if p.unit == "user" {

@@ -18,7 +18,7 @@ var categoryNames = [...]string{"bug", "question", "scope_question", "feature_re
 var categoryShare = [...]float64{0.30, 0.25, 0.10, 0.12, 0.08, 0.05, 0.10}
 
 // escalationLogit is each category's log-odds of escalation at ambiguity 0.
-var escalationLogit = [...]float64{-2.5, -3.4, -1.7, -3.0, -2.4, -0.9, -3.2}
+var escalationLogit = [...]float64{-2.5, -3.4, -1.7, -3.0, -2.4, -1.8, -3.2}
 
 // priorityWeights gives per category the weights of low, normal, high, urgent.
 var priorityWeights = [...][]float64{

@@ -128,10 +128,10 @@ type gen struct {
 	accounts []account
 	newDeals []deal // each account's new-business deal, before phase A
 
-	deals     []deal     // in account order
+	deals     []deal      // in account order
 	contracts []agreement // in account order, each account's chain in order
-	dealOrder []int32    // deal indices in ID order
-	dealNum   []int32    // deal index -> ID number
+	dealOrder []int32     // deal indices in ID order
+	dealNum   []int32     // deal index -> ID number
 	ctrOrder  []int32
 	ctrNum    []int32
 
@@ -160,8 +160,8 @@ func newGen(opts Options) *gen {
 }
 
 // ID formats.
-func accountID(i int) string  { return fmt.Sprintf("ACC-%06d", i+1) }
-func repID(i int) string      { return fmt.Sprintf("REP-%04d", i+1) }
+func accountID(i int) string { return fmt.Sprintf("ACC-%06d", i+1) }
+func repID(i int) string     { return fmt.Sprintf("REP-%04d", i+1) }
 func (g *gen) dealID(i int32) string {
 	return fmt.Sprintf("DEAL-%07d", g.dealNum[i])
 }

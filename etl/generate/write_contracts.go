@@ -43,14 +43,14 @@ func (g *gen) scope(ci int32) (string, bool, bool, []scopeTerm) {
 		body = append(body, clearSentences[j+1])
 	}
 	vague := r.Perm(len(vagueSentences))
-	nVague := min(5, poisson(r, math.Exp(-0.3+0.8*c.z)))
+	nVague := min(6, poisson(r, math.Exp(0.0+1.0*c.z)))
 	for _, j := range vague[:nVague] {
 		body = append(body, vagueSentences[j])
 	}
 	r.Shuffle(len(body), func(i, j int) { body[i], body[j] = body[j], body[i] })
 	text := head + " " + strings.Join(body, " ")
 
-	side := r.Float64() < logistic(-3.3+0.9*c.z)
+	side := r.Float64() < logistic(-3.4+1.1*c.z)
 
 	kinds := []int{termPayment, termLiability, termTermination}
 	optional := []int{termSLA, termPriceCap, termMFN, termCustomDeliverable, termOther}
@@ -63,7 +63,7 @@ func (g *gen) scope(ci int32) (string, bool, bool, []scopeTerm) {
 		}
 	}
 	kinds = append(kinds, optional[:between(r, 0, 4)]...)
-	pNegotiated := logistic(-1.4 + 0.9*c.z)
+	pNegotiated := logistic(-1.0 + 1.2*c.z)
 	terms := make([]scopeTerm, len(kinds))
 	for i, t := range kinds {
 		u, v := r.Float64(), r.IntN(8)
