@@ -54,8 +54,8 @@ type fiscal struct{ startMonth int }
 // quarterEnd returns the last day of the fiscal quarter holding d.
 func (f fiscal) quarterEnd(d day) day {
 	m := int(d.time().Month())
-	off := (m - f.startMonth + 12) % 12
-	return d.monthEnd(off - off%3 + 2 - off)
+	off := (m - f.startMonth + 12) % 12 // months into the fiscal year
+	return d.monthEnd(2 - off%3)
 }
 
 // isLate reports whether d lies in the last 14 days of its fiscal quarter,

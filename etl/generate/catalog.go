@@ -51,12 +51,8 @@ var catalog = []product{
 	{sku: "SVC-TRN", name: "Training day", unit: "day", price: [3]int64{2400, 2400, 2400}, qty: [2]int{1, 8}},
 }
 
-const (
-	skuStandard     = 0
-	skuProfessional = 1
-	skuEnterprise   = 2
-	firstAddOn      = 3
-)
+// firstAddOn is the catalog index of the first add-on.
+const firstAddOn = 3
 
 // editionWeights gives, per segment, the weights of the three editions.
 var editionWeights = [...][]float64{

@@ -17,7 +17,9 @@ type converter struct {
 }
 
 // copyStatements are the COPY statements per output format. The source and
-// target paths are bound as parameters.
+// target paths are bound as parameters, by number: with positional "?"
+// parameters DuckDB 1.5.6 bound the TO target first and read_parquet got the
+// output path.
 var copyStatements = map[string]string{
 	"csv": `COPY (SELECT * FROM read_parquet($1)) TO $2 (FORMAT csv, HEADER, DELIMITER ',', ` +
 		`DATEFORMAT '%Y-%m-%d', TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%SZ')`,

@@ -30,8 +30,8 @@ var vagueSentences = []string{
 	"The customer success team will be available as required for ongoing support.",
 }
 
-// clearSentences are plain scope sentences with no vague phrase. Verbs like
-// %s are filled by the scope writer.
+// clearSentences are plain scope sentences with no vague phrase. The first
+// takes the hosting region.
 var clearSentences = []string{
 	"Production data is hosted in the %s region.",
 	"Support is provided by email and chat from 08:00 to 18:00 on business days.",

@@ -149,9 +149,6 @@ func (s *sink) dec(unscaled int64) {
 	s.next().(*array.Decimal128Builder).Append(decimal128.FromI64(unscaled))
 }
 
-// nullCell appends a null to the next cell, whatever its type.
-func (s *sink) nullCell() { s.next().AppendNull() }
-
 // int32 appends an integer cell.
 func (s *sink) int32(v int) { s.next().(*array.Int32Builder).Append(int32(v)) }
 

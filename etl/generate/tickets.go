@@ -56,7 +56,11 @@ func (g *gen) tickets(i int, ct *agreement, fn func(*ticket)) {
 		if int64(t) >= limit {
 			return
 		}
-		tk = ticket{created: int64(t), escalatedAt: -1, resolved: -1}
+		// tickets arrive in working hours: the arrival's place in its day
+		// maps onto 07:00-19:00 UTC, which keeps their order
+		midnight := int64(t) / microsPerDay * microsPerDay
+		created := midnight + 7*microsPerHour + (int64(t)-midnight)/2
+		tk = ticket{created: created, escalatedAt: -1, resolved: -1}
 		tk.cat = pick(r, weights[:])
 		tk.prio = pick(r, priorityWeights[tk.cat])
 		tk.subject = r.IntN(len(subjects[tk.cat]))
