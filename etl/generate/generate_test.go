@@ -224,3 +224,29 @@ func TestCancel(t *testing.T) {
 		t.Errorf("got %v, want context canceled", err)
 	}
 }
+
+// TestFormatsAgree checks that CSV and JSON lines carry exactly the values
+// of the Parquet files, read back with the contract's types.
+func TestFormatsAgree(t *testing.T) {
+	opts := Options{Scale: 0.05, Seed: 13, Effects: DefaultEffects()}
+	opts.Format = "parquet"
+	pq, _ := mustGenerate(t, opts)
+	for _, format := range []string{"csv", "jsonl"} {
+		t.Run(format, func(t *testing.T) {
+			opts.Format = format
+			dir, _ := mustGenerate(t, opts)
+			l := mustOpenLake(t, dir, format)
+			for _, e := range contract.Entities {
+				path := filepath.Join(pq, e.Name+".parquet")
+				for _, q := range []string{
+					"select count(*) from (select * from read_parquet(?) except all select * from %s)",
+					"select count(*) from (select * from %s except all select * from read_parquet(?))",
+				} {
+					if n := l.float(strings.Replace(q, "%s", e.Name, 1), path); n != 0 {
+						t.Errorf("%s: %v rows differ between %s and parquet", e.Name, n, format)
+					}
+				}
+			}
+		})
+	}
+}

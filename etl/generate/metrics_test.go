@@ -16,12 +16,15 @@ var metricNames = []string{
 	"late_quarter_discount_uplift",
 	"late_quarter_discount_uplift_new",
 	"late_quarter_exception_share",
+	"won_late_share",
 	"exception_share",
 	"renewal_discount_slope",
 	"precedent_cite_share",
 	"precedent_anchor_rate",
 	"rep_contagion_uplift",
 	"scope_escalation_rate_ratio",
+	"scope_escalations_per_year_ratio",
+	"escalation_delay_ratio",
 	"scope_question_rate_ratio",
 	"ambiguity_escalation_spearman",
 	"shared_config_dispute_ratio",
@@ -82,6 +85,7 @@ var metricSQL = map[string]string{
 	"late_quarter_discount_uplift":     `select avg(disc) filter (where late) - avg(disc) filter (where not late) from won`,
 	"late_quarter_discount_uplift_new": `select avg(disc) filter (where late) - avg(disc) filter (where not late) from won where deal_type <> 'renewal'`,
 	"late_quarter_exception_share":     `select avg(late::int) from won where disc > pmax`,
+	"won_late_share":                   `select avg(late::int) from won`,
 	"exception_share":                  `select avg((disc > pmax)::int) from won`,
 	"renewal_discount_slope": `with nr as (
 		select *, lag(disc) over (partition by account_id order by close_date, deal_id) as prior
@@ -104,6 +108,11 @@ var metricSQL = map[string]string{
 	select avg(after - before) from per_rep where after is not null and before is not null`,
 	"scope_escalation_rate_ratio": `select (sum(escalated) filter (where q = 5) / sum(tickets) filter (where q = 5)) /
 		(sum(escalated) filter (where q = 1) / sum(tickets) filter (where q = 1)) from per_ctr`,
+	"scope_escalations_per_year_ratio": `select (sum(escalated) filter (where q = 5) / sum(years) filter (where q = 5)) /
+		(sum(escalated) filter (where q = 1) / sum(years) filter (where q = 1)) from per_ctr`,
+	"escalation_delay_ratio": `select median(epoch(t.escalated_at - t.created_at)) filter (where p.q = 5) /
+		median(epoch(t.escalated_at - t.created_at)) filter (where p.q = 1)
+		from tk t join per_ctr p on p.contract_id = t.cid where t.is_escalated`,
 	"scope_question_rate_ratio": `select (sum(scope_q) filter (where q = 5) / sum(years) filter (where q = 5)) /
 		(sum(scope_q) filter (where q = 1) / sum(years) filter (where q = 1)) from per_ctr`,
 	"ambiguity_escalation_spearman": `with x as (select score, escalated / years as rate from per_ctr where years > 0.25),

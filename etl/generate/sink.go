@@ -133,14 +133,16 @@ func (s *sink) date(d day) {
 	b.Append(arrow.Date32(d))
 }
 
-// ts appends a timestamp in microseconds; a negative value is written as null.
+// ts appends a timestamp given in microseconds, truncated to the second so
+// that every output format carries the same value; a negative value is
+// written as null.
 func (s *sink) ts(us int64) {
 	b := s.next().(*array.TimestampBuilder)
 	if us < 0 {
 		b.AppendNull()
 		return
 	}
-	b.Append(arrow.Timestamp(us))
+	b.Append(arrow.Timestamp(us - us%1e6))
 }
 
 // dec appends a decimal cell from its unscaled value (cents for money,
