@@ -25,7 +25,7 @@ var effectChecks = []struct {
 	{"exception_share", bounds{0.18, 0.35}, bounds{0, 0.02}},
 	{"renewal_discount_slope", bounds{0.6, 0.8}, bounds{-0.08, 0.08}},
 	{"precedent_cite_share", bounds{0.012, 0.05}, bounds{0.012, 0.05}},
-	{"precedent_anchor_rate", bounds{0.7, 1}, bounds{0, 0.25}},
+	{"precedent_anchor_rate", bounds{0.6, 0.95}, bounds{0, 0.25}},
 	{"rep_contagion_uplift", bounds{0.035, 0.08}, bounds{-0.012, 0.012}},
 	{"scope_escalation_rate_ratio", bounds{2.2, 3.4}, bounds{0.8, 1.25}},
 	{"scope_escalations_per_year_ratio", bounds{2.6, 4.6}, bounds{0.8, 1.25}},

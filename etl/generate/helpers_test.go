@@ -42,11 +42,21 @@ type lake struct {
 // mustOpenLake loads the files in dir into a fresh in-memory DuckDB.
 func mustOpenLake(tb testing.TB, dir, format string) *lake {
 	tb.Helper()
-	db, err := sql.Open("duckdb", "")
+	db, err := loadLake(dir, format)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
+	return &lake{tb: tb, db: db}
+}
+
+// loadLake opens an in-memory DuckDB with one table per entity loaded from
+// the files in dir, typed as the contract says.
+func loadLake(dir, format string) (*sql.DB, error) {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return nil, err
+	}
 	db.SetMaxOpenConns(1)
 	for _, e := range contract.Entities {
 		path := filepath.Join(dir, e.Name+"."+format)
@@ -60,10 +70,11 @@ func mustOpenLake(tb testing.TB, dir, format string) *lake {
 			from = fmt.Sprintf("read_json('%s', format='newline_delimited', columns=%s)", path, csvColumns(&e))
 		}
 		if _, err := db.Exec(fmt.Sprintf("CREATE TABLE %s AS SELECT * FROM %s", e.Name, from)); err != nil {
-			tb.Fatalf("load %s: %v", e.Name, err)
+			db.Close()
+			return nil, fmt.Errorf("load %s: %w", e.Name, err)
 		}
 	}
-	return &lake{tb: tb, db: db}
+	return db, nil
 }
 
 // csvColumns is the DuckDB column struct of an entity from the contract.
@@ -137,6 +148,9 @@ func tempDirForPackage() (string, error) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if rulesLake.db != nil {
+		rulesLake.db.Close()
+	}
 	for _, d := range sharedDirs {
 		os.RemoveAll(d)
 	}

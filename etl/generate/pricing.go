@@ -46,7 +46,7 @@ func approvalLevel(disc, pmax float64) int {
 type pricing struct {
 	acctPrior   []float64 // discount of the latest won new or renewal deal
 	acctLastExc []int32
-	acctSlot    []bool // the account has had a citing exception slot
+	acctSlot    []bool // the account has had a deal drawn for injection at the default rate
 	repHadExc   []bool
 	repLastExc  []int32
 	repWon      [][]int32
@@ -157,7 +157,7 @@ func (g *gen) priceWon(p *pricing, di int32) {
 			d.precedent = prior[int(d.uPick*float64(len(prior)))]
 		}
 	}
-	if slotA {
+	if d.uInj < slot {
 		p.acctSlot[acc] = true
 	}
 	d.disc = clip(disc, 0, maxDiscount)

@@ -1,6 +1,8 @@
 package generate
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"sync"
@@ -9,25 +11,33 @@ import (
 	"github.com/precedent-dev/precedent/etl/contract"
 )
 
-// rulesLake generates one CSV company for the rule tests and shares it.
-var rulesLake = struct {
+// rulesLake is one CSV company, generated and loaded once, that the rule
+// tests share read-only.
+var rulesLake struct {
 	once sync.Once
-	dir  string
-}{}
+	db   *sql.DB
+	err  error
+}
 
 func openRulesLake(t *testing.T) *lake {
 	t.Helper()
 	rulesLake.once.Do(func() {
 		dir, err := tempDirForPackage()
 		if err != nil {
-			t.Fatal(err)
+			rulesLake.err = err
+			return
 		}
-		rulesLake.dir, _ = mustGenerate(t, Options{Out: dir, Scale: 0.3, Seed: 11, Format: "csv", Effects: DefaultEffects(), FiscalYearStartMonth: 2})
+		opts := Options{Out: dir, Scale: 0.3, Seed: 11, AsOf: testAsOf, Format: "csv", Effects: DefaultEffects(), FiscalYearStartMonth: 2}
+		if _, err := Generate(context.Background(), opts); err != nil {
+			rulesLake.err = err
+			return
+		}
+		rulesLake.db, rulesLake.err = loadLake(dir, "csv")
 	})
-	if rulesLake.dir == "" {
-		t.Fatal("rules lake was not generated")
+	if rulesLake.err != nil {
+		t.Fatal(rulesLake.err)
 	}
-	return mustOpenLake(t, rulesLake.dir, "csv")
+	return &lake{tb: t, db: rulesLake.db}
 }
 
 // zero fails the test unless the query counts no rows.
