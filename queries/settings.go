@@ -52,8 +52,8 @@ func DefaultSettings() Settings {
 			"any and all", "ongoing support", "white glove", "priority access", "future features", "roadmap"},
 		RiskWeights: map[string]float64{"escalations": 25, "scope_questions": 10, "disputes": 20, "credit_notes": 5,
 			"late_payments": 10, "ambiguity": 15, "discount_anchor": 5, "no_auto_renew": 10},
-		RiskTierMedium: 25,
-		RiskTierHigh:   50,
+		RiskTierMedium: 20,
+		RiskTierHigh:   35,
 	}
 }
 

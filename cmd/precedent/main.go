@@ -69,6 +69,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	pf.StringVar(&m.asOf, "as-of", "", "as-of date YYYY-MM-DD (default: the config's as_of, else today)")
 	pf.BoolVarP(&m.verbose, "verbose", "v", false, "log debug detail")
 	root.AddCommand(
+		m.generateCommand(),
 		m.etlCommand(),
 		m.sqlCommand(),
 		m.modelsCommand(),

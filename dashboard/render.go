@@ -1,0 +1,273 @@
+package dashboard
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/precedent-dev/precedent/dashboard/auth"
+	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/runlog"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed assets
+var assetFS embed.FS
+
+// parsePages parses each page template with the layout and partials, once,
+// at start-up.
+func parsePages() (map[string]*template.Template, error) {
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), ".html")
+		if name == "layout" || name == "partials" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", f)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", f, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// view is what every page template gets.
+type view struct {
+	Title    string
+	Active   string
+	Session  *auth.Session
+	Demo     bool
+	CSRF     string
+	Path     string
+	Filters  Filters
+	Options  filterOptions
+	Fresh    freshness
+	CanSQL   bool
+	CanAdmin bool
+	Page     any
+}
+
+// freshness is the header's line about the data's age.
+type freshness struct {
+	Generation  int
+	PublishedAt time.Time
+	LastRun     *runlog.Record
+	Quarantined int64
+}
+
+func (s *Server) render(c echo.Context, status int, page, title, active string, data any) error {
+	t, ok := s.pages[page]
+	if !ok {
+		return fmt.Errorf("no page template %s", page)
+	}
+	ses := sessionOf(c)
+	v := view{
+		Title: title, Active: active, Session: ses, Demo: s.demo, Path: c.Request().URL.Path,
+		Filters: parseFilters(c.QueryParams()), Page: data,
+	}
+	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
+		v.CSRF = tok
+	}
+	if ses != nil {
+		v.CanSQL, v.CanAdmin = ses.Role.Allows(auth.Analyst), ses.Role.Allows(auth.Admin)
+		v.Options = s.filterOptions(c)
+		v.Fresh = s.freshness()
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, v); err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// renderStatus shows an error page.
+func (s *Server) renderStatus(c echo.Context, code int, msg string) {
+	if err := s.render(c, code, "error", http.StatusText(code), "", msg); err != nil {
+		c.String(code, msg)
+	}
+}
+
+func (s *Server) freshness() freshness {
+	var f freshness
+	if g, ok := s.wh.current(); ok {
+		f.Generation, f.PublishedAt = g.ID, g.PublishedAt
+	}
+	if r, ok, err := s.runlog.LastSuccess("etl"); err == nil && ok {
+		f.LastRun = &r
+		f.Quarantined = detailOf(r).quarantined
+	}
+	return f
+}
+
+// runTotals are the row counts of one ETL run.
+type runTotals struct {
+	read, loaded, quarantined int64
+	result                    etl.Result
+}
+
+func detailOf(r runlog.Record) runTotals {
+	var t runTotals
+	if len(r.Detail) == 0 || json.Unmarshal(r.Detail, &t.result) != nil {
+		return t
+	}
+	for _, e := range t.result.Entities {
+		t.read += e.RowsRead
+		t.loaded += e.RowsLoaded
+		t.quarantined += e.RowsQuarantined
+	}
+	return t
+}
+
+// filterOptions are the choices of the filter bar, from the warehouse.
+type filterOptions struct {
+	Segments []string
+	Regions  []string
+	Teams    []string
+	Reps     []string
+	Quarters []string
+}
+
+func (s *Server) filterOptions(c echo.Context) filterOptions {
+	o := filterOptions{Segments: segments}
+	rows, err := s.run(c.Request().Context(), "filter_options", Filters{}, nil)
+	if err != nil {
+		return o
+	}
+	for _, r := range rows.Values {
+		kind, value := fmt.Sprint(r[0]), fmt.Sprint(r[1])
+		switch kind {
+		case "region":
+			o.Regions = append(o.Regions, value)
+		case "team":
+			o.Teams = append(o.Teams, value)
+		case "rep":
+			o.Reps = append(o.Reps, value)
+		case "quarter":
+			o.Quarters = append(o.Quarters, value)
+		}
+	}
+	return o
+}
+
+var funcs = template.FuncMap{
+	"money":   money,
+	"pct":     func(v any) string { return fmt.Sprintf("%.1f%%", 100*num(v)) },
+	"num":     func(v any) string { return thousands(num(v)) },
+	"dec":     func(v any, places int) string { return fmt.Sprintf("%.*f", places, num(v)) },
+	"date":    func(v any) string { return wh.Format(v, "DATE") },
+	"text":    func(v any) string { return wh.Format(v, "") },
+	"ago":     ago,
+	"with":    withParams,
+	"add":     func(a, b int) int { return a + b },
+	"percent": func(v float64) string { return fmt.Sprintf("%.0f%%", v) },
+}
+
+// num reads a number from a query value.
+func num(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case float32:
+		return float64(x)
+	case int64:
+		return float64(x)
+	case int32:
+		return float64(x)
+	case int:
+		return float64(x)
+	case json.Number:
+		f, _ := x.Float64()
+		return f
+	case nil:
+		return math.NaN()
+	}
+	var f float64
+	fmt.Sscan(fmt.Sprint(v), &f)
+	return f
+}
+
+func money(v any) string {
+	f := num(v)
+	if math.IsNaN(f) {
+		return "–"
+	}
+	switch a := math.Abs(f); {
+	case a >= 1e6:
+		return fmt.Sprintf("$%.1fM", f/1e6)
+	case a >= 1e4:
+		return fmt.Sprintf("$%.0fk", f/1e3)
+	}
+	return "$" + thousands(math.Round(f))
+}
+
+func thousands(f float64) string {
+	if math.IsNaN(f) {
+		return "–"
+	}
+	if f != math.Trunc(f) {
+		return fmt.Sprintf("%.2f", f)
+	}
+	s := fmt.Sprintf("%d", int64(f))
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func ago(t time.Time) string {
+	d := time.Since(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%d h ago", int(d.Hours()))
+	}
+	return fmt.Sprintf("%d days ago", int(d.Hours()/24))
+}
+
+// withParams returns path with the filters' query string, with pairs of
+// key, value overriding it ("" removes a key).
+func withParams(path string, f Filters, kv ...string) string {
+	v := f.Values()
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			v.Del(kv[i])
+		} else {
+			v.Set(kv[i], kv[i+1])
+		}
+	}
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+

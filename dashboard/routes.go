@@ -1,0 +1,155 @@
+package dashboard
+
+import (
+	"errors"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/precedent-dev/precedent/dashboard/auth"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// csp allows scripts and styles only from this server. Inline styles are
+// allowed because ECharts positions its tooltips with them; no inline
+// script runs anywhere.
+const csp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.errorHandler
+	e.Use(middleware.Recover())
+	e.Use(s.metrics.middleware)
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection:         "0",
+		ContentTypeNosniff:    "nosniff",
+		XFrameOptions:         "DENY",
+		HSTSMaxAge:            31536000,
+		ContentSecurityPolicy: csp,
+		ReferrerPolicy:        "same-origin",
+	}))
+	e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+			return next(c)
+		}
+	})
+	e.Use(middleware.BodyLimit("2M"))
+
+	assets, _ := fs.Sub(assetFS, "assets")
+	e.GET("/assets/*", echo.WrapHandler(http.StripPrefix("/assets/", cacheForever(http.FileServer(http.FS(assets))))))
+	e.GET("/healthz", s.healthz)
+	e.GET("/readyz", s.readyz)
+	e.GET("/metrics", s.metrics.handler)
+
+	csrf := middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "form:csrf,header:X-CSRF-Token",
+		CookieName:     "precedent_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteStrictMode,
+		CookieSecure:   s.opts.TLSCert != "",
+	})
+	g := e.Group("", csrf, s.session)
+	login := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Skipper: func(c echo.Context) bool { return c.Request().Method != http.MethodPost },
+		Store:   middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{Rate: 5.0 / 60, Burst: 5, ExpiresIn: 10 * time.Minute}),
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			return echo.NewHTTPError(http.StatusTooManyRequests, "too many login attempts; wait a minute and try again")
+		},
+	})
+	g.GET("/login", s.loginPage)
+	g.POST("/login", s.login, login)
+	g.POST("/logout", s.logout)
+
+	viewer := g.Group("", s.require(auth.Viewer))
+	viewer.GET("/", s.overview)
+	viewer.GET("/discounts", s.discounts)
+	viewer.GET("/scope", s.scope)
+	viewer.GET("/billing", s.billing)
+	viewer.GET("/accounts", s.accounts)
+	viewer.GET("/accounts/:id", s.account)
+	viewer.GET("/exceptions", s.exceptions)
+	viewer.GET("/runs", s.runs)
+	viewer.GET("/runs/quarantine", s.quarantine)
+	viewer.GET("/api/v1/metrics", s.apiMetrics)
+	viewer.GET("/api/v1/models/:name", s.apiModel)
+
+	analyst := g.Group("", s.require(auth.Analyst))
+	analyst.GET("/sql", s.sqlPage)
+	analyst.POST("/sql", s.sqlRun)
+	analyst.POST("/sql/export", s.sqlExport)
+	analyst.GET("/exceptions.csv", s.exceptionsCSV)
+	analyst.GET("/runs/quarantine.csv", s.quarantineCSV)
+
+	admin := g.Group("", s.require(auth.Admin))
+	admin.POST("/runs/trigger", s.triggerRun)
+	return e
+}
+
+// cacheForever marks assets cacheable; their content only changes with the binary.
+func cacheForever(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// healthz says the process is up.
+func (s *Server) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz says whether a warehouse is open, which generation, and its age.
+func (s *Server) readyz(c echo.Context) error {
+	g, ok := s.wh.current()
+	if !ok {
+		return c.JSON(http.StatusServiceUnavailable, map[string]any{"ready": false, "reason": wh.ErrNoWarehouse.Error()})
+	}
+	return c.JSON(http.StatusOK, map[string]any{
+		"ready": true, "generation": g.ID, "published_at": g.PublishedAt.UTC().Format(time.RFC3339),
+		"age_seconds": int64(time.Since(g.PublishedAt).Seconds()),
+	})
+}
+
+// errorHandler renders errors as a page for browsers and as JSON for the API.
+func (s *Server) errorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code, msg := http.StatusInternalServerError, "something went wrong; the server log has the details"
+	var he *echo.HTTPError
+	switch {
+	case errors.As(err, &he):
+		code = he.Code
+		if m, ok := he.Message.(string); ok {
+			msg = m
+		} else {
+			msg = http.StatusText(code)
+		}
+	case errors.Is(err, wh.ErrNoWarehouse):
+		code, msg = http.StatusServiceUnavailable, "no warehouse has been published yet: run precedent etl"
+	default:
+		s.opts.Logger.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+	}
+	if code == http.StatusForbidden && msg == "invalid csrf token" {
+		msg = "the form expired; reload the page and try again"
+	}
+	if isAPI(c) {
+		c.JSON(code, map[string]string{"error": msg})
+		return
+	}
+	s.renderStatus(c, code, msg)
+}
+
+func isAPI(c echo.Context) bool {
+	p := c.Request().URL.Path
+	return len(p) >= 5 && p[:5] == "/api/"
+}

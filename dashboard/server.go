@@ -1,0 +1,157 @@
+// Package dashboard is Precedent's web server: echo handlers that read the
+// published warehouse's marts through the SQL sandbox and render pages with
+// html/template and charts with go-echarts, plus a JSON API, health checks
+// and Prometheus metrics. It never writes the warehouse.
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/precedent-dev/precedent/dashboard/auth"
+	"github.com/precedent-dev/precedent/etl/runlog"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// Options configure the server.
+type Options struct {
+	Data           wh.Dir
+	DuckDB         wh.Settings
+	Addr           string
+	TLSCert        string
+	TLSKey         string
+	Users          []auth.User
+	InsecureNoAuth bool          // serve without users on a non-loopback address
+	QueryTimeout   time.Duration // analysts' queries and page queries
+	RowCap         int           // rows an analyst's query returns at most
+	Refresh        time.Duration // how often to look for a newly published warehouse
+	Runs           Runs          // triggers runs from the Runs page; nil hides the buttons
+	Logger         *slog.Logger
+}
+
+// Runs starts runs on demand (the Runs page's buttons, for admins).
+type Runs interface {
+	Trigger(ctx context.Context, kind string) error
+}
+
+// Server is the dashboard.
+type Server struct {
+	opts     Options
+	echo     *echo.Echo
+	wh       *warehouse
+	runlog   *runlog.Log
+	sessions *auth.Sessions
+	pages    map[string]*template.Template
+	queries  map[string]storedQuery
+	cache    queryCache
+	metrics  *metrics
+	demo     bool // no users: every visitor is an admin, on loopback only
+}
+
+// ErrNoUsers is returned when the server would be open to a network with
+// nobody to log in as.
+var ErrNoUsers = errors.New("no users are configured")
+
+// New checks the options and builds the server.
+func New(opts Options) (*Server, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.QueryTimeout == 0 {
+		opts.QueryTimeout = 30 * time.Second
+	}
+	if opts.RowCap == 0 {
+		opts.RowCap = 10000
+	}
+	if opts.Refresh == 0 {
+		opts.Refresh = time.Second
+	}
+	s := &Server{
+		opts:     opts,
+		runlog:   runlog.Open(opts.Data.RunLog()),
+		sessions: auth.NewSessions(12 * time.Hour),
+		demo:     len(opts.Users) == 0,
+	}
+	if s.demo && !opts.InsecureNoAuth && !Loopback(opts.Addr) {
+		return nil, fmt.Errorf("refusing to listen on %s: %w; add one with `precedent user add NAME --role admin`, listen on 127.0.0.1, or pass --insecure-no-auth", opts.Addr, ErrNoUsers)
+	}
+	var err error
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	if s.queries, err = loadQueries(); err != nil {
+		return nil, err
+	}
+	s.metrics = newMetrics(s)
+	s.wh = &warehouse{dir: opts.Data, settings: opts.DuckDB, logger: opts.Logger}
+	s.echo = s.routes()
+	return s, nil
+}
+
+// Loopback reports whether addr listens only on this machine.
+func Loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Handler is the server's HTTP handler, for tests.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Open opens the published warehouse, if there is one yet.
+func (s *Server) Open(ctx context.Context) error { return s.wh.refresh(ctx) }
+
+// Run serves until ctx ends, then shuts down gracefully: in-flight
+// requests finish (up to 30 seconds), then the warehouse closes.
+func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	if err := s.Open(ctx); err != nil {
+		return err
+	}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go s.wh.watch(watchCtx, s.opts.Refresh)
+
+	srv := &http.Server{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() {
+		var err error
+		if s.opts.TLSCert != "" {
+			err = srv.ServeTLS(ln, s.opts.TLSCert, s.opts.TLSKey)
+		} else {
+			err = srv.Serve(ln)
+		}
+		errc <- err
+	}()
+	mode := "users"
+	if s.demo {
+		mode = "demo, no login"
+	}
+	s.opts.Logger.Info("dashboard listening", "addr", ln.Addr().String(), "mode", mode)
+	select {
+	case err := <-errc:
+		s.wh.close()
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shutdown)
+	stopWatch()
+	s.wh.close()
+	s.opts.Logger.Info("dashboard stopped")
+	return err
+}

@@ -1,0 +1,124 @@
+package dashboard
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// The dashboard's own queries: each file reads marts by name and takes
+// named parameters ($segment, $limit, ...), always bound, never spliced.
+//
+//go:embed sql/*.sql
+var sqlFiles embed.FS
+
+type storedQuery struct {
+	name   string
+	text   string
+	params []string
+}
+
+var paramRe = regexp.MustCompile(`\$([a-z_]+)`)
+
+func loadQueries() (map[string]storedQuery, error) {
+	out := map[string]storedQuery{}
+	err := fs.WalkDir(sqlFiles, "sql", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := sqlFiles.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(path, "sql/"), ".sql")
+		q := storedQuery{name: name, text: string(b)}
+		for _, m := range paramRe.FindAllStringSubmatch(q.text, -1) {
+			if !slices.Contains(q.params, m[1]) {
+				q.params = append(q.params, m[1])
+			}
+		}
+		out[name] = q
+		return nil
+	})
+	return out, err
+}
+
+// queryCache keeps results per generation: a new generation starts empty,
+// so a refresh invalidates everything cached from the previous one.
+type queryCache struct {
+	mu      sync.Mutex
+	gen     int
+	entries map[string]*wh.Rows
+}
+
+const cacheEntries = 2000
+
+func (c *queryCache) get(gen int, key string) (*wh.Rows, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return nil, false
+	}
+	r, ok := c.entries[key]
+	return r, ok
+}
+
+func (c *queryCache) put(gen int, key string, r *wh.Rows) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen || c.entries == nil || len(c.entries) >= cacheEntries {
+		c.gen, c.entries = gen, map[string]*wh.Rows{}
+	}
+	c.entries[key] = r
+}
+
+// run runs one of the dashboard's queries on the current generation with
+// the filters and extra parameters it names, through the cache.
+func (s *Server) run(ctx context.Context, name string, f Filters, extra map[string]any) (*wh.Rows, error) {
+	q, ok := s.queries[name]
+	if !ok {
+		return nil, fmt.Errorf("no dashboard query %s", name)
+	}
+	g, err := s.wh.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer g.release()
+	all := f.params()
+	for k, v := range extra {
+		all[k] = v
+	}
+	var args []any
+	var key strings.Builder
+	key.WriteString(name)
+	names := slices.Clone(q.params)
+	sort.Strings(names)
+	for _, p := range names {
+		v, ok := all[p]
+		if !ok {
+			return nil, fmt.Errorf("dashboard query %s needs $%s", name, p)
+		}
+		args = append(args, sql.Named(p, v))
+		fmt.Fprintf(&key, "\x00%s=%v", p, v)
+	}
+	if r, ok := s.cache.get(g.gen.ID, key.String()); ok {
+		return r, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.opts.QueryTimeout)
+	defer cancel()
+	r, err := wh.Query(ctx, g.db, q.text, s.opts.RowCap, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	s.cache.put(g.gen.ID, key.String(), r)
+	return r, nil
+}
