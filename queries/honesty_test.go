@@ -1,0 +1,109 @@
+package queries_test
+
+import (
+	"context"
+	"database/sql"
+	"math"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/precedent-dev/precedent/etl/generate"
+)
+
+// TestHonesty generates the same company twice, once with every effect of
+// docs/generator.md planted and once with none, and reads the headline
+// metrics from the published marts only. Each planted effect must be found
+// in the right direction near its documented strength, and each metric
+// must sit at its null when there is nothing to find. The seed is fixed, so
+// the test is deterministic; the tolerances are about three standard errors
+// at this scale (about 2,000 accounts), so another seed passes too.
+func TestHonesty(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and loads two companies")
+	}
+	asOf := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	world := func(t *testing.T, fx generate.Effects) *testDB {
+		src := filepath.Join(t.TempDir(), "src")
+		_, err := generate.Generate(context.Background(), generate.Options{Out: src, Scale: 1, Seed: 42, AsOf: asOf, Format: "parquet", Effects: fx})
+		if err != nil {
+			t.Fatal(err)
+		}
+		db, _, _ := load(t, src, settingsAsOf("2026-11-26"), "")
+		return &testDB{t: t, db: db}
+	}
+	type bound struct{ lo, hi float64 }
+	t.Run("Planted", func(t *testing.T) {
+		w := world(t, generate.DefaultEffects())
+		tests := []struct {
+			metric string
+			want   bound
+		}{
+			{"renewal_discount_slope", bound{0.55, 0.85}},        // planted 0.6 kept + 0.4 * 0.3 partial = 0.72
+			{"late_quarter_discount_uplift", bound{0.03, 0.07}},  // planted +0.06 on late-quarter deals
+			{"rep_contagion_uplift", bound{0.025, 0.09}},         // planted +0.04 after the first exception
+			{"scope_escalation_rate_ratio", bound{2.0, 4.5}},     // about 2.8 at scale 10
+			{"scope_question_rate_ratio", bound{2.5, 5.5}},       // about 3.5 at scale 10
+			{"ambiguity_escalation_spearman", bound{0.12, 0.35}}, // about 0.24 at scale 10
+			{"shared_config_dispute_ratio", bound{2.2, 4.5}},     // planted 3x
+			{"renewal_risk_auc", bound{0.62, 0.80}},              // about 0.7
+			{"billing_leakage_pct", bound{-0.03, 0.05}},          // nothing planted
+		}
+		for _, tt := range tests {
+			v, lo, hi, n := metric(t, w.db, tt.metric)
+			if v < tt.want.lo || v > tt.want.hi {
+				t.Errorf("%s = %.3f (n=%d, CI %.3f-%.3f), want %.2f-%.2f", tt.metric, v, n, lo, hi, tt.want.lo, tt.want.hi)
+			}
+		}
+		// Shares have no fixed null: compare with what chance gives.
+		share, _, _, _ := metric(t, w.db, "late_quarter_exception_share")
+		if base := w.number("SELECT null_value FROM headline_metrics WHERE metric = 'late_quarter_exception_share'"); share < base+0.15 {
+			t.Errorf("late_quarter_exception_share = %.3f, want well above the late share of all won deals %.3f", share, base)
+		}
+		if rate, _, _, _ := metric(t, w.db, "precedent_anchor_rate"); rate < 0.35 {
+			t.Errorf("precedent_anchor_rate = %.3f, want above 0.35 (chance is about 0.1)", rate)
+		}
+		// The CI of every planted ratio excludes its null.
+		for _, m := range []string{"scope_escalation_rate_ratio", "scope_question_rate_ratio", "shared_config_dispute_ratio"} {
+			if _, lo, _, _ := metric(t, w.db, m); lo <= 1 {
+				t.Errorf("%s: CI low %.3f does not exclude 1", m, lo)
+			}
+		}
+	})
+	t.Run("Null", func(t *testing.T) {
+		w := world(t, generate.NoEffects())
+		tests := []struct {
+			metric string
+			want   bound
+		}{
+			{"renewal_discount_slope", bound{-0.1, 0.1}},
+			{"late_quarter_discount_uplift", bound{-0.01, 0.01}},
+			{"rep_contagion_uplift", bound{-0.02, 0.02}},
+			{"scope_escalation_rate_ratio", bound{0.7, 1.4}},
+			{"scope_question_rate_ratio", bound{0.7, 1.4}},
+			{"ambiguity_escalation_spearman", bound{-0.06, 0.06}},
+			{"shared_config_dispute_ratio", bound{0.7, 1.45}},
+			{"renewal_risk_auc", bound{0.42, 0.58}},
+			{"billing_leakage_pct", bound{-0.03, 0.05}},
+			{"precedent_anchor_rate", bound{0, 0.3}},
+		}
+		for _, tt := range tests {
+			v, lo, hi, n := metric(t, w.db, tt.metric)
+			if v < tt.want.lo || v > tt.want.hi {
+				t.Errorf("%s = %.3f (n=%d, CI %.3f-%.3f), want %.2f-%.2f", tt.metric, v, n, lo, hi, tt.want.lo, tt.want.hi)
+			}
+		}
+		share, _, _, n := metric(t, w.db, "late_quarter_exception_share")
+		base := w.number("SELECT null_value FROM headline_metrics WHERE metric = 'late_quarter_exception_share'")
+		if se := math.Sqrt(base * (1 - base) / float64(n)); math.Abs(share-base) > 3*se {
+			t.Errorf("late_quarter_exception_share = %.3f (n=%d), want within 3 SE of the late share of all won deals %.3f", share, n, base)
+		}
+	})
+}
+
+type testDB struct {
+	t  *testing.T
+	db *sql.DB
+}
+
+func (w *testDB) number(q string) float64 { return number(w.t, w.db, q) }
