@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/precedent-dev/precedent/etl/runlog"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// buildBinary builds the precedent command once for the end-to-end tests.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "precedent")
+	cmd := exec.Command("go", "build", "-tags", "duckdb_arrow", "-o", bin, ".")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestEndToEndKill runs the built binary: generate, load, kill -9 a second
+// load mid-run, then check the first load still answers and a rerun
+// completes with reconciled counts.
+func TestEndToEndKill(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	src, data := filepath.Join(dir, "src"), filepath.Join(dir, "data")
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(bin, append(args, "--as-of", "2026-11-26")...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("precedent %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	run("generate", "--out", src, "--scale", "0.5", "--seed", "7")
+	first := run("etl", "--source", src, "--data", data)
+	if !strings.Contains(first, "run 1: success") {
+		t.Fatalf("first load:\n%s", first)
+	}
+	count := func() string {
+		return strings.TrimSpace(run("sql", "--data", data, "--format", "csv", "SELECT (SELECT count(*) FROM deals) || '/' || (SELECT count(*) FROM invoices) AS n"))
+	}
+	before := count()
+
+	// A second, full load, killed once it is loading invoices.
+	cmd := exec.Command(bin, "etl", "--source", src, "--data", data, "--full-refresh", "--as-of", "2026-11-26")
+	cmd.Dir = dir
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "entity=invoices") {
+				cmd.Process.Signal(syscall.SIGKILL)
+				killed <- sc.Text()
+				break
+			}
+		}
+		for sc.Scan() {
+		}
+	}()
+	select {
+	case line := <-killed:
+		t.Logf("killed the second load at: %s", line)
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatal("the second load never reached invoices")
+	}
+	err = cmd.Wait()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("second load was not killed by SIGKILL: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(data, "warehouse", "gen-000002.duckdb.building")); err != nil {
+		t.Fatalf("the killed run left no half-built generation, so it was not mid-run: %v", err)
+	}
+
+	// The warehouse still answers with the first load.
+	if after := count(); after != before {
+		t.Errorf("after the kill the warehouse answers %s, want the first load's %s", after, before)
+	}
+	g, err := wh.Dir(data).Published()
+	if err != nil || g.ID != 1 {
+		t.Errorf("published generation = %d (%v), want 1", g.ID, err)
+	}
+	runs, _ := runlog.Open(wh.Dir(data).RunLog()).Runs("etl")
+	if len(runs) != 2 || runs[1].Status != runlog.Abandoned {
+		t.Errorf("run log = %+v, want run 2 abandoned", runs)
+	}
+
+	// A rerun completes, cleans up, and its counts reconcile.
+	rerun := run("etl", "--source", src, "--data", data, "--full-refresh")
+	if !strings.Contains(rerun, "run 3: success") {
+		t.Fatalf("rerun:\n%s", rerun)
+	}
+	if after := count(); after != before {
+		t.Errorf("after the rerun the warehouse answers %s, want %s", after, before)
+	}
+	recon := run("sql", "--data", data, "--format", "csv", `SELECT count(*) FROM etl_run_entities WHERE run_id = 3 AND rows_read <> rows_loaded + rows_quarantined`)
+	if !strings.HasSuffix(strings.TrimSpace(recon), "\n0") {
+		t.Errorf("entities whose counts do not reconcile:\n%s", recon)
+	}
+	files := run("sql", "--data", data, "--format", "csv", `SELECT string_agg(DISTINCT entity || ':' || (rows_read = rows_loaded + rows_quarantined), ',') FROM etl_files WHERE run_id = 3`)
+	if strings.Contains(files, "false") {
+		t.Errorf("files whose counts do not reconcile: %s", files)
+	}
+	for _, leftover := range []string{"warehouse/gen-000002.duckdb.building", ".staging/run-000002"} {
+		if _, err := os.Stat(filepath.Join(data, leftover)); !os.IsNotExist(err) {
+			t.Errorf("%s still there after the rerun", leftover)
+		}
+	}
+	lake, _ := filepath.Glob(filepath.Join(data, "lake", "*", "run-000002.parquet"))
+	if len(lake) > 0 {
+		t.Errorf("the killed run's lake files were published: %v", lake)
+	}
+	if old, _ := filepath.Glob(filepath.Join(data, "lake", "deals", "run-000001.parquet")); len(old) > 0 {
+		t.Errorf("the full refresh kept the first run's lake files")
+	}
+}
