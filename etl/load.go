@@ -99,7 +99,9 @@ func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []Sour
 	for _, f := range files {
 		b.seq++
 		fr := FileResult{SourceFile: f}
+		readStart := time.Now()
 		raw, err := readFile(ctx, b.conn, e, f, b.seq)
+		b.opts.Logger.Debug("etl statement", "step", e.Name+": read "+f.Path, "seconds", time.Since(readStart).Seconds())
 		var unreadable *errUnreadable
 		switch {
 		case errors.As(err, &unreadable):
@@ -138,9 +140,6 @@ func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []Sour
 	if err := b.validate(ctx, e, raws); err != nil {
 		return err
 	}
-	if err := b.merge(ctx, e, len(raws) > 0); err != nil {
-		return err
-	}
 	if err := b.count(ctx, e, &er); err != nil {
 		return err
 	}
@@ -150,6 +149,14 @@ func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []Sour
 		b.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+wh.Ident(r.table))
 	}
 	return nil
+}
+
+// exec runs one statement of the build, logging its duration at debug level.
+func (b *build) exec(ctx context.Context, step, q string, args ...any) error {
+	start := time.Now()
+	_, err := b.conn.ExecContext(ctx, q, args...)
+	b.opts.Logger.Debug("etl statement", "step", step, "seconds", time.Since(start).Seconds(), "err", err)
+	return err
 }
 
 // registerFile notes a file's sequence number and path for this run.
@@ -162,72 +169,62 @@ func (b *build) registerFile(ctx context.Context, raw *rawFile) error {
 	return nil
 }
 
-// validate types and checks the rows of an entity's readable files, then
-// quarantines duplicates, orphans and rows that break rules, and leaves the
-// accepted rows in temp table new_<entity>.
+// validate types and checks the rows of an entity's readable files into
+// temp table chk_<entity>, finds every row that breaks a rule (its own, a
+// duplicate key, a foreign key) into bad_<entity>, quarantines those, and
+// builds the entity's warehouse table.
 func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFile) error {
-	newTable := wh.Ident("new_" + e.Name)
+	chk, bad := wh.Ident("chk_"+e.Name), wh.Ident("bad_"+e.Name)
+	defer b.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+chk+"; DROP TABLE IF EXISTS "+bad)
 	if len(raws) == 0 {
-		var cols []string
-		for _, c := range e.Columns {
-			cols = append(cols, wh.Ident(c.Name)+" "+c.Type.SQLType())
-		}
-		_, err := b.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+newTable+" ("+strings.Join(cols, ", ")+", _file INTEGER, _row BIGINT)")
-		return err
+		return b.merge(ctx, e, "")
 	}
 	var parts []string
 	for _, r := range raws {
 		parts = append(parts, "SELECT * FROM "+wh.Ident(r.table))
 	}
-	chk := wh.Ident("chk_" + e.Name)
 	q := "CREATE OR REPLACE TEMP TABLE " + chk + " AS " + typedSQL(e, "("+strings.Join(parts, " UNION ALL ")+")")
-	if _, err := b.conn.ExecContext(ctx, q, b.opts.BaseCurrency); err != nil {
+	if err := b.exec(ctx, e.Name+": validate", q, b.opts.BaseCurrency); err != nil {
 		return fmt.Errorf("validate: %w", err)
 	}
 	dup, err := b.hasDuplicates(ctx, e, chk)
 	if err != nil {
 		return err
 	}
-	fin := wh.Ident("fin_" + e.Name)
-	if _, err := b.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+fin+" AS "+b.finalSQL(ctx, e, chk, dup)); err != nil {
+	if err := b.exec(ctx, e.Name+": keys", "CREATE OR REPLACE TEMP TABLE "+bad+" AS "+b.badSQL(e, chk, dup)); err != nil {
 		return fmt.Errorf("check keys: %w", err)
 	}
-	_, err = b.conn.ExecContext(ctx, `INSERT INTO quarantine
-SELECT ?, ?, f.path, c._row, c._errors[1].column, list_aggregate(list_transform(c._errors, x -> x.column || ': ' || x.reason), 'string_agg', '; '), `+rawValuesSQL(e)+`, now()::TIMESTAMP
-FROM `+fin+` c JOIN run_files f ON f.seq = c._file WHERE len(c._errors) > 0 ORDER BY c._file, c._row`, b.res.RunID, e.Name)
+	err = b.exec(ctx, e.Name+": quarantine", `INSERT INTO quarantine
+SELECT ?, ?, f.path, c._row, x.errors[1].column, list_aggregate(list_transform(x.errors, e -> e.column || ': ' || e.reason), 'string_agg', '; '), `+rawValuesSQL(e)+`, now()::TIMESTAMP
+FROM `+bad+` x JOIN `+chk+` c ON c._file = x._file AND c._row = x._row JOIN run_files f ON f.seq = c._file ORDER BY c._file, c._row`, b.res.RunID, e.Name)
 	if err != nil {
 		return fmt.Errorf("quarantine: %w", err)
 	}
-	_, err = b.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+newTable+" AS SELECT "+typedColumns(e)+", _file, _row FROM "+fin+" WHERE len(_errors) = 0 ORDER BY _file, _row")
-	if err != nil {
-		return fmt.Errorf("accept: %w", err)
-	}
-	_, err = b.conn.ExecContext(ctx, "DROP TABLE "+chk+"; DROP TABLE "+fin)
-	return err
+	return b.merge(ctx, e, fmt.Sprintf(`SELECT %s, %d::INTEGER AS _run_id, f.path AS _source_file, c._row AS _source_row
+FROM %s c JOIN run_files f ON f.seq = c._file ANTI JOIN %s x ON x._file = c._file AND x._row = c._row ORDER BY c._file, c._row`,
+		prefixed(e, "c."), b.res.RunID, chk, bad))
 }
 
 func (b *build) hasDuplicates(ctx context.Context, e *contract.Entity, chk string) (bool, error) {
 	var dup bool
-	key := keyList(e)
-	err := b.conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT "+key+" FROM "+chk+" GROUP BY ALL HAVING count(*) > 1)").Scan(&dup)
+	err := b.conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT "+keyList(e)+" FROM "+chk+" GROUP BY ALL HAVING count(*) > 1)").Scan(&dup)
 	if err != nil {
 		return false, fmt.Errorf("find duplicates: %w", err)
 	}
 	return dup, nil
 }
 
-// finalSQL adds to each checked row the errors that need other rows: a
-// duplicate key (the later file, then the later row, wins) and foreign keys
-// that match no row of this or an earlier load.
-func (b *build) finalSQL(ctx context.Context, e *contract.Entity, chk string, dup bool) string {
-	key := keyList(e)
+// badSQL selects (_file, _row, errors) for every checked row that breaks a
+// rule: its own rules, a duplicate key (the later file, then the later row,
+// wins) and foreign keys that match no row of this or an earlier load.
+func (b *build) badSQL(e *contract.Entity, chk string, dup bool) string {
 	from := chk
-	var errs, joins []string
+	var conds, items, joins []string
 	if dup {
 		from = "(SELECT *, row_number() OVER w AS _rank, first_value(_file) OVER w AS _win_file, first_value(_row) OVER w AS _win_row FROM " + chk +
-			" WINDOW w AS (PARTITION BY " + key + " ORDER BY _file DESC, _row DESC))"
-		msg := "'duplicate key, superseded by ' || wf.path || ' row ' || c._win_row"
-		errs = append(errs, errorItem(e.Key[0], "c._rank > 1", msg))
+			" WINDOW w AS (PARTITION BY " + keyList(e) + " ORDER BY _file DESC, _row DESC))"
+		conds = append(conds, "c._rank > 1")
+		items = append(items, errorItem(e.Key[0], "c._rank > 1", "'duplicate key, superseded by ' || wf.path || ' row ' || c._win_row"))
 		joins = append(joins, "LEFT JOIN run_files wf ON wf.seq = c._win_file")
 	}
 	for i, col := range e.Columns {
@@ -250,46 +247,69 @@ func (b *build) finalSQL(ctx context.Context, e *contract.Entity, chk string, du
 			}
 			keys = "SELECT DISTINCT " + wh.Ident(tcol) + " AS k FROM main." + wh.Ident(target)
 		}
+		cond := "(c." + wh.Ident(col.Name) + " IS NOT NULL AND " + alias + ".k IS NULL)"
 		joins = append(joins, "LEFT JOIN ("+keys+") "+alias+" ON "+alias+".k = c."+wh.Ident(col.Name))
-		errs = append(errs, errorItem(col.Name, "c."+wh.Ident(col.Name)+" IS NOT NULL AND "+alias+".k IS NULL",
-			"''''|| c."+wh.Ident(col.Name)+" || ''' matches no "+target+"."+tcol+" of this or an earlier load'"))
+		conds = append(conds, cond)
+		items = append(items, errorItem(col.Name, cond,
+			"'''' || c."+wh.Ident(col.Name)+" || ''' matches no "+target+"."+tcol+" of this or an earlier load'"))
 	}
-	if len(errs) == 0 {
-		return "SELECT * FROM " + from
+	errs, where := "c._errors", "len(c._errors) > 0"
+	if len(items) > 0 {
+		errs = "list_concat(c._errors, list_filter([" + strings.Join(items, ", ") + "], x -> x IS NOT NULL))"
+		where += " OR " + strings.Join(conds, " OR ")
 	}
-	return "SELECT c.* REPLACE (list_concat(c._errors, list_filter([" + strings.Join(errs, ", ") + "], x -> x IS NOT NULL)) AS _errors) FROM " +
-		from + " c " + strings.Join(joins, " ")
+	return "SELECT c._file, c._row, " + errs + " AS errors FROM " + from + " c " + strings.Join(joins, " ") + " WHERE " + where
 }
 
-// merge writes the entity's accepted rows to the lake stage and builds its
-// warehouse table: this run's rows, plus earlier loads' rows whose keys this
-// run did not bring again.
-func (b *build) merge(ctx context.Context, e *contract.Entity, loaded bool) error {
+// merge builds the entity's warehouse table from newRows (this run's
+// accepted rows in source order; "" when the run brought none) plus the
+// earlier loads' rows whose keys this run did not bring again, and writes
+// this run's rows to the lake stage.
+func (b *build) merge(ctx context.Context, e *contract.Entity, newRows string) error {
 	tbl := wh.Ident(e.Name)
-	// The run id is an int, written into the SQL: DuckDB cannot bind a
-	// parameter inside COPY's query when the target is a parameter too.
-	newRows := fmt.Sprintf("SELECT %s, %d::INTEGER AS _run_id, f.path AS _source_file, n._row AS _source_row FROM %s n JOIN run_files f ON f.seq = n._file ORDER BY n._file, n._row",
-		typedColumns(e), b.res.RunID, wh.Ident("new_"+e.Name))
-	if loaded {
-		lake := filepath.Join(b.stage, wh.LakeEntity(e.Name, b.res.RunID))
-		if err := mkdirFor(lake); err != nil {
-			return err
+	withPrev := b.prev && !b.opts.FullRefresh && b.prevHas(ctx, e.Name)
+	var q string
+	switch {
+	case newRows == "" && withPrev:
+		q = "CREATE TABLE " + tbl + " AS SELECT * FROM prev." + tbl
+	case newRows == "":
+		var cols []string
+		for _, c := range e.Columns {
+			cols = append(cols, wh.Ident(c.Name)+" "+c.Type.SQLType())
 		}
-		_, err := b.conn.ExecContext(ctx, "COPY ("+newRows+") TO ? (FORMAT parquet, COMPRESSION zstd)", lake)
-		if err != nil {
-			return fmt.Errorf("write lake file: %w", err)
-		}
+		q = "CREATE TABLE " + tbl + " (" + strings.Join(cols, ", ") + ", _run_id INTEGER, _source_file VARCHAR, _source_row BIGINT)"
+	case withPrev:
+		q = "CREATE TABLE " + tbl + " AS WITH n AS (" + newRows + ") SELECT * FROM n UNION ALL (SELECT p.* FROM prev." + tbl +
+			" p ANTI JOIN n ON " + keyJoin(e, "p", "n") + ")"
+	default:
+		q = "CREATE TABLE " + tbl + " AS " + newRows
 	}
-	q := "CREATE TABLE " + tbl + " AS " + newRows
-	if b.prev && !b.opts.FullRefresh && b.prevHas(ctx, e.Name) {
-		q = "CREATE TABLE " + tbl + " AS SELECT * FROM (" + newRows + ") UNION ALL (SELECT p.* FROM prev." + tbl + " p ANTI JOIN " +
-			wh.Ident("new_"+e.Name) + " n ON " + keyJoin(e, "p", "n") + ")"
-	}
-	if _, err := b.conn.ExecContext(ctx, q); err != nil {
+	if err := b.exec(ctx, e.Name+": merge", q); err != nil {
 		return fmt.Errorf("merge: %w", err)
 	}
-	_, err := b.conn.ExecContext(ctx, "DROP TABLE "+wh.Ident("new_"+e.Name))
-	return err
+	if newRows == "" {
+		return nil
+	}
+	lake := filepath.Join(b.stage, wh.LakeEntity(e.Name, b.res.RunID))
+	if err := mkdirFor(lake); err != nil {
+		return err
+	}
+	// The run id is an int, written into the SQL: DuckDB binds COPY's
+	// target before the query's parameters.
+	q = fmt.Sprintf("COPY (SELECT * FROM %s WHERE _run_id = %d) TO ? (FORMAT parquet, COMPRESSION zstd)", tbl, b.res.RunID)
+	if err := b.exec(ctx, e.Name+": lake", q, lake); err != nil {
+		return fmt.Errorf("write lake file: %w", err)
+	}
+	return nil
+}
+
+// prefixed lists an entity's contract columns, each qualified by prefix.
+func prefixed(e *contract.Entity, prefix string) string {
+	var out []string
+	for _, c := range e.Columns {
+		out = append(out, prefix+wh.Ident(c.Name))
+	}
+	return strings.Join(out, ", ")
 }
 
 func (b *build) prevHas(ctx context.Context, table string) bool {
@@ -313,15 +333,6 @@ func (b *build) count(ctx context.Context, e *contract.Entity, er *EntityResult)
 		return fmt.Errorf("row accounting broken: read %d, loaded %d, quarantined %d", er.RowsRead, er.RowsLoaded, er.RowsQuarantined)
 	}
 	return nil
-}
-
-// typedColumns lists an entity's contract columns.
-func typedColumns(e *contract.Entity) string {
-	var out []string
-	for _, c := range e.Columns {
-		out = append(out, wh.Ident(c.Name))
-	}
-	return strings.Join(out, ", ")
 }
 
 func keyList(e *contract.Entity) string {

@@ -17,17 +17,25 @@ type quarantined struct {
 }
 
 // typedSQL returns the SELECT that turns an entity's raw text table into
-// typed columns, the cleaned text values (_v_<column>) and _errors, a list of {column, reason} for every rule the
-// row breaks. The base currency is bound as the query's only parameter.
+// typed columns, the cleaned text values (_v_<column>) and _errors, a list of
+// {column, reason} for every rule the row breaks (empty for a good row; the
+// list is only built for rows that break a rule). The base currency is bound
+// as the query's only parameter.
 func typedSQL(e *contract.Entity, raw string) string {
-	var typed, errs []string
+	var typed, conds, items []string
+	add := func(column, cond, reason string) {
+		conds = append(conds, "coalesce("+cond+", false)")
+		items = append(items, errorItem(column, cond, reason))
+	}
 	for _, c := range e.Columns {
 		v := "_v_" + c.Name
 		typed = append(typed, typedExpr(c, v)+" AS "+wh.Ident(c.Name))
-		errs = append(errs, columnErrors(c, v)...)
+		for _, r := range columnRules(c, v) {
+			add(c.Name, r.cond, r.reason)
+		}
 	}
 	for _, ck := range e.Checks {
-		errs = append(errs, errorItem(ck.Column, "("+ck.Fails+") IS TRUE", wh.Literal(ck.Message)))
+		add(ck.Column, "("+ck.Fails+")", wh.Literal(ck.Message))
 	}
 	var clean []string
 	for _, c := range e.Columns {
@@ -38,10 +46,11 @@ func typedSQL(e *contract.Entity, raw string) string {
 ), typed AS (
   SELECT *, %s FROM src
 )
-SELECT *, list_filter([%s], e -> e IS NOT NULL) AS _errors FROM typed`,
+SELECT *, CASE WHEN %s THEN list_filter([%s], e -> e IS NOT NULL) ELSE [] END AS _errors FROM typed`,
 		strings.Join(clean, ", "), raw,
 		strings.Join(typed, ",\n    "),
-		strings.Join(errs, ",\n  "))
+		strings.Join(conds, " OR "),
+		strings.Join(items, ",\n  "))
 }
 
 // rawValuesSQL is the JSON object of a row's text values, kept with a
@@ -54,9 +63,10 @@ func rawValuesSQL(e *contract.Entity) string {
 	return "to_json({" + strings.Join(parts, ", ") + "})::VARCHAR"
 }
 
-// whitespace is what trimming removes: DuckDB's one-argument trim removes
-// only spaces.
-const whitespace = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
+// whitespace is what trimming removes (space, tab, newlines, vertical tab,
+// form feed), as a SQL literal: DuckDB's one-argument trim removes only
+// spaces, and a literal is cheaper per row than building the set.
+const whitespace = "' \t\n\v\f\r'"
 
 // cleanExpr normalises a raw text value: empty means null, and every type
 // but free text is trimmed of whitespace.
@@ -79,9 +89,10 @@ func typedExpr(c contract.Column, v string) string {
 	case contract.Enum:
 		conv = "CASE WHEN lower(" + v + ") IN (" + literals(c.Values) + ") THEN lower(" + v + ") END"
 	case contract.Date:
-		conv = "CASE WHEN length(" + v + ") = 10 AND regexp_full_match(" + v + `, '\d{4}-\d{2}-\d{2}') THEN try_cast(` + v + " AS DATE) END"
+		// YYYY-MM-DD exactly: DuckDB's cast alone also takes 2024-1-5.
+		conv = "CASE WHEN length(" + v + ") = 10 AND substr(" + v + ", 5, 1) = '-' AND substr(" + v + ", 8, 1) = '-' THEN try_cast(" + v + " AS DATE) END"
 	case contract.Timestamp:
-		conv = "CASE WHEN regexp_full_match(" + v + `, '\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|z|[+-]\d{2}(:?\d{2})?)?') THEN try_cast(` + v + " AS TIMESTAMPTZ) AT TIME ZONE 'UTC' END"
+		conv = "CASE WHEN length(" + v + ") >= 10 AND substr(" + v + ", 5, 1) = '-' AND substr(" + v + ", 8, 1) = '-' THEN try_cast(" + v + " AS TIMESTAMPTZ) AT TIME ZONE 'UTC' END"
 	case contract.Money, contract.Price, contract.Quantity:
 		conv = "try_cast(" + v + " AS " + c.Type.SQLType() + ")"
 	case contract.Int:
@@ -101,13 +112,17 @@ func typedExpr(c contract.Column, v string) string {
 	return conv
 }
 
-// columnErrors are the rules of one column, each a {column, reason} when broken.
-func columnErrors(c contract.Column, v string) []string {
+// rule is one way a value can be wrong: a SQL condition true for a bad
+// row, and the reason as a SQL string expression.
+type rule struct{ cond, reason string }
+
+// columnRules are the rules of one column.
+func columnRules(c contract.Column, v string) []rule {
 	vi, ti := wh.Ident(v), wh.Ident(c.Name)
 	shown := "'''' || left(" + vi + ", 80) || ''''"
-	var out []string
+	var out []rule
 	if c.Required {
-		out = append(out, errorItem(c.Name, vi+" IS NULL", "'required value missing'"))
+		out = append(out, rule{vi + " IS NULL", "'required value missing'"})
 	}
 	var bad string
 	switch c.Type {
@@ -121,10 +136,10 @@ func columnErrors(c contract.Column, v string) []string {
 		bad = shown + " || ' is not a valid " + c.Type.String() + hint(c.Type) + "'"
 	}
 	if bad != "" {
-		out = append(out, errorItem(c.Name, vi+" IS NOT NULL AND "+ti+" IS NULL", bad))
+		out = append(out, rule{"(" + vi + " IS NOT NULL AND " + ti + " IS NULL)", bad})
 	}
 	if c.Min != "" {
-		out = append(out, errorItem(c.Name, "NOT ("+ti+" "+c.Min+")", "'must be "+c.Min+", got ' || "+ti+"::VARCHAR"))
+		out = append(out, rule{"NOT (" + ti + " " + c.Min + ")", "'must be " + c.Min + ", got ' || " + ti + "::VARCHAR"})
 	}
 	return out
 }
