@@ -61,7 +61,7 @@ func emptyChart(id, title string) Chart { return Chart{ID: id, Title: title, Emp
 func baseOpts(legend bool) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
 		charts.WithInitializationOpts(opts.Initialization{AssetsHost: assetsHost}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", Confine: opts.Bool(true)}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Type: "scroll", Bottom: "0"}),
 		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "30", Bottom: "40", ContainLabel: opts.Bool(true)}),
 		charts.WithAnimation(false),
@@ -120,7 +120,9 @@ type point struct {
 	label string
 }
 
-func scatterChart(id, title, xName, yName string, groups map[string][]point, order []string, fit *[2][2]float64) Chart {
+// scatterChart draws groups of points in order, with an optional fitted
+// line from fit[0] to fit[1]; links maps point labels to pages.
+func scatterChart(id, title, xName, yName string, groups map[string][]point, order []string, fit *[2][2]float64, links map[string]string) Chart {
 	total := 0
 	for _, g := range groups {
 		total += len(g)
@@ -131,7 +133,7 @@ func scatterChart(id, title, xName, yName string, groups map[string][]point, ord
 	s := charts.NewScatter()
 	s.SetGlobalOptions(baseOpts(len(order) > 1)...)
 	s.SetGlobalOptions(
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Confine: opts.Bool(true)}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithXAxisOpts(opts.XAxis{Name: xName, Type: "value", Scale: opts.Bool(true)}),
 		charts.WithYAxisOpts(opts.YAxis{Name: yName, Type: "value", Scale: opts.Bool(true)}),
 	)
@@ -151,7 +153,7 @@ func scatterChart(id, title, xName, yName string, groups map[string][]point, ord
 		}, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
 		s.Overlap(line)
 	}
-	return newChart(id, title, 360, s, nil)
+	return newChart(id, title, 360, s, links)
 }
 
 // round keeps charts' JSON short without changing what anyone can read.
@@ -172,4 +174,3 @@ func sign(v float64) float64 {
 	}
 	return 1
 }
-

@@ -112,26 +112,26 @@ func (s *Server) freshness() freshness {
 	}
 	if r, ok, err := s.runlog.LastSuccess("etl"); err == nil && ok {
 		f.LastRun = &r
-		f.Quarantined = detailOf(r).quarantined
+		f.Quarantined = detailOf(r).Quarantined
 	}
 	return f
 }
 
 // runTotals are the row counts of one ETL run.
 type runTotals struct {
-	read, loaded, quarantined int64
-	result                    etl.Result
+	Read, Loaded, Quarantined int64
+	Result                    etl.Result
 }
 
 func detailOf(r runlog.Record) runTotals {
 	var t runTotals
-	if len(r.Detail) == 0 || json.Unmarshal(r.Detail, &t.result) != nil {
+	if len(r.Detail) == 0 || json.Unmarshal(r.Detail, &t.Result) != nil {
 		return t
 	}
-	for _, e := range t.result.Entities {
-		t.read += e.RowsRead
-		t.loaded += e.RowsLoaded
-		t.quarantined += e.RowsQuarantined
+	for _, e := range t.Result.Entities {
+		t.Read += e.RowsRead
+		t.Loaded += e.RowsLoaded
+		t.Quarantined += e.RowsQuarantined
 	}
 	return t
 }
@@ -168,16 +168,16 @@ func (s *Server) filterOptions(c echo.Context) filterOptions {
 }
 
 var funcs = template.FuncMap{
-	"money":   money,
-	"pct":     func(v any) string { return fmt.Sprintf("%.1f%%", 100*num(v)) },
-	"num":     func(v any) string { return thousands(num(v)) },
-	"dec":     func(v any, places int) string { return fmt.Sprintf("%.*f", places, num(v)) },
-	"date":    func(v any) string { return wh.Format(v, "DATE") },
-	"text":    func(v any) string { return wh.Format(v, "") },
-	"ago":     ago,
-	"with":    withParams,
-	"add":     func(a, b int) int { return a + b },
-	"percent": func(v float64) string { return fmt.Sprintf("%.0f%%", v) },
+	"money": money,
+	"pct":   func(v any) string { return fmt.Sprintf("%.1f%%", 100*num(v)) },
+	"num":   func(v any) string { return thousands(num(v)) },
+	"dec":   func(v any, places int) string { return fmt.Sprintf("%.*f", places, num(v)) },
+	"date":  func(v any) string { return wh.Format(v, "DATE") },
+	"text":  func(v any) string { return wh.Format(v, "") },
+	"ago":   ago,
+	"with":  withParams,
+	"add":   func(a, b int) int { return a + b },
+	"list":  func(s ...string) []string { return s },
 }
 
 // num reads a number from a query value.
@@ -270,4 +270,3 @@ func withParams(path string, f Filters, kv ...string) string {
 	}
 	return path + "?" + v.Encode()
 }
-

@@ -74,6 +74,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		m.sqlCommand(),
 		m.modelsCommand(),
 		m.configCommand(),
+		m.serveCommand(),
+		m.userCommand(),
 	)
 	return root.ExecuteContext(ctx)
 }

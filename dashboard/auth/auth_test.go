@@ -61,9 +61,6 @@ func TestSessions(t *testing.T) {
 	if got, ok := s.Get(r); !ok || got.User != "ana" {
 		t.Fatalf("session not found")
 	}
-	if !ses.CheckCSRF(ses.CSRF) || ses.CheckCSRF("") || ses.CheckCSRF("x") {
-		t.Errorf("CSRF check wrong")
-	}
 	now = now.Add(2 * time.Hour)
 	if _, ok := s.Get(r); ok {
 		t.Errorf("expired session still valid")
@@ -73,23 +70,5 @@ func TestSessions(t *testing.T) {
 	SetCookie(w, tls, ses)
 	if !w.Result().Cookies()[0].Secure {
 		t.Errorf("cookie not Secure under TLS")
-	}
-}
-
-func TestLimiter(t *testing.T) {
-	l := NewLimiter(time.Minute, 3)
-	for i := 0; i < 3; i++ {
-		if !l.Allow("ip1", "user:ana") {
-			t.Fatalf("attempt %d refused", i+1)
-		}
-	}
-	if l.Allow("ip1", "user:ana") {
-		t.Errorf("4th attempt allowed")
-	}
-	if !l.Allow("ip2", "user:bob") {
-		t.Errorf("another client and user refused")
-	}
-	if l.Allow("ip3", "user:ana") {
-		t.Errorf("same user from another address allowed past the limit")
 	}
 }

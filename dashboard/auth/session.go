@@ -2,7 +2,6 @@ package auth
 
 import (
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
 	"sync"
@@ -12,22 +11,12 @@ import (
 // CookieName is the session cookie.
 const CookieName = "precedent_session"
 
-// Session is one browser's session. Before login it is anonymous and
-// carries only a CSRF token (so the login form is protected too).
+// Session is one signed-in browser.
 type Session struct {
 	ID      string
-	User    string // empty before login
+	User    string
 	Role    Role
-	CSRF    string
 	Expires time.Time
-}
-
-// SignedIn reports whether the session belongs to a user.
-func (s *Session) SignedIn() bool { return s.User != "" }
-
-// CheckCSRF compares a submitted token with the session's in constant time.
-func (s *Session) CheckCSRF(token string) bool {
-	return token != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) == 1
 }
 
 // Sessions keeps sessions in memory.
@@ -53,7 +42,7 @@ func token() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// New starts a session for user (empty for anonymous) with role.
+// New starts a session for user with role.
 func (s *Sessions) New(user string, role Role) *Session {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -63,7 +52,7 @@ func (s *Sessions) New(user string, role Role) *Session {
 			delete(s.byID, id)
 		}
 	}
-	ses := &Session{ID: token(), User: user, Role: role, CSRF: token(), Expires: now.Add(s.TTL)}
+	ses := &Session{ID: token(), User: user, Role: role, Expires: now.Add(s.TTL)}
 	s.byID[ses.ID] = ses
 	return ses
 }

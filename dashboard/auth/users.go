@@ -1,6 +1,7 @@
-// Package auth holds the dashboard's users, roles, sessions, CSRF tokens and
-// login rate limit. Users live in the configuration with bcrypt-hashed
-// passwords; sessions live in memory, so a restart signs everyone out.
+// Package auth holds the dashboard's users, roles and sessions. Users live
+// in the configuration with bcrypt-hashed passwords; sessions live in
+// memory, so a restart signs everyone out. (CSRF tokens and the login rate
+// limit come from echo's middleware.)
 package auth
 
 import (

@@ -10,12 +10,15 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"regexp"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/precedent-dev/precedent/dashboard/auth"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -38,9 +41,18 @@ type Config struct {
 	RiskWeights          map[string]float64 `yaml:"risk_weights"`
 	RiskTiers            RiskTiers          `yaml:"risk_tiers"`
 
-	DuckDB DuckDB `yaml:"duckdb"`
+	DuckDB DuckDB      `yaml:"duckdb"`
+	Serve  Serve       `yaml:"serve"`
+	Users  []auth.User `yaml:"users"`
 
 	path string
+}
+
+// Serve configures the dashboard server.
+type Serve struct {
+	Addr         string        `yaml:"addr"`          // listen address
+	QueryTimeout time.Duration `yaml:"query_timeout"` // statement timeout of page and analyst queries
+	RowCap       int           `yaml:"row_cap"`       // rows an analyst's query or export returns at most
 }
 
 // RiskTiers are the risk_score thresholds of the medium and high tiers.
@@ -70,6 +82,7 @@ func Default() Config {
 		RiskWeights:          m.RiskWeights,
 		RiskTiers:            RiskTiers{Medium: m.RiskTierMedium, High: m.RiskTierHigh},
 		DuckDB:               DuckDB{MemoryLimit: "2GB"},
+		Serve:                Serve{Addr: "127.0.0.1:8080", QueryTimeout: 30 * time.Second, RowCap: 100000},
 	}
 }
 
@@ -138,6 +151,23 @@ func (c Config) Validate() error {
 	}
 	if c.DuckDB.MemoryLimit != "" && !memoryRe.MatchString(c.DuckDB.MemoryLimit) {
 		errs = append(errs, fmt.Errorf("duckdb.memory_limit: %q is not a size such as 2GB", c.DuckDB.MemoryLimit))
+	}
+	if _, _, err := net.SplitHostPort(c.Serve.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("serve.addr: %q is not host:port", c.Serve.Addr))
+	}
+	if c.Serve.QueryTimeout <= 0 || c.Serve.RowCap <= 0 {
+		errs = append(errs, errors.New("serve.query_timeout and serve.row_cap: must be positive"))
+	}
+	for i, u := range c.Users {
+		if err := auth.ValidName(u.Name); err != nil {
+			errs = append(errs, fmt.Errorf("users[%d]: %w", i, err))
+		}
+		if _, err := auth.ParseRole(string(u.Role)); err != nil {
+			errs = append(errs, fmt.Errorf("users[%d] (%s): %w", i, u.Name, err))
+		}
+		if !strings.HasPrefix(u.PasswordHash, "$2") {
+			errs = append(errs, fmt.Errorf("users[%d] (%s): password_hash is not a bcrypt hash; set it with precedent user add", i, u.Name))
+		}
 	}
 	if err := c.ModelSettings(time.Now()).Validate(); err != nil {
 		errs = append(errs, err)

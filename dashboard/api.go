@@ -1,0 +1,128 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// apiMetrics returns the headline metrics.
+func (s *Server) apiMetrics(c echo.Context) error {
+	rows, err := s.run(c.Request().Context(), "metrics", Filters{}, nil)
+	if err != nil {
+		return err
+	}
+	g, _ := s.wh.current()
+	return c.JSON(http.StatusOK, map[string]any{"generation": g.ID, "metrics": records(rows)})
+}
+
+// filterColumns maps the dashboard's filters to the columns they narrow.
+var filterColumns = []struct{ param, column, op string }{
+	{"segment", "segment", "="}, {"region", "region", "="}, {"team", "team", "="}, {"rep", "rep_id", "="},
+	{"quarter_from", "fiscal_quarter", ">="}, {"quarter_to", "fiscal_quarter", "<="},
+}
+
+// apiModel serves one mart or analyst's model, filtered by the same
+// filters as the pages (where the model has the column), paged, as JSON,
+// CSV (analysts) or Parquet (analysts).
+func (s *Server) apiModel(c echo.Context) error {
+	ctx := c.Request().Context()
+	name := c.Param("name")
+	format := c.QueryParam("format")
+	if format == "" {
+		format = "json"
+	}
+	if !slices.Contains([]string{"json", "csv", "parquet"}, format) {
+		return echo.NewHTTPError(http.StatusBadRequest, "format: want json, csv or parquet")
+	}
+	if format != "json" && !sessionOf(c).Role.Allows("analyst") {
+		return echo.NewHTTPError(http.StatusForbidden, "exports need the analyst role")
+	}
+	names, err := s.run(ctx, "model_names", Filters{}, nil)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(names.Values, func(r []any) bool { return fmt.Sprint(r[0]) == name }) {
+		return echo.NewHTTPError(http.StatusNotFound, "no mart named "+name)
+	}
+	q, args, err := s.modelQuery(ctx, name, parseFilters(c.QueryParams()))
+	if err != nil {
+		return err
+	}
+	page, size := pageOf(c.QueryParam("page")), pageOf(c.QueryParam("page_size"))
+	if c.QueryParam("page_size") == "" {
+		size = 1000
+	}
+	size = min(size, s.opts.RowCap)
+	switch format {
+	case "csv":
+		rows, err := s.query(ctx, q, s.opts.RowCap, args...)
+		if err != nil {
+			return err
+		}
+		return writeCSV(c, name+".csv", rows)
+	case "parquet":
+		return s.writeParquet(c, name+".parquet", q, args...)
+	}
+	paged := q + " LIMIT " + strconv.Itoa(size+1) + " OFFSET " + strconv.Itoa((page-1)*size)
+	rows, err := s.query(ctx, paged, 0, args...)
+	if err != nil {
+		return err
+	}
+	more := len(rows.Values) > size
+	if more {
+		rows.Values = rows.Values[:size]
+	}
+	g, _ := s.wh.current()
+	return c.JSON(http.StatusOK, map[string]any{
+		"model": name, "generation": g.ID, "page": page, "page_size": size, "has_more": more,
+		"columns": rows.Columns, "rows": records(rows),
+	})
+}
+
+// modelQuery selects a model with the filters that apply to its columns.
+func (s *Server) modelQuery(ctx context.Context, name string, f Filters) (string, []any, error) {
+	cols, err := s.query(ctx, "SELECT column_name FROM _model_columns WHERE model = ?", 0, name)
+	if err != nil {
+		return "", nil, err
+	}
+	has := map[string]bool{}
+	for _, r := range cols.Values {
+		has[fmt.Sprint(r[0])] = true
+	}
+	params := f.params()
+	var where []string
+	var args []any
+	for _, fc := range filterColumns {
+		v, _ := params[fc.param].(string)
+		if v == "" || !has[fc.column] {
+			continue
+		}
+		where = append(where, wh.Ident(fc.column)+" "+fc.op+" ?")
+		args = append(args, v)
+	}
+	q := "SELECT * FROM " + wh.Ident(name)
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	return q, args, nil
+}
+
+// query runs a query on the current generation with the page timeout.
+func (s *Server) query(ctx context.Context, q string, maxRows int, args ...any) (*wh.Rows, error) {
+	g, err := s.wh.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer g.release()
+	ctx, cancel := context.WithTimeout(ctx, s.opts.QueryTimeout)
+	defer cancel()
+	return wh.Query(ctx, g.db, q, maxRows, args...)
+}

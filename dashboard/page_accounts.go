@@ -1,0 +1,198 @@
+package dashboard
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/labstack/echo/v4"
+)
+
+type accountsPage struct {
+	Query string
+	Rows  []record
+	Pager pager
+}
+
+func (s *Server) accounts(c echo.Context) error {
+	f := parseFilters(c.QueryParams())
+	q := strings.TrimSpace(clip(c.QueryParam("q")))
+	page := pageOf(c.QueryParam("page"))
+	rows, err := s.run(c.Request().Context(), "accounts", f, map[string]any{"q": q, "limit": pageSize, "offset": (page - 1) * pageSize})
+	if err != nil {
+		return err
+	}
+	p := accountsPage{Query: q, Rows: records(rows)}
+	var total int64
+	if len(p.Rows) > 0 {
+		total = int64(p.Rows[0].num("total"))
+	}
+	p.Pager = newPager(page, len(p.Rows), total, func(n int) string {
+		return withParams("/accounts", f, "q", q, "page", fmt.Sprint(n))
+	})
+	return s.render(c, http.StatusOK, "accounts", "Accounts", "accounts", p)
+}
+
+type accountPage struct {
+	Summary    record
+	Timeline   Chart
+	Deals      []record
+	Contracts  []contractView
+	Invoices   []record
+	Tickets    []record
+	Risk       []record
+	Exceptions []record
+}
+
+// contractView is a contract with its scope text marked up.
+type contractView struct {
+	Row   record
+	Scope template.HTML
+}
+
+func (s *Server) account(c echo.Context) error {
+	ctx := c.Request().Context()
+	id := c.Param("id")
+	args := map[string]any{"account_id": id}
+	summary, err := s.run(ctx, "account", Filters{}, args)
+	if err != nil {
+		return err
+	}
+	if len(summary.Values) == 0 {
+		return echo.NewHTTPError(http.StatusNotFound, "no account "+id)
+	}
+	p := accountPage{Summary: records(summary)[0]}
+	parts := map[string]*[]record{
+		"account_deals": &p.Deals, "account_invoices": &p.Invoices, "account_tickets": &p.Tickets,
+		"account_risk": &p.Risk, "account_exceptions": &p.Exceptions,
+	}
+	for name, dst := range parts {
+		rows, err := s.run(ctx, name, Filters{}, args)
+		if err != nil {
+			return err
+		}
+		*dst = records(rows)
+	}
+	contracts, err := s.run(ctx, "account_contracts", Filters{}, args)
+	if err != nil {
+		return err
+	}
+	for _, r := range records(contracts) {
+		p.Contracts = append(p.Contracts, contractView{Row: r, Scope: highlight(r.str("scope_text"), strings.Split(r.str("matched_phrases"), "; "))})
+	}
+	p.Timeline = timeline(p)
+	return s.render(c, http.StatusOK, "account", p.Summary.str("account_name"), "accounts", p)
+}
+
+var wordBreak = regexp.MustCompile(`[^a-z0-9]+`)
+
+// highlight HTML-escapes text and marks the vague phrases in it, matched as
+// the models match them: whole words, any letter case, any punctuation or
+// spacing between words.
+func highlight(text string, phrases []string) template.HTML {
+	type span struct{ from, to int }
+	var spans []span
+	for _, ph := range phrases {
+		words := wordBreak.Split(strings.ToLower(ph), -1)
+		var quoted []string
+		for _, w := range words {
+			if w != "" {
+				quoted = append(quoted, regexp.QuoteMeta(w))
+			}
+		}
+		if len(quoted) == 0 {
+			continue
+		}
+		re := regexp.MustCompile(`(?i)(?:^|[^a-z0-9])(` + strings.Join(quoted, `[^a-z0-9]+`) + `)(?:[^a-z0-9]|$)`)
+		for start := 0; start < len(text); {
+			m := re.FindStringSubmatchIndex(text[start:])
+			if m == nil {
+				break
+			}
+			spans = append(spans, span{start + m[2], start + m[3]})
+			start += m[3]
+		}
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].from < spans[j].from })
+	var b strings.Builder
+	at := 0
+	for _, sp := range spans {
+		if sp.from < at {
+			continue
+		}
+		b.WriteString(template.HTMLEscapeString(text[at:sp.from]))
+		b.WriteString("<mark>" + template.HTMLEscapeString(text[sp.from:sp.to]) + "</mark>")
+		at = sp.to
+	}
+	b.WriteString(template.HTMLEscapeString(text[at:]))
+	return template.HTML(b.String())
+}
+
+// timeline puts the account's deals, contracts, invoices, tickets and
+// exceptions on one time axis, one lane each.
+func timeline(p accountPage) Chart {
+	lanes := []string{"deals", "contracts", "invoices", "tickets", "exceptions"}
+	events := map[string][]opts.ScatterData{}
+	add := func(lane, date, label string, size int) {
+		if date == "" {
+			return
+		}
+		events[lane] = append(events[lane], opts.ScatterData{Name: label, Value: []string{date, lane}, SymbolSize: size})
+	}
+	for _, d := range p.Deals {
+		label := fmt.Sprintf("%s %s, %.0f%% discount", d.str("deal_id"), d.str("deal_type"), 100*d.num("discount_pct"))
+		size := 8
+		if d.str("is_exception") == "true" {
+			label += " (exception)"
+			size = 14
+		}
+		add("deals", d.str("close_date"), label, size)
+	}
+	for _, c := range p.Contracts {
+		add("contracts", c.Row.str("start_date"), fmt.Sprintf("%s starts, ambiguity %.0f", c.Row.str("contract_id"), c.Row.num("ambiguity_score")), 10)
+	}
+	for _, i := range p.Invoices {
+		label, size := fmt.Sprintf("%s %s", i.str("invoice_id"), money(i.num("amount"))), 6
+		if i.str("is_disputed") == "true" {
+			label += " disputed: " + i.str("dispute_reason")
+			size = 12
+		}
+		add("invoices", i.str("issued_date"), label, size)
+	}
+	for _, t := range p.Tickets {
+		label, size := t.str("category")+": "+t.str("subject"), 6
+		if t.str("is_escalated") == "true" {
+			label, size = "escalated "+label, 12
+		}
+		add("tickets", t.str("created_at")[:min(10, len(t.str("created_at")))], label, size)
+	}
+	for _, e := range p.Exceptions {
+		add("exceptions", e.str("occurred_date"), e.str("kind")+": "+e.str("description"), 10)
+	}
+	total := 0
+	for _, v := range events {
+		total += len(v)
+	}
+	if total == 0 {
+		return emptyChart("timeline", "Trust ledger")
+	}
+	sc := charts.NewScatter()
+	sc.SetGlobalOptions(baseOpts(true)...)
+	sc.SetGlobalOptions(
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "time"}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: lanes}),
+		charts.WithDataZoomOpts(opts.DataZoom{Type: "inside", XAxisIndex: []int{0}}),
+	)
+	for _, lane := range lanes {
+		sc.AddSeries(lane, events[lane])
+	}
+	ch := newChart("timeline", "Trust ledger", 300, sc, nil)
+	ch.Note = "Everything this account was sold, signed, billed and asked for, on one timeline. Large dots are exceptions, disputes and escalations; scroll to zoom."
+	return ch
+}

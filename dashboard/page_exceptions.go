@@ -1,0 +1,105 @@
+package dashboard
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+type exceptionsPage struct {
+	Kinds      []record
+	Kind       string
+	Query      string
+	Sort, Dir  string
+	Rows       []record
+	Pager      pager
+	SortLinks  map[string]string
+	ExportLink string
+}
+
+var sortKeys = []string{"date", "amount", "account", "kind"}
+
+// exceptionParams reads the register's own filters from the URL.
+func exceptionParams(c echo.Context) (kind, q, sortKey, dir string) {
+	kind, q = clip(c.QueryParam("kind")), strings.TrimSpace(clip(c.QueryParam("q")))
+	sortKey, dir = c.QueryParam("sort"), c.QueryParam("dir")
+	if !slices.Contains(sortKeys, sortKey) {
+		sortKey = "date"
+	}
+	if dir != "asc" {
+		dir = "desc"
+	}
+	return
+}
+
+func (s *Server) exceptions(c echo.Context) error {
+	ctx := c.Request().Context()
+	f := parseFilters(c.QueryParams())
+	kind, q, sortKey, dir := exceptionParams(c)
+	page := pageOf(c.QueryParam("page"))
+	rows, err := s.run(ctx, "exceptions", f, map[string]any{"kind": kind, "q": q, "sort": sortKey, "dir": dir, "limit": pageSize, "offset": (page - 1) * pageSize})
+	if err != nil {
+		return err
+	}
+	kinds, err := s.run(ctx, "exception_kinds", Filters{}, nil)
+	if err != nil {
+		return err
+	}
+	p := exceptionsPage{Kinds: records(kinds), Kind: kind, Query: q, Sort: sortKey, Dir: dir, Rows: records(rows), SortLinks: map[string]string{}}
+	var total int64
+	if len(p.Rows) > 0 {
+		total = int64(p.Rows[0].num("total"))
+	}
+	link := func(kv ...string) string {
+		base := []string{"kind", kind, "q", q, "sort", sortKey, "dir", dir}
+		return withParams("/exceptions", f, append(base, kv...)...)
+	}
+	p.Pager = newPager(page, len(p.Rows), total, func(n int) string { return link("page", fmt.Sprint(n)) })
+	for _, k := range sortKeys {
+		d := "desc"
+		if k == sortKey && dir == "desc" {
+			d = "asc"
+		}
+		p.SortLinks[k] = link("sort", k, "dir", d)
+	}
+	p.ExportLink = withParams("/exceptions.csv", f, "kind", kind, "q", q, "sort", sortKey, "dir", dir)
+	return s.render(c, http.StatusOK, "exceptions", "Exception register", "exceptions", p)
+}
+
+// exceptionsCSV downloads the whole filtered register (up to the row cap).
+func (s *Server) exceptionsCSV(c echo.Context) error {
+	f := parseFilters(c.QueryParams())
+	kind, q, sortKey, dir := exceptionParams(c)
+	rows, err := s.run(c.Request().Context(), "exceptions", f, map[string]any{"kind": kind, "q": q, "sort": sortKey, "dir": dir, "limit": s.opts.RowCap, "offset": 0})
+	if err != nil {
+		return err
+	}
+	return writeCSV(c, "exception_register.csv", dropColumn(rows, "total"))
+}
+
+// dropColumn returns rows without one column.
+func dropColumn(r *wh.Rows, name string) *wh.Rows {
+	i := slices.Index(r.Columns, name)
+	if i < 0 {
+		return r
+	}
+	out := &wh.Rows{Columns: slices.Delete(slices.Clone(r.Columns), i, i+1), Types: slices.Delete(slices.Clone(r.Types), i, i+1), Truncated: r.Truncated}
+	for _, row := range r.Values {
+		out.Values = append(out.Values, slices.Delete(slices.Clone(row), i, i+1))
+	}
+	return out
+}
+
+// writeCSV sends rows as a CSV download.
+func writeCSV(c echo.Context, name string, rows *wh.Rows) error {
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Response().WriteHeader(http.StatusOK)
+	return rows.WriteCSV(c.Response())
+}

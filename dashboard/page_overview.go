@@ -1,0 +1,142 @@
+package dashboard
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+type overviewPage struct {
+	Cards     []card
+	Renewals  Chart
+	Riskiest  []record
+	Fresh     freshness
+	RunErrors []string
+}
+
+// card is one headline metric with the sentence that reads it.
+type card struct {
+	Metric   string
+	Value    string
+	Sentence string
+	Effect   bool // the interval excludes the metric's null
+}
+
+func (s *Server) overview(c echo.Context) error {
+	ctx := c.Request().Context()
+	f := parseFilters(c.QueryParams())
+	page := overviewPage{Fresh: s.freshness()}
+	metrics, err := s.run(ctx, "metrics", Filters{}, nil)
+	if err != nil {
+		return err
+	}
+	for _, m := range records(metrics) {
+		page.Cards = append(page.Cards, readMetric(m))
+	}
+	renewals, err := s.run(ctx, "overview_renewals", f, nil)
+	if err != nil {
+		return err
+	}
+	page.Renewals = renewalsChart(records(renewals))
+	riskiest, err := s.run(ctx, "overview_riskiest", f, nil)
+	if err != nil {
+		return err
+	}
+	page.Riskiest = records(riskiest)
+	return s.render(c, http.StatusOK, "overview", "Overview", "overview", page)
+}
+
+func renewalsChart(rows []record) Chart {
+	windows := []string{"30 days", "60 days", "90 days", "180 days"}
+	byTier := map[string][]float64{"high": make([]float64, 4), "medium": make([]float64, 4), "low": make([]float64, 4)}
+	nonzero := false
+	for _, r := range rows {
+		tier := r.str("risk_tier")
+		if tier == "" {
+			continue
+		}
+		i := map[float64]int{30: 0, 60: 1, 90: 2, 180: 3}[r.num("days")]
+		byTier[tier][i] = r.num("arr")
+		nonzero = nonzero || r.num("arr") > 0
+	}
+	if !nonzero {
+		return emptyChart("renewals", "ARR renewing, by risk tier")
+	}
+	ch := barChart("renewals", "ARR renewing, by risk tier", windows, []series{
+		{name: "high", values: byTier["high"], stack: "arr"},
+		{name: "medium", values: byTier["medium"], stack: "arr"},
+		{name: "low", values: byTier["low"], stack: "arr"},
+	}, false, "ARR (USD)")
+	ch.Note = "ARR of contracts ending within each window after as-of and not yet renewed, stacked by renewal risk tier."
+	return ch
+}
+
+// readMetric writes one plain sentence for a headline metric.
+func readMetric(m record) card {
+	name := m.str("metric")
+	v, lo, hi, n := m.num("value"), m.num("ci_low"), m.num("ci_high"), int64(m.num("n"))
+	c := card{Metric: name}
+	if !m.has("value") {
+		c.Value, c.Sentence = "–", "Not enough data yet ("+thousands(float64(n))+" in the sample)."
+		return c
+	}
+	ci := func(format string, scale float64) string {
+		if !m.has("ci_low") {
+			return ""
+		}
+		return fmt.Sprintf(", 95%% CI "+format+"-"+format, lo*scale, hi*scale)
+	}
+	if m.has("null_value") && m.has("ci_low") {
+		null := m.num("null_value")
+		c.Effect = lo > null || hi < null
+	}
+	count := thousands(float64(n))
+	switch name {
+	case "renewal_discount_slope":
+		c.Value = fmt.Sprintf("%.2f", v)
+		c.Sentence = fmt.Sprintf("Renewals keep %.0f%% of the prior discount: slope %.2f%s, %s renewals.", math.Max(0, 100*v), v, ci("%.2f", 1), count)
+	case "precedent_anchor_rate":
+		c.Value = fmt.Sprintf("%.0f%%", 100*v)
+		c.Sentence = fmt.Sprintf("%.0f%% of renewals after an account's first exception stay within 2 points of it or above (%s renewals%s).", 100*v, count, ci("%.0f%%", 100))
+	case "late_quarter_discount_uplift":
+		c.Value = fmt.Sprintf("%+.1f pts", 100*v)
+		c.Sentence = fmt.Sprintf("Deals closed late in the quarter are discounted %.1f points more than the others%s, %s deals.", 100*v, ci("%.1f", 100), count)
+	case "late_quarter_exception_share":
+		c.Value = fmt.Sprintf("%.0f%%", 100*v)
+		c.Sentence = fmt.Sprintf("%.0f%% of discount exceptions close late in the quarter, where %.0f%% of all won deals close%s, %s exceptions.", 100*v, 100*m.num("null_value"), ci("%.0f%%", 100), count)
+		c.Effect = m.has("ci_low") && lo > m.num("null_value")
+	case "rep_contagion_uplift":
+		c.Value = fmt.Sprintf("%+.1f pts", 100*v)
+		c.Sentence = fmt.Sprintf("After their first exception, reps discount %.1f points more on their next deals%s, %s reps.", 100*v, ci("%.1f", 100), count)
+	case "scope_escalation_rate_ratio":
+		c.Value = fmt.Sprintf("%.1fx", v)
+		c.Sentence = fmt.Sprintf("The most ambiguous fifth of contracts escalates %.1f times as often as the clearest%s, %s contracts.", v, ci("%.1f", 1), count)
+	case "scope_question_rate_ratio":
+		c.Value = fmt.Sprintf("%.1fx", v)
+		c.Sentence = fmt.Sprintf("It raises %.1f times as many scope questions%s.", v, ci("%.1f", 1))
+	case "ambiguity_escalation_spearman":
+		c.Value = fmt.Sprintf("%.2f", v)
+		c.Sentence = fmt.Sprintf("The more ambiguous the contract, the more it escalates: rank correlation %.2f%s, %s contracts.", v, ci("%.2f", 1), count)
+	case "shared_config_dispute_ratio":
+		c.Value = fmt.Sprintf("%.1fx", v)
+		c.Sentence = fmt.Sprintf("Invoices on billing configs copied across accounts are disputed %.1f times as often%s, %s invoices.", v, ci("%.1f", 1), count)
+	case "billing_leakage_pct":
+		c.Value = fmt.Sprintf("%.1f%%", 100*v)
+		c.Sentence = fmt.Sprintf("%.1f%% of what contracts should have billed to date was not invoiced, net of credits, over %s contracts.", 100*v, count)
+	case "arr_renewing_90d":
+		c.Value = money(v)
+		c.Sentence = fmt.Sprintf("%s of ARR renews in the next 90 days (%s contracts not yet renewed).", money(v), count)
+	case "arr_at_risk_90d":
+		c.Value = money(v)
+		c.Sentence = fmt.Sprintf("%s of it is high risk (%s contracts).", money(v), count)
+	case "renewal_risk_auc":
+		c.Value = fmt.Sprintf("%.2f", v)
+		c.Sentence = fmt.Sprintf("Looking back, the risk score ranked a churned renewal above a renewed one %.0f%% of the time: AUC %.2f%s, %s past renewals.", 100*v, v, ci("%.2f", 1), count)
+	default:
+		c.Value = fmt.Sprintf("%.3g", v)
+		c.Sentence = m.str("description")
+	}
+	return c
+}

@@ -1,0 +1,173 @@
+package dashboard
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/labstack/echo/v4"
+
+	"github.com/precedent-dev/precedent/etl/runlog"
+)
+
+type runsPage struct {
+	Runs       []runView
+	Tests      []record
+	Failing    int
+	Models     []record
+	Lineage    Chart
+	CanTrigger bool
+	Message    string
+}
+
+type runView struct {
+	runlog.Record
+	Totals runTotals
+}
+
+func (s *Server) runs(c echo.Context) error {
+	ctx := c.Request().Context()
+	all, err := s.runlog.Runs("")
+	if err != nil {
+		return err
+	}
+	slices.Reverse(all)
+	p := runsPage{CanTrigger: s.opts.Runs != nil && sessionOf(c).Role.Allows("admin"), Message: c.QueryParam("message")}
+	for i, r := range all {
+		if i == 50 {
+			break
+		}
+		p.Runs = append(p.Runs, runView{Record: r, Totals: detailOf(r)})
+	}
+	if _, ok := s.wh.current(); ok {
+		tests, err := s.run(ctx, "data_tests", Filters{}, nil)
+		if err != nil {
+			return err
+		}
+		p.Tests = records(tests)
+		for _, t := range p.Tests {
+			if t.str("status") != "pass" {
+				p.Failing++
+			}
+		}
+		models, err := s.run(ctx, "models", Filters{}, nil)
+		if err != nil {
+			return err
+		}
+		p.Models = records(models)
+		p.Lineage = lineageGraph(p.Models)
+	}
+	return s.render(c, http.StatusOK, "runs", "Runs", "runs", p)
+}
+
+type quarantinePage struct {
+	Run    int
+	Entity string
+	Rows   []record
+	Pager  pager
+	CSV    string
+}
+
+func (s *Server) quarantineParams(c echo.Context) (run int, entity string) {
+	fmt.Sscan(c.QueryParam("run"), &run)
+	return run, clip(c.QueryParam("entity"))
+}
+
+func (s *Server) quarantine(c echo.Context) error {
+	run, entity := s.quarantineParams(c)
+	page := pageOf(c.QueryParam("page"))
+	rows, err := s.run(c.Request().Context(), "quarantine", Filters{}, map[string]any{"run": run, "entity": entity, "limit": pageSize, "offset": (page - 1) * pageSize})
+	if err != nil {
+		return err
+	}
+	p := quarantinePage{Run: run, Entity: entity, Rows: records(rows)}
+	var total int64
+	if len(p.Rows) > 0 {
+		total = int64(p.Rows[0].num("total"))
+	}
+	q := func(kv ...string) string {
+		return withParams("/runs/quarantine", Filters{}, append([]string{"run", fmt.Sprint(run), "entity", entity}, kv...)...)
+	}
+	if run == 0 {
+		q = func(kv ...string) string {
+			return withParams("/runs/quarantine", Filters{}, append([]string{"entity", entity}, kv...)...)
+		}
+	}
+	p.Pager = newPager(page, len(p.Rows), total, func(n int) string { return q("page", fmt.Sprint(n)) })
+	p.CSV = "/runs/quarantine.csv" + q()[len("/runs/quarantine"):]
+	return s.render(c, http.StatusOK, "quarantine", "Quarantined rows", "runs", p)
+}
+
+func (s *Server) quarantineCSV(c echo.Context) error {
+	run, entity := s.quarantineParams(c)
+	rows, err := s.run(c.Request().Context(), "quarantine", Filters{}, map[string]any{"run": run, "entity": entity, "limit": s.opts.RowCap, "offset": 0})
+	if err != nil {
+		return err
+	}
+	return writeCSV(c, "quarantine.csv", dropColumn(rows, "total"))
+}
+
+// triggerRun starts a run for an admin and comes back to the Runs page.
+func (s *Server) triggerRun(c echo.Context) error {
+	kind := c.FormValue("kind")
+	if s.opts.Runs == nil || (kind != "etl" && kind != "report") {
+		return echo.NewHTTPError(http.StatusBadRequest, "runs cannot be started from here")
+	}
+	msg := kind + " run started"
+	if err := s.opts.Runs.Trigger(c.Request().Context(), kind); err != nil {
+		msg = kind + " run not started: " + err.Error()
+	}
+	s.opts.Logger.Info("run triggered from the dashboard", "kind", kind, "user", sessionOf(c).User, "result", msg)
+	return c.Redirect(http.StatusSeeOther, withParams("/runs", Filters{}, "message", msg))
+}
+
+// lineageGraph draws models and what they read, coloured by layer.
+func lineageGraph(models []record) Chart {
+	if len(models) == 0 {
+		return emptyChart("lineage", "Model lineage")
+	}
+	layers := []string{"source", "staging", "intermediate", "marts", "user"}
+	var cats []*opts.GraphCategory
+	for _, l := range layers {
+		cats = append(cats, &opts.GraphCategory{Name: l})
+	}
+	seen := map[string]bool{}
+	var nodes []opts.GraphNode
+	var links []opts.GraphLink
+	addNode := func(name, layer string) {
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+		size := map[string]float64{"source": 8, "staging": 10, "intermediate": 12, "marts": 18, "user": 16}[layer]
+		nodes = append(nodes, opts.GraphNode{Name: name, Category: slices.Index(layers, layer), SymbolSize: size})
+	}
+	for _, m := range models {
+		addNode(m.str("name"), m.str("layer"))
+	}
+	for _, m := range models {
+		deps, _ := m["depends_on"].([]any)
+		for _, d := range deps {
+			dep := fmt.Sprint(d)
+			addNode(dep, "source")
+			links = append(links, opts.GraphLink{Source: dep, Target: m.str("name")})
+		}
+	}
+	g := charts.NewGraph()
+	g.SetGlobalOptions(
+		charts.WithInitializationOpts(opts.Initialization{AssetsHost: assetsHost}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0"}),
+		charts.WithAnimation(false),
+	)
+	g.AddSeries("lineage", nodes, links, charts.WithGraphChartOpts(opts.GraphChart{
+		Layout: "force", Roam: opts.Bool(true), Draggable: opts.Bool(true),
+		Force:      &opts.GraphForce{Repulsion: 80, EdgeLength: 50, Gravity: 0.08},
+		Categories: cats, EdgeSymbol: []string{"none", "arrow"},
+	}), charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", FontSize: 10}))
+	ch := newChart("lineage", "Model lineage", 520, g, nil)
+	ch.Note = "Each model and the tables it reads, from the loaded sources through staging and intermediate models to the marts."
+	return ch
+}

@@ -1,0 +1,2 @@
+-- One account's summary.
+select * from account_summary where account_id = $account_id
