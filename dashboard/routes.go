@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -60,7 +61,7 @@ func (s *Server) routes() *echo.Echo {
 	g := e.Group("", csrf, s.session)
 	login := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Skipper: func(c echo.Context) bool { return c.Request().Method != http.MethodPost },
-		Store:   middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{Rate: 5.0 / 60, Burst: 5, ExpiresIn: 10 * time.Minute}),
+		Store:   loginLimit(s.opts.LoginPerMinute),
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			return echo.NewHTTPError(http.StatusTooManyRequests, "too many login attempts; wait a minute and try again")
 		},
@@ -92,6 +93,13 @@ func (s *Server) routes() *echo.Echo {
 	admin := g.Group("", s.require(auth.Admin))
 	admin.POST("/runs/trigger", s.triggerRun)
 	return e
+}
+
+// loginLimit allows perMinute attempts at once, refilling over a minute.
+func loginLimit(perMinute int) middleware.RateLimiterStore {
+	return middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Limit(float64(perMinute) / 60), Burst: perMinute, ExpiresIn: 10 * time.Minute,
+	})
 }
 
 // cacheForever marks assets cacheable; their content only changes with the binary.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
 	"github.com/precedent-dev/precedent/etl/runlog"
@@ -33,6 +34,7 @@ type Options struct {
 	QueryTimeout   time.Duration // analysts' queries and page queries
 	RowCap         int           // rows an analyst's query returns at most
 	Refresh        time.Duration // how often to look for a newly published warehouse
+	LoginPerMinute int           // login attempts allowed per client address and per user name (default 10)
 	Runs           Runs          // triggers runs from the Runs page; nil hides the buttons
 	Logger         *slog.Logger
 }
@@ -53,7 +55,8 @@ type Server struct {
 	queries  map[string]storedQuery
 	cache    queryCache
 	metrics  *metrics
-	demo     bool // no users: every visitor is an admin, on loopback only
+	perUser  middleware.RateLimiterStore // login attempts per user name
+	demo     bool                        // no users: every visitor is an admin, on loopback only
 }
 
 // ErrNoUsers is returned when the server would be open to a network with
@@ -74,6 +77,9 @@ func New(opts Options) (*Server, error) {
 	if opts.Refresh == 0 {
 		opts.Refresh = time.Second
 	}
+	if opts.LoginPerMinute == 0 {
+		opts.LoginPerMinute = 10
+	}
 	s := &Server{
 		opts:     opts,
 		runlog:   runlog.Open(opts.Data.RunLog()),
@@ -91,6 +97,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = newMetrics(s)
+	s.perUser = loginLimit(opts.LoginPerMinute)
 	s.wh = &warehouse{dir: opts.Data, settings: opts.DuckDB, logger: opts.Logger}
 	s.echo = s.routes()
 	return s, nil

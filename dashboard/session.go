@@ -4,10 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
 )
@@ -65,16 +63,13 @@ func (s *Server) loginPage(c echo.Context) error {
 	return s.render(c, http.StatusOK, "login", "Sign in", "", loginView{Next: safeNext(c.QueryParam("next"))})
 }
 
-// perUser limits login attempts per user name, on top of the per-address
-// limit on the route.
-var perUser = middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{Rate: 10.0 / 60, Burst: 10, ExpiresIn: 10 * time.Minute})
-
 func (s *Server) login(c echo.Context) error {
 	if s.demo {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	name, password, next := c.FormValue("username"), c.FormValue("password"), safeNext(c.FormValue("next"))
-	if ok, _ := perUser.Allow("user:" + strings.ToLower(name)); !ok {
+	// Per user name, on top of the per-address limit on the route.
+	if ok, _ := s.perUser.Allow("user:" + strings.ToLower(name)); !ok {
 		return echo.NewHTTPError(http.StatusTooManyRequests, "too many login attempts; wait a minute and try again")
 	}
 	u, ok := auth.Authenticate(s.opts.Users, name, password)
