@@ -63,7 +63,7 @@ func baseOpts(legend bool) []charts.GlobalOpts {
 		charts.WithInitializationOpts(opts.Initialization{AssetsHost: assetsHost}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis"}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(legend), Type: "scroll", Bottom: "0"}),
-		charts.WithGridOpts(opts.Grid{Left: "3%", Right: "4%", Top: "30", Bottom: "40", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "12", Right: "24", Top: "40", Bottom: "40", ContainLabel: opts.Bool(true)}),
 		charts.WithAnimation(false),
 	}
 }
@@ -73,25 +73,36 @@ type series struct {
 	name   string
 	values []float64
 	stack  string
+	color  string // optional
 }
 
+// barChart draws series over categories; horizontal puts the categories
+// on the y axis (for long labels).
 func barChart(id, title string, categories []string, ss []series, horizontal bool, yName string) Chart {
 	if len(categories) == 0 {
 		return emptyChart(id, title)
 	}
 	b := charts.NewBar()
 	b.SetGlobalOptions(baseOpts(len(ss) > 1)...)
-	b.SetGlobalOptions(charts.WithYAxisOpts(opts.YAxis{Name: yName, Type: "value"}))
-	b.SetXAxis(categories)
+	if horizontal {
+		b.SetGlobalOptions(
+			charts.WithXAxisOpts(opts.XAxis{Name: yName, Type: "value"}),
+			charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: categories}),
+		)
+	} else {
+		b.SetGlobalOptions(charts.WithYAxisOpts(opts.YAxis{Name: yName, Type: "value"}))
+		b.SetXAxis(categories)
+	}
 	for _, s := range ss {
 		data := make([]opts.BarData, len(s.values))
 		for i, v := range s.values {
 			data[i] = opts.BarData{Value: round(v)}
 		}
-		b.AddSeries(s.name, data, charts.WithBarChartOpts(opts.BarChart{Stack: s.stack}))
-	}
-	if horizontal {
-		b.XYReversal()
+		options := []charts.SeriesOpts{charts.WithBarChartOpts(opts.BarChart{Stack: s.stack})}
+		if s.color != "" {
+			options = append(options, charts.WithItemStyleOpts(opts.ItemStyle{Color: s.color}))
+		}
+		b.AddSeries(s.name, data, options...)
 	}
 	return newChart(id, title, 320, b, nil)
 }

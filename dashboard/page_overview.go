@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 )
@@ -35,6 +36,7 @@ func (s *Server) overview(c echo.Context) error {
 	for _, m := range records(metrics) {
 		page.Cards = append(page.Cards, readMetric(m))
 	}
+	slices.SortStableFunc(page.Cards, func(a, b card) int { return metricRank(a.Metric) - metricRank(b.Metric) })
 	renewals, err := s.run(ctx, "overview_renewals", f, nil)
 	if err != nil {
 		return err
@@ -65,12 +67,25 @@ func renewalsChart(rows []record) Chart {
 		return emptyChart("renewals", "ARR renewing, by risk tier")
 	}
 	ch := barChart("renewals", "ARR renewing, by risk tier", windows, []series{
-		{name: "high", values: byTier["high"], stack: "arr"},
-		{name: "medium", values: byTier["medium"], stack: "arr"},
-		{name: "low", values: byTier["low"], stack: "arr"},
+		{name: "high", values: byTier["high"], stack: "arr", color: "#c62828"},
+		{name: "medium", values: byTier["medium"], stack: "arr", color: "#e08a00"},
+		{name: "low", values: byTier["low"], stack: "arr", color: "#2e7d32"},
 	}, false, "ARR (USD)")
 	ch.Note = "ARR of contracts ending within each window after as-of and not yet renewed, stacked by renewal risk tier."
 	return ch
+}
+
+// metricOrder is the order the cards are read in: money first, then the
+// discount, scope and billing stories, then the score's own check.
+var metricOrder = []string{"arr_renewing_90d", "arr_at_risk_90d", "renewal_discount_slope", "precedent_anchor_rate",
+	"late_quarter_discount_uplift", "late_quarter_exception_share", "rep_contagion_uplift", "scope_escalation_rate_ratio",
+	"scope_question_rate_ratio", "ambiguity_escalation_spearman", "shared_config_dispute_ratio", "billing_leakage_pct", "renewal_risk_auc"}
+
+func metricRank(m string) int {
+	if i := slices.Index(metricOrder, m); i >= 0 {
+		return i
+	}
+	return len(metricOrder)
 }
 
 // readMetric writes one plain sentence for a headline metric.

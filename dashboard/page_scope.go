@@ -60,7 +60,8 @@ func quintileRates(rows []record) Chart {
 		cats = append(cats, "Q"+r.str("ambiguity_quintile"))
 		rate, lo, hi := r.num("escalations_per_year"), r.num("ci_low"), r.num("ci_high")
 		bars = append(bars, opts.BarData{Value: round(rate)})
-		whiskers = append(whiskers, opts.BoxPlotData{Value: []float64{round(lo), round(lo), round(rate), round(hi), round(hi)}})
+		// A box of zero height at the rate, with whiskers to the bounds.
+		whiskers = append(whiskers, opts.BoxPlotData{Value: []float64{round(lo), round(rate), round(rate), round(rate), round(hi)}})
 	}
 	b := charts.NewBar()
 	b.SetGlobalOptions(baseOpts(true)...)
