@@ -1,0 +1,73 @@
+package dashboard
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestGracefulShutdown stops the server while a slow query runs: the
+// request finishes, then Run returns and the warehouse is closed.
+func TestGracefulShutdown(t *testing.T) {
+	s, err := New(Options{Data: testData, Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx, ln) }()
+	base := "http://" + ln.Addr().String()
+	for i := 0; i < 100; i++ {
+		if resp, err := http.Get(base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	slow := make(chan string, 1)
+	go func() {
+		jar, _ := cookiejar.New(nil)
+		c := &client{t: t, base: base, http: &http.Client{Jar: jar}}
+		code, body, _ := c.post("/sql", "/sql", url.Values{"query": {"SELECT sum(range) AS s FROM range(300000000)"}})
+		if code != http.StatusOK {
+			slow <- "failed: " + body
+			return
+		}
+		slow <- body
+	}()
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	select {
+	case body := <-slow:
+		if !strings.Contains(body, "<td>") {
+			t.Errorf("the in-flight query did not finish: %.300s", body)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the in-flight request never finished")
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not return")
+	}
+	if _, err := s.wh.acquire(); err == nil {
+		t.Errorf("the warehouse is still open after shutdown")
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Errorf("the server still answers after shutdown")
+	}
+}

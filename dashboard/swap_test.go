@@ -1,0 +1,97 @@
+package dashboard
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/precedent-dev/precedent/etl"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// TestSwapOnPublish keeps a request on the old generation while a new one
+// is published: the request finishes on the old one, new requests see the
+// new one, and cached results of the old one are not served again.
+func TestSwapOnPublish(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	src := t.TempDir()
+	copyFixture(t, "../etl/testdata/good", src)
+	load := func() {
+		t.Helper()
+		if _, err := etl.Run(context.Background(), etl.Options{Source: src, Data: data, Models: modelsStep{time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC)}, DuckDB: wh.Settings{Threads: 1}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	load()
+	s, ts := newServerWith(t, Options{Data: data, Addr: "127.0.0.1:0", Refresh: 20 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go s.wh.watch(ctx, 20*time.Millisecond)
+	c := newClient(t, ts)
+	count := func() int {
+		t.Helper()
+		_, body, _ := c.get("/api/v1/models/account_summary")
+		var res struct{ Rows []map[string]any }
+		if err := json.Unmarshal([]byte(body), &res); err != nil {
+			t.Fatalf("%v: %s", err, body)
+		}
+		return len(res.Rows)
+	}
+	if n := count(); n != 3 {
+		t.Fatalf("accounts = %d, want 3", n)
+	}
+	old, err := s.wh.acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Publish a generation with one more account.
+	os.MkdirAll(filepath.Join(src, "accounts"), 0o755)
+	os.Rename(filepath.Join(src, "accounts.csv"), filepath.Join(src, "accounts", "a.csv"))
+	os.WriteFile(filepath.Join(src, "accounts", "b.csv"), []byte("account_id,account_name,segment\nACC-9,New Co,smb\n"), 0o644)
+	load()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, body, _ := c.get("/readyz")
+		if strings.Contains(body, `"generation":2`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not switch to generation 2: %s", body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := count(); n != 4 {
+		t.Errorf("after publish accounts = %d, want 4 (a stale cache?)", n)
+	}
+	// The request that held generation 1 still reads it.
+	var n int
+	if err := old.db.QueryRow("SELECT count(*) FROM accounts").Scan(&n); err != nil || n != 3 {
+		t.Errorf("old generation answers %d (%v), want 3", n, err)
+	}
+	old.release()
+	if err := old.db.Ping(); err == nil {
+		t.Errorf("the old generation is still open after its last request")
+	}
+	if code, _, _ := c.get("/"); code != http.StatusOK {
+		t.Errorf("overview after the swap = %d", code)
+	}
+}
+
+func copyFixture(t *testing.T, from, to string) {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(from, "*.csv"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, filepath.Base(f)), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
