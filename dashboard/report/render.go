@@ -1,0 +1,191 @@
+package report
+
+import (
+	"bytes"
+	"embed"
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	htmltemplate "html/template"
+	"os"
+	"path/filepath"
+	"strings"
+	texttemplate "text/template"
+	"time"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+var funcs = map[string]any{
+	"date":  func(t time.Time) string { return t.Format(time.DateOnly) },
+	"stamp": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+	"money": money,
+	"change": func(this, prev int64) string {
+		if this == prev {
+			return "same"
+		}
+		return fmt.Sprintf("%+d", this-prev)
+	},
+	"moneyChange": func(this, prev float64) string {
+		if this == prev {
+			return "same"
+		}
+		if this > prev {
+			return "+" + money(this-prev)
+		}
+		return "-" + money(prev-this)
+	},
+	"limit": func(rows [][]string, n int) [][]string { return rows[:min(n, len(rows))] },
+	"pad":   func(s string, n int) string { return s + strings.Repeat(" ", max(0, n-len(s))) },
+	"upper": strings.ToUpper,
+	"join":  strings.Join,
+}
+
+var (
+	htmlTmpl = htmltemplate.Must(htmltemplate.New("report.html").Funcs(funcs).ParseFS(templateFS, "templates/report.html"))
+	textTmpl = texttemplate.Must(texttemplate.New("report.txt").Funcs(funcs).ParseFS(templateFS, "templates/report.txt"))
+)
+
+type imageRef struct {
+	Title string
+	Src   htmltemplate.URL
+}
+
+type view struct {
+	R      *Report
+	Last   time.Time // the week's Sunday
+	Link   string
+	Images []imageRef
+}
+
+// HTML renders the report. cid chooses image sources: "cid:" references
+// for a mail's inline parts, or data: URLs for a self-contained file.
+func (r *Report) HTML(images []Image, link string, cid bool) (string, error) {
+	v := view{R: r, Last: r.To.AddDate(0, 0, -1), Link: link}
+	for _, im := range images {
+		src := "data:image/png;base64," + base64.StdEncoding.EncodeToString(im.PNG)
+		if cid {
+			src = "cid:" + im.Name
+		}
+		v.Images = append(v.Images, imageRef{Title: im.Title, Src: htmltemplate.URL(src)})
+	}
+	var b bytes.Buffer
+	if err := htmlTmpl.Execute(&b, v); err != nil {
+		return "", fmt.Errorf("render report: %w", err)
+	}
+	return b.String(), nil
+}
+
+// Text renders the report as plain text: the mail's text part, and the
+// content the golden test pins.
+func (r *Report) Text(link string) (string, error) {
+	var b bytes.Buffer
+	if err := textTmpl.Execute(&b, view{R: r, Last: r.To.AddDate(0, 0, -1), Link: link}); err != nil {
+		return "", fmt.Errorf("render report: %w", err)
+	}
+	return b.String(), nil
+}
+
+// CSV renders one table.
+func (t Table) CSV() []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(t.Columns)
+	w.WriteAll(t.Rows)
+	return b.Bytes()
+}
+
+// Archive is a report's folder: data/reports/<year>-W<week>/.
+type Archive string
+
+// Dir returns the archive folder of week w under reports.
+func Dir(reports string, w Week) Archive { return Archive(filepath.Join(reports, w.String())) }
+
+// Write renders the report and writes its files: report.html
+// (self-contained), report.txt, report.json, the charts and one CSV per
+// table. It writes to a temporary folder and renames it into place, so a
+// reader never sees half a report; the send ledger, if any, is kept.
+func (a Archive) Write(r *Report, link string) error {
+	images, err := r.images()
+	if err != nil {
+		return err
+	}
+	html, err := r.HTML(images, link, false)
+	if err != nil {
+		return err
+	}
+	text, err := r.Text(link)
+	if err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode report: %w", err)
+	}
+	files := map[string][]byte{"report.html": []byte(html), "report.txt": []byte(text), "report.json": js}
+	for _, im := range images {
+		files[im.Name] = im.PNG
+	}
+	for _, t := range r.Tables {
+		files[t.Name+".csv"] = t.CSV()
+	}
+	tmp := string(a) + ".writing"
+	os.RemoveAll(tmp)
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(tmp, name), b, 0o644); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(string(a), ledgerFile)); err == nil {
+		os.WriteFile(filepath.Join(tmp, ledgerFile), b, 0o644)
+	}
+	old := string(a) + ".old"
+	os.RemoveAll(old)
+	if _, err := os.Stat(string(a)); err == nil {
+		if err := os.Rename(string(a), old); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, string(a)); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return os.RemoveAll(old)
+}
+
+// Read loads an archived report.
+func (a Archive) Read() (*Report, error) {
+	b, err := os.ReadFile(filepath.Join(string(a), "report.json"))
+	if err != nil {
+		return nil, err
+	}
+	var r Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("read report %s: %w", a, err)
+	}
+	return &r, nil
+}
+
+// List returns the archived weeks under reports, newest first.
+func List(reports string) ([]Week, error) {
+	entries, err := os.ReadDir(reports)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var out []Week
+	for i := len(entries) - 1; i >= 0; i-- {
+		if w, err := ParseWeek(entries[i].Name()); err == nil && entries[i].IsDir() {
+			if _, err := os.Stat(filepath.Join(reports, entries[i].Name(), "report.json")); err == nil {
+				out = append(out, w)
+			}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,216 @@
+// Package report builds Precedent's weekly report from the published
+// warehouse: what changed in an ISO week against the week before, as a
+// self-contained HTML file with static charts, a plain-text version, the
+// CSV files of its tables and a JSON file the dashboard renders, archived
+// under data/reports/<year>-W<week>/, and mails it at most once per week.
+package report
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"strings"
+	"time"
+
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+//go:embed sql/*.sql
+var sqlFiles embed.FS
+
+// Report is one week's report.
+type Report struct {
+	Week      string    `json:"week"`
+	From      time.Time `json:"from"` // Monday 00:00 UTC
+	To        time.Time `json:"to"`   // the next Monday, exclusive
+	Fresh     Freshness `json:"freshness"`
+	Counts    []Count   `json:"counts"`
+	ARR       []TierARR `json:"arr_at_risk"`
+	Tables    []Table   `json:"tables"`
+	AtRisk    float64   `json:"arr_at_risk_90d"`      // high-tier ARR renewing within 90 days of the week's end
+	AtRiskWas float64   `json:"arr_at_risk_90d_prev"` // the same at the previous week's end
+}
+
+// Freshness says how current the data behind the report is.
+type Freshness struct {
+	Generation     int       `json:"generation"`
+	AsOf           string    `json:"as_of"`
+	LastETLRun     int       `json:"last_etl_run"`
+	LastETLEnded   time.Time `json:"last_etl_ended"`
+	QuarantinedRun int64     `json:"quarantined_last_run"`
+	QuarantinedWk  int64     `json:"quarantined_in_week"`
+}
+
+// Count is one number of the week against the week before. Name is the
+// definition's name in docs/metrics.md.
+type Count struct {
+	Name  string `json:"name"`
+	Label string `json:"label"`
+	This  int64  `json:"this_week"`
+	Prev  int64  `json:"previous_week"`
+}
+
+// TierARR is the ARR renewing within 90 days of a week's end in one risk tier.
+type TierARR struct {
+	Tier string  `json:"tier"`
+	This float64 `json:"this_week"`
+	Prev float64 `json:"previous_week"`
+}
+
+// Table is one list behind the report, also written as <Name>.csv.
+type Table struct {
+	Name    string     `json:"name"`
+	Title   string     `json:"title"`
+	Columns []string   `json:"columns"`
+	Rows    [][]string `json:"rows"`
+}
+
+// counts are the report's numbers, in order, with their labels.
+var counts = []struct{ name, label string }{
+	{"late_quarter_exception", "late-quarter discount exceptions"},
+	{"discount_exception", "other discount exceptions"},
+	{"precedent_citation", "deals citing a precedent"},
+	{"renewal_entered_90d", "renewals entering the 90-day window"},
+	{"escalation", "escalations"},
+	{"scope_question", "scope-question tickets"},
+	{"billing_dispute", "disputed invoices"},
+	{"credit_note", "credit notes"},
+}
+
+// tables are the lists of the report, in order.
+var tables = []struct{ name, title string }{
+	{"exceptions", "New discount exceptions"},
+	{"citations", "Precedents newly cited"},
+	{"renewals", "Renewals that entered the 90-day window"},
+	{"escalations", "New escalations and the contracts they hit"},
+	{"scope_questions", "New scope-question tickets"},
+	{"disputes", "New billing disputes"},
+	{"credit_notes", "New credit notes"},
+}
+
+// Build reads the week's report from a published warehouse opened read-only.
+func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, error) {
+	r := &Report{Week: w.String(), From: w.Start(), To: w.End(), Fresh: fresh}
+	args := []any{
+		sql.Named("from", w.Start().Format(time.DateOnly)),
+		sql.Named("to", w.End().Format(time.DateOnly)),
+		sql.Named("prev", w.Prev().Start().Format(time.DateOnly)),
+	}
+	run := func(name string) (*wh.Rows, error) {
+		q, err := sqlFiles.ReadFile("sql/" + name + ".sql")
+		if err != nil {
+			return nil, err
+		}
+		var used []any
+		for _, a := range args {
+			if strings.Contains(string(q), "$"+a.(sql.NamedArg).Name) {
+				used = append(used, a)
+			}
+		}
+		rows, err := wh.Query(ctx, db, string(q), 0, used...)
+		if err != nil {
+			return nil, fmt.Errorf("report %s: %w", name, err)
+		}
+		return rows, nil
+	}
+	cr, err := run("counts")
+	if err != nil {
+		return nil, err
+	}
+	byPeriod := map[string][]any{}
+	for _, row := range cr.Values {
+		byPeriod[fmt.Sprint(row[0])] = row
+	}
+	for i, c := range counts {
+		r.Counts = append(r.Counts, Count{Name: c.name, Label: c.label, This: toInt(byPeriod["this"], i+1), Prev: toInt(byPeriod["prev"], i+1)})
+	}
+	arr, err := run("arr_at_risk")
+	if err != nil {
+		return nil, err
+	}
+	tiers := map[string]*TierARR{}
+	for _, row := range arr.Values {
+		tier := fmt.Sprint(row[1])
+		t, ok := tiers[tier]
+		if !ok {
+			t = &TierARR{Tier: tier}
+			tiers[tier] = t
+		}
+		if fmt.Sprint(row[0]) == "this" {
+			t.This = toFloat(row[2])
+		} else {
+			t.Prev = toFloat(row[2])
+		}
+	}
+	for _, tier := range []string{"high", "medium", "low"} {
+		if t, ok := tiers[tier]; ok {
+			r.ARR = append(r.ARR, *t)
+		}
+	}
+	if t, ok := tiers["high"]; ok {
+		r.AtRisk, r.AtRiskWas = t.This, t.Prev
+	}
+	for _, t := range tables {
+		rows, err := run(t.name)
+		if err != nil {
+			return nil, err
+		}
+		tab := Table{Name: t.name, Title: t.title, Columns: rows.Columns}
+		for _, row := range rows.Values {
+			cells := make([]string, len(row))
+			for i, v := range row {
+				cells[i] = wh.Format(v, rows.Types[i])
+			}
+			tab.Rows = append(tab.Rows, cells)
+		}
+		r.Tables = append(r.Tables, tab)
+	}
+	q, err := run("quarantine")
+	if err != nil {
+		return nil, err
+	}
+	if len(q.Values) > 0 {
+		r.Fresh.QuarantinedWk = toInt(q.Values[0], 0)
+	}
+	return r, nil
+}
+
+func toInt(row []any, i int) int64 {
+	if i >= len(row) {
+		return 0
+	}
+	return int64(toFloat(row[i]))
+}
+
+func toFloat(v any) float64 {
+	var f float64
+	fmt.Sscan(fmt.Sprint(v), &f)
+	return f
+}
+
+// Table returns the table with the given name.
+func (r *Report) Table(name string) Table {
+	for _, t := range r.Tables {
+		if t.Name == name {
+			return t
+		}
+	}
+	return Table{Name: name}
+}
+
+// Headline is the report's subject line.
+func (r *Report) Headline() string {
+	exc := r.Counts[0].This + r.Counts[1].This
+	return fmt.Sprintf("Precedent weekly report %s: %d new discount exceptions, %s ARR at high risk in the next 90 days", r.Week, exc, money(r.AtRisk))
+}
+
+func money(f float64) string {
+	switch {
+	case f >= 1e6 || f <= -1e6:
+		return fmt.Sprintf("$%.1fM", f/1e6)
+	case f >= 1e4 || f <= -1e4:
+		return fmt.Sprintf("$%.0fk", f/1e3)
+	}
+	return fmt.Sprintf("$%.0f", f)
+}

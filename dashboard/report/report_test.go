@@ -1,0 +1,172 @@
+package report
+
+import (
+	"context"
+	"database/sql"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/generate"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/queries"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func TestWeek(t *testing.T) {
+	tests := []struct {
+		in, start, end, prev string
+	}{
+		{"2026-W47", "2026-11-16", "2026-11-23", "2026-W46"},
+		{"2026-W01", "2025-12-29", "2026-01-05", "2025-W52"},
+		{"2020-W53", "2020-12-28", "2021-01-04", "2020-W52"},
+	}
+	for _, tt := range tests {
+		w, err := ParseWeek(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, e := w.Start().Format(time.DateOnly), w.End().Format(time.DateOnly); s != tt.start || e != tt.end || w.Prev().String() != tt.prev {
+			t.Errorf("%s: %s to %s, prev %s; want %s to %s, prev %s", tt.in, s, e, w.Prev(), tt.start, tt.end, tt.prev)
+		}
+	}
+	for _, bad := range []string{"2026-47", "2026-W54", "2026-W00", "2021-W53", "W47", "2026-W7"} {
+		if _, err := ParseWeek(bad); err == nil {
+			t.Errorf("ParseWeek(%q) accepted", bad)
+		}
+	}
+	// Thursday 26 November 2026: the last complete week is W47.
+	if got := LastComplete(time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)); got.String() != "2026-W47" {
+		t.Errorf("LastComplete = %s, want 2026-W47", got)
+	}
+}
+
+// warehouse builds a small generated company once and opens it read-only.
+var (
+	testDB   *sql.DB
+	testDir  string
+	setupErr error
+)
+
+type models struct{ asOf time.Time }
+
+func (m models) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsReport, error) {
+	s := queries.DefaultSettings()
+	s.AsOf = m.asOf
+	_, err := queries.Build(ctx, env.Conn, queries.Options{Settings: s, Stage: env.Stage})
+	return etl.ModelsReport{}, err
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, _ := os.MkdirTemp("", "precedent-report")
+	testDir = dir
+	asOf := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	src := filepath.Join(dir, "src")
+	data := wh.Dir(filepath.Join(dir, "data"))
+	_, setupErr = generate.Generate(context.Background(), generate.Options{Out: src, Scale: 0.3, Seed: 5, AsOf: asOf, Format: "parquet", Effects: generate.DefaultEffects()})
+	if setupErr == nil {
+		_, setupErr = etl.Run(context.Background(), etl.Options{Source: src, Data: data, Models: models{asOf}, DuckDB: wh.Settings{Threads: 2}})
+	}
+	if setupErr == nil {
+		g, _ := data.Published()
+		testDB, setupErr = wh.Sandbox(context.Background(), g.Path, wh.Settings{Threads: 2})
+	}
+	code := m.Run()
+	if testDB != nil {
+		testDB.Close()
+	}
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func build(t *testing.T, week string) *Report {
+	t.Helper()
+	if setupErr != nil {
+		t.Fatal(setupErr)
+	}
+	w, err := ParseWeek(week)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := Freshness{Generation: 1, AsOf: "2026-11-26", LastETLRun: 1, LastETLEnded: time.Date(2026, 11, 26, 2, 3, 0, 0, time.UTC)}
+	r, err := Build(context.Background(), testDB, w, fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestGolden pins the text of a week's report: the same data and week
+// give the same report.
+func TestGolden(t *testing.T) {
+	r := build(t, "2026-W47")
+	got, err := r.Text("https://precedent.example.com/reports/2026-W47")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join("testdata", "2026-W47.txt")
+	if *update {
+		os.WriteFile(path, []byte(got), 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("report text differs from %s (run with -update after checking):\n%s", path, got)
+	}
+	if again, _ := build(t, "2026-W47").Text("https://precedent.example.com/reports/2026-W47"); again != got {
+		t.Errorf("building the same week twice gave different reports")
+	}
+	var total int64
+	for _, c := range r.Counts {
+		total += c.This + c.Prev
+	}
+	if total == 0 {
+		t.Errorf("the week and the one before have no events at all; the fixture does not exercise the report")
+	}
+}
+
+func TestArchive(t *testing.T) {
+	r := build(t, "2026-W47")
+	reports := filepath.Join(t.TempDir(), "reports")
+	w, _ := ParseWeek("2026-W47")
+	a := Dir(reports, w)
+	if err := a.Write(r, ""); err != nil {
+		t.Fatal(err)
+	}
+	html, err := os.ReadFile(filepath.Join(string(a), "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(html)
+	if strings.Contains(page, "http://") || strings.Contains(page, "https://") || strings.Contains(page, "<script") || strings.Contains(page, `<link`) {
+		t.Errorf("report.html is not self-contained")
+	}
+	if strings.Count(page, `src="data:image/png;base64,`) != 2 {
+		t.Errorf("report.html does not carry its two charts inline")
+	}
+	for _, tab := range r.Tables {
+		b, err := os.ReadFile(filepath.Join(string(a), tab.Name+".csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lines := strings.Count(string(b), "\n"); lines < len(tab.Rows)+1 {
+			t.Errorf("%s.csv has %d lines for %d rows", tab.Name, lines, len(tab.Rows))
+		}
+	}
+	back, err := a.Read()
+	if err != nil || back.Week != "2026-W47" || len(back.Tables) != len(r.Tables) {
+		t.Errorf("read back: %v %+v", err, back)
+	}
+	weeks, err := List(reports)
+	if err != nil || len(weeks) != 1 || weeks[0].String() != "2026-W47" {
+		t.Errorf("List = %v %v", weeks, err)
+	}
+}
