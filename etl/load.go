@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/precedent-dev/precedent/etl/contract"
+	"github.com/precedent-dev/precedent/etl/vendor"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -21,16 +22,23 @@ type build struct {
 	stage string
 	prev  bool // the published generation is attached as prev
 	seq   int  // file sequence numbers, unique in the run
+
+	vendor    *vendor.Set      // the run's vendor files, nil without any
+	vendorRaw []*rawFile       // their raw tables
+	vendorIn  map[string]int64 // rows the vendor step handed to (or quarantined for) each entity
 }
 
 // loadAll loads every entity in contract order, so parents are merged
 // before their children's foreign keys are checked.
-func (b *build) loadAll(ctx context.Context, files []SourceFile) error {
+func (b *build) loadAll(ctx context.Context, files, vendorFiles []SourceFile) error {
 	if err := b.createLedgers(ctx); err != nil {
 		return err
 	}
 	seen, err := b.seenFiles(ctx)
 	if err != nil {
+		return err
+	}
+	if err := b.readVendors(ctx, vendorFiles, seen); err != nil {
 		return err
 	}
 	for i := range contract.Entities {
@@ -50,6 +58,9 @@ func (b *build) loadAll(ctx context.Context, files []SourceFile) error {
 		if err := b.loadEntity(ctx, e, mine); err != nil {
 			return fmt.Errorf("load %s: %w", e.Name, err)
 		}
+	}
+	if err := b.vendorAccounting(ctx); err != nil {
+		return err
 	}
 	for _, name := range []string{"accounts", "deals", "contracts"} {
 		if n := b.entityRows(name); n == 0 {
@@ -135,6 +146,13 @@ func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []Sour
 		b.res.Files = append(b.res.Files, fr)
 		b.progress(ctx, Progress{Stage: "load", Entity: e.Name, File: f.Path, Rows: rowsSoFar, Elapsed: time.Since(start)})
 	}
+	vr, err := b.vendorRows(ctx, e)
+	if err != nil {
+		return err
+	}
+	if vr != nil {
+		raws = append(raws, vr)
+	}
 	if err := b.validate(ctx, e, raws); err != nil {
 		return err
 	}
@@ -192,9 +210,15 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 	if _, err := b.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+fin+" AS "+b.finalSQL(ctx, e, chk, dup)); err != nil {
 		return fmt.Errorf("check keys: %w", err)
 	}
+	// A vendor file's row names the vendor field that feeds the column.
+	column, fields := "c._errors[1].column", ""
+	if b.vendor != nil {
+		column = "coalesce(vf.field, c._errors[1].column)"
+		fields = " LEFT JOIN vendor_fields vf ON vf.seq = c._file AND vf.entity = " + wh.Literal(e.Name) + " AND vf.column_name = c._errors[1].column"
+	}
 	_, err = b.conn.ExecContext(ctx, `INSERT INTO quarantine
-SELECT ?, ?, f.path, c._row, c._errors[1].column, list_aggregate(list_transform(c._errors, x -> x.column || ': ' || x.reason), 'string_agg', '; '), `+rawValuesSQL(e)+`, now()::TIMESTAMP
-FROM `+fin+` c JOIN run_files f ON f.seq = c._file WHERE len(c._errors) > 0 ORDER BY c._file, c._row`, b.res.RunID, e.Name)
+SELECT ?, ?, f.path, c._row, `+column+`, list_aggregate(list_transform(c._errors, x -> x.column || ': ' || x.reason), 'string_agg', '; '), `+rawValuesSQL(e)+`, now()::TIMESTAMP
+FROM `+fin+` c JOIN run_files f ON f.seq = c._file`+fields+` WHERE len(c._errors) > 0 ORDER BY c._file, c._row`, b.res.RunID, e.Name)
 	if err != nil {
 		return fmt.Errorf("quarantine: %w", err)
 	}
@@ -309,6 +333,7 @@ func (b *build) count(ctx context.Context, e *contract.Entity, er *EntityResult)
 	if err != nil {
 		return fmt.Errorf("count rows: %w", err)
 	}
+	er.RowsRead += b.vendorIn[e.Name]
 	if er.RowsRead != er.RowsLoaded+er.RowsQuarantined {
 		return fmt.Errorf("row accounting broken: read %d, loaded %d, quarantined %d", er.RowsRead, er.RowsLoaded, er.RowsQuarantined)
 	}
