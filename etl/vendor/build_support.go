@@ -8,7 +8,7 @@ import (
 // historySQL reads Zendesk field history and audit Change events as one
 // history: ticket, field, value, previous value, time, with the input row.
 const historySQL = `CREATE OR REPLACE TEMP TABLE v_zd_changes AS
-SELECT _file, _row, ticket_id, field_name AS field, value, updated AS at,
+SELECT _file, _row, ticket_id, field_name AS field, value, updated AS changed_at,
     lag(value) OVER (PARTITION BY ticket_id, field_name ORDER BY updated, _file, _row) AS previous
 FROM v_zd_history
 UNION ALL
@@ -57,15 +57,15 @@ func (s *Set) tickets(ctx context.Context) ([]part, error) {
 ), tagcat AS (
     SELECT p.id, arg_min(c.category, p.pos) AS category FROM tagpos p JOIN vendor_categories c ON c.k = p.tag GROUP BY p.id
 ), events AS (
-    SELECT ticket_id, at FROM v_zd_changes
+    SELECT ticket_id, changed_at FROM v_zd_changes
     WHERE field = 'priority' AND lower(value) IN ('high', 'urgent') AND previous IS NOT NULL AND lower(previous) NOT IN ('high', 'urgent')
     UNION ALL
-    SELECT ticket_id, at FROM v_zd_changes
+    SELECT ticket_id, changed_at FROM v_zd_changes
     WHERE field IN ('tags', 'current_tags') AND list_has_any(v_words(value), $1::VARCHAR[]) AND NOT list_has_any(v_words(previous), $1::VARCHAR[])
     UNION ALL
-    SELECT ticket_id, at FROM v_zd_changes WHERE field IN ('group_id', 'group') AND list_contains($2::VARCHAR[], value)
+    SELECT ticket_id, changed_at FROM v_zd_changes WHERE field IN ('group_id', 'group') AND list_contains($2::VARCHAR[], value)
 ), esc AS (
-    SELECT ticket_id, min(at) AS escalated_at FROM events GROUP BY ticket_id
+    SELECT ticket_id, min(changed_at) AS escalated_at FROM events GROUP BY ticket_id
 )
 SELECT t._file, t._row, true AS _primary, CASE WHEN idn.account_id IS NULL THEN 'quarantined' END AS _outcome, $3 AS _field,
     'no account for Zendesk organization ' || coalesce(t.organization_id, '(none)') || ': it has no external_id and account_xref.csv has no row (zendesk, ' || coalesce(t.organization_id, '') || ')' AS _reason,
