@@ -12,7 +12,9 @@ import (
 // (_fivetran_synced); any other run of non-letters and non-digits becomes
 // one underscore.
 func Canonical(name string) string {
-	rs := []rune(strings.TrimSpace(strings.TrimPrefix(name, "\ufeff")))
+	// "IDs" is one word (Associated Company IDs -> associated_company_ids).
+	name = strings.ReplaceAll(strings.TrimSpace(strings.TrimPrefix(name, "\ufeff")), "IDs", "Ids")
+	rs := []rune(name)
 	var b strings.Builder
 	lead := len(rs) > 0 && rs[0] == '_'
 	sep := false

@@ -95,9 +95,10 @@ var macros = []string{
 	`CREATE OR REPLACE TEMP MACRO v_words(x) AS list_filter(string_split_regex(lower(coalesce(x, '')), '[\[\]",;\s]+'), w -> w <> '')`,
 }
 
-// convSQL is the SQL expression converting column col of an object of
-// vendor v; zone is the parameter placeholder of the vendor's time zone.
-func convSQL(f Field, col, currency, zone string) string {
+// convSQL is the SQL expression converting column col; zone returns the
+// placeholder of the vendor's time zone (binding it), currency names the
+// column of the row's currency.
+func convSQL(f Field, col, currency string, zone func() string) string {
 	c := wh.Ident(col)
 	switch f.Conv {
 	case Text, JSON:
@@ -105,9 +106,9 @@ func convSQL(f Field, col, currency, zone string) string {
 	case SFID:
 		return "v_sfid(" + c + ")"
 	case Date:
-		return "v_date(" + c + ", " + zone + ")"
+		return "v_date(" + c + ", " + zone() + ")"
 	case Time:
-		return "v_ts(" + c + ", " + zone + ")"
+		return "v_ts(" + c + ", " + zone() + ")"
 	case Unix:
 		return "v_unix(" + c + ")"
 	case UnixDate:

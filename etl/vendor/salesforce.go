@@ -43,7 +43,7 @@ var salesforce = []Object{
 			{Name: "IsClosed", Conv: Bool, Maps: "deals.stage", Note: "true and not won: lost; false: open"},
 			{Name: "CreatedDate", Conv: Date, Maps: "deals.created_date"},
 			{Name: "CloseDate", Conv: Date, Maps: "deals.close_date"},
-			{Name: "Amount", Conv: Number, Maps: "deals.net_amount", Note: "also list_amount when the deal has no lines"},
+			{Name: "Amount", Conv: Number, Maps: "deals.net_amount, deals.list_amount", Note: "list_amount too when the deal has no lines"},
 			{Name: "CurrencyIsoCode", Conv: Upper, Maps: "deals.currency"},
 			{Name: "SyncedQuoteId", Conv: SFID, Note: "joins CPQ quote lines (SBQQ__Quote__c) to the deal"},
 			{Name: "SBQQ__PrimaryQuote__c", Conv: SFID, Note: "joins CPQ quote lines when SyncedQuoteId is empty"},

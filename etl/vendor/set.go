@@ -123,7 +123,7 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 	zone := func() string { args = append(args, s.cfg.zone(o.Vendor)); return "?" }
 	cols := []string{"_file", "_row"}
 	for _, f := range o.Fields {
-		cols = append(cols, convSQL(f, f.Key(), "currency", zone())+" AS "+wh.Ident(f.Key()))
+		cols = append(cols, convSQL(f, f.Key(), "currency", zone)+" AS "+wh.Ident(f.Key()))
 	}
 	if _, ok := o.Field("metadata"); ok {
 		for i, name := range []string{"md_account", "md_contract", "md_dispute"} {
