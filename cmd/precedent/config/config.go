@@ -16,6 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/precedent-dev/precedent/etl/vendor"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -39,6 +40,11 @@ type Config struct {
 	RiskTiers            RiskTiers          `yaml:"risk_tiers"`
 
 	DuckDB DuckDB `yaml:"duckdb"`
+
+	// Vendors configures reading exports of Salesforce, DocuSign, NetSuite,
+	// HubSpot, Stripe and Zendesk (docs/vendors.md). Maps given in the file
+	// add to the defaults; lists replace them.
+	Vendors vendor.Config `yaml:"vendors"`
 
 	path string
 }
@@ -70,6 +76,7 @@ func Default() Config {
 		RiskWeights:          m.RiskWeights,
 		RiskTiers:            RiskTiers{Medium: m.RiskTierMedium, High: m.RiskTierHigh},
 		DuckDB:               DuckDB{MemoryLimit: "2GB"},
+		Vendors:              vendor.DefaultConfig(),
 	}
 }
 
@@ -138,6 +145,9 @@ func (c Config) Validate() error {
 	}
 	if c.DuckDB.MemoryLimit != "" && !memoryRe.MatchString(c.DuckDB.MemoryLimit) {
 		errs = append(errs, fmt.Errorf("duckdb.memory_limit: %q is not a size such as 2GB", c.DuckDB.MemoryLimit))
+	}
+	if err := c.Vendors.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := c.ModelSettings(time.Now()).Validate(); err != nil {
 		errs = append(errs, err)
