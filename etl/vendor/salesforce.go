@@ -107,7 +107,7 @@ var salesforce = []Object{
 		Vendor: "salesforce", Name: "sbaa__Approval__c", Table: "v_sf_approval", Role: Enrich, Entity: "deals", Files: []string{"approval", "approvals", "sbaa_approval"},
 		Doc: "Advanced Approvals. The highest approved step of a deal gives its approval_level (configurable by step).",
 		Fields: []Field{
-			{Name: "Id", Conv: SFID, Required: true},
+			{Name: "Id", Conv: SFID, Required: true, Note: "the approval"},
 			{Name: "sbaa__Status__c", Conv: Lower, Required: true, Maps: "deals.approval_level", Note: "only Approved rows count"},
 			{Name: "sbaa__ApprovalStep__c", Conv: Keep, Required: true, Maps: "deals.approval_level", Note: "step 1: manager, 2: director, 3: vp, 4 or more: cfo (vendors.approval_levels)"},
 			{Name: "sbaa__Approver__c", Conv: SFID, Note: "not mapped"},
