@@ -43,7 +43,8 @@ const (
 const ws = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
 
 // macros are the SQL functions the conversions use, created as temporary
-// macros on the run's connection.
+// macros on the run's connection. Their input is already clean (trimmed,
+// empty as null): binding nested macros is what costs time here.
 var macros = []string{
 	`CREATE OR REPLACE TEMP MACRO v_clean(x) AS nullif(trim(x, ` + ws + `), '')`,
 	// Salesforce's check characters: for each 5 characters, a bit per upper-case letter.
@@ -53,56 +54,62 @@ var macros = []string{
   (ascii(substr(x, c * 5 + 3, 1)) BETWEEN 65 AND 90)::INTEGER * 4 +
   (ascii(substr(x, c * 5 + 4, 1)) BETWEEN 65 AND 90)::INTEGER * 8 +
   (ascii(substr(x, c * 5 + 5, 1)) BETWEEN 65 AND 90)::INTEGER * 16, 1)`,
-	`CREATE OR REPLACE TEMP MACRO v_sfid(x) AS CASE WHEN regexp_full_match(v_clean(x), '[A-Za-z0-9]{15}')
-  THEN v_clean(x) || v_sfchunk(v_clean(x), 0) || v_sfchunk(v_clean(x), 1) || v_sfchunk(v_clean(x), 2) ELSE v_clean(x) END`,
+	`CREATE OR REPLACE TEMP MACRO v_sfid(x) AS CASE WHEN regexp_full_match(x, '[A-Za-z0-9]{15}')
+  THEN x || v_sfchunk(x, 0) || v_sfchunk(x, 1) || v_sfchunk(x, 2) ELSE x END`,
 	// An id that may be Salesforce's (an account id carried by another
 	// system): 15 letters and digits, not all digits, gets its check characters.
-	`CREATE OR REPLACE TEMP MACRO v_anyid(x) AS CASE WHEN regexp_full_match(v_clean(x), '[A-Za-z0-9]{15}') AND NOT regexp_full_match(v_clean(x), '[0-9]+')
-  THEN v_sfid(x) ELSE v_clean(x) END`,
+	`CREATE OR REPLACE TEMP MACRO v_anyid(x) AS CASE WHEN NOT regexp_full_match(x, '[0-9]+') THEN v_sfid(x) ELSE x END`,
 	`CREATE OR REPLACE TEMP MACRO v_fmt_ts(t) AS strftime(t, '%Y-%m-%d %H:%M:%S')`,
 	// A timestamp to UTC: with an offset as written, without one in zone tz.
 	`CREATE OR REPLACE TEMP MACRO v_ts(x, tz) AS CASE
-  WHEN v_clean(x) IS NULL THEN NULL
-  WHEN regexp_matches(v_clean(x), '(Z|z|[+-]\d{2}(:?\d{2})?)$') AND regexp_matches(v_clean(x), '^\d{4}-\d{2}-\d{2}[T ]')
-    THEN coalesce(v_fmt_ts(try_cast(v_clean(x) AS TIMESTAMPTZ) AT TIME ZONE 'UTC'), v_clean(x))
+  WHEN x IS NULL THEN NULL
+  WHEN regexp_matches(x, '^\d{4}-\d{2}-\d{2}[T ].*(Z|z|[+-]\d{2}(:?\d{2})?)$')
+    THEN coalesce(v_fmt_ts(try_cast(x AS TIMESTAMPTZ) AT TIME ZONE 'UTC'), x)
   ELSE coalesce(v_fmt_ts(timezone(tz, coalesce(
-      CASE WHEN regexp_matches(v_clean(x), '^\d{4}-\d{2}-\d{2}') THEN try_cast(v_clean(x) AS TIMESTAMP) END,
-      try_strptime(v_clean(x), '%m/%d/%Y %I:%M %p'),
-      try_strptime(v_clean(x), '%m/%d/%Y %H:%M'),
-      try_strptime(v_clean(x), '%m/%d/%Y'))) AT TIME ZONE 'UTC'), v_clean(x))
+      CASE WHEN regexp_matches(x, '^\d{4}-\d{2}-\d{2}') THEN try_cast(x AS TIMESTAMP) END,
+      try_strptime(x, ['%m/%d/%Y %I:%M %p', '%m/%d/%Y %H:%M', '%m/%d/%Y']))) AT TIME ZONE 'UTC'), x)
   END`,
 	`CREATE OR REPLACE TEMP MACRO v_unix(x) AS CASE
-  WHEN regexp_full_match(v_clean(x), '\d{12,}') THEN v_fmt_ts(to_timestamp(v_clean(x)::BIGINT / 1000.0) AT TIME ZONE 'UTC')
-  WHEN regexp_full_match(v_clean(x), '\d{1,11}') THEN v_fmt_ts(to_timestamp(v_clean(x)::BIGINT) AT TIME ZONE 'UTC')
+  WHEN regexp_full_match(x, '\d{12,}') THEN v_fmt_ts(to_timestamp(x::BIGINT / 1000.0) AT TIME ZONE 'UTC')
+  WHEN regexp_full_match(x, '\d{1,11}') THEN v_fmt_ts(to_timestamp(x::BIGINT) AT TIME ZONE 'UTC')
   ELSE v_ts(x, 'UTC') END`,
 	`CREATE OR REPLACE TEMP MACRO v_date(x, tz) AS CASE
-  WHEN v_clean(x) IS NULL THEN NULL
-  WHEN regexp_full_match(v_clean(x), '\d{4}-\d{2}-\d{2}') THEN v_clean(x)
-  WHEN regexp_full_match(v_clean(x), '\d{1,2}/\d{1,2}/\d{4}') THEN coalesce(strftime(try_strptime(v_clean(x), '%m/%d/%Y'), '%Y-%m-%d'), v_clean(x))
-  ELSE coalesce(left(v_ts(x, tz), 10), v_clean(x)) END`,
+  WHEN x IS NULL THEN NULL
+  WHEN regexp_full_match(x, '\d{4}-\d{2}-\d{2}') THEN x
+  WHEN regexp_full_match(x, '\d{1,2}/\d{1,2}/\d{4}') THEN coalesce(strftime(try_strptime(x, '%m/%d/%Y'), '%Y-%m-%d'), x)
+  ELSE coalesce(left(v_ts(x, tz), 10), x) END`,
 	`CREATE OR REPLACE TEMP MACRO v_minor(x, cur) AS CASE
-  WHEN NOT regexp_full_match(v_clean(x), '[+-]?\d{1,30}') THEN v_clean(x)
-  WHEN upper(v_clean(cur)) IN (` + zeroDecimal + `) THEN v_clean(x)::DECIMAL(38,0)::VARCHAR
-  WHEN upper(v_clean(cur)) IN (` + threeDecimal + `) THEN (v_clean(x)::DECIMAL(35,0) * 0.001::DECIMAL(3,3))::VARCHAR
-  ELSE (v_clean(x)::DECIMAL(36,0) * 0.01::DECIMAL(2,2))::VARCHAR END`,
+  WHEN NOT regexp_full_match(x, '[+-]?\d{1,30}') THEN x
+  WHEN upper(cur) IN (` + zeroDecimal + `) THEN x::DECIMAL(38,0)::VARCHAR
+  WHEN upper(cur) IN (` + threeDecimal + `) THEN (x::DECIMAL(35,0) * 0.001::DECIMAL(3,3))::VARCHAR
+  ELSE (x::DECIMAL(36,0) * 0.01::DECIMAL(2,2))::VARCHAR END`,
 	`CREATE OR REPLACE TEMP MACRO v_bool(x) AS CASE
-  WHEN lower(v_clean(x)) IN ('true', '1', 'yes', 't', 'y') THEN 'true'
-  WHEN lower(v_clean(x)) IN ('false', '0', 'no', 'f', 'n') THEN 'false'
-  ELSE v_clean(x) END`,
-	`CREATE OR REPLACE TEMP MACRO v_num(x) AS try_cast(v_clean(x) AS DECIMAL(38,6))`,
+  WHEN lower(x) IN ('true', '1', 'yes', 't', 'y') THEN 'true'
+  WHEN lower(x) IN ('false', '0', 'no', 'f', 'n') THEN 'false'
+  ELSE x END`,
+	`CREATE OR REPLACE TEMP MACRO v_num(x) AS try_cast(x AS DECIMAL(38,6))`,
 	`CREATE OR REPLACE TEMP MACRO v_true(x) AS coalesce(v_bool(x) = 'true', false)`,
 	// The words of a tag list written as text, a JSON array or separated by spaces, commas or semicolons.
 	`CREATE OR REPLACE TEMP MACRO v_words(x) AS list_filter(string_split_regex(lower(coalesce(x, '')), '[\[\]",;\s]+'), w -> w <> '')`,
 }
 
-// convSQL is the SQL expression converting column col; zone returns the
+// cleanSQL is a raw column made clean: empty is null, and all but free
+// text and JSON trimmed.
+func cleanSQL(f Field, col string) string {
+	if f.Conv == Text || f.Conv == JSON {
+		return "nullif(" + wh.Ident(col) + ", '')"
+	}
+	return "v_clean(" + wh.Ident(col) + ")"
+}
+
+// convSQL is the SQL expression converting clean column col; zone returns the
 // placeholder of the vendor's time zone (binding it), currency names the
 // column of the row's currency.
 func convSQL(f Field, col, currency string, zone func() string) string {
 	c := wh.Ident(col)
 	switch f.Conv {
 	case Text, JSON:
-		return "nullif(" + c + ", '')"
+		return c
 	case SFID:
 		return "v_sfid(" + c + ")"
 	case Date:
@@ -116,12 +123,12 @@ func convSQL(f Field, col, currency string, zone func() string) string {
 	case Minor:
 		return "v_minor(" + c + ", " + wh.Ident(currency) + ")"
 	case Upper:
-		return "upper(v_clean(" + c + "))"
+		return "upper(" + c + ")"
 	case Lower:
-		return "lower(v_clean(" + c + "))"
+		return "lower(" + c + ")"
 	case Bool:
 		return "v_bool(" + c + ")"
 	default:
-		return "v_clean(" + c + ")"
+		return c
 	}
 }

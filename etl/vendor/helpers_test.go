@@ -4,7 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"os"
-	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/precedent-dev/precedent/etl"
@@ -32,7 +32,7 @@ func runErr(tb testing.TB, source string, mod ...func(*etl.Options)) (*etl.Resul
 	}
 	res, err := etl.Run(context.Background(), opts)
 	if res != nil {
-		res.Generation = string(data)
+		res.Generation = string(opts.Data) // where published() looks
 	}
 	return res, err
 }
@@ -77,18 +77,39 @@ func fileResult(tb testing.TB, res *etl.Result, path string) etl.FileResult {
 	return etl.FileResult{}
 }
 
-// writeFiles writes a source folder of name -> content into a temp dir.
-func writeFiles(tb testing.TB, files map[string]string) string {
+// mixedOnce is one run over testdata/mixed shared by the tests that only
+// read it.
+var mixedOnce struct {
+	sync.Once
+	res *etl.Result
+	err error
+	dir string
+}
+
+// mixed returns the shared run over testdata/mixed and its warehouse.
+func mixed(tb testing.TB) (*etl.Result, *sql.DB) {
 	tb.Helper()
-	dir := tb.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			tb.Fatal(err)
+	mixedOnce.Do(func() {
+		mixedOnce.dir, mixedOnce.err = os.MkdirTemp("", "vendor-mixed-")
+		if mixedOnce.err != nil {
+			return
 		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			tb.Fatal(err)
+		mixedOnce.res, mixedOnce.err = etl.Run(context.Background(), etl.Options{Source: "testdata/mixed", Data: wh.Dir(mixedOnce.dir),
+			DuckDB: wh.Settings{Threads: 2, MemoryLimit: "1GB"}, Vendors: vendor.DefaultConfig()})
+		if mixedOnce.res != nil {
+			mixedOnce.res.Generation = mixedOnce.dir
 		}
+	})
+	if mixedOnce.err != nil {
+		tb.Fatalf("etl testdata/mixed: %v", mixedOnce.err)
 	}
-	return dir
+	return mixedOnce.res, published(tb, mixedOnce.res)
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if mixedOnce.dir != "" {
+		os.RemoveAll(mixedOnce.dir)
+	}
+	os.Exit(code)
 }

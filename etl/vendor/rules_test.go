@@ -9,13 +9,12 @@ import (
 // rule is one mapping rule checked by a one-value query.
 type rule struct{ name, q, want string }
 
-
 // TestSalesforceReportSpelling checks every mapping rule of Salesforce
 // (with CPQ and Advanced Approvals), DocuSign, Stripe and Zendesk on
 // exports that use the API names (reports, Data Loader, the Stripe and
 // Zendesk APIs).
 func TestSalesforceReportSpelling(t *testing.T) {
-	_, db := run(t, "testdata/mixed")
+	_, db := mixed(t)
 	const o1, o2, o3, o4 = "0065g00000Op1AaAAJ", "0065g00000Op2BbAAJ", "0065g00000Op3CcAAJ", "0065g00000Op4DdAAJ"
 	rules := []rule{
 		// Account
@@ -159,7 +158,7 @@ func TestConnectorSpelling(t *testing.T) {
 		})
 	}
 	counts := []struct {
-		path                                      string
+		path                                       string
 		read, loaded, quar, enrich, rec, del, skip int64
 	}{
 		{"salesforce/account.csv", 4, 3, 0, 0, 0, 1, 0},

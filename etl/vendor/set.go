@@ -105,7 +105,6 @@ func (s *Set) settings(ctx context.Context) error {
 // convert creates o's table from its files' raw tables: each field
 // converted, metadata keys extracted, deleted rows dropped and counted.
 func (s *Set) convert(ctx context.Context, o *Object) error {
-	fields := s.cfg.Fields(o)
 	var src []string
 	for _, f := range s.files {
 		if f.Object == o {
@@ -113,11 +112,15 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 		}
 	}
 	if len(src) == 0 {
-		cols := []string{"NULL::BIGINT AS _row", "NULL::INTEGER AS _file"}
-		for _, f := range fields {
-			cols = append(cols, "NULL::VARCHAR AS "+wh.Ident(f.Key()))
+		// No file: an empty table of the same shape, without binding the conversions.
+		cols := []string{"_file INTEGER", "_row BIGINT"}
+		for _, f := range o.Fields {
+			cols = append(cols, wh.Ident(f.Key())+" VARCHAR")
 		}
-		src = []string{"SELECT " + strings.Join(cols, ", ") + " WHERE false"}
+		if _, ok := o.Field("metadata"); ok {
+			cols = append(cols, "md_account VARCHAR", "md_contract VARCHAR", "md_dispute VARCHAR")
+		}
+		return s.exec(ctx, "CREATE OR REPLACE TEMP TABLE "+wh.Ident(o.Table)+" ("+strings.Join(cols, ", ")+")")
 	}
 	var args []any
 	zone := func() string { args = append(args, s.cfg.zone(o.Vendor)); return "?" }
@@ -129,18 +132,23 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 		for i, name := range []string{"md_account", "md_contract", "md_dispute"} {
 			key := s.cfg.metadataKeys()[i]
 			args = append(args, `$."`+strings.ReplaceAll(key, `"`, `\"`)+`"`)
-			cols = append(cols, "coalesce(CASE WHEN json_valid(metadata) AND json_type(metadata) = 'OBJECT' THEN v_clean(json_extract_string(metadata, ?)) END, v_clean("+
-				wh.Ident(Canonical("metadata."+key))+")) AS "+name)
+			cols = append(cols, "coalesce(CASE WHEN json_valid(metadata) AND json_type(metadata) = 'OBJECT' THEN v_clean(json_extract_string(metadata, ?)) END, "+
+				wh.Ident(Canonical("metadata."+key))+") AS "+name)
 		}
 	}
 	deleted := "v_true(is_deleted)"
+	clean := []string{"_file", "_row"}
+	for _, f := range s.cfg.Fields(o) {
+		clean = append(clean, cleanSQL(f, f.Key())+" AS "+wh.Ident(f.Key()))
+	}
+	cleaned := "SELECT " + strings.Join(clean, ", ") + " FROM (" + strings.Join(src, " UNION ALL ") + ")"
 	q := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT %s FROM (%s) src WHERE NOT %s",
-		wh.Ident(o.Table), strings.Join(cols, ", "), strings.Join(src, " UNION ALL "), deleted)
+		wh.Ident(o.Table), strings.Join(cols, ", "), cleaned, deleted)
 	if err := s.exec(ctx, q, args...); err != nil {
 		return err
 	}
 	return s.exec(ctx, fmt.Sprintf(`INSERT INTO vendor_outcome SELECT _file, _row, 'deleted', ?, ?, ?, NULL FROM (%s) src WHERE %s`,
-		strings.Join(src, " UNION ALL "), deleted), o.Entity, "IsDeleted", "deleted in "+o.Vendor+" (IsDeleted or _fivetran_deleted)")
+		cleaned, deleted), o.Entity, "IsDeleted", "deleted in "+o.Vendor+" (IsDeleted or _fivetran_deleted)")
 }
 
 // fields records, per file and contract column, the vendor field (as the
