@@ -146,7 +146,7 @@ func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []Sour
 		b.res.Files = append(b.res.Files, fr)
 		b.progress(ctx, Progress{Stage: "load", Entity: e.Name, File: f.Path, Rows: rowsSoFar, Elapsed: time.Since(start)})
 	}
-	vr, err := b.vendorRows(ctx, e)
+	vr, err := b.vendorRows(ctx, e, &er)
 	if err != nil {
 		return err
 	}

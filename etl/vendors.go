@@ -274,7 +274,7 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 // vendorRows builds entity e's rows from the vendor files, copies the rows
 // the vendor step quarantined into the quarantine, and returns the rows to
 // validate (nil when there are none).
-func (b *build) vendorRows(ctx context.Context, e *contract.Entity) (*rawFile, error) {
+func (b *build) vendorRows(ctx context.Context, e *contract.Entity, er *EntityResult) (*rawFile, error) {
 	if b.vendor == nil {
 		return nil, nil
 	}
@@ -282,6 +282,7 @@ func (b *build) vendorRows(ctx context.Context, e *contract.Entity) (*rawFile, e
 	if err != nil {
 		return nil, err
 	}
+	er.Files += built.Files
 	_, err = b.conn.ExecContext(ctx, `INSERT INTO quarantine
 SELECT ?, o.entity, f.path, o."row", o.field, o.reason, o.raw, now()::TIMESTAMP
 FROM vendor_outcome o JOIN run_files f ON f.seq = o.seq WHERE o.outcome = 'quarantined' AND o.entity = ? ORDER BY o.seq, o."row"`, b.res.RunID, e.Name)

@@ -23,6 +23,7 @@ type Built struct {
 	Table       string // _row, _file, then the entity's columns as text; empty when there are no rows
 	Rows        int64  // rows in Table
 	Quarantined int64  // rows quarantined by the vendor step for this entity (in vendor_outcome)
+	Files       int    // vendor files the rows in Table come from
 }
 
 // Build makes the rows the vendor files give entity e, in temp table
@@ -94,7 +95,7 @@ FROM `+vb+` WHERE _primary`, e.Name)
 	if err := s.exec(ctx, "CREATE OR REPLACE TEMP TABLE "+vin+" AS SELECT _row, _file, "+strings.Join(cols, ", ")+" FROM "+vb+" WHERE _outcome IS NULL ORDER BY _file, _row"); err != nil {
 		return b, fmt.Errorf("map %s: %w", e.Name, err)
 	}
-	err = s.conn.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM "+vin+"), (SELECT count(*) FROM vendor_outcome WHERE entity = ? AND outcome = 'quarantined')", e.Name).Scan(&b.Rows, &b.Quarantined)
+	err = s.conn.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM "+vin+"), (SELECT count(*) FROM vendor_outcome WHERE entity = ? AND outcome = 'quarantined'), (SELECT count(DISTINCT _file) FROM "+vin+")", e.Name).Scan(&b.Rows, &b.Quarantined, &b.Files)
 	if err != nil {
 		return b, fmt.Errorf("map %s: %w", e.Name, err)
 	}

@@ -36,7 +36,7 @@ func (c Config) Detect(rel string, header []string) (d Detection, ok bool, err e
 		if err != nil {
 			return d, false, err
 		}
-		return Detection{Object: o, By: "config", Missing: c.missing(o, header)}, true, nil
+		return Detection{Object: o, By: "config", Missing: o.Missing(header)}, true, nil
 	}
 	byName := nameCandidates(rel)
 	if len(byName) > 0 {
@@ -51,7 +51,7 @@ func (c Config) Detect(rel string, header []string) (d Detection, ok bool, err e
 			}
 			o = byName[0]
 		}
-		return Detection{Object: o, By: "name", Missing: c.missing(o, header)}, true, nil
+		return Detection{Object: o, By: "name", Missing: o.Missing(header)}, true, nil
 	}
 	o, ambiguous := c.best(Objects(), header, true)
 	if len(ambiguous) > 1 {
@@ -82,11 +82,6 @@ func (c Config) configured(rel string) (*Object, bool, error) {
 		return o, true, nil
 	}
 	return nil, false, nil
-}
-
-// missing lists the required fields of o the header lacks.
-func (c Config) missing(o *Object, header []string) []string {
-	return o.Missing(header)
 }
 
 // best picks among candidates the object whose required fields the header

@@ -197,16 +197,6 @@ func (s *Set) header(o *Object, key string) string {
 	return key
 }
 
-// Feeds says whether any file of the set loads into or enriches entity.
-func (s *Set) Feeds(entity string) bool {
-	for _, f := range s.files {
-		if f.Object.Entity == entity || (entity == "contract_terms" && f.Object.Name == "Contract") {
-			return true
-		}
-	}
-	return false
-}
-
 // identitySQL resolves other systems' customer records to accounts:
 // account_xref.csv first, then the id the record carries. Nothing else.
 const identitySQL = `CREATE OR REPLACE TEMP TABLE v_identity AS

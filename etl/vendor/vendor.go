@@ -26,6 +26,7 @@ const (
 	Identity             // rows say which account a record of another system belongs to
 )
 
+// String says what the role does, as the document phrases it.
 func (r Role) String() string {
 	return [...]string{"loads into", "enriches", "identifies accounts for"}[r]
 }
