@@ -21,7 +21,13 @@ type SourceFile struct {
 	Format string `json:"format"`
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256"`
-	abs    string
+	// Vendor files: the vendor and object (Entity is then vendor/Object)
+	// and how they were detected (config, name or header).
+	Vendor     string `json:"vendor,omitempty"`
+	Object     string `json:"object,omitempty"`
+	DetectedBy string `json:"detected_by,omitempty"`
+	abs        string
+	header     []string
 }
 
 // discover lists the entity files of a source directory: <entity>.<format>

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/precedent-dev/precedent/etl/runlog"
+	"github.com/precedent-dev/precedent/etl/vendor"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -30,7 +31,8 @@ type Options struct {
 	Trigger      string // manual, schedule, startup or retry; recorded in the run log
 	Attempt      int    // retry attempt, recorded in the run log
 	DuckDB       wh.Settings
-	Models       Models // builds the SQL models into the new generation; nil skips them
+	Models       Models        // builds the SQL models into the new generation; nil skips them
+	Vendors      vendor.Config // vendor exports: id keys, escalations, categories, file overrides
 	Progress     func(Progress)
 	Logger       *slog.Logger
 }
@@ -104,6 +106,14 @@ type FileResult struct {
 	RowsQuarantined int64    `json:"rows_quarantined"`
 	Error           string   `json:"error,omitempty"`
 	Ignored         []string `json:"ignored_columns,omitempty"`
+	// Vendor files only: rows used to fill other rows, kept in
+	// vendor_records, deleted at the vendor, or skipped as no record of
+	// their own. RowsRead is the sum of these and RowsLoaded and
+	// RowsQuarantined.
+	RowsEnrichment int64 `json:"rows_enrichment,omitempty"`
+	RowsRecorded   int64 `json:"rows_recorded,omitempty"`
+	RowsDeleted    int64 `json:"rows_deleted,omitempty"`
+	RowsSkipped    int64 `json:"rows_skipped,omitempty"`
 }
 
 // File statuses.
@@ -125,6 +135,10 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if opts.Trigger == "" {
 		opts.Trigger = "manual"
+	}
+	opts.Vendors = opts.Vendors.WithDefaults()
+	if err := opts.Vendors.Validate(); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(string(opts.Data), 0o755); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
@@ -174,10 +188,6 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	if err != nil {
 		return err
 	}
-	res.Ignored = ignored
-	for _, name := range ignored {
-		opts.Logger.Warn("ignored source file: not a contract entity", "file", name)
-	}
 	prev, err := opts.Data.Published()
 	hasPrev := err == nil
 	if err != nil && !errors.Is(err, wh.ErrNoWarehouse) {
@@ -204,7 +214,15 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		}
 		b.prev = true
 	}
-	if err := b.loadAll(ctx, files); err != nil {
+	files, vendorFiles, ignored, err := b.detectVendors(ctx, files, ignored)
+	if err != nil {
+		return err
+	}
+	res.Ignored = ignored
+	for _, name := range ignored {
+		opts.Logger.Warn("ignored source file: not a contract entity or vendor export", "file", name)
+	}
+	if err := b.loadAll(ctx, files, vendorFiles); err != nil {
 		return err
 	}
 	if opts.Models != nil {

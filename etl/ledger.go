@@ -20,6 +20,10 @@ const (
   column_name VARCHAR, reason VARCHAR, raw_values VARCHAR, quarantined_at TIMESTAMP`
 	filesSchema = `run_id INTEGER, entity VARCHAR, path VARCHAR, format VARCHAR, size BIGINT, sha256 VARCHAR,
   status VARCHAR, rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, error VARCHAR`
+	// vendor_records keeps vendor rows that are facts but no contract rows:
+	// declined, voided or unfinished envelopes, card disputes.
+	recordsSchema = `run_id INTEGER, vendor VARCHAR, object VARCHAR, record_id VARCHAR, status VARCHAR, detail JSON,
+  source_file VARCHAR, source_row BIGINT`
 )
 
 // createLedgers starts this generation's ledgers from the published one's.
@@ -28,9 +32,13 @@ func (b *build) createLedgers(ctx context.Context) error {
 		"CREATE TEMP TABLE run_files (seq INTEGER, entity VARCHAR, path VARCHAR, format VARCHAR, size BIGINT, sha256 VARCHAR, rows_read BIGINT)",
 		"CREATE TABLE quarantine (" + quarantineSchema + ")",
 		"CREATE TABLE etl_files (" + filesSchema + ")",
+		"CREATE TABLE vendor_records (" + recordsSchema + ")",
 	}
 	if b.prev {
 		stmts = append(stmts, "INSERT INTO quarantine SELECT * FROM prev.quarantine")
+		if b.prevHas(ctx, "vendor_records") && !b.opts.FullRefresh {
+			stmts = append(stmts, "INSERT INTO vendor_records SELECT * FROM prev.vendor_records")
+		}
 		if !b.opts.FullRefresh {
 			stmts = append(stmts, "INSERT INTO etl_files SELECT * FROM prev.etl_files")
 		}
@@ -77,6 +85,14 @@ func (b *build) finish(ctx context.Context) error {
 		if f.Status == FileUnchanged {
 			continue
 		}
+		if f.Vendor != "" {
+			_, err := b.conn.ExecContext(ctx, `INSERT INTO etl_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				b.res.RunID, f.Entity, f.Path, f.Format, f.Size, f.SHA256, f.Status, f.RowsRead, f.RowsLoaded, f.RowsQuarantined, f.Error)
+			if err != nil {
+				return fmt.Errorf("record file %s: %w", f.Path, err)
+			}
+			continue
+		}
 		_, err := b.conn.ExecContext(ctx, `INSERT INTO etl_files
 SELECT ?, ?, ?, ?, ?, ?, ?, rows_read,
   (SELECT count(*) FROM main.`+wh.Ident(f.Entity)+` WHERE _run_id = $1 AND _source_file = $3),
@@ -111,7 +127,7 @@ WHERE run_id = %d AND entity = %s ORDER BY source_file, row_number) TO ? (FORMAT
 func (b *build) fileCounts(ctx context.Context) error {
 	for i := range b.res.Files {
 		f := &b.res.Files[i]
-		if f.Status == FileUnchanged {
+		if f.Status == FileUnchanged || f.Vendor != "" {
 			continue
 		}
 		err := b.conn.QueryRowContext(ctx, `SELECT rows_read, rows_loaded, rows_quarantined FROM etl_files WHERE run_id = ? AND path = ?`,

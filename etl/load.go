@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/precedent-dev/precedent/etl/contract"
+	"github.com/precedent-dev/precedent/etl/vendor"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -21,16 +22,23 @@ type build struct {
 	stage string
 	prev  bool // the published generation is attached as prev
 	seq   int  // file sequence numbers, unique in the run
+
+	vendor    *vendor.Set      // the run's vendor files, nil without any
+	vendorRaw []*rawFile       // their raw tables
+	vendorIn  map[string]int64 // rows the vendor step handed to (or quarantined for) each entity
 }
 
 // loadAll loads every entity in contract order, so parents are merged
 // before their children's foreign keys are checked.
-func (b *build) loadAll(ctx context.Context, files []SourceFile) error {
+func (b *build) loadAll(ctx context.Context, files, vendorFiles []SourceFile) error {
 	if err := b.createLedgers(ctx); err != nil {
 		return err
 	}
 	seen, err := b.seenFiles(ctx)
 	if err != nil {
+		return err
+	}
+	if err := b.readVendors(ctx, vendorFiles, seen); err != nil {
 		return err
 	}
 	for i := range contract.Entities {
@@ -50,6 +58,9 @@ func (b *build) loadAll(ctx context.Context, files []SourceFile) error {
 		if err := b.loadEntity(ctx, e, mine); err != nil {
 			return fmt.Errorf("load %s: %w", e.Name, err)
 		}
+	}
+	if err := b.vendorAccounting(ctx); err != nil {
+		return err
 	}
 	for _, name := range []string{"accounts", "deals", "contracts"} {
 		if n := b.entityRows(name); n == 0 {
@@ -137,6 +148,13 @@ func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []Sour
 		b.res.Files = append(b.res.Files, fr)
 		b.progress(ctx, Progress{Stage: "load", Entity: e.Name, File: f.Path, Rows: rowsSoFar, Elapsed: time.Since(start)})
 	}
+	vr, err := b.vendorRows(ctx, e, &er)
+	if err != nil {
+		return err
+	}
+	if vr != nil {
+		raws = append(raws, vr)
+	}
 	if err := b.validate(ctx, e, raws); err != nil {
 		return err
 	}
@@ -194,9 +212,15 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 	if err := b.exec(ctx, e.Name+": keys", "CREATE OR REPLACE TEMP TABLE "+bad+" AS "+b.badSQL(e, chk, dup)); err != nil {
 		return fmt.Errorf("check keys: %w", err)
 	}
+	// A vendor file's row names the vendor field that feeds the column.
+	column, fields := "x.errors[1].column", ""
+	if b.vendor != nil {
+		column = "coalesce(vf.field, x.errors[1].column)"
+		fields = " LEFT JOIN vendor_fields vf ON vf.seq = c._file AND vf.entity = " + wh.Literal(e.Name) + " AND vf.column_name = x.errors[1].column"
+	}
 	err = b.exec(ctx, e.Name+": quarantine", `INSERT INTO quarantine
-SELECT ?, ?, f.path, c._row, x.errors[1].column, list_aggregate(list_transform(x.errors, e -> e.column || ': ' || e.reason), 'string_agg', '; '), `+rawValuesSQL(e)+`, now()::TIMESTAMP
-FROM `+bad+` x JOIN `+chk+` c ON c._file = x._file AND c._row = x._row JOIN run_files f ON f.seq = c._file ORDER BY c._file, c._row`, b.res.RunID, e.Name)
+SELECT ?, ?, f.path, c._row, `+column+`, list_aggregate(list_transform(x.errors, e -> e.column || ': ' || e.reason), 'string_agg', '; '), `+rawValuesSQL(e)+`, now()::TIMESTAMP
+FROM `+bad+` x JOIN `+chk+` c ON c._file = x._file AND c._row = x._row JOIN run_files f ON f.seq = c._file`+fields+` ORDER BY c._file, c._row`, b.res.RunID, e.Name)
 	if err != nil {
 		return fmt.Errorf("quarantine: %w", err)
 	}
@@ -329,6 +353,7 @@ func (b *build) count(ctx context.Context, e *contract.Entity, er *EntityResult)
 	if err != nil {
 		return fmt.Errorf("count rows: %w", err)
 	}
+	er.RowsRead += b.vendorIn[e.Name]
 	if er.RowsRead != er.RowsLoaded+er.RowsQuarantined {
 		return fmt.Errorf("row accounting broken: read %d, loaded %d, quarantined %d", er.RowsRead, er.RowsLoaded, er.RowsQuarantined)
 	}

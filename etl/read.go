@@ -31,6 +31,9 @@ type rawFile struct {
 	rejects []quarantined // rows too malformed to read, quarantined one by one
 	missing []string      // required columns the file lacks: the file is rejected
 	extra   []string      // columns the contract does not know, ignored
+	// match names the column a header holds; nil matches contract columns
+	// case-insensitively. Vendor files match their object's fields.
+	match func(header string) (string, bool)
 }
 
 // errUnreadable marks a file that cannot be read at all.
@@ -44,6 +47,12 @@ func (e *errUnreadable) Error() string { return e.path + ": " + e.reason }
 // readFile reads one source file of entity e into a temporary table.
 func readFile(ctx context.Context, conn *sql.Conn, e *contract.Entity, f SourceFile, seq int) (*rawFile, error) {
 	r := &rawFile{table: fmt.Sprintf("raw_%d", seq), file: f, seq: seq}
+	return r, r.read(ctx, conn, e)
+}
+
+// read reads the file into r's table.
+func (r *rawFile) read(ctx context.Context, conn *sql.Conn, e *contract.Entity) error {
+	f := r.file
 	var err error
 	switch f.Format {
 	case "csv":
@@ -56,12 +65,12 @@ func readFile(ctx context.Context, conn *sql.Conn, e *contract.Entity, f SourceF
 		err = &errUnreadable{f.Path, "unsupported format " + f.Format}
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+wh.Ident(r.table)).Scan(&r.rows); err != nil {
-		return nil, fmt.Errorf("count %s: %w", f.Path, err)
+		return fmt.Errorf("count %s: %w", f.Path, err)
 	}
-	return r, nil
+	return nil
 }
 
 // mapColumns matches a file's column names to the entity's columns, case-
@@ -73,7 +82,11 @@ func (r *rawFile) mapColumns(e *contract.Entity, names []string, manySpellings b
 	at := map[string][]int{}
 	for i, n := range names {
 		key := strings.ToLower(strings.TrimSpace(n))
-		if _, ok := e.Column(key); !ok {
+		_, ok := e.Column(key)
+		if r.match != nil {
+			key, ok = r.match(n)
+		}
+		if !ok {
 			r.extra = append(r.extra, n)
 			continue
 		}

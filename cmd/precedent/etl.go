@@ -17,8 +17,9 @@ func (m *Main) etlCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "etl [--source DIR] [--data DIR] [--full-refresh]",
 		Short: "Load a source directory into the lake and publish a new warehouse generation",
-		Long: `Reads every entity file in the source directory, validates it against the data
-contract (docs/data-contract.md), quarantines the rows that cannot load with their file,
+		Long: `Reads every entity file in the source directory, and the exports of Salesforce,
+DocuSign, NetSuite, HubSpot, Stripe and Zendesk found there (docs/vendors.md), validates
+them against the data contract (docs/data-contract.md), quarantines the rows that cannot load with their file,
 row, column and reason, merges the accepted rows with earlier loads by primary key, builds
 the SQL models and publishes the new warehouse atomically. Files already loaded (same
 content) are skipped, so running twice changes nothing.`,
@@ -36,6 +37,7 @@ content) are skipped, so running twice changes nothing.`,
 				Trigger:      "manual",
 				DuckDB:       m.duckdb(),
 				Models:       modelsStep{m},
+				Vendors:      m.config.Vendors,
 				Progress:     progress,
 				Logger:       m.logger,
 			})
@@ -72,6 +74,9 @@ func (m *Main) printETL(res *etl.Result) {
 		switch {
 		case f.Error != "" && f.Status != etl.FileUnchanged:
 			fmt.Fprintf(m.Stdout, "%s %s: %s\n", f.Status, f.Path, f.Error)
+		case f.Vendor != "" && f.Status != etl.FileUnchanged:
+			fmt.Fprintf(m.Stdout, "%s (%s %s): %d rows: %d loaded, %d quarantined, %d enrichment, %d recorded, %d deleted, %d skipped\n",
+				f.Path, f.Vendor, f.Object, f.RowsRead, f.RowsLoaded, f.RowsQuarantined, f.RowsEnrichment, f.RowsRecorded, f.RowsDeleted, f.RowsSkipped)
 		case f.RowsQuarantined > 0:
 			fmt.Fprintf(m.Stdout, "%s: %d of %d rows quarantined\n", f.Path, f.RowsQuarantined, f.RowsRead)
 		}

@@ -157,9 +157,10 @@ func TestSQLParquet(t *testing.T) {
 func TestConfig(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "precedent.yaml")
-	os.WriteFile(cfg, []byte("late_quarter_days: 7\ndiscount_policy_max:\n  smb: 0.1\n"), 0o644)
+	os.WriteFile(cfg, []byte("late_quarter_days: 7\ndiscount_policy_max:\n  smb: 0.1\nvendors:\n  categories:\n    fr: feature_request\n"), 0o644)
 	out := mustRun(t, "", "config", "--config", cfg, "--as-of", "2026-01-31")
-	for _, want := range []string{"late_quarter_days: 7", "smb: 0.1", "enterprise: 0.25", "as_of: \"2026-01-31\"", "- roadmap"} {
+	for _, want := range []string{"late_quarter_days: 7", "smb: 0.1", "enterprise: 0.25", "as_of: \"2026-01-31\"", "- roadmap",
+		"vendors:", "stripe_account_key: salesforce_account_id", "escalation_tags:", "fr: feature_request", "scope_question: scope_question"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("config lacks %q:\n%s", want, out)
 		}
@@ -169,6 +170,9 @@ func TestConfig(t *testing.T) {
 		{"base_currency: dollars\n", "base_currency: \"dollars\" is not an ISO 4217 code"},
 		{"risk_weights:\n  vibes: 10\n", "risk_weights.vibes: not a risk factor"},
 		{"latequarter_days: 3\n", "field latequarter_days not found"},
+		{"vendors:\n  categories:\n    fr: feature\n", `vendors.categories.fr: "feature" is not a ticket category`},
+		{"vendors:\n  files:\n    x.csv: stripe/charges\n", `vendors.files.x.csv: "stripe/charges" is no vendor object`},
+		{"vendors:\n  time_zones:\n    salesforce: Mars/Olympus\n", `vendors.time_zones.salesforce: "Mars/Olympus" is not an IANA time zone`},
 	}
 	for _, b := range bad {
 		os.WriteFile(cfg, []byte(b.file), 0o644)

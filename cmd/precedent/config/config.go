@@ -19,6 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
+	"github.com/precedent-dev/precedent/etl/vendor"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -44,6 +45,11 @@ type Config struct {
 	DuckDB DuckDB      `yaml:"duckdb"`
 	Serve  Serve       `yaml:"serve"`
 	Users  []auth.User `yaml:"users"`
+
+	// Vendors configures reading exports of Salesforce, DocuSign, NetSuite,
+	// HubSpot, Stripe and Zendesk (docs/vendors.md). Maps given in the file
+	// add to the defaults; lists replace them.
+	Vendors vendor.Config `yaml:"vendors"`
 
 	path string
 }
@@ -83,6 +89,7 @@ func Default() Config {
 		RiskTiers:            RiskTiers{Medium: m.RiskTierMedium, High: m.RiskTierHigh},
 		DuckDB:               DuckDB{MemoryLimit: "2GB"},
 		Serve:                Serve{Addr: "127.0.0.1:8080", QueryTimeout: 30 * time.Second, RowCap: 100000},
+		Vendors:              vendor.DefaultConfig(),
 	}
 }
 
@@ -168,6 +175,9 @@ func (c Config) Validate() error {
 		if !strings.HasPrefix(u.PasswordHash, "$2") {
 			errs = append(errs, fmt.Errorf("users[%d] (%s): password_hash is not a bcrypt hash; set it with precedent user add", i, u.Name))
 		}
+	}
+	if err := c.Vendors.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := c.ModelSettings(time.Now()).Validate(); err != nil {
 		errs = append(errs, err)

@@ -1,0 +1,220 @@
+package vendor_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/runlog"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// TestRowAccounting checks that every row of every vendor file ends in
+// exactly one outcome, file by file, and that the entity counts still add
+// up.
+func TestRowAccounting(t *testing.T) {
+	res, db := mixed(t)
+	if res.Status != runlog.Success {
+		t.Errorf("status %s, want success", res.Status)
+	}
+	want := map[string][7]int64{ // read, loaded, quarantined, enrichment, recorded, deleted, skipped
+		"account_xref.csv":                   {2, 0, 0, 2, 0, 0, 0},
+		"docusign/envelopes.csv":             {6, 0, 1, 3, 2, 0, 0},
+		"salesforce/Account.csv":             {2, 2, 0, 0, 0, 0, 0},
+		"salesforce/Contract.csv":            {4, 3, 0, 0, 0, 0, 1},
+		"salesforce/Opportunity.csv":         {4, 4, 0, 0, 0, 0, 0},
+		"salesforce/OpportunityLineItem.csv": {3, 2, 0, 0, 0, 0, 1},
+		"salesforce/SBQQ__QuoteLine__c.csv":  {3, 2, 1, 0, 0, 0, 0},
+		"salesforce/User.csv":                {2, 2, 0, 0, 0, 0, 0},
+		"salesforce/sbaa__Approval__c.csv":   {4, 0, 1, 3, 0, 0, 0},
+		"stripe/credit_notes.csv":            {2, 1, 0, 0, 0, 0, 1},
+		"stripe/customers.csv":               {3, 0, 1, 2, 0, 0, 0},
+		"stripe/disputes.csv":                {2, 0, 0, 1, 1, 0, 0},
+		"stripe/invoice_line_items.csv":      {3, 3, 0, 0, 0, 0, 0},
+		"stripe/invoices.jsonl":              {6, 4, 2, 0, 0, 0, 0},
+		"stripe/subscriptions.csv":           {2, 0, 1, 1, 0, 0, 0},
+		"tickets.csv":                        {4, 3, 1, 0, 0, 0, 0},
+		"zendesk/organizations.csv":          {3, 0, 1, 2, 0, 0, 0},
+		"zendesk/ticket_field_history.csv":   {7, 0, 1, 6, 0, 0, 0},
+	}
+	if len(res.Files) != len(want) {
+		t.Errorf("%d files in the result, want %d", len(res.Files), len(want))
+	}
+	var quarantined int64
+	for path, w := range want {
+		f := fileResult(t, res, path)
+		got := [7]int64{f.RowsRead, f.RowsLoaded, f.RowsQuarantined, f.RowsEnrichment, f.RowsRecorded, f.RowsDeleted, f.RowsSkipped}
+		if got != w {
+			t.Errorf("%s: read, loaded, quarantined, enrichment, recorded, deleted, skipped = %v, want %v", path, got, w)
+		}
+		if f.RowsRead != f.RowsLoaded+f.RowsQuarantined+f.RowsEnrichment+f.RowsRecorded+f.RowsDeleted+f.RowsSkipped {
+			t.Errorf("%s: outcomes do not add up to rows read", path)
+		}
+		if f.Vendor == "" || f.Object == "" || f.DetectedBy == "" {
+			t.Errorf("%s: vendor %q object %q detected by %q", path, f.Vendor, f.Object, f.DetectedBy)
+		}
+		quarantined += f.RowsQuarantined
+	}
+	// Each quarantined vendor row is in the quarantine, naming its file, row and field.
+	if got := value(t, db, "SELECT count(DISTINCT (source_file, row_number)) FROM quarantine WHERE column_name IS NOT NULL AND column_name <> ''"); got != "10" || quarantined != 10 {
+		t.Errorf("quarantined rows with a field: %s, counted %d, want 10", got, quarantined)
+	}
+	for _, e := range res.Entities {
+		if e.RowsRead != e.RowsLoaded+e.RowsQuarantined {
+			t.Errorf("%s: read %d != loaded %d + quarantined %d", e.Entity, e.RowsRead, e.RowsLoaded, e.RowsQuarantined)
+		}
+	}
+	if got := value(t, db, "SELECT string_agg(entity || ':' || rows_read, ',' ORDER BY entity) FROM etl_files WHERE entity LIKE 'salesforce/%'"); got !=
+		"salesforce/Account:2,salesforce/Contract:4,salesforce/Opportunity:4,salesforce/OpportunityLineItem:3,salesforce/SBQQ__QuoteLine__c:3,salesforce/User:2,salesforce/sbaa__Approval__c:4" {
+		t.Errorf("etl_files: %s", got)
+	}
+	if got := value(t, db, "SELECT files->0->>'rows_enrichment' FROM etl_runs"); got != "2" {
+		t.Errorf("etl_runs.files keeps the vendor counts: got %s", got)
+	}
+}
+
+// TestIdentityNeverGuessed checks that records of other systems belong to
+// an account only through a carried id or account_xref.csv, and that the
+// unmatched ones are quarantined with that reason.
+func TestIdentityNeverGuessed(t *testing.T) {
+	_, db := mixed(t)
+	tests := []struct{ file, row, want string }{
+		{"stripe/customers.csv", "3", "id | no account for Stripe customer cus_X: it has no metadata salesforce_account_id and account_xref.csv has no row (stripe, cus_X)"},
+		{"stripe/invoices.jsonl", "5", "customer | no account for Stripe customer cus_X: neither the invoice nor the customer has metadata salesforce_account_id and account_xref.csv has no row (stripe, cus_X)"},
+		{"stripe/subscriptions.csv", "2", "customer | no account for Stripe customer cus_X: it has no metadata salesforce_account_id and account_xref.csv has no row (stripe, cus_X)"},
+		{"zendesk/organizations.csv", "3", "id | no account for Zendesk organization 903: it has no external_id and account_xref.csv has no row (zendesk, 903)"},
+		{"tickets.csv", "4", "organization_id | no account for Zendesk organization 903: it has no external_id and account_xref.csv has no row (zendesk, 903)"},
+	}
+	for _, tt := range tests {
+		q := "SELECT column_name || ' | ' || reason FROM quarantine WHERE source_file = '" + tt.file + "' AND row_number = " + tt.row
+		if got := value(t, db, q); got != tt.want {
+			t.Errorf("%s row %s: got %s, want %s", tt.file, tt.row, got, tt.want)
+		}
+	}
+	// "Unknown Co" has a name and e-mail like nothing loaded; nothing matches it by them.
+	if got := value(t, db, "SELECT count(*) FROM invoices WHERE invoice_id = 'in_5'"); got != "0" {
+		t.Errorf("in_5 loaded without an identity")
+	}
+	t.Run("XrefWinsOverCarriedID", func(t *testing.T) {
+		src := copyDir(t, "testdata/mixed")
+		f, err := os.OpenFile(filepath.Join(src, "account_xref.csv"), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteString("zendesk,901,0015g00000BxYzQ\n")
+		f.Close()
+		_, db := run(t, src)
+		if got := value(t, db, "SELECT account_id FROM tickets WHERE ticket_id = '1001'"); got != "0015g00000BxYzQAAV" {
+			t.Errorf("ticket 1001 account %s, want the xref's", got)
+		}
+	})
+}
+
+// TestMissingRequiredField rejects a vendor file without a required field
+// with an error naming the vendor, object and field.
+func TestMissingRequiredField(t *testing.T) {
+	src := copyDir(t, "testdata/mixed")
+	writeFile(t, filepath.Join(src, "late", "opps.csv"), "Id,OwnerId,StageName,Amount\n0065g00000Op9ZzAAJ,0055g00000RepAa,Closed Won,10\n0065g00000Op8ZzAAJ,0055g00000RepAa,Closed Won,20\n")
+	res, db := run(t, src, func(o *etl.Options) { o.Vendors.Files = map[string]string{"late/*.csv": "salesforce/Opportunity"} })
+	f := fileResult(t, res, "late/opps.csv")
+	if f.Status != etl.FileRejected || !strings.Contains(f.Error, "salesforce Opportunity is missing required field AccountId") || f.DetectedBy != "config" {
+		t.Errorf("status %s by %s, error %q", f.Status, f.DetectedBy, f.Error)
+	}
+	if f.RowsRead != 2 || f.RowsQuarantined != 2 {
+		t.Errorf("read %d quarantined %d, want 2 and 2", f.RowsRead, f.RowsQuarantined)
+	}
+	if got := value(t, db, "SELECT string_agg(DISTINCT entity || ' | ' || reason, ',') FROM quarantine WHERE source_file = 'late/opps.csv'"); got != "deals | file rejected: salesforce Opportunity is missing required field AccountId" {
+		t.Errorf("quarantine: %s", got)
+	}
+	if res.Status != runlog.Warning {
+		t.Errorf("status %s, want warning", res.Status)
+	}
+	for _, e := range res.Entities {
+		if e.Entity == "deals" && (e.RowsRead != 7 || e.RowsLoaded != 4) {
+			t.Errorf("deals: read %d loaded %d, want 7 and 4", e.RowsRead, e.RowsLoaded)
+		}
+	}
+}
+
+// TestRerunAndParquet runs a source twice (the vendor files are unchanged
+// as a set, and nothing changes), then again with one export as Parquet.
+func TestRerunAndParquet(t *testing.T) {
+	src := copyDir(t, "testdata/mixed")
+	data := wh.Dir(t.TempDir())
+	opts := func(o *etl.Options) { o.Data = data }
+	first, _ := runErr(t, src, opts)
+	second, err := runErr(t, src, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range second.Files {
+		if f.Status != etl.FileUnchanged {
+			t.Errorf("%s: %s on a rerun, want unchanged", f.Path, f.Status)
+		}
+	}
+	for i, e := range second.Entities {
+		if e.Rows != first.Entities[i].Rows || e.RowsRead != 0 {
+			t.Errorf("%s: rerun read %d and has %d rows, want 0 and %d", e.Entity, e.RowsRead, e.Rows, first.Entities[i].Rows)
+		}
+	}
+	// Parquet: the credit notes as a typed Parquet file.
+	csvPath := filepath.Join(src, "stripe", "credit_notes.csv")
+	db, err := wh.Open(context.Background(), filepath.Join(t.TempDir(), "x.duckdb"), wh.Settings{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Exec("COPY (SELECT * FROM read_csv(?)) TO '"+filepath.Join(src, "stripe", "credit_notes.parquet")+"' (FORMAT parquet)", csvPath)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(csvPath)
+	third, err := runErr(t, src, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fileResult(t, third, "stripe/credit_notes.parquet")
+	if f.Object != "credit_notes" || f.RowsLoaded != 1 || f.RowsSkipped != 1 {
+		t.Errorf("parquet credit notes: %+v", f)
+	}
+	if got := value(t, published(t, third), "SELECT amount || ' ' || issued_date FROM credit_notes WHERE credit_note_id = 'cn_1'"); got != "5000.00 2025-10-15" {
+		t.Errorf("cn_1 from Parquet: %s", got)
+	}
+}
+
+func writeFile(tb testing.TB, path, content string) {
+	tb.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// copyDir copies a fixture folder into a temp dir.
+func copyDir(tb testing.TB, src string) string {
+	tb.Helper()
+	dst := tb.TempDir()
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return dst
+}

@@ -1,0 +1,169 @@
+package vendor
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/precedent-dev/precedent/etl/contract"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// part is one source of an entity's rows: a SELECT with _file, _row,
+// _primary (the row is its input row's own, not derived from it), and
+// optionally _outcome ('quarantined' or 'skipped'), _field and _reason,
+// plus any of the entity's columns by name.
+type part struct {
+	sql  string
+	args []any
+}
+
+// Built is what Build handed to an entity.
+type Built struct {
+	Table       string // _row, _file, then the entity's columns as text; empty when there are no rows
+	Rows        int64  // rows in Table
+	Quarantined int64  // rows quarantined by the vendor step for this entity (in vendor_outcome)
+	Files       int    // vendor files the rows in Table come from
+}
+
+// Build makes the rows the vendor files give entity e, in temp table
+// vin_<entity> shaped like a contract file's raw table, and records the
+// outcome of every input row it decides. Call it for each entity in
+// contract order, once the entities before it are merged into main.
+func (s *Set) Build(ctx context.Context, e *contract.Entity) (Built, error) {
+	var parts []part
+	var err error
+	switch e.Name {
+	case "accounts":
+		parts, err = s.accounts(ctx)
+	case "reps":
+		parts = []part{{sql: `SELECT _file, _row, true AS _primary, id AS rep_id, name AS rep_name, department AS team, manager_id FROM v_sf_user`}}
+	case "deals":
+		parts, err = s.deals(ctx)
+	case "deal_lines":
+		parts = s.dealLines()
+	case "contracts":
+		parts, err = s.contracts(ctx)
+	case "contract_terms":
+		parts = []part{{sql: `SELECT _file, _row, false AS _primary, id || '-special' AS term_id, id AS contract_id, 'other' AS term_type,
+  'false' AS is_standard, special_terms AS term_text FROM v_sf_contract_x WHERE special_terms IS NOT NULL AND _skip IS NULL`}}
+	case "invoices":
+		parts, err = s.invoices(ctx)
+	case "invoice_lines":
+		parts = s.invoiceLines()
+	case "credit_notes":
+		parts = s.creditNotes()
+	case "tickets":
+		parts, err = s.tickets(ctx)
+	}
+	if err != nil {
+		return Built{}, fmt.Errorf("map %s: %w", e.Name, err)
+	}
+	return s.assemble(ctx, e, parts)
+}
+
+// assemble unions an entity's parts, records their rows' outcomes and
+// leaves the rows to validate in vin_<entity>.
+func (s *Set) assemble(ctx context.Context, e *contract.Entity, parts []part) (Built, error) {
+	var b Built
+	if len(parts) == 0 {
+		return b, nil
+	}
+	// A typed empty table gives every column its type and name; each part
+	// is inserted by name, with its own parameters.
+	empty := []string{"NULL::INTEGER AS _file", "NULL::BIGINT AS _row", "NULL::BOOLEAN AS _primary", "NULL::VARCHAR AS _outcome", "NULL::VARCHAR AS _field", "NULL::VARCHAR AS _reason"}
+	var cols, raw []string
+	for _, c := range e.Columns {
+		empty = append(empty, "NULL::VARCHAR AS "+wh.Ident(c.Name))
+		cols = append(cols, wh.Ident(c.Name))
+		raw = append(raw, wh.Literal(c.Name)+": "+wh.Ident(c.Name))
+	}
+	vb, vin := wh.Ident("vb_"+e.Name), wh.Ident("vin_"+e.Name)
+	if err := s.exec(ctx, "CREATE OR REPLACE TEMP TABLE "+vb+" AS SELECT "+strings.Join(empty, ", ")+" WHERE false"); err != nil {
+		return b, fmt.Errorf("map %s: %w", e.Name, err)
+	}
+	for _, p := range parts {
+		if err := s.exec(ctx, "INSERT INTO "+vb+" BY NAME SELECT * FROM ("+p.sql+")", p.args...); err != nil {
+			return b, fmt.Errorf("map %s: %w", e.Name, err)
+		}
+	}
+	err := s.exec(ctx, `INSERT INTO vendor_outcome SELECT _file, _row, coalesce(_outcome, 'mapped'), ?, _field, _reason, to_json({`+strings.Join(raw, ", ")+`})::VARCHAR
+FROM `+vb+` WHERE _primary`, e.Name)
+	if err != nil {
+		return b, fmt.Errorf("map %s: record outcomes: %w", e.Name, err)
+	}
+	if err := s.exec(ctx, "CREATE OR REPLACE TEMP TABLE "+vin+" AS SELECT _row, _file, "+strings.Join(cols, ", ")+" FROM "+vb+" WHERE _outcome IS NULL ORDER BY _file, _row"); err != nil {
+		return b, fmt.Errorf("map %s: %w", e.Name, err)
+	}
+	err = s.conn.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM "+vin+"), (SELECT count(*) FROM vendor_outcome WHERE entity = ? AND outcome = 'quarantined'), (SELECT count(DISTINCT _file) FROM "+vin+")", e.Name).Scan(&b.Rows, &b.Quarantined, &b.Files)
+	if err != nil {
+		return b, fmt.Errorf("map %s: %w", e.Name, err)
+	}
+	b.Table = "vin_" + e.Name
+	return b, s.exec(ctx, "DROP TABLE "+vb)
+}
+
+// outcome records the outcome of rows of an object that no entity takes:
+// rows of q (with _file, _row, and optionally _field, _reason) get outcome.
+func (s *Set) outcome(ctx context.Context, o *Object, outcome, q string, args ...any) error {
+	err := s.exec(ctx, `INSERT INTO vendor_outcome SELECT _file, _row, ?, ?, _field, _reason, to_json(x)::VARCHAR FROM (`+q+`) x`,
+		append([]any{outcome, o.Entity}, args...)...)
+	if err != nil {
+		return fmt.Errorf("%s %s outcomes: %w", o.Vendor, o.Name, err)
+	}
+	return nil
+}
+
+// segmentSQL derives a segment from employees, else annual revenue.
+const segmentSQL = `CASE
+    WHEN v_num(%[1]s) >= 1000 THEN 'enterprise' WHEN v_num(%[1]s) >= 100 THEN 'mid_market' WHEN v_num(%[1]s) >= 0 THEN 'smb'
+    WHEN v_num(%[2]s) >= 500000000 THEN 'enterprise' WHEN v_num(%[2]s) >= 50000000 THEN 'mid_market' WHEN v_num(%[2]s) >= 0 THEN 'smb' END`
+
+func (s *Set) accounts(ctx context.Context) ([]part, error) {
+	// Identity records: resolved ones enrich, the others are quarantined.
+	idents := []struct {
+		o            *Object
+		source, what string
+		carried      string
+	}{
+		{s.obj("stripe/customers"), "stripe", "Stripe customer", "metadata " + s.cfg.StripeAccountKey},
+		{s.obj("zendesk/organizations"), "zendesk", "Zendesk organization", "external_id"},
+		{s.obj("netsuite/customer"), "netsuite", "NetSuite customer", "externalid"},
+	}
+	for _, id := range idents {
+		q := `SELECT r._file, r._row, ? AS _field, 'no account for ` + id.what + ` ' || coalesce(r.id, '') || ': it has no ` + id.carried +
+			` and account_xref.csv has no row (` + id.source + `, ' || coalesce(r.id, '') || ')' AS _reason, r.*
+FROM ` + id.o.Table + ` r LEFT JOIN v_identity i ON i.source = ? AND i.source_id = r.id`
+		if err := s.outcome(ctx, id.o, Enrichment, q+" WHERE i.account_id IS NOT NULL", s.header(id.o, "id"), id.source); err != nil {
+			return nil, err
+		}
+		if err := s.outcome(ctx, id.o, Quarantined, q+" WHERE i.account_id IS NULL", s.header(id.o, "id"), id.source); err != nil {
+			return nil, err
+		}
+	}
+	xref := s.obj("precedent/account_xref")
+	q := `SELECT _file, _row, ? AS _field, 'account_xref row without ' || CASE WHEN source IS NULL THEN 'source' WHEN source_id IS NULL THEN 'source_id' ELSE 'account_id' END AS _reason, x.*
+FROM v_account_xref x`
+	if err := s.outcome(ctx, xref, Enrichment, q+" WHERE source IS NOT NULL AND source_id IS NOT NULL AND account_id IS NOT NULL", "account_id"); err != nil {
+		return nil, err
+	}
+	if err := s.outcome(ctx, xref, Quarantined, q+" WHERE source IS NULL OR source_id IS NULL OR account_id IS NULL", "account_id"); err != nil {
+		return nil, err
+	}
+	return []part{
+		{sql: `SELECT _file, _row, true AS _primary, id AS account_id, name AS account_name,
+  coalesce(regexp_replace(segment_c, '[^a-z]+', '_', 'g'), ` + fmt.Sprintf(segmentSQL, "number_of_employees", "annual_revenue") + `) AS segment,
+  billing_country AS region, industry, created_date FROM v_sf_account`},
+		{sql: `SELECT _file, _row, true AS _primary, hs_object_id AS account_id, name AS account_name,
+  ` + fmt.Sprintf(segmentSQL, "numberofemployees", "annualrevenue") + ` AS segment, country AS region, industry, createdate AS created_date FROM v_hs_company`},
+	}, nil
+}
+
+// obj returns a known object by id.
+func (s *Set) obj(id string) *Object {
+	o, ok := Lookup(id)
+	if !ok {
+		panic("vendor: unknown object " + id)
+	}
+	return o
+}

@@ -1,0 +1,94 @@
+package vendor
+
+import (
+	"context"
+	"fmt"
+)
+
+// historySQL reads Zendesk field history and audit Change events as one
+// history: ticket, field, value, previous value, time, with the input row.
+const historySQL = `CREATE OR REPLACE TEMP TABLE v_zd_changes AS
+SELECT _file, _row, ticket_id, field_name AS field, value, updated AS changed_at,
+    lag(value) OVER (PARTITION BY ticket_id, field_name ORDER BY updated, _file, _row) AS previous
+FROM v_zd_history
+UNION ALL
+SELECT _file, _row, ticket_id, lower(ev.field_name), ev.value, created_at, ev.previous_value
+FROM (
+    SELECT _file, _row, ticket_id, created_at,
+        unnest(from_json(events, '[{"type": "VARCHAR", "field_name": "VARCHAR", "value": "VARCHAR", "previous_value": "VARCHAR"}]')) AS ev
+    FROM v_zd_audit WHERE json_valid(events) AND json_type(events) = 'ARRAY'
+) WHERE ev.type = 'Change'`
+
+func (s *Set) tickets(ctx context.Context) ([]part, error) {
+	if err := s.exec(ctx, historySQL); err != nil {
+		return nil, fmt.Errorf("ticket history: %w", err)
+	}
+	for _, id := range []string{"zendesk/ticket_field_history", "zendesk/ticket_audits", "zendesk/ticket_tags"} {
+		o := s.obj(id)
+		q := `SELECT _file, _row, ? AS _field, 'ticket ' || coalesce(ticket_id, '(empty)') || ' is no Zendesk ticket of this source' AS _reason, *  EXCLUDE (_file, _row),
+    ticket_id IN (SELECT id FROM v_zd_ticket) AS known FROM ` + o.Table
+		if err := s.outcome(ctx, o, Enrichment, "SELECT * FROM ("+q+") WHERE known", s.header(o, "ticket_id")); err != nil {
+			return nil, err
+		}
+		if err := s.outcome(ctx, o, Quarantined, "SELECT * FROM ("+q+") WHERE NOT known", s.header(o, "ticket_id")); err != nil {
+			return nil, err
+		}
+	}
+	td := s.obj("hubspot/ticket_deal")
+	q := `SELECT _file, _row, ? AS _field, 'ticket ' || coalesce(ticket_id, '(empty)') || ' is no HubSpot ticket of this source' AS _reason, * EXCLUDE (_file, _row),
+    ticket_id IN (SELECT hs_object_id FROM v_hs_ticket) AS known FROM v_hs_ticket_deal`
+	if err := s.outcome(ctx, td, Enrichment, "SELECT * FROM ("+q+") WHERE known", s.header(td, "ticket_id")); err != nil {
+		return nil, err
+	}
+	if err := s.outcome(ctx, td, Quarantined, "SELECT * FROM ("+q+") WHERE NOT known", s.header(td, "ticket_id")); err != nil {
+		return nil, err
+	}
+	zt := s.obj("zendesk/tickets")
+	tags, groups := s.cfg.EscalationTags, s.cfg.EscalationGroups
+	if groups == nil {
+		groups = []string{}
+	}
+	return []part{
+		{sql: `WITH tagl AS (
+    SELECT t.id, list_concat(v_words(t.tags), coalesce(x.tags, [])) AS tags
+    FROM v_zd_ticket t LEFT JOIN (SELECT ticket_id, list(tag ORDER BY _file, _row) AS tags FROM v_zd_tag GROUP BY ticket_id) x ON x.ticket_id = t.id
+), tagpos AS (
+    SELECT id, unnest(tags) AS tag, generate_subscripts(tags, 1) AS pos FROM tagl
+), tagcat AS (
+    SELECT p.id, arg_min(c.category, p.pos) AS category FROM tagpos p JOIN vendor_categories c ON c.k = p.tag GROUP BY p.id
+), events AS (
+    SELECT ticket_id, changed_at FROM v_zd_changes
+    WHERE field = 'priority' AND lower(value) IN ('high', 'urgent') AND previous IS NOT NULL AND lower(previous) NOT IN ('high', 'urgent')
+    UNION ALL
+    SELECT ticket_id, changed_at FROM v_zd_changes
+    WHERE field IN ('tags', 'current_tags') AND list_has_any(v_words(value), $1::VARCHAR[]) AND NOT list_has_any(v_words(previous), $1::VARCHAR[])
+    UNION ALL
+    SELECT ticket_id, changed_at FROM v_zd_changes WHERE field IN ('group_id', 'group') AND list_contains($2::VARCHAR[], value)
+), esc AS (
+    SELECT ticket_id, min(changed_at) AS escalated_at FROM events GROUP BY ticket_id
+)
+SELECT t._file, t._row, true AS _primary, CASE WHEN idn.account_id IS NULL THEN 'quarantined' END AS _outcome, $3 AS _field,
+    'no account for Zendesk organization ' || coalesce(t.organization_id, '(none)') || ': it has no external_id and account_xref.csv has no row (zendesk, ' || coalesce(t.organization_id, '') || ')' AS _reason,
+    t.id AS ticket_id, idn.account_id, t.created_at,
+    CASE WHEN t.status IN ('solved', 'closed') THEN t.updated_at END AS resolved_at,
+    coalesce(tc.category, yc.category, 'other') AS category, t.priority,
+    CASE WHEN esc.ticket_id IS NOT NULL OR list_has_any(g.tags, $1::VARCHAR[]) OR list_contains($2::VARCHAR[], t.group_id) THEN 'true' ELSE 'false' END AS is_escalated,
+    esc.escalated_at, t.subject, nullif(array_to_string(g.tags, ';'), '') AS tags
+FROM v_zd_ticket t
+LEFT JOIN tagl g ON g.id = t.id
+LEFT JOIN tagcat tc ON tc.id = t.id
+LEFT JOIN vendor_categories yc ON yc.k = t.type
+LEFT JOIN esc ON esc.ticket_id = t.id
+LEFT JOIN v_identity idn ON idn.source = 'zendesk' AND idn.source_id = t.organization_id`, args: []any{tags, groups, s.header(zt, "organization_id")}},
+		{sql: `WITH td AS (
+    SELECT ticket_id, arg_max(c.contract_id, c.start_date) AS contract_id FROM v_hs_ticket_deal x JOIN main.contracts c ON c.deal_id = x.deal_id GROUP BY ticket_id
+)
+SELECT t._file, t._row, true AS _primary, t.hs_object_id AS ticket_id, regexp_extract(t.associatedcompanyid, '[^;,\[\]" ]+') AS account_id,
+    td.contract_id, t.createdate AS created_at, t.closed_date AS resolved_at,
+    coalesce(c.category, 'other') AS category,
+    CASE t.hs_ticket_priority WHEN 'medium' THEN 'normal' ELSE t.hs_ticket_priority END AS priority, t.subject
+FROM v_hs_ticket t
+LEFT JOIN td ON td.ticket_id = t.hs_object_id
+LEFT JOIN vendor_categories c ON c.k = t.hs_ticket_category`},
+	}, nil
+}

@@ -1,0 +1,184 @@
+package vendor
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// vendorTitles are the vendors as the document heads them.
+var vendorTitles = map[string]string{
+	"salesforce": "Salesforce (with CPQ and Advanced Approvals)", "docusign": "DocuSign", "netsuite": "NetSuite",
+	"hubspot": "HubSpot", "stripe": "Stripe", "zendesk": "Zendesk", "precedent": "Precedent's own mapping file",
+}
+
+// WriteMarkdown renders the mapping tables as docs/vendors.md.
+func WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString(markdownIntro)
+	b.WriteString("\n## Conversions\n\n| conversion | what it does |\n|---|---|\n")
+	for c := Keep; c <= JSON; c++ {
+		fmt.Fprintf(&b, "| %s | %s |\n", c, convDocs[c])
+	}
+	b.WriteString("\n## Mapping tables\n\nA field's name is matched in its canonical snake form (see above) against the name in the\n" +
+		"first column and the other spellings listed; a file without a required field is rejected.\n")
+	for _, v := range Vendors {
+		fmt.Fprintf(&b, "\n### %s\n", vendorTitles[v])
+		for _, o := range Objects() {
+			if o.Vendor != v {
+				continue
+			}
+			names := append([]string{Canonical(o.Name)}, o.Files...)
+			fmt.Fprintf(&b, "\n#### %s/%s\n\n%s It %s `%s`. File names: `%s`.\n\n", o.Vendor, o.Name, o.Doc, o.Role, o.Entity, strings.Join(names, "`, `"))
+			b.WriteString("| vendor field | other spellings | contract column | conversion | required | notes |\n|---|---|---|---|---|---|\n")
+			for _, f := range o.Fields {
+				req := ""
+				if f.Required {
+					req = "yes"
+				}
+				other := []string{"`" + f.Key() + "`"}
+				for _, a := range f.Aliases {
+					other = append(other, "`"+a+"`")
+				}
+				cols := "-"
+				if f.Maps != "" {
+					cols = "`" + strings.ReplaceAll(f.Maps, ", ", "`, `") + "`"
+				}
+				fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", f.Name, strings.Join(other, ", "), cols, f.Conv, req, f.Note)
+			}
+			for _, g := range o.OneOf {
+				fmt.Fprintf(&b, "\nOne of `%s` is required.\n", strings.Join(g, "`, `"))
+			}
+		}
+	}
+	_, err := io.WriteString(w, strings.TrimRight(b.String(), "\n")+"\n")
+	return err
+}
+
+// convDocs explain each conversion.
+var convDocs = map[Conv]string{
+	Keep:     "surrounding white space trimmed; empty is null",
+	Text:     "as written; empty is null",
+	SFID:     "a 15-character Salesforce id gets its three check characters, so 15- and 18-character references match; 18-character ids are kept",
+	Date:     "`YYYY-MM-DD` kept; `M/D/YYYY` (US report exports) read; a timestamp gives its date in UTC",
+	Time:     "ISO 8601 with an offset converted to UTC; without one, read in the vendor's zone (`vendors.time_zones`, default UTC); `M/D/YYYY h:mm AM` read too",
+	Unix:     "Unix seconds (or milliseconds, 12 digits or more) to a UTC timestamp; ISO 8601 as `timestamp -> UTC`",
+	UnixDate: "as `Unix seconds -> UTC`, then its date",
+	Minor:    "an integer in the currency's minor unit divided by 100; by 1 for zero-decimal currencies (BIF, CLP, DJF, GNF, JPY, KMF, KRW, MGA, PYG, RWF, UGX, VND, VUV, XAF, XOF, XPF) and by 1000 for BHD, JOD, KWD, OMR, TND",
+	Upper:    "trimmed, upper case: currency codes (a currency other than the base currency is then quarantined)",
+	Lower:    "trimmed, lower case",
+	Bool:     "`true`/`false`, `1`/`0`, `yes`/`no`, `T`/`F`",
+	Number:   "a decimal number as written (a value that is not one is quarantined by the contract)",
+	JSON:     "JSON text: metadata objects, envelope custom fields, audit events, tag arrays",
+}
+
+const markdownIntro = `# Loading exports of Salesforce, DocuSign, NetSuite, HubSpot, Stripe and Zendesk
+
+<!-- Generated from the mapping tables in etl/vendor by ` + "`go test ./etl/vendor -update`" + `; do not edit by hand. -->
+
+A source folder may hold vendor exports next to (or instead of) files in Precedent's own format
+([data-contract.md](data-contract.md)). ` + "`precedent etl --source DIR`" + ` detects each file's vendor and
+object, maps it onto the contract's entities with the tables below, and sends the result through
+the same validation, quarantine, deduplication, foreign-key checks, lake and merge as any contract file.
+
+## What to export
+
+Put the files anywhere in the source folder, as CSV (a header row), JSON lines or Parquet. Both
+spellings work: the API names of a report or Data Loader export (` + "`Id`, `AccountId`, `SBQQ__NetPrice__c`" + `)
+and the snake_case columns of connector-synced tables (` + "`id`, `account_id`, `sbqq_net_price_c`" + `, with
+` + "`_fivetran_synced`" + ` and ` + "`is_deleted`" + `: rows marked deleted are dropped and counted as deleted).
+
+- **Salesforce**: Account, User, Opportunity, OpportunityLineItem, Contract; with CPQ, SBQQ__QuoteLine__c;
+  with Advanced Approvals, sbaa__Approval__c (with its opportunity or quote lookup). Data Loader, a report
+  or a connector table each work; export all related objects together.
+- **DocuSign**: the envelope export of eSignature (with the ` + "`##SFOpportunity`" + ` / ` + "`##SFAccount`" + ` custom
+  fields as columns) or DocuSign for Salesforce's dsfs__DocuSign_Status__c.
+- **NetSuite**: saved searches of transactions (customer invoices and credit memos, with their custom form or
+  billing schedule and, for credit memos, the transaction they are applied to; export the currency's ISO
+  symbol), of transaction lines, and of customers (with their external id); or the connector tables
+  ` + "`transaction`, `transactionline`, `customer`" + `.
+- **HubSpot**: deals (with their associated company), line items (with their deal), companies, tickets (with
+  their company) and the ticket-to-deal association.
+- **Stripe**: customers, invoices, invoice line items, credit notes, subscriptions, and dispute records with
+  their charge's invoice; amounts stay in the minor unit, times in Unix seconds: both are converted.
+- **Zendesk**: organizations, tickets, and ticket field history or ticket audits (escalations come from
+  them); the connector's ticket_tag table when tags are not on the ticket.
+
+## How a file is recognised
+
+1. ` + "`vendors.files`" + ` in the configuration names it: a path or glob relative to the source, mapped to
+   ` + "`vendor/Object`" + ` (for example ` + "`exports/extract.csv: salesforce/Opportunity`" + `).
+2. Its name: the object's name or a listed file name, in any case, optionally after a vendor prefix
+   (` + "`salesforce_`, `sf_`, `stripe_`, `zendesk_`, `zd_`, `netsuite_`, `ns_`, `hubspot_`, `docusign_`" + `)
+   or inside a folder named after the vendor (` + "`stripe/invoices.jsonl`" + `). When several vendors use the name,
+   the header decides. A file named like a contract entity (` + "`tickets.csv`" + `) is a contract file unless
+   its header lacks the contract's required columns and has a vendor object's.
+3. Its header alone: all required fields and at least three fields of exactly one object.
+
+Header names are compared in one canonical snake form: ` + "`AccountId`" + ` and ` + "`account_id`" + ` are both
+` + "`account_id`" + `; ` + "`SBQQ__NetPrice__c`" + ` is ` + "`sbqq_net_price_c`" + `; ` + "`Close Date`" + ` is ` + "`close_date`" + `.
+Unknown columns are ignored (listed per file in the run result). A file missing a required field is
+rejected with an error naming the vendor, object and field; its rows are quarantined.
+
+## Identity across systems
+
+A Stripe customer, a Zendesk organization or a NetSuite customer is an account only through an id the
+data carries or through ` + "`account_xref.csv`" + `, never by name or e-mail:
+
+- Stripe: the customer's (or invoice's) metadata key ` + "`vendors.stripe_account_key`" + ` (default
+  ` + "`salesforce_account_id`" + `), as a metadata object or a flattened ` + "`key (metadata)`" + ` column;
+- Zendesk: the organization's ` + "`external_id`" + `; NetSuite: the customer's ` + "`externalid`" + `;
+- ` + "`account_xref.csv`" + ` anywhere in the source folder, columns ` + "`source,source_id,account_id`" + ` (source
+  ` + "`stripe`, `zendesk` or `netsuite`" + `); a row there wins over a carried id.
+
+A 15-character Salesforce account id carried elsewhere gets its check characters. A record that
+resolves to no account is quarantined with that reason and counted; so are its invoices and tickets.
+
+## What happens to each row
+
+Every row of a vendor file ends in exactly one outcome, counted per file in the run result
+(` + "`rows_loaded`, `rows_quarantined`, `rows_enrichment`, `rows_recorded`, `rows_deleted`, `rows_skipped`" + `,
+which add up to ` + "`rows_read`" + `); a run where a row has none fails:
+
+- **loaded**: it became a row of a contract entity (with ` + "`_source_file`" + ` and ` + "`_source_row`" + ` pointing at it);
+- **quarantined**: in the ` + "`quarantine`" + ` table with its file, row, vendor field and reason;
+- **enrichment**: its values filled columns of other rows (an approval, a completed envelope, a field
+  history row, a tag, a ticket-deal association, a resolved customer, an account_xref row);
+- **recorded**: kept in the warehouse table ` + "`vendor_records`" + ` only: declined, voided or unfinished envelopes
+  (never turned into contracts) and card disputes (not B2B invoice disputes);
+- **deleted**: marked deleted by the vendor or connector;
+- **skipped**: not a record of its own: a draft contract, an opportunity product superseded by CPQ quote
+  lines, a NetSuite main or tax line, a void credit note.
+
+Per entity, rows read (contract files plus rows the vendor step handed to the entity or quarantined for
+it) = loaded + quarantined, as for contract files. Vendor objects enrich each other, so they are read as
+a set: when any vendor file changed, all are read again; when none did, all are skipped as unchanged.
+
+## Configuration
+
+` + "```yaml" + `
+vendors:
+  files:                        # file -> vendor/Object, when name and header do not say
+    exports/extract.csv: salesforce/Opportunity
+  time_zones:                   # zone of times written without an offset, per vendor (default UTC)
+    salesforce: America/New_York
+  stripe_account_key: salesforce_account_id   # Stripe metadata key holding the account id
+  stripe_contract_key: salesforce_contract_id # ... holding the contract id (invoices, subscriptions)
+  stripe_dispute_key: disputed  # invoice metadata key marking a dispute
+  dispute_credit_reasons: [product_unsatisfactory]   # credit note reasons that mark a dispute
+  dispute_reasons: [product_unacceptable, product_not_received, subscription_canceled, credit_not_processed, duplicate, general]
+  escalation_tags: [escalated]  # a tag added means escalated (Zendesk)
+  escalation_groups: []         # group ids meaning escalated (Zendesk)
+  categories:                   # tag, Zendesk type or HubSpot category -> ticket category
+    scope_question: scope_question
+    problem: bug
+  approval_levels:              # Advanced Approvals step -> approval level
+    "1": manager
+    "2": director
+    "3": vp
+    "4": cfo
+` + "```" + `
+
+An invoice without a contract id (metadata or its subscription's) belongs to its account's contract
+running on its issue date, the latest starting one, as the models attribute tickets.
+`

@@ -1,0 +1,221 @@
+package vendor
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/precedent-dev/precedent/etl/contract"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// The outcomes of a vendor input row. Every row of a vendor file gets
+// exactly one, in temp table vendor_outcome (seq, row, outcome, entity,
+// field, reason, raw).
+const (
+	Mapped      = "mapped"      // handed to its contract entity, where it loads or is quarantined
+	Quarantined = "quarantined" // quarantined here, with its field and reason
+	Enrichment  = "enrichment"  // its values filled columns of other rows (or said whose account a record is)
+	Recorded    = "recorded"    // kept in vendor_records only (declined envelopes, card disputes)
+	Deleted     = "deleted"     // marked deleted by the vendor or connector
+	Skipped     = "skipped"     // not a record of its own (draft contract, superseded product line, main line)
+)
+
+// File is a vendor file that package etl read into a raw table: _row,
+// _file (Seq), then one VARCHAR column per key of Config.Fields(Object), in
+// that order, null where the file lacks the field.
+type File struct {
+	Seq    int
+	Path   string
+	Object *Object
+	Table  string
+	Header map[string]string // field key -> the column as the file spells it
+}
+
+// Set is one run's vendor files, converted into one temp table per object
+// (Object.Table) on the run's connection, ready to be built into contract
+// entities in load order.
+type Set struct {
+	conn  *sql.Conn
+	cfg   Config
+	files []File
+}
+
+// Open converts the files of a run: it creates the macros and the outcome
+// tables, converts every object's rows into its table (dropping deleted
+// rows), and resolves identities.
+func Open(ctx context.Context, conn *sql.Conn, cfg Config, files []File) (*Set, error) {
+	s := &Set{conn: conn, cfg: cfg.WithDefaults(), files: files}
+	stmts := append(slices.Clone(macros),
+		`CREATE OR REPLACE TEMP TABLE vendor_outcome (seq INTEGER, "row" BIGINT, outcome VARCHAR, entity VARCHAR, field VARCHAR, reason VARCHAR, raw VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE vendor_fields (seq INTEGER, entity VARCHAR, column_name VARCHAR, field VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE vendor_record_rows (seq INTEGER, "row" BIGINT, vendor VARCHAR, object VARCHAR, record_id VARCHAR, status VARCHAR, detail VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE vendor_categories (k VARCHAR, category VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE vendor_levels (step VARCHAR, level VARCHAR, rank INTEGER)`,
+	)
+	for _, q := range stmts {
+		if err := s.exec(ctx, q); err != nil {
+			return nil, fmt.Errorf("vendor setup: %w", err)
+		}
+	}
+	if err := s.settings(ctx); err != nil {
+		return nil, err
+	}
+	for _, o := range Objects() {
+		if err := s.convert(ctx, o); err != nil {
+			return nil, fmt.Errorf("convert %s %s: %w", o.Vendor, o.Name, err)
+		}
+	}
+	if err := s.fields(ctx); err != nil {
+		return nil, err
+	}
+	if err := s.exec(ctx, identitySQL); err != nil {
+		return nil, fmt.Errorf("resolve identities: %w", err)
+	}
+	if err := s.exec(ctx, envelopesSQL); err != nil {
+		return nil, fmt.Errorf("read envelopes: %w", err)
+	}
+	return s, nil
+}
+
+func (s *Set) exec(ctx context.Context, q string, args ...any) error {
+	_, err := s.conn.ExecContext(ctx, q, args...)
+	return err
+}
+
+// settings writes the category and approval level maps, values bound as parameters.
+func (s *Set) settings(ctx context.Context) error {
+	for k, v := range s.cfg.Categories {
+		if err := s.exec(ctx, "INSERT INTO vendor_categories VALUES (lower(?), ?)", k, v); err != nil {
+			return fmt.Errorf("vendor settings: %w", err)
+		}
+	}
+	deals, _ := contract.Lookup("deals")
+	lvl, _ := deals.Column("approval_level")
+	for k, v := range s.cfg.ApprovalLevels {
+		if err := s.exec(ctx, "INSERT INTO vendor_levels VALUES (lower(trim(?)), ?, ?)", k, v, slices.Index(lvl.Values, v)); err != nil {
+			return fmt.Errorf("vendor settings: %w", err)
+		}
+	}
+	return nil
+}
+
+// convert creates o's table from its files' raw tables: each field
+// converted, metadata keys extracted, deleted rows dropped and counted.
+func (s *Set) convert(ctx context.Context, o *Object) error {
+	var src []string
+	for _, f := range s.files {
+		if f.Object == o {
+			src = append(src, "SELECT * FROM "+wh.Ident(f.Table))
+		}
+	}
+	if len(src) == 0 {
+		// No file: an empty table of the same shape, without binding the conversions.
+		cols := []string{"_file INTEGER", "_row BIGINT"}
+		for _, f := range o.Fields {
+			cols = append(cols, wh.Ident(f.Key())+" VARCHAR")
+		}
+		if _, ok := o.Field("metadata"); ok {
+			cols = append(cols, "md_account VARCHAR", "md_contract VARCHAR", "md_dispute VARCHAR")
+		}
+		return s.exec(ctx, "CREATE OR REPLACE TEMP TABLE "+wh.Ident(o.Table)+" ("+strings.Join(cols, ", ")+")")
+	}
+	var args []any
+	zone := func() string { args = append(args, s.cfg.zone(o.Vendor)); return "?" }
+	cols := []string{"_file", "_row"}
+	for _, f := range o.Fields {
+		cols = append(cols, convSQL(f, f.Key(), "currency", zone)+" AS "+wh.Ident(f.Key()))
+	}
+	if _, ok := o.Field("metadata"); ok {
+		for i, name := range []string{"md_account", "md_contract", "md_dispute"} {
+			key := s.cfg.metadataKeys()[i]
+			args = append(args, `$."`+strings.ReplaceAll(key, `"`, `\"`)+`"`)
+			cols = append(cols, "coalesce(CASE WHEN json_valid(metadata) AND json_type(metadata) = 'OBJECT' THEN v_clean(json_extract_string(metadata, ?)) END, "+
+				wh.Ident(Canonical("metadata."+key))+") AS "+name)
+		}
+	}
+	deleted := "v_true(is_deleted)"
+	clean := []string{"_file", "_row"}
+	for _, f := range s.cfg.Fields(o) {
+		clean = append(clean, cleanSQL(f, f.Key())+" AS "+wh.Ident(f.Key()))
+	}
+	cleaned := "SELECT " + strings.Join(clean, ", ") + " FROM (" + strings.Join(src, " UNION ALL ") + ")"
+	q := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT %s FROM (%s) src WHERE NOT %s",
+		wh.Ident(o.Table), strings.Join(cols, ", "), cleaned, deleted)
+	if err := s.exec(ctx, q, args...); err != nil {
+		return err
+	}
+	return s.exec(ctx, fmt.Sprintf(`INSERT INTO vendor_outcome SELECT _file, _row, 'deleted', ?, ?, ?, NULL FROM (%s) src WHERE %s`,
+		cleaned, deleted), o.Entity, "IsDeleted", "deleted in "+o.Vendor+" (IsDeleted or _fivetran_deleted)")
+}
+
+// fields records, per file and contract column, the vendor field (as the
+// file spells it) that feeds the column, so a quarantined row names it.
+func (s *Set) fields(ctx context.Context) error {
+	for _, f := range s.files {
+		done := map[string]bool{}
+		for pass := 0; pass < 2; pass++ {
+			for _, fl := range f.Object.Fields {
+				header, present := f.Header[fl.Key()]
+				if pass == 0 && !present {
+					continue
+				}
+				if !present {
+					header = fl.Name
+				}
+				for _, m := range strings.Split(fl.Maps, ", ") {
+					ent, col, ok := strings.Cut(m, ".")
+					if !ok || done[m] {
+						continue
+					}
+					done[m] = true
+					if err := s.exec(ctx, "INSERT INTO vendor_fields VALUES (?, ?, ?, ?)", f.Seq, ent, col, header); err != nil {
+						return fmt.Errorf("vendor fields: %w", err)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// header is how the files of object o spell a field (its vendor name when
+// no file has it).
+func (s *Set) header(o *Object, key string) string {
+	for _, f := range s.files {
+		if f.Object == o {
+			if h, ok := f.Header[key]; ok {
+				return h
+			}
+		}
+	}
+	if f, ok := o.Field(key); ok {
+		return f.Name
+	}
+	return key
+}
+
+// identitySQL resolves other systems' customer records to accounts:
+// account_xref.csv first, then the id the record carries. Nothing else.
+const identitySQL = `CREATE OR REPLACE TEMP TABLE v_identity AS
+WITH ids AS (
+    SELECT source, source_id, v_anyid(account_id) AS account_id, 'account_xref' AS how, 1 AS pri, _file, _row
+    FROM v_account_xref WHERE source IS NOT NULL AND source_id IS NOT NULL AND account_id IS NOT NULL
+    UNION ALL SELECT 'stripe', id, v_anyid(md_account), 'metadata', 2, _file, _row FROM v_st_customer WHERE md_account IS NOT NULL
+    UNION ALL SELECT 'zendesk', id, v_anyid(external_id), 'external_id', 2, _file, _row FROM v_zd_organization WHERE external_id IS NOT NULL
+    UNION ALL SELECT 'netsuite', id, v_anyid(externalid), 'externalid', 2, _file, _row FROM v_ns_customer WHERE externalid IS NOT NULL
+)
+SELECT source, source_id, arg_min(account_id, (pri, _file, _row)) AS account_id, arg_min(how, (pri, _file, _row)) AS how
+FROM ids GROUP BY source, source_id`
+
+// envelopesSQL reads both DocuSign layouts into one table.
+const envelopesSQL = `CREATE OR REPLACE TEMP TABLE v_envelope AS
+SELECT _file, _row, 'envelopes' AS object, envelope_id, status, completed_date_time AS completed_at, sent_date_time AS sent_at,
+    email_subject AS subject, sf_opportunity AS opportunity_id, sf_account AS account_id
+FROM v_ds_envelope
+UNION ALL
+SELECT _file, _row, 'dsfs__DocuSign_Status__c', coalesce(dsfs_docu_sign_envelope_id_c, id), dsfs_envelope_status_c, dsfs_completed_date_time_c,
+    dsfs_sent_date_time_c, dsfs_subject_c, dsfs_opportunity_c, dsfs_company_c
+FROM v_ds_status`

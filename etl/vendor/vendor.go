@@ -1,0 +1,163 @@
+// Package vendor reads the exports of the tools companies already run
+// (Salesforce with CPQ and Advanced Approvals, DocuSign, NetSuite, HubSpot,
+// Stripe and Zendesk) and maps them onto Precedent's data contract. It
+// detects each file's vendor and object from its name and header, keeps one
+// readable mapping table per object (vendor field, contract column,
+// conversion; docs/vendors.md is generated from it), converts values
+// (Salesforce 15/18-character ids, minor units, Unix times, time zones,
+// currencies) and joins objects in DuckDB SQL into rows of the contract
+// entities. Package etl reads the files and validates what this package
+// produces exactly like a contract file; identity across systems goes only
+// through ids the data carries or account_xref.csv, never a guess.
+package vendor
+
+import (
+	"slices"
+	"strings"
+)
+
+// Role says what the rows of an object become.
+type Role int
+
+// The roles of vendor objects.
+const (
+	Load     Role = iota // rows load into Object.Entity
+	Enrich               // rows fill columns of Object.Entity's rows
+	Identity             // rows say which account a record of another system belongs to
+)
+
+// String says what the role does, as the document phrases it.
+func (r Role) String() string {
+	return [...]string{"loads into", "enriches", "identifies accounts for"}[r]
+}
+
+// Object is one kind of vendor record: a Salesforce object, a Stripe
+// resource, a connector table.
+type Object struct {
+	Vendor string   // salesforce, docusign, netsuite, hubspot, stripe, zendesk, precedent
+	Name   string   // as the vendor names it: Opportunity, SBQQ__QuoteLine__c, invoices
+	Table  string   // the temp table of its converted rows: v_<vendor>_<short name>
+	Files  []string // canonical file stems that name it (besides its canonical name)
+	Role   Role
+	Entity string // the contract entity it loads into, enriches or identifies for
+	Doc    string
+	Fields []Field
+	// OneOf lists groups of fields of which at least one must be present
+	// (each group by field Name).
+	OneOf [][]string
+}
+
+// Field is one vendor field and what becomes of it.
+type Field struct {
+	Name     string   // as the vendor's API names it
+	Aliases  []string // other spellings (connector columns, export labels), matched canonically
+	Conv     Conv
+	Required bool   // a file without it is rejected
+	Maps     string // contract column(s) it feeds, e.g. "deals.net_amount"; empty when used otherwise
+	Note     string // how it is used
+}
+
+// Key is the field's canonical snake name: the column of the object's table.
+func (f Field) Key() string { return Canonical(f.Name) }
+
+// ID names the object as configuration does: vendor/Name.
+func (o *Object) ID() string { return o.Vendor + "/" + o.Name }
+
+// common are the connector columns every object may carry.
+var common = []Field{
+	{Name: "IsDeleted", Aliases: []string{"_fivetran_deleted"}, Conv: Bool, Note: "rows marked deleted are dropped and counted as deleted"},
+	{Name: "_fivetran_synced", Conv: Text, Note: "ignored"},
+}
+
+// Columns lists the object's fields, with the connector columns every
+// object may carry.
+func (o *Object) Columns() []Field {
+	return append(slices.Clip(o.Fields), common...)
+}
+
+// Field returns the field with the given canonical key.
+func (o *Object) Field(key string) (Field, bool) {
+	for _, f := range o.Columns() {
+		if f.Key() == key {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// match returns the key of the field a header names among fields, matching
+// the header's canonical form against each field's canonical name and
+// aliases. HubSpot connector columns lose their property_ prefix.
+func (o *Object) match(fields []Field, header string) (string, bool) {
+	c := Canonical(header)
+	if o.Vendor == "hubspot" {
+		c = strings.TrimPrefix(c, "property_")
+	}
+	for _, f := range fields {
+		if f.Key() == c {
+			return f.Key(), true
+		}
+		for _, a := range f.Aliases {
+			if Canonical(a) == c {
+				return f.Key(), true
+			}
+		}
+	}
+	return "", false
+}
+
+// Missing lists the required fields (and one-of groups) a header lacks,
+// by the vendor's names.
+func (o *Object) Missing(header []string) []string {
+	have := map[string]bool{}
+	for _, h := range header {
+		if k, ok := o.match(o.Columns(), h); ok {
+			have[k] = true
+		}
+	}
+	var out []string
+	for _, f := range o.Fields {
+		if f.Required && !have[f.Key()] {
+			out = append(out, f.Name)
+		}
+	}
+	for _, group := range o.OneOf {
+		found := false
+		for _, n := range group {
+			found = found || have[Canonical(n)]
+		}
+		if !found {
+			out = append(out, strings.Join(group, " or "))
+		}
+	}
+	return out
+}
+
+// Lookup finds an object by "vendor/Name", matched canonically.
+func Lookup(id string) (*Object, bool) {
+	v, n, ok := strings.Cut(id, "/")
+	if !ok {
+		return nil, false
+	}
+	for _, o := range Objects() {
+		if strings.EqualFold(o.Vendor, v) && (Canonical(o.Name) == Canonical(n) || slices.Contains(o.Files, Canonical(n))) {
+			return o, true
+		}
+	}
+	return nil, false
+}
+
+// Objects is the mapping table of every vendor, in the order the document
+// lists them.
+func Objects() []*Object {
+	var out []*Object
+	for _, list := range [][]Object{salesforce, docusign, netsuite, hubspot, stripe, zendesk, precedent} {
+		for i := range list {
+			out = append(out, &list[i])
+		}
+	}
+	return out
+}
+
+// Vendors lists the vendors in document order.
+var Vendors = []string{"salesforce", "docusign", "netsuite", "hubspot", "stripe", "zendesk", "precedent"}

@@ -1,0 +1,360 @@
+package etl
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/precedent-dev/precedent/etl/contract"
+	"github.com/precedent-dev/precedent/etl/vendor"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// A vendor file's rows each end in exactly one outcome (see package vendor):
+// loaded into a contract entity, quarantined with file, row, field and
+// reason, used as an enrichment of other rows, recorded in vendor_records,
+// deleted by the vendor, or skipped as no record of its own. FileResult
+// counts them, and the run fails if any row has none or two.
+
+// detectVendors finds the vendor files among what discover did not take:
+// files it ignored, files in folders it ignored, and contract-named files
+// whose header is not the contract's but a vendor object's.
+func (b *build) detectVendors(ctx context.Context, files []SourceFile, ignored []string) ([]SourceFile, []SourceFile, []string, error) {
+	cfg := b.opts.Vendors
+	var candidates []SourceFile
+	var still []string
+	for _, name := range ignored {
+		sub, rest, err := vendorCandidates(b.opts.Source, name)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		candidates = append(candidates, sub...)
+		still = append(still, rest...)
+	}
+	var keep []SourceFile
+	for _, f := range files {
+		if strings.Contains(f.Path, "/") {
+			keep = append(keep, f)
+			continue
+		}
+		e, _ := contract.Lookup(f.Entity)
+		header, err := b.header(ctx, f)
+		if err != nil || !lacksRequired(e, header) {
+			keep = append(keep, f)
+			continue
+		}
+		d, ok, err := cfg.Detect(f.Path, header)
+		if err != nil || !ok || len(d.Missing) > 0 {
+			keep = append(keep, f)
+			continue
+		}
+		candidates = append(candidates, f)
+	}
+	var vendorFiles []SourceFile
+	for _, f := range candidates {
+		header, err := b.header(ctx, f)
+		if err != nil {
+			still = append(still, f.Path)
+			b.res.Warnings = append(b.res.Warnings, f.Path+": cannot read its header: "+err.Error())
+			continue
+		}
+		d, ok, err := cfg.Detect(f.Path, header)
+		if err != nil {
+			still = append(still, f.Path)
+			b.res.Warnings = append(b.res.Warnings, err.Error())
+			continue
+		}
+		if !ok {
+			still = append(still, f.Path)
+			continue
+		}
+		f.Vendor, f.Object, f.Entity, f.DetectedBy = d.Object.Vendor, d.Object.Name, d.Object.ID(), d.By
+		f.header = header
+		vendorFiles = append(vendorFiles, f)
+	}
+	slices.SortFunc(vendorFiles, func(a, b SourceFile) int { return strings.Compare(a.Path, b.Path) })
+	for i := range vendorFiles {
+		if err := vendorFiles[i].stat(); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return keep, vendorFiles, still, nil
+}
+
+// lacksRequired says a header misses a required column of entity e.
+func lacksRequired(e *contract.Entity, header []string) bool {
+	have := map[string]bool{}
+	for _, h := range header {
+		have[strings.ToLower(strings.TrimSpace(h))] = true
+	}
+	for _, c := range e.RequiredColumns() {
+		if !have[c] {
+			return true
+		}
+	}
+	return false
+}
+
+// vendorCandidates lists the files of a supported format that an ignored
+// entry of the source holds: the file itself, or the files under a folder.
+func vendorCandidates(root, name string) (files []SourceFile, ignored []string, err error) {
+	rel := strings.TrimSuffix(name, "/")
+	abs := filepath.Join(root, filepath.FromSlash(rel))
+	err = filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(d.Name(), ".") && path != abs {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		r, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		if _, format, ok := splitFormat(d.Name()); ok {
+			files = append(files, SourceFile{Path: filepath.ToSlash(r), Format: format, abs: path})
+		} else {
+			ignored = append(ignored, filepath.ToSlash(r))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("source %s: %w", name, err)
+	}
+	return files, ignored, nil
+}
+
+// header reads a file's column names: the CSV header, the keys of the
+// first JSON lines, or the Parquet schema.
+func (b *build) header(ctx context.Context, f SourceFile) ([]string, error) {
+	switch f.Format {
+	case "csv":
+		return csvHeader(f.abs)
+	case "jsonl":
+		h, err := os.Open(f.abs)
+		if err != nil {
+			return nil, err
+		}
+		defer h.Close()
+		var keys []string
+		seen := map[string]bool{}
+		sc := bufio.NewScanner(h)
+		sc.Buffer(make([]byte, 1<<20), 64<<20)
+		for n := 0; n < 100 && sc.Scan(); n++ {
+			var obj map[string]json.RawMessage
+			if json.Unmarshal([]byte(strings.TrimPrefix(sc.Text(), "\ufeff")), &obj) != nil {
+				continue
+			}
+			for k := range obj {
+				if !seen[k] {
+					seen[k] = true
+					keys = append(keys, k)
+				}
+			}
+		}
+		slices.Sort(keys)
+		return keys, nil
+	default:
+		rows, err := b.conn.QueryContext(ctx, "SELECT name FROM parquet_schema(?) WHERE num_children IS NULL OR num_children = 0", f.abs)
+		if err != nil {
+			return nil, errors.New(wh.Message(err))
+		}
+		defer rows.Close()
+		var keys []string
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				return nil, err
+			}
+			keys = append(keys, k)
+		}
+		return keys, rows.Err()
+	}
+}
+
+// readVendors reads the run's vendor files into raw tables, rejects those
+// missing a required field, and converts the rest (vendor.Open).
+func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[string]string) error {
+	if len(files) == 0 {
+		return nil
+	}
+	// Vendor objects enrich each other, so they are read as a set: all of
+	// them again when any changed.
+	changed := false
+	for _, f := range files {
+		if _, ok := seen[f.Entity+"/"+f.SHA256]; !ok {
+			changed = true
+		}
+	}
+	if !changed {
+		for _, f := range files {
+			b.res.Files = append(b.res.Files, FileResult{SourceFile: f, Status: FileUnchanged, Error: "same content as " + seen[f.Entity+"/"+f.SHA256]})
+		}
+		return nil
+	}
+	b.vendorIn = map[string]int64{}
+	var read []vendor.File
+	for _, f := range files {
+		o, _ := vendor.Lookup(f.Entity)
+		b.seq++
+		fr := FileResult{SourceFile: f}
+		fields := b.opts.Vendors.Fields(o)
+		pseudo := &contract.Entity{Name: o.Entity}
+		for _, fl := range fields {
+			pseudo.Columns = append(pseudo.Columns, contract.Column{Name: fl.Key(), Type: contract.Text})
+		}
+		raw := &rawFile{table: fmt.Sprintf("raw_%d", b.seq), file: f, seq: b.seq,
+			match: func(h string) (string, bool) { return b.opts.Vendors.Match(o, h) }}
+		err := raw.read(ctx, b.conn, pseudo)
+		var unreadable *errUnreadable
+		switch {
+		case errors.As(err, &unreadable):
+			fr.Status, fr.Error = FileUnreadable, unreadable.Error()
+			b.opts.Logger.Error("source file cannot be read", "vendor", o.ID(), "file", f.Path, "err", unreadable.reason)
+			b.res.Files = append(b.res.Files, fr)
+			continue
+		case err != nil:
+			return err
+		}
+		fr.Ignored = raw.extra
+		raw.missing = o.Missing(f.header)
+		if err := b.registerFile(ctx, raw); err != nil {
+			return err
+		}
+		if err := b.quarantineRejects(ctx, pseudo, raw); err != nil {
+			return err
+		}
+		b.vendorIn[o.Entity] += int64(len(raw.rejects))
+		fr.RowsRead = raw.rows + int64(len(raw.rejects))
+		fr.RowsQuarantined = int64(len(raw.rejects))
+		if len(raw.missing) > 0 {
+			fr.Status = FileRejected
+			fr.Error = fmt.Sprintf("%s: %s %s is missing required field %s; the file is rejected", f.Path, o.Vendor, o.Name, strings.Join(raw.missing, ", "))
+			b.opts.Logger.Error("source file rejected", "vendor", o.Vendor, "object", o.Name, "file", f.Path, "missing", strings.Join(raw.missing, ", "))
+			if err := b.quarantineFile(ctx, pseudo, raw, fmt.Sprintf("file rejected: %s %s is missing required field %s", o.Vendor, o.Name, strings.Join(raw.missing, ", "))); err != nil {
+				return err
+			}
+			b.vendorIn[o.Entity] += raw.rows
+			fr.RowsQuarantined += raw.rows
+			b.res.Files = append(b.res.Files, fr)
+			continue
+		}
+		fr.Status = FileLoaded
+		b.res.Files = append(b.res.Files, fr)
+		vf := vendor.File{Seq: b.seq, Path: f.Path, Object: o, Table: raw.table, Header: map[string]string{}}
+		for _, h := range f.header {
+			if k, ok := b.opts.Vendors.Match(o, h); ok {
+				vf.Header[k] = h
+			}
+		}
+		b.vendorRaw = append(b.vendorRaw, raw)
+		read = append(read, vf)
+	}
+	set, err := vendor.Open(ctx, b.conn, b.opts.Vendors, read)
+	if err != nil {
+		return err
+	}
+	b.vendor = set
+	return nil
+}
+
+// vendorRows builds entity e's rows from the vendor files, copies the rows
+// the vendor step quarantined into the quarantine, and returns the rows to
+// validate (nil when there are none).
+func (b *build) vendorRows(ctx context.Context, e *contract.Entity, er *EntityResult) (*rawFile, error) {
+	if b.vendor == nil {
+		return nil, nil
+	}
+	built, err := b.vendor.Build(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	er.Files += built.Files
+	_, err = b.conn.ExecContext(ctx, `INSERT INTO quarantine
+SELECT ?, o.entity, f.path, o."row", o.field, o.reason, o.raw, now()::TIMESTAMP
+FROM vendor_outcome o JOIN run_files f ON f.seq = o.seq WHERE o.outcome = 'quarantined' AND o.entity = ? ORDER BY o.seq, o."row"`, b.res.RunID, e.Name)
+	if err != nil {
+		return nil, fmt.Errorf("quarantine vendor rows: %w", err)
+	}
+	b.vendorIn[e.Name] += built.Rows + built.Quarantined
+	if built.Rows == 0 {
+		return nil, nil
+	}
+	return &rawFile{table: built.Table, rows: built.Rows}, nil
+}
+
+// vendorAccounting resolves every vendor row's outcome, fills in the
+// vendor files' counts and records the vendor records. A row without an
+// outcome, or with two, fails the run.
+func (b *build) vendorAccounting(ctx context.Context) error {
+	if b.vendor == nil {
+		return nil
+	}
+	var loaded []string
+	for _, e := range contract.Entities {
+		loaded = append(loaded, fmt.Sprintf("SELECT _source_file AS path, _source_row AS r FROM main.%s WHERE _run_id = %d", wh.Ident(e.Name), b.res.RunID))
+	}
+	rows, err := b.conn.QueryContext(ctx, `WITH loaded AS (SELECT DISTINCT path, r FROM (`+strings.Join(loaded, " UNION ALL ")+`)),
+q AS (SELECT DISTINCT source_file AS path, row_number AS r FROM quarantine WHERE run_id = ?),
+o AS (SELECT o.seq, o."row" AS r, o.outcome, f.path FROM vendor_outcome o JOIN run_files f ON f.seq = o.seq),
+x AS (
+    SELECT o.*, CASE WHEN o.outcome <> 'mapped' THEN o.outcome WHEN l.path IS NOT NULL THEN 'loaded' WHEN q.path IS NOT NULL THEN 'quarantined' ELSE 'lost' END AS final
+    FROM o LEFT JOIN loaded l ON l.path = o.path AND l.r = o.r LEFT JOIN q ON q.path = o.path AND q.r = o.r
+)
+SELECT seq, count(*), count(DISTINCT r),
+    count(*) FILTER (WHERE final = 'loaded'), count(*) FILTER (WHERE final = 'quarantined'), count(*) FILTER (WHERE final = 'enrichment'),
+    count(*) FILTER (WHERE final = 'recorded'), count(*) FILTER (WHERE final = 'deleted'), count(*) FILTER (WHERE final = 'skipped'),
+    count(*) FILTER (WHERE final = 'lost')
+FROM x GROUP BY seq`, b.res.RunID)
+	if err != nil {
+		return fmt.Errorf("vendor row accounting: %w", err)
+	}
+	type counts struct{ n, distinct, loaded, quar, enrich, rec, del, skip, lost int64 }
+	bySeq := map[int]counts{}
+	for rows.Next() {
+		var seq int
+		var c counts
+		if err := rows.Scan(&seq, &c.n, &c.distinct, &c.loaded, &c.quar, &c.enrich, &c.rec, &c.del, &c.skip, &c.lost); err != nil {
+			rows.Close()
+			return fmt.Errorf("vendor row accounting: %w", err)
+		}
+		bySeq[seq] = c
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("vendor row accounting: %w", err)
+	}
+	for _, raw := range b.vendorRaw {
+		c := bySeq[raw.seq]
+		if c.n != raw.rows || c.distinct != c.n || c.lost > 0 {
+			return fmt.Errorf("row accounting broken for vendor file %s: %d rows read, %d outcomes for %d distinct rows, %d mapped rows neither loaded nor quarantined",
+				raw.file.Path, raw.rows, c.n, c.distinct, c.lost)
+		}
+		i := slices.IndexFunc(b.res.Files, func(f FileResult) bool { return f.Path == raw.file.Path })
+		fr := &b.res.Files[i]
+		fr.RowsLoaded, fr.RowsQuarantined = c.loaded, fr.RowsQuarantined+c.quar
+		fr.RowsEnrichment, fr.RowsRecorded, fr.RowsDeleted, fr.RowsSkipped = c.enrich, c.rec, c.del, c.skip
+		if fr.RowsRead != fr.RowsLoaded+fr.RowsQuarantined+fr.RowsEnrichment+fr.RowsRecorded+fr.RowsDeleted+fr.RowsSkipped {
+			return fmt.Errorf("row accounting broken for vendor file %s", raw.file.Path)
+		}
+	}
+	_, err = b.conn.ExecContext(ctx, `INSERT INTO vendor_records SELECT ?, r.vendor, r.object, r.record_id, r.status, r.detail, f.path, r."row"
+FROM vendor_record_rows r JOIN run_files f ON f.seq = r.seq ORDER BY r.seq, r."row"`, b.res.RunID)
+	if err != nil {
+		return fmt.Errorf("record vendor records: %w", err)
+	}
+	return nil
+}
