@@ -80,6 +80,9 @@ func (s *Server) routes() *echo.Echo {
 	viewer.GET("/exceptions", s.exceptions)
 	viewer.GET("/runs", s.runs)
 	viewer.GET("/runs/quarantine", s.quarantine)
+	viewer.GET("/reports", s.reports)
+	viewer.GET("/reports/:week", s.report)
+	viewer.GET("/reports/:week/files/:name", s.reportFile)
 	viewer.GET("/api/v1/metrics", s.apiMetrics)
 	viewer.GET("/api/v1/models/:name", s.apiModel)
 

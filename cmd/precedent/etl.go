@@ -25,22 +25,10 @@ the SQL models and publishes the new warehouse atomically. Files already loaded 
 content) are skipped, so running twice changes nothing.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if source == "" {
-				source = m.config.Source
-			}
 			progress, done := m.etlProgress()
-			res, err := etl.Run(cmd.Context(), etl.Options{
-				Source:       source,
-				Data:         m.dataDir(),
-				FullRefresh:  full,
-				BaseCurrency: m.config.BaseCurrency,
-				Trigger:      "manual",
-				DuckDB:       m.duckdb(),
-				Models:       modelsStep{m},
-				Vendors:      m.config.Vendors,
-				Progress:     progress,
-				Logger:       m.logger,
-			})
+			opts := m.etlOptions(source, "manual", 0)
+			opts.FullRefresh, opts.Progress = full, progress
+			res, err := etl.Run(cmd.Context(), opts)
 			done()
 			if res != nil {
 				m.printETL(res)

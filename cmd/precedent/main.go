@@ -75,6 +75,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		m.modelsCommand(),
 		m.configCommand(),
 		m.serveCommand(),
+		m.reportCommand(),
+		m.runCommand(),
 		m.userCommand(),
 	)
 	return root.ExecuteContext(ctx)

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -37,7 +38,8 @@ func loaded(t *testing.T) (data, cfg string) {
 	dir := t.TempDir()
 	data = filepath.Join(dir, "data")
 	cfg = filepath.Join(dir, "precedent.yaml")
-	if err := os.WriteFile(cfg, []byte("data: "+data+"\nmodels_dir: "+filepath.Join(dir, "models")+"\nas_of: 2022-06-30\n"), 0o644); err != nil {
+	conf := "data: " + data + "\nmodels_dir: " + filepath.Join(dir, "models") + "\nas_of: 2022-06-30\nsource: ../../etl/testdata/good\n"
+	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	out := mustRun(t, "", "etl", "--config", cfg, "--source", "../../etl/testdata/good")
@@ -183,5 +185,42 @@ func TestConfig(t *testing.T) {
 	}
 	if _, _, err := run(t, "", "config", "--as-of", "2026-13-01"); err == nil || !strings.Contains(err.Error(), "as_of") {
 		t.Errorf("bad --as-of: err = %v", err)
+	}
+}
+
+func TestReportCommand(t *testing.T) {
+	data, cfg := loaded(t)
+	out := mustRun(t, "", "report", "--config", cfg, "--week", "2021-W26")
+	if !strings.Contains(out, "report written") {
+		t.Fatalf("report: %s", out)
+	}
+	for _, f := range []string{"report.html", "report.txt", "report.json", "counts.png", "arr.png", "exceptions.csv"} {
+		if _, err := os.Stat(filepath.Join(data, "reports", "2021-W26", f)); err != nil {
+			t.Errorf("report file %s: %v", f, err)
+		}
+	}
+	txt, _ := os.ReadFile(filepath.Join(data, "reports", "2021-W26", "report.txt"))
+	if !strings.Contains(string(txt), "2021-06-28 to 2021-07-04") {
+		t.Errorf("report text:\n%s", txt)
+	}
+	runs, err := runlog.Open(filepath.Join(data, "runs.jsonl")).Runs("report")
+	if err != nil || len(runs) != 1 || runs[0].Status != runlog.Success || runs[0].Trigger != "manual" {
+		t.Errorf("report runs = %+v (%v)", runs, err)
+	}
+	if _, _, err := run(t, "", "report", "--config", cfg, "--week", "2021-W26", "--send"); err == nil || !strings.Contains(err.Error(), "smtp.host") {
+		t.Errorf("--send without smtp: err = %v", err)
+	}
+	if _, _, err := run(t, "", "report", "--config", cfg, "--week", "2021-W99"); err == nil || !strings.Contains(err.Error(), "2021-W99") {
+		t.Errorf("bad week: err = %v", err)
+	}
+	if _, _, err := run(t, "", "run", "--config", cfg, "report"); err != nil {
+		t.Errorf("run report: %v", err)
+	}
+	if _, _, err := run(t, "", "run", "--config", cfg, "etl"); err != nil {
+		t.Errorf("run etl: %v", err)
+	}
+	runs, _ = runlog.Open(filepath.Join(data, "runs.jsonl")).Runs("")
+	if len(runs) != 5 {
+		t.Errorf("runs recorded = %d, want 5 (etl, 3 reports, etl)", len(runs))
 	}
 }

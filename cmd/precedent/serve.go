@@ -6,12 +6,14 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/precedent-dev/precedent/cmd/precedent/schedule"
 	"github.com/precedent-dev/precedent/dashboard"
+	"github.com/precedent-dev/precedent/etl/runlog"
 )
 
 func (m *Main) serveCommand() *cobra.Command {
 	var addr, cert, key string
-	var insecure bool
+	var insecure, noSchedules bool
 	cmd := &cobra.Command{
 		Use:   "serve [--data DIR] [--addr 127.0.0.1:8080]",
 		Short: "Serve the dashboard, the API and the schedules",
@@ -26,6 +28,15 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 			if addr == "" {
 				addr = m.config.Serve.Addr
 			}
+			var runs dashboard.Runs
+			var sched *schedule.Scheduler
+			if m.config.Schedules.Enabled && !noSchedules {
+				var err error
+				if sched, err = schedule.New(runlog.Open(m.dataDir().RunLog()), m.logger, m.jobs()...); err != nil {
+					return err
+				}
+				runs = sched
+			}
 			srv, err := dashboard.New(dashboard.Options{
 				Data:           m.dataDir(),
 				DuckDB:         m.duckdb(),
@@ -36,6 +47,7 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 				InsecureNoAuth: insecure,
 				QueryTimeout:   m.config.Serve.QueryTimeout,
 				RowCap:         m.config.Serve.RowCap,
+				Runs:           runs,
 				Logger:         m.logger,
 			})
 			if err != nil {
@@ -50,6 +62,14 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 				scheme = "https"
 			}
 			fmt.Fprintf(m.Stdout, "Precedent is serving %s://%s (Ctrl-C to stop)\n", scheme, ln.Addr())
+			if sched != nil {
+				if err := sched.Start(cmd.Context()); err != nil {
+					return err
+				}
+				// On Ctrl-C runs in progress are cancelled (a cancelled ETL
+				// leaves the published warehouse as it was); wait for them.
+				defer sched.Stop()
+			}
 			return srv.Run(cmd.Context(), ln)
 		},
 	}
@@ -59,5 +79,6 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 	f.StringVar(&cert, "tls-cert", "", "TLS certificate file (serve HTTPS; cookies become Secure)")
 	f.StringVar(&key, "tls-key", "", "TLS key file")
 	f.BoolVar(&insecure, "insecure-no-auth", false, "serve without users on a non-loopback address")
+	f.BoolVar(&noSchedules, "no-schedules", false, "do not run the scheduled ETL and report (the config's schedules.enabled)")
 	return cmd
 }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"io/fs"
 	"net"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/precedent-dev/precedent/cmd/precedent/schedule"
 	"github.com/precedent-dev/precedent/dashboard/auth"
 	"github.com/precedent-dev/precedent/etl/vendor"
 	"github.com/precedent-dev/precedent/queries"
@@ -42,9 +44,12 @@ type Config struct {
 	RiskWeights          map[string]float64 `yaml:"risk_weights"`
 	RiskTiers            RiskTiers          `yaml:"risk_tiers"`
 
-	DuckDB DuckDB      `yaml:"duckdb"`
-	Serve  Serve       `yaml:"serve"`
-	Users  []auth.User `yaml:"users"`
+	DuckDB    DuckDB      `yaml:"duckdb"`
+	Serve     Serve       `yaml:"serve"`
+	Users     []auth.User `yaml:"users"`
+	Schedules Schedules   `yaml:"schedules"`
+	SMTP      SMTP        `yaml:"smtp"`
+	Report    Report      `yaml:"report"`
 
 	// Vendors configures reading exports of Salesforce, DocuSign, NetSuite,
 	// HubSpot, Stripe and Zendesk (docs/vendors.md). Maps given in the file
@@ -59,6 +64,39 @@ type Serve struct {
 	Addr         string        `yaml:"addr"`          // listen address
 	QueryTimeout time.Duration `yaml:"query_timeout"` // statement timeout of page and analyst queries
 	RowCap       int           `yaml:"row_cap"`       // rows an analyst's query or export returns at most
+}
+
+// Schedules are the recurring runs precedent serve makes.
+type Schedules struct {
+	Enabled bool     `yaml:"enabled"`
+	ETL     Schedule `yaml:"etl"`
+	Report  Schedule `yaml:"report"`
+}
+
+// Schedule is one recurring run.
+type Schedule struct {
+	Cron      string        `yaml:"cron"`       // five fields: minute hour day month weekday
+	TimeZone  string        `yaml:"timezone"`   // IANA name
+	RunMissed bool          `yaml:"run_missed"` // run once at start-up if the last scheduled time passed while down
+	Retries   int           `yaml:"retries"`    // attempts after a failed one
+	Backoff   time.Duration `yaml:"backoff"`    // wait before the first retry, doubled each time
+}
+
+// SMTP is how the weekly report is mailed.
+type SMTP struct {
+	Host        string `yaml:"host"` // empty: reports are archived, not mailed
+	Port        int    `yaml:"port"`
+	TLS         string `yaml:"tls"` // starttls, implicit or none
+	Username    string `yaml:"username"`
+	Password    string `yaml:"password"`
+	PasswordEnv string `yaml:"password_env"` // or the name of an environment variable holding it
+	From        string `yaml:"from"`
+}
+
+// Report configures the weekly report.
+type Report struct {
+	Recipients []string `yaml:"recipients"`
+	BaseURL    string   `yaml:"base_url"` // the dashboard's address, for the link in the mail
 }
 
 // RiskTiers are the risk_score thresholds of the medium and high tiers.
@@ -89,7 +127,13 @@ func Default() Config {
 		RiskTiers:            RiskTiers{Medium: m.RiskTierMedium, High: m.RiskTierHigh},
 		DuckDB:               DuckDB{MemoryLimit: "2GB"},
 		Serve:                Serve{Addr: "127.0.0.1:8080", QueryTimeout: 30 * time.Second, RowCap: 100000},
-		Vendors:              vendor.DefaultConfig(),
+		Schedules: Schedules{
+			Enabled: true,
+			ETL:     Schedule{Cron: "0 2 * * *", TimeZone: "UTC", RunMissed: true, Retries: 3, Backoff: 5 * time.Minute},
+			Report:  Schedule{Cron: "0 7 * * 1", TimeZone: "UTC", RunMissed: true, Retries: 3, Backoff: 10 * time.Minute},
+		},
+		SMTP:    SMTP{Port: 587, TLS: "starttls"},
+		Vendors: vendor.DefaultConfig(),
 	}
 }
 
@@ -176,6 +220,31 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("users[%d] (%s): password_hash is not a bcrypt hash; set it with precedent user add", i, u.Name))
 		}
 	}
+	for _, name := range []string{"etl", "report"} {
+		sc := c.Schedules.ETL
+		if name == "report" {
+			sc = c.Schedules.Report
+		}
+		if sc.Retries < 0 || sc.Backoff < 0 {
+			errs = append(errs, fmt.Errorf("schedules.%s: retries and backoff must not be negative", name))
+		}
+		if err := (&schedule.Job{Kind: name, Spec: sc.Cron, TimeZone: sc.TimeZone}).Parse(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if c.SMTP.Host != "" {
+		if len(c.Report.Recipients) == 0 {
+			errs = append(errs, errors.New("report.recipients: smtp.host is set but nobody receives the report"))
+		}
+		if c.SMTP.From == "" {
+			errs = append(errs, errors.New("smtp.from: the sender address is empty"))
+		}
+	}
+	if c.Report.BaseURL != "" {
+		if u, err := url.Parse(c.Report.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+			errs = append(errs, fmt.Errorf("report.base_url: %q is not an http(s) address", c.Report.BaseURL))
+		}
+	}
 	if err := c.Vendors.Validate(); err != nil {
 		errs = append(errs, err)
 	}
@@ -210,6 +279,14 @@ func (c Config) Save() error {
 		return fmt.Errorf("save config: %w", err)
 	}
 	return nil
+}
+
+// SMTPPassword is the SMTP password, from the file or the environment.
+func (c Config) SMTPPassword() string {
+	if c.SMTP.PasswordEnv != "" {
+		return os.Getenv(c.SMTP.PasswordEnv)
+	}
+	return c.SMTP.Password
 }
 
 // AsOfDate is the as-of date: the configured one, or today in UTC.

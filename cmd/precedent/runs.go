@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/precedent-dev/precedent/cmd/precedent/schedule"
+	"github.com/precedent-dev/precedent/dashboard/report"
+	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/runlog"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// etlOptions are the options of an ETL run from the configuration.
+func (m *Main) etlOptions(source, trigger string, attempt int) etl.Options {
+	if source == "" {
+		source = m.config.Source
+	}
+	return etl.Options{
+		Source:       source,
+		Data:         m.dataDir(),
+		BaseCurrency: m.config.BaseCurrency,
+		Trigger:      trigger,
+		Attempt:      attempt,
+		DuckDB:       m.duckdb(),
+		Models:       modelsStep{m},
+		Vendors:      m.config.Vendors,
+		Logger:       m.logger,
+	}
+}
+
+// runETL is the scheduled ETL job: the configured source, recorded by etl.Run.
+func (m *Main) runETL(ctx context.Context, trigger string, attempt int) error {
+	_, err := etl.Run(ctx, m.etlOptions("", trigger, attempt))
+	return err
+}
+
+// reportRun is one build (and maybe send) of a weekly report.
+type reportRun struct {
+	Week  string
+	Out   string
+	Send  bool
+	Force bool
+}
+
+// reportDetail is what the run log keeps of a report run.
+type reportDetail struct {
+	Week       string   `json:"week"`
+	Folder     string   `json:"folder"`
+	Sent       bool     `json:"sent"`
+	Recipients []string `json:"recipients,omitempty"`
+	Note       string   `json:"note,omitempty"`
+}
+
+// runReport builds a week's report from the published warehouse, archives
+// it and mails it when asked, recording the run in the run log.
+func (m *Main) runReport(ctx context.Context, trigger string, attempt int, r reportRun) (err error) {
+	week := report.LastComplete(m.Now())
+	if r.Week != "" {
+		if week, err = report.ParseWeek(r.Week); err != nil {
+			return err
+		}
+	}
+	data := m.dataDir()
+	lock, err := runlog.TryLock(string(data), "report")
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	log := runlog.Open(data.RunLog())
+	id, err := log.Next("report")
+	if err != nil {
+		return err
+	}
+	rec := runlog.Record{Kind: "report", ID: id, Trigger: trigger, Attempt: attempt, Status: runlog.Running, StartedAt: time.Now().UTC(), PID: os.Getpid()}
+	if err := log.Append(rec); err != nil {
+		return err
+	}
+	detail := reportDetail{}
+	defer func() {
+		rec.EndedAt, rec.Status = time.Now().UTC(), runlog.Success
+		if err != nil {
+			rec.Status, rec.Error = runlog.Failed, err.Error()
+		}
+		rec.Detail, _ = json.Marshal(detail)
+		if lerr := log.Append(rec); lerr != nil && err == nil {
+			err = lerr
+		}
+	}()
+	detail.Week = week.String()
+	gen, err := data.Published()
+	if err != nil {
+		return err
+	}
+	db, err := wh.Sandbox(ctx, gen.Path, m.duckdb())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rep, err := report.Build(ctx, db, week, m.freshness(gen))
+	if err != nil {
+		return err
+	}
+	folder := report.Dir(data.Reports(), week)
+	if r.Out != "" {
+		folder = report.Archive(r.Out)
+	}
+	detail.Folder = string(folder)
+	link := m.reportLink(week)
+	if err := folder.Write(rep, link); err != nil {
+		return err
+	}
+	m.logger.Info("report written", "week", week.String(), "folder", folder)
+	if !r.Send {
+		return nil
+	}
+	if m.config.SMTP.Host == "" {
+		detail.Note = "not mailed: no smtp.host in the configuration"
+		return errors.New("cannot send: set smtp.host, smtp.from and report.recipients in the configuration")
+	}
+	mail := report.Mail{
+		Host: m.config.SMTP.Host, Port: m.config.SMTP.Port, TLS: m.config.SMTP.TLS,
+		Username: m.config.SMTP.Username, Password: m.config.SMTPPassword(),
+		From: m.config.SMTP.From, To: m.config.Report.Recipients,
+	}
+	sent, err := folder.Send(ctx, rep, mail, link, r.Force)
+	detail.Sent, detail.Recipients = sent, mail.To
+	if err != nil {
+		return err
+	}
+	if !sent {
+		detail.Note = "already sent"
+		m.logger.Info("report already sent; not sending again", "week", week.String())
+	}
+	return nil
+}
+
+// scheduledReport is the scheduled report job: last week's report, mailed
+// when mail is configured.
+func (m *Main) scheduledReport(ctx context.Context, trigger string, attempt int) error {
+	return m.runReport(ctx, trigger, attempt, reportRun{Send: m.config.SMTP.Host != ""})
+}
+
+// freshness describes the warehouse a report is built from.
+func (m *Main) freshness(gen wh.Generation) report.Freshness {
+	f := report.Freshness{Generation: gen.ID, AsOf: m.config.AsOfDate(m.Now()).Format(time.DateOnly)}
+	if r, ok, err := runlog.Open(m.dataDir().RunLog()).LastSuccess("etl"); err == nil && ok {
+		f.LastETLRun, f.LastETLEnded = r.ID, r.EndedAt
+		var res etl.Result
+		if json.Unmarshal(r.Detail, &res) == nil {
+			for _, e := range res.Entities {
+				f.QuarantinedRun += e.RowsQuarantined
+			}
+		}
+	}
+	return f
+}
+
+// reportLink is the report's page on the dashboard, when its address is known.
+func (m *Main) reportLink(w report.Week) string {
+	if m.config.Report.BaseURL == "" {
+		return ""
+	}
+	return strings.TrimRight(m.config.Report.BaseURL, "/") + "/reports/" + url.PathEscape(w.String())
+}
+
+// jobs are the recurring runs, from the configuration.
+func (m *Main) jobs() []*schedule.Job {
+	s := m.config.Schedules
+	return []*schedule.Job{
+		{Kind: "etl", Spec: s.ETL.Cron, TimeZone: s.ETL.TimeZone, RunMissed: s.ETL.RunMissed, Retries: s.ETL.Retries, Backoff: s.ETL.Backoff, Run: m.runETL},
+		{Kind: "report", Spec: s.Report.Cron, TimeZone: s.Report.TimeZone, RunMissed: s.Report.RunMissed, Retries: s.Report.Retries, Backoff: s.Report.Backoff, Run: m.scheduledReport},
+	}
+}
