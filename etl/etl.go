@@ -207,6 +207,11 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close()
+	// One checkpoint at the end rather than one every 16 MB of WAL: each
+	// checkpoint rewrites what the build wrote so far.
+	if _, err := conn.ExecContext(ctx, "SET checkpoint_threshold = '16GB'"); err != nil {
+		return fmt.Errorf("configure build: %w", err)
+	}
 	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID)}
 	if hasPrev {
 		if _, err := conn.ExecContext(ctx, "ATTACH "+wh.Literal(prev.Path)+" AS prev (READ_ONLY)"); err != nil {

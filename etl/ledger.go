@@ -120,7 +120,7 @@ WHERE run_id = %d AND entity = %s ORDER BY source_file, row_number) TO ? (FORMAT
 			return fmt.Errorf("write quarantine file: %w", err)
 		}
 	}
-	return b.recordRuns(ctx)
+	return wh.InTx(ctx, b.conn, func() error { return b.recordRuns(ctx) })
 }
 
 // fileCounts copies the per-file counts from etl_files into the result.

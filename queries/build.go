@@ -73,7 +73,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	if err := opts.Settings.Validate(); err != nil {
 		return nil, fmt.Errorf("settings: %w", err)
 	}
-	if err := opts.Settings.write(ctx, conn); err != nil {
+	if err := wh.InTx(ctx, conn, func() error { return opts.Settings.write(ctx, conn) }); err != nil {
 		return nil, err
 	}
 	models, err := Load(opts.UserDir)
@@ -87,10 +87,16 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	for _, m := range models {
 		sources = slices.DeleteFunc(sources, func(s string) bool { return s == m.Name })
 	}
+	phase := time.Now()
+	lap := func(what string) {
+		opts.Logger.Debug("models phase", "phase", what, "seconds", time.Since(phase).Seconds())
+		phase = time.Now()
+	}
 	ordered, err := Resolve(ctx, conn, models, sources)
 	if err != nil {
 		return nil, err
 	}
+	lap("resolve dependencies")
 	rep := &Report{}
 	failed := map[string]bool{}
 	for _, m := range ordered {
@@ -106,6 +112,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		}
 		opts.Logger.Warn("analyst's model not built", "model", m.Name, "file", m.Path, "err", res.Error)
 	}
+	lap("build")
 	var testErrs []error
 	for _, m := range ordered {
 		if failed[m.Name] {
@@ -118,15 +125,18 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 			}
 		}
 	}
-	if err := writeCatalog(ctx, conn, ordered, rep); err != nil {
+	lap("data tests")
+	if err := wh.InTx(ctx, conn, func() error { return writeCatalog(ctx, conn, ordered, rep) }); err != nil {
 		return rep, err
 	}
+	lap("catalog")
 	if err := errors.Join(testErrs...); err != nil {
 		return rep, err
 	}
 	if err := exportMarts(ctx, conn, ordered, opts.Stage); err != nil {
 		return rep, err
 	}
+	lap("export marts")
 	return rep, nil
 }
 

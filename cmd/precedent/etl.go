@@ -13,7 +13,7 @@ import (
 
 func (m *Main) etlCommand() *cobra.Command {
 	var source string
-	var full, strict bool
+	var full, strict, noModels bool
 	cmd := &cobra.Command{
 		Use:   "etl [--source DIR] [--data DIR] [--full-refresh]",
 		Short: "Load a source directory into the lake and publish a new warehouse generation",
@@ -28,6 +28,9 @@ content) are skipped, so running twice changes nothing.`,
 			progress, done := m.etlProgress()
 			opts := m.etlOptions(source, "manual", 0)
 			opts.FullRefresh, opts.Progress = full, progress
+			if noModels {
+				opts.Models = nil
+			}
 			res, err := etl.Run(cmd.Context(), opts)
 			done()
 			if res != nil {
@@ -46,6 +49,7 @@ content) are skipped, so running twice changes nothing.`,
 	cmd.Flags().String("data", "", "data directory (default: the config's data)")
 	cmd.Flags().BoolVar(&full, "full-refresh", false, "rebuild from this source alone, forgetting earlier loads")
 	cmd.Flags().BoolVar(&strict, "strict", false, "exit non-zero when any file was rejected")
+	cmd.Flags().BoolVar(&noModels, "no-models", false, "load only: publish without building the SQL models (for benchmarks)")
 	return cmd
 }
 

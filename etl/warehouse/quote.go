@@ -1,6 +1,10 @@
 package warehouse
 
-import "strings"
+import (
+	"context"
+	"database/sql"
+	"strings"
+)
 
 // Ident quotes a SQL identifier for DuckDB. Every identifier that is not a
 // literal in a .sql file goes through it.
@@ -20,4 +24,19 @@ func Literal(s string) string {
 func Message(err error) string {
 	s, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
 	return s
+}
+
+// InTx runs fn inside one transaction on conn: many small statements
+// commit once instead of once each (each commit of a file database writes
+// and syncs its WAL).
+func InTx(ctx context.Context, conn *sql.Conn, fn func() error) error {
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		conn.ExecContext(ctx, "ROLLBACK")
+		return err
+	}
+	_, err := conn.ExecContext(ctx, "COMMIT")
+	return err
 }

@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+type bench struct {
+	bin    string
+	dir    string
+	repeat int
+	out    io.Writer
+}
+
+// measured is one child process run.
+type measured struct {
+	wall   time.Duration
+	maxRSS int64 // bytes
+}
+
+// run runs the binary and measures it.
+func (b *bench) run(ctx context.Context, args ...string) (measured, error) {
+	cmd := exec.CommandContext(ctx, b.bin, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return measured{}, fmt.Errorf("%s %s: %v\n%s", b.bin, strings.Join(args, " "), err, stderr.String())
+	}
+	m := measured{wall: time.Since(start)}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		m.maxRSS = ru.Maxrss * 1024
+	}
+	return m, nil
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func (b *bench) header() {
+	host, _ := os.Hostname()
+	fmt.Fprintf(b.out, "Machine: %s, %d CPUs, %s. Date: %s. Medians of %d runs.\n\n", host, runtime.NumCPU(), runtime.Version(), time.Now().UTC().Format(time.DateOnly), b.repeat)
+}
+
+func (b *bench) scale(ctx context.Context, scale float64) error {
+	src := filepath.Join(b.dir, fmt.Sprintf("src-%g", scale))
+	os.RemoveAll(src)
+	gen, err := b.run(ctx, "generate", "--out", src, "--scale", fmt.Sprint(scale), "--seed", "42", "--as-of", "2026-11-26")
+	if err != nil {
+		return err
+	}
+	rows, size, err := sourceSize(src)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(b.out, "## Scale %g: %d rows, %.0f MB of CSV\n\n", scale, rows, float64(size)/1e6)
+	fmt.Fprintf(b.out, "Generating took %s (peak RSS %d MB).\n\n", gen.wall.Round(time.Millisecond), gen.maxRSS>>20)
+
+	var floors, loads, fulls []time.Duration
+	var loadRSS, fullRSS int64
+	var data string
+	for i := 0; i < b.repeat; i++ {
+		f, err := floor(ctx, src, filepath.Join(b.dir, "floor"))
+		if err != nil {
+			return err
+		}
+		floors = append(floors, f)
+		d := filepath.Join(b.dir, fmt.Sprintf("load-%g-%d", scale, i))
+		os.RemoveAll(d)
+		m, err := b.run(ctx, "etl", "--source", src, "--data", d, "--as-of", "2026-11-26", "--no-models")
+		if err != nil {
+			return err
+		}
+		loads, loadRSS = append(loads, m.wall), max(loadRSS, m.maxRSS)
+		os.RemoveAll(d)
+		data = filepath.Join(b.dir, fmt.Sprintf("full-%g", scale))
+		os.RemoveAll(data)
+		m, err = b.run(ctx, "etl", "--source", src, "--data", data, "--as-of", "2026-11-26")
+		if err != nil {
+			return err
+		}
+		fulls, fullRSS = append(fulls, m.wall), max(fullRSS, m.maxRSS)
+	}
+	fl, ld, fu := median(floors), median(loads), median(fulls)
+	fmt.Fprintf(b.out, "| measurement | median | rows/s | peak RSS |\n|---|---|---|---|\n")
+	fmt.Fprintf(b.out, "| floor: DuckDB alone, CSV to zstd Parquet | %s | %s | (in the bench process) |\n", fl.Round(time.Millisecond), perSec(rows, fl))
+	fmt.Fprintf(b.out, "| ETL without models (`--no-models`) | %s | %s | %d MB |\n", ld.Round(time.Millisecond), perSec(rows, ld), loadRSS>>20)
+	fmt.Fprintf(b.out, "| ETL with models | %s | %s | %d MB |\n\n", fu.Round(time.Millisecond), perSec(rows, fu), fullRSS>>20)
+	fmt.Fprintf(b.out, "**ETL / floor = %.2fx** (goal: at most 2x at scale 10). Models add %s, %.2fx the load time.\n\n", ld.Seconds()/fl.Seconds(), (fu - ld).Round(time.Millisecond), (fu-ld).Seconds()/ld.Seconds())
+	return b.details(ctx, data)
+}
+
+// floor reads every source file with DuckDB and writes it to Parquet, the
+// least any loader must do.
+func floor(ctx context.Context, src, out string) (time.Duration, error) {
+	os.RemoveAll(out)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(out)
+	db, err := wh.Open(ctx, "", wh.Settings{MemoryLimit: "2GB"})
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	files, _ := filepath.Glob(filepath.Join(src, "*.csv"))
+	start := time.Now()
+	for _, f := range files {
+		q := "COPY (SELECT * FROM read_csv(" + wh.Literal(f) + ")) TO ? (FORMAT parquet, COMPRESSION zstd)"
+		if _, err := db.ExecContext(ctx, q, filepath.Join(out, filepath.Base(f)+".parquet")); err != nil {
+			return 0, fmt.Errorf("floor %s: %w", f, err)
+		}
+	}
+	return time.Since(start), nil
+}
+
+func sourceSize(src string) (rows, bytes int64, err error) {
+	files, _ := filepath.Glob(filepath.Join(src, "*.csv"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return 0, 0, err
+		}
+		bytes += int64(len(b))
+		rows += int64(strings.Count(string(b), "\n") - 1)
+	}
+	return rows, bytes, nil
+}
+
+func perSec(rows int64, d time.Duration) string {
+	return fmt.Sprintf("%.0fk", float64(rows)/d.Seconds()/1e3)
+}
+
+// details reads the last full run's per-entity and per-model times and
+// times the dashboard's mart queries.
+func (b *bench) details(ctx context.Context, data string) error {
+	g, err := wh.Dir(data).Published()
+	if err != nil {
+		return err
+	}
+	db, err := wh.Sandbox(ctx, g.Path, wh.Settings{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ent, err := wh.Query(ctx, db, `SELECT entity, rows_read, seconds FROM etl_run_entities WHERE run_id = (SELECT max(run_id) FROM etl_run_entities) ORDER BY seconds DESC`, 0)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(b.out, "Load by entity (last run):\n\n| entity | rows | seconds | rows/s |\n|---|---|---|---|\n")
+	for _, r := range ent.Values {
+		rows, secs := asFloat(r[1]), asFloat(r[2])
+		fmt.Fprintf(b.out, "| %v | %.0f | %.2f | %.0fk |\n", r[0], rows, secs, rows/secs/1e3)
+	}
+	models, err := wh.Query(ctx, db, `SELECT name, layer, row_count, build_seconds FROM _models ORDER BY build_seconds DESC`, 0)
+	if err != nil {
+		return err
+	}
+	var total float64
+	for _, r := range models.Values {
+		total += asFloat(r[3])
+	}
+	fmt.Fprintf(b.out, "\nModel builds (last run), %.2f s in all; the slowest:\n\n| model | layer | rows | seconds |\n|---|---|---|---|\n", total)
+	for i, r := range models.Values {
+		if i == 12 {
+			break
+		}
+		fmt.Fprintf(b.out, "| %v | %v | %v | %.3f |\n", r[0], r[1], r[2], asFloat(r[3]))
+	}
+	return b.martQueries(ctx, db)
+}
+
+// martQueries times a filtered query on each mart the dashboard reads.
+func (b *bench) martQueries(ctx context.Context, db *sql.DB) error {
+	queries := []struct{ mart, q string }{
+		{"deal_discounts", "SELECT days_to_quarter_end, avg(discount_pct), count(*) FROM deal_discounts WHERE segment = 'enterprise' AND fiscal_quarter BETWEEN 'FY2024-Q1' AND 'FY2025-Q4' GROUP BY 1"},
+		{"renewal_anchoring", "SELECT count(*), regr_slope(renewal_discount_pct, prior_discount_pct) FROM renewal_anchoring WHERE segment = 'mid_market'"},
+		{"discount_precedents", "SELECT * FROM discount_precedents WHERE region = 'EMEA' ORDER BY anchored_renewals + cited_by DESC LIMIT 25"},
+		{"rep_discount_drift", "SELECT * FROM rep_discount_drift WHERE qualifies ORDER BY drift DESC"},
+		{"contract_scope", "SELECT ambiguity_quintile, sum(escalations) / sum(exposure_years) FROM contract_scope WHERE segment = 'smb' AND ambiguity_quintile IS NOT NULL GROUP BY 1"},
+		{"scope_escalations", "SELECT * FROM scope_escalations"},
+		{"billing_quarterly", "SELECT fiscal_quarter, sum(contracted), sum(invoiced) FROM billing_quarterly WHERE region = 'NA' GROUP BY 1"},
+		{"invoice_disputes", "SELECT is_shared_config, avg(is_disputed::int) FROM invoice_disputes WHERE segment = 'enterprise' GROUP BY 1"},
+		{"renewal_risk", "SELECT * FROM renewal_risk WHERE segment = 'enterprise' ORDER BY risk_score DESC LIMIT 20"},
+		{"exception_register", "SELECT * FROM exception_register WHERE kind = 'late_quarter_exception' ORDER BY occurred_date DESC LIMIT 50"},
+		{"account_summary", "SELECT * FROM account_summary WHERE account_name ILIKE '%data%' ORDER BY current_arr DESC LIMIT 50"},
+		{"headline_metrics", "SELECT * FROM headline_metrics"},
+	}
+	fmt.Fprintf(b.out, "\nA filtered query on each mart the dashboard reads (%d runs each; goal: under 20 ms at scale 10):\n\n| mart | median ms | max ms |\n|---|---|---|\n", 20)
+	for _, mq := range queries {
+		var ds []time.Duration
+		for i := 0; i < 20; i++ {
+			start := time.Now()
+			if _, err := wh.Query(ctx, db, mq.q, 0); err != nil {
+				return fmt.Errorf("%s: %w", mq.mart, err)
+			}
+			ds = append(ds, time.Since(start))
+		}
+		fmt.Fprintf(b.out, "| %s | %.1f | %.1f |\n", mq.mart, ms(median(ds)), ms(slices.Max(ds)))
+	}
+	fmt.Fprintln(b.out)
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func asFloat(v any) float64 {
+	var f float64
+	fmt.Sscan(fmt.Sprint(v), &f)
+	return f
+}
