@@ -37,7 +37,7 @@ matches as (
         p.phrase,
         (length(t.norm) - length(replace(t.norm, p.pattern, ''))) // length(p.pattern) as n
     from texts t
-    cross join phrases p
+    join phrases p on contains(t.norm, p.pattern)
 ),
 
 vague as (

@@ -31,12 +31,13 @@ renewals as (
 ),
 
 followers as (
-    select e.deal_id, count(f.deal_id) as rep_followers
-    from exceptions e
-    left join exceptions f
-        on f.rep_id = e.rep_id
-        and (f.close_date > e.close_date or (f.close_date = e.close_date and f.deal_id > e.deal_id))
-    group by e.deal_id
+    -- The rep's exceptions after this one: all of the rep's, less those up to it.
+    select
+        deal_id,
+        case when rep_id is null then 0
+             else count(*) over (partition by rep_id) - row_number() over (partition by rep_id order by close_date, deal_id)
+        end as rep_followers
+    from exceptions
 ),
 
 citations as (
