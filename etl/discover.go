@@ -87,12 +87,24 @@ func discover(dir string) (files []SourceFile, ignored []string, err error) {
 }
 
 func walkEntityDir(root, name string) (files []SourceFile, ignored []string, err error) {
-	ent := strings.ToLower(name)
-	err = filepath.WalkDir(filepath.Join(root, name), func(path string, d fs.DirEntry, err error) error {
+	files, ignored, err = listFiles(root, name)
+	for i := range files {
+		files[i].Entity = strings.ToLower(name)
+	}
+	return files, ignored, err
+}
+
+// listFiles lists the files of a supported format that an entry of the
+// source holds: the file itself, or the files under a folder (hidden ones
+// left out); anything else is returned as ignored.
+func listFiles(root, name string) (files []SourceFile, ignored []string, err error) {
+	rel := strings.TrimSuffix(name, "/")
+	abs := filepath.Join(root, filepath.FromSlash(rel))
+	err = filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if strings.HasPrefix(d.Name(), ".") && path != filepath.Join(root, name) {
+		if strings.HasPrefix(d.Name(), ".") && path != abs {
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -101,19 +113,19 @@ func walkEntityDir(root, name string) (files []SourceFile, ignored []string, err
 		if d.IsDir() {
 			return nil
 		}
-		rel, err := filepath.Rel(root, path)
+		r, err := filepath.Rel(root, path)
 		if err != nil {
 			return err
 		}
 		if _, format, ok := splitFormat(d.Name()); ok {
-			files = append(files, SourceFile{Entity: ent, Path: filepath.ToSlash(rel), Format: format, abs: path})
+			files = append(files, SourceFile{Path: filepath.ToSlash(r), Format: format, abs: path})
 		} else {
-			ignored = append(ignored, filepath.ToSlash(rel))
+			ignored = append(ignored, filepath.ToSlash(r))
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("source folder %s: %w", name, err)
+		return nil, nil, fmt.Errorf("source %s: %w", name, err)
 	}
 	return files, ignored, nil
 }

@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -31,7 +29,7 @@ func (b *build) detectVendors(ctx context.Context, files []SourceFile, ignored [
 	var candidates []SourceFile
 	var still []string
 	for _, name := range ignored {
-		sub, rest, err := vendorCandidates(b.opts.Source, name)
+		sub, rest, err := listFiles(b.opts.Source, name)
 		if err != nil {
 			return nil, nil, nil, err
 		}
@@ -100,41 +98,6 @@ func lacksRequired(e *contract.Entity, header []string) bool {
 		}
 	}
 	return false
-}
-
-// vendorCandidates lists the files of a supported format that an ignored
-// entry of the source holds: the file itself, or the files under a folder.
-func vendorCandidates(root, name string) (files []SourceFile, ignored []string, err error) {
-	rel := strings.TrimSuffix(name, "/")
-	abs := filepath.Join(root, filepath.FromSlash(rel))
-	err = filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if strings.HasPrefix(d.Name(), ".") && path != abs {
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return nil
-		}
-		r, err := filepath.Rel(root, path)
-		if err != nil {
-			return err
-		}
-		if _, format, ok := splitFormat(d.Name()); ok {
-			files = append(files, SourceFile{Path: filepath.ToSlash(r), Format: format, abs: path})
-		} else {
-			ignored = append(ignored, filepath.ToSlash(r))
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("source %s: %w", name, err)
-	}
-	return files, ignored, nil
 }
 
 // header reads a file's column names: the CSV header, the keys of the

@@ -49,11 +49,17 @@ func open(ctx context.Context, path string, s Settings, extra url.Values) (*sql.
 	if len(q) > 0 {
 		dsn += "?" + q.Encode()
 	}
-	c, err := duckdb.NewConnector(dsn, func(execer driver.ExecerContext) error {
+	return connect(ctx, path, dsn, func(execer driver.ExecerContext) error {
 		// Timestamps without a zone are UTC, on every machine.
 		_, err := execer.ExecContext(ctx, "SET TimeZone = 'UTC'", nil)
 		return err
 	})
+}
+
+// connect opens a database with init run on each new connection, and
+// checks it answers.
+func connect(ctx context.Context, path, dsn string, init func(driver.ExecerContext) error) (*sql.DB, error) {
+	c, err := duckdb.NewConnector(dsn, init)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}

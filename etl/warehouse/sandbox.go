@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-
-	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
 // Sandbox opens a published warehouse for queries written by people: read
@@ -34,7 +32,7 @@ func Sandbox(ctx context.Context, path string, s Settings) (*sql.DB, error) {
 	}
 	var once sync.Once
 	var initErr error
-	c, err := duckdb.NewConnector(path+"?"+q.Encode(), func(execer driver.ExecerContext) error {
+	return connect(ctx, path, path+"?"+q.Encode(), func(execer driver.ExecerContext) error {
 		// Settings are global; the first connection sets them and locks them.
 		once.Do(func() {
 			for _, stmt := range []string{
@@ -49,15 +47,6 @@ func Sandbox(ctx context.Context, path string, s Settings) (*sql.DB, error) {
 		})
 		return initErr
 	})
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	db := sql.OpenDB(c)
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
-	return db, nil
 }
 
 // Refusal turns DuckDB's error for a statement the sandbox refused into a
