@@ -148,7 +148,7 @@ func (b *build) recordRuns(ctx context.Context) error {
 	}
 	stmts := []string{
 		`CREATE TABLE etl_runs (run_id INTEGER, trigger VARCHAR, attempt INTEGER, status VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP,
-  rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, files JSON, error VARCHAR)`,
+  rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, entities JSON, files JSON, error VARCHAR)`,
 		`CREATE TABLE etl_run_entities (run_id INTEGER, entity VARCHAR, files INTEGER, rows_read BIGINT, rows_loaded BIGINT,
   rows_quarantined BIGINT, rows BIGINT, seconds DOUBLE)`,
 	}
@@ -180,8 +180,9 @@ func (b *build) recordRuns(ctx context.Context) error {
 		if !r.EndedAt.IsZero() {
 			ended = r.EndedAt
 		}
-		_, err := b.conn.ExecContext(ctx, `INSERT INTO etl_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, r.Trigger, r.Attempt, r.Status, r.StartedAt, ended, read, loaded, quar, string(files), r.Error)
+		entities, _ := json.Marshal(res.Entities)
+		_, err := b.conn.ExecContext(ctx, `INSERT INTO etl_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, r.Trigger, r.Attempt, r.Status, r.StartedAt, ended, read, loaded, quar, string(entities), string(files), r.Error)
 		if err != nil {
 			return fmt.Errorf("record runs: %w", err)
 		}
