@@ -69,13 +69,16 @@ func rawValuesSQL(e *contract.Entity) string {
 const whitespace = "' \t\n\v\f\r'"
 
 // cleanExpr normalises a raw text value: empty means null, and every type
-// but free text is trimmed of whitespace.
+// but free text is trimmed of whitespace (all of which sorts at or below
+// the space character).
 func cleanExpr(c contract.Column) string {
 	col := wh.Ident(c.Name)
 	if c.Type == contract.Text {
 		return "nullif(" + col + ", '')"
 	}
-	return "nullif(trim(" + col + ", " + whitespace + "), '')"
+	// Most values have nothing to trim; test the ends before copying.
+	return "CASE WHEN ascii(" + col + ") > 32 AND ascii(" + col + "[-1:]) > 32 THEN " + col +
+		" ELSE nullif(trim(" + col + ", " + whitespace + "), '') END"
 }
 
 // typedExpr converts the cleaned text value v to the column's type; the
