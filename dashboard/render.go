@@ -9,7 +9,9 @@ import (
 	"io/fs"
 	"math"
 	"net/http"
+	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -110,11 +112,44 @@ func (s *Server) freshness() freshness {
 	if g, ok := s.wh.current(); ok {
 		f.Generation, f.PublishedAt = g.ID, g.PublishedAt
 	}
-	if r, ok, err := s.runlog.LastSuccess("etl"); err == nil && ok {
-		f.LastRun = &r
-		f.Quarantined = detailOf(r).Quarantined
-	}
+	f.LastRun, f.Quarantined = s.lastETL.get(s.opts.Data.RunLog(), s.runlog)
 	return f
+}
+
+// lastETL is the last successful ETL run, read from the run log again only
+// when the file changes (its size or modification time). Every page shows
+// it, and reading the log costs a megabyte-sized buffer and a JSON decode
+// of every line.
+type lastETL struct {
+	mu          sync.Mutex
+	read        bool
+	size        int64
+	modified    time.Time
+	run         *runlog.Record // read-only once cached
+	quarantined int64
+}
+
+func (c *lastETL) get(path string, log *runlog.Log) (*runlog.Record, int64) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.read && c.size == st.Size() && c.modified.Equal(st.ModTime()) {
+		return c.run, c.quarantined
+	}
+	r, ok, err := log.LastSuccess("etl")
+	if err != nil {
+		return nil, 0
+	}
+	// Appended after the Stat, the file only reads newer than its key, so
+	// the next call reads it again.
+	c.read, c.size, c.modified, c.run, c.quarantined = true, st.Size(), st.ModTime(), nil, 0
+	if ok {
+		c.run, c.quarantined = &r, detailOf(r).Quarantined
+	}
+	return c.run, c.quarantined
 }
 
 // runTotals are the row counts of one ETL run.

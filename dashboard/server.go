@@ -54,6 +54,7 @@ type Server struct {
 	pages    map[string]*template.Template
 	queries  map[string]storedQuery
 	cache    queryCache
+	lastETL  lastETL
 	metrics  *metrics
 	perUser  middleware.RateLimiterStore // login attempts per user name
 	demo     bool                        // no users: every visitor is an admin, on loopback only
