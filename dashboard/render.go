@@ -65,6 +65,55 @@ type view struct {
 	CanSQL   bool
 	CanAdmin bool
 	Page     any
+
+	srv  *Server
+	tmpl *template.Template
+	gen  int // the generation the filter options were read from, or an older one
+}
+
+// FilterBar is the filter bar ("filters" in partials.html) as HTML, rendered
+// by html/template once per generation, page and filters: with a few
+// hundred reps and quarters to choose from, its options cost more than the
+// rest of a page.
+func (v view) FilterBar() (template.HTML, error) {
+	key := v.Path + "?" + v.Filters.Values().Encode()
+	if h, ok := v.srv.filterBars.get(v.gen, key); ok {
+		return h, nil
+	}
+	var buf bytes.Buffer
+	if err := v.tmpl.ExecuteTemplate(&buf, "filters", v); err != nil {
+		return "", err
+	}
+	h := template.HTML(buf.String())
+	v.srv.filterBars.put(v.gen, key, h)
+	return h, nil
+}
+
+// htmlCache keeps rendered HTML per generation: a new generation starts
+// empty. Keys come from requests, so it empties itself when full.
+type htmlCache struct {
+	mu      sync.Mutex
+	gen     int
+	entries map[string]template.HTML
+}
+
+func (c *htmlCache) get(gen int, key string) (template.HTML, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		return "", false
+	}
+	h, ok := c.entries[key]
+	return h, ok
+}
+
+func (c *htmlCache) put(gen int, key string, h template.HTML) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen || c.entries == nil || len(c.entries) >= cacheEntries {
+		c.gen, c.entries = gen, map[string]template.HTML{}
+	}
+	c.entries[key] = h
 }
 
 // freshness is the header's line about the data's age.
@@ -83,13 +132,18 @@ func (s *Server) render(c echo.Context, status int, page, title, active string, 
 	ses := sessionOf(c)
 	v := view{
 		Title: title, Active: active, Session: ses, Demo: s.demo, Path: c.Request().URL.Path,
-		Filters: parseFilters(c.QueryParams()), Page: data,
+		Filters: parseFilters(c.QueryParams()), Page: data, srv: s, tmpl: t,
 	}
 	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
 		v.CSRF = tok
 	}
 	if ses != nil {
 		v.CanSQL, v.CanAdmin = ses.Role.Allows(auth.Analyst), ses.Role.Allows(auth.Admin)
+		// The generation before the options: options read from a newer one
+		// are then cached under an older key, which the newer one replaces.
+		if g, ok := s.wh.current(); ok {
+			v.gen = g.ID
+		}
 		v.Options = s.filterOptions(c)
 		v.Fresh = s.freshness()
 	}

@@ -2,6 +2,8 @@ package dashboard
 
 import (
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,6 +37,33 @@ func TestLastETLFollowsTheRunLog(t *testing.T) {
 			if r, _ := c.get(path, log); r == nil || r.ID != want {
 				t.Fatalf("after run %d: got %v, want run %d", id, r, want)
 			}
+		}
+	}
+}
+
+// TestFilterBarFollowsTheRequest checks the cached filter bar is the one of
+// the request's page and filters.
+func TestFilterBarFollowsTheRequest(t *testing.T) {
+	_, ts := newServer(t, nil, nil)
+	c := newClient(t, ts)
+	selected := regexp.MustCompile(`<select name="segment">.*?<option selected>([a-z_]+)</option>`)
+	for _, tt := range []struct{ path, action, segment string }{
+		{"/discounts?segment=smb", "/discounts", "smb"},
+		{"/discounts?segment=enterprise", "/discounts", "enterprise"},
+		{"/discounts?segment=smb", "/discounts", "smb"},
+		{"/billing?segment=smb", "/billing", "smb"},
+		{"/discounts", "/discounts", ""},
+	} {
+		_, body, _ := c.get(tt.path)
+		if !strings.Contains(body, `<form class="filters" method="get" action="`+tt.action+`">`) {
+			t.Errorf("GET %s: the filter bar does not submit to %s", tt.path, tt.action)
+		}
+		got := ""
+		if m := selected.FindStringSubmatch(body); m != nil {
+			got = m[1]
+		}
+		if got != tt.segment {
+			t.Errorf("GET %s: filter bar selects segment %q, want %q", tt.path, got, tt.segment)
 		}
 	}
 }

@@ -55,9 +55,11 @@ type Server struct {
 	queries  map[string]storedQuery
 	cache    queryCache
 	lastETL  lastETL
-	metrics  *metrics
-	perUser  middleware.RateLimiterStore // login attempts per user name
-	demo     bool                        // no users: every visitor is an admin, on loopback only
+	// filterBars are rendered filter bars (view.FilterBar).
+	filterBars htmlCache
+	metrics    *metrics
+	perUser    middleware.RateLimiterStore // login attempts per user name
+	demo       bool                        // no users: every visitor is an admin, on loopback only
 }
 
 // ErrNoUsers is returned when the server would be open to a network with
