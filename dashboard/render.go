@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -139,12 +140,11 @@ func (s *Server) render(c echo.Context, status int, page, title, active string, 
 	}
 	if ses != nil {
 		v.CanSQL, v.CanAdmin = ses.Role.Allows(auth.Analyst), ses.Role.Allows(auth.Admin)
-		// The generation before the options: options read from a newer one
-		// are then cached under an older key, which the newer one replaces.
+		// Read before the options; see filterOptions.
 		if g, ok := s.wh.current(); ok {
 			v.gen = g.ID
 		}
-		v.Options = s.filterOptions(c)
+		v.Options = s.filterOptions(c.Request().Context(), v.gen)
 		v.Fresh = s.freshness()
 	}
 	var buf bytes.Buffer
@@ -234,9 +234,16 @@ type filterOptions struct {
 	Quarters []string
 }
 
-func (s *Server) filterOptions(c echo.Context) filterOptions {
+// filterOptions returns the filter bar's choices, converted from the
+// query's rows once per generation (gen, read before the rows: rows from a
+// newer generation are then kept under an older key, which the newer one
+// replaces).
+func (s *Server) filterOptions(ctx context.Context, gen int) filterOptions {
+	if o, ok := s.options.get(gen); ok {
+		return o
+	}
 	o := filterOptions{Segments: segments}
-	rows, err := s.run(c.Request().Context(), "filter_options", Filters{}, nil)
+	rows, err := s.run(ctx, "filter_options", Filters{}, nil)
 	if err != nil {
 		return o
 	}
@@ -253,7 +260,30 @@ func (s *Server) filterOptions(c echo.Context) filterOptions {
 			o.Quarters = append(o.Quarters, value)
 		}
 	}
+	s.options.put(gen, o)
 	return o
+}
+
+// optionsCache keeps one generation's filter options; they are read-only.
+type optionsCache struct {
+	mu      sync.Mutex
+	gen     int
+	options *filterOptions
+}
+
+func (c *optionsCache) get(gen int) (filterOptions, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.options == nil || c.gen != gen {
+		return filterOptions{}, false
+	}
+	return *c.options, true
+}
+
+func (c *optionsCache) put(gen int, o filterOptions) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen, c.options = gen, &o
 }
 
 var funcs = template.FuncMap{

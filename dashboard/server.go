@@ -57,6 +57,7 @@ type Server struct {
 	lastETL  lastETL
 	// filterBars are rendered filter bars (view.FilterBar).
 	filterBars htmlCache
+	options    optionsCache
 	metrics    *metrics
 	perUser    middleware.RateLimiterStore // login attempts per user name
 	demo       bool                        // no users: every visitor is an admin, on loopback only
