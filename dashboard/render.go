@@ -125,6 +125,10 @@ type freshness struct {
 	Quarantined int64
 }
 
+// renderBuffers hold pages while they render: a page is 25 kB to 350 kB,
+// and growing a new buffer for each request kept the garbage collector busy.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func (s *Server) render(c echo.Context, status int, page, title, active string, data any) error {
 	t, ok := s.pages[page]
 	if !ok {
@@ -147,10 +151,13 @@ func (s *Server) render(c echo.Context, status int, page, title, active string, 
 		v.Options = s.filterOptions(c.Request().Context(), v.gen)
 		v.Fresh = s.freshness()
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, v); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer renderBuffers.Put(buf)
+	if err := t.Execute(buf, v); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
 	}
+	// Written to the connection before render returns the buffer.
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
