@@ -90,31 +90,58 @@ func (v view) FilterBar() (template.HTML, error) {
 	return h, nil
 }
 
-// htmlCache keeps rendered HTML per generation: a new generation starts
-// empty. Keys come from requests, so it empties itself when full.
-type htmlCache struct {
+// genCache keeps values per generation: a new generation starts empty, so
+// serving a new warehouse drops everything made from the previous one.
+// Keys come from requests, so it also empties itself when it holds max
+// entries.
+type genCache[V any] struct {
+	max     int
 	mu      sync.Mutex
 	gen     int
-	entries map[string]template.HTML
+	entries map[string]V
 }
 
-func (c *htmlCache) get(gen int, key string) (template.HTML, bool) {
+func (c *genCache[V]) get(gen int, key string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.gen != gen {
-		return "", false
+		var zero V
+		return zero, false
 	}
-	h, ok := c.entries[key]
-	return h, ok
+	v, ok := c.entries[key]
+	return v, ok
 }
 
-func (c *htmlCache) put(gen int, key string, h template.HTML) {
+func (c *genCache[V]) put(gen int, key string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != gen || c.entries == nil || len(c.entries) >= cacheEntries {
-		c.gen, c.entries = gen, map[string]template.HTML{}
+	if c.gen != gen || c.entries == nil || len(c.entries) >= c.max {
+		c.gen, c.entries = gen, map[string]V{}
 	}
-	c.entries[key] = h
+	c.entries[key] = v
+}
+
+// memoPage returns what build makes for key, kept per generation: the
+// charts of a page cost far more than their cached query results. build
+// must depend only on the generation and key, and nobody may change what
+// it returns, since requests share it. The generation is read before
+// build: a page built from a newer one is then kept under an older key,
+// which the newer one replaces, and never the other way round.
+func memoPage[T any](s *Server, key string, build func() (T, error)) (T, error) {
+	gen := 0
+	if g, ok := s.wh.current(); ok {
+		gen = g.ID
+	}
+	if v, ok := s.pageData.get(gen, key); ok {
+		if t, ok := v.(T); ok {
+			return t, nil
+		}
+	}
+	v, err := build()
+	if err == nil && gen != 0 {
+		s.pageData.put(gen, key, v)
+	}
+	return v, err
 }
 
 // freshness is the header's line about the data's age.

@@ -67,3 +67,32 @@ func TestFilterBarFollowsTheRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestBuiltPagesFollowTheirFilters checks pages kept by memoPage are the
+// ones of the request's filters.
+func TestBuiltPagesFollowTheirFilters(t *testing.T) {
+	_, ts := newServer(t, nil, nil)
+	c := newClient(t, ts)
+	option := func(path, id string) string {
+		t.Helper()
+		_, body, _ := c.get(path)
+		m := regexp.MustCompile(`class="chart" id="` + id + `" data-option="([^"]*)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("GET %s: no chart %s", path, id)
+		}
+		return m[1]
+	}
+	for _, tt := range []struct{ a, b, chart string }{
+		{"/discounts?segment=smb", "/discounts?segment=enterprise", "by-days"},
+		{"/discounts", "/discounts?graph=rep", "graph"},
+		{"/scope?segment=smb", "/scope?segment=enterprise", "scatter"},
+	} {
+		a := option(tt.a, tt.chart)
+		if b := option(tt.b, tt.chart); a == b {
+			t.Errorf("%s and %s draw the same %s chart", tt.a, tt.b, tt.chart)
+		}
+		if again := option(tt.a, tt.chart); again != a {
+			t.Errorf("%s drew a different %s chart the second time", tt.a, tt.chart)
+		}
+	}
+}
