@@ -13,7 +13,7 @@ BENCH_SCALE ?= 1 10
 
 export CGO_ENABLED = 1
 
-.PHONY: all build run test test-short fuzz bench lint clean
+.PHONY: all build run test test-short fuzz bench bench-serve lint clean
 
 all: build
 
@@ -36,6 +36,19 @@ fuzz:
 
 bench: build
 	$(GO) run -tags $(TAGS) ./cmd/precedent-bench --bin $(BIN) --scales "$(BENCH_SCALE)"
+
+# The dashboard under load (docs/benchmarks.md, "Dashboard under load"): for
+# each scale, generate and load a company (kept in data/bench-serve), start
+# precedent serve on it, and run BENCH_SERVE_CLIENTS concurrent clients for
+# BENCH_SERVE_DURATION on each of three requests; BENCH_SERVE_RUNS fresh
+# servers per scale, medians in a Markdown table.
+BENCH_SERVE_SCALES   ?= 1 10
+BENCH_SERVE_RUNS     ?= 3
+BENCH_SERVE_DURATION ?= 30s
+BENCH_SERVE_CLIENTS  ?= 32
+bench-serve: build
+	$(GO) run ./cmd/precedent-loadgen --bin $(BIN) --work $(DATA)/bench-serve --scales "$(BENCH_SERVE_SCALES)" \
+		--runs $(BENCH_SERVE_RUNS) --duration $(BENCH_SERVE_DURATION) --clients $(BENCH_SERVE_CLIENTS)
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

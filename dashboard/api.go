@@ -89,7 +89,7 @@ func (s *Server) apiModel(c echo.Context) error {
 
 // modelQuery selects a model with the filters that apply to its columns.
 func (s *Server) modelQuery(ctx context.Context, name string, f Filters) (string, []any, error) {
-	cols, err := s.query(ctx, "SELECT column_name FROM _model_columns WHERE model = ?", 0, name)
+	cols, err := s.run(ctx, "model_columns", Filters{}, map[string]any{"model": name})
 	if err != nil {
 		return "", nil, err
 	}

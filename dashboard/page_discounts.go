@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -22,38 +23,48 @@ type discountsPage struct {
 }
 
 func (s *Server) discounts(c echo.Context) error {
-	ctx := c.Request().Context()
 	f := parseFilters(c.QueryParams())
-	page := discountsPage{GraphBy: "account", ByAccountLink: withParams("/discounts", f), ByRepLink: withParams("/discounts", f, "graph", "rep")}
+	graphBy := "account"
 	if c.QueryParam("graph") == "rep" {
-		page.GraphBy = "rep"
+		graphBy = "rep"
 	}
-	days, err := s.run(ctx, "discounts_by_days", f, nil)
+	page, err := memoPage(s, "discounts?graph="+graphBy+"&"+f.Values().Encode(), func() (discountsPage, error) {
+		return s.discountsPage(c.Request().Context(), f, graphBy)
+	})
 	if err != nil {
 		return err
+	}
+	return s.render(c, http.StatusOK, "discounts", "Discount precedents", "discounts", page)
+}
+
+func (s *Server) discountsPage(ctx context.Context, f Filters, graphBy string) (discountsPage, error) {
+	page := discountsPage{GraphBy: graphBy, ByAccountLink: withParams("/discounts", f), ByRepLink: withParams("/discounts", f, "graph", "rep")}
+	days, err := s.run(ctx, "discounts_by_days", f, nil)
+	if err != nil {
+		return page, err
 	}
 	page.ByDays = byDaysChart(records(days))
 	pairs, err := s.run(ctx, "discounts_renewals", f, nil)
 	if err != nil {
-		return err
+		return page, err
 	}
 	page.Renewals = renewalScatter(records(pairs))
 	edges, err := s.run(ctx, "discounts_graph", f, nil)
 	if err != nil {
-		return err
+		return page, err
 	}
 	page.Graph = precedentGraph(records(edges), page.GraphBy)
 	drift, err := s.run(ctx, "discounts_drift", f, nil)
 	if err != nil {
-		return err
+		return page, err
 	}
 	page.Drift = driftChart(records(drift))
 	quarters, err := s.run(ctx, "discounts_by_quarter", f, nil)
 	if err != nil {
-		return err
+		return page, err
 	}
 	page.ByQuarter = exceptionsByQuarter(records(quarters))
-	return s.render(c, http.StatusOK, "discounts", "Discount precedents", "discounts", page)
+	return page, nil
 }
 
 func byDaysChart(rows []record) Chart {

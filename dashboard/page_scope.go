@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -21,30 +22,39 @@ type scopePage struct {
 }
 
 func (s *Server) scope(c echo.Context) error {
-	ctx := c.Request().Context()
 	f := parseFilters(c.QueryParams())
+	page, err := memoPage(s, "scope?"+f.Values().Encode(), func() (scopePage, error) {
+		return s.scopePage(c.Request().Context(), f)
+	})
+	if err != nil {
+		return err
+	}
+	return s.render(c, http.StatusOK, "scope", "Scope and escalations", "scope", page)
+}
+
+func (s *Server) scopePage(ctx context.Context, f Filters) (scopePage, error) {
 	var page scopePage
 	q, err := s.run(ctx, "scope_quintiles", f, nil)
 	if err != nil {
-		return err
+		return page, err
 	}
 	page.Quintiles = records(q)
 	page.Rates = quintileRates(page.Quintiles)
 	page.FirstEsc = firstEscalation(page.Quintiles)
 	phrases, err := s.run(ctx, "scope_phrases", f, nil)
 	if err != nil {
-		return err
+		return page, err
 	}
 	page.Phrases = phraseChart(records(phrases))
 	sc, err := s.run(ctx, "scope_scatter", f, nil)
 	if err != nil {
-		return err
+		return page, err
 	}
 	page.Scatter = ambiguityScatter(records(sc))
 	if f.Team != "" || f.Rep != "" || f.QuarterFrom != "" || f.QuarterTo != "" {
 		page.SegmentsNote = "Contracts are filtered by segment and region only; team, rep and quarter filters apply to deals."
 	}
-	return s.render(c, http.StatusOK, "scope", "Scope and escalations", "scope", page)
+	return page, nil
 }
 
 // quintileRates draws escalations per exposure year by ambiguity quintile,

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -9,7 +10,9 @@ import (
 	"io/fs"
 	"math"
 	"net/http"
+	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -63,6 +66,82 @@ type view struct {
 	CanSQL   bool
 	CanAdmin bool
 	Page     any
+
+	srv  *Server
+	tmpl *template.Template
+	gen  int // the generation the filter options were read from, or an older one
+}
+
+// FilterBar is the filter bar ("filters" in partials.html) as HTML, rendered
+// by html/template once per generation, page and filters: with a few
+// hundred reps and quarters to choose from, its options cost more than the
+// rest of a page.
+func (v view) FilterBar() (template.HTML, error) {
+	key := v.Path + "?" + v.Filters.Values().Encode()
+	if h, ok := v.srv.filterBars.get(v.gen, key); ok {
+		return h, nil
+	}
+	var buf bytes.Buffer
+	if err := v.tmpl.ExecuteTemplate(&buf, "filters", v); err != nil {
+		return "", err
+	}
+	h := template.HTML(buf.String())
+	v.srv.filterBars.put(v.gen, key, h)
+	return h, nil
+}
+
+// genCache keeps values per generation: a new generation starts empty, so
+// serving a new warehouse drops everything made from the previous one.
+// Keys come from requests, so it also empties itself when it holds max
+// entries.
+type genCache[V any] struct {
+	max     int
+	mu      sync.Mutex
+	gen     int
+	entries map[string]V
+}
+
+func (c *genCache[V]) get(gen int, key string) (V, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen {
+		var zero V
+		return zero, false
+	}
+	v, ok := c.entries[key]
+	return v, ok
+}
+
+func (c *genCache[V]) put(gen int, key string, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != gen || c.entries == nil || len(c.entries) >= c.max {
+		c.gen, c.entries = gen, map[string]V{}
+	}
+	c.entries[key] = v
+}
+
+// memoPage returns what build makes for key, kept per generation: the
+// charts of a page cost far more than their cached query results. build
+// must depend only on the generation and key, and nobody may change what
+// it returns, since requests share it. The generation is read before
+// build: a page built from a newer one is then kept under an older key,
+// which the newer one replaces, and never the other way round.
+func memoPage[T any](s *Server, key string, build func() (T, error)) (T, error) {
+	gen := 0
+	if g, ok := s.wh.current(); ok {
+		gen = g.ID
+	}
+	if v, ok := s.pageData.get(gen, key); ok {
+		if t, ok := v.(T); ok {
+			return t, nil
+		}
+	}
+	v, err := build()
+	if err == nil && gen != 0 {
+		s.pageData.put(gen, key, v)
+	}
+	return v, err
 }
 
 // freshness is the header's line about the data's age.
@@ -73,6 +152,10 @@ type freshness struct {
 	Quarantined int64
 }
 
+// renderBuffers hold pages while they render: a page is 25 kB to 350 kB,
+// and growing a new buffer for each request kept the garbage collector busy.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func (s *Server) render(c echo.Context, status int, page, title, active string, data any) error {
 	t, ok := s.pages[page]
 	if !ok {
@@ -81,20 +164,27 @@ func (s *Server) render(c echo.Context, status int, page, title, active string, 
 	ses := sessionOf(c)
 	v := view{
 		Title: title, Active: active, Session: ses, Demo: s.demo, Path: c.Request().URL.Path,
-		Filters: parseFilters(c.QueryParams()), Page: data,
+		Filters: parseFilters(c.QueryParams()), Page: data, srv: s, tmpl: t,
 	}
 	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
 		v.CSRF = tok
 	}
 	if ses != nil {
 		v.CanSQL, v.CanAdmin = ses.Role.Allows(auth.Analyst), ses.Role.Allows(auth.Admin)
-		v.Options = s.filterOptions(c)
+		// Read before the options; see filterOptions.
+		if g, ok := s.wh.current(); ok {
+			v.gen = g.ID
+		}
+		v.Options = s.filterOptions(c.Request().Context(), v.gen)
 		v.Fresh = s.freshness()
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, v); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer renderBuffers.Put(buf)
+	if err := t.Execute(buf, v); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
 	}
+	// Written to the connection before render returns the buffer.
 	return c.HTMLBlob(status, buf.Bytes())
 }
 
@@ -110,11 +200,44 @@ func (s *Server) freshness() freshness {
 	if g, ok := s.wh.current(); ok {
 		f.Generation, f.PublishedAt = g.ID, g.PublishedAt
 	}
-	if r, ok, err := s.runlog.LastSuccess("etl"); err == nil && ok {
-		f.LastRun = &r
-		f.Quarantined = detailOf(r).Quarantined
-	}
+	f.LastRun, f.Quarantined = s.lastETL.get(s.opts.Data.RunLog(), s.runlog)
 	return f
+}
+
+// lastETL is the last successful ETL run, read from the run log again only
+// when the file changes (its size or modification time). Every page shows
+// it, and reading the log costs a megabyte-sized buffer and a JSON decode
+// of every line.
+type lastETL struct {
+	mu          sync.Mutex
+	read        bool
+	size        int64
+	modified    time.Time
+	run         *runlog.Record // read-only once cached
+	quarantined int64
+}
+
+func (c *lastETL) get(path string, log *runlog.Log) (*runlog.Record, int64) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, 0
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.read && c.size == st.Size() && c.modified.Equal(st.ModTime()) {
+		return c.run, c.quarantined
+	}
+	r, ok, err := log.LastSuccess("etl")
+	if err != nil {
+		return nil, 0
+	}
+	// Appended after the Stat, the file only reads newer than its key, so
+	// the next call reads it again.
+	c.read, c.size, c.modified, c.run, c.quarantined = true, st.Size(), st.ModTime(), nil, 0
+	if ok {
+		c.run, c.quarantined = &r, detailOf(r).Quarantined
+	}
+	return c.run, c.quarantined
 }
 
 // runTotals are the row counts of one ETL run.
@@ -145,9 +268,16 @@ type filterOptions struct {
 	Quarters []string
 }
 
-func (s *Server) filterOptions(c echo.Context) filterOptions {
+// filterOptions returns the filter bar's choices, converted from the
+// query's rows once per generation (gen, read before the rows: rows from a
+// newer generation are then kept under an older key, which the newer one
+// replaces).
+func (s *Server) filterOptions(ctx context.Context, gen int) filterOptions {
+	if o, ok := s.options.get(gen); ok {
+		return o
+	}
 	o := filterOptions{Segments: segments}
-	rows, err := s.run(c.Request().Context(), "filter_options", Filters{}, nil)
+	rows, err := s.run(ctx, "filter_options", Filters{}, nil)
 	if err != nil {
 		return o
 	}
@@ -164,7 +294,30 @@ func (s *Server) filterOptions(c echo.Context) filterOptions {
 			o.Quarters = append(o.Quarters, value)
 		}
 	}
+	s.options.put(gen, o)
 	return o
+}
+
+// optionsCache keeps one generation's filter options; they are read-only.
+type optionsCache struct {
+	mu      sync.Mutex
+	gen     int
+	options *filterOptions
+}
+
+func (c *optionsCache) get(gen int) (filterOptions, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.options == nil || c.gen != gen {
+		return filterOptions{}, false
+	}
+	return *c.options, true
+}
+
+func (c *optionsCache) put(gen int, o filterOptions) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen, c.options = gen, &o
 }
 
 var funcs = template.FuncMap{

@@ -95,6 +95,12 @@ func (s *Server) routes() *echo.Echo {
 
 	admin := g.Group("", s.require(auth.Admin))
 	admin.POST("/runs/trigger", s.triggerRun)
+
+	// Each group with middleware registers a catch-all not-found route that
+	// runs its middleware, and the last one registered wins: without this
+	// line an unknown path ran the admin group's role check, so viewers and
+	// analysts got 403 "it needs admin" where the answer is 404.
+	g.RouteNotFound("/*", echo.NotFoundHandler)
 	return e
 }
 

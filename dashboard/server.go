@@ -53,10 +53,16 @@ type Server struct {
 	sessions *auth.Sessions
 	pages    map[string]*template.Template
 	queries  map[string]storedQuery
-	cache    queryCache
 	metrics  *metrics
 	perUser  middleware.RateLimiterStore // login attempts per user name
 	demo     bool                        // no users: every visitor is an admin, on loopback only
+
+	// Caches, each for the generation in use.
+	cache      queryCache              // query results
+	options    optionsCache            // the filter bar's choices
+	filterBars genCache[template.HTML] // rendered filter bars (view.FilterBar)
+	pageData   genCache[any]           // built pages (memoPage)
+	lastETL    lastETL                 // the run log's last ETL, per change of the file
 }
 
 // ErrNoUsers is returned when the server would be open to a network with
@@ -96,6 +102,9 @@ func New(opts Options) (*Server, error) {
 	if s.queries, err = loadQueries(); err != nil {
 		return nil, err
 	}
+	s.filterBars.max = cacheEntries
+	// A page's charts at scale 10 are up to 350 kB.
+	s.pageData.max = 100
 	s.metrics = newMetrics(s)
 	s.perUser = loginLimit(opts.LoginPerMinute)
 	s.wh = &warehouse{dir: opts.Data, settings: opts.DuckDB, logger: opts.Logger}

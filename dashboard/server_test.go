@@ -198,6 +198,9 @@ func TestAuth(t *testing.T) {
 		{"AnalystSQL", "ana", "/sql", http.StatusOK},
 		{"AnalystExport", "ana", "/exceptions.csv", http.StatusOK},
 		{"AdminSQL", "adam", "/sql", http.StatusOK},
+		{"ViewerUnknownPath", "vera", "/no-such-page", http.StatusNotFound},
+		{"AnalystUnknownPath", "ana", "/favicon.ico", http.StatusNotFound},
+		{"AdminUnknownPath", "adam", "/no-such-page", http.StatusNotFound},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
