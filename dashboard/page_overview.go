@@ -28,25 +28,33 @@ type card struct {
 func (s *Server) overview(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := parseFilters(c.QueryParams())
-	page := overviewPage{Fresh: s.freshness()}
-	metrics, err := s.run(ctx, "metrics", Filters{}, nil)
+	page, err := memoPage(s, "overview?"+f.Values().Encode(), func() (overviewPage, error) {
+		var page overviewPage
+		metrics, err := s.run(ctx, "metrics", Filters{}, nil)
+		if err != nil {
+			return page, err
+		}
+		for _, m := range records(metrics) {
+			page.Cards = append(page.Cards, readMetric(m))
+		}
+		slices.SortStableFunc(page.Cards, func(a, b card) int { return metricRank(a.Metric) - metricRank(b.Metric) })
+		renewals, err := s.run(ctx, "overview_renewals", f, nil)
+		if err != nil {
+			return page, err
+		}
+		page.Renewals = renewalsChart(records(renewals))
+		riskiest, err := s.run(ctx, "overview_riskiest", f, nil)
+		if err != nil {
+			return page, err
+		}
+		page.Riskiest = records(riskiest)
+		return page, nil
+	})
 	if err != nil {
 		return err
 	}
-	for _, m := range records(metrics) {
-		page.Cards = append(page.Cards, readMetric(m))
-	}
-	slices.SortStableFunc(page.Cards, func(a, b card) int { return metricRank(a.Metric) - metricRank(b.Metric) })
-	renewals, err := s.run(ctx, "overview_renewals", f, nil)
-	if err != nil {
-		return err
-	}
-	page.Renewals = renewalsChart(records(renewals))
-	riskiest, err := s.run(ctx, "overview_riskiest", f, nil)
-	if err != nil {
-		return err
-	}
-	page.Riskiest = records(riskiest)
+	// Freshness changes by the minute; the rest only with the generation.
+	page.Fresh = s.freshness()
 	return s.render(c, http.StatusOK, "overview", "Overview", "overview", page)
 }
 

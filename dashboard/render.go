@@ -273,7 +273,7 @@ type filterOptions struct {
 // newer generation are then kept under an older key, which the newer one
 // replaces).
 func (s *Server) filterOptions(ctx context.Context, gen int) filterOptions {
-	if o, ok := s.options.get(gen); ok {
+	if o, ok := s.options.get(gen, ""); ok {
 		return o
 	}
 	o := filterOptions{Segments: segments}
@@ -294,30 +294,8 @@ func (s *Server) filterOptions(ctx context.Context, gen int) filterOptions {
 			o.Quarters = append(o.Quarters, value)
 		}
 	}
-	s.options.put(gen, o)
+	s.options.put(gen, "", o)
 	return o
-}
-
-// optionsCache keeps one generation's filter options; they are read-only.
-type optionsCache struct {
-	mu      sync.Mutex
-	gen     int
-	options *filterOptions
-}
-
-func (c *optionsCache) get(gen int) (filterOptions, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.options == nil || c.gen != gen {
-		return filterOptions{}, false
-	}
-	return *c.options, true
-}
-
-func (c *optionsCache) put(gen int, o filterOptions) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen, c.options = gen, &o
 }
 
 var funcs = template.FuncMap{

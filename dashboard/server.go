@@ -58,8 +58,9 @@ type Server struct {
 	demo     bool                        // no users: every visitor is an admin, on loopback only
 
 	// Caches, each for the generation in use.
-	cache      queryCache              // query results
-	options    optionsCache            // the filter bar's choices
+	cache      genCache[*wh.Rows]      // query results
+	apiAnswers genCache[[]byte]        // JSON answers of the model API
+	options    genCache[filterOptions] // the filter bar's choices
 	filterBars genCache[template.HTML] // rendered filter bars (view.FilterBar)
 	pageData   genCache[any]           // built pages (memoPage)
 	lastETL    lastETL                 // the run log's last ETL, per change of the file
@@ -103,6 +104,7 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.filterBars.max = cacheEntries
+	s.cache.max, s.apiAnswers.max, s.options.max = cacheEntries, 200, 1
 	// A page's charts at scale 10 are up to 350 kB.
 	s.pageData.max = 100
 	s.metrics = newMetrics(s)

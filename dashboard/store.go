@@ -10,7 +10,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
@@ -52,34 +51,8 @@ func loadQueries() (map[string]storedQuery, error) {
 	return out, err
 }
 
-// queryCache keeps results per generation: a new generation starts empty,
-// so a refresh invalidates everything cached from the previous one.
-type queryCache struct {
-	mu      sync.Mutex
-	gen     int
-	entries map[string]*wh.Rows
-}
-
+// cacheEntries bounds the caches whose keys come from requests.
 const cacheEntries = 2000
-
-func (c *queryCache) get(gen int, key string) (*wh.Rows, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen != gen {
-		return nil, false
-	}
-	r, ok := c.entries[key]
-	return r, ok
-}
-
-func (c *queryCache) put(gen int, key string, r *wh.Rows) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen != gen || c.entries == nil || len(c.entries) >= cacheEntries {
-		c.gen, c.entries = gen, map[string]*wh.Rows{}
-	}
-	c.entries[key] = r
-}
 
 // run runs one of the dashboard's queries on the current generation with
 // the filters and extra parameters it names, through the cache.

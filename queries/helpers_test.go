@@ -3,7 +3,6 @@ package queries_test
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"testing"
 	"time"
 
@@ -90,5 +89,3 @@ func metric(tb testing.TB, db *sql.DB, name string) (value, low, high float64, n
 	}
 	return v.Float64, lo.Float64, hi.Float64, n
 }
-
-func fmtf(f float64) string { return fmt.Sprintf("%.3f", f) }

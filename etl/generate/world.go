@@ -115,13 +115,12 @@ type agreement struct {
 // gen holds the whole generated company: options, reps, accounts and the
 // deal and contract skeletons, plus the ID order of deals and contracts.
 type gen struct {
-	seed    uint64
-	scale   float64
-	asOf    day
-	begin   day
-	fy      fiscal
-	eff     Effects
-	workers int
+	seed  uint64
+	scale float64
+	asOf  day
+	begin day
+	fy    fiscal
+	eff   Effects
 
 	reps     []rep
 	teams    []team

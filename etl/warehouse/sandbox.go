@@ -33,8 +33,22 @@ func Sandbox(ctx context.Context, path string, s Settings) (*sql.DB, error) {
 	var once sync.Once
 	var initErr error
 	return connect(ctx, path, path+"?"+q.Encode(), func(execer driver.ExecerContext) error {
-		// Settings are global; the first connection sets them and locks them.
+		// Settings are global; the first connection sets them and locks
+		// them. A second Sandbox on the same file in this process shares
+		// the database instance, which is then already locked.
 		once.Do(func() {
+			var locked bool
+			row := execer.(driver.QueryerContext)
+			if rows, err := row.QueryContext(ctx, "SELECT current_setting('lock_configuration')", nil); err == nil {
+				dest := []driver.Value{nil}
+				if rows.Next(dest) == nil {
+					locked, _ = dest[0].(bool)
+				}
+				rows.Close()
+			}
+			if locked {
+				return
+			}
 			for _, stmt := range []string{
 				"SET GLOBAL TimeZone = 'UTC'",
 				"SET lock_configuration = true",

@@ -228,3 +228,31 @@ func TestWriteParquet(t *testing.T) {
 		t.Errorf("read back %d rows, max label %q, amount %s (%v)", count, label, typ, err)
 	}
 }
+
+// TestSandboxTwice opens the same generation in the sandbox twice in one
+// process, as two servers would: duckdb-go shares the database instance.
+func TestSandboxTwice(t *testing.T) {
+	d := Dir(t.TempDir())
+	buildGeneration(t, d, 1)
+	if err := d.Publish(1); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := d.Published()
+	a, err := Sandbox(context.Background(), g.Path, Settings{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Sandbox(context.Background(), g.Path, Settings{Threads: 1})
+	if err != nil {
+		t.Fatalf("second sandbox: %v", err)
+	}
+	defer b.Close()
+	var n int
+	if err := b.QueryRow("SELECT count(*) FROM gen").Scan(&n); err != nil || n != 1 {
+		t.Errorf("second sandbox answers %d (%v)", n, err)
+	}
+	if _, err := b.Exec("SET threads = 1"); Refusal(err) == "" {
+		t.Errorf("the second sandbox is not locked: %v", err)
+	}
+}
