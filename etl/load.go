@@ -216,17 +216,55 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 	column, fields := "x.errors[1].column", ""
 	if b.vendor != nil {
 		column = "coalesce(vf.field, x.errors[1].column)"
-		fields = " LEFT JOIN vendor_fields vf ON vf.seq = c._file AND vf.entity = " + wh.Literal(e.Name) + " AND vf.column_name = x.errors[1].column"
+		fields = " LEFT JOIN vendor_fields vf ON vf.seq = x._file AND vf.entity = " + wh.Literal(e.Name) + " AND vf.column_name = x.errors[1].column"
 	}
 	err = b.exec(ctx, e.Name+": quarantine", `INSERT INTO quarantine
-SELECT ?, ?, f.path, c._row, `+column+`, list_aggregate(list_transform(x.errors, e -> e.column || ': ' || e.reason), 'string_agg', '; '), `+rawValuesSQL(e)+`, now()::TIMESTAMP
-FROM `+bad+` x JOIN `+chk+` c ON c._file = x._file AND c._row = x._row JOIN run_files f ON f.seq = c._file`+fields+` ORDER BY c._file, c._row`, b.res.RunID, e.Name)
+SELECT ?, ?, f.path, x._row, `+column+`, list_aggregate(list_transform(x.errors, e -> e.column || ': ' || e.reason), 'string_agg', '; '), `+rawValuesSQL(e, "r")+`, now()::TIMESTAMP
+FROM `+bad+` x JOIN (`+strings.Join(parts, " UNION ALL ")+`) r ON r._file = x._file AND r._row = x._row
+JOIN run_files f ON f.seq = x._file`+fields+` ORDER BY x._file, x._row`, b.res.RunID, e.Name)
 	if err != nil {
 		return fmt.Errorf("quarantine: %w", err)
 	}
-	return b.merge(ctx, e, fmt.Sprintf(`SELECT %s, %d::INTEGER AS _run_id, f.path AS _source_file, c._row AS _source_row
-FROM %s c JOIN run_files f ON f.seq = c._file ANTI JOIN %s x ON x._file = c._file AND x._row = c._row ORDER BY c._file, c._row`,
-		prefixed(e, "c."), b.res.RunID, chk, bad))
+	var nbad int64
+	if err := b.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+bad).Scan(&nbad); err != nil {
+		return fmt.Errorf("count bad rows: %w", err)
+	}
+	// Usually there is nothing to leave out, and one scan will do. (A
+	// table's row order means nothing; _source_file and _source_row say
+	// where each row came from.)
+	from := chk + " c"
+	if nbad > 0 {
+		from += " ANTI JOIN " + bad + " x ON x._file = c._file AND x._row = c._row"
+	}
+	path, err := b.sourcePath(ctx, "c._file")
+	if err != nil {
+		return err
+	}
+	return b.merge(ctx, e, fmt.Sprintf(`SELECT %s, %d::INTEGER AS _run_id, %s AS _source_file, c._row AS _source_row FROM %s`,
+		prefixed(e, "c."), b.res.RunID, path, from))
+}
+
+// sourcePath is a SQL expression giving the path of the run's source file
+// whose sequence number is in column file (a CASE over the run's few files,
+// cheaper per row than a join).
+func (b *build) sourcePath(ctx context.Context, file string) (string, error) {
+	rows, err := b.conn.QueryContext(ctx, "SELECT seq, path FROM run_files ORDER BY seq")
+	if err != nil {
+		return "", fmt.Errorf("source paths: %w", err)
+	}
+	defer rows.Close()
+	var sb strings.Builder
+	sb.WriteString("CASE " + file)
+	for rows.Next() {
+		var seq int
+		var path string
+		if err := rows.Scan(&seq, &path); err != nil {
+			return "", fmt.Errorf("source paths: %w", err)
+		}
+		fmt.Fprintf(&sb, " WHEN %d THEN %s", seq, wh.Literal(path))
+	}
+	sb.WriteString(" END")
+	return sb.String(), rows.Err()
 }
 
 func (b *build) hasDuplicates(ctx context.Context, e *contract.Entity, chk string) (bool, error) {

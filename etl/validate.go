@@ -17,10 +17,10 @@ type quarantined struct {
 }
 
 // typedSQL returns the SELECT that turns an entity's raw text table into
-// typed columns, the cleaned text values (_v_<column>) and _errors, a list of
-// {column, reason} for every rule the row breaks (empty for a good row; the
-// list is only built for rows that break a rule). The base currency is bound
-// as the query's only parameter.
+// _file, _row, the typed columns and _errors, a list of {column, reason}
+// for every rule the row breaks (empty for a good row; the list is only
+// built for rows that break a rule). The base currency is bound as the
+// query's only parameter.
 func typedSQL(e *contract.Entity, raw string) string {
 	var typed, conds, items []string
 	add := func(column, cond, reason string) {
@@ -37,28 +37,33 @@ func typedSQL(e *contract.Entity, raw string) string {
 	for _, ck := range e.Checks {
 		add(ck.Column, "("+ck.Fails+")", wh.Literal(ck.Message))
 	}
-	var clean []string
+	var clean, cleaned []string
 	for _, c := range e.Columns {
 		clean = append(clean, cleanExpr(c)+" AS "+wh.Ident("_v_"+c.Name))
+		cleaned = append(cleaned, wh.Ident("_v_"+c.Name))
 	}
+	// The text values are not kept: a quarantined row's come from the raw
+	// table, as read.
 	return fmt.Sprintf(`WITH src AS (
   SELECT _file, _row, %s FROM %s
 ), typed AS (
   SELECT *, %s FROM src
 )
-SELECT *, CASE WHEN %s THEN list_filter([%s], e -> e IS NOT NULL) ELSE [] END AS _errors FROM typed`,
+SELECT * EXCLUDE (%s), CASE WHEN %s THEN list_filter([%s], e -> e IS NOT NULL) ELSE [] END AS _errors FROM typed`,
 		strings.Join(clean, ", "), raw,
 		strings.Join(typed, ",\n    "),
+		strings.Join(cleaned, ", "),
 		strings.Join(conds, " OR "),
 		strings.Join(items, ",\n  "))
 }
 
-// rawValuesSQL is the JSON object of a row's text values, kept with a
-// quarantined row so nobody has to re-export to see what was wrong.
-func rawValuesSQL(e *contract.Entity) string {
+// rawValuesSQL is the JSON object of a row's text values as read from the
+// raw table aliased alias, kept with a quarantined row so nobody has to
+// re-export to see what was wrong.
+func rawValuesSQL(e *contract.Entity, alias string) string {
 	var parts []string
 	for _, c := range e.Columns {
-		parts = append(parts, wh.Literal(c.Name)+": "+wh.Ident("_v_"+c.Name))
+		parts = append(parts, wh.Literal(c.Name)+": "+alias+"."+wh.Ident(c.Name))
 	}
 	return "to_json({" + strings.Join(parts, ", ") + "})::VARCHAR"
 }
