@@ -184,6 +184,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 }
 
 func run(ctx context.Context, opts Options, res *Result) error {
+	stage := time.Now()
+	lap := func(what string) {
+		opts.Logger.Debug("etl phase", "phase", what, "seconds", time.Since(stage).Seconds())
+		stage = time.Now()
+	}
 	files, ignored, err := discover(opts.Source)
 	if err != nil {
 		return err
@@ -238,6 +243,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 			return fmt.Errorf("models: %w", err)
 		}
 	}
+	lap("load and models")
 	b.progress(ctx, Progress{Stage: "publish"})
 	if err := b.finish(ctx); err != nil {
 		return err
@@ -247,6 +253,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 			return fmt.Errorf("detach published generation: %w", err)
 		}
 	}
+	lap("ledgers")
 	if _, err := conn.ExecContext(ctx, "CHECKPOINT"); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
 	}
@@ -262,6 +269,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 			return fmt.Errorf("stage: %w", err)
 		}
 	}
+	lap("checkpoint and close")
 	if err := opts.Data.Publish(res.RunID); err != nil {
 		return err
 	}
@@ -272,6 +280,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	if err := opts.Data.Commit(res.RunID); err != nil {
 		return err
 	}
+	lap("publish")
 	if err := opts.Data.Prune(3); err != nil {
 		opts.Logger.Warn("prune old generations", "err", err)
 	}
