@@ -1,8 +1,6 @@
 package dashboard
 
 import (
-	"net/http"
-
 	"github.com/labstack/echo/v4"
 )
 
@@ -45,5 +43,5 @@ func (s *Server) billing(c echo.Context) error {
 		{name: "contracted", values: contracted}, {name: "invoiced", values: invoiced}, {name: "credited", values: credited},
 	}, "USD")
 	page.Quarters.Note = "Accrued per fiscal quarter: contracts and invoices spread over their days, credits on their issue day. The gap between contracted and invoiced net of credits is leakage."
-	return s.render(c, http.StatusOK, "billing", "Billing", "billing", page)
+	return s.renderCached(c, "billing", "Billing", "billing", c.QueryParams().Encode(), page)
 }

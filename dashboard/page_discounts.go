@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -34,7 +33,7 @@ func (s *Server) discounts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "discounts", "Discount precedents", "discounts", page)
+	return s.renderCached(c, "discounts", "Discount precedents", "discounts", c.QueryParams().Encode(), page)
 }
 
 func (s *Server) discountsPage(ctx context.Context, f Filters, graphBy string) (discountsPage, error) {

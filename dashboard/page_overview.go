@@ -3,8 +3,8 @@ package dashboard
 import (
 	"fmt"
 	"math"
-	"net/http"
 	"slices"
+	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -55,7 +55,8 @@ func (s *Server) overview(c echo.Context) error {
 	}
 	// Freshness changes by the minute; the rest only with the generation.
 	page.Fresh = s.freshness()
-	return s.render(c, http.StatusOK, "overview", "Overview", "overview", page)
+	minute := time.Now().Truncate(time.Minute).Unix()
+	return s.renderCached(c, "overview", "Overview", "overview", fmt.Sprintf("%s|%d", f.Values().Encode(), minute), page)
 }
 
 func renewalsChart(rows []record) Chart {

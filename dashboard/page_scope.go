@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
 
@@ -29,7 +28,7 @@ func (s *Server) scope(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "scope", "Scope and escalations", "scope", page)
+	return s.renderCached(c, "scope", "Scope and escalations", "scope", c.QueryParams().Encode(), page)
 }
 
 func (s *Server) scopePage(ctx context.Context, f Filters) (scopePage, error) {

@@ -67,9 +67,32 @@ type view struct {
 	CanAdmin bool
 	Page     any
 
-	srv  *Server
-	tmpl *template.Template
-	gen  int // the generation the filter options were read from, or an older one
+	srv     *Server
+	tmpl    *template.Template
+	gen     int    // the generation the filter options were read from, or an older one
+	bodyKey string // with it, the page's content is rendered once per generation and key
+}
+
+// Body is the page's content (its "content" template) as HTML. Pages that
+// depend only on the generation and their URL (not on the user) render it
+// once per generation and key: it is most of a page's rendering.
+func (v view) Body() (template.HTML, error) {
+	if v.bodyKey != "" && v.gen != 0 {
+		if h, ok := v.srv.bodies.get(v.gen, v.bodyKey); ok {
+			return h, nil
+		}
+	}
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer renderBuffers.Put(buf)
+	if err := v.tmpl.ExecuteTemplate(buf, "content", v); err != nil {
+		return "", err
+	}
+	h := template.HTML(buf.String())
+	if v.bodyKey != "" && v.gen != 0 {
+		v.srv.bodies.put(v.gen, v.bodyKey, h)
+	}
+	return h, nil
 }
 
 // FilterBar is the filter bar ("filters" in partials.html) as HTML, rendered
@@ -157,6 +180,16 @@ type freshness struct {
 var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func (s *Server) render(c echo.Context, status int, page, title, active string, data any) error {
+	return s.renderKeyed(c, status, page, title, active, "", data)
+}
+
+// renderCached renders a page whose content depends only on the generation
+// and key, never on who asks: its content is rendered once per generation.
+func (s *Server) renderCached(c echo.Context, page, title, active, key string, data any) error {
+	return s.renderKeyed(c, http.StatusOK, page, title, active, page+"|"+key, data)
+}
+
+func (s *Server) renderKeyed(c echo.Context, status int, page, title, active, key string, data any) error {
 	t, ok := s.pages[page]
 	if !ok {
 		return fmt.Errorf("no page template %s", page)
@@ -164,7 +197,7 @@ func (s *Server) render(c echo.Context, status int, page, title, active string, 
 	ses := sessionOf(c)
 	v := view{
 		Title: title, Active: active, Session: ses, Demo: s.demo, Path: c.Request().URL.Path,
-		Filters: parseFilters(c.QueryParams()), Page: data, srv: s, tmpl: t,
+		Filters: parseFilters(c.QueryParams()), Page: data, srv: s, tmpl: t, bodyKey: key,
 	}
 	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
 		v.CSRF = tok

@@ -63,6 +63,7 @@ type Server struct {
 	options    genCache[filterOptions] // the filter bar's choices
 	filterBars genCache[template.HTML] // rendered filter bars (view.FilterBar)
 	pageData   genCache[any]           // built pages (memoPage)
+	bodies     genCache[template.HTML] // rendered page contents (renderCached)
 	lastETL    lastETL                 // the run log's last ETL, per change of the file
 }
 
@@ -107,6 +108,7 @@ func New(opts Options) (*Server, error) {
 	s.cache.max, s.apiAnswers.max, s.options.max = cacheEntries, 200, 1
 	// A page's charts at scale 10 are up to 350 kB.
 	s.pageData.max = 100
+	s.bodies.max = 200
 	s.metrics = newMetrics(s)
 	s.perUser = loginLimit(opts.LoginPerMinute)
 	s.wh = &warehouse{dir: opts.Data, settings: opts.DuckDB, logger: opts.Logger}
