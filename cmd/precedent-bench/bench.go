@@ -36,6 +36,7 @@ func (b *bench) run(ctx context.Context, args ...string) (measured, error) {
 	cmd := exec.CommandContext(ctx, b.bin, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
+	settle()
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		return measured{}, fmt.Errorf("%s %s: %v\n%s", b.bin, strings.Join(args, " "), err, stderr.String())
@@ -45,6 +46,12 @@ func (b *bench) run(ctx context.Context, args ...string) (measured, error) {
 		m.maxRSS = ru.Maxrss * 1024
 	}
 	return m, nil
+}
+
+// settle flushes what earlier measurements left for the disk to write, so
+// that a measurement does not pay for the one before it.
+func settle() {
+	syscall.Sync()
 }
 
 func median(ds []time.Duration) time.Duration {
@@ -124,6 +131,7 @@ func floor(ctx context.Context, src, out string, table bool) (time.Duration, err
 		return 0, err
 	}
 	defer os.RemoveAll(out)
+	settle()
 	path := ""
 	if table {
 		path = filepath.Join(out, "floor.duckdb")
