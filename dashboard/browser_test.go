@@ -333,7 +333,7 @@ var browserPages = []struct {
 	path   string
 	charts int
 }{
-	{"/", 1},
+	{"/", 2},
 	{"/discounts", 5},
 	{"/discounts?graph=rep", 5},
 	{"/discounts?segment=enterprise&from=FY2024-Q1&to=FY2025-Q4", 4},

@@ -12,6 +12,7 @@ import (
 type overviewPage struct {
 	Cards     []card
 	Renewals  Chart
+	Trend     Chart
 	Riskiest  []record
 	Fresh     freshness
 	RunErrors []string
@@ -43,6 +44,11 @@ func (s *Server) overview(c echo.Context) error {
 			return page, err
 		}
 		page.Renewals = renewalsChart(records(renewals))
+		trend, err := s.run(ctx, "overview_risk_trend", f, nil)
+		if err != nil {
+			return page, err
+		}
+		page.Trend = riskTrendChart(records(trend))
 		riskiest, err := s.run(ctx, "overview_riskiest", f, nil)
 		if err != nil {
 			return page, err
@@ -81,6 +87,38 @@ func renewalsChart(rows []record) Chart {
 		{name: "low", values: byTier["low"], stack: "arr", color: "#2e7d32"},
 	}, false, "ARR (USD)")
 	ch.Note = "ARR of contracts ending within each window after as-of and not yet renewed, stacked by renewal risk tier."
+	return ch
+}
+
+// riskTrendChart stacks, for each week of the risk history, the ARR then
+// due within 90 days by the risk tier it had at the week's end.
+func riskTrendChart(rows []record) Chart {
+	var weeks []string
+	byTier := map[string][]float64{}
+	nonzero := false
+	for _, r := range rows {
+		week := r.str("iso_week")
+		if len(weeks) == 0 || weeks[len(weeks)-1] != week {
+			weeks = append(weeks, week)
+			for _, tier := range []string{"high", "medium", "low"} {
+				byTier[tier] = append(byTier[tier], 0)
+			}
+		}
+		if vs, ok := byTier[r.str("risk_tier")]; ok {
+			vs[len(vs)-1] = r.num("arr")
+			nonzero = nonzero || r.num("arr") > 0
+		}
+	}
+	const title = "ARR due in the next 90 days, week by week"
+	if !nonzero {
+		return emptyChart("risk-trend", title)
+	}
+	ch := barChart("risk-trend", title, weeks, []series{
+		{name: "high", values: byTier["high"], stack: "arr", color: "#c62828"},
+		{name: "medium", values: byTier["medium"], stack: "arr", color: "#e08a00"},
+		{name: "low", values: byTier["low"], stack: "arr", color: "#2e7d32"},
+	}, false, "ARR (USD)")
+	ch.Note = "At the end of each of the last 26 weeks: ARR of contracts ending in the next 90 days and not renewed by then, stacked by the risk tier scored from data up to that week (renewal_risk_weekly)."
 	return ch
 }
 

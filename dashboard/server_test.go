@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -146,6 +147,15 @@ func TestPagesRender(t *testing.T) {
 	_, body, _ := c.get("/discounts")
 	if n := strings.Count(body, `class="chart" id=`); n < 4 {
 		t.Errorf("discounts page has %d charts, want at least 4", n)
+	}
+	// The overview draws the 26 weeks of the risk history.
+	_, body, _ = c.get("/")
+	trend := regexp.MustCompile(`id="risk-trend" data-option="([^"]*)"`).FindStringSubmatch(body)
+	if trend == nil {
+		t.Fatalf("the overview has no risk-trend chart")
+	}
+	if weeks := regexp.MustCompile(`\d{4}-W\d{2}`).FindAllString(html.UnescapeString(trend[1]), -1); len(weeks) != 26 {
+		t.Errorf("the risk-trend chart has %d weeks, want 26: %v", len(weeks), weeks)
 	}
 }
 

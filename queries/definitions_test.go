@@ -52,6 +52,12 @@ func TestDefinitions(t *testing.T) {
 		{"BacktestWindow", "SELECT count(*) FROM renewal_risk_backtest WHERE contract_id IN ('C1')", "0"},
 		{"RenewalDue", "SELECT days_to_renewal FROM renewal_risk WHERE contract_id = 'C5'", "62"},
 		{"RenewedNotDue", "SELECT count(*) FROM renewal_risk WHERE contract_id = 'C4'", "0"},
+		// The weekly risk history: the 26 Sundays before as_of (a Sunday itself).
+		{"RiskWeeks", "SELECT count(*) || ' ' || max(week_end) || ' ' || max(iso_week) || ' ' || min(week_end) FROM int_risk_weeks", "26 2024-06-23 2024-W25 2023-12-31"},
+		{"WeeklyDue", "SELECT count(*) || ' ' || min(days_to_renewal) || ' ' || max(days_to_renewal) FROM renewal_risk_weekly WHERE contract_id = 'C5'", "4 69 90"},
+		{"WeeklyChurnedStaysDue", "SELECT count(*) || ' ' || max(week_end) FROM renewal_risk_weekly WHERE contract_id = 'C3'", "12 2024-03-24"},
+		{"WeeklyUntilRenewalSigned", "SELECT count(*) || ' ' || max(week_end) FROM renewal_risk_weekly WHERE contract_id = 'C7'", "9 2024-03-03"},
+		{"WeeklyPointInTime", "SELECT string_agg(escalations::VARCHAR, '' ORDER BY week_end) FROM renewal_risk_weekly WHERE contract_id = 'C7'", "000000111"},
 		// Exceptions register.
 		{"RegisterKinds", "SELECT string_agg(kind || ':' || source_id, ',' ORDER BY kind, source_id) FROM exception_register", "discount_exception:D03,late_quarter_exception:D01"},
 	}

@@ -30,6 +30,10 @@ type Report struct {
 	Tables    []Table   `json:"tables"`
 	AtRisk    float64   `json:"arr_at_risk_90d"`      // high-tier ARR renewing within 90 days of the week's end
 	AtRiskWas float64   `json:"arr_at_risk_90d_prev"` // the same at the previous week's end
+	// RiskAtWeekEnd tells whether the renewals and ARR at risk were scored
+	// as of each week's end (renewal_risk_weekly, which covers the 26 weeks
+	// before as_of) or, for an older week, with the current scores.
+	RiskAtWeekEnd bool `json:"risk_at_week_end"`
 }
 
 // Freshness says how current the data behind the report is.
@@ -137,6 +141,7 @@ func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, e
 			t = &TierARR{Tier: tier}
 			tiers[tier] = t
 		}
+		r.RiskAtWeekEnd = row[4] == true
 		if fmt.Sprint(row[0]) == "this" {
 			t.This = toFloat(row[2])
 		} else {

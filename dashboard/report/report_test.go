@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -168,5 +169,43 @@ func TestArchive(t *testing.T) {
 	weeks, err := List(reports)
 	if err != nil || len(weeks) != 1 || weeks[0].String() != "2026-W47" {
 		t.Errorf("List = %v %v", weeks, err)
+	}
+}
+
+// TestRiskAtWeekEnd checks which scores a week's renewals and ARR at risk
+// use: those as they stood at each week's end when the 26-week history
+// before as_of (2026-11-26; its last week ends 2026-11-22) covers the week
+// and the one before, else the current ones.
+func TestRiskAtWeekEnd(t *testing.T) {
+	for _, tt := range []struct {
+		week string
+		want bool
+	}{
+		{"2026-W47", true},  // the last complete week
+		{"2026-W48", false}, // not over on as_of
+		{"2026-W23", true},  // the oldest week with its week before in the history
+		{"2026-W22", false}, // in the history, but not the week before it
+		{"2025-W47", false},
+	} {
+		t.Run(tt.week, func(t *testing.T) {
+			r := build(t, tt.week)
+			if r.RiskAtWeekEnd != tt.want {
+				t.Errorf("RiskAtWeekEnd = %v, want %v", r.RiskAtWeekEnd, tt.want)
+			}
+			if !tt.want {
+				return
+			}
+			var this, prev float64
+			err := testDB.QueryRow(`SELECT
+  coalesce(sum(arr) FILTER (WHERE week_end = ?::DATE - 1), 0)::DOUBLE,
+  coalesce(sum(arr) FILTER (WHERE week_end = ?::DATE - 1), 0)::DOUBLE
+FROM renewal_risk_weekly WHERE risk_tier = 'high'`, r.To.Format(time.DateOnly), r.From.Format(time.DateOnly)).Scan(&this, &prev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(r.AtRisk-this) > 0.01 || math.Abs(r.AtRiskWas-prev) > 0.01 {
+				t.Errorf("ARR at risk %.2f (week before %.2f), want %.2f (%.2f) from renewal_risk_weekly", r.AtRisk, r.AtRiskWas, this, prev)
+			}
+		})
 	}
 }

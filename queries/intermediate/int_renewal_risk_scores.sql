@@ -1,5 +1,5 @@
--- grain: "one row per contract and purpose: renewals due (cut-off as_of) and contracts that ended in the two years before as_of (cut-off end_date - 90 days)"
--- key: [contract_id, purpose]
+-- grain: "one row per contract, purpose and cut-off: renewals due (cut-off as_of), contracts that ended in the two years before as_of (cut-off end_date - 90 days), and the renewals due at each week's end in int_risk_weeks (cut-off that Sunday)"
+-- key: [contract_id, purpose, cutoff]
 -- description: >
 --   The renewal risk score of a contract computed from what was known at a cut-off date, so
 --   the live score (renewal_risk) and its backtest (renewal_risk_backtest) are the same SQL.
@@ -7,13 +7,14 @@
 --   scaled to 0..1 (saturating as risk_weights describes); risk_score = 100 * sum(weight *
 --   factor) / sum(weight). reasons lists the three largest contributions in plain words.
 -- columns:
---   purpose: current (ending within 180 days after as_of, not yet renewed) or backtest
+--   purpose: current (ending within 180 days after as_of, not yet renewed), backtest, or weekly (ending within 90 days after a week's end and not renewed by then)
 --   cutoff: the date the score is computed as of
 --   risk_score: 0-100
 --   risk_tier: high from risk_tier_high, medium from risk_tier_medium, else low
 --   reasons: the top contributing factors, in plain words
 -- tests:
 --   - accepted_values: {column: risk_tier, values: [low, medium, high]}
+--   - accepted_values: {column: purpose, values: [current, backtest, weekly]}
 --   - assert: select * from int_renewal_risk_scores where risk_score < 0 or risk_score > 100
 with settings as (
     select * from precedent_settings
@@ -37,35 +38,49 @@ scored_contracts as (
            'backtest' as purpose, c.end_date - 90 as cutoff
     from stg_contracts c, settings s
     where c.end_date >= s.as_of - 730 and c.end_date < s.as_of
+    union all
+    select c.contract_id, c.account_id, c.deal_id, c.start_date, c.end_date, c.arr, c.auto_renew,
+           'weekly' as purpose, w.week_end as cutoff
+    from int_risk_weeks w
+    join stg_contracts c
+        on c.end_date > w.week_end and c.end_date <= w.week_end + 90
+        and c.start_date <= w.week_end
+    where not exists (
+        select 1 from stg_contracts r
+        where r.renews_contract_id = c.contract_id and coalesce(r.signed_date, r.start_date) <= w.week_end
+    )
 ),
 
 ticket_counts as (
     select
         sc.contract_id,
         sc.purpose,
+        sc.cutoff,
         count(*) filter (where t.escalation_at::date > sc.cutoff - 180 and t.escalation_at::date <= sc.cutoff) as escalations,
         count(*) filter (where t.category = 'scope_question' and t.ticket_date > sc.cutoff - 180 and t.ticket_date <= sc.cutoff) as scope_questions
     from scored_contracts sc
     left join stg_tickets t on t.account_id = sc.account_id
-    group by sc.contract_id, sc.purpose
+    group by sc.contract_id, sc.purpose, sc.cutoff
 ),
 
 invoice_counts as (
     select
         sc.contract_id,
         sc.purpose,
+        sc.cutoff,
         count(*) filter (where i.is_disputed and i.issued_date > sc.cutoff - 365 and i.issued_date <= sc.cutoff) as disputes,
         count(*) filter (where i.status <> 'void' and i.due_date > sc.cutoff - 365 and i.due_date + 30 <= sc.cutoff
                            and (i.paid_date is null or i.paid_date > i.due_date + 30)) as late_payments
     from scored_contracts sc
     left join stg_invoices i on i.account_id = sc.account_id
-    group by sc.contract_id, sc.purpose
+    group by sc.contract_id, sc.purpose, sc.cutoff
 ),
 
 credit_counts as (
     select
         sc.contract_id,
         sc.purpose,
+        sc.cutoff,
         count(cn.credit_note_id) as credit_notes
     from scored_contracts sc
     left join stg_invoices i on i.account_id = sc.account_id
@@ -73,13 +88,14 @@ credit_counts as (
         on cn.invoice_id = i.invoice_id
         and cn.issued_date > sc.cutoff - 365
         and cn.issued_date <= sc.cutoff
-    group by sc.contract_id, sc.purpose
+    group by sc.contract_id, sc.purpose, sc.cutoff
 ),
 
 anchors as (
     select
         sc.contract_id,
         sc.purpose,
+        sc.cutoff,
         pr.deal_id as precedent_deal_id,
         pr.discount_pct as precedent_discount_pct,
         d.discount_pct >= pr.discount_pct - 0.02 as is_anchored
@@ -112,11 +128,11 @@ factors as (
         case when a.is_anchored then 1.0 else 0.0 end as f_discount_anchor,
         case when coalesce(sc.auto_renew, false) then 0.0 else 1.0 end as f_no_auto_renew
     from scored_contracts sc
-    join ticket_counts tc using (contract_id, purpose)
-    join invoice_counts ic using (contract_id, purpose)
-    join credit_counts cc using (contract_id, purpose)
+    join ticket_counts tc using (contract_id, purpose, cutoff)
+    join invoice_counts ic using (contract_id, purpose, cutoff)
+    join credit_counts cc using (contract_id, purpose, cutoff)
     left join int_contract_scope_features f on f.contract_id = sc.contract_id
-    left join anchors a using (contract_id, purpose)
+    left join anchors a using (contract_id, purpose, cutoff)
 ),
 
 weights as (
