@@ -242,6 +242,7 @@ func (b *bench) martQueries(ctx context.Context, db *sql.DB) error {
 		{"billing_quarterly", "SELECT fiscal_quarter, sum(contracted), sum(invoiced) FROM billing_quarterly WHERE region = 'NA' GROUP BY 1"},
 		{"invoice_disputes", "SELECT is_shared_config, avg(is_disputed::int) FROM invoice_disputes WHERE segment = 'enterprise' GROUP BY 1"},
 		{"renewal_risk", "SELECT * FROM renewal_risk WHERE segment = 'enterprise' ORDER BY risk_score DESC LIMIT 20"},
+		{"renewal_risk_weekly", "SELECT w.iso_week, risk_tier, sum(arr) FROM int_risk_weeks w LEFT JOIN renewal_risk_weekly r ON r.week_end = w.week_end AND r.segment = 'enterprise' GROUP BY ALL ORDER BY ALL"},
 		{"exception_register", "SELECT * FROM exception_register WHERE kind = 'late_quarter_exception' ORDER BY occurred_date DESC LIMIT 50"},
 		{"account_summary", "SELECT * FROM account_summary WHERE account_name ILIKE '%data%' ORDER BY current_arr DESC LIMIT 50"},
 		{"headline_metrics", "SELECT * FROM headline_metrics"},
