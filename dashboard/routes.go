@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"errors"
-	"io/fs"
 	"net/http"
 	"time"
 
@@ -44,8 +43,7 @@ func (s *Server) routes() *echo.Echo {
 	})
 	e.Use(middleware.BodyLimit("2M"))
 
-	assets, _ := fs.Sub(assetFS, "assets")
-	e.GET("/assets/*", echo.WrapHandler(http.StripPrefix("/assets/", cacheForever(http.FileServer(http.FS(assets))))))
+	e.GET("/assets/*", echo.WrapHandler(assetHandler()))
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metrics.handler)
@@ -108,14 +106,6 @@ func (s *Server) routes() *echo.Echo {
 func loginLimit(perMinute int) middleware.RateLimiterStore {
 	return middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
 		Rate: rate.Limit(float64(perMinute) / 60), Burst: perMinute, ExpiresIn: 10 * time.Minute,
-	})
-}
-
-// cacheForever marks assets cacheable; their content only changes with the binary.
-func cacheForever(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		h.ServeHTTP(w, r)
 	})
 }
 
