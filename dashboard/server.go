@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -138,11 +139,19 @@ func (s *Server) Open(ctx context.Context) error { return s.wh.refresh(ctx) }
 // Run serves until ctx ends, then shuts down gracefully: in-flight
 // requests finish (up to 30 seconds), then the warehouse closes.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	// Each generation's caches are warmed as it comes into use; shutdown
+	// waits for warming to stop before closing the warehouse.
+	var warming sync.WaitGroup
+	defer warming.Wait()
 	if err := s.Open(ctx); err != nil {
 		return err
 	}
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
+	if _, ok := s.wh.current(); ok {
+		warming.Go(func() { s.warm(watchCtx) })
+	}
+	s.wh.onSwap = func(wh.Generation) { warming.Go(func() { s.warm(watchCtx) }) }
 	go s.wh.watch(watchCtx, s.opts.Refresh)
 
 	srv := &http.Server{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second}
@@ -163,6 +172,8 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	s.opts.Logger.Info("dashboard listening", "addr", ln.Addr().String(), "mode", mode)
 	select {
 	case err := <-errc:
+		stopWatch()
+		warming.Wait()
 		s.wh.close()
 		return err
 	case <-ctx.Done():
@@ -171,6 +182,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	defer cancel()
 	err := srv.Shutdown(shutdown)
 	stopWatch()
+	warming.Wait()
 	s.wh.close()
 	s.opts.Logger.Info("dashboard stopped")
 	return err

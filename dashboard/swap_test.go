@@ -31,6 +31,8 @@ func TestSwapOnPublish(t *testing.T) {
 	s, ts := newServerWith(t, Options{Data: data, Addr: "127.0.0.1:0", Refresh: 20 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	swapped := make(chan int, 4) // what Run hooks cache warming on
+	s.wh.onSwap = func(g wh.Generation) { swapped <- g.ID }
 	go s.wh.watch(ctx, 20*time.Millisecond)
 	c := newClient(t, ts)
 	count := func() int {
@@ -67,6 +69,14 @@ func TestSwapOnPublish(t *testing.T) {
 	}
 	if n := count(); n != 4 {
 		t.Errorf("after publish accounts = %d, want 4 (a stale cache?)", n)
+	}
+	select {
+	case id := <-swapped:
+		if id != 2 {
+			t.Errorf("swap hook called for generation %d, want 2", id)
+		}
+	default:
+		t.Errorf("the swap hook was not called")
 	}
 	// The request that held generation 1 still reads it.
 	var n int

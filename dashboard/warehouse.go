@@ -20,7 +20,7 @@ type warehouse struct {
 	dir      wh.Dir
 	settings wh.Settings
 	logger   *slog.Logger
-	onSwap   func(wh.Generation)
+	onSwap   func(wh.Generation) // called after refresh swaps a new generation in; set before watch starts
 
 	mu  sync.RWMutex
 	cur *generation
