@@ -130,7 +130,7 @@ var hubspot = []Object{
 	},
 	{
 		Vendor: "hubspot", Name: "tickets", Table: "v_hs_ticket", Role: Load, Entity: "tickets", Files: []string{"ticket"},
-		Doc: "Tickets; categories through vendors.categories (defaults: PRODUCT_ISSUE bug, BILLING_ISSUE billing, FEATURE_REQUEST feature_request, GENERAL_INQUIRY question).",
+		Doc: "Tickets; categories through vendors.categories (defaults: PRODUCT_ISSUE bug, BILLING_ISSUE billing, FEATURE_REQUEST feature_request, GENERAL_INQUIRY question). An export holds a ticket's current priority, not its history, so no HubSpot ticket is marked escalated: an escalation is a change and its moment, which only Zendesk's field history or audits carry.",
 		Fields: []Field{
 			{Name: "hs_object_id", Aliases: []string{"hs_ticket_id", "ticket_id", "record_id", "id"}, Conv: Keep, Required: true, Maps: "tickets.ticket_id"},
 			{Name: "associatedcompanyid", Aliases: []string{"associated_company_id", "company_id"}, Conv: Keep, Required: true, Maps: "tickets.account_id"},
