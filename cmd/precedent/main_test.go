@@ -213,6 +213,21 @@ func TestReportCommand(t *testing.T) {
 	if _, _, err := run(t, "", "report", "--config", cfg, "--week", "2021-W99"); err == nil || !strings.Contains(err.Error(), "2021-W99") {
 		t.Errorf("bad week: err = %v", err)
 	}
+	// --out keeps reports in a folder of the user's: each week in its own
+	// subfolder, never touching what else is there.
+	mine := t.TempDir()
+	os.WriteFile(filepath.Join(mine, "notes.txt"), []byte("mine"), 0o644)
+	mustRun(t, "", "report", "--config", cfg, "--week", "2021-W26", "--out", mine)
+	mustRun(t, "", "report", "--config", cfg, "--week", "2021-W26", "--out", mine)
+	if b, err := os.ReadFile(filepath.Join(mine, "notes.txt")); err != nil || string(b) != "mine" {
+		t.Errorf("--out lost a file already in the folder: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(mine, "2021-W26", "report.html")); err != nil {
+		t.Errorf("--out: %v", err)
+	}
+	if _, _, err := run(t, "", "report", "--config", cfg, "--week", "2021-W26", "--out", mine, "--send"); err == nil || !strings.Contains(err.Error(), "without --out") {
+		t.Errorf("--out with --send: err = %v", err)
+	}
 	if _, _, err := run(t, "", "run", "--config", cfg, "report"); err != nil {
 		t.Errorf("run report: %v", err)
 	}
@@ -220,7 +235,7 @@ func TestReportCommand(t *testing.T) {
 		t.Errorf("run etl: %v", err)
 	}
 	runs, _ = runlog.Open(filepath.Join(data, "runs.jsonl")).Runs("")
-	if len(runs) != 5 {
-		t.Errorf("runs recorded = %d, want 5 (etl, 3 reports, etl)", len(runs))
+	if len(runs) != 7 {
+		t.Errorf("runs recorded = %d, want 7 (etl, 5 reports, etl)", len(runs))
 	}
 }

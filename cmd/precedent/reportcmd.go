@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -21,6 +22,9 @@ through the configured SMTP server, once: a week already sent is not sent again,
 that may have gone out before a crash needs --force.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if r.Out != "" && r.Send {
+				return errors.New("--send mails the report kept under data/reports, where its sends are recorded; run it without --out")
+			}
 			if err := m.runReport(cmd.Context(), schedule.Manual, 0, r); err != nil {
 				return err
 			}
@@ -30,7 +34,7 @@ that may have gone out before a crash needs --force.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&r.Week, "week", "", "ISO week, e.g. 2026-W47 (default: the last complete week)")
-	f.StringVar(&r.Out, "out", "", "folder to write the report to (default: data/reports/<week>)")
+	f.StringVar(&r.Out, "out", "", "folder to keep the report in, as <folder>/<year>-W<week>/ (default: data/reports)")
 	f.BoolVar(&r.Send, "send", false, "mail the report to report.recipients")
 	f.BoolVar(&r.Force, "force", false, "mail even if this week's report was sent, or may have been")
 	f.String("data", "", "data directory (default: the config's data)")

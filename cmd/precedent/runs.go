@@ -108,7 +108,7 @@ func (m *Main) runReport(ctx context.Context, trigger string, attempt int, r rep
 	}
 	folder := report.Dir(data.Reports(), week)
 	if r.Out != "" {
-		folder = report.Archive(r.Out)
+		folder = report.Dir(r.Out, week)
 	}
 	detail.Folder = string(folder)
 	link := m.reportLink(week)

@@ -109,7 +109,16 @@ func (a Archive) writeLedger(l Ledger) error {
 		return err
 	}
 	f.Close()
-	return os.Rename(tmp, filepath.Join(string(a), ledgerFile))
+	if err := os.Rename(tmp, filepath.Join(string(a), ledgerFile)); err != nil {
+		return err
+	}
+	// The rename is durable only once the folder is synced.
+	dir, err := os.Open(string(a))
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	return dir.Sync()
 }
 
 // Send mails the archived report once: HTML with the charts inline, a

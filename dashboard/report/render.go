@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	htmltemplate "html/template"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,8 +143,14 @@ func (a Archive) Write(r *Report, link string) error {
 			return fmt.Errorf("write report: %w", err)
 		}
 	}
-	if b, err := os.ReadFile(filepath.Join(string(a), ledgerFile)); err == nil {
-		os.WriteFile(filepath.Join(tmp, ledgerFile), b, 0o644)
+	// The send ledger carries over: a rewritten report is not mailed again.
+	switch b, err := os.ReadFile(filepath.Join(string(a), ledgerFile)); {
+	case err == nil:
+		if err := os.WriteFile(filepath.Join(tmp, ledgerFile), b, 0o644); err != nil {
+			return fmt.Errorf("write report: keep its send ledger: %w", err)
+		}
+	case !errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("write report: read its send ledger: %w", err)
 	}
 	old := string(a) + ".old"
 	os.RemoveAll(old)
