@@ -95,9 +95,18 @@ func runOf(name string) (int, bool) {
 
 // Recover deals with what runs that died left behind: a stage whose
 // generation was published is committed, any other stage is discarded, and
-// unfinished generation files are removed. Runs call it first, holding the
-// ETL lock, so a published run's stage never outlives the next run.
+// unfinished generation files are removed, including one renamed into
+// place by a run that died before it switched the published link. Runs call
+// it first, holding the ETL lock, so a published run's stage never outlives
+// the next run.
 func (d Dir) Recover() error {
+	published := 0
+	switch g, err := d.Published(); {
+	case err == nil:
+		published = g.ID
+	case !errors.Is(err, ErrNoWarehouse):
+		return fmt.Errorf("recover: %w", err)
+	}
 	stages, err := os.ReadDir(d.Path(".staging"))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("recover: %w", err)
@@ -107,11 +116,17 @@ func (d Dir) Recover() error {
 		if !ok {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(d.Generations(), genName(id))); err == nil {
-			if err := d.Commit(id); err != nil {
+		gen := filepath.Join(d.Generations(), genName(id))
+		if _, err := os.Stat(gen); err == nil {
+			if id <= published {
+				if err := d.Commit(id); err != nil {
+					return fmt.Errorf("recover: %w", err)
+				}
+				continue
+			}
+			if err := os.Remove(gen); err != nil {
 				return fmt.Errorf("recover: %w", err)
 			}
-			continue
 		}
 		if err := os.RemoveAll(d.Stage(id)); err != nil {
 			return fmt.Errorf("recover: %w", err)

@@ -116,6 +116,27 @@ func TestRecover(t *testing.T) {
 	if _, err := os.Stat(d.Staging(2)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("unfinished generation kept")
 	}
+
+	// Run 3 died after renaming its generation into place but before
+	// switching the published link: generation 1 stays published, and run
+	// 3's lake files stay out.
+	stage(3, LakeEntity("deals", 3))
+	buildGeneration(t, d, 3)
+	if err := os.Rename(d.Staging(3), filepath.Join(d.Generations(), genName(3))); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Recover(); err != nil {
+		t.Fatal(err)
+	}
+	if g, err := d.Published(); err != nil || g.ID != 1 {
+		t.Errorf("published = %+v (%v), want generation 1", g, err)
+	}
+	if _, err := os.Stat(d.Path(LakeEntity("deals", 3))); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the lake file of a run that never published was committed")
+	}
+	if _, err := os.Stat(filepath.Join(d.Generations(), genName(3))); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the generation of a run that never published was kept")
+	}
 }
 
 // TestSandbox tries what an analyst's query must not do; each attempt is
