@@ -14,8 +14,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
+	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/runlog"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
 // testUsers are one user of each role; every password is "correct horse <name>".
@@ -397,5 +401,28 @@ func TestSQLPage(t *testing.T) {
 	code, body, h := c.post("/sql/export", "/sql", url.Values{"query": {"SELECT 1 AS x, 'a,b' AS y"}, "format": {"csv"}})
 	if code != http.StatusOK || body != "x,y\n1,\"a,b\"\n" || !strings.Contains(h.Get("Content-Disposition"), "query.csv") {
 		t.Errorf("csv export: %d %q", code, body)
+	}
+}
+
+// TestRunsPageSaysWhatDidNotLoad checks that the Runs page lists the files
+// an ETL run did not load and why.
+func TestRunsPageSaysWhatDidNotLoad(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	res := etl.Result{
+		Status:   runlog.Warning,
+		Warnings: []string{"customers.csv: could be stripe/customers or zendesk/organizations; name it in vendors.files"},
+		Files:    []etl.FileResult{{SourceFile: etl.SourceFile{Path: "deals.csv"}, Status: etl.FileRejected, Error: "deals.csv: missing required column stage"}},
+	}
+	detail, _ := json.Marshal(res)
+	now := time.Now().UTC()
+	if err := runlog.Open(data.RunLog()).Append(runlog.Record{Kind: "etl", ID: 1, Trigger: "manual", Status: runlog.Warning, StartedAt: now, EndedAt: now, Detail: detail}); err != nil {
+		t.Fatal(err)
+	}
+	_, ts := newServerWith(t, Options{Data: data, Addr: "127.0.0.1:0"})
+	_, body, _ := newClient(t, ts).get("/runs")
+	for _, want := range []string{"not loaded: customers.csv: could be stripe/customers", "rejected: deals.csv: missing required column stage"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the Runs page does not say %q", want)
+		}
 	}
 }

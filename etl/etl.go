@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/precedent-dev/precedent/etl/runlog"
@@ -229,8 +231,13 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return err
 	}
 	res.Ignored = ignored
+	for _, w := range res.Warnings {
+		opts.Logger.Warn("source file not loaded", "reason", w)
+	}
 	for _, name := range ignored {
-		opts.Logger.Warn("ignored source file: not a contract entity or vendor export", "file", name)
+		if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.HasPrefix(w, name+":") }) {
+			opts.Logger.Warn("ignored source file: not a contract entity or vendor export", "file", name)
+		}
 	}
 	if err := b.loadAll(ctx, files, vendorFiles); err != nil {
 		return err
@@ -285,6 +292,9 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		opts.Logger.Warn("prune old generations", "err", err)
 	}
 	res.Status = runlog.Success
+	if len(res.Warnings) > 0 {
+		res.Status = runlog.Warning
+	}
 	for _, f := range res.Files {
 		if f.Status == FileRejected || f.Status == FileUnreadable {
 			res.Status = runlog.Warning

@@ -438,3 +438,24 @@ func writeTruncatedParquet(tb testing.TB, path string) {
 		tb.Fatal(err)
 	}
 }
+
+// TestUnrecognisedVendorFile checks that a file that could be several
+// vendor objects is not loaded, and that the run says why and ends with a
+// warning rather than passing it over.
+func TestUnrecognisedVendorFile(t *testing.T) {
+	src := copyDir(t, "testdata/good")
+	writeFile(t, filepath.Join(src, "customers.csv"), "id\nc1\n")
+	res, err := runETL(t, src, wh.Dir(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != runlog.Warning {
+		t.Errorf("status = %s, want %s", res.Status, runlog.Warning)
+	}
+	if len(res.Warnings) != 1 || !strings.HasPrefix(res.Warnings[0], "customers.csv: ") || !strings.Contains(res.Warnings[0], "vendors.files") {
+		t.Errorf("warnings = %q, want one naming customers.csv and vendors.files", res.Warnings)
+	}
+	if !slices.Contains(res.Ignored, "customers.csv") {
+		t.Errorf("ignored = %q, want customers.csv", res.Ignored)
+	}
+}

@@ -66,7 +66,11 @@ func (b *build) detectVendors(ctx context.Context, files []SourceFile, ignored [
 		d, ok, err := cfg.Detect(f.Path, header)
 		if err != nil {
 			still = append(still, f.Path)
-			b.res.Warnings = append(b.res.Warnings, err.Error())
+			msg := err.Error()
+			if !strings.HasPrefix(msg, f.Path+":") {
+				msg = f.Path + ": " + msg
+			}
+			b.res.Warnings = append(b.res.Warnings, msg)
 			continue
 		}
 		if !ok {

@@ -15,7 +15,7 @@ func (m *Main) etlCommand() *cobra.Command {
 	var source string
 	var full, strict, noModels bool
 	cmd := &cobra.Command{
-		Use:   "etl [--source DIR] [--data DIR] [--full-refresh]",
+		Use:   "etl [--source DIR] [--data DIR] [--full-refresh] [--strict] [--no-models]",
 		Short: "Load a source directory into the lake and publish a new warehouse generation",
 		Long: `Reads every entity file in the source directory, and the exports of Salesforce,
 DocuSign, NetSuite, HubSpot, Stripe and Zendesk found there (docs/vendors.md), validates
@@ -48,7 +48,7 @@ content) are skipped, so running twice changes nothing.`,
 	cmd.Flags().StringVar(&source, "source", "", "source directory (default: the config's source)")
 	cmd.Flags().String("data", "", "data directory (default: the config's data)")
 	cmd.Flags().BoolVar(&full, "full-refresh", false, "rebuild from this source alone, forgetting earlier loads")
-	cmd.Flags().BoolVar(&strict, "strict", false, "exit non-zero when any file was rejected")
+	cmd.Flags().BoolVar(&strict, "strict", false, "exit non-zero when the run has warnings: a file rejected, unreadable or not recognised, or an analyst's model failing")
 	cmd.Flags().BoolVar(&noModels, "no-models", false, "load only: publish without building the SQL models (for benchmarks)")
 	return cmd
 }
@@ -62,6 +62,9 @@ func (m *Main) printETL(res *etl.Result) {
 		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t\n", e.Entity, e.Files, e.RowsRead, e.RowsLoaded, e.RowsQuarantined, e.Rows)
 	}
 	w.Flush()
+	for _, warning := range res.Warnings {
+		fmt.Fprintf(m.Stdout, "not loaded: %s\n", warning)
+	}
 	for _, f := range res.Files {
 		switch {
 		case f.Error != "" && f.Status != etl.FileUnchanged:

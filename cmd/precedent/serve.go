@@ -17,7 +17,7 @@ func (m *Main) serveCommand() *cobra.Command {
 	var addr, cert, key string
 	var insecure, noSchedules bool
 	cmd := &cobra.Command{
-		Use:   "serve [--data DIR] [--addr 127.0.0.1:8080]",
+		Use:   "serve [--data DIR] [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F] [--insecure-no-auth]",
 		Short: "Serve the dashboard, the API and the schedules",
 		Long: `Serves the published warehouse: dashboards, the account drill-down, the SQL page, a JSON
 API, /healthz, /readyz and /metrics. It switches to a new warehouse generation as soon as
