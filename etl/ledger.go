@@ -36,7 +36,11 @@ func (b *build) createLedgers(ctx context.Context) error {
 	}
 	if b.prev {
 		stmts = append(stmts, "INSERT INTO quarantine SELECT * FROM prev.quarantine")
-		if b.prevHas(ctx, "vendor_records") && !b.opts.FullRefresh {
+		has, err := b.prevHas(ctx, "vendor_records")
+		if err != nil {
+			return fmt.Errorf("create ledgers: %w", err)
+		}
+		if has && !b.opts.FullRefresh {
 			stmts = append(stmts, "INSERT INTO vendor_records SELECT * FROM prev.vendor_records")
 		}
 		if !b.opts.FullRefresh {
@@ -94,9 +98,9 @@ func (b *build) finish(ctx context.Context) error {
 			continue
 		}
 		_, err := b.conn.ExecContext(ctx, `INSERT INTO etl_files
-SELECT ?, ?, ?, ?, ?, ?, ?, rows_read,
+SELECT $1, $2, $3, $4, $5, $6, $7, rows_read,
   (SELECT count(*) FROM main.`+wh.Ident(f.Entity)+` WHERE _run_id = $1 AND _source_file = $3),
-  (SELECT count(*) FROM quarantine WHERE run_id = $1 AND source_file = $3), ?
+  (SELECT count(*) FROM quarantine WHERE run_id = $1 AND source_file = $3), $8
 FROM (SELECT coalesce(max(rows_read), 0) AS rows_read FROM run_files WHERE path = $3)`,
 			b.res.RunID, f.Entity, f.Path, f.Format, f.Size, f.SHA256, f.Status, f.Error)
 		if err != nil {
@@ -160,7 +164,11 @@ func (b *build) recordRuns(ctx context.Context) error {
 	for _, r := range runs {
 		res := &Result{}
 		if len(r.Detail) > 0 {
-			json.Unmarshal(r.Detail, res)
+			if err := json.Unmarshal(r.Detail, res); err != nil {
+				// One bad line of the run log must not stop every later run.
+				b.opts.Logger.Warn("run log: run detail unreadable; etl_runs records it without counts", "run", r.ID, "err", err)
+				res = &Result{}
+			}
 		}
 		if r.ID == b.res.RunID {
 			res = b.res

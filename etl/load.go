@@ -198,7 +198,14 @@ func (b *build) registerFile(ctx context.Context, raw *rawFile) error {
 func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFile) error {
 	tbl, bad := wh.Ident(e.Name), wh.Ident("bad_"+e.Name)
 	defer b.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+bad)
-	withPrev := b.prev && !b.opts.FullRefresh && b.prevHas(ctx, e.Name)
+	withPrev := b.prev && !b.opts.FullRefresh
+	if withPrev {
+		has, err := b.prevHas(ctx, e.Name)
+		if err != nil {
+			return err
+		}
+		withPrev = has
+	}
 	if len(raws) == 0 {
 		return b.keepEarlier(ctx, e, withPrev)
 	}
@@ -383,10 +390,14 @@ func prefixed(e *contract.Entity, prefix string) string {
 	return strings.Join(out, ", ")
 }
 
-func (b *build) prevHas(ctx context.Context, table string) bool {
+// prevHas reports whether the published generation has the table.
+func (b *build) prevHas(ctx context.Context, table string) (bool, error) {
 	var n int
 	err := b.conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'prev' AND schema_name = 'main' AND table_name = ?", table).Scan(&n)
-	return err == nil && n > 0
+	if err != nil {
+		return false, fmt.Errorf("look for %s in the published generation: %w", table, err)
+	}
+	return n > 0, nil
 }
 
 // count fills in an entity's row counts and checks that every row read was
