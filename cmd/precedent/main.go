@@ -105,6 +105,10 @@ func (m *Main) setup(cmd *cobra.Command) error {
 	if f := cmd.Flags().Lookup("data"); f != nil && f.Changed {
 		c.Data = f.Value.String()
 	}
+	if c.ModelsDir == "" {
+		// Analysts' models live with the data they build on.
+		c.ModelsDir = wh.Dir(c.Data).Models()
+	}
 	m.config = c
 	level := slog.LevelInfo
 	if m.verbose {

@@ -167,6 +167,11 @@ func TestConfig(t *testing.T) {
 			t.Errorf("config lacks %q:\n%s", want, out)
 		}
 	}
+	// Analysts' models live with the data unless the file says otherwise.
+	os.WriteFile(cfg, []byte("data: /srv/precedent\n"), 0o644)
+	if out := mustRun(t, "", "config", "--config", cfg); !strings.Contains(out, "models_dir: /srv/precedent/models") {
+		t.Errorf("models_dir does not follow data:\n%s", out)
+	}
 	bad := []struct{ file, want string }{
 		{"late_quarter_days: 200\n", "late_quarter_days: 200 is not 0-92"},
 		{"base_currency: dollars\n", "base_currency: \"dollars\" is not an ISO 4217 code"},

@@ -35,7 +35,7 @@ type Config struct {
 	Source       string `yaml:"source"`        // the source directory the ETL reads by default
 	AsOf         string `yaml:"as_of"`         // YYYY-MM-DD; empty means today
 	BaseCurrency string `yaml:"base_currency"` // ISO 4217
-	ModelsDir    string `yaml:"models_dir"`    // analysts' own SQL models
+	ModelsDir    string `yaml:"models_dir"`    // analysts' own SQL models; default <data>/models
 
 	FiscalYearStartMonth int                `yaml:"fiscal_year_start_month"`
 	LateQuarterDays      int                `yaml:"late_quarter_days"`
@@ -118,7 +118,6 @@ func Default() Config {
 		Data:                 "data",
 		Source:               "data/demo",
 		BaseCurrency:         m.BaseCurrency,
-		ModelsDir:            "data/models",
 		FiscalYearStartMonth: m.FiscalYearStartMonth,
 		LateQuarterDays:      m.LateQuarterDays,
 		DiscountPolicyMax:    m.PolicyMax,
