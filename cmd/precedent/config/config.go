@@ -280,10 +280,13 @@ func (c Config) Save() error {
 	return nil
 }
 
-// SMTPPassword is the SMTP password, from the file or the environment.
+// SMTPPassword is the SMTP password: the environment variable password_env
+// names, when it is set and not empty, else password.
 func (c Config) SMTPPassword() string {
 	if c.SMTP.PasswordEnv != "" {
-		return os.Getenv(c.SMTP.PasswordEnv)
+		if p := os.Getenv(c.SMTP.PasswordEnv); p != "" {
+			return p
+		}
 	}
 	return c.SMTP.Password
 }
