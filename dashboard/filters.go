@@ -65,7 +65,7 @@ func (f Filters) Values() url.Values {
 
 // params are the filters as named SQL parameters; dashboard queries read
 // them as $segment, $region, $team, $rep, $quarter_from and $quarter_to,
-// with ” meaning no filter.
+// with the empty string meaning no filter.
 func (f Filters) params() map[string]any {
 	return map[string]any{
 		"segment": f.Segment, "region": f.Region, "team": f.Team, "rep": f.Rep,

@@ -10,12 +10,11 @@ import (
 )
 
 type overviewPage struct {
-	Cards     []card
-	Renewals  Chart
-	Trend     Chart
-	Riskiest  []record
-	Fresh     freshness
-	RunErrors []string
+	Cards    []card
+	Renewals Chart
+	Trend    Chart
+	Riskiest []record
+	Fresh    freshness
 }
 
 // card is one headline metric with the sentence that reads it.

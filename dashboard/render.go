@@ -54,18 +54,17 @@ func parsePages() (map[string]*template.Template, error) {
 
 // view is what every page template gets.
 type view struct {
-	Title    string
-	Active   string
-	Session  *auth.Session
-	Demo     bool
-	CSRF     string
-	Path     string
-	Filters  Filters
-	Options  filterOptions
-	Fresh    freshness
-	CanSQL   bool
-	CanAdmin bool
-	Page     any
+	Title   string
+	Active  string
+	Session *auth.Session
+	Demo    bool
+	CSRF    string
+	Path    string
+	Filters Filters
+	Options filterOptions
+	Fresh   freshness
+	CanSQL  bool
+	Page    any
 
 	srv     *Server
 	tmpl    *template.Template
@@ -203,7 +202,7 @@ func (s *Server) renderKeyed(c echo.Context, status int, page, title, active, ke
 		v.CSRF = tok
 	}
 	if ses != nil {
-		v.CanSQL, v.CanAdmin = ses.Role.Allows(auth.Analyst), ses.Role.Allows(auth.Admin)
+		v.CanSQL = ses.Role.Allows(auth.Analyst)
 		// Read before the options; see filterOptions.
 		if g, ok := s.wh.current(); ok {
 			v.gen = g.ID

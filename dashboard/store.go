@@ -21,7 +21,6 @@ import (
 var sqlFiles embed.FS
 
 type storedQuery struct {
-	name   string
 	text   string
 	params []string
 }
@@ -39,7 +38,7 @@ func loadQueries() (map[string]storedQuery, error) {
 			return err
 		}
 		name := strings.TrimSuffix(strings.TrimPrefix(path, "sql/"), ".sql")
-		q := storedQuery{name: name, text: string(b)}
+		q := storedQuery{text: string(b)}
 		for _, m := range paramRe.FindAllStringSubmatch(q.text, -1) {
 			if !slices.Contains(q.params, m[1]) {
 				q.params = append(q.params, m[1])

@@ -30,7 +30,6 @@ type warehouse struct {
 type generation struct {
 	db      *sql.DB
 	gen     wh.Generation
-	opened  time.Time
 	refs    atomic.Int64
 	retired atomic.Bool
 	close   sync.Once
@@ -85,7 +84,7 @@ func (w *warehouse) refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	next := &generation{db: db, gen: pub, opened: time.Now()}
+	next := &generation{db: db, gen: pub}
 	w.mu.Lock()
 	old := w.cur
 	w.cur = next

@@ -51,7 +51,6 @@ type Models interface {
 // path, to be moved into place when the generation is published.
 type BuildEnv struct {
 	Conn  *sql.Conn
-	RunID int
 	Stage string
 }
 
@@ -244,7 +243,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	}
 	if opts.Models != nil {
 		b.progress(ctx, Progress{Stage: "models"})
-		rep, err := opts.Models.Build(ctx, BuildEnv{Conn: conn, RunID: res.RunID, Stage: b.stage})
+		rep, err := opts.Models.Build(ctx, BuildEnv{Conn: conn, Stage: b.stage})
 		res.Models = &rep
 		if err != nil {
 			return fmt.Errorf("models: %w", err)
@@ -288,7 +287,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return err
 	}
 	lap("publish")
-	if err := opts.Data.Prune(3); err != nil {
+	if err := opts.Data.Prune(wh.KeepGenerations); err != nil {
 		opts.Logger.Warn("prune old generations", "err", err)
 	}
 	res.Status = runlog.Success

@@ -49,7 +49,7 @@ type Report struct {
 	Tests  []TestResult
 }
 
-// Failed lists the analysts' models that failed or were skipped, with why.
+// FailedModels lists the analysts' models that failed or were skipped, with why.
 func (r *Report) FailedModels() []string {
 	var out []string
 	for _, m := range r.Models {
@@ -191,15 +191,14 @@ func exportMarts(ctx context.Context, conn *sql.Conn, models []*Model, stage str
 	if stage == "" {
 		return nil
 	}
-	dir := filepath.Join(stage, "lake", "marts")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(stage, wh.LakeMart("m"))), 0o755); err != nil {
 		return fmt.Errorf("export marts: %w", err)
 	}
 	for _, m := range models {
 		if m.Layer != Marts {
 			continue
 		}
-		out := filepath.Join(dir, m.Name+".parquet")
+		out := filepath.Join(stage, wh.LakeMart(m.Name))
 		if _, err := conn.ExecContext(ctx, "COPY "+wh.Ident(m.Name)+" TO ? (FORMAT parquet, COMPRESSION zstd)", out); err != nil {
 			return fmt.Errorf("export mart %s: %w", m.Name, err)
 		}

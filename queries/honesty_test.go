@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"math"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/precedent-dev/precedent/etl/generate"
+	"github.com/precedent-dev/precedent/queries"
 )
 
 // TestHonesty generates the same company twice, once with every effect of
@@ -107,3 +109,13 @@ type testDB struct {
 }
 
 func (w *testDB) number(q string) float64 { return number(w.t, w.db, q) }
+
+// TestLexiconMatchesGenerator checks that the default vague-phrase lexicon
+// is the one the generator writes scope text from: the honesty tests find
+// the planted ambiguity only if the models look for the same phrases.
+func TestLexiconMatchesGenerator(t *testing.T) {
+	got, want := queries.DefaultSettings().VaguePhrases, generate.VaguePhrases
+	if !slices.Equal(got, want) {
+		t.Errorf("default lexicon %q differs from the generator's %q", got, want)
+	}
+}

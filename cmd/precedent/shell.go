@@ -139,12 +139,13 @@ func (r *sqlRunner) dotCommand(ctx context.Context, db *sql.DB, line string) boo
 	case ".tables":
 		err = r.run(ctx, `WITH t AS (
   SELECT t.table_name, coalesce(m.layer, CASE
-      WHEN t.table_name IN ('quarantine', 'etl_files', 'etl_runs', 'etl_run_entities') THEN 'ledger'
+      WHEN t.table_name IN ('quarantine', 'etl_files', 'etl_runs', 'etl_run_entities', 'vendor_records') THEN 'ledger'
+      WHEN t.table_name IN ('_models', '_model_columns', '_data_tests') THEN 'catalog'
       WHEN t.table_name LIKE '\_%' ESCAPE '\' OR t.table_name IN ('precedent_settings', 'discount_policy', 'vague_phrases', 'risk_weights') THEN 'settings'
       ELSE 'source' END) AS kind
   FROM duckdb_tables() t LEFT JOIN _models m ON m.name = t.table_name)
 SELECT kind, string_agg(table_name, ', ' ORDER BY table_name) AS tables FROM t GROUP BY kind
-ORDER BY list_position(['source', 'staging', 'intermediate', 'marts', 'user', 'ledger', 'settings'], kind)`)
+ORDER BY list_position(['source', 'staging', 'intermediate', 'marts', 'user', 'ledger', 'catalog', 'settings'], kind)`)
 	case ".schema":
 		if len(fields) != 2 {
 			fmt.Fprintln(out, "usage: .schema NAME")

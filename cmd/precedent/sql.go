@@ -100,8 +100,8 @@ func explainQueryError(ctx context.Context, err error, timeout time.Duration) er
 }
 
 // run runs one query and prints its result.
-func (r *sqlRunner) run(ctx context.Context, q string, args ...any) error {
-	rows, err := r.query(ctx, q, args...)
+func (r *sqlRunner) run(ctx context.Context, q string) error {
+	rows, err := r.query(ctx, q)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,6 @@ type Mail struct {
 	Password string
 	From     string
 	To       []string
-	Timeout  time.Duration
 	// TLSConfig overrides the TLS settings (for example the roots to trust);
 	// nil verifies the server against the system's roots.
 	TLSConfig *tls.Config
@@ -183,7 +182,7 @@ func (a Archive) failed(l Ledger, err error) error {
 }
 
 func (m Mail) client() (*mail.Client, error) {
-	opts := []mail.Option{mail.WithPort(m.Port), mail.WithTimeout(max(m.Timeout, 30*time.Second))}
+	opts := []mail.Option{mail.WithPort(m.Port), mail.WithTimeout(30 * time.Second)}
 	switch m.TLS {
 	case "implicit":
 		opts = append(opts, mail.WithSSL())

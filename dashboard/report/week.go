@@ -34,6 +34,7 @@ func LastComplete(now time.Time) Week {
 	return WeekOf(now.UTC().AddDate(0, 0, -7))
 }
 
+// String is the week as ISO 8601 writes it: 2026-W47.
 func (w Week) String() string { return fmt.Sprintf("%04d-W%02d", w.Year, w.Num) }
 
 // Start is the week's Monday, 00:00 UTC.

@@ -73,7 +73,7 @@ func (g *gen) build(ctx context.Context) error {
 	for i := range n {
 		a := &g.accounts[i]
 		d0, c0 := int32(len(g.deals)), int32(len(g.contracts))
-		a.dealLo, a.ctrLo = d0, c0
+		a.ctrLo = c0
 		for _, d := range deals[i] {
 			if d.contract >= 0 {
 				d.contract += c0
@@ -87,7 +87,7 @@ func (g *gen) build(ctx context.Context) error {
 			}
 			g.contracts = append(g.contracts, c)
 		}
-		a.dealHi, a.ctrHi = int32(len(g.deals)), int32(len(g.contracts))
+		a.ctrHi = int32(len(g.contracts))
 		deals[i], contracts[i] = nil, nil
 	}
 	g.dealOrder, g.dealNum = order(len(g.deals), func(i int) day { return g.deals[i].created })

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
-	_ "github.com/duckdb/duckdb-go/v2" // registers the duckdb driver
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
 // converter turns the Parquet files the generator writes into CSV or
@@ -28,10 +28,10 @@ var copyStatements = map[string]string{
 }
 
 // newConverter opens an in-memory DuckDB database.
-func newConverter() (*converter, error) {
-	db, err := sql.Open("duckdb", "?threads=1")
+func newConverter(ctx context.Context) (*converter, error) {
+	db, err := wh.Open(ctx, "", wh.Settings{Threads: 1})
 	if err != nil {
-		return nil, fmt.Errorf("open duckdb: %w", err)
+		return nil, err
 	}
 	return &converter{db: db}, nil
 }

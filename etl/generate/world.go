@@ -51,10 +51,8 @@ type account struct {
 	billMonths uint8   // invoice period: 1, 3 or 12 months
 	amb        float64 // account-level latent ambiguity, N(0, 1)
 	config     int32   // shared billing template number, or -1 for the account's own
-	// ranges of the account's deals and contracts in world.deals and
-	// world.contracts, filled by phase A
-	dealLo, dealHi int32
-	ctrLo, ctrHi   int32
+	// range of the account's contracts in world.contracts, filled by phase A
+	ctrLo, ctrHi int32
 }
 
 // line is one quote line. Quantities and unit prices are in ten-thousandths;

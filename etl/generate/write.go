@@ -42,7 +42,7 @@ func (g *gen) write(ctx context.Context, opts Options) (map[string]int, error) {
 		}
 		defer os.RemoveAll(tmp)
 		dir = tmp
-		if conv, err = newConverter(); err != nil {
+		if conv, err = newConverter(ctx); err != nil {
 			return nil, err
 		}
 		defer conv.close()

@@ -82,10 +82,12 @@ func (l *Log) Runs(kind string) ([]Record, error) {
 	var out []Record
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for line := 1; sc.Scan(); line++ {
+	for sc.Scan() {
 		var r Record
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			// A torn last line from a crash is not worth failing over.
+			// A line torn by a crash (with whatever was appended after it
+			// on the same line) cannot be read: skipping it loses that
+			// line's records, not the whole log.
 			continue
 		}
 		if kind != "" && r.Kind != kind {

@@ -45,8 +45,8 @@ func Canonical(name string) string {
 // SalesforceID18 returns the 18-character, case-insensitive form of a
 // 15-character Salesforce id: three check characters, one per five
 // characters, each encoding which of those five are upper case. Other
-// values are returned unchanged. The SQL conversion (sfid18) does the same;
-// tests hold the two together.
+// values are returned unchanged. The SQL macro v_sfid does the same; tests
+// hold the two together.
 func SalesforceID18(id string) string {
 	if len(id) != 15 {
 		return id

@@ -132,9 +132,9 @@ func (d Dir) Recover() error {
 			return fmt.Errorf("recover: %w", err)
 		}
 	}
-	return d.Prune(keepGenerations)
+	return d.Prune(KeepGenerations)
 }
 
-// keepGenerations is how many published generations stay on disk, so a
+// KeepGenerations is how many published generations stay on disk, so a
 // reader that opened one a moment ago can finish.
-const keepGenerations = 3
+const KeepGenerations = 3

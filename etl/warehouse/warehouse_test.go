@@ -277,3 +277,20 @@ func TestSandboxTwice(t *testing.T) {
 		t.Errorf("the second sandbox is not locked: %v", err)
 	}
 }
+
+// TestSettings checks the DuckDB budget reaches the database.
+func TestSettings(t *testing.T) {
+	spill := t.TempDir()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "w.duckdb"), Settings{Threads: 1, MemoryLimit: "300MB", TempDir: spill})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var threads, temp string
+	if err := db.QueryRow("SELECT current_setting('threads')::VARCHAR, current_setting('temp_directory')").Scan(&threads, &temp); err != nil {
+		t.Fatal(err)
+	}
+	if threads != "1" || temp != spill {
+		t.Errorf("threads %s, temp_directory %q; want 1 and %q", threads, temp, spill)
+	}
+}

@@ -107,8 +107,9 @@ type RiskTiers struct {
 
 // DuckDB bounds what DuckDB may use during ETL runs and queries.
 type DuckDB struct {
-	Threads     int    `yaml:"threads"`      // 0 = all cores
-	MemoryLimit string `yaml:"memory_limit"` // e.g. 2GB
+	Threads       int    `yaml:"threads"`        // 0 = all cores
+	MemoryLimit   string `yaml:"memory_limit"`   // e.g. 2GB
+	TempDirectory string `yaml:"temp_directory"` // where DuckDB spills past memory_limit; empty = next to the database
 }
 
 // Default returns the configuration used when no file sets anything.
