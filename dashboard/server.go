@@ -41,9 +41,14 @@ type Options struct {
 }
 
 // Runs starts runs on demand (the Runs page's buttons, for admins).
+// Trigger returns an error wrapping ErrBusy when a run of the kind is
+// already going.
 type Runs interface {
 	Trigger(ctx context.Context, kind string) error
 }
+
+// ErrBusy means a run of the kind asked for is already going.
+var ErrBusy = errors.New("a run of this kind is already going")
 
 // Server is the dashboard.
 type Server struct {

@@ -41,7 +41,11 @@ var testUsers = func() []auth.User {
 // triggered records runs started from the Runs page.
 type triggered struct{ kinds []string }
 
+// Trigger starts each kind once; the runs it starts never end.
 func (t *triggered) Trigger(_ context.Context, kind string) error {
+	if slices.Contains(t.kinds, kind) {
+		return ErrBusy
+	}
 	t.kinds = append(t.kinds, kind)
 	return nil
 }
@@ -244,8 +248,19 @@ func TestAuth(t *testing.T) {
 			t.Errorf("a run started without a CSRF token")
 		}
 		code, _, h := c.post("/runs/trigger", "/runs", url.Values{"kind": {"etl"}})
-		if code != http.StatusSeeOther || len(run.kinds) != 1 || !strings.Contains(h.Get("Location"), "etl+run+started") {
-			t.Errorf("admin trigger: %d %v %s", code, run.kinds, h.Get("Location"))
+		if code != http.StatusSeeOther || len(run.kinds) != 1 {
+			t.Fatalf("admin trigger: %d %v %s", code, run.kinds, h.Get("Location"))
+		}
+		if _, body, _ := c.get(h.Get("Location")); !strings.Contains(body, "etl run started.") {
+			t.Errorf("the Runs page does not say the run started")
+		}
+		_, _, h = c.post("/runs/trigger", "/runs", url.Values{"kind": {"etl"}})
+		if _, body, _ := c.get(h.Get("Location")); !strings.Contains(body, "etl run not started: one is already going.") {
+			t.Errorf("the Runs page does not say a run is already going (%s)", h.Get("Location"))
+		}
+		// A link cannot put words of its own on the page.
+		if _, body, _ := c.get("/runs?run=etl&result=" + url.QueryEscape("Your password expired: call 555-0100") + "&message=Call+555-0100"); strings.Contains(body, "555-0100") {
+			t.Errorf("the Runs page shows text from its URL")
 		}
 	})
 	t.Run("AnalystCannotTrigger", func(t *testing.T) {
@@ -371,6 +386,10 @@ func TestAPI(t *testing.T) {
 func TestSQLPage(t *testing.T) {
 	_, ts := newServer(t, nil, nil)
 	c := newClient(t, ts)
+	// The schema browser shows each model's description from its header.
+	if _, body, _ := c.get("/sql"); !strings.Contains(body, "The renewal risk history: for each of the 26 complete ISO weeks") {
+		t.Errorf("the schema browser lacks renewal_risk_weekly's description")
+	}
 	tests := []struct {
 		name, query string
 		code        int

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -37,7 +39,7 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 				if sched, err = schedule.New(runlog.Open(m.dataDir().RunLog()), m.logger, m.jobs()...); err != nil {
 					return err
 				}
-				runs = sched
+				runs = dashboardRuns{sched}
 			}
 			// The dashboard allocates per request; a larger heap between
 			// collections trades some memory for steadier latency under
@@ -89,4 +91,16 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 	f.BoolVar(&insecure, "insecure-no-auth", false, "serve without users on a non-loopback address")
 	f.BoolVar(&noSchedules, "no-schedules", false, "do not run the scheduled ETL and report (the config's schedules.enabled)")
 	return cmd
+}
+
+// dashboardRuns lets the Runs page's buttons start scheduled jobs, telling
+// the dashboard when one of the kind is already going.
+type dashboardRuns struct{ s *schedule.Scheduler }
+
+func (r dashboardRuns) Trigger(ctx context.Context, kind string) error {
+	err := r.s.Trigger(ctx, kind)
+	if errors.Is(err, schedule.ErrBusy) {
+		return fmt.Errorf("%w: %v", dashboard.ErrBusy, err)
+	}
+	return err
 }

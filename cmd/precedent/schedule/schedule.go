@@ -161,21 +161,21 @@ func (s *Scheduler) Trigger(ctx context.Context, kind string) error {
 	}
 	for _, j := range s.jobs {
 		if j.Kind == kind {
-			if j.running.Load() {
+			if !s.start(runCtx, j, Manual) {
 				return ErrBusy
 			}
-			s.start(runCtx, j, Manual)
 			return nil
 		}
 	}
 	return fmt.Errorf("no job %q", kind)
 }
 
-// start runs a job in the background unless one of its kind is running.
-func (s *Scheduler) start(ctx context.Context, j *Job, trigger string) {
+// start runs a job in the background unless one of its kind is running,
+// and reports whether it started it.
+func (s *Scheduler) start(ctx context.Context, j *Job, trigger string) bool {
 	if !j.running.CompareAndSwap(false, true) {
 		s.logger.Warn("skipped: the previous run is still going", "kind", j.Kind, "trigger", trigger)
-		return
+		return false
 	}
 	s.wg.Add(1)
 	go func() {
@@ -183,13 +183,16 @@ func (s *Scheduler) start(ctx context.Context, j *Job, trigger string) {
 		defer j.running.Store(false)
 		s.RunNow(ctx, j, trigger)
 	}()
+	return true
 }
 
 // RunNow runs a job and its retries in the caller's goroutine and returns
 // the last attempt's error.
 func (s *Scheduler) RunNow(ctx context.Context, j *Job, trigger string) error {
 	var err error
+	attempts := 0
 	for attempt := 1; attempt <= 1+j.Retries; attempt++ {
+		attempts = attempt
 		t := trigger
 		if attempt > 1 {
 			t = Retry
@@ -206,6 +209,6 @@ func (s *Scheduler) RunNow(ctx context.Context, j *Job, trigger string) error {
 			break
 		}
 	}
-	s.logger.Error("run failed", "kind", j.Kind, "trigger", trigger, "attempts", 1+j.Retries, "err", err)
+	s.logger.Error("run failed", "kind", j.Kind, "trigger", trigger, "attempts", attempts, "err", err)
 	return err
 }
