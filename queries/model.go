@@ -112,9 +112,6 @@ func (s *StringList) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
-// ColumnDoc returns the documentation of a column, if the header has any.
-func (h Header) ColumnDoc(name string) string { return h.columnDocs[name] }
-
 // ColumnNames lists the documented columns in the order the header gives them.
 func (h Header) ColumnNames() []string { return h.columnOrder }
 

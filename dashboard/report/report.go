@@ -194,16 +194,6 @@ func toFloat(v any) float64 {
 	return f
 }
 
-// Table returns the table with the given name.
-func (r *Report) Table(name string) Table {
-	for _, t := range r.Tables {
-		if t.Name == name {
-			return t
-		}
-	}
-	return Table{Name: name}
-}
-
 // Headline is the report's subject line.
 func (r *Report) Headline() string {
 	exc := r.Counts[0].This + r.Counts[1].This

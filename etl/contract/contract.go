@@ -4,8 +4,6 @@
 // the table in this file, so the two cannot drift apart.
 package contract
 
-import "strings"
-
 // Type is the logical type of a contract column.
 type Type int
 
@@ -98,22 +96,6 @@ func (e *Entity) RequiredColumns() []string {
 	for _, c := range e.Columns {
 		if c.Required {
 			out = append(out, c.Name)
-		}
-	}
-	return out
-}
-
-// Refs lists the entities this entity references through foreign keys,
-// excluding itself.
-func (e *Entity) Refs() []string {
-	var out []string
-	for _, c := range e.Columns {
-		if c.Ref == "" {
-			continue
-		}
-		target, _, _ := strings.Cut(c.Ref, ".")
-		if target != e.Name {
-			out = append(out, target)
 		}
 	}
 	return out
