@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -44,10 +45,18 @@ func (s *Server) overview(c echo.Context) error {
 		}
 		page.Renewals = renewalsChart(records(renewals))
 		trend, err := s.run(ctx, "overview_risk_trend", f, nil)
-		if err != nil {
+		var stale *staleError
+		switch {
+		case errors.As(err, &stale):
+			// A warehouse built before the risk history existed still
+			// shows the rest of the overview.
+			page.Trend = emptyChart("risk-trend", "ARR due in the next 90 days, week by week")
+			page.Trend.Note = stale.Error()
+		case err != nil:
 			return page, err
+		default:
+			page.Trend = riskTrendChart(records(trend))
 		}
-		page.Trend = riskTrendChart(records(trend))
 		riskiest, err := s.run(ctx, "overview_riskiest", f, nil)
 		if err != nil {
 			return page, err

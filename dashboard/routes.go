@@ -143,6 +143,9 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		}
 	case errors.Is(err, wh.ErrNoWarehouse):
 		code, msg = http.StatusServiceUnavailable, "no warehouse has been published yet: run precedent etl"
+	case errors.As(err, new(*staleError)):
+		code, msg = http.StatusServiceUnavailable, err.Error()
+		s.opts.Logger.Warn("request needs a newer warehouse", "path", c.Path(), "err", err)
 	default:
 		s.opts.Logger.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
 	}
