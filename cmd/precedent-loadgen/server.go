@@ -16,10 +16,15 @@ import (
 )
 
 // prepare generates and loads a company of the given scale under dir,
-// unless a previous run left one made with the same arguments.
+// unless a previous run left one made with the same arguments by the same
+// binary (a new binary may build other models).
 func prepare(ctx context.Context, bin, dir, scale string, seed int, asOf string) (string, error) {
 	source, data := filepath.Join(dir, "source"), filepath.Join(dir, "data")
-	stamp := fmt.Sprintf("generate --scale %s --seed %d --as-of %s\n", scale, seed, asOf)
+	fi, err := os.Stat(bin)
+	if err != nil {
+		return "", err
+	}
+	stamp := fmt.Sprintf("generate --scale %s --seed %d --as-of %s\nbinary %d bytes, %s\n", scale, seed, asOf, fi.Size(), fi.ModTime().UTC().Format(time.RFC3339Nano))
 	ready := filepath.Join(dir, "ready")
 	if b, err := os.ReadFile(ready); err == nil && string(b) == stamp {
 		return data, nil
