@@ -192,9 +192,8 @@ func (b *build) registerFile(ctx context.Context, raw *rawFile) error {
 // _errors, the rules each row breaks. It then finds every row that breaks a
 // rule (its own, a duplicate key, a foreign key) into temp table
 // bad_<entity>, quarantines and deletes those, drops the working columns,
-// and merges in the earlier loads' rows. Writing the table once, rather
-// than a checked copy first, is most of what keeps the load near the speed
-// of DuckDB's own CSV-to-Parquet copy.
+// and merges in the earlier loads' rows. Writing the table at once, rather
+// than a checked copy first, saves a copy of every row (docs/benchmarks.md).
 func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFile) error {
 	tbl, bad := wh.Ident(e.Name), wh.Ident("bad_"+e.Name)
 	defer b.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+bad)
