@@ -89,18 +89,14 @@ func (s *Server) run(ctx context.Context, name string, f Filters, extra map[stri
 	defer cancel()
 	r, err := wh.Query(ctx, g.db, q.text, s.opts.RowCap, args...)
 	if err != nil {
-		if m := missingTable.FindStringSubmatch(err.Error()); m != nil {
-			return nil, &staleError{gen: g.gen.ID, table: m[1]}
+		if table, ok := wh.MissingTable(err); ok {
+			return nil, &staleError{gen: g.gen.ID, table: table}
 		}
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	s.cache.put(g.gen.ID, key.String(), r)
 	return r, nil
 }
-
-// missingTable finds DuckDB's word that a query read a table the
-// generation does not have.
-var missingTable = regexp.MustCompile(`Table with name (\w+) does not exist`)
 
 // staleError is a query that read a model the published generation lacks:
 // it was built by an earlier version of Precedent, before the model existed.

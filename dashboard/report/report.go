@@ -113,6 +113,9 @@ func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, e
 			}
 		}
 		rows, err := wh.Query(ctx, db, string(q), 0, used...)
+		if table, ok := wh.MissingTable(err); ok {
+			return nil, fmt.Errorf("report %s: the published warehouse has no %s: it was built by an earlier version of Precedent; run precedent etl first", name, table)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("report %s: %w", name, err)
 		}

@@ -3,6 +3,7 @@ package warehouse
 import (
 	"context"
 	"database/sql"
+	"regexp"
 	"strings"
 )
 
@@ -25,6 +26,22 @@ func Message(err error) string {
 	s, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
 	return s
 }
+
+// MissingTable reports the table a query failed to find, if that is why it
+// failed: after an upgrade the published generation lacks the models new
+// in this version until the next ETL builds them.
+func MissingTable(err error) (string, bool) {
+	if err == nil {
+		return "", false
+	}
+	m := missingTable.FindStringSubmatch(err.Error())
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
+
+var missingTable = regexp.MustCompile(`Table with name (\w+) does not exist`)
 
 // InTx runs fn inside one transaction on conn: many small statements
 // commit once instead of once each (each commit of a file database writes

@@ -294,3 +294,22 @@ func TestSettings(t *testing.T) {
 		t.Errorf("threads %s, temp_directory %q; want 1 and %q", threads, temp, spill)
 	}
 }
+
+func TestMissingTable(t *testing.T) {
+	db, err := Open(context.Background(), "", Settings{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.Exec("SELECT * FROM renewal_risk_weekly")
+	if table, ok := MissingTable(err); !ok || table != "renewal_risk_weekly" {
+		t.Errorf("MissingTable(%v) = %q, %v", err, table, ok)
+	}
+	_, err = db.Exec("SELECT nonsense(1)")
+	if _, ok := MissingTable(err); ok {
+		t.Errorf("MissingTable(%v) took a missing function for a missing table", err)
+	}
+	if _, ok := MissingTable(nil); ok {
+		t.Errorf("MissingTable(nil) = true")
+	}
+}
