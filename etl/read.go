@@ -378,21 +378,8 @@ func appendLines(conn *sql.Conn, table string, f SourceFile) error {
 
 // jsonKeys lists the keys used by the objects of a JSON-lines table.
 func jsonKeys(ctx context.Context, conn *sql.Conn, table string) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT k FROM (
+	return wh.Strings(ctx, conn, `SELECT k FROM (
   SELECT _row, unnest(json_keys(line)) AS k FROM `+wh.Ident(table)+`
   WHERE json_valid(line) AND json_type(line) = 'OBJECT')
 GROUP BY k ORDER BY min(_row), k`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var keys []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			return nil, err
-		}
-		keys = append(keys, k)
-	}
-	return keys, rows.Err()
 }

@@ -135,20 +135,11 @@ func (b *build) header(ctx context.Context, f SourceFile) ([]string, error) {
 		slices.Sort(keys)
 		return keys, nil
 	default:
-		rows, err := b.conn.QueryContext(ctx, "SELECT name FROM parquet_schema(?) WHERE num_children IS NULL OR num_children = 0", f.abs)
+		keys, err := wh.Strings(ctx, b.conn, "SELECT name FROM parquet_schema(?) WHERE num_children IS NULL OR num_children = 0", f.abs)
 		if err != nil {
 			return nil, errors.New(wh.Message(err))
 		}
-		defer rows.Close()
-		var keys []string
-		for rows.Next() {
-			var k string
-			if err := rows.Scan(&k); err != nil {
-				return nil, err
-			}
-			keys = append(keys, k)
-		}
-		return keys, rows.Err()
+		return keys, nil
 	}
 }
 

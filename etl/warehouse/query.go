@@ -145,3 +145,23 @@ func (r *Rows) WriteJSON(w io.Writer) error {
 	bw.WriteString("\n]\n")
 	return bw.Flush()
 }
+
+// Strings runs a query of one text column and returns its values in order.
+func Strings(ctx context.Context, q interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

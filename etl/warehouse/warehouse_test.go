@@ -313,3 +313,18 @@ func TestMissingTable(t *testing.T) {
 		t.Errorf("MissingTable(nil) = true")
 	}
 }
+
+func TestStrings(t *testing.T) {
+	db, err := Open(context.Background(), "", Settings{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := Strings(context.Background(), db, "SELECT x FROM (VALUES ('b', 2), ('a', 1), ('c', 3)) v(x, n) WHERE n >= ? ORDER BY n", 2)
+	if err != nil || strings.Join(got, ",") != "b,c" {
+		t.Errorf("Strings = %q, %v; want b,c", got, err)
+	}
+	if _, err := Strings(context.Background(), db, "SELECT 1 FROM no_such_table"); err == nil {
+		t.Errorf("Strings on a bad query: no error")
+	}
+}
