@@ -14,27 +14,7 @@ import (
 // TestGracefulShutdown stops the server while a slow query runs: the
 // request finishes, then Run returns and the warehouse is closed.
 func TestGracefulShutdown(t *testing.T) {
-	s, err := New(Options{Data: testData, Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx, ln) }()
-	base := "http://" + ln.Addr().String()
-	for i := 0; i < 100; i++ {
-		if resp, err := http.Get(base + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	s, base, cancel, done := runServer(t)
 	slow := make(chan string, 1)
 	go func() {
 		jar, _ := cookiejar.New(nil)
@@ -70,4 +50,32 @@ func TestGracefulShutdown(t *testing.T) {
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Errorf("the server still answers after shutdown")
 	}
+}
+
+// runServer starts Run on the test warehouse on a loopback port and waits
+// until it is ready. cancel stops it; done has what Run returned.
+func runServer(t *testing.T) (s *Server, base string, cancel context.CancelFunc, done <-chan error) {
+	t.Helper()
+	s, err := New(Options{Data: testData, Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	result := make(chan error, 1)
+	go func() { result <- s.Run(ctx, ln) }()
+	base = "http://" + ln.Addr().String()
+	for i := 0; i < 100; i++ {
+		if resp, err := http.Get(base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return s, base, cancel, result
 }

@@ -1,8 +1,6 @@
 package dashboard
 
 import (
-	"context"
-	"net"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,17 +10,7 @@ import (
 // TestWarm checks that a running server builds the default views of its
 // heaviest pages for the generation in use before anyone asks for them.
 func TestWarm(t *testing.T) {
-	s, err := New(Options{Data: testData, Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx, ln) }()
+	s, _, cancel, done := runServer(t)
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
