@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -22,7 +21,13 @@ func TestStaleWarehouse(t *testing.T) {
 	}
 	data := wh.Dir(t.TempDir())
 	os.MkdirAll(data.Generations(), 0o755)
-	copyFile(t, g.Path, data.Staging(1))
+	b, err := os.ReadFile(g.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(data.Staging(1), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	db, err := wh.Open(context.Background(), data.Staging(1), wh.Settings{Threads: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -43,24 +48,5 @@ func TestStaleWarehouse(t *testing.T) {
 	code, body, _ = c.get("/billing")
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "has no billing_quarterly") {
 		t.Errorf("billing on a stale warehouse = %d:\n%.500s", code, body)
-	}
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	src, err := os.Open(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	dst, err := os.Create(to)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		t.Fatal(err)
-	}
-	if err := dst.Close(); err != nil {
-		t.Fatal(err)
 	}
 }
