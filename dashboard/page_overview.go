@@ -74,41 +74,30 @@ func (s *Server) overview(c echo.Context) error {
 }
 
 func renewalsChart(rows []record) Chart {
-	windows := []string{"30 days", "60 days", "90 days", "180 days"}
-	byTier := map[string][]float64{"high": make([]float64, 4), "medium": make([]float64, 4), "low": make([]float64, 4)}
-	nonzero := false
-	for _, r := range rows {
-		tier := r.str("risk_tier")
-		if tier == "" {
-			continue
-		}
-		i := map[float64]int{30: 0, 60: 1, 90: 2, 180: 3}[r.num("days")]
-		byTier[tier][i] = r.num("arr")
-		nonzero = nonzero || r.num("arr") > 0
-	}
-	if !nonzero {
-		return emptyChart("renewals", "ARR renewing, by risk tier")
-	}
-	ch := barChart("renewals", "ARR renewing, by risk tier", windows, []series{
-		{name: "high", values: byTier["high"], stack: "arr", color: "#c62828"},
-		{name: "medium", values: byTier["medium"], stack: "arr", color: "#e08a00"},
-		{name: "low", values: byTier["low"], stack: "arr", color: "#2e7d32"},
-	}, false, "ARR (USD)")
-	ch.Note = "ARR of contracts ending within each window after as-of and not yet renewed, stacked by renewal risk tier."
-	return ch
+	return tierBars("renewals", "ARR renewing, by risk tier",
+		"ARR of contracts ending within each window after as-of and not yet renewed, stacked by renewal risk tier.",
+		rows, func(r record) string { return fmt.Sprintf("%g days", r.num("days")) })
 }
 
 // riskTrendChart stacks, for each week of the risk history, the ARR then
 // due within 90 days by the risk tier it had at the week's end.
 func riskTrendChart(rows []record) Chart {
-	var weeks []string
-	byTier := map[string][]float64{}
+	return tierBars("risk-trend", "ARR due in the next 90 days, week by week",
+		"At the end of each of the last 26 weeks: ARR of contracts ending in the next 90 days and not renewed by then, stacked by the risk tier scored from data up to that week (renewal_risk_weekly).",
+		rows, func(r record) string { return r.str("iso_week") })
+}
+
+// tierBars stacks ARR (column arr) by risk tier (column risk_tier) for each
+// category, in the order the rows first name them; a row without a tier
+// only names its category. No ARR at all draws no chart.
+func tierBars(id, title, note string, rows []record, category func(record) string) Chart {
+	var cats []string
+	byTier := map[string][]float64{"high": nil, "medium": nil, "low": nil}
 	nonzero := false
 	for _, r := range rows {
-		week := r.str("iso_week")
-		if len(weeks) == 0 || weeks[len(weeks)-1] != week {
-			weeks = append(weeks, week)
-			for _, tier := range []string{"high", "medium", "low"} {
+		if c := category(r); len(cats) == 0 || cats[len(cats)-1] != c {
+			cats = append(cats, c)
+			for tier := range byTier {
 				byTier[tier] = append(byTier[tier], 0)
 			}
 		}
@@ -117,16 +106,15 @@ func riskTrendChart(rows []record) Chart {
 			nonzero = nonzero || r.num("arr") > 0
 		}
 	}
-	const title = "ARR due in the next 90 days, week by week"
 	if !nonzero {
-		return emptyChart("risk-trend", title)
+		return emptyChart(id, title)
 	}
-	ch := barChart("risk-trend", title, weeks, []series{
+	ch := barChart(id, title, cats, []series{
 		{name: "high", values: byTier["high"], stack: "arr", color: "#c62828"},
 		{name: "medium", values: byTier["medium"], stack: "arr", color: "#e08a00"},
 		{name: "low", values: byTier["low"], stack: "arr", color: "#2e7d32"},
 	}, false, "ARR (USD)")
-	ch.Note = "At the end of each of the last 26 weeks: ARR of contracts ending in the next 90 days and not renewed by then, stacked by the risk tier scored from data up to that week (renewal_risk_weekly)."
+	ch.Note = note
 	return ch
 }
 
