@@ -121,6 +121,14 @@ func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, e
 		}
 		return rows, nil
 	}
+	// Renewals and ARR at risk come from the weekly risk history when it
+	// covers the week and the one before, else from the current scores.
+	hist, err := run("risk_history")
+	if err != nil {
+		return nil, err
+	}
+	r.RiskAtWeekEnd = len(hist.Values) == 1 && hist.Values[0][0] == true
+	args = append(args, sql.Named("historic", r.RiskAtWeekEnd))
 	cr, err := run("counts")
 	if err != nil {
 		return nil, err
@@ -144,7 +152,6 @@ func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, e
 			t = &TierARR{Tier: tier}
 			tiers[tier] = t
 		}
-		r.RiskAtWeekEnd = row[4] == true
 		if fmt.Sprint(row[0]) == "this" {
 			t.This = toFloat(row[2])
 		} else {

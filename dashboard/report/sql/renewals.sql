@@ -1,18 +1,14 @@
 -- Renewals that entered the 90-day window in the week (end_date - 90 days fell in it) and
 -- were not renewed by its end, with their risk as it stood at the week's end
--- (renewal_risk_weekly); for a week the history does not cover, the current scores.
-with h as (
-    select (select count(*) = 2 from int_risk_weeks k where k.week_end in ($to::date - 1, $from::date - 1)) as historic
-),
-
-due as (
+-- (renewal_risk_weekly) with $historic; otherwise with the current scores.
+with due as (
     select contract_id, account_id, account_name, segment, end_date, arr, risk_score, risk_tier, reasons
-    from renewal_risk_weekly, h
-    where h.historic and week_end = $to::date - 1
+    from renewal_risk_weekly
+    where $historic and week_end = $to::date - 1
     union all
     select contract_id, account_id, account_name, segment, end_date, arr, risk_score, risk_tier, reasons
-    from renewal_risk, h
-    where not h.historic
+    from renewal_risk
+    where not $historic
 )
 
 select contract_id, account_id, account_name, segment, end_date, round(arr::double, 2) as arr, risk_score, risk_tier, reasons
