@@ -48,6 +48,10 @@ func (d Dir) Current() string { return d.Path("warehouse.duckdb") }
 // RunLog is the append-only log of every run.
 func (d Dir) RunLog() string { return d.Path("runs.jsonl") }
 
+// Audit is the append-only log of statements people ran on the SQL page
+// and its exports (one JSON object per line).
+func (d Dir) Audit() string { return d.Path("audit", "sql.jsonl") }
+
 // Models is the folder of analysts' own SQL models.
 func (d Dir) Models() string { return d.Path("models") }
 

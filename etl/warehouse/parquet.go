@@ -23,8 +23,12 @@ func WriteParquet(ctx context.Context, db *sql.DB, q string, w io.Writer, maxRow
 		return 0, err
 	}
 	defer conn.Close()
+	return writeParquet(ctx, conn, q, w, maxRows, args...)
+}
+
+func writeParquet(ctx context.Context, conn *sql.Conn, q string, w io.Writer, maxRows int64, args ...any) (int64, error) {
 	var written int64
-	err = conn.Raw(func(dc any) error {
+	err := conn.Raw(func(dc any) error {
 		ar, err := duckdb.NewArrowFromConn(dc.(driver.Conn))
 		if err != nil {
 			return err

@@ -22,9 +22,24 @@ type Rows struct {
 	Truncated bool // the query had more than the rows asked for
 }
 
+// Limits bound a query's answer.
+type Limits struct {
+	Rows  int   // rows kept at most (0 = no cap); Rows.Truncated says more were left
+	Bytes int64 // size of the kept values at most (0 = no cap); past it, a TooLargeError
+}
+
 // Query runs q and keeps at most maxRows rows (0 = no cap), noting whether
 // more were left. Cancel ctx to stop a long statement.
-func Query(ctx context.Context, db *sql.DB, q string, maxRows int, args ...any) (*Rows, error) {
+func Query(ctx context.Context, db Queryer, q string, maxRows int, args ...any) (*Rows, error) {
+	return queryLimited(ctx, db, q, Limits{Rows: maxRows}, args...)
+}
+
+// QueryLimited runs q and keeps what fits in lim.
+func QueryLimited(ctx context.Context, db Queryer, q string, lim Limits, args ...any) (*Rows, error) {
+	return queryLimited(ctx, db, q, lim, args...)
+}
+
+func queryLimited(ctx context.Context, db Queryer, q string, lim Limits, args ...any) (*Rows, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -39,8 +54,9 @@ func Query(ctx context.Context, db *sql.DB, q string, maxRows int, args ...any) 
 		out.Columns = append(out.Columns, c.Name())
 		out.Types = append(out.Types, c.DatabaseTypeName())
 	}
+	var size int64
 	for rows.Next() {
-		if maxRows > 0 && len(out.Values) == maxRows {
+		if lim.Rows > 0 && len(out.Values) == lim.Rows {
 			out.Truncated = true
 			break
 		}
@@ -54,10 +70,38 @@ func Query(ctx context.Context, db *sql.DB, q string, maxRows int, args ...any) 
 		}
 		for i, v := range vals {
 			vals[i] = plain(v)
+			size += sizeOf(vals[i])
+		}
+		if lim.Bytes > 0 && size > lim.Bytes {
+			return nil, &TooLargeError{Limit: lim.Bytes}
 		}
 		out.Values = append(out.Values, vals)
 	}
 	return out, rows.Err()
+}
+
+// sizeOf estimates the memory a plain value holds.
+func sizeOf(v any) int64 {
+	const header = 16
+	switch x := v.(type) {
+	case string:
+		return header + int64(len(x))
+	case json.Number:
+		return header + int64(len(x))
+	case []any:
+		n := int64(header)
+		for _, e := range x {
+			n += sizeOf(e)
+		}
+		return n
+	case map[string]any:
+		n := int64(header)
+		for k, e := range x {
+			n += header + int64(len(k)) + sizeOf(e)
+		}
+		return n
+	}
+	return header
 }
 
 // plain turns driver values into values that print and encode well.
@@ -99,14 +143,21 @@ func Format(v any, typ string) string {
 	return fmt.Sprint(v)
 }
 
-// WriteCSV writes the rows as CSV with a header row.
+// WriteCSV writes the rows as CSV with a header row, for people: text
+// that a spreadsheet would run as a formula is neutralised (SafeCell).
 func (r *Rows) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	cw.Write(r.Columns)
 	rec := make([]string, len(r.Columns))
+	for i, c := range r.Columns {
+		rec[i] = SafeCell(c)
+	}
+	cw.Write(rec)
 	for _, row := range r.Values {
 		for i, v := range row {
 			rec[i] = Format(v, r.Types[i])
+			if _, text := v.(string); text {
+				rec[i] = SafeCell(rec[i])
+			}
 		}
 		cw.Write(rec)
 	}
