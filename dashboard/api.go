@@ -53,18 +53,25 @@ func (s *Server) apiModel(c echo.Context) error {
 	if !slices.ContainsFunc(names.Values, func(r []any) bool { return fmt.Sprint(r[0]) == name }) {
 		return echo.NewHTTPError(http.StatusNotFound, "no mart named "+name)
 	}
-	q, args, err := s.modelQuery(ctx, name, parseFilters(c.QueryParams()))
+	f := parseFilters(c.QueryParams())
+	q, args, err := s.modelQuery(ctx, name, f)
 	if err != nil {
 		return err
 	}
-	page, size := pageOf(c.QueryParam("page")), pageOf(c.QueryParam("page_size"))
-	if c.QueryParam("page_size") == "" {
-		size = 1000
+	page, err := pageParam(c.QueryParam("page"))
+	if err != nil {
+		return err
 	}
-	size = min(size, s.opts.RowCap)
+	size, err := wholeParam("page_size", c.QueryParam("page_size"), 1, s.opts.RowCap)
+	if err != nil {
+		return err
+	}
+	if c.QueryParam("page_size") == "" {
+		size = min(apiPageSize, s.opts.RowCap)
+	}
 	switch format {
 	case "csv":
-		rows, err := s.query(ctx, q, s.opts.RowCap, args...)
+		rows, err := s.query(ctx, q, wh.Limits{Rows: s.opts.RowCap, Bytes: s.opts.ExportBytes}, args...)
 		if err != nil {
 			return err
 		}
@@ -72,15 +79,18 @@ func (s *Server) apiModel(c echo.Context) error {
 	case "parquet":
 		return s.writeParquet(c, name+".parquet", q, args...)
 	}
-	// A JSON page depends only on the generation and the query string:
-	// answer repeated calls from memory until a new generation arrives.
+	// A JSON page depends only on the generation, the model, the filters
+	// that apply, the page and its size: answer repeated calls from memory
+	// until a new generation arrives. The key is built from those parsed
+	// values alone, so parameters the API does not know cannot multiply
+	// the entries.
 	g, _ := s.wh.current()
-	key := name + "?" + c.QueryParams().Encode()
+	key := fmt.Sprintf("%s|%s|%d|%d", name, f.Values().Encode(), page, size)
 	if b, ok := s.apiAnswers.get(g.ID, key); ok {
 		return c.JSONBlob(http.StatusOK, b)
 	}
 	paged := q + " LIMIT " + strconv.Itoa(size+1) + " OFFSET " + strconv.Itoa((page-1)*size)
-	rows, err := s.query(ctx, paged, 0, args...)
+	rows, err := s.query(ctx, paged, wh.Limits{Bytes: s.opts.ResultBytes}, args...)
 	if err != nil {
 		return err
 	}
@@ -98,6 +108,9 @@ func (s *Server) apiModel(c echo.Context) error {
 	s.apiAnswers.put(g.ID, key, b)
 	return c.JSONBlob(http.StatusOK, b)
 }
+
+// apiPageSize is the API's page size when none is asked for.
+const apiPageSize = 1000
 
 // modelQuery selects a model with the filters that apply to its columns.
 func (s *Server) modelQuery(ctx context.Context, name string, f Filters) (string, []any, error) {
@@ -127,8 +140,9 @@ func (s *Server) modelQuery(ctx context.Context, name string, f Filters) (string
 	return q, args, nil
 }
 
-// query runs a query on the current generation with the page timeout.
-func (s *Server) query(ctx context.Context, q string, maxRows int, args ...any) (*wh.Rows, error) {
+// query runs a query on the current generation with the page timeout,
+// keeping what fits in lim.
+func (s *Server) query(ctx context.Context, q string, lim wh.Limits, args ...any) (*wh.Rows, error) {
 	g, err := s.wh.acquire()
 	if err != nil {
 		return nil, err
@@ -136,5 +150,5 @@ func (s *Server) query(ctx context.Context, q string, maxRows int, args ...any) 
 	defer g.release()
 	ctx, cancel := context.WithTimeout(ctx, s.opts.QueryTimeout)
 	defer cancel()
-	return wh.Query(ctx, g.db, q, maxRows, args...)
+	return wh.QueryLimited(ctx, g.db, q, lim, args...)
 }

@@ -22,7 +22,10 @@ type accountsPage struct {
 func (s *Server) accounts(c echo.Context) error {
 	f := parseFilters(c.QueryParams())
 	q := strings.TrimSpace(clip(c.QueryParam("q")))
-	page := pageOf(c.QueryParam("page"))
+	page, err := pageParam(c.QueryParam("page"))
+	if err != nil {
+		return err
+	}
 	rows, err := s.run(c.Request().Context(), "accounts", f, map[string]any{"q": q, "limit": pageSize, "offset": (page - 1) * pageSize})
 	if err != nil {
 		return err

@@ -41,7 +41,10 @@ func (s *Server) exceptions(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := parseFilters(c.QueryParams())
 	kind, q, sortKey, dir := exceptionParams(c)
-	page := pageOf(c.QueryParam("page"))
+	page, err := pageParam(c.QueryParam("page"))
+	if err != nil {
+		return err
+	}
 	rows, err := s.run(ctx, "exceptions", f, map[string]any{"kind": kind, "q": q, "sort": sortKey, "dir": dir, "limit": pageSize, "offset": (page - 1) * pageSize})
 	if err != nil {
 		return err

@@ -78,7 +78,10 @@ func (s *Server) quarantineParams(c echo.Context) (run int, entity string) {
 
 func (s *Server) quarantine(c echo.Context) error {
 	run, entity := s.quarantineParams(c)
-	page := pageOf(c.QueryParam("page"))
+	page, err := pageParam(c.QueryParam("page"))
+	if err != nil {
+		return err
+	}
 	rows, err := s.run(c.Request().Context(), "quarantine", Filters{}, map[string]any{"run": run, "entity": entity, "limit": pageSize, "offset": (page - 1) * pageSize})
 	if err != nil {
 		return err

@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -55,31 +55,36 @@ func (s *Server) schema(ctx context.Context, p *sqlPage) error {
 	return nil
 }
 
-var selectRe = regexp.MustCompile(`(?is)^\s*(select|with|from|values|table)\b`)
-
-// pageable wraps a query so one page of it can be read; other statements
-// (SHOW, DESCRIBE, PRAGMA...) run as written, capped.
-func pageable(q string, limit, offset int) (string, bool) {
-	q = strings.TrimRight(strings.TrimSpace(q), ";")
-	if !selectRe.MatchString(q) {
-		return q, false
+// analyst runs a person's statement sealed on the current generation
+// (wh.Analyst) and writes it to the audit log.
+func (s *Server) analyst(c echo.Context, action, q string, run func(ctx context.Context, a *wh.Analyst) (int64, error)) error {
+	g, err := s.wh.acquire()
+	if err != nil {
+		return err
 	}
-	return fmt.Sprintf("SELECT * FROM (\n%s\n) AS analyst_query LIMIT %d OFFSET %d", q, limit, offset), true
+	defer g.release()
+	start := time.Now()
+	n, err := run(c.Request().Context(), g.analyst)
+	e := auditEntry{Time: start.UTC(), Client: c.RealIP(), Action: action, Statement: q, Rows: n, Millis: time.Since(start).Milliseconds()}
+	if ses := sessionOf(c); ses != nil {
+		e.User = ses.User
+	}
+	if err != nil {
+		err = explain(err)
+		e.Error = err.Error()
+	}
+	s.audit.write(e)
+	return err
 }
 
-// analystQuery runs q on the sandbox with the statement timeout.
-func (s *Server) analystQuery(ctx context.Context, q string, maxRows int) (*wh.Rows, error) {
-	rows, err := s.query(ctx, q, maxRows)
-	return rows, s.explain(ctx, err)
-}
-
-// explain turns refusals and timeouts into sentences.
-func (s *Server) explain(ctx context.Context, err error) error {
-	if err == nil {
-		return nil
-	}
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("the query was stopped after %s", s.opts.QueryTimeout)
+// explain turns DuckDB's errors into what the person who wrote the
+// statement needs: refusals, limits and timeouts are sentences already.
+func explain(err error) error {
+	var re *wh.RefusedError
+	var tl *wh.TooLargeError
+	var te *wh.TimeoutError
+	if errors.As(err, &re) || errors.As(err, &tl) || errors.As(err, &te) {
+		return err
 	}
 	if msg := wh.Refusal(err); msg != "" {
 		return errors.New(msg)
@@ -88,7 +93,12 @@ func (s *Server) explain(ctx context.Context, err error) error {
 }
 
 func (s *Server) sqlRun(c echo.Context) error {
-	p := sqlPage{Query: c.FormValue("query"), Page: pageOf(c.FormValue("page")), Kind: c.FormValue("chart"), X: c.FormValue("x"), Y: c.FormValue("y")}
+	p := sqlPage{Query: c.FormValue("query"), Kind: c.FormValue("chart"), X: c.FormValue("x"), Y: c.FormValue("y")}
+	page, err := pageParam(c.FormValue("page"))
+	if err != nil {
+		return err
+	}
+	p.Page = page
 	if err := s.schema(c.Request().Context(), &p); err != nil {
 		return err
 	}
@@ -97,42 +107,62 @@ func (s *Server) sqlRun(c echo.Context) error {
 		p.Error = "Write a query first."
 		return s.render(c, http.StatusBadRequest, "sql", "SQL", "sql", p)
 	}
-	q, paged := pageable(p.Query, pageSize+1, (p.Page-1)*pageSize)
-	limit := pageSize + 1
-	if !paged {
-		limit = s.opts.RowCap
-	}
-	rows, err := s.analystQuery(c.Request().Context(), q, limit)
+	var rows *wh.Rows
+	err = s.analyst(c, "query", p.Query, func(ctx context.Context, a *wh.Analyst) (int64, error) {
+		var err error
+		rows, err = a.Query(ctx, p.Query, wh.Window{Offset: (p.Page - 1) * pageSize, Rows: pageSize, Bytes: s.opts.ResultBytes})
+		if err != nil {
+			return 0, err
+		}
+		return int64(len(rows.Values)), nil
+	})
 	if err != nil {
 		p.Error = err.Error()
 		status = http.StatusBadRequest
 	} else {
-		if paged && len(rows.Values) > pageSize {
-			rows.Values, p.HasNext = rows.Values[:pageSize], true
-		}
-		p.Result = rows
+		p.Result, p.HasNext = rows, rows.Truncated
 		p.Chart = resultChart(rows, p.Kind, p.X, p.Y)
 	}
 	return s.render(c, status, "sql", "SQL", "sql", p)
 }
 
-// sqlExport downloads a query's whole result (up to the row cap) as CSV or Parquet.
+// sqlExport downloads a query's whole result (up to the row cap and the
+// export byte budget) as CSV or Parquet.
 func (s *Server) sqlExport(c echo.Context) error {
-	q := strings.TrimRight(strings.TrimSpace(c.FormValue("query")), ";")
-	switch c.FormValue("format") {
-	case "csv":
-		rows, err := s.analystQuery(c.Request().Context(), q, s.opts.RowCap)
+	q := c.FormValue("query")
+	format := c.FormValue("format")
+	if format != "csv" && format != "parquet" {
+		return echo.NewHTTPError(http.StatusBadRequest, "format: want csv or parquet")
+	}
+	if format == "csv" {
+		var rows *wh.Rows
+		err := s.analyst(c, "export csv", q, func(ctx context.Context, a *wh.Analyst) (int64, error) {
+			var err error
+			rows, err = a.Query(ctx, q, wh.Window{Rows: s.opts.RowCap, Bytes: s.opts.ExportBytes})
+			if err != nil {
+				return 0, err
+			}
+			return int64(len(rows.Values)), nil
+		})
 		if err != nil {
 			return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 		}
 		return writeCSV(c, "query.csv", rows)
-	case "parquet":
-		return s.writeParquet(c, "query.parquet", q)
 	}
-	return echo.NewHTTPError(http.StatusBadRequest, "format: want csv or parquet")
+	// Write to memory first, so a failing query is an error page, not a
+	// broken download.
+	var buf bytes.Buffer
+	err := s.analyst(c, "export parquet", q, func(ctx context.Context, a *wh.Analyst) (int64, error) {
+		return a.WriteParquet(ctx, q, &buf, int64(s.opts.RowCap), s.opts.ExportBytes)
+	})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	return sendParquet(c, "query.parquet", buf.Bytes())
 }
 
-// writeParquet streams a query's result as a Parquet download.
+// writeParquet streams a dashboard query's result (a model of the API) as
+// a Parquet download, within the export byte budget.
 func (s *Server) writeParquet(c echo.Context, name, q string, args ...any) error {
 	g, err := s.wh.acquire()
 	if err != nil {
@@ -141,14 +171,19 @@ func (s *Server) writeParquet(c echo.Context, name, q string, args ...any) error
 	defer g.release()
 	ctx, cancel := context.WithTimeout(c.Request().Context(), s.opts.QueryTimeout)
 	defer cancel()
-	// Write to memory first, so a failing query is an error page, not a
-	// broken download.
 	var buf bytes.Buffer
 	if _, err := wh.WriteParquet(ctx, g.db, q, &buf, int64(s.opts.RowCap), args...); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, s.explain(ctx, err).Error())
+		return err
 	}
+	if int64(buf.Len()) > s.opts.ExportBytes {
+		return echo.NewHTTPError(http.StatusBadRequest, (&wh.TooLargeError{Limit: s.opts.ExportBytes}).Error())
+	}
+	return sendParquet(c, name, buf.Bytes())
+}
+
+func sendParquet(c echo.Context, name string, b []byte) error {
 	c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	return c.Blob(http.StatusOK, "application/vnd.apache.parquet", buf.Bytes())
+	return c.Blob(http.StatusOK, "application/vnd.apache.parquet", b)
 }
 
 // resultChart charts two columns of a result: bar, line or scatter.

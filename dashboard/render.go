@@ -115,12 +115,15 @@ func (v view) FilterBar() (template.HTML, error) {
 // genCache keeps values per generation: a new generation starts empty, so
 // serving a new warehouse drops everything made from the previous one.
 // Keys come from requests, so it also empties itself when it holds max
-// entries.
+// entries, or, when size is set, maxBytes bytes.
 type genCache[V any] struct {
-	max     int
-	mu      sync.Mutex
-	gen     int
-	entries map[string]V
+	max      int
+	maxBytes int64
+	size     func(V) int64
+	mu       sync.Mutex
+	gen      int
+	entries  map[string]V
+	bytes    int64
 }
 
 func (c *genCache[V]) get(gen int, key string) (V, bool) {
@@ -137,10 +140,27 @@ func (c *genCache[V]) get(gen int, key string) (V, bool) {
 func (c *genCache[V]) put(gen int, key string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != gen || c.entries == nil || len(c.entries) >= c.max {
-		c.gen, c.entries = gen, map[string]V{}
+	var n int64
+	if c.size != nil {
+		if n = c.size(v); n > c.maxBytes {
+			return // too large to keep at all
+		}
+	}
+	if c.gen != gen || c.entries == nil || len(c.entries) >= c.max || c.bytes+n > c.maxBytes && c.size != nil {
+		c.gen, c.entries, c.bytes = gen, map[string]V{}, 0
+	}
+	if old, ok := c.entries[key]; ok && c.size != nil {
+		c.bytes -= c.size(old)
 	}
 	c.entries[key] = v
+	c.bytes += n
+}
+
+// held reports the entries and bytes held.
+func (c *genCache[V]) held() (int, int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries), c.bytes
 }
 
 // memoPage returns what build makes for key, kept per generation: the
@@ -336,11 +356,27 @@ var funcs = template.FuncMap{
 	"num":   func(v any) string { return thousands(num(v)) },
 	"dec":   func(v any, places int) string { return fmt.Sprintf("%.*f", places, num(v)) },
 	"date":  func(v any) string { return wh.Format(v, "DATE") },
-	"text":  func(v any) string { return wh.Format(v, "") },
+	"text":  func(v any) string { return cellText(wh.Format(v, "")) },
 	"ago":   ago,
 	"with":  withParams,
 	"add":   func(a, b int) int { return a + b },
 	"list":  func(s ...string) []string { return s },
+}
+
+// cellChars is the most characters one value shows in a page's table; the
+// rest is summarised (exports carry the whole value).
+const cellChars = 1000
+
+// cellText cuts a long value for display.
+func cellText(s string) string {
+	if len(s) <= cellChars {
+		return s
+	}
+	r := []rune(s)
+	if len(r) <= cellChars {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d more characters; export to see all)", string(r[:cellChars]), len(r)-cellChars)
 }
 
 // num reads a number from a query value.

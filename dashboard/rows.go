@@ -3,6 +3,10 @@ package dashboard
 import (
 	"fmt"
 	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
@@ -49,13 +53,25 @@ type pager struct {
 
 const pageSize = 50
 
-func pageOf(s string) int {
-	var p int
-	fmt.Sscan(s, &p)
-	if p < 1 {
-		return 1
+// maxPage bounds page numbers, so an offset never overflows.
+const maxPage = 1_000_000
+
+// pageParam reads a page number (1 when absent): a whole number from 1 to
+// maxPage, else a 400 that says so.
+func pageParam(v string) (int, error) {
+	return wholeParam("page", v, 1, maxPage)
+}
+
+// wholeParam reads a whole number from lo to hi (lo when absent).
+func wholeParam(name, v string, lo, hi int) (int, error) {
+	if v == "" {
+		return lo, nil
 	}
-	return p
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return 0, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("%s: want a whole number from %d to %d, not %q", name, lo, hi, clip(v)))
+	}
+	return n, nil
 }
 
 func newPager(page int, rows int, total int64, link func(page int) string) pager {

@@ -34,6 +34,10 @@ type Options struct {
 	InsecureNoAuth bool          // serve without users on a non-loopback address
 	QueryTimeout   time.Duration // analysts' queries and page queries
 	RowCap         int           // rows an analyst's query returns at most
+	ResultBytes    int64         // bytes an answer shown on a page or by the API holds at most (default 32 MB)
+	ExportBytes    int64         // bytes a download holds at most (default 256 MB)
+	APICacheBytes  int64         // bytes the API's answer cache holds at most (default 64 MB)
+	AuditLog       string        // where SQL page statements are logged (default <data>/audit/sql.jsonl)
 	Refresh        time.Duration // how often to look for a newly published warehouse
 	LoginPerMinute int           // login attempts allowed per client address and per user name (default 10)
 	Runs           Runs          // triggers runs from the Runs page; nil hides the buttons
@@ -66,6 +70,7 @@ type Server struct {
 	// Caches, each for the generation in use.
 	cache      genCache[*wh.Rows]      // query results
 	apiAnswers genCache[[]byte]        // JSON answers of the model API
+	audit      *auditLog               // statements run from the SQL page
 	options    genCache[filterOptions] // the filter bar's choices
 	filterBars genCache[template.HTML] // rendered filter bars (view.FilterBar)
 	pageData   genCache[any]           // built pages (memoPage)
@@ -91,6 +96,18 @@ func New(opts Options) (*Server, error) {
 	if opts.Refresh == 0 {
 		opts.Refresh = time.Second
 	}
+	if opts.ResultBytes == 0 {
+		opts.ResultBytes = 32 << 20
+	}
+	if opts.ExportBytes == 0 {
+		opts.ExportBytes = 256 << 20
+	}
+	if opts.APICacheBytes == 0 {
+		opts.APICacheBytes = 64 << 20
+	}
+	if opts.AuditLog == "" {
+		opts.AuditLog = opts.Data.Audit()
+	}
 	if opts.LoginPerMinute == 0 {
 		opts.LoginPerMinute = 10
 	}
@@ -111,13 +128,15 @@ func New(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.filterBars.max = cacheEntries
-	s.cache.max, s.apiAnswers.max, s.options.max = cacheEntries, 200, 1
+	s.cache.max, s.apiAnswers.max, s.options.max = cacheEntries, cacheEntries, 1
+	s.apiAnswers.maxBytes, s.apiAnswers.size = opts.APICacheBytes, func(b []byte) int64 { return int64(len(b)) }
 	// A page's charts at scale 10 are up to 350 kB.
 	s.pageData.max = 100
 	s.bodies.max = 200
 	s.metrics = newMetrics(s)
 	s.perUser = loginLimit(opts.LoginPerMinute)
-	s.wh = &warehouse{dir: opts.Data, settings: opts.DuckDB, logger: opts.Logger}
+	s.audit = &auditLog{path: opts.AuditLog, logger: opts.Logger}
+	s.wh = &warehouse{dir: opts.Data, settings: opts.DuckDB, logger: opts.Logger, queryTimeout: opts.QueryTimeout}
 	s.echo = s.routes()
 	return s, nil
 }

@@ -20,15 +20,20 @@ type warehouse struct {
 	dir      wh.Dir
 	settings wh.Settings
 	logger   *slog.Logger
+	// queryTimeout stops analysts' statements.
+	queryTimeout time.Duration
 	onSwap   func(wh.Generation) // called after refresh swaps a new generation in; set before watch starts
 
 	mu  sync.RWMutex
 	cur *generation
 }
 
-// generation is one open warehouse file and the requests using it.
+// generation is one open warehouse file and the requests using it: db
+// for the dashboard's own queries, analyst for statements people write,
+// which never run on db's connections.
 type generation struct {
 	db      *sql.DB
+	analyst *wh.Analyst
 	gen     wh.Generation
 	refs    atomic.Int64
 	retired atomic.Bool
@@ -37,7 +42,10 @@ type generation struct {
 
 func (g *generation) closeIfDone() {
 	if g.retired.Load() && g.refs.Load() == 0 {
-		g.close.Do(func() { g.db.Close() })
+		g.close.Do(func() {
+			g.analyst.Close()
+			g.db.Close()
+		})
 	}
 }
 
@@ -84,7 +92,12 @@ func (w *warehouse) refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	next := &generation{db: db, gen: pub}
+	analyst, err := wh.OpenAnalyst(ctx, pub.Path, w.settings, w.queryTimeout)
+	if err != nil {
+		db.Close()
+		return err
+	}
+	next := &generation{db: db, analyst: analyst, gen: pub}
 	w.mu.Lock()
 	old := w.cur
 	w.cur = next

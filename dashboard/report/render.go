@@ -15,6 +15,8 @@ import (
 	"strings"
 	texttemplate "text/template"
 	"time"
+
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
 //go:embed templates
@@ -90,12 +92,25 @@ func (r *Report) Text(link string) (string, error) {
 	return b.String(), nil
 }
 
-// CSV renders one table.
+// CSV renders one table, its cells neutralised against formula injection
+// (the archive's CSVs and the mailed attachments are opened in
+// spreadsheets).
 func (t Table) CSV() []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write(t.Columns)
-	w.WriteAll(t.Rows)
+	rec := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		rec[i] = wh.SafeCell(c)
+	}
+	w.Write(rec)
+	for _, row := range t.Rows {
+		rec = rec[:0]
+		for _, c := range row {
+			rec = append(rec, wh.SafeCell(c))
+		}
+		w.Write(rec)
+	}
+	w.Flush()
 	return b.Bytes()
 }
 
