@@ -22,7 +22,7 @@ type warehouse struct {
 	logger   *slog.Logger
 	// queryTimeout stops analysts' statements.
 	queryTimeout time.Duration
-	onSwap   func(wh.Generation) // called after refresh swaps a new generation in; set before watch starts
+	onSwap       func(wh.Generation) // called after refresh swaps a new generation in; set before watch starts
 
 	mu  sync.RWMutex
 	cur *generation
