@@ -3,7 +3,6 @@ package dashboard
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -70,26 +69,10 @@ func (s *Server) analyst(c echo.Context, action, q string, run func(ctx context.
 		e.User = ses.User
 	}
 	if err != nil {
-		err = explain(err)
 		e.Error = err.Error()
 	}
 	s.audit.write(e)
 	return err
-}
-
-// explain turns DuckDB's errors into what the person who wrote the
-// statement needs: refusals, limits and timeouts are sentences already.
-func explain(err error) error {
-	var re *wh.RefusedError
-	var tl *wh.TooLargeError
-	var te *wh.TimeoutError
-	if errors.As(err, &re) || errors.As(err, &tl) || errors.As(err, &te) {
-		return err
-	}
-	if msg := wh.Refusal(err); msg != "" {
-		return errors.New(msg)
-	}
-	return errors.New(wh.Message(err))
 }
 
 func (s *Server) sqlRun(c echo.Context) error {

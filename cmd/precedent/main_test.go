@@ -86,6 +86,11 @@ func TestSQLRefusals(t *testing.T) {
 		"LOAD httpfs",
 		"SET threads = 1",
 		"CREATE TABLE x AS SELECT 1",
+		"CREATE TEMP TABLE deal_discounts AS SELECT 'SPOOFED' AS deal_id",
+		"CALL enable_logging(level='trace', storage='file', storage_path='" + filepath.Dir(outside) + "')",
+		"SELECT * FROM enable_logging()",
+		"PRAGMA enable_profiling",
+		"SELECT 1; SELECT 2",
 	} {
 		_, _, err := run(t, "", "sql", "--config", cfg, q)
 		if err == nil || !strings.Contains(err.Error(), "refused") {
@@ -96,8 +101,12 @@ func TestSQLRefusals(t *testing.T) {
 		t.Errorf("COPY wrote %s", outside)
 	}
 	_, _, err := run(t, "", "sql", "--config", cfg, "--timeout", "50ms", "SELECT count(*) FROM range(10000000000) a")
-	if err == nil || !strings.Contains(err.Error(), "stopped after 50ms") {
+	if err == nil || !strings.Contains(err.Error(), "ran longer than the 50ms limit and was stopped") {
 		t.Errorf("long query: err = %v, want a timeout", err)
+	}
+	_, _, err = run(t, "", "sql", "--config", cfg, "--max-mb", "1", "SELECT repeat('x', 2000000) AS big")
+	if err == nil || !strings.Contains(err.Error(), "result larger than 1 MB") {
+		t.Errorf("large value: err = %v, want the byte budget's sentence", err)
 	}
 	out, errs, err := run(t, "", "sql", "--config", cfg, "--max-rows", "2", "SELECT * FROM range(10)")
 	if err != nil || strings.Count(out, "\n") != 4 || !strings.Contains(errs, "stopped at 2 rows") {

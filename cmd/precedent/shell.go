@@ -13,6 +13,8 @@ import (
 
 	"github.com/chzyer/readline"
 	"golang.org/x/term"
+
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
 // shell reads statements until .quit or end of input: with line editing,
@@ -137,7 +139,8 @@ func (r *sqlRunner) dotCommand(ctx context.Context, db *sql.DB, line string) boo
 	case ".help":
 		fmt.Fprintln(out, shellHelp)
 	case ".tables":
-		err = r.run(ctx, `WITH t AS (
+		var rows *wh.Rows
+		rows, err = r.lookup(ctx, `WITH t AS (
   SELECT t.table_name, coalesce(m.layer, CASE
       WHEN t.table_name IN ('quarantine', 'etl_files', 'etl_runs', 'etl_run_entities', 'vendor_records') THEN 'ledger'
       WHEN t.table_name IN ('_models', '_model_columns', '_data_tests') THEN 'catalog'
@@ -146,6 +149,9 @@ func (r *sqlRunner) dotCommand(ctx context.Context, db *sql.DB, line string) boo
   FROM duckdb_tables() t LEFT JOIN _models m ON m.name = t.table_name)
 SELECT kind, string_agg(table_name, ', ' ORDER BY table_name) AS tables FROM t GROUP BY kind
 ORDER BY list_position(['source', 'staging', 'intermediate', 'marts', 'user', 'ledger', 'catalog', 'settings'], kind)`)
+		if err == nil {
+			err = r.print(rows)
+		}
 	case ".schema":
 		if len(fields) != 2 {
 			fmt.Fprintln(out, "usage: .schema NAME")
@@ -173,7 +179,7 @@ ORDER BY list_position(['source', 'staging', 'intermediate', 'marts', 'user', 'l
 }
 
 func (r *sqlRunner) schema(ctx context.Context, name string) error {
-	rows, err := r.query(ctx, `SELECT c.column_name, c.data_type, coalesce(mc.description, '') AS description
+	rows, err := r.lookup(ctx, `SELECT c.column_name, c.data_type, coalesce(mc.description, '') AS description
 FROM duckdb_columns() c LEFT JOIN _model_columns mc ON mc.model = c.table_name AND mc.column_name = c.column_name
 WHERE c.table_name = ? ORDER BY c.column_index`, name)
 	if err != nil {

@@ -15,41 +15,59 @@ import (
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
-// sqlRunner runs analysts' queries on the sandboxed warehouse.
+// sqlRunner runs analysts' statements sealed (wh.Analyst) and the shell's
+// own look-ups on the sandboxed warehouse.
 type sqlRunner struct {
 	m       *Main
-	query   func(ctx context.Context, q string, args ...any) (*wh.Rows, error)
+	analyst *wh.Analyst
+	lookup  func(ctx context.Context, q string, args ...any) (*wh.Rows, error)
 	format  string
-	maxRows int
+	window  wh.Window
 }
 
 func (m *Main) sqlCommand() *cobra.Command {
 	var format, out string
 	var maxRows int
+	var maxMB int64
 	var timeout time.Duration
 	cmd := &cobra.Command{
 		Use:   `sql [--data DIR] [--format table|csv|json] [--out FILE.parquet] ["SELECT ..."]`,
 		Short: "Query the published warehouse, read-only; without a query, an interactive shell",
-		Long: `Runs a query against the published warehouse on a sandboxed connection: read-only, no
-access to files, extensions or settings, stopped after --timeout and --max-rows. With --out,
-writes the result to a Parquet file. Without a query, opens a shell with line editing and
-history: end statements with ';', and .tables, .schema NAME, .models, .format, .quit.`,
+		Long: `Runs a query against the published warehouse, sealed: one statement that reads (SELECT,
+WITH, VALUES, FROM, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN), on a connection of its own that is
+closed afterwards, with no access to files, extensions or settings, stopped after --timeout,
+--max-rows and --max-mb. With --out, writes the result to a Parquet file. Without a query,
+opens a shell with line editing and history: end statements with ';', and .tables,
+.schema NAME, .models, .format, .quit.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !map[string]bool{"table": true, "csv": true, "json": true}[format] {
 				return fmt.Errorf("--format %q: want table, csv or json", format)
 			}
-			db, err := m.openPublished(cmd.Context())
+			if maxRows < 0 || maxMB < 0 {
+				return errors.New("--max-rows and --max-mb: want 0 (no cap) or more")
+			}
+			gen, err := m.dataDir().Published()
+			if err != nil {
+				return err
+			}
+			db, err := wh.Sandbox(cmd.Context(), gen.Path, m.duckdb())
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			r := &sqlRunner{m: m, format: format, maxRows: maxRows}
-			r.query = func(ctx context.Context, q string, args ...any) (*wh.Rows, error) {
-				ctx, cancel := context.WithTimeout(ctx, timeout)
-				defer cancel()
-				rows, err := wh.Query(ctx, db, q, maxRows, args...)
-				return rows, explainQueryError(ctx, err, timeout)
+			a, err := wh.OpenAnalyst(cmd.Context(), gen.Path, m.duckdb(), timeout)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			r := &sqlRunner{m: m, analyst: a, format: format, window: wh.Window{Rows: maxRows, Bytes: maxMB << 20}}
+			r.lookup = func(ctx context.Context, q string, args ...any) (*wh.Rows, error) {
+				rows, err := wh.Query(ctx, db, q, 0, args...)
+				if err != nil {
+					return nil, errors.New(wh.Message(err))
+				}
+				return rows, nil
 			}
 			switch {
 			case len(args) == 0 && out != "":
@@ -57,22 +75,7 @@ history: end statements with ';', and .tables, .schema NAME, .models, .format, .
 			case len(args) == 0:
 				return r.shell(cmd.Context(), db)
 			case out != "":
-				f, err := os.Create(out)
-				if err != nil {
-					return err
-				}
-				ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
-				defer cancel()
-				n, err := wh.WriteParquet(ctx, db, args[0], f, int64(maxRows))
-				if cerr := f.Close(); err == nil {
-					err = cerr
-				}
-				if err != nil {
-					os.Remove(out)
-					return explainQueryError(ctx, err, timeout)
-				}
-				fmt.Fprintf(m.Stderr, "wrote %d rows to %s\n", n, out)
-				return nil
+				return r.export(cmd.Context(), args[0], out)
 			}
 			return r.run(cmd.Context(), args[0])
 		},
@@ -80,36 +83,47 @@ history: end statements with ';', and .tables, .schema NAME, .models, .format, .
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")
 	cmd.Flags().StringVar(&out, "out", "", "write the result to this Parquet file")
 	cmd.Flags().IntVar(&maxRows, "max-rows", 10000, "stop after this many rows (0 = no cap)")
+	cmd.Flags().Int64Var(&maxMB, "max-mb", 256, "refuse a result larger than this many megabytes (0 = no cap)")
 	cmd.Flags().DurationVar(&timeout, "timeout", 60*time.Second, "stop a query that runs longer")
 	cmd.Flags().String("data", "", "data directory (default: the config's data)")
 	return cmd
 }
 
-// explainQueryError turns sandbox refusals and timeouts into sentences.
-func explainQueryError(ctx context.Context, err error, timeout time.Duration) error {
-	if err == nil {
-		return nil
+// export writes a query's result to a Parquet file, removed again if the
+// query fails.
+func (r *sqlRunner) export(ctx context.Context, q, out string) error {
+	f, err := os.Create(out)
+	if err != nil {
+		return err
 	}
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return fmt.Errorf("query stopped after %s (--timeout)", timeout)
+	n, err := r.analyst.WriteParquet(ctx, q, f, int64(r.window.Rows), r.window.Bytes)
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
-	if msg := wh.Refusal(err); msg != "" {
-		return errors.New(msg)
+	if err != nil {
+		os.Remove(out)
+		return err
 	}
-	return errors.New(wh.Message(err))
+	fmt.Fprintf(r.m.Stderr, "wrote %d rows to %s\n", n, out)
+	return nil
 }
 
 // run runs one query and prints its result.
 func (r *sqlRunner) run(ctx context.Context, q string) error {
-	rows, err := r.query(ctx, q)
+	rows, err := r.analyst.Query(ctx, q, r.window)
 	if err != nil {
 		return err
 	}
+	return r.print(rows)
+}
+
+// print writes a result in the chosen format and says where it stopped.
+func (r *sqlRunner) print(rows *wh.Rows) error {
 	if err := writeRows(r.m.Stdout, rows, r.format); err != nil {
 		return err
 	}
 	if rows.Truncated {
-		fmt.Fprintf(r.m.Stderr, "stopped at %d rows (--max-rows)\n", r.maxRows)
+		fmt.Fprintf(r.m.Stderr, "stopped at %d rows (--max-rows)\n", r.window.Rows)
 	}
 	return nil
 }

@@ -214,7 +214,9 @@ func bounded(q string, cols []column, w Window) string {
 	return out
 }
 
-// explain turns timeouts and the size guard's error into their types.
+// explain turns DuckDB's errors into what the person who wrote the
+// statement needs: timeouts, the size guard and refusals as sentences,
+// anything else as DuckDB's first line.
 func (a *Analyst) explain(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
@@ -226,11 +228,19 @@ func (a *Analyst) explain(ctx context.Context, err error) error {
 	if errors.As(err, &tl) {
 		return err
 	}
+	var re *RefusedError
+	if errors.As(err, &re) {
+		return err
+	}
 	if msg := err.Error(); strings.Contains(msg, "result larger than") {
 		_, after, _ := strings.Cut(msg, "result larger than")
 		return errors.New("result larger than" + strings.SplitN(after, "\n", 2)[0])
 	}
-	return err
+	if msg := Refusal(err); msg != "" {
+		return &RefusedError{Reason: strings.TrimPrefix(msg, "refused: ")}
+	}
+	// DuckDB's first line says what went wrong; the rest is its context.
+	return errors.New(Message(err))
 }
 
 // limitWriter passes at most limit bytes (0 = no limit), then fails.
