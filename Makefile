@@ -29,10 +29,12 @@ run: build
 test:
 	$(GO) test -tags $(TAGS) -count=1 -timeout 40m ./...
 
-# The fuzz target of the row validator; FUZZTIME=5m for longer.
+# The fuzz targets: the row validator, the analysts' statement allow-list
+# and the HTTP filters, each for FUZZTIME (FUZZTIME=5m for longer).
 FUZZTIME ?= 60s
 fuzz:
 	$(GO) test -tags $(TAGS) ./etl -run '^$$' -fuzz FuzzValidateRow -fuzztime $(FUZZTIME)
+	$(GO) test -tags $(TAGS) ./etl/warehouse -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME)
 
 bench: build
 	$(GO) run -tags $(TAGS) ./cmd/precedent-bench --bin $(BIN) --scales "$(BENCH_SCALE)"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -62,13 +63,16 @@ func (s *Server) apiModel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	size, err := wholeParam("page_size", c.QueryParam("page_size"), 1, s.opts.RowCap)
+	// Larger page sizes are clamped to the row cap (the documented
+	// maximum); the answer says which size it used.
+	size, err := wholeParam("page_size", c.QueryParam("page_size"), 1, math.MaxInt32)
 	if err != nil {
 		return err
 	}
 	if c.QueryParam("page_size") == "" {
-		size = min(apiPageSize, s.opts.RowCap)
+		size = apiPageSize
 	}
+	size = min(size, s.opts.RowCap)
 	switch format {
 	case "csv":
 		rows, err := s.query(ctx, q, wh.Limits{Rows: s.opts.RowCap, Bytes: s.opts.ExportBytes}, args...)

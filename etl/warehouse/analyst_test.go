@@ -11,7 +11,7 @@ import (
 )
 
 // analystWarehouse builds a small warehouse file and opens it for analysts.
-func analystWarehouse(t *testing.T, timeout time.Duration) (*Analyst, string) {
+func analystWarehouse(t testing.TB, timeout time.Duration) (*Analyst, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "w.duckdb")
 	db, err := Open(context.Background(), path, Settings{Threads: 1})
