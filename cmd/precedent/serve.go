@@ -57,6 +57,10 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 				InsecureNoAuth: insecure,
 				QueryTimeout:   m.config.Serve.QueryTimeout,
 				RowCap:         m.config.Serve.RowCap,
+				ResultBytes:    m.config.Serve.ResultMaxMB << 20,
+				ExportBytes:    m.config.Serve.ExportMaxMB << 20,
+				APICacheBytes:  m.config.Serve.APICacheMB << 20,
+				AuditLog:       m.config.Serve.AuditLog,
 				Runs:           runs,
 				Logger:         m.logger,
 			})

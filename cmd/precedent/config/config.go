@@ -64,6 +64,10 @@ type Serve struct {
 	Addr         string        `yaml:"addr"`          // listen address
 	QueryTimeout time.Duration `yaml:"query_timeout"` // statement timeout of page and analyst queries
 	RowCap       int           `yaml:"row_cap"`       // rows an analyst's query or export returns at most
+	ResultMaxMB  int64         `yaml:"result_max_mb"` // size of an answer shown on a page or by the API
+	ExportMaxMB  int64         `yaml:"export_max_mb"` // size of a download (CSV, Parquet)
+	APICacheMB   int64         `yaml:"api_cache_mb"`  // memory the API's answer cache holds at most
+	AuditLog     string        `yaml:"audit_log"`     // the SQL page's statements, one JSON line each; empty = <data>/audit/sql.jsonl
 }
 
 // Schedules are the recurring runs precedent serve makes.
@@ -126,7 +130,7 @@ func Default() Config {
 		RiskWeights:          m.RiskWeights,
 		RiskTiers:            RiskTiers{Medium: m.RiskTierMedium, High: m.RiskTierHigh},
 		DuckDB:               DuckDB{MemoryLimit: "2GB"},
-		Serve:                Serve{Addr: "127.0.0.1:8080", QueryTimeout: 30 * time.Second, RowCap: 100000},
+		Serve:                Serve{Addr: "127.0.0.1:8080", QueryTimeout: 30 * time.Second, RowCap: 100000, ResultMaxMB: 32, ExportMaxMB: 256, APICacheMB: 64},
 		Schedules: Schedules{
 			Enabled: true,
 			ETL:     Schedule{Cron: "0 2 * * *", TimeZone: "UTC", RunMissed: true, Retries: 3, Backoff: 5 * time.Minute},
@@ -208,6 +212,9 @@ func (c Config) Validate() error {
 	}
 	if c.Serve.QueryTimeout <= 0 || c.Serve.RowCap <= 0 {
 		errs = append(errs, errors.New("serve.query_timeout and serve.row_cap: must be positive"))
+	}
+	if c.Serve.ResultMaxMB <= 0 || c.Serve.ExportMaxMB <= 0 || c.Serve.APICacheMB <= 0 {
+		errs = append(errs, errors.New("serve.result_max_mb, serve.export_max_mb and serve.api_cache_mb: must be positive"))
 	}
 	for i, u := range c.Users {
 		if err := auth.ValidName(u.Name); err != nil {
