@@ -3,42 +3,80 @@
 -- description: >
 --   The numbers leadership reads first, each with its sample size and a 95% confidence
 --   interval where one is defined, and the value it would take if there were no effect
---   (null_value). docs/metrics.md defines each exactly as computed here.
+--   (null_value). Every effect (a comparison between two kinds of deals, contracts or
+--   invoices) is estimated within segment and pooled: value is the adjusted estimate, and
+--   value_unadjusted the raw comparison over everything, so a difference between them is the
+--   mix of segments (see effect_estimates and effect_strata). docs/metrics.md defines each
+--   exactly as computed here.
 -- columns:
---   value: the metric
+--   value: the metric; for an effect, the estimate adjusted for what adjusted_for names
 --   n: the sample it is computed over (renewal pairs, deals, reps, contracts or invoices)
---   ci_low: lower bound of the 95% confidence interval
---   ci_high: upper bound of the 95% confidence interval
+--   ci_low: lower bound of the 95% confidence interval of value
+--   ci_high: upper bound of the 95% confidence interval of value
 --   null_value: the value expected when there is no effect
+--   value_unadjusted: the raw comparison over all units, segments pooled; equal to value for metrics that are not effects
+--   ci_low_unadjusted: lower bound of the raw comparison's 95% confidence interval
+--   ci_high_unadjusted: upper bound of the raw comparison's 95% confidence interval
+--   adjusted_for: what value holds fixed, in words; 'nothing (not an effect)' for levels and shares
 -- tests:
 --   - accepted_values: {column: metric, values: [renewal_discount_slope, precedent_anchor_rate, late_quarter_discount_uplift, late_quarter_exception_share, rep_contagion_uplift, scope_escalation_rate_ratio, scope_question_rate_ratio, ambiguity_escalation_spearman, shared_config_dispute_ratio, billing_leakage_pct, arr_renewing_90d, arr_at_risk_90d, renewal_risk_auc]}
 --   - assert: select * from headline_metrics where ci_low > value + 1e-9 or ci_high < value - 1e-9
+--   - assert: select * from headline_metrics where ci_low_unadjusted > value_unadjusted + 1e-9 or ci_high_unadjusted < value_unadjusted - 1e-9
 with
--- renewal_discount_slope: OLS within segments.
+-- renewal_discount_slope: OLS within segments (adjusted) and over all pairs (raw).
 pairs as (
     select
+        'within' as fit,
         segment,
         prior_discount_pct - avg(prior_discount_pct) over (partition by segment) as x,
         renewal_discount_pct - avg(renewal_discount_pct) over (partition by segment) as y
     from renewal_anchoring
     where prior_discount_pct is not null and renewal_discount_pct is not null
+    union all
+    select
+        'pooled',
+        segment,
+        prior_discount_pct - avg(prior_discount_pct) over (),
+        renewal_discount_pct - avg(renewal_discount_pct) over ()
+    from renewal_anchoring
+    where prior_discount_pct is not null and renewal_discount_pct is not null
 ),
 
 slope_fit as (
-    select count(*) as n, count(distinct segment) as groups, sum(x * y) / nullif(sum(x * x), 0) as slope, sum(x * x) as sxx
+    select
+        fit,
+        count(*) as n,
+        case when fit = 'within' then count(distinct segment) else 1 end as groups,
+        sum(x * y) / nullif(sum(x * x), 0) as slope,
+        sum(x * x) as sxx
     from pairs
+    group by fit
+),
+
+slope_fits as (
+    select
+        f.fit,
+        f.slope,
+        f.n,
+        sqrt(sum(power(p.y - f.slope * p.x, 2)) / nullif(f.n - f.groups - 1, 0) / nullif(f.sxx, 0)) as se
+    from pairs p
+    join slope_fit f on f.fit = p.fit
+    group by f.fit, f.slope, f.n, f.groups, f.sxx
 ),
 
 slope as (
     select
         'renewal_discount_slope' as metric,
-        f.slope as value,
-        f.n,
-        sqrt(sum(power(p.y - f.slope * p.x, 2)) / nullif(f.n - f.groups - 1, 0) / nullif(f.sxx, 0)) as se,
+        w.slope as value,
+        w.n,
+        w.se,
         0.0 as null_value,
-        'OLS slope of renewal_discount_pct on prior_discount_pct over renewal pairs, both demeaned within segment; CI = slope +- 1.96 SE' as description
-    from pairs p, slope_fit f
-    group by f.slope, f.n, f.groups, f.sxx
+        p.slope as value_unadjusted,
+        p.se as se_unadjusted,
+        'segment (both discounts demeaned within segment)' as adjusted_for,
+        'OLS slope of renewal_discount_pct on prior_discount_pct over renewal pairs, both demeaned within segment; CI = slope +- 1.96 SE. Raw: the same over all pairs' as description
+    from slope_fits w, slope_fits p
+    where w.fit = 'within' and p.fit = 'pooled'
 ),
 
 -- Shares with a Wilson score interval.
@@ -55,15 +93,23 @@ shares as (
         'late_quarter_exception_share',
         count(*) filter (where is_late_quarter),
         count(*),
-        'share of discount exceptions (won deals with discount_pct > policy_max_pct) that are late-quarter; its null value is the late-quarter share of all won deals'
+        'share of discount exceptions (won deals with discount_pct > policy_max_pct) that are late-quarter; its null value is the late-quarter share of won deals in each segment, weighted by the segment''s exceptions'
     from deal_discounts
     where is_exception
 ),
 
+-- The late-quarter share exceptions would have by chance, given each segment's share of
+-- the exceptions and of late-quarter deals.
 late_share as (
-    select avg(case when is_late_quarter then 1.0 else 0.0 end) as share
-    from deal_discounts
-    where discount_pct is not null
+    select sum(exceptions * late_share) / nullif(sum(exceptions), 0) as share
+    from (
+        select
+            count(*) filter (where is_exception) as exceptions,
+            avg(case when is_late_quarter then 1.0 else 0.0 end) as late_share
+        from deal_discounts
+        where discount_pct is not null
+        group by segment
+    )
 ),
 
 share_metrics as (
@@ -104,11 +150,14 @@ uplift as (
 contagion as (
     select
         'rep_contagion_uplift' as metric,
-        avg(drift) as value,
+        avg(drift_adjusted) as value,
         count(*) as n,
-        stddev_samp(drift) / sqrt(count(*)) as se,
+        stddev_samp(drift_adjusted) / sqrt(count(*)) as se,
         0.0 as null_value,
-        'mean over qualifying reps (3+ won new/expansion deals before and after their first exception) of the mean discount_pct of the next up to 5 such deals minus that of the previous up to 5; CI = mean +- 1.96 SE' as description
+        avg(drift) as value_unadjusted,
+        stddev_samp(drift) / sqrt(count(*)) as se_unadjusted,
+        'the rep (each rep compared with itself); segment, deal type and deal size tertile (each discount measured against its peers)' as adjusted_for,
+        'mean over qualifying reps (3+ won new/expansion deals before and after their first exception) of drift_adjusted: the mean discount of the next up to 5 such deals minus that of the previous up to 5, each discount minus the mean of its segment, deal type and size tertile; CI = mean +- 1.96 SE. Raw: the same over discount_pct' as description
     from rep_discount_drift
     where qualifies
 ),
@@ -242,25 +291,46 @@ auc as (
     from auc_parts
 ),
 
-final as (
-    select metric, value, n, value - 1.96 * se as ci_low, value + 1.96 * se as ci_high, null_value, description from slope
+raw as (
+    select metric, value_unadjusted as value, n, value_unadjusted - 1.96 * se_unadjusted as ci_low, value_unadjusted + 1.96 * se_unadjusted as ci_high, null_value, description from slope
     union all select metric, value, n, ci_low, ci_high, null_value, description from share_metrics
     union all select metric, value, n, value - 1.96 * se, value + 1.96 * se, null_value, description from uplift
-    union all select metric, value, n, value - 1.96 * se, value + 1.96 * se, null_value, description from contagion
+    union all select metric, value_unadjusted, n, value_unadjusted - 1.96 * se_unadjusted, value_unadjusted + 1.96 * se_unadjusted, null_value, description from contagion
     union all select metric, value, n, ci_low, ci_high, null_value, description from rate_ratios
     union all select metric, value, n, ci_low, ci_high, null_value, description from spearman
     union all select metric, value, n, ci_low, ci_high, null_value, description from dispute_ratio
     union all select metric, value, n, ci_low, ci_high, null_value, description from leakage
     union all select metric, value, n, null, null, null, description from renewing
     union all select metric, value, n, value - 1.96 * se, value + 1.96 * se, null_value, description from auc
+),
+
+adjusted as (
+    select metric, value, n, value - 1.96 * se as ci_low, value + 1.96 * se as ci_high, adjusted_for from slope
+    union all select metric, value, n, value - 1.96 * se, value + 1.96 * se, adjusted_for from contagion
+    union all select metric, value, n, ci_low, ci_high, adjusted_for from effect_estimates
+    union all
+    select metric, value, n, ci_low, ci_high, 'segment (in null_value only: the share expected from each segment''s exceptions and late-quarter share)'
+    from share_metrics
+    where metric = 'late_quarter_exception_share'
+),
+
+effects as (
+    select unnest(['renewal_discount_slope', 'late_quarter_discount_uplift', 'late_quarter_exception_share', 'rep_contagion_uplift', 'scope_escalation_rate_ratio',
+        'scope_question_rate_ratio', 'ambiguity_escalation_spearman', 'shared_config_dispute_ratio']) as metric
 )
 
 select
-    metric,
-    value::double as value,
-    n::bigint as n,
-    ci_low::double as ci_low,
-    ci_high::double as ci_high,
-    null_value::double as null_value,
-    description
-from final
+    r.metric,
+    (case when e.metric is null then r.value else a.value end)::double as value,
+    coalesce(a.n, r.n)::bigint as n,
+    (case when e.metric is null then r.ci_low else a.ci_low end)::double as ci_low,
+    (case when e.metric is null then r.ci_high else a.ci_high end)::double as ci_high,
+    r.null_value::double as null_value,
+    r.value::double as value_unadjusted,
+    r.ci_low::double as ci_low_unadjusted,
+    r.ci_high::double as ci_high_unadjusted,
+    coalesce(a.adjusted_for, case when e.metric is not null then 'segment: too few units to compare within segment' else 'nothing (not an effect)' end) as adjusted_for,
+    r.description
+from raw r
+left join effects e on e.metric = r.metric
+left join adjusted a on a.metric = r.metric

@@ -11,9 +11,18 @@
 --   discount_before: mean discount_pct of the previous up to 5
 --   discount_after: mean discount_pct of the next up to 5
 --   drift: discount_after - discount_before
+--   drift_adjusted: the same difference over each deal's discount_pct minus the mean discount_pct of its segment, deal type and size tertile within segment, so a rep whose mix of deals changed after the exception does not read as drift
 --   qualifies: deals_before >= 3 and deals_after >= 3
 with won as (
-    select * from deal_discounts where rep_id is not null
+    select
+        *,
+        discount_pct - avg(discount_pct) over (partition by segment, deal_type, size_tertile) as discount_vs_peers
+    from (
+        select *, ntile(3) over (partition by segment order by list_amount, deal_id) as size_tertile
+        from deal_discounts
+        where discount_pct is not null
+    )
+    where rep_id is not null
 ),
 
 first_exception as (
@@ -29,6 +38,7 @@ deals as (
         w.deal_id,
         w.close_date,
         w.discount_pct,
+        w.discount_vs_peers,
         w.close_date < f.first_exception_date
             or (w.close_date = f.first_exception_date and w.deal_id < f.first_exception_deal_id) as is_before
     from won w
@@ -48,7 +58,7 @@ counts as (
 ),
 
 previous_five as (
-    select rep_id, avg(discount_pct) as discount_before
+    select rep_id, avg(discount_pct) as discount_before, avg(discount_vs_peers) as peers_before
     from (
         select * from deals where is_before
         qualify row_number() over (partition by rep_id order by close_date desc, deal_id desc) <= 5
@@ -57,7 +67,7 @@ previous_five as (
 ),
 
 next_five as (
-    select rep_id, avg(discount_pct) as discount_after
+    select rep_id, avg(discount_pct) as discount_after, avg(discount_vs_peers) as peers_after
     from (
         select * from deals where not is_before
         qualify row_number() over (partition by rep_id order by close_date, deal_id) <= 5
@@ -76,6 +86,7 @@ select
     p.discount_before,
     n.discount_after,
     n.discount_after - p.discount_before as drift,
+    n.peers_after - p.peers_before as drift_adjusted,
     coalesce(c.deals_before >= 3 and c.deals_after >= 3, false) as qualifies
 from first_exception f
 left join stg_reps r on r.rep_id = f.rep_id

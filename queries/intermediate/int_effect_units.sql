@@ -1,0 +1,138 @@
+-- grain: one row per adjusted headline effect and unit it is measured on (a deal, contract or invoice)
+-- key: [metric, unit_id]
+-- description: >
+--   The units behind each segment-adjusted headline effect, each with the stratum it is
+--   compared within. A unit's cell is segment | region | band, where band is the deal's size
+--   tertile within its segment (deals), the contract's term (contracts) or the invoice's amount
+--   tertile within its segment (invoices). A cell whose smaller arm holds at least 10 units (20
+--   units for the correlation) is a stratum of its own; the units of smaller cells are pooled
+--   with their neighbours of the same segment and band (segment | band), and what is still too
+--   small with the rest of their segment (segment). Segment is always held fixed.
+-- columns:
+--   metric: late_quarter_discount_uplift, scope_escalation_rate_ratio, scope_question_rate_ratio, ambiguity_escalation_spearman or shared_config_dispute_ratio
+--   unit_id: deal_id, contract_id or invoice_id
+--   band: size tertile within segment (deals), term (contracts) or amount tertile within segment (invoices)
+--   stratum: the stratum the unit is compared within
+--   treated: late-quarter (deals); in the most ambiguous fifth of its segment, against the clearest fifth (contracts; null for the correlation); on a shared billing configuration (invoices)
+--   outcome: discount_pct (deals); escalations or scope_questions (contracts; escalations per exposure year for the correlation); 1 if disputed else 0 (invoices)
+--   exposure: exposure_years (contracts), else 1
+--   x: ambiguity_score (the correlation only)
+-- tests:
+--   - not_null: [metric, unit_id, segment, stratum, outcome, exposure]
+with settings as (
+    select * from precedent_settings
+),
+
+deals as (
+    select
+        'late_quarter_discount_uplift' as metric,
+        deal_id as unit_id,
+        segment,
+        coalesce(region, 'unknown') as region,
+        'size tertile ' || ntile(3) over (partition by segment order by list_amount, deal_id) as band,
+        is_late_quarter as treated,
+        discount_pct as outcome,
+        1.0 as exposure,
+        null::double as x
+    from deal_discounts
+    where discount_pct is not null
+),
+
+contracts as (
+    select
+        s.contract_id,
+        a.segment,
+        coalesce(a.region, 'unknown') as region,
+        case
+            when c.end_date - c.start_date <= 366 then 'term up to 12 months'
+            when c.end_date - c.start_date <= 731 then 'term 13-24 months'
+            else 'term over 24 months'
+        end as band,
+        ntile(5) over (partition by a.segment order by s.ambiguity_score, s.contract_id) as fifth,
+        s.ambiguity_score,
+        s.exposure_years,
+        s.escalations,
+        s.scope_questions
+    from contract_scope s
+    join stg_contracts c on c.contract_id = s.contract_id
+    join stg_accounts a on a.account_id = c.account_id
+    where s.exposure_years > 0
+),
+
+contract_units as (
+    select 'scope_escalation_rate_ratio' as metric, contract_id, segment, region, band, fifth = 5 as treated, escalations::double as outcome, exposure_years, null::double as x
+    from contracts
+    where fifth in (1, 5)
+    union all
+    select 'scope_question_rate_ratio', contract_id, segment, region, band, fifth = 5, scope_questions::double, exposure_years, null
+    from contracts
+    where fifth in (1, 5)
+    union all
+    select 'ambiguity_escalation_spearman', contract_id, segment, region, band, null, escalations / exposure_years, exposure_years, ambiguity_score
+    from contracts
+),
+
+invoices as (
+    select
+        'shared_config_dispute_ratio' as metric,
+        i.invoice_id as unit_id,
+        a.segment,
+        coalesce(a.region, 'unknown') as region,
+        'amount tertile ' || ntile(3) over (partition by a.segment order by i.amount, i.invoice_id) as band,
+        bc.is_shared as treated,
+        case when i.is_disputed then 1.0 else 0.0 end as outcome,
+        1.0 as exposure,
+        null::double as x
+    from stg_invoices i
+    join int_billing_configs bc on bc.billing_config_id = i.billing_config_id
+    join stg_accounts a on a.account_id = i.account_id
+    cross join settings s
+    where i.issued_date <= s.as_of
+),
+
+units as (
+    select * from deals
+    union all select * from contract_units
+    union all select * from invoices
+),
+
+-- A cell is big enough when its smaller arm has 10 units (a correlation: 20 units).
+cells as (
+    select
+        *,
+        case
+            when treated is null then count(*) over cell >= 20
+            else least(count(*) filter (where treated) over cell, count(*) filter (where not treated) over cell) >= 10
+        end as cell_ok
+    from units
+    window cell as (partition by metric, segment, region, band)
+),
+
+-- The leftovers of small cells, pooled by segment and band.
+bands as (
+    select
+        *,
+        case
+            when treated is null then count(*) filter (where not cell_ok) over leftover >= 20
+            else least(count(*) filter (where treated and not cell_ok) over leftover, count(*) filter (where not treated and not cell_ok) over leftover) >= 10
+        end as band_ok
+    from cells
+    window leftover as (partition by metric, segment, band)
+)
+
+select
+    metric,
+    unit_id,
+    segment,
+    region,
+    band,
+    case
+        when cell_ok then segment || ' | ' || region || ' | ' || band
+        when band_ok then segment || ' | ' || band
+        else segment
+    end as stratum,
+    treated,
+    outcome,
+    exposure,
+    x
+from bands
