@@ -3,27 +3,20 @@ package dashboard
 import (
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/precedent-dev/precedent/dashboard/headline"
 )
 
 type overviewPage struct {
-	Cards    []card
+	Cards    []headline.Card
 	Renewals Chart
 	Trend    Chart
 	Riskiest []record
 	Fresh    freshness
-}
-
-// card is one headline metric with the sentence that reads it.
-type card struct {
-	Metric   string
-	Value    string
-	Sentence string
-	Effect   bool // the interval excludes the metric's null
 }
 
 func (s *Server) overview(c echo.Context) error {
@@ -36,9 +29,9 @@ func (s *Server) overview(c echo.Context) error {
 			return page, err
 		}
 		for _, m := range records(metrics) {
-			page.Cards = append(page.Cards, readMetric(m))
+			page.Cards = append(page.Cards, headline.Read(headline.FromRow(m)))
 		}
-		slices.SortStableFunc(page.Cards, func(a, b card) int { return metricRank(a.Metric) - metricRank(b.Metric) })
+		slices.SortStableFunc(page.Cards, func(a, b headline.Card) int { return metricRank(a.Metric) - metricRank(b.Metric) })
 		renewals, err := s.run(ctx, "overview_renewals", f, nil)
 		if err != nil {
 			return page, err
@@ -131,70 +124,3 @@ func metricRank(m string) int {
 	return len(metricOrder)
 }
 
-// readMetric writes one plain sentence for a headline metric.
-func readMetric(m record) card {
-	name := m.str("metric")
-	v, lo, hi, n := m.num("value"), m.num("ci_low"), m.num("ci_high"), int64(m.num("n"))
-	c := card{Metric: name}
-	if !m.has("value") {
-		c.Value, c.Sentence = "–", "Not enough data yet ("+thousands(float64(n))+" in the sample)."
-		return c
-	}
-	ci := func(format string, scale float64) string {
-		if !m.has("ci_low") {
-			return ""
-		}
-		return fmt.Sprintf(", 95%% CI "+format+"-"+format, lo*scale, hi*scale)
-	}
-	if m.has("null_value") && m.has("ci_low") {
-		null := m.num("null_value")
-		c.Effect = lo > null || hi < null
-	}
-	count := thousands(float64(n))
-	switch name {
-	case "renewal_discount_slope":
-		c.Value = fmt.Sprintf("%.2f", v)
-		c.Sentence = fmt.Sprintf("Renewals keep %.0f%% of the prior discount: slope %.2f%s, %s renewals.", math.Max(0, 100*v), v, ci("%.2f", 1), count)
-	case "precedent_anchor_rate":
-		c.Value = fmt.Sprintf("%.0f%%", 100*v)
-		c.Sentence = fmt.Sprintf("%.0f%% of renewals after an account's first exception stay within 2 points of it or above (%s renewals%s).", 100*v, count, ci("%.0f%%", 100))
-	case "late_quarter_discount_uplift":
-		c.Value = fmt.Sprintf("%+.1f pts", 100*v)
-		c.Sentence = fmt.Sprintf("Deals closed late in the quarter are discounted %.1f points more than the others%s, %s deals.", 100*v, ci("%.1f", 100), count)
-	case "late_quarter_exception_share":
-		c.Value = fmt.Sprintf("%.0f%%", 100*v)
-		c.Sentence = fmt.Sprintf("%.0f%% of discount exceptions close late in the quarter, where %.0f%% of all won deals close%s, %s exceptions.", 100*v, 100*m.num("null_value"), ci("%.0f%%", 100), count)
-		c.Effect = m.has("ci_low") && lo > m.num("null_value")
-	case "rep_contagion_uplift":
-		c.Value = fmt.Sprintf("%+.1f pts", 100*v)
-		c.Sentence = fmt.Sprintf("After their first exception, reps discount %.1f points more on their next deals%s, %s reps.", 100*v, ci("%.1f", 100), count)
-	case "scope_escalation_rate_ratio":
-		c.Value = fmt.Sprintf("%.1fx", v)
-		c.Sentence = fmt.Sprintf("The most ambiguous fifth of contracts escalates %.1f times as often as the clearest%s, %s contracts.", v, ci("%.1f", 1), count)
-	case "scope_question_rate_ratio":
-		c.Value = fmt.Sprintf("%.1fx", v)
-		c.Sentence = fmt.Sprintf("It raises %.1f times as many scope questions%s.", v, ci("%.1f", 1))
-	case "ambiguity_escalation_spearman":
-		c.Value = fmt.Sprintf("%.2f", v)
-		c.Sentence = fmt.Sprintf("The more ambiguous the contract, the more it escalates: rank correlation %.2f%s, %s contracts.", v, ci("%.2f", 1), count)
-	case "shared_config_dispute_ratio":
-		c.Value = fmt.Sprintf("%.1fx", v)
-		c.Sentence = fmt.Sprintf("Invoices on billing configs copied across accounts are disputed %.1f times as often%s, %s invoices.", v, ci("%.1f", 1), count)
-	case "billing_leakage_pct":
-		c.Value = fmt.Sprintf("%.1f%%", 100*v)
-		c.Sentence = fmt.Sprintf("%.1f%% of what contracts should have billed to date was not invoiced, net of credits, over %s contracts.", 100*v, count)
-	case "arr_renewing_90d":
-		c.Value = money(v)
-		c.Sentence = fmt.Sprintf("%s of ARR renews in the next 90 days (%s contracts not yet renewed).", money(v), count)
-	case "arr_at_risk_90d":
-		c.Value = money(v)
-		c.Sentence = fmt.Sprintf("%s of it is high risk (%s contracts).", money(v), count)
-	case "renewal_risk_auc":
-		c.Value = fmt.Sprintf("%.2f", v)
-		c.Sentence = fmt.Sprintf("Looking back, the risk score ranked a churned renewal above a renewed one %.0f%% of the time: AUC %.2f%s, %s past renewals.", 100*v, v, ci("%.2f", 1), count)
-	default:
-		c.Value = fmt.Sprintf("%.3g", v)
-		c.Sentence = m.str("description")
-	}
-	return c
-}

@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
+	"github.com/precedent-dev/precedent/dashboard/headline"
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -403,42 +404,9 @@ func num(v any) float64 {
 	return f
 }
 
-func money(v any) string {
-	f := num(v)
-	if math.IsNaN(f) {
-		return "–"
-	}
-	switch a := math.Abs(f); {
-	case a >= 1e6:
-		return fmt.Sprintf("$%.1fM", f/1e6)
-	case a >= 1e4:
-		return fmt.Sprintf("$%.0fk", f/1e3)
-	}
-	return "$" + thousands(math.Round(f))
-}
+func money(v any) string { return headline.Money(num(v)) }
 
-func thousands(f float64) string {
-	if math.IsNaN(f) {
-		return "–"
-	}
-	if f != math.Trunc(f) {
-		return fmt.Sprintf("%.2f", f)
-	}
-	s := fmt.Sprintf("%d", int64(f))
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func thousands(f float64) string { return headline.Count(f) }
 
 func ago(t time.Time) string {
 	d := time.Since(t)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/precedent-dev/precedent/dashboard/headline"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -34,6 +35,9 @@ type Report struct {
 	// as of each week's end (renewal_risk_weekly, which covers the 26 weeks
 	// before as_of) or, for an older week, with the current scores.
 	RiskAtWeekEnd bool `json:"risk_at_week_end"`
+	// Effects are the headline effects as of the warehouse's as_of, each
+	// adjusted within segment with the raw comparison beside it.
+	Effects []headline.Card `json:"effects"`
 }
 
 // Freshness says how current the data behind the report is.
@@ -180,6 +184,17 @@ func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, e
 			tab.Rows = append(tab.Rows, cells)
 		}
 		r.Tables = append(r.Tables, tab)
+	}
+	effects, err := run("effects")
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range effects.Values {
+		m := map[string]any{}
+		for i, c := range effects.Columns {
+			m[c] = row[i]
+		}
+		r.Effects = append(r.Effects, headline.Read(headline.FromRow(m)))
 	}
 	q, err := run("quarantine")
 	if err != nil {

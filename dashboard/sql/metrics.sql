@@ -1,4 +1,4 @@
 -- The headline metrics.
-select metric, value, n, ci_low, ci_high, null_value, description
+select *
 from headline_metrics
 order by metric

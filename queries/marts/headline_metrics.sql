@@ -156,7 +156,7 @@ contagion as (
         0.0 as null_value,
         avg(drift) as value_unadjusted,
         stddev_samp(drift) / sqrt(count(*)) as se_unadjusted,
-        'the rep (each rep compared with itself); segment, deal type and deal size tertile (each discount measured against its peers)' as adjusted_for,
+        'segment, deal type and deal size tertile (each discount measured against its peers); the rep (each rep compared with itself)' as adjusted_for,
         'mean over qualifying reps (3+ won new/expansion deals before and after their first exception) of drift_adjusted: the mean discount of the next up to 5 such deals minus that of the previous up to 5, each discount minus the mean of its segment, deal type and size tertile; CI = mean +- 1.96 SE. Raw: the same over discount_pct' as description
     from rep_discount_drift
     where qualifies
