@@ -123,4 +123,3 @@ func metricRank(m string) int {
 	}
 	return len(metricOrder)
 }
-
