@@ -171,8 +171,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if runErr != nil {
 		rec.Status, res.Status = runlog.Failed, runlog.Failed
 		rec.Error = runErr.Error()
-		os.RemoveAll(opts.Data.Stage(id))
-		os.Remove(opts.Data.Staging(id))
+		removeRun(opts, id)
 	}
 	rec.Detail, _ = json.Marshal(res)
 	if err := log.Append(rec); err != nil && runErr == nil {
@@ -182,6 +181,21 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return res, fmt.Errorf("etl run %d: %w", id, runErr)
 	}
 	return res, nil
+}
+
+// removeRun removes what failed run id left: its stage and its staging
+// files. A run that failed after its generation was published keeps its
+// stage, which the next run commits (Dir.Recover).
+func removeRun(opts Options, id int) {
+	if g, err := opts.Data.Published(); err == nil && g.ID == id {
+		return
+	}
+	if err := os.RemoveAll(opts.Data.Stage(id)); err != nil {
+		opts.Logger.Warn("remove the failed run's stage", "run", id, "err", err)
+	}
+	if err := opts.Data.RemoveStaging(id); err != nil {
+		opts.Logger.Warn("remove the failed run's staging files", "run", id, "err", err)
+	}
 }
 
 func run(ctx context.Context, opts Options, res *Result) error {

@@ -459,3 +459,40 @@ func TestUnrecognisedVendorFile(t *testing.T) {
 		t.Errorf("ignored = %q, want customers.csv", res.Ignored)
 	}
 }
+
+// TestFailedRunRemovesStaging fails runs at two points and checks that
+// none of their build is left in the warehouse folder for the next run to
+// find: no staging file, no write-ahead log, no generation that was
+// renamed into place but never published.
+func TestFailedRunRemovesStaging(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, data wh.Dir, o *Options)
+	}{
+		{"ModelsFail", func(_ *testing.T, _ wh.Dir, o *Options) { o.Models = failingModels{} }},
+		{"PublishFails", func(t *testing.T, data wh.Dir, _ *Options) {
+			// The link cannot be switched: its temporary twin is in the way.
+			writeFile(t, filepath.Join(data.Current()+".next", "in-the-way"), "x")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := wh.Dir(t.TempDir())
+			mustRun(t, "testdata/good", data)
+			src := t.TempDir()
+			writeFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-9,New Co,smb\n")
+			if _, err := runETL(t, src, data, func(o *Options) { tt.setup(t, data, o) }); err == nil {
+				t.Fatal("the run did not fail")
+			}
+			if left, _ := filepath.Glob(filepath.Join(data.Generations(), "gen-000002*")); len(left) > 0 {
+				t.Errorf("the failed run left %v", left)
+			}
+			if _, err := os.Stat(data.Stage(2)); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the failed run left its stage (err %v)", err)
+			}
+			if g, err := data.Published(); err != nil || g.ID != 1 {
+				t.Errorf("published = %d (%v), want 1", g.ID, err)
+			}
+		})
+	}
+}

@@ -120,10 +120,17 @@ func (d Dir) Publish(id int) error {
 	if err := os.Rename(d.Staging(id), final); err != nil {
 		return fmt.Errorf("publish generation %d: %w", id, err)
 	}
-	if err := writeChecksum(final, genName(id)); err != nil {
-		return fmt.Errorf("publish generation %d: %w", id, err)
+	err := writeChecksum(final, genName(id))
+	if err == nil {
+		err = d.link(id)
 	}
-	if err := d.link(id); err != nil {
+	if err != nil {
+		if g, lerr := d.linked(); lerr != nil || g.ID != id {
+			// Not published: back where a failed run's files are removed from.
+			os.Remove(checksumPath(final))
+			os.Remove(checksumPath(final) + ".tmp")
+			os.Rename(final, d.Staging(id))
+		}
 		return fmt.Errorf("publish generation %d: %w", id, err)
 	}
 	return nil
