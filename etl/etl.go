@@ -30,13 +30,17 @@ type Options struct {
 	Data         wh.Dir // the data directory
 	FullRefresh  bool   // rebuild from this source alone, forgetting earlier loads
 	BaseCurrency string // rows in other currencies are quarantined; default USD
-	Trigger      string // manual, schedule, startup or retry; recorded in the run log
-	Attempt      int    // retry attempt, recorded in the run log
-	DuckDB       wh.Settings
-	Models       Models        // builds the SQL models into the new generation; nil skips them
-	Vendors      vendor.Config // vendor exports: id keys, escalations, categories, file overrides
-	Progress     func(Progress)
-	Logger       *slog.Logger
+	// MaxTextLength is the most characters one value may have; longer
+	// values, and values holding a NUL byte, are quarantined. Default
+	// DefaultMaxTextLength.
+	MaxTextLength int
+	Trigger       string // manual, schedule, startup or retry; recorded in the run log
+	Attempt       int    // retry attempt, recorded in the run log
+	DuckDB        wh.Settings
+	Models        Models        // builds the SQL models into the new generation; nil skips them
+	Vendors       vendor.Config // vendor exports: id keys, escalations, categories, file overrides
+	Progress      func(Progress)
+	Logger        *slog.Logger
 }
 
 // Models builds derived tables into a generation before it is published.
@@ -130,6 +134,9 @@ const (
 func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.BaseCurrency == "" {
 		opts.BaseCurrency = "USD"
+	}
+	if opts.MaxTextLength <= 0 {
+		opts.MaxTextLength = DefaultMaxTextLength
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)

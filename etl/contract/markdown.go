@@ -116,6 +116,9 @@ warehouse table ` + "`quarantine`" + ` and as CSV files under ` + "`data/quarant
 - Row by row: a required value missing, a value of the wrong type, an unknown enum value, a
   number below its minimum, a row rule below failing, a duplicate primary key, a foreign key
   that matches no row of this or any earlier load, or a currency other than the base currency.
+- Any value longer than ` + "`etl.max_text_length`" + ` characters (10,000 unless configured) or holding a
+  NUL byte is quarantined, whatever its column; the quarantine keeps its first
+  ` + "`etl.max_text_length`" + ` characters.
 - A row whose foreign key points at a quarantined row is quarantined too: fix the parent and
   load both again.
 `
