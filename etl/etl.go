@@ -83,6 +83,7 @@ type Result struct {
 	Entities   []EntityResult `json:"entities"`
 	Files      []FileResult   `json:"files"`
 	Ignored    []string       `json:"ignored,omitempty"`
+	Skipped    []SkippedFile  `json:"skipped,omitempty"` // not read because of their names; each is also a warning
 	Warnings   []string       `json:"warnings,omitempty"`
 	Models     *ModelsReport  `json:"models,omitempty"`
 	StartedAt  time.Time      `json:"started_at"`
@@ -211,10 +212,11 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		opts.Logger.Debug("etl phase", "phase", what, "seconds", time.Since(stage).Seconds())
 		stage = time.Now()
 	}
-	files, ignored, err := discover(opts.Source)
+	files, ignored, skipped, err := discover(opts.Source)
 	if err != nil {
 		return err
 	}
+	res.Skipped = skipped
 	prev, err := opts.Data.Published()
 	hasPrev := err == nil
 	if err != nil && !errors.Is(err, wh.ErrNoWarehouse) {
@@ -251,6 +253,9 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return err
 	}
 	res.Ignored = ignored
+	for _, s := range res.Skipped {
+		res.Warnings = append(res.Warnings, s.warning())
+	}
 	for _, w := range res.Warnings {
 		opts.Logger.Warn("source file not loaded", "reason", w)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -495,4 +496,48 @@ func TestFailedRunRemovesStaging(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSkippedFiles puts hidden files where a run looks, one of them named
+// to pass for a path: each is reported as skipped with why, the run ends
+// with a warning naming it, and none of their rows is read.
+func TestSkippedFiles(t *testing.T) {
+	src := copyDir(t, "testdata/good")
+	sneaky := "account_id,account_name,segment\nACC-66,Sneaky,smb\n"
+	writeFile(t, filepath.Join(src, "..%2f...csv"), sneaky)
+	writeFile(t, filepath.Join(src, ".hidden", "accounts.csv"), sneaky)
+	writeFile(t, filepath.Join(src, "invoices", ".partial.csv"), "invoice_id\nINV-66\n")
+	writeFile(t, filepath.Join(src, "invoices", "2021.csv"), mustRead(t, "testdata/good/invoices.csv"))
+	os.Remove(filepath.Join(src, "invoices.csv"))
+	data := wh.Dir(t.TempDir())
+	res := mustRun(t, src, data)
+	if res.Status != runlog.Warning {
+		t.Errorf("status = %s, want warning", res.Status)
+	}
+	want := []SkippedFile{
+		{"..%2f...csv", "hidden file (its name starts with a dot): not read; rename it to load it"},
+		{".hidden/", "hidden folder (its name starts with a dot): nothing in it is read; rename it to load its files"},
+		{"invoices/.partial.csv", "hidden file (its name starts with a dot): not read; rename it to load it"},
+	}
+	if !slices.Equal(res.Skipped, want) {
+		t.Errorf("skipped = %q, want %q", res.Skipped, want)
+	}
+	for _, s := range want {
+		if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.HasPrefix(w, strconv.Quote(s.Path)+": skipped: hidden") }) {
+			t.Errorf("no warning names %s: %q", s.Path, res.Warnings)
+		}
+	}
+	db := openPublished(t, data)
+	if n := queryInt(t, db, "SELECT count(*) FROM accounts WHERE account_id = 'ACC-66'"); n != 0 {
+		t.Errorf("a hidden file's row was loaded")
+	}
+}
+
+func mustRead(tb testing.TB, path string) string {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
 }

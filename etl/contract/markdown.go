@@ -100,6 +100,8 @@ so this document and the loader cannot disagree.
 - Parquet: column names as below; typed columns are accepted when their values convert.
 - Column names are case-insensitive and their order does not matter. Extra columns are ignored
   with one warning per file.
+- Hidden files and folders (names starting with a dot) are never read; each is reported as
+  skipped, with a warning, in the run's result, the run log and the Runs page.
 - Required entities: accounts, deals, contracts. The others are optional: analyses that need a
   missing one show "no data".
 
