@@ -10,7 +10,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -84,10 +83,17 @@ type Result struct {
 	Files      []FileResult   `json:"files"`
 	Ignored    []string       `json:"ignored,omitempty"`
 	Skipped    []SkippedFile  `json:"skipped,omitempty"` // not read because of their names; each is also a warning
-	Warnings   []string       `json:"warnings,omitempty"`
-	Models     *ModelsReport  `json:"models,omitempty"`
-	StartedAt  time.Time      `json:"started_at"`
-	EndedAt    time.Time      `json:"ended_at"`
+	// FullRefresh says the run rebuilt from its source alone, asked to or
+	// because no intact generation was left to build on.
+	FullRefresh bool `json:"full_refresh,omitempty"`
+	// Recovered says how the run healed a damaged warehouse; empty when
+	// the published generation was intact.
+	Recovered string        `json:"recovered,omitempty"`
+	Lake      []LakeFile    `json:"lake,omitempty"` // the lake files the run wrote, with their checksums
+	Warnings  []string      `json:"warnings,omitempty"`
+	Models    *ModelsReport `json:"models,omitempty"`
+	StartedAt time.Time     `json:"started_at"`
+	EndedAt   time.Time     `json:"ended_at"`
 }
 
 // EntityResult counts one entity's rows in a run. RowsRead = RowsLoaded +
@@ -171,6 +177,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	opts.Logger.Info("etl run started", "run", id, "source", opts.Source, "full_refresh", opts.FullRefresh)
+	res.FullRefresh = opts.FullRefresh
 
 	runErr := run(ctx, opts, res)
 	res.EndedAt = time.Now().UTC()
@@ -217,11 +224,6 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return err
 	}
 	res.Skipped = skipped
-	prev, err := opts.Data.Published()
-	hasPrev := err == nil
-	if err != nil && !errors.Is(err, wh.ErrNoWarehouse) {
-		return err
-	}
 	if err := os.MkdirAll(opts.Data.Generations(), 0o755); err != nil {
 		return fmt.Errorf("warehouse folder: %w", err)
 	}
@@ -242,12 +244,10 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return fmt.Errorf("configure build: %w", err)
 	}
 	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID)}
-	if hasPrev {
-		if _, err := conn.ExecContext(ctx, "ATTACH "+wh.Literal(prev.Path)+" AS prev (READ_ONLY)"); err != nil {
-			return fmt.Errorf("attach published generation: %w", err)
-		}
-		b.prev = true
+	if err := b.attachPrev(ctx); err != nil {
+		return err
 	}
+	opts.FullRefresh = b.opts.FullRefresh
 	files, vendorFiles, ignored, err := b.detectVendors(ctx, files, ignored)
 	if err != nil {
 		return err
@@ -285,6 +285,9 @@ func run(ctx context.Context, opts Options, res *Result) error {
 			return fmt.Errorf("detach published generation: %w", err)
 		}
 	}
+	if b.scratch {
+		b.removeScratch()
+	}
 	lap("ledgers")
 	if _, err := conn.ExecContext(ctx, "CHECKPOINT"); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
@@ -312,6 +315,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	if err := opts.Data.Commit(res.RunID); err != nil {
 		return err
 	}
+	b.setAsideDamaged()
 	lap("publish")
 	if err := opts.Data.Prune(wh.KeepGenerations); err != nil {
 		opts.Logger.Warn("prune old generations", "err", err)
@@ -325,7 +329,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 			res.Status = runlog.Warning
 		}
 	}
-	if res.Models != nil && len(res.Models.Failed) > 0 {
+	if res.Models != nil && len(res.Models.Failed) > 0 || res.Recovered != "" {
 		res.Status = runlog.Warning
 	}
 	return nil

@@ -20,8 +20,12 @@ type build struct {
 	conn  *sql.Conn
 	res   *Result
 	stage string
-	prev  bool // the published generation is attached as prev
-	seq   int  // file sequence numbers, unique in the run
+	prev  bool // the generation the run builds on is attached as prev
+	// scratch: prev is the run's rebuilt copy of an intact generation;
+	// damaged: the published generation it replaces.
+	scratch bool
+	damaged wh.Generation
+	seq     int // file sequence numbers, unique in the run
 
 	vendor    *vendor.Set      // the run's vendor files, nil without any
 	vendorRaw []*rawFile       // their raw tables

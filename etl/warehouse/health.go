@@ -46,22 +46,34 @@ func (d Dir) Check(v *Verifier) (Health, error) {
 	if h.Damage == nil {
 		return h, nil
 	}
-	all, err := d.List()
-	if err != nil {
+	if h.Intact, err = d.IntactBefore(v, h.Published.ID); err != nil {
 		return h, err
 	}
-	if len(all) == 0 && h.Published.ID == 0 {
-		return Health{}, ErrNoWarehouse
-	}
-	for _, o := range all {
-		if h.Published.ID != 0 && o.ID >= h.Published.ID {
-			continue
-		}
-		if err := v.Verify(o.Path); err == nil || errors.Is(err, ErrNoChecksum) {
-			h.Intact = append(h.Intact, o)
+	if len(h.Intact) == 0 && h.Published.ID == 0 {
+		if all, err := d.List(); err == nil && len(all) == 0 {
+			return Health{}, ErrNoWarehouse
 		}
 	}
 	return h, nil
+}
+
+// IntactBefore returns the generations older than id (all of them when id
+// is 0) that match their checksums or have none, newest first.
+func (d Dir) IntactBefore(v *Verifier, id int) ([]Generation, error) {
+	all, err := d.List()
+	if err != nil {
+		return nil, err
+	}
+	var out []Generation
+	for _, g := range all {
+		if id != 0 && g.ID >= id {
+			continue
+		}
+		if err := v.Verify(g.Path); err == nil || errors.Is(err, ErrNoChecksum) {
+			out = append(out, g)
+		}
+	}
+	return out, nil
 }
 
 // Damaged is the folder damaged files are moved to, under their path in
