@@ -2,11 +2,13 @@ package etl
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
@@ -28,8 +30,41 @@ type LakeFile struct {
 	SHA256 string `json:"sha256"`
 }
 
-// sum is the file's checksum, to verify it with.
-func (f LakeFile) sum() wh.FileSum { return wh.FileSum{Size: f.Size, SHA256: f.SHA256} }
+// Verify checks the file in data against its checksum: nil when it
+// matches, a *warehouse.DamagedError when it differs or is gone.
+func (f LakeFile) Verify(data wh.Dir) error {
+	return wh.FileSum{Size: f.Size, SHA256: f.SHA256}.Check(data.Path(filepath.FromSlash(f.Path)))
+}
+
+// Mart says the file is a mart's, which every run with models rewrites;
+// an entity's lake file is written once, by the run that loaded its rows.
+func (f LakeFile) Mart() bool { return strings.HasPrefix(f.Path, martsPrefix) }
+
+// LakeFiles reads the lake files a generation lists in etl_lake_files;
+// none, and no error, for a generation built before they were kept.
+func LakeFiles(ctx context.Context, db *sql.DB) ([]LakeFile, error) {
+	var has bool
+	if err := db.QueryRowContext(ctx, "SELECT count(*) > 0 FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'etl_lake_files'").Scan(&has); err != nil {
+		return nil, fmt.Errorf("read lake files: %w", err)
+	}
+	if !has {
+		return nil, nil
+	}
+	rows, err := db.QueryContext(ctx, "SELECT path, size, sha256 FROM etl_lake_files ORDER BY path")
+	if err != nil {
+		return nil, fmt.Errorf("read lake files: %w", err)
+	}
+	defer rows.Close()
+	var out []LakeFile
+	for rows.Next() {
+		var f LakeFile
+		if err := rows.Scan(&f.Path, &f.Size, &f.SHA256); err != nil {
+			return nil, fmt.Errorf("read lake files: %w", err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
 
 // martsPrefix starts the paths of mart files, which each run rewrites in
 // place; entity files are new per run.

@@ -34,7 +34,11 @@ func (b *build) attachPrev(ctx context.Context) error {
 		return err
 	}
 	if h.Damage == nil {
-		err := b.attach(ctx, h.Published.Path, true)
+		caughtUp, err := b.catchUp(ctx, h.Published)
+		if caughtUp || err != nil {
+			return err
+		}
+		err = b.attach(ctx, h.Published.Path, true)
 		if err == nil {
 			return nil
 		}
@@ -50,7 +54,7 @@ func (b *build) attachPrev(ctx context.Context) error {
 		if b.opts.FullRefresh {
 			err = b.attach(ctx, g.Path, true)
 		} else {
-			how, err = b.rebuildFrom(ctx, g, h.Published.ID)
+			how, err = b.rebuildFrom(ctx, g)
 		}
 		if err == nil {
 			b.res.Recovered = h.Damage.Error() + "; " + how
@@ -61,6 +65,29 @@ func (b *build) attachPrev(ctx context.Context) error {
 	b.opts.FullRefresh, b.res.FullRefresh = true, true
 	b.res.Recovered = h.Damage.Error() + "; no intact generation is left to build on: full refresh from the source"
 	return nil
+}
+
+// catchUp builds on an intact published generation that is older than
+// runs that published after it (its link was pointed back, by precedent
+// doctor --repair or by hand): like a rebuild, it replays those runs'
+// verified lake files onto a copy, so their loads are not forgotten. It
+// reports whether it attached prev; a --full-refresh run needs no catching up.
+func (b *build) catchUp(ctx context.Context, g wh.Generation) (bool, error) {
+	if b.opts.FullRefresh {
+		return false, nil
+	}
+	later, err := b.publishedRuns(g.ID)
+	if err != nil || len(later) == 0 {
+		return false, err
+	}
+	how, err := b.rebuildFrom(ctx, g)
+	if err != nil {
+		b.opts.Logger.Warn("cannot replay the runs published after the published generation", "generation", g.ID, "err", err)
+		return false, nil
+	}
+	b.res.Recovered = fmt.Sprintf("%s is published, but %s published after it; %s", filepath.Base(g.Path), runList(later), how)
+	b.opts.Logger.Warn("the published warehouse is older than runs that published after it; this run replays them", "generation", g.ID)
+	return true, nil
 }
 
 // attach attaches the generation at path as prev.
@@ -78,9 +105,9 @@ func (b *build) attach(ctx context.Context, path string, readOnly bool) error {
 
 // rebuildFrom copies generation g to the run's scratch file (a byte copy
 // is far cheaper than re-encoding its tables), attaches the copy as prev
-// and replays onto it the runs after g up to run upto (0: all). It
-// returns how the warehouse was rebuilt, for Result.Recovered.
-func (b *build) rebuildFrom(ctx context.Context, g wh.Generation, upto int) (string, error) {
+// and replays onto it the runs that published after g. It returns how the
+// warehouse was rebuilt, for Result.Recovered.
+func (b *build) rebuildFrom(ctx context.Context, g wh.Generation) (string, error) {
 	scratch := b.opts.Data.Scratch(b.res.RunID)
 	if err := copyFile(g.Path, scratch); err != nil {
 		return "", fmt.Errorf("copy generation %d: %w", g.ID, err)
@@ -89,7 +116,7 @@ func (b *build) rebuildFrom(ctx context.Context, g wh.Generation, upto int) (str
 		b.removeScratch()
 		return "", err
 	}
-	runs, untrusted, err := b.replay(ctx, g.ID, upto)
+	runs, untrusted, err := b.replay(ctx, g.ID)
 	if err != nil {
 		b.conn.ExecContext(ctx, "DETACH prev")
 		b.prev = false
@@ -99,7 +126,7 @@ func (b *build) rebuildFrom(ctx context.Context, g wh.Generation, upto int) (str
 	b.scratch = true
 	how := fmt.Sprintf("rebuilt from generation %d", g.ID)
 	if len(runs) > 0 {
-		how += " and the lake files of " + plural(len(runs), "run ", "runs ") + strings.Join(runs, ", ")
+		how += " and the lake files of " + runList(runs)
 	}
 	if untrusted > 0 {
 		how += fmt.Sprintf("; %s not trusted, their rows read again from the source", plural(untrusted, "1 lake file", fmt.Sprintf("%d lake files", untrusted)))
@@ -113,34 +140,22 @@ type replayed struct {
 	res Result
 }
 
-// replay merges into prev the lake files of the runs after base up to
-// upto (0: all) that published, in run order, as each run merged them:
+// replay merges into prev the lake files of the runs after base that
+// published, in run order, as each run merged them:
 // the newer row of a key wins, and a full refresh starts over. Each file
 // is read only if it matches the checksum its run recorded in the run log;
 // any other is not trusted: it is reported (and, when damaged, set aside),
 // and prev's file ledger does not list the source files of those runs, so
 // this run reads them again from the source. It returns the runs replayed
 // and the number of files not trusted.
-func (b *build) replay(ctx context.Context, base, upto int) ([]string, int, error) {
-	recs, err := runlog.Open(b.opts.Data.RunLog()).Runs("etl")
+func (b *build) replay(ctx context.Context, base int) ([]replayed, int, error) {
+	todo, err := b.publishedRuns(base)
 	if err != nil {
 		return nil, 0, err
-	}
-	var todo []replayed
-	for _, r := range recs {
-		if r.ID <= base || upto != 0 && r.ID > upto || r.Status != runlog.Success && r.Status != runlog.Warning {
-			continue
-		}
-		rp := replayed{id: r.ID}
-		if err := json.Unmarshal(r.Detail, &rp.res); err != nil {
-			rp.res = Result{}
-		}
-		todo = append(todo, rp)
 	}
 	if _, err := b.conn.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS prev.etl_lake_files ("+lakeFilesSchema+")"); err != nil {
 		return nil, 0, fmt.Errorf("rebuild: %w", err)
 	}
-	var runs []string
 	untrusted := 0
 	type mart struct {
 		run int
@@ -148,11 +163,10 @@ func (b *build) replay(ctx context.Context, base, upto int) ([]string, int, erro
 	}
 	marts := map[string]mart{} // the newest run's checksum of each mart file
 	for _, r := range todo {
-		runs = append(runs, fmt.Sprint(r.id))
 		recorded := map[string]LakeFile{}
 		for _, f := range r.res.Lake {
 			recorded[f.Path] = f
-			if strings.HasPrefix(f.Path, martsPrefix) {
+			if f.Mart() {
 				marts[f.Path] = mart{r.id, f}
 			}
 		}
@@ -196,14 +210,47 @@ func (b *build) replay(ctx context.Context, base, upto int) ([]string, int, erro
 			untrusted++
 		}
 	}
-	return runs, untrusted, nil
+	return todo, untrusted, nil
+}
+
+// publishedRuns reads from the run log the ETL runs after base that
+// published a generation, oldest first, with what each recorded.
+func (b *build) publishedRuns(base int) ([]replayed, error) {
+	recs, err := runlog.Open(b.opts.Data.RunLog()).Runs("etl")
+	if err != nil {
+		return nil, err
+	}
+	var out []replayed
+	for _, r := range recs {
+		if r.ID <= base || r.Status != runlog.Success && r.Status != runlog.Warning {
+			continue
+		}
+		rp := replayed{id: r.ID}
+		if err := json.Unmarshal(r.Detail, &rp.res); err != nil {
+			rp.res = Result{}
+		}
+		out = append(out, rp)
+	}
+	return out, nil
+}
+
+// runList names runs for a person: "run 4", "runs 2, 3, 4".
+func runList(runs []replayed) string {
+	var ids []string
+	for _, r := range runs {
+		ids = append(ids, fmt.Sprint(r.id))
+	}
+	if len(ids) == 1 {
+		return "run " + ids[0]
+	}
+	return "runs " + strings.Join(ids, ", ")
 }
 
 // replayFile verifies lake file f of run id, applies it with apply (nil:
 // nothing to apply) and records it in prev.etl_lake_files. It reports
 // whether the file could be trusted.
 func (b *build) replayFile(ctx context.Context, id int, f LakeFile, apply func() error) (bool, error) {
-	err := f.sum().Check(b.opts.Data.Path(filepath.FromSlash(f.Path)))
+	err := f.Verify(b.opts.Data)
 	var damaged *wh.DamagedError
 	if errors.As(err, &damaged) {
 		b.distrust(f.Path, damaged.Reason, true)

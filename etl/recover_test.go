@@ -25,11 +25,12 @@ func threeLoads(t *testing.T) (second, third string) {
 	return second, third
 }
 
-// TestRebuildDamagedGeneration damages the published generation in place
-// and runs the ETL again: instead of failing, the run rebuilds from the
-// newest intact generation and the verified lake files of the runs since,
-// says so, and publishes exactly what a run on the undamaged warehouse
-// would have.
+// TestRebuildDamagedGeneration damages the published generation in place,
+// or points the link back at an older one (as precedent doctor --repair
+// does), and runs the ETL again: instead of failing or forgetting run 2,
+// the run rebuilds from the newest intact generation and the verified lake
+// files of the runs since, says so, and publishes exactly what a run on
+// the undamaged warehouse would have.
 func TestRebuildDamagedGeneration(t *testing.T) {
 	second, third := threeLoads(t)
 	clean := wh.Dir(t.TempDir())
@@ -37,30 +38,49 @@ func TestRebuildDamagedGeneration(t *testing.T) {
 		mustRun(t, src, clean)
 	}
 	want := snapshot(t, clean)
-
-	data := wh.Dir(t.TempDir())
-	mustRun(t, "testdata/good", data)
-	mustRun(t, second, data)
-	warehousetest.Damage(t, filepath.Join(data.Generations(), "gen-000002.duckdb"))
-	res := mustRun(t, third, data)
-	if !strings.Contains(res.Recovered, "gen-000002.duckdb is damaged: its SHA-256 is") ||
-		!strings.Contains(res.Recovered, "rebuilt from generation 1 and the lake files of run 2") {
-		t.Errorf("recovered = %q", res.Recovered)
+	tests := []struct {
+		name      string
+		damage    func(t *testing.T, data wh.Dir)
+		recovered []string
+		setAside  bool
+	}{
+		{"DamagedInPlace", func(t *testing.T, data wh.Dir) {
+			warehousetest.Damage(t, filepath.Join(data.Generations(), "gen-000002.duckdb"))
+		}, []string{"gen-000002.duckdb is damaged: its SHA-256 is", "rebuilt from generation 1 and the lake files of run 2"}, true},
+		{"LinkPointedBack", func(t *testing.T, data wh.Dir) {
+			if err := data.Repoint(1); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"gen-000001.duckdb is published, but run 2 published after it; rebuilt from generation 1 and the lake files of run 2"}, false},
 	}
-	if res.Status != runlog.Warning {
-		t.Errorf("status = %s, want warning", res.Status)
-	}
-	if got := snapshot(t, data); !slices.Equal(got, want) {
-		t.Errorf("rebuilt warehouse differs from one never damaged:\n got %v\nwant %v", got, want)
-	}
-	if err := (&wh.Verifier{}).Verify(filepath.Join(data.Generations(), "gen-000003.duckdb")); err != nil {
-		t.Errorf("the new generation: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(data.Damaged(), "warehouse", "gen-000002.duckdb")); err != nil {
-		t.Errorf("the damaged generation was not kept aside: %v", err)
-	}
-	if left, _ := filepath.Glob(filepath.Join(data.Generations(), "*.building*")); len(left) > 0 {
-		t.Errorf("the rebuild left %v", left)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := wh.Dir(t.TempDir())
+			mustRun(t, "testdata/good", data)
+			mustRun(t, second, data)
+			tt.damage(t, data)
+			res := mustRun(t, third, data)
+			for _, w := range tt.recovered {
+				if !strings.Contains(res.Recovered, w) {
+					t.Errorf("recovered = %q, want %q", res.Recovered, w)
+				}
+			}
+			if res.Status != runlog.Warning {
+				t.Errorf("status = %s, want warning", res.Status)
+			}
+			if got := snapshot(t, data); !slices.Equal(got, want) {
+				t.Errorf("rebuilt warehouse differs from one never damaged:\n got %v\nwant %v", got, want)
+			}
+			if err := (&wh.Verifier{}).Verify(filepath.Join(data.Generations(), "gen-000003.duckdb")); err != nil {
+				t.Errorf("the new generation: %v", err)
+			}
+			if _, err := os.Stat(filepath.Join(data.Damaged(), "warehouse", "gen-000002.duckdb")); (err == nil) != tt.setAside {
+				t.Errorf("damaged generation set aside: %v, want %v", err == nil, tt.setAside)
+			}
+			if left, _ := filepath.Glob(filepath.Join(data.Generations(), "*.building*")); len(left) > 0 {
+				t.Errorf("the rebuild left %v", left)
+			}
+		})
 	}
 }
 
@@ -176,26 +196,20 @@ func TestLakeChecksums(t *testing.T) {
 	check := func(t *testing.T) {
 		t.Helper()
 		onDisk, _ := filepath.Glob(data.Path("lake", "*", "*.parquet"))
-		db := openPublished(t, data)
-		rows, err := db.QueryContext(context.Background(), "SELECT path, size, sha256 FROM etl_lake_files ORDER BY path")
+		listed, err := LakeFiles(context.Background(), openPublished(t, data))
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer rows.Close()
-		var listed []string
-		for rows.Next() {
-			var f LakeFile
-			if err := rows.Scan(&f.Path, &f.Size, &f.SHA256); err != nil {
-				t.Fatal(err)
-			}
-			listed = append(listed, data.Path(filepath.FromSlash(f.Path)))
-			if err := f.sum().Check(data.Path(filepath.FromSlash(f.Path))); err != nil {
+		var paths []string
+		for _, f := range listed {
+			paths = append(paths, data.Path(filepath.FromSlash(f.Path)))
+			if err := f.Verify(data); err != nil {
 				t.Errorf("%s: %v", f.Path, err)
 			}
 		}
 		slices.Sort(onDisk)
-		if !slices.Equal(listed, onDisk) {
-			t.Errorf("etl_lake_files lists %v, the lake holds %v", listed, onDisk)
+		if !slices.Equal(paths, onDisk) {
+			t.Errorf("etl_lake_files lists %v, the lake holds %v", paths, onDisk)
 		}
 	}
 	check(t)
