@@ -82,6 +82,9 @@ func (m *Main) printETL(res *etl.Result) {
 			fmt.Fprintf(m.Stdout, "  %s\n", f)
 		}
 	}
+	if res.Recovered != "" {
+		fmt.Fprintf(m.Stdout, "RECOVERED: %s\n", res.Recovered)
+	}
 	fmt.Fprintf(m.Stdout, "run %d: %s", res.RunID, res.Status)
 	if res.Generation != "" {
 		fmt.Fprintf(m.Stdout, ", published %s", res.Generation)
