@@ -141,9 +141,9 @@ type replayed struct {
 }
 
 // replay merges into prev the lake files of the runs after base that
-// published, in run order, as each run merged them:
-// the newer row of a key wins, and a full refresh starts over. Each file
-// is read only if it matches the checksum its run recorded in the run log;
+// published, in run order, as each run merged them: the newer row of a key
+// wins, and a full refresh starts over. Each file is read only if it
+// matches the checksum its run recorded in the run log;
 // any other is not trusted: it is reported (and, when damaged, set aside),
 // and prev's file ledger does not list the source files of those runs, so
 // this run reads them again from the source. It returns the runs replayed
