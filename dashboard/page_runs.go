@@ -21,6 +21,7 @@ type runsPage struct {
 	Lineage    Chart
 	CanTrigger bool
 	Message    string
+	Damage     string // why the published generation is not served, and what is
 }
 
 type runView struct {
@@ -35,7 +36,7 @@ func (s *Server) runs(c echo.Context) error {
 		return err
 	}
 	slices.Reverse(all)
-	p := runsPage{CanTrigger: s.opts.Runs != nil && sessionOf(c).Role.Allows("admin"), Message: runMessage(c.QueryParam("run"), c.QueryParam("result"))}
+	p := runsPage{CanTrigger: s.opts.Runs != nil && sessionOf(c).Role.Allows("admin"), Message: runMessage(c.QueryParam("run"), c.QueryParam("result")), Damage: s.wh.damaged()}
 	for i, r := range all {
 		if i == 50 {
 			break

@@ -193,6 +193,7 @@ type freshness struct {
 	PublishedAt time.Time
 	LastRun     *runlog.Record
 	Quarantined int64
+	Damage      string // why the published generation is not the one served; shown as a red banner
 }
 
 // renderBuffers hold pages while they render: a page is 25 kB to 350 kB,
@@ -254,6 +255,7 @@ func (s *Server) freshness() freshness {
 		f.Generation, f.PublishedAt = g.ID, g.PublishedAt
 	}
 	f.LastRun, f.Quarantined = s.lastETL.get(s.opts.Data.RunLog(), s.runlog)
+	f.Damage = s.wh.damaged()
 	return f
 }
 

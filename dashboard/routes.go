@@ -115,8 +115,17 @@ func (s *Server) healthz(c echo.Context) error {
 }
 
 // readyz says whether a warehouse is open, which generation, and its age.
+// Serving an older generation because the published one is damaged is not
+// ready: the answer is 503 with the reason, so a monitor raises it.
 func (s *Server) readyz(c echo.Context) error {
 	g, ok := s.wh.current()
+	if damage := s.wh.damaged(); damage != "" {
+		body := map[string]any{"ready": false, "reason": damage}
+		if ok {
+			body["generation"] = g.ID
+		}
+		return c.JSON(http.StatusServiceUnavailable, body)
+	}
 	if !ok {
 		return c.JSON(http.StatusServiceUnavailable, map[string]any{"ready": false, "reason": wh.ErrNoWarehouse.Error()})
 	}
@@ -143,6 +152,8 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		}
 	case errors.Is(err, wh.ErrNoWarehouse):
 		code, msg = http.StatusServiceUnavailable, "no warehouse has been published yet: run precedent etl"
+	case errors.As(err, new(*damagedError)):
+		code, msg = http.StatusServiceUnavailable, err.Error()
 	case errors.As(err, new(*staleError)):
 		code, msg = http.StatusServiceUnavailable, err.Error()
 		s.opts.Logger.Warn("request needs a newer warehouse", "path", c.Path(), "err", err)

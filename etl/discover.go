@@ -30,26 +30,51 @@ type SourceFile struct {
 	header     []string
 }
 
+// SkippedFile is a source file (or folder) a run did not read because of
+// its name, and why. Runs report every one; none is passed over silently.
+type SkippedFile struct {
+	Path   string `json:"path"` // relative to the source directory
+	Reason string `json:"reason"`
+}
+
+// hidden says a name is hidden: it starts with a dot. Such files are never
+// read (editors' swap files, .DS_Store, and names like "..%2f...csv" that
+// try to look like a path), and each is reported as skipped.
+func hidden(rel string, dir bool) (SkippedFile, bool) {
+	if !strings.HasPrefix(filepath.Base(rel), ".") {
+		return SkippedFile{}, false
+	}
+	if dir {
+		return SkippedFile{Path: rel + "/", Reason: "hidden folder (its name starts with a dot): nothing in it is read; rename it to load its files"}, true
+	}
+	return SkippedFile{Path: rel, Reason: "hidden file (its name starts with a dot): not read; rename it to load it"}, true
+}
+
+// warning is the run's warning line for a skipped file; the name is quoted,
+// since it may hold anything.
+func (s SkippedFile) warning() string { return fmt.Sprintf("%q: skipped: %s", s.Path, s.Reason) }
+
 // discover lists the entity files of a source directory: <entity>.<format>
 // or any file of a known format under <entity>/, in lexical order per entity
 // and in contract order across entities. Files it does not recognise are
-// returned as ignored, for a warning.
-func discover(dir string) (files []SourceFile, ignored []string, err error) {
+// returned as ignored, for a warning; hidden ones as skipped.
+func discover(dir string) (files []SourceFile, ignored []string, skipped []SkippedFile, err error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("source %s: %w", dir, err)
+		return nil, nil, nil, fmt.Errorf("source %s: %w", dir, err)
 	}
 	if !fi.IsDir() {
-		return nil, nil, fmt.Errorf("source %s is not a directory", dir)
+		return nil, nil, nil, fmt.Errorf("source %s is not a directory", dir)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("source %s: %w", dir, err)
+		return nil, nil, nil, fmt.Errorf("source %s: %w", dir, err)
 	}
 	byEntity := map[string][]SourceFile{}
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, ".") {
+		if s, ok := hidden(name, e.IsDir()); ok {
+			skipped = append(skipped, s)
 			continue
 		}
 		if e.IsDir() {
@@ -57,12 +82,13 @@ func discover(dir string) (files []SourceFile, ignored []string, err error) {
 				ignored = append(ignored, name+"/")
 				continue
 			}
-			sub, subIgnored, err := walkEntityDir(dir, name)
+			sub, subIgnored, subSkipped, err := walkEntityDir(dir, name)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, nil, err
 			}
 			byEntity[strings.ToLower(name)] = append(byEntity[strings.ToLower(name)], sub...)
 			ignored = append(ignored, subIgnored...)
+			skipped = append(skipped, subSkipped...)
 			continue
 		}
 		stem, format, ok := splitFormat(name)
@@ -80,31 +106,36 @@ func discover(dir string) (files []SourceFile, ignored []string, err error) {
 	}
 	for i := range files {
 		if err := files[i].stat(); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
-	return files, ignored, nil
+	return files, ignored, skipped, nil
 }
 
-func walkEntityDir(root, name string) (files []SourceFile, ignored []string, err error) {
-	files, ignored, err = listFiles(root, name)
+func walkEntityDir(root, name string) (files []SourceFile, ignored []string, skipped []SkippedFile, err error) {
+	files, ignored, skipped, err = listFiles(root, name)
 	for i := range files {
 		files[i].Entity = strings.ToLower(name)
 	}
-	return files, ignored, err
+	return files, ignored, skipped, err
 }
 
 // listFiles lists the files of a supported format that an entry of the
-// source holds: the file itself, or the files under a folder (hidden ones
-// left out); anything else is returned as ignored.
-func listFiles(root, name string) (files []SourceFile, ignored []string, err error) {
+// source holds: the file itself, or the files under a folder; hidden ones
+// are returned as skipped, anything else as ignored.
+func listFiles(root, name string) (files []SourceFile, ignored []string, skipped []SkippedFile, err error) {
 	rel := strings.TrimSuffix(name, "/")
 	abs := filepath.Join(root, filepath.FromSlash(rel))
 	err = filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if strings.HasPrefix(d.Name(), ".") && path != abs {
+		r, err := filepath.Rel(root, path)
+		if err != nil {
+			return err
+		}
+		if s, ok := hidden(filepath.ToSlash(r), d.IsDir()); ok && path != abs {
+			skipped = append(skipped, s)
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -112,10 +143,6 @@ func listFiles(root, name string) (files []SourceFile, ignored []string, err err
 		}
 		if d.IsDir() {
 			return nil
-		}
-		r, err := filepath.Rel(root, path)
-		if err != nil {
-			return err
 		}
 		if _, format, ok := splitFormat(d.Name()); ok {
 			files = append(files, SourceFile{Path: filepath.ToSlash(r), Format: format, abs: path})
@@ -125,9 +152,9 @@ func listFiles(root, name string) (files []SourceFile, ignored []string, err err
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("source %s: %w", name, err)
+		return nil, nil, nil, fmt.Errorf("source %s: %w", name, err)
 	}
-	return files, ignored, nil
+	return files, ignored, skipped, nil
 }
 
 // splitFormat splits a file name into its stem and a supported format.

@@ -10,7 +10,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -30,13 +29,17 @@ type Options struct {
 	Data         wh.Dir // the data directory
 	FullRefresh  bool   // rebuild from this source alone, forgetting earlier loads
 	BaseCurrency string // rows in other currencies are quarantined; default USD
-	Trigger      string // manual, schedule, startup or retry; recorded in the run log
-	Attempt      int    // retry attempt, recorded in the run log
-	DuckDB       wh.Settings
-	Models       Models        // builds the SQL models into the new generation; nil skips them
-	Vendors      vendor.Config // vendor exports: id keys, escalations, categories, file overrides
-	Progress     func(Progress)
-	Logger       *slog.Logger
+	// MaxTextLength is the most characters one value may have; longer
+	// values, and values holding a NUL byte, are quarantined. Default
+	// DefaultMaxTextLength.
+	MaxTextLength int
+	Trigger       string // manual, schedule, startup or retry; recorded in the run log
+	Attempt       int    // retry attempt, recorded in the run log
+	DuckDB        wh.Settings
+	Models        Models        // builds the SQL models into the new generation; nil skips them
+	Vendors       vendor.Config // vendor exports: id keys, escalations, categories, file overrides
+	Progress      func(Progress)
+	Logger        *slog.Logger
 }
 
 // Models builds derived tables into a generation before it is published.
@@ -79,10 +82,18 @@ type Result struct {
 	Entities   []EntityResult `json:"entities"`
 	Files      []FileResult   `json:"files"`
 	Ignored    []string       `json:"ignored,omitempty"`
-	Warnings   []string       `json:"warnings,omitempty"`
-	Models     *ModelsReport  `json:"models,omitempty"`
-	StartedAt  time.Time      `json:"started_at"`
-	EndedAt    time.Time      `json:"ended_at"`
+	Skipped    []SkippedFile  `json:"skipped,omitempty"` // not read because of their names; each is also a warning
+	// FullRefresh says the run rebuilt from its source alone, asked to or
+	// because no intact generation was left to build on.
+	FullRefresh bool `json:"full_refresh,omitempty"`
+	// Recovered says how the run healed a damaged warehouse; empty when
+	// the published generation was intact.
+	Recovered string        `json:"recovered,omitempty"`
+	Lake      []LakeFile    `json:"lake,omitempty"` // the lake files the run wrote, with their checksums
+	Warnings  []string      `json:"warnings,omitempty"`
+	Models    *ModelsReport `json:"models,omitempty"`
+	StartedAt time.Time     `json:"started_at"`
+	EndedAt   time.Time     `json:"ended_at"`
 }
 
 // EntityResult counts one entity's rows in a run. RowsRead = RowsLoaded +
@@ -131,6 +142,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.BaseCurrency == "" {
 		opts.BaseCurrency = "USD"
 	}
+	if opts.MaxTextLength <= 0 {
+		opts.MaxTextLength = DefaultMaxTextLength
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -163,6 +177,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		return nil, err
 	}
 	opts.Logger.Info("etl run started", "run", id, "source", opts.Source, "full_refresh", opts.FullRefresh)
+	res.FullRefresh = opts.FullRefresh
 
 	runErr := run(ctx, opts, res)
 	res.EndedAt = time.Now().UTC()
@@ -171,8 +186,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if runErr != nil {
 		rec.Status, res.Status = runlog.Failed, runlog.Failed
 		rec.Error = runErr.Error()
-		os.RemoveAll(opts.Data.Stage(id))
-		os.Remove(opts.Data.Staging(id))
+		removeRun(opts, id)
 	}
 	rec.Detail, _ = json.Marshal(res)
 	if err := log.Append(rec); err != nil && runErr == nil {
@@ -184,21 +198,32 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// removeRun removes what failed run id left: its stage and its staging
+// files. A run that failed after its generation was published keeps its
+// stage, which the next run commits (Dir.Recover).
+func removeRun(opts Options, id int) {
+	if g, err := opts.Data.Published(); err == nil && g.ID == id {
+		return
+	}
+	if err := os.RemoveAll(opts.Data.Stage(id)); err != nil {
+		opts.Logger.Warn("remove the failed run's stage", "run", id, "err", err)
+	}
+	if err := opts.Data.RemoveStaging(id); err != nil {
+		opts.Logger.Warn("remove the failed run's staging files", "run", id, "err", err)
+	}
+}
+
 func run(ctx context.Context, opts Options, res *Result) error {
 	stage := time.Now()
 	lap := func(what string) {
 		opts.Logger.Debug("etl phase", "phase", what, "seconds", time.Since(stage).Seconds())
 		stage = time.Now()
 	}
-	files, ignored, err := discover(opts.Source)
+	files, ignored, skipped, err := discover(opts.Source)
 	if err != nil {
 		return err
 	}
-	prev, err := opts.Data.Published()
-	hasPrev := err == nil
-	if err != nil && !errors.Is(err, wh.ErrNoWarehouse) {
-		return err
-	}
+	res.Skipped = skipped
 	if err := os.MkdirAll(opts.Data.Generations(), 0o755); err != nil {
 		return fmt.Errorf("warehouse folder: %w", err)
 	}
@@ -219,17 +244,18 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return fmt.Errorf("configure build: %w", err)
 	}
 	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID)}
-	if hasPrev {
-		if _, err := conn.ExecContext(ctx, "ATTACH "+wh.Literal(prev.Path)+" AS prev (READ_ONLY)"); err != nil {
-			return fmt.Errorf("attach published generation: %w", err)
-		}
-		b.prev = true
+	if err := b.attachPrev(ctx); err != nil {
+		return err
 	}
+	opts.FullRefresh = b.opts.FullRefresh
 	files, vendorFiles, ignored, err := b.detectVendors(ctx, files, ignored)
 	if err != nil {
 		return err
 	}
 	res.Ignored = ignored
+	for _, s := range res.Skipped {
+		res.Warnings = append(res.Warnings, s.warning())
+	}
 	for _, w := range res.Warnings {
 		opts.Logger.Warn("source file not loaded", "reason", w)
 	}
@@ -259,6 +285,9 @@ func run(ctx context.Context, opts Options, res *Result) error {
 			return fmt.Errorf("detach published generation: %w", err)
 		}
 	}
+	if b.scratch {
+		b.removeScratch()
+	}
 	lap("ledgers")
 	if _, err := conn.ExecContext(ctx, "CHECKPOINT"); err != nil {
 		return fmt.Errorf("checkpoint: %w", err)
@@ -286,6 +315,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	if err := opts.Data.Commit(res.RunID); err != nil {
 		return err
 	}
+	b.setAsideDamaged()
 	lap("publish")
 	if err := opts.Data.Prune(wh.KeepGenerations); err != nil {
 		opts.Logger.Warn("prune old generations", "err", err)
@@ -299,7 +329,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 			res.Status = runlog.Warning
 		}
 	}
-	if res.Models != nil && len(res.Models.Failed) > 0 {
+	if res.Models != nil && len(res.Models.Failed) > 0 || res.Recovered != "" {
 		res.Status = runlog.Warning
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -458,4 +459,85 @@ func TestUnrecognisedVendorFile(t *testing.T) {
 	if !slices.Contains(res.Ignored, "customers.csv") {
 		t.Errorf("ignored = %q, want customers.csv", res.Ignored)
 	}
+}
+
+// TestFailedRunRemovesStaging fails runs at two points and checks that
+// none of their build is left in the warehouse folder for the next run to
+// find: no staging file, no write-ahead log, no generation that was
+// renamed into place but never published.
+func TestFailedRunRemovesStaging(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(t *testing.T, data wh.Dir, o *Options)
+	}{
+		{"ModelsFail", func(_ *testing.T, _ wh.Dir, o *Options) { o.Models = failingModels{} }},
+		{"PublishFails", func(t *testing.T, data wh.Dir, _ *Options) {
+			// The link cannot be switched: its temporary twin is in the way.
+			writeFile(t, filepath.Join(data.Current()+".next", "in-the-way"), "x")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := wh.Dir(t.TempDir())
+			mustRun(t, "testdata/good", data)
+			src := t.TempDir()
+			writeFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-9,New Co,smb\n")
+			if _, err := runETL(t, src, data, func(o *Options) { tt.setup(t, data, o) }); err == nil {
+				t.Fatal("the run did not fail")
+			}
+			if left, _ := filepath.Glob(filepath.Join(data.Generations(), "gen-000002*")); len(left) > 0 {
+				t.Errorf("the failed run left %v", left)
+			}
+			if _, err := os.Stat(data.Stage(2)); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the failed run left its stage (err %v)", err)
+			}
+			if g, err := data.Published(); err != nil || g.ID != 1 {
+				t.Errorf("published = %d (%v), want 1", g.ID, err)
+			}
+		})
+	}
+}
+
+// TestSkippedFiles puts hidden files where a run looks, one of them named
+// to pass for a path: each is reported as skipped with why, the run ends
+// with a warning naming it, and none of their rows is read.
+func TestSkippedFiles(t *testing.T) {
+	src := copyDir(t, "testdata/good")
+	sneaky := "account_id,account_name,segment\nACC-66,Sneaky,smb\n"
+	writeFile(t, filepath.Join(src, "..%2f...csv"), sneaky)
+	writeFile(t, filepath.Join(src, ".hidden", "accounts.csv"), sneaky)
+	writeFile(t, filepath.Join(src, "invoices", ".partial.csv"), "invoice_id\nINV-66\n")
+	writeFile(t, filepath.Join(src, "invoices", "2021.csv"), mustRead(t, "testdata/good/invoices.csv"))
+	os.Remove(filepath.Join(src, "invoices.csv"))
+	data := wh.Dir(t.TempDir())
+	res := mustRun(t, src, data)
+	if res.Status != runlog.Warning {
+		t.Errorf("status = %s, want warning", res.Status)
+	}
+	want := []SkippedFile{
+		{"..%2f...csv", "hidden file (its name starts with a dot): not read; rename it to load it"},
+		{".hidden/", "hidden folder (its name starts with a dot): nothing in it is read; rename it to load its files"},
+		{"invoices/.partial.csv", "hidden file (its name starts with a dot): not read; rename it to load it"},
+	}
+	if !slices.Equal(res.Skipped, want) {
+		t.Errorf("skipped = %q, want %q", res.Skipped, want)
+	}
+	for _, s := range want {
+		if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.HasPrefix(w, strconv.Quote(s.Path)+": skipped: hidden") }) {
+			t.Errorf("no warning names %s: %q", s.Path, res.Warnings)
+		}
+	}
+	db := openPublished(t, data)
+	if n := queryInt(t, db, "SELECT count(*) FROM accounts WHERE account_id = 'ACC-66'"); n != 0 {
+		t.Errorf("a hidden file's row was loaded")
+	}
+}
+
+func mustRead(tb testing.TB, path string) string {
+	tb.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
 }

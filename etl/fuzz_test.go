@@ -8,21 +8,29 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/precedent-dev/precedent/etl/contract"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
+// fuzzMaxText is the value length limit of the fuzzed validator: small,
+// so the fuzzer reaches it.
+const fuzzMaxText = 40
+
 // FuzzValidateRow feeds arbitrary text into the row validator for deals and
 // checks, against Go's own parsers, that a row is either accepted with
 // values that mean what the text said or rejected with reasons naming
-// columns; never an SQL error.
+// columns; never an SQL error. A value with a NUL byte or longer than the
+// limit is always rejected, naming its column.
 func FuzzValidateRow(f *testing.F) {
 	f.Add("DEAL-1", "won", "2024-03-31", "1000.50", "900", "12", "vp", "2024-03-30T10:00:00Z", "USD")
 	f.Add(" D ", "OPEN", "", "0", "0", "", "", "", "")
 	f.Add("D2", "lost", "2024-02-30", "-1", "1,000", "12.5", "ceo", "yesterday", "EUR")
 	f.Add("D3", "won", "2024-1-5", "1e3", "NaN", "+7", "None", "2024-01-05 10:00", "usd")
 	f.Add("", "won", "99999-01-01", "inf", ".5", "99999999999", "cfo", "2024-01-05T10:00:00+05:30", "US")
+	f.Add("D\x00", "won", "2024-03-31", "1", "1", "12", "vp", "", "US\x00D")
+	f.Add(strings.Repeat("é", fuzzMaxText+1), "open", "", "1", "1", "", "", "", "")
 	e, _ := contract.Lookup("deals")
 	db, err := wh.Open(context.Background(), "", wh.Settings{Threads: 1})
 	if err != nil {
@@ -41,7 +49,7 @@ func FuzzValidateRow(f *testing.F) {
 	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE raw (_file INTEGER, _row BIGINT, "+strings.Join(cols, ", ")+")"); err != nil {
 		f.Fatal(err)
 	}
-	q := typedSQL(e, "raw")
+	q := typedSQL(e, "raw", fuzzMaxText)
 	trim := func(s string) string { return strings.Trim(s, " \t\n\v\f\r") }
 	f.Fuzz(func(t *testing.T, id, stage, closeDate, list, net, term, approval, approvedAt, currency string) {
 		if _, err := conn.ExecContext(ctx, "DELETE FROM raw"); err != nil {
@@ -55,6 +63,15 @@ VALUES (1, 1, ?, 'ACC-1', 'new', ?, ?, ?, ?, ?, ?, ?, ?)`, id, stage, closeDate,
 		got, err := validateOne(ctx, conn, q)
 		if err != nil {
 			t.Fatalf("validator failed on input: %v", err)
+		}
+		fields := map[string]string{"deal_id": id, "stage": stage, "close_date": closeDate, "list_amount": list, "net_amount": net,
+			"term_months": term, "approval_level": approval, "approved_at": approvedAt, "currency": currency}
+		for col, v := range fields {
+			if strings.Contains(v, "\x00") || utf8.RuneCountInString(trim(v)) > fuzzMaxText {
+				if !slices.Contains(got.errors, col) {
+					t.Errorf("%s %q (%d characters) not rejected; errors %v", col, v, utf8.RuneCountInString(trim(v)), got.errors)
+				}
+			}
 		}
 		if len(got.errors) > 0 {
 			for _, c := range got.errors {

@@ -110,6 +110,9 @@ FROM (SELECT coalesce(max(rows_read), 0) AS rows_read FROM run_files WHERE path 
 	if err := b.fileCounts(ctx); err != nil {
 		return err
 	}
+	if err := b.recordLake(ctx); err != nil {
+		return err
+	}
 	for _, er := range b.res.Entities {
 		if er.RowsQuarantined == 0 {
 			continue

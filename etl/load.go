@@ -20,8 +20,12 @@ type build struct {
 	conn  *sql.Conn
 	res   *Result
 	stage string
-	prev  bool // the published generation is attached as prev
-	seq   int  // file sequence numbers, unique in the run
+	prev  bool // the generation the run builds on is attached as prev
+	// scratch: prev is the run's rebuilt copy of an intact generation;
+	// damaged: the published generation it replaces.
+	scratch bool
+	damaged wh.Generation
+	seq     int // file sequence numbers, unique in the run
 
 	vendor    *vendor.Set      // the run's vendor files, nil without any
 	vendorRaw []*rawFile       // their raw tables
@@ -217,7 +221,7 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 		return err
 	}
 	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s, %d::INTEGER AS _run_id, %s AS _source_file, t._row, t._file, t._errors FROM (%s) t`,
-		tbl, prefixed(e, "t."), b.res.RunID, path, typedSQL(e, "("+strings.Join(parts, " UNION ALL ")+")"))
+		tbl, prefixed(e, "t."), b.res.RunID, path, typedSQL(e, "("+strings.Join(parts, " UNION ALL ")+")", b.opts.MaxTextLength))
 	if err := b.exec(ctx, e.Name+": validate", q, b.opts.BaseCurrency); err != nil {
 		return fmt.Errorf("validate: %w", err)
 	}
@@ -274,7 +278,7 @@ func (b *build) quarantineBad(ctx context.Context, e *contract.Entity, bad strin
 		fields = " LEFT JOIN vendor_fields vf ON vf.seq = x._file AND vf.entity = " + wh.Literal(e.Name) + " AND vf.column_name = x.errors[1].column"
 	}
 	err := b.exec(ctx, e.Name+": quarantine", `INSERT INTO quarantine
-SELECT ?, ?, f.path, x._row, `+column+`, list_aggregate(list_transform(x.errors, e -> e.column || ': ' || e.reason), 'string_agg', '; '), `+rawValuesSQL(e, "r")+`, now()::TIMESTAMP
+SELECT ?, ?, f.path, x._row, `+column+`, list_aggregate(list_transform(x.errors, e -> e.column || ': ' || e.reason), 'string_agg', '; '), `+rawValuesSQL(e, "r", b.opts.MaxTextLength)+`, now()::TIMESTAMP
 FROM `+bad+` x JOIN (`+strings.Join(parts, " UNION ALL ")+`) r ON r._file = x._file AND r._row = x._row
 JOIN run_files f ON f.seq = x._file`+fields+` ORDER BY x._file, x._row`, b.res.RunID, e.Name)
 	if err != nil {

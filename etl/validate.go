@@ -16,12 +16,17 @@ type quarantined struct {
 	Raw    string
 }
 
+// DefaultMaxTextLength is the most characters a value may have when
+// Options.MaxTextLength is not set.
+const DefaultMaxTextLength = 10000
+
 // typedSQL returns the SELECT that turns an entity's raw text table into
 // _file, _row, the typed columns and _errors, a list of {column, reason}
 // for every rule the row breaks (empty for a good row; the list is only
-// built for rows that break a rule). The base currency is bound as the
-// query's only parameter.
-func typedSQL(e *contract.Entity, raw string) string {
+// built for rows that break a rule). A value longer than maxText
+// characters, or holding a NUL byte, breaks a rule in every column. The
+// base currency is bound as the query's only parameter.
+func typedSQL(e *contract.Entity, raw string, maxText int) string {
 	var typed, conds, items []string
 	add := func(column, cond, reason string) {
 		conds = append(conds, "coalesce("+cond+", false)")
@@ -30,7 +35,7 @@ func typedSQL(e *contract.Entity, raw string) string {
 	for _, c := range e.Columns {
 		v := "_v_" + c.Name
 		typed = append(typed, typedExpr(c, v)+" AS "+wh.Ident(c.Name))
-		for _, r := range columnRules(c, v) {
+		for _, r := range append(inputRules(v, maxText), columnRules(c, v)...) {
 			add(c.Name, r.cond, r.reason)
 		}
 	}
@@ -59,11 +64,12 @@ SELECT * EXCLUDE (%s), CASE WHEN %s THEN list_filter([%s], e -> e IS NOT NULL) E
 
 // rawValuesSQL is the JSON object of a row's text values as read from the
 // raw table aliased alias, kept with a quarantined row so nobody has to
-// re-export to see what was wrong.
-func rawValuesSQL(e *contract.Entity, alias string) string {
+// re-export to see what was wrong; each value is cut at maxText characters,
+// so the quarantine holds no more of a value than the warehouse would.
+func rawValuesSQL(e *contract.Entity, alias string, maxText int) string {
 	var parts []string
 	for _, c := range e.Columns {
-		parts = append(parts, wh.Literal(c.Name)+": "+alias+"."+wh.Ident(c.Name))
+		parts = append(parts, fmt.Sprintf("%s: left(%s.%s, %d)", wh.Literal(c.Name), alias, wh.Ident(c.Name), maxText))
 	}
 	return "to_json({" + strings.Join(parts, ", ") + "})::VARCHAR"
 }
@@ -123,6 +129,18 @@ func typedExpr(c contract.Column, v string) string {
 // rule is one way a value can be wrong: a SQL condition true for a bad
 // row, and the reason as a SQL string expression.
 type rule struct{ cond, reason string }
+
+// inputRules bound what any value may hold, whatever its column: at most
+// maxText characters (counted only when its bytes exceed that, which is
+// cheap) and no NUL byte, which other tools cut text at.
+func inputRules(v string, maxText int) []rule {
+	vi := wh.Ident(v)
+	return []rule{
+		{fmt.Sprintf("(strlen(%s) > %d AND length(%s) > %d)", vi, maxText, vi, maxText),
+			fmt.Sprintf("'value is ' || length(%s) || ' characters long; the limit is %d'", vi, maxText)},
+		{"contains(" + vi + ", chr(0))", "'value holds a NUL byte'"},
+	}
+}
 
 // columnRules are the rules of one column.
 func columnRules(c contract.Column, v string) []rule {

@@ -29,12 +29,13 @@ func (b *build) detectVendors(ctx context.Context, files []SourceFile, ignored [
 	var candidates []SourceFile
 	var still []string
 	for _, name := range ignored {
-		sub, rest, err := listFiles(b.opts.Source, name)
+		sub, rest, skipped, err := listFiles(b.opts.Source, name)
 		if err != nil {
 			return nil, nil, nil, err
 		}
 		candidates = append(candidates, sub...)
 		still = append(still, rest...)
+		b.res.Skipped = append(b.res.Skipped, skipped...)
 	}
 	var keep []SourceFile
 	for _, f := range files {

@@ -22,7 +22,9 @@ DocuSign, NetSuite, HubSpot, Stripe and Zendesk found there (docs/vendors.md), v
 them against the data contract (docs/data-contract.md), quarantines the rows that cannot load with their file,
 row, column and reason, merges the accepted rows with earlier loads by primary key, builds
 the SQL models and publishes the new warehouse atomically. Files already loaded (same
-content) are skipped, so running twice changes nothing.`,
+content) are skipped, so running twice changes nothing. When the published warehouse is
+damaged, the run rebuilds it from the newest intact generation and the verified lake (or
+from the source alone when nothing intact is left) and prints a RECOVERED: line.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			progress, done := m.etlProgress()
@@ -81,6 +83,9 @@ func (m *Main) printETL(res *etl.Result) {
 		for _, f := range append(res.Models.Failed, res.Models.TestsFailed...) {
 			fmt.Fprintf(m.Stdout, "  %s\n", f)
 		}
+	}
+	if res.Recovered != "" {
+		fmt.Fprintf(m.Stdout, "RECOVERED: %s\n", res.Recovered)
 	}
 	fmt.Fprintf(m.Stdout, "run %d: %s", res.RunID, res.Status)
 	if res.Generation != "" {

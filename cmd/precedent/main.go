@@ -78,6 +78,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		m.reportCommand(),
 		m.runCommand(),
 		m.userCommand(),
+		m.doctorCommand(),
 	)
 	return root.ExecuteContext(ctx)
 }

@@ -22,15 +22,16 @@ func (m *Main) etlOptions(source, trigger string, attempt int) etl.Options {
 		source = m.config.Source
 	}
 	return etl.Options{
-		Source:       source,
-		Data:         m.dataDir(),
-		BaseCurrency: m.config.BaseCurrency,
-		Trigger:      trigger,
-		Attempt:      attempt,
-		DuckDB:       m.duckdb(),
-		Models:       modelsStep{m},
-		Vendors:      m.config.Vendors,
-		Logger:       m.logger,
+		Source:        source,
+		Data:          m.dataDir(),
+		BaseCurrency:  m.config.BaseCurrency,
+		MaxTextLength: m.config.ETL.MaxTextLength,
+		Trigger:       trigger,
+		Attempt:       attempt,
+		DuckDB:        m.duckdb(),
+		Models:        modelsStep{m},
+		Vendors:       m.config.Vendors,
+		Logger:        m.logger,
 	}
 }
 

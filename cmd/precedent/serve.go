@@ -23,7 +23,9 @@ func (m *Main) serveCommand() *cobra.Command {
 		Short: "Serve the dashboard, the API and the schedules",
 		Long: `Serves the published warehouse: dashboards, the account drill-down, the SQL page, a JSON
 API, /healthz, /readyz and /metrics. It switches to a new warehouse generation as soon as
-an ETL run publishes one.
+an ETL run publishes one. It verifies each generation against its checksum first: when the
+published one is damaged it serves the newest intact one, says so on every page, and
+/readyz answers 503 until an ETL run rebuilds the warehouse.
 
 Without users in the configuration it serves everyone as a demo admin, and only on a
 loopback address unless --insecure-no-auth is given. Add users with precedent user add.`,

@@ -100,6 +100,8 @@ so this document and the loader cannot disagree.
 - Parquet: column names as below; typed columns are accepted when their values convert.
 - Column names are case-insensitive and their order does not matter. Extra columns are ignored
   with one warning per file.
+- Hidden files and folders (names starting with a dot) are never read; each is reported as
+  skipped, with a warning, in the run's result, the run log and the Runs page.
 - Required entities: accounts, deals, contracts. The others are optional: analyses that need a
   missing one show "no data".
 
@@ -116,6 +118,9 @@ warehouse table ` + "`quarantine`" + ` and as CSV files under ` + "`data/quarant
 - Row by row: a required value missing, a value of the wrong type, an unknown enum value, a
   number below its minimum, a row rule below failing, a duplicate primary key, a foreign key
   that matches no row of this or any earlier load, or a currency other than the base currency.
+- Any value longer than ` + "`etl.max_text_length`" + ` characters (10,000 unless configured) or holding a
+  NUL byte is quarantined, whatever its column; the quarantine keeps its first
+  ` + "`etl.max_text_length`" + ` characters.
 - A row whose foreign key points at a quarantined row is quarantined too: fix the parent and
   load both again.
 `

@@ -34,6 +34,19 @@ func (d Dir) Staging(id int) string {
 
 // Published returns the generation the Current link points at.
 func (d Dir) Published() (Generation, error) {
+	g, err := d.linked()
+	if err != nil {
+		return Generation{}, err
+	}
+	if _, err := os.Stat(g.Path); err != nil {
+		return Generation{}, fmt.Errorf("published generation %s: %w", g.Path, err)
+	}
+	return g, nil
+}
+
+// linked returns the generation the Current link names, whether or not
+// its file is there.
+func (d Dir) linked() (Generation, error) {
 	target, err := os.Readlink(d.Current())
 	if errors.Is(err, fs.ErrNotExist) {
 		return Generation{}, ErrNoWarehouse
@@ -52,10 +65,33 @@ func (d Dir) Published() (Generation, error) {
 	if err != nil {
 		return Generation{}, fmt.Errorf("stat warehouse link: %w", err)
 	}
-	if _, err := os.Stat(target); err != nil {
-		return Generation{}, fmt.Errorf("published generation %s: %w", target, err)
-	}
 	return Generation{ID: id, Path: target, PublishedAt: fi.ModTime()}, nil
+}
+
+// List returns the generations in the warehouse folder, newest first,
+// each with its file's modification time as PublishedAt.
+func (d Dir) List() ([]Generation, error) {
+	entries, err := os.ReadDir(d.Generations())
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list generations: %w", err)
+	}
+	var out []Generation
+	for _, e := range entries {
+		id, err := parseGen(e.Name())
+		if err != nil || !e.Type().IsRegular() {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil {
+			return nil, fmt.Errorf("list generations: %w", err)
+		}
+		out = append(out, Generation{ID: id, Path: filepath.Join(d.Generations(), e.Name()), PublishedAt: fi.ModTime()})
+	}
+	slices.SortFunc(out, func(a, b Generation) int { return b.ID - a.ID })
+	return out, nil
 }
 
 func parseGen(name string) (int, error) {
@@ -71,9 +107,11 @@ func parseGen(name string) (int, error) {
 }
 
 // Publish makes generation id, built at Staging(id) and closed, the
-// published warehouse. Each step is atomic on POSIX file systems: readers see
-// either the old generation or the new one, never a mix, and a crash at any
-// point leaves the previous generation published.
+// published warehouse. It writes the generation's checksum file
+// (gen-NNNNNN.duckdb.sha256) before it switches the link, so every
+// published generation can be verified. Each step is atomic on POSIX file
+// systems: readers see either the old generation or the new one, never a
+// mix, and a crash at any point leaves the previous generation published.
 func (d Dir) Publish(id int) error {
 	final := filepath.Join(d.Generations(), genName(id))
 	if err := syncPath(d.Staging(id)); err != nil {
@@ -82,24 +120,87 @@ func (d Dir) Publish(id int) error {
 	if err := os.Rename(d.Staging(id), final); err != nil {
 		return fmt.Errorf("publish generation %d: %w", id, err)
 	}
+	err := writeChecksum(final, genName(id))
+	if err == nil {
+		err = d.link(id)
+	}
+	if err != nil {
+		if g, lerr := d.linked(); lerr != nil || g.ID != id {
+			// Not published: back where a failed run's files are removed from.
+			os.Remove(checksumPath(final))
+			os.Remove(checksumPath(final) + ".tmp")
+			os.Rename(final, d.Staging(id))
+		}
+		return fmt.Errorf("publish generation %d: %w", id, err)
+	}
+	return nil
+}
+
+// Repoint publishes generation id, which is already on disk: the repair
+// for a link that names a damaged or missing generation. The caller has
+// verified the generation.
+func (d Dir) Repoint(id int) error {
+	if _, err := os.Stat(filepath.Join(d.Generations(), genName(id))); err != nil {
+		return fmt.Errorf("repoint to generation %d: %w", id, err)
+	}
+	if err := d.link(id); err != nil {
+		return fmt.Errorf("repoint to generation %d: %w", id, err)
+	}
+	return nil
+}
+
+// link atomically replaces the Current link with one to generation id.
+func (d Dir) link(id int) error {
+	final := filepath.Join(d.Generations(), genName(id))
 	link := d.Current() + ".next"
 	os.Remove(link)
 	rel, err := filepath.Rel(filepath.Dir(d.Current()), final)
 	if err != nil {
-		return fmt.Errorf("publish generation %d: %w", id, err)
+		return err
 	}
 	if err := os.Symlink(rel, link); err != nil {
-		return fmt.Errorf("publish generation %d: %w", id, err)
+		return err
 	}
 	if err := os.Rename(link, d.Current()); err != nil {
-		return fmt.Errorf("publish generation %d: %w", id, err)
+		return err
 	}
 	return syncPath(filepath.Dir(d.Current()))
 }
 
-// Prune deletes all but the newest keep published generations and any
-// staging file left by a run that died. Readers that still hold a deleted
-// generation open keep reading it until they close it.
+// Scratch is where a run that rebuilds a damaged warehouse copies the
+// intact generation it starts from. Like Staging it is the run's own, and
+// RemoveStaging removes it.
+func (d Dir) Scratch(id int) string { return d.Staging(id) + ".base" }
+
+// RemoveStaging removes every file run id's build left in the warehouse
+// folder: the staging generation, DuckDB's write-ahead log and temporary
+// folder beside it, and a rebuild's scratch copy. A failed run calls it so
+// nothing of it waits for the next run.
+func (d Dir) RemoveStaging(id int) error {
+	files, err := filepath.Glob(filepath.Join(d.Generations(), genName(id)+".building*"))
+	if err != nil {
+		return fmt.Errorf("remove staging files of run %d: %w", id, err)
+	}
+	var errs []error
+	for _, f := range files {
+		if err := os.RemoveAll(f); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("remove staging files of run %d: %w", id, err)
+	}
+	return nil
+}
+
+// isStaging says a file in the warehouse folder belongs to a build, not to
+// a published generation.
+func isStaging(name string) bool { return strings.Contains(name, ".duckdb.building") }
+
+// Prune deletes all but the newest keep published generations (with their
+// checksum files) and any staging file left by a run that died. Readers
+// that still hold a deleted generation open keep reading it until they
+// close it.
 func (d Dir) Prune(keep int) error {
 	entries, err := os.ReadDir(d.Generations())
 	if errors.Is(err, fs.ErrNotExist) {
@@ -108,12 +209,12 @@ func (d Dir) Prune(keep int) error {
 	if err != nil {
 		return fmt.Errorf("prune generations: %w", err)
 	}
-	cur, _ := d.Published()
+	cur, _ := d.linked()
 	var ids []int
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasSuffix(name, ".building") || strings.HasSuffix(name, ".building.wal") {
-			os.Remove(filepath.Join(d.Generations(), name))
+		if isStaging(name) {
+			os.RemoveAll(filepath.Join(d.Generations(), name))
 			continue
 		}
 		if id, err := parseGen(name); err == nil {
@@ -125,7 +226,11 @@ func (d Dir) Prune(keep int) error {
 		if i >= len(ids)-keep || id == cur.ID {
 			continue
 		}
-		if err := os.Remove(filepath.Join(d.Generations(), genName(id))); err != nil {
+		path := filepath.Join(d.Generations(), genName(id))
+		if err := os.Remove(path); err != nil {
+			return fmt.Errorf("prune generation %d: %w", id, err)
+		}
+		if err := os.Remove(checksumPath(path)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("prune generation %d: %w", id, err)
 		}
 	}

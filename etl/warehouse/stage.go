@@ -100,8 +100,10 @@ func runOf(name string) (int, bool) {
 // it first, holding the ETL lock, so a published run's stage never outlives
 // the next run.
 func (d Dir) Recover() error {
+	// The link decides what was published, even when its file is damaged
+	// or gone (the run then rebuilds it).
 	published := 0
-	switch g, err := d.Published(); {
+	switch g, err := d.linked(); {
 	case err == nil:
 		published = g.ID
 	case !errors.Is(err, ErrNoWarehouse):
@@ -125,6 +127,9 @@ func (d Dir) Recover() error {
 				continue
 			}
 			if err := os.Remove(gen); err != nil {
+				return fmt.Errorf("recover: %w", err)
+			}
+			if err := os.Remove(checksumPath(gen)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("recover: %w", err)
 			}
 		}

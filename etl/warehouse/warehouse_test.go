@@ -78,7 +78,8 @@ func TestPublish(t *testing.T) {
 	for _, f := range files {
 		names = append(names, filepath.Base(f))
 	}
-	if want := "gen-000003.duckdb gen-000004.duckdb gen-000005.duckdb"; strings.Join(names, " ") != want {
+	// Each kept generation keeps its checksum file; the pruned ones' go with them.
+	if want := "gen-000003.duckdb gen-000003.duckdb.sha256 gen-000004.duckdb gen-000004.duckdb.sha256 gen-000005.duckdb gen-000005.duckdb.sha256"; strings.Join(names, " ") != want {
 		t.Errorf("after prune: %v, want %s", names, want)
 	}
 }

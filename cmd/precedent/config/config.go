@@ -21,6 +21,7 @@ import (
 
 	"github.com/precedent-dev/precedent/cmd/precedent/schedule"
 	"github.com/precedent-dev/precedent/dashboard/auth"
+	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/vendor"
 	"github.com/precedent-dev/precedent/queries"
 )
@@ -44,6 +45,7 @@ type Config struct {
 	RiskWeights          map[string]float64 `yaml:"risk_weights"`
 	RiskTiers            RiskTiers          `yaml:"risk_tiers"`
 
+	ETL       ETL         `yaml:"etl"`
 	DuckDB    DuckDB      `yaml:"duckdb"`
 	Serve     Serve       `yaml:"serve"`
 	Users     []auth.User `yaml:"users"`
@@ -57,6 +59,13 @@ type Config struct {
 	Vendors vendor.Config `yaml:"vendors"`
 
 	path string
+}
+
+// ETL bounds what a load accepts.
+type ETL struct {
+	// MaxTextLength is the most characters one value may have; longer
+	// values, and values holding a NUL byte, are quarantined.
+	MaxTextLength int `yaml:"max_text_length"`
 }
 
 // Serve configures the dashboard server.
@@ -129,6 +138,7 @@ func Default() Config {
 		VaguePhrases:         m.VaguePhrases,
 		RiskWeights:          m.RiskWeights,
 		RiskTiers:            RiskTiers{Medium: m.RiskTierMedium, High: m.RiskTierHigh},
+		ETL:                  ETL{MaxTextLength: etl.DefaultMaxTextLength},
 		DuckDB:               DuckDB{MemoryLimit: "2GB"},
 		Serve:                Serve{Addr: "127.0.0.1:8080", QueryTimeout: 30 * time.Second, RowCap: 100000, ResultMaxMB: 32, ExportMaxMB: 256, APICacheMB: 64},
 		Schedules: Schedules{
@@ -200,6 +210,9 @@ func (c Config) Validate() error {
 	}
 	if !currencyRe.MatchString(c.BaseCurrency) {
 		errs = append(errs, fmt.Errorf("base_currency: %q is not an ISO 4217 code such as USD", c.BaseCurrency))
+	}
+	if c.ETL.MaxTextLength <= 0 {
+		errs = append(errs, fmt.Errorf("etl.max_text_length: %d is not a positive number of characters", c.ETL.MaxTextLength))
 	}
 	if c.DuckDB.Threads < 0 {
 		errs = append(errs, errors.New("duckdb.threads: must be 0 (all cores) or more"))

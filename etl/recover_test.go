@@ -1,0 +1,221 @@
+package etl
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/precedent-dev/precedent/etl/runlog"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/etl/warehouse/warehousetest"
+)
+
+// threeLoads are the sources of three runs: the good set, then two runs
+// that each bring accounts only, from folders that are gone afterwards (so
+// a later run can get their rows only from the warehouse or the lake).
+func threeLoads(t *testing.T) (second, third string) {
+	t.Helper()
+	second, third = t.TempDir(), t.TempDir()
+	writeFile(t, filepath.Join(second, "accounts.csv"), "account_id,account_name,segment\nACC-2,Blue Heron Group,mid_market\nACC-9,New Co,smb\n")
+	writeFile(t, filepath.Join(third, "accounts.csv"), "account_id,account_name,segment\nACC-10,Newer Co,smb\n")
+	return second, third
+}
+
+// TestRebuildDamagedGeneration damages the published generation in place,
+// or points the link back at an older one (as precedent doctor --repair
+// does), and runs the ETL again: instead of failing or forgetting run 2,
+// the run rebuilds from the newest intact generation and the verified lake
+// files of the runs since, says so, and publishes exactly what a run on
+// the undamaged warehouse would have.
+func TestRebuildDamagedGeneration(t *testing.T) {
+	second, third := threeLoads(t)
+	clean := wh.Dir(t.TempDir())
+	for _, src := range []string{"testdata/good", second, third} {
+		mustRun(t, src, clean)
+	}
+	want := snapshot(t, clean)
+	tests := []struct {
+		name      string
+		damage    func(t *testing.T, data wh.Dir)
+		recovered []string
+		setAside  bool
+	}{
+		{"DamagedInPlace", func(t *testing.T, data wh.Dir) {
+			warehousetest.Damage(t, filepath.Join(data.Generations(), "gen-000002.duckdb"))
+		}, []string{"gen-000002.duckdb is damaged: its SHA-256 is", "rebuilt from generation 1 and the lake files of run 2"}, true},
+		{"LinkPointedBack", func(t *testing.T, data wh.Dir) {
+			if err := data.Repoint(1); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"gen-000001.duckdb is published, but run 2 published after it; rebuilt from generation 1 and the lake files of run 2"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := wh.Dir(t.TempDir())
+			mustRun(t, "testdata/good", data)
+			mustRun(t, second, data)
+			tt.damage(t, data)
+			res := mustRun(t, third, data)
+			for _, w := range tt.recovered {
+				if !strings.Contains(res.Recovered, w) {
+					t.Errorf("recovered = %q, want %q", res.Recovered, w)
+				}
+			}
+			if res.Status != runlog.Warning {
+				t.Errorf("status = %s, want warning", res.Status)
+			}
+			if got := snapshot(t, data); !slices.Equal(got, want) {
+				t.Errorf("rebuilt warehouse differs from one never damaged:\n got %v\nwant %v", got, want)
+			}
+			if err := (&wh.Verifier{}).Verify(filepath.Join(data.Generations(), "gen-000003.duckdb")); err != nil {
+				t.Errorf("the new generation: %v", err)
+			}
+			if _, err := os.Stat(filepath.Join(data.Damaged(), "warehouse", "gen-000002.duckdb")); (err == nil) != tt.setAside {
+				t.Errorf("damaged generation set aside: %v, want %v", err == nil, tt.setAside)
+			}
+			if left, _ := filepath.Glob(filepath.Join(data.Generations(), "*.building*")); len(left) > 0 {
+				t.Errorf("the rebuild left %v", left)
+			}
+		})
+	}
+}
+
+// TestRebuildDistrustsDamagedLake damages a lake file the rebuild needs:
+// it is not read, it is reported and set aside, and its rows come back
+// from the source when the source still has them.
+func TestRebuildDistrustsDamagedLake(t *testing.T) {
+	tests := []struct {
+		name       string
+		sourceHas  bool
+		wantACC9   int64
+		wantInLake bool
+	}{
+		{"SourceStillHasTheFile", true, 1, true},
+		{"SourceLostTheFile", false, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			second, third := threeLoads(t)
+			if tt.sourceHas {
+				writeFile(t, filepath.Join(third, "accounts", "earlier.csv"), mustRead(t, filepath.Join(second, "accounts.csv")))
+				writeFile(t, filepath.Join(third, "accounts", "later.csv"), mustRead(t, filepath.Join(third, "accounts.csv")))
+				os.Remove(filepath.Join(third, "accounts.csv"))
+			}
+			data := wh.Dir(t.TempDir())
+			mustRun(t, "testdata/good", data)
+			mustRun(t, second, data)
+			lake := data.Path(wh.LakeEntity("accounts", 2))
+			warehousetest.Damage(t, lake)
+			warehousetest.Damage(t, filepath.Join(data.Generations(), "gen-000002.duckdb"))
+			res := mustRun(t, third, data)
+			if !strings.Contains(res.Recovered, "1 lake file not trusted, their rows read again from the source") {
+				t.Errorf("recovered = %q", res.Recovered)
+			}
+			i := slices.IndexFunc(res.Warnings, func(w string) bool { return strings.HasPrefix(w, "lake/accounts/run-000002.parquet: its SHA-256 is") })
+			if i < 0 || !strings.Contains(res.Warnings[i], "moved to "+filepath.Join(data.Damaged(), "lake")) {
+				t.Errorf("warnings = %q, want one naming the damaged lake file", res.Warnings)
+			}
+			if _, err := os.Stat(lake); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the damaged lake file is still in the lake")
+			}
+			db := openPublished(t, data)
+			if n := queryInt(t, db, "SELECT count(*) FROM accounts WHERE account_id = 'ACC-9'"); n != tt.wantACC9 {
+				t.Errorf("ACC-9 rows = %d, want %d", n, tt.wantACC9)
+			}
+			if n := queryInt(t, db, "SELECT count(*) FROM etl_lake_files WHERE path = 'lake/accounts/run-000002.parquet'"); n != 0 {
+				t.Errorf("etl_lake_files still lists the damaged file")
+			}
+		})
+	}
+}
+
+// TestRecoveryModes damages the warehouse in other ways and runs again:
+// every run publishes, and says what it did.
+func TestRecoveryModes(t *testing.T) {
+	tests := []struct {
+		name     string
+		damage   func(t *testing.T, data wh.Dir)
+		full     bool
+		want     string
+		wantFull bool
+	}{
+		{"FullRefreshFlag", func(t *testing.T, data wh.Dir) {
+			warehousetest.Damage(t, filepath.Join(data.Generations(), "gen-000002.duckdb"))
+		}, true, "full refresh from the source, keeping the quarantine history of generation 1", true},
+		{"NoIntactGeneration", func(t *testing.T, data wh.Dir) {
+			warehousetest.Damage(t, filepath.Join(data.Generations(), "gen-000001.duckdb"))
+			warehousetest.Damage(t, filepath.Join(data.Generations(), "gen-000002.duckdb"))
+		}, false, "no intact generation is left to build on: full refresh from the source", true},
+		{"PublishedFileGone", func(t *testing.T, data wh.Dir) {
+			os.Remove(filepath.Join(data.Generations(), "gen-000002.duckdb"))
+		}, false, "gen-000002.duckdb is damaged: the file is missing; rebuilt from generation 1 and the lake files of run 2", false},
+		{"LinkGone", func(t *testing.T, data wh.Dir) {
+			os.Remove(data.Current())
+		}, false, wh.ErrNoLink.Error() + "; rebuilt from generation 2", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			second, _ := threeLoads(t)
+			data := wh.Dir(t.TempDir())
+			mustRun(t, "testdata/good", data)
+			mustRun(t, second, data)
+			tt.damage(t, data)
+			res := mustRun(t, "testdata/good", data, func(o *Options) { o.FullRefresh = tt.full })
+			if !strings.Contains(res.Recovered, tt.want) {
+				t.Errorf("recovered = %q, want %q", res.Recovered, tt.want)
+			}
+			if res.FullRefresh != tt.wantFull {
+				t.Errorf("full refresh = %v, want %v", res.FullRefresh, tt.wantFull)
+			}
+			if g, err := data.Published(); err != nil || g.ID != 3 {
+				t.Errorf("published = %d (%v), want 3", g.ID, err)
+			}
+			db := openPublished(t, data)
+			if n := queryInt(t, db, "SELECT count(*) FROM deals"); n != 5 {
+				t.Errorf("deals = %d, want 5", n)
+			}
+		})
+	}
+}
+
+// TestLakeChecksums checks that etl_lake_files lists every file of the
+// lake with its checksum, that Result.Lake holds the run's own, and that a
+// full refresh drops the entries of the entity files it removes.
+func TestLakeChecksums(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	first := mustRun(t, "testdata/good", data)
+	second, _ := threeLoads(t)
+	res := mustRun(t, second, data)
+	if len(res.Lake) != 1 || res.Lake[0].Path != "lake/accounts/run-000002.parquet" {
+		t.Errorf("run 2 lake = %+v, want its one accounts file", res.Lake)
+	}
+	check := func(t *testing.T) {
+		t.Helper()
+		onDisk, _ := filepath.Glob(data.Path("lake", "*", "*.parquet"))
+		listed, err := LakeFiles(context.Background(), openPublished(t, data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var paths []string
+		for _, f := range listed {
+			paths = append(paths, data.Path(filepath.FromSlash(f.Path)))
+			if err := f.Verify(data); err != nil {
+				t.Errorf("%s: %v", f.Path, err)
+			}
+		}
+		slices.Sort(onDisk)
+		if !slices.Equal(paths, onDisk) {
+			t.Errorf("etl_lake_files lists %v, the lake holds %v", paths, onDisk)
+		}
+	}
+	check(t)
+	if len(first.Lake) != 10 {
+		t.Errorf("run 1 recorded %d lake files, want one per entity (10)", len(first.Lake))
+	}
+	mustRun(t, "testdata/good", data, func(o *Options) { o.FullRefresh = true })
+	check(t)
+}
