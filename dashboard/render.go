@@ -157,13 +157,6 @@ func (c *genCache[V]) put(gen int, key string, v V) {
 	c.bytes += n
 }
 
-// held reports the entries and bytes held.
-func (c *genCache[V]) held() (int, int64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.entries), c.bytes
-}
-
 // memoPage returns what build makes for key, kept per generation: the
 // charts of a page cost far more than their cached query results. build
 // must depend only on the generation and key, and nobody may change what

@@ -239,3 +239,10 @@ func TestCSVNeutralised(t *testing.T) {
 		t.Errorf("sql export: %d\n%q\nwant\n%q", code, body, want)
 	}
 }
+
+// held reports the entries and bytes held.
+func (c *genCache[V]) held() (int, int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries), c.bytes
+}
