@@ -75,9 +75,9 @@ type Effects struct {
 	// already differ by segment: 0.14 / 0.10 / 0.06); the mean of z moves by
 	// +1.0 / +0.12 / -0.4, scope questions come 1.5 / 1 / 0.75 times as
 	// often and the log-odds of escalation move by +0.3 / 0 / -0.3 (ticket
-	// rates already differ by segment: 12 / 8 / 4 a year); 2% / 4% / 28% of
+	// rates already differ by segment: 12 / 8 / 4 a year); 2% / 3% / 35% of
 	// new customers are put on shared billing templates and invoices are
-	// disputed 0.2 / 0.3 / 1.25 times the base rate. Other values scale these
+	// disputed 0.15 / 0.2 / 1.2 times the base rate. Other values scale these
 	// gaps (confounding.go). Default and null 0.
 	Confounding float64
 }
