@@ -147,6 +147,9 @@ func TestConfounded(t *testing.T) {
 				sumW += 1 / (se * se)
 				sumWX += x / (se * se)
 			}
+			if sumW == 0 {
+				t.Fatal("no segment has the events to check")
+			}
 			avg, se := sumWX/sumW, 1/math.Sqrt(sumW)
 			t.Logf("%-10s %+.3f +- %.3f on the check's scale", "within", avg, se)
 			if math.Abs(avg) > maxSE*se {
