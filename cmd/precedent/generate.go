@@ -16,11 +16,13 @@ func (m *Main) generateCommand() *cobra.Command {
 	var seed uint64
 	var fiscal int
 	cmd := &cobra.Command{
-		Use:   "generate --out DIR [--scale S] [--seed N] [--as-of DATE] [--format csv|parquet|jsonl] [--effects default|none]",
+		Use:   "generate --out DIR [--scale S] [--seed N] [--as-of DATE] [--format csv|parquet|jsonl] [--effects default|none|confounded]",
 		Short: "Write a deterministic synthetic company (scale 1 is about 2,000 accounts)",
 		Long: `Writes a synthetic B2B SaaS company's quote-to-cash history, about five years up to the
 as-of date, one file per entity of the data contract. The same options give byte-identical
-files. --effects none writes the same company with every planted effect switched off (see
+files. --effects none writes the same company with every planted effect switched off;
+--effects confounded writes it with no effect within any segment but segment linked to both
+sides of each effect, so a pooled analysis finds effects that are only segment mix (see
 docs/generator.md for the effects and their strengths).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -39,8 +41,10 @@ docs/generator.md for the effects and their strengths).`,
 				fx = generate.DefaultEffects()
 			case "none":
 				fx = generate.NoEffects()
+			case "confounded":
+				fx = generate.ConfoundedEffects()
 			default:
-				return fmt.Errorf("--effects %q: want default or none", effects)
+				return fmt.Errorf("--effects %q: want default, none or confounded", effects)
 			}
 			if fiscal == 0 {
 				fiscal = m.config.FiscalYearStartMonth
@@ -71,7 +75,7 @@ docs/generator.md for the effects and their strengths).`,
 	f.Float64Var(&scale, "scale", 1, "company size: 1 is about 2,000 accounts")
 	f.Uint64Var(&seed, "seed", 1, "random seed")
 	f.StringVar(&format, "format", "csv", "file format: csv, parquet or jsonl")
-	f.StringVar(&effects, "effects", "default", "planted effects: default or none")
+	f.StringVar(&effects, "effects", "default", "planted effects: default, none or confounded")
 	f.IntVar(&fiscal, "fiscal-year-start-month", 0, "month fiscal years start (default: the config's fiscal_year_start_month)")
 	return cmd
 }

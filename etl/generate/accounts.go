@@ -58,7 +58,8 @@ func (g *gen) buildAccounts() {
 }
 
 // assignConfigs puts about 15% of customers (accounts whose new deal was
-// won) on copied billing templates, each shared by 2 to 10 of them.
+// won; under confounding a share that depends on the segment) on copied
+// billing templates, each shared by 2 to 10 of them.
 func (g *gen) assignConfigs() {
 	r := stream(g.seed, purposeConfigs, 0, 0)
 	var customers, marked []int
@@ -67,7 +68,7 @@ func (g *gen) assignConfigs() {
 			continue
 		}
 		customers = append(customers, i)
-		if r.Float64() < templateShare {
+		if r.Float64() < g.linked(templateShare, &templateGap, g.accounts[i].seg) {
 			marked = append(marked, i)
 		}
 	}

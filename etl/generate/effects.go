@@ -3,8 +3,9 @@ package generate
 // Effects are the planted causal effects: the patterns Precedent's models
 // are built to find. Each field has a default strength (DefaultEffects) and a
 // null value (NoEffects) under which the pattern is absent while the company
-// otherwise looks the same. Texture that is not an effect, such as the
-// end-of-quarter rush in close dates, is present in both worlds.
+// otherwise looks the same; ConfoundedEffects is the null world with segment
+// linked to both sides of each effect. Texture that is not an effect, such as
+// the end-of-quarter rush in close dates, is present in every world.
 type Effects struct {
 	// LateQuarterUplift is added to the discount of won deals that close in
 	// the last 14 days of their fiscal quarter. Renewals priced "same as
@@ -66,6 +67,19 @@ type Effects struct {
 	// churn probability = logistic(logit(0.15) + ChurnSignal*(...)).
 	// Default 1; null 0 (a constant 15%).
 	ChurnSignal float64
+
+	// Confounding links segment to both sides of each effect without
+	// planting any effect within a segment. At 1 (ConfoundedEffects), for
+	// enterprise / mid-market / SMB: closes are pulled into the last 14 days
+	// of the quarter with probability 0.66 / 0.30 / 0.08 (base discounts
+	// already differ by segment: 0.14 / 0.10 / 0.06); the mean of z moves by
+	// +1.0 / +0.12 / -0.4, scope questions come 1.5 / 1 / 0.75 times as
+	// often and the log-odds of escalation move by +0.3 / 0 / -0.3 (ticket
+	// rates already differ by segment: 12 / 8 / 4 a year); 2% / 3% / 35% of
+	// new customers are put on shared billing templates and invoices are
+	// disputed 0.15 / 0.2 / 1.2 times the base rate. Other values scale these
+	// gaps (confounding.go). Default and null 0.
+	Confounding float64
 }
 
 // DefaultEffects returns every effect at its default strength.
@@ -89,4 +103,13 @@ func DefaultEffects() Effects {
 // its null value.
 func NoEffects() Effects {
 	return Effects{SharedConfigDisputeRatio: 1}
+}
+
+// ConfoundedEffects returns the null world with segment linked to both sides
+// of every effect (Confounding 1): there is no effect within any segment, but
+// a pooled analysis that ignores segment finds one.
+func ConfoundedEffects() Effects {
+	e := NoEffects()
+	e.Confounding = 1
+	return e
 }

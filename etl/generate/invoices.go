@@ -29,13 +29,14 @@ type invoice struct {
 
 // disputeProb is the probability that an invoice of account i is disputed:
 // SharedConfigDisputeRatio times higher on a shared template, scaled so the
-// overall rate stays disputeRate.
+// overall rate stays disputeRate, and under confounding moved by segment.
 func (g *gen) disputeProb(i int) float64 {
 	ratio := g.eff.SharedConfigDisputeRatio
 	if ratio <= 0 {
 		ratio = 1
 	}
-	base := disputeRate / (1 - g.sharedShare + g.sharedShare*ratio)
+	s := g.accounts[i].seg
+	base := g.linked(1, &disputeGap, s) * disputeRate / (1 - g.sharedShare + g.sharedShare*ratio)
 	if g.accounts[i].config >= 0 {
 		return base * ratio
 	}

@@ -28,13 +28,14 @@ const (
 	churnOffset = -0.25
 )
 
-// closeDate returns when a deal expected to close around natural closes,
-// within [earliest, latest]: usually natural itself, but with pushProb the
-// late part of the fiscal quarter holding natural (or of the quarter before,
-// if that part lies beyond latest).
-func (g *gen) closeDate(r *rand.Rand, natural, earliest, latest day) day {
+// closeDate returns when a deal of an account of segment s expected to close
+// around natural closes, within [earliest, latest]: usually natural itself,
+// but with pushProb (moved by segment under confounding) the late part of the
+// fiscal quarter holding natural (or of the quarter before, if that part lies
+// beyond latest).
+func (g *gen) closeDate(r *rand.Rand, s segment, natural, earliest, latest day) day {
 	natural = min(max(natural, earliest), latest)
-	push, back := r.Float64() < pushProb, r.IntN(14)
+	push, back := r.Float64() < g.linked(pushProb, &pushGap, s), r.IntN(14)
 	if !push {
 		return natural
 	}
@@ -88,7 +89,7 @@ func (g *gen) newDeal(i int) deal {
 	r := stream(g.seed, purposeNewDeal, uint64(i), 0)
 	created := min(a.created+day(between(r, 0, 14)), g.asOf)
 	cycle := between(r, cycleDays[a.seg][0], cycleDays[a.seg][1])
-	closed := g.closeDate(r, created+day(cycle), created+7, created+400)
+	closed := g.closeDate(r, a.seg, created+day(cycle), created+7, created+400)
 	term := newTerm(r, a.seg)
 	z := g.contractZ(i, 0)
 	d := deal{account: int32(i), typ: dealNew, created: created, close: closed, term: term}
@@ -107,10 +108,12 @@ func (g *gen) newDeal(i int) deal {
 	return d
 }
 
-// contractZ is the latent ambiguity of account i's k-th contract.
+// contractZ is the latent ambiguity of account i's k-th contract; under
+// confounding its mean moves with the account's segment.
 func (g *gen) contractZ(i, k int) float64 {
+	a := &g.accounts[i]
 	r := stream(g.seed, purposeContract, uint64(i), uint64(k))
-	return latent(g.accounts[i].amb, r.NormFloat64())
+	return g.linked(latent(a.amb, r.NormFloat64()), &zGap, a.seg)
 }
 
 // lifecycle runs account i from its new deal to as-of and returns its deals
@@ -151,7 +154,7 @@ func (g *gen) lifecycle(i int) ([]deal, []agreement) {
 		rd := deal{account: int32(i), typ: dealRenewal, created: created, term: term, rep: g.dealRep(r, a)}
 		rd.lines = renewalLines(r, a.seg, base, expansions, nextZ, term)
 		natural := cur.end - day(between(r, 0, 45))
-		closed := g.closeDate(r, natural, created+14, cur.end)
+		closed := g.closeDate(r, a.seg, natural, created+14, cur.end)
 		uChurn := r.Float64()
 		signedBack := between(r, 0, 3)
 		g.drawDeal(&rd, i, len(deals))
@@ -193,7 +196,7 @@ func (g *gen) expand(r *rand.Rand, i int, cur *agreement, base []line, deals *[]
 	if created > g.asOf {
 		return nil
 	}
-	closed := g.closeDate(r, created+day(cycle), created+14, cur.end-14)
+	closed := g.closeDate(r, a.seg, created+day(cycle), created+14, cur.end-14)
 	months := max(1, int(math.Round(float64(cur.end-closed)/30.44)))
 	d := deal{account: int32(i), typ: dealExpansion, created: created, close: closed, term: months, rep: rep}
 	d.lines = expansionLines(r, a.seg, base, months)

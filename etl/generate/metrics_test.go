@@ -148,8 +148,9 @@ from ctr c join amb a using (contract_id)
 where c.end_date < date '%[1]s' and c.end_date - c.start_date > 180;
 `
 
-// measure computes every metric on the files behind l.
-func measure(l *lake, asOf time.Time, fiscalStart int) map[string]float64 {
+// setUp creates the helper tables the metrics read (won, ctr, amb, tk,
+// per_ctr, ended) on the files behind l.
+func (l *lake) setUp(asOf time.Time, fiscalStart int) {
 	l.tb.Helper()
 	var phrases []string
 	for _, p := range VaguePhrases {
@@ -157,9 +158,7 @@ func measure(l *lake, asOf time.Time, fiscalStart int) map[string]float64 {
 	}
 	stmts := "create temp table phrases(phrase varchar); insert into phrases values " + strings.Join(phrases, ", ") + ";" +
 		setupSQL + endedSQL
-	shift := fiscalStart - 1
-	date := asOf.Format("2006-01-02")
-	for _, stmt := range strings.Split(fmt.Sprintf(stmts, date, shift), ";\n") {
+	for _, stmt := range strings.Split(fmt.Sprintf(stmts, asOf.Format("2006-01-02"), fiscalStart-1), ";\n") {
 		if strings.TrimSpace(stmt) == "" {
 			continue
 		}
@@ -167,6 +166,14 @@ func measure(l *lake, asOf time.Time, fiscalStart int) map[string]float64 {
 			l.tb.Fatalf("%v\n%s", err, stmt)
 		}
 	}
+}
+
+// measure computes every metric on the files behind l.
+func measure(l *lake, asOf time.Time, fiscalStart int) map[string]float64 {
+	l.tb.Helper()
+	l.setUp(asOf, fiscalStart)
+	shift := fiscalStart - 1
+	date := asOf.Format("2006-01-02")
 	out := map[string]float64{}
 	for _, name := range metricNames {
 		q := metricSQL[name]

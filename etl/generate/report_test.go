@@ -12,8 +12,8 @@ import (
 var reportScale = flag.Float64("report", 0, "print the metric and volume tables of docs/generator.md, measured at this scale")
 
 // TestReport prints, when run with -report SCALE, the tables quoted in
-// docs/generator.md: rows per entity, and every metric in both worlds for
-// three seeds.
+// docs/generator.md: rows per entity, and every metric in the default, null
+// and confounded worlds for three seeds.
 //
 //	go test ./etl/generate -run TestReport -report 10 -v
 func TestReport(t *testing.T) {
@@ -27,7 +27,7 @@ func TestReport(t *testing.T) {
 		for _, w := range []struct {
 			name    string
 			effects Effects
-		}{{"default", DefaultEffects()}, {"null", NoEffects()}} {
+		}{{"default", DefaultEffects()}, {"null", NoEffects()}, {"confounded", ConfoundedEffects()}} {
 			dir, sum := mustGenerate(t, Options{Scale: *reportScale, Seed: seed, Format: "parquet", Effects: w.effects})
 			if w.name == "default" {
 				volumes = append(volumes, sum)
@@ -39,9 +39,10 @@ func TestReport(t *testing.T) {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "\nscale %g, seeds %v\n\n| metric | default | null |\n|---|---|---|\n", *reportScale, seeds)
+	fmt.Fprintf(&b, "\nscale %g, seeds %v\n\n| metric | default | null | confounded |\n|---|---|---|---|\n", *reportScale, seeds)
 	for _, m := range metricNames {
-		fmt.Fprintf(&b, "| %s | %s | %s |\n", m, strings.Join(vals[m+"/default"], " / "), strings.Join(vals[m+"/null"], " / "))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", m, strings.Join(vals[m+"/default"], " / "),
+			strings.Join(vals[m+"/null"], " / "), strings.Join(vals[m+"/confounded"], " / "))
 	}
 	fmt.Fprintf(&b, "\n| entity | rows (seed %d) |\n|---|---|\n", seeds[0])
 	total := 0

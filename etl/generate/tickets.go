@@ -33,15 +33,16 @@ type ticket struct {
 // tickets calls fn for each ticket of contract ct of account i, in time
 // order. Tickets arrive as a Poisson process over the contract's term, up to
 // as-of; the rate depends on the segment and, for scope questions, on z.
-// The same contract always yields the same tickets, so phase A can count
-// them for churn and the writer can regenerate them.
+// Under confounding the segment also moves the scope-question rate and the
+// log-odds of escalation. The same contract always yields the same tickets,
+// so phase A can count them for churn and the writer can regenerate them.
 func (g *gen) tickets(i int, ct *agreement, fn func(*ticket)) {
 	a := &g.accounts[i]
 	e := g.eff
 	r := stream(g.seed, purposeTickets, uint64(i), uint64(ct.k))
 	weights := categoryShare
 	sq := e.ScopeQuestionZ
-	weights[catScopeQuestion] *= math.Exp(sq*ct.z - sq*sq/2)
+	weights[catScopeQuestion] *= math.Exp(sq*ct.z-sq*sq/2) * g.linked(1, &scopeQuestionGap, a.seg)
 	total := 0.0
 	for _, w := range weights {
 		total += w
@@ -50,6 +51,7 @@ func (g *gen) tickets(i int, ct *agreement, fn func(*ticket)) {
 	limit := min((ct.end + 1).micros(), g.asOfMicros())
 	t := float64(ct.start.micros())
 	x := e.EscalationZ * ct.z
+	segX := g.linked(0, &escalationGap, a.seg)
 	var tk ticket
 	for {
 		t += r.ExpFloat64() / perMicro
@@ -67,7 +69,7 @@ func (g *gen) tickets(i int, ct *agreement, fn func(*ticket)) {
 		uEsc, delay, resolve := r.Float64(), r.ExpFloat64(), math.Exp(0.8*r.NormFloat64())
 		tk.linked = r.Float64() < 0.85
 		from := tk.created
-		if uEsc < logistic(escalationLogit[tk.cat]+priorityLogit[tk.prio]+x) {
+		if uEsc < logistic(escalationLogit[tk.cat]+priorityLogit[tk.prio]+x+segX) {
 			at := tk.created + int64(delay*30*math.Exp(-x)*float64(microsPerHour))
 			if at <= g.asOfMicros() {
 				tk.escalated, tk.escalatedAt, from = true, at, at

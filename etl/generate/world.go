@@ -147,9 +147,12 @@ func newGen(opts Options) *gen {
 		eff:   opts.Effects,
 	}
 	for s := range g.expEscPerDay {
+		weights := categoryShare
+		weights[catScopeQuestion] *= g.linked(1, &scopeQuestionGap, segment(s))
+		x := g.linked(0, &escalationGap, segment(s))
 		rate := 0.0
-		for c, share := range categoryShare {
-			rate += share * escalationChance(c, 0)
+		for c, w := range weights {
+			rate += w * escalationChance(c, x)
 		}
 		g.expEscPerDay[s] = ticketRate[s] * rate / 365.25
 	}
