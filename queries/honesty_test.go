@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,6 +102,69 @@ func TestHonesty(t *testing.T) {
 			t.Errorf("late_quarter_exception_share = %.3f (n=%d), want within 3 SE of the late share of all won deals %.3f", share, n, base)
 		}
 	})
+}
+
+// TestHonestyConfounded is the world real companies look like: segment
+// drives both sides of every effect (enterprise deals close late and carry
+// larger discounts; enterprise contracts are vaguer and raise more tickets;
+// small accounts share billing templates and dispute more) and nothing
+// happens within a segment. The raw comparisons are fooled, and must be,
+// or the world tests nothing; every adjusted estimate must cover its null.
+func TestHonestyConfounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and loads a company")
+	}
+	asOf := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+	src := filepath.Join(t.TempDir(), "src")
+	if _, err := generate.Generate(context.Background(), generate.Options{Out: src, Scale: 2, Seed: 42, AsOf: asOf, Format: "parquet", Effects: generate.ConfoundedEffects()}); err != nil {
+		t.Fatal(err)
+	}
+	db, _, _ := load(t, src, settingsAsOf("2026-11-26"), "")
+	w := &testDB{t: t, db: db}
+	// fooled: the raw comparison is further from the null than the adjusted
+	// one; excluded: its interval even excludes the null (the dispute gap is
+	// the weakest at this scale). tolerance: an adjusted value this close to
+	// the null passes even if its interval misses it (about 1 SE here).
+	tests := []struct {
+		metric           string
+		fooled, excluded bool
+		tolerance        float64
+	}{
+		{"late_quarter_discount_uplift", true, true, 0.003},
+		{"scope_escalation_rate_ratio", true, true, 0.1},
+		{"scope_question_rate_ratio", true, true, 0.1},
+		{"ambiguity_escalation_spearman", true, true, 0.04},
+		{"shared_config_dispute_ratio", true, false, 0.1},
+		{"renewal_discount_slope", true, true, 0.06},
+		{"rep_contagion_uplift", false, false, 0.01},
+	}
+	for _, tt := range tests {
+		t.Run(tt.metric, func(t *testing.T) {
+			var v, lo, hi, null, raw, rawLo, rawHi float64
+			var adj string
+			if err := db.QueryRow(`SELECT value, ci_low, ci_high, null_value, value_unadjusted, ci_low_unadjusted, ci_high_unadjusted, adjusted_for
+				FROM headline_metrics WHERE metric = ?`, tt.metric).Scan(&v, &lo, &hi, &null, &raw, &rawLo, &rawHi, &adj); err != nil {
+				t.Fatal(err)
+			}
+			if covers := lo <= null && null <= hi; !covers && math.Abs(v-null) > tt.tolerance {
+				t.Errorf("adjusted %.4f (CI %.4f-%.4f) finds an effect where there is none (null %g; raw %.4f)", v, lo, hi, null, raw)
+			}
+			if tt.fooled && math.Abs(raw-null) <= math.Abs(v-null) {
+				t.Errorf("raw %.4f is no further from the null %g than adjusted %.4f: the world is not confounded for this metric", raw, null, v)
+			}
+			if excluded := rawLo > null || rawHi < null; tt.excluded && !excluded {
+				t.Errorf("raw %.4f (CI %.4f-%.4f) covers the null %g: the world is not confounded for this metric", raw, rawLo, rawHi, null)
+			}
+			if !strings.HasPrefix(adj, "segment") {
+				t.Errorf("adjusted_for = %q, want it to name segment first", adj)
+			}
+		})
+	}
+	share, _, _, n := metric(t, db, "late_quarter_exception_share")
+	base := w.number("SELECT null_value FROM headline_metrics WHERE metric = 'late_quarter_exception_share'")
+	if se := math.Sqrt(base * (1 - base) / float64(n)); math.Abs(share-base) > 3*se {
+		t.Errorf("late_quarter_exception_share = %.3f (n=%d), want within 3 SE of the share expected from each segment's mix %.3f", share, n, base)
+	}
 }
 
 type testDB struct {
