@@ -23,6 +23,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	e.IPExtractor = ipExtractor(s.opts.TrustedProxies)
 	e.Use(middleware.Recover())
 	e.Use(s.metrics.middleware)
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{

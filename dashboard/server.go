@@ -40,6 +40,7 @@ type Options struct {
 	AuditLog       string        // where SQL page statements are logged (default <data>/audit/sql.jsonl)
 	Refresh        time.Duration // how often to look for a newly published warehouse
 	LoginPerMinute int           // login attempts allowed per client address and per user name (default 10)
+	TrustedProxies []*net.IPNet  // peers whose X-Forwarded-For names the client; none: the peer is the client
 	Runs           Runs          // triggers runs from the Runs page; nil hides the buttons
 	Logger         *slog.Logger
 }

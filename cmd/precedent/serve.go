@@ -47,6 +47,10 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 			if os.Getenv("GOGC") == "" {
 				debug.SetGCPercent(400)
 			}
+			proxies, err := m.config.Serve.TrustedProxyNets()
+			if err != nil {
+				return err
+			}
 			srv, err := dashboard.New(dashboard.Options{
 				Data:           m.dataDir(),
 				DuckDB:         m.duckdb(),
@@ -57,6 +61,7 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 				InsecureNoAuth: insecure,
 				QueryTimeout:   m.config.Serve.QueryTimeout,
 				RowCap:         m.config.Serve.RowCap,
+				TrustedProxies: proxies,
 				Runs:           runs,
 				Logger:         m.logger,
 			})

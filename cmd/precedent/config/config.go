@@ -64,6 +64,23 @@ type Serve struct {
 	Addr         string        `yaml:"addr"`          // listen address
 	QueryTimeout time.Duration `yaml:"query_timeout"` // statement timeout of page and analyst queries
 	RowCap       int           `yaml:"row_cap"`       // rows an analyst's query or export returns at most
+
+	// TrustedProxies are the CIDR ranges of reverse proxies whose
+	// X-Forwarded-For names the client; empty: the socket's peer is.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+}
+
+// TrustedProxyNets parses trusted_proxies.
+func (s Serve) TrustedProxyNets() ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, c := range s.TrustedProxies {
+		_, n, err := net.ParseCIDR(c)
+		if err != nil {
+			return nil, fmt.Errorf("serve.trusted_proxies: %q is not a CIDR range such as 10.0.0.0/8 or 192.0.2.10/32", c)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // Schedules are the recurring runs precedent serve makes.
@@ -208,6 +225,9 @@ func (c Config) Validate() error {
 	}
 	if c.Serve.QueryTimeout <= 0 || c.Serve.RowCap <= 0 {
 		errs = append(errs, errors.New("serve.query_timeout and serve.row_cap: must be positive"))
+	}
+	if _, err := c.Serve.TrustedProxyNets(); err != nil {
+		errs = append(errs, err)
 	}
 	for i, u := range c.Users {
 		if err := auth.ValidName(u.Name); err != nil {

@@ -1,6 +1,9 @@
 package config
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSMTPPassword(t *testing.T) {
 	t.Setenv("TEST_SMTP_PASSWORD", "from-env")
@@ -19,6 +22,31 @@ func TestSMTPPassword(t *testing.T) {
 			c.SMTP.PasswordEnv, c.SMTP.Password = tt.env, tt.password
 			if got := c.SMTPPassword(); got != tt.want {
 				t.Errorf("SMTPPassword() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestServeValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Serve)
+		want string // part of the error; "" for none
+	}{
+		{"Defaults", func(*Serve) {}, ""},
+		{"TrustedProxies", func(s *Serve) { s.TrustedProxies = []string{"10.0.0.0/8", "2001:db8::/32"} }, ""},
+		{"TrustedProxyNotCIDR", func(s *Serve) { s.TrustedProxies = []string{"10.0.0.1"} }, "serve.trusted_proxies"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Default()
+			tt.edit(&c.Serve)
+			err := c.Validate()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("Validate() = %v, want nil", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("Validate() = %v, want an error naming %s", err, tt.want)
 			}
 		})
 	}
