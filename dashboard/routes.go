@@ -7,7 +7,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"golang.org/x/time/rate"
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -58,15 +57,8 @@ func (s *Server) routes() *echo.Echo {
 		CookieSecure:   s.opts.TLSCert != "",
 	})
 	g := e.Group("", csrf, s.session)
-	login := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Skipper: func(c echo.Context) bool { return c.Request().Method != http.MethodPost },
-		Store:   loginLimit(s.opts.LoginPerMinute),
-		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			return echo.NewHTTPError(http.StatusTooManyRequests, "too many login attempts; wait a minute and try again")
-		},
-	})
 	g.GET("/login", s.loginPage)
-	g.POST("/login", s.login, login)
+	g.POST("/login", s.login)
 	g.POST("/logout", s.logout)
 
 	viewer := g.Group("", s.require(auth.Viewer))
@@ -101,13 +93,6 @@ func (s *Server) routes() *echo.Echo {
 	// analysts got 403 "it needs admin" where the answer is 404.
 	g.RouteNotFound("/*", echo.NotFoundHandler)
 	return e
-}
-
-// loginLimit allows perMinute attempts at once, refilling over a minute.
-func loginLimit(perMinute int) middleware.RateLimiterStore {
-	return middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate: rate.Limit(float64(perMinute) / 60), Burst: perMinute, ExpiresIn: 10 * time.Minute,
-	})
 }
 
 // healthz says the process is up.

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
 	"github.com/precedent-dev/precedent/etl/runlog"
@@ -39,7 +38,6 @@ type Options struct {
 	APICacheBytes  int64         // bytes the API's answer cache holds at most (default 64 MB)
 	AuditLog       string        // where SQL page statements are logged (default <data>/audit/sql.jsonl)
 	Refresh        time.Duration // how often to look for a newly published warehouse
-	LoginPerMinute int           // login attempts allowed per client address and per user name (default 10)
 	TrustedProxies []*net.IPNet  // peers whose X-Forwarded-For names the client; none: the peer is the client
 	Runs           Runs          // triggers runs from the Runs page; nil hides the buttons
 	Logger         *slog.Logger
@@ -65,8 +63,8 @@ type Server struct {
 	pages    map[string]*template.Template
 	queries  map[string]storedQuery
 	metrics  *metrics
-	perUser  middleware.RateLimiterStore // login attempts per user name
-	demo     bool                        // no users: every visitor is an admin, on loopback only
+	guard    *loginGuard // failed logins and the password comparisons under way
+	demo     bool        // no users: every visitor is an admin, on loopback only
 
 	// Caches, each for the generation in use.
 	cache      genCache[*wh.Rows]      // query results
@@ -109,9 +107,6 @@ func New(opts Options) (*Server, error) {
 	if opts.AuditLog == "" {
 		opts.AuditLog = opts.Data.Audit()
 	}
-	if opts.LoginPerMinute == 0 {
-		opts.LoginPerMinute = 10
-	}
 	s := &Server{
 		opts:     opts,
 		runlog:   runlog.Open(opts.Data.RunLog()),
@@ -135,7 +130,7 @@ func New(opts Options) (*Server, error) {
 	s.pageData.max = 100
 	s.bodies.max = 200
 	s.metrics = newMetrics(s)
-	s.perUser = loginLimit(opts.LoginPerMinute)
+	s.guard = newLoginGuard()
 	s.audit = &auditLog{path: opts.AuditLog, logger: opts.Logger}
 	s.wh = &warehouse{dir: opts.Data, settings: opts.DuckDB, logger: opts.Logger, queryTimeout: opts.QueryTimeout}
 	s.echo = s.routes()

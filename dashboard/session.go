@@ -1,8 +1,10 @@
 package dashboard
 
 import (
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -68,11 +70,16 @@ func (s *Server) login(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	name, password, next := c.FormValue("username"), c.FormValue("password"), safeNext(c.FormValue("next"))
-	// Per user name, on top of the per-address limit on the route.
-	if ok, _ := s.perUser.Allow("user:" + strings.ToLower(name)); !ok {
-		return echo.NewHTTPError(http.StatusTooManyRequests, "too many login attempts; wait a minute and try again")
+	var u auth.User
+	ok, refused := s.guard.check(c.Request().Context(), c.RealIP(), name, func() bool {
+		var ok bool
+		u, ok = auth.Authenticate(s.opts.Users, name, password)
+		return ok
+	})
+	if refused != nil {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(refused.retry.Seconds()))))
+		return echo.NewHTTPError(refused.status, refused.msg)
 	}
-	u, ok := auth.Authenticate(s.opts.Users, name, password)
 	if !ok {
 		s.opts.Logger.Warn("failed login", "user", name, "ip", c.RealIP())
 		return s.render(c, http.StatusUnauthorized, "login", "Sign in", "", loginView{Next: next, User: name, Error: "Wrong user name or password."})

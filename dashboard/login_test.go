@@ -1,0 +1,111 @@
+package dashboard
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// peer sends requests straight to a server's handler from a socket
+// address of the test's choosing, keeping the cookies it is given.
+type peer struct {
+	t       *testing.T
+	h       http.Handler
+	addr    string // host:port the requests come from
+	xff     string // X-Forwarded-For to send, if any
+	cookies map[string]*http.Cookie
+}
+
+func newPeer(t *testing.T, s *Server, addr, xff string) *peer {
+	return &peer{t: t, h: s.Handler(), addr: addr, xff: xff, cookies: map[string]*http.Cookie{}}
+}
+
+func (p *peer) do(method, path string, form url.Values) *httptest.ResponseRecorder {
+	p.t.Helper()
+	var r *http.Request
+	if form != nil {
+		r = httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	} else {
+		r = httptest.NewRequest(method, path, nil)
+	}
+	r.RemoteAddr = p.addr
+	if p.xff != "" {
+		r.Header.Set("X-Forwarded-For", p.xff)
+	}
+	for _, c := range p.cookies {
+		r.AddCookie(c)
+	}
+	w := httptest.NewRecorder()
+	p.h.ServeHTTP(w, r)
+	for _, c := range w.Result().Cookies() {
+		p.cookies[c.Name] = c
+	}
+	return w
+}
+
+// login signs in through the login form, returning the answer's status.
+func (p *peer) login(name, password string) (int, http.Header) {
+	p.t.Helper()
+	m := csrfRe.FindStringSubmatch(p.do("GET", "/login", nil).Body.String())
+	if m == nil {
+		p.t.Fatal("no CSRF token on /login")
+	}
+	w := p.do("POST", "/login", url.Values{"csrf": {m[1]}, "username": {name}, "password": {password}, "next": {"/"}})
+	return w.Code, w.Header()
+}
+
+// TestLoginBackOff checks the login guard through HTTP: a client that
+// forges X-Forwarded-For without being a trusted proxy neither escapes
+// its back-off nor puts someone else's address in one, and the real user
+// signs in from their own address while the account is under attack.
+func TestLoginBackOff(t *testing.T) {
+	t.Run("ForgedXFFDoesNotEvade", func(t *testing.T) {
+		s, _ := newServerWith(t, Options{Data: testData, Addr: "127.0.0.1:0", Users: testUsers})
+		var codes []int
+		for i := range 5 {
+			code, _ := newPeer(t, s, "203.0.113.9:4000", fmt.Sprintf("198.51.100.%d", i+1)).login("ana", "guess")
+			codes = append(codes, code)
+		}
+		want := []int{401, 401, 401, 429, 429}
+		if fmt.Sprint(codes) != fmt.Sprint(want) {
+			t.Errorf("attempts with a new forged address each: %v, want %v", codes, want)
+		}
+	})
+	t.Run("ForgedXFFDoesNotTrigger", func(t *testing.T) {
+		s, _ := newServerWith(t, Options{Data: testData, Addr: "127.0.0.1:0", Users: testUsers})
+		const victim = "198.51.100.7"
+		// The attacker names the victim's address, and a dozen others
+		// hammer the same account.
+		for range 5 {
+			newPeer(t, s, "203.0.113.9:4000", victim).login("ana", "guess")
+		}
+		for i := range 12 {
+			newPeer(t, s, fmt.Sprintf("203.0.113.%d:4000", 100+i), "").login("ana", "guess")
+		}
+		code, h := newPeer(t, s, "203.0.113.100:4000", "").login("ana", "correct horse ana")
+		if code != http.StatusTooManyRequests || h.Get("Retry-After") == "" {
+			t.Errorf("an attacking address with the right password: %d (Retry-After %q), want 429 with Retry-After", code, h.Get("Retry-After"))
+		}
+		if code, _ := newPeer(t, s, net.JoinHostPort(victim, "5000"), "").login("ana", "correct horse ana"); code != http.StatusSeeOther {
+			t.Errorf("the real user from their own address: %d, want 303", code)
+		}
+	})
+	t.Run("TrustedProxy", func(t *testing.T) {
+		_, proxies, _ := net.ParseCIDR("10.0.0.0/8")
+		s, _ := newServerWith(t, Options{Data: testData, Addr: "127.0.0.1:0", Users: testUsers, TrustedProxies: []*net.IPNet{proxies}})
+		for range 3 {
+			newPeer(t, s, "10.0.0.2:4000", "198.51.100.7").login("ana", "guess")
+		}
+		if code, _ := newPeer(t, s, "10.0.0.2:4000", "198.51.100.7").login("ana", "guess"); code != http.StatusTooManyRequests {
+			t.Errorf("the proxied client's fourth failure: %d, want 429", code)
+		}
+		if code, _ := newPeer(t, s, "10.0.0.2:4000", "198.51.100.8").login("ana", "correct horse ana"); code != http.StatusSeeOther {
+			t.Errorf("another client behind the same proxy: %d, want 303", code)
+		}
+	})
+}
