@@ -17,6 +17,7 @@ type peer struct {
 	h       http.Handler
 	addr    string // host:port the requests come from
 	xff     string // X-Forwarded-For to send, if any
+	host    string // the Host header, if not example.com
 	cookies map[string]*http.Cookie
 }
 
@@ -34,6 +35,9 @@ func (p *peer) do(method, path string, form url.Values) *httptest.ResponseRecord
 		r = httptest.NewRequest(method, path, nil)
 	}
 	r.RemoteAddr = p.addr
+	if p.host != "" {
+		r.Host = p.host
+	}
 	if p.xff != "" {
 		r.Header.Set("X-Forwarded-For", p.xff)
 	}

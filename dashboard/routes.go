@@ -25,6 +25,7 @@ func (s *Server) routes() *echo.Echo {
 	e.IPExtractor = ipExtractor(s.opts.TrustedProxies)
 	e.Use(middleware.Recover())
 	e.Use(s.metrics.middleware)
+	e.Use(s.checkHost)
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0",
 		ContentTypeNosniff:    "nosniff",
@@ -54,7 +55,7 @@ func (s *Server) routes() *echo.Echo {
 		CookiePath:     "/",
 		CookieHTTPOnly: true,
 		CookieSameSite: http.SameSiteStrictMode,
-		CookieSecure:   s.opts.TLSCert != "",
+		CookieSecure:   s.opts.TLSCert != "" || (s.public != nil && s.public.Scheme == "https"),
 	})
 	g := e.Group("", csrf, s.session)
 	g.GET("/login", s.loginPage)

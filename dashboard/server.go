@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -39,6 +40,7 @@ type Options struct {
 	AuditLog       string        // where SQL page statements are logged (default <data>/audit/sql.jsonl)
 	Refresh        time.Duration // how often to look for a newly published warehouse
 	TrustedProxies []*net.IPNet  // peers whose X-Forwarded-For names the client; none: the peer is the client
+	PublicURL      string        // https://host the server is reached at: other hosts get 421, cookies are Secure if https
 	Runs           Runs          // triggers runs from the Runs page; nil hides the buttons
 	Logger         *slog.Logger
 }
@@ -65,6 +67,7 @@ type Server struct {
 	metrics  *metrics
 	guard    *loginGuard // failed logins and the password comparisons under way
 	demo     bool        // no users: every visitor is an admin, on loopback only
+	public   *url.URL    // Options.PublicURL, nil if none
 
 	// Caches, each for the generation in use.
 	cache      genCache[*wh.Rows]      // query results
@@ -117,6 +120,11 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("refusing to listen on %s: %w; add one with `precedent user add NAME --role admin`, listen on 127.0.0.1, or pass --insecure-no-auth", opts.Addr, ErrNoUsers)
 	}
 	var err error
+	if opts.PublicURL != "" {
+		if s.public, err = parsePublicURL(opts.PublicURL); err != nil {
+			return nil, err
+		}
+	}
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}

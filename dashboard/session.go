@@ -87,7 +87,7 @@ func (s *Server) login(c echo.Context) error {
 	if old := sessionOf(c); old != nil {
 		s.sessions.Delete(old.ID)
 	}
-	auth.SetCookie(c.Response(), c.Request(), s.sessions.New(u.Name, u.Role))
+	auth.SetCookie(c.Response(), s.sessions.New(u.Name, u.Role), s.secureCookies(c.Request()))
 	s.opts.Logger.Info("login", "user", u.Name, "role", u.Role)
 	return c.Redirect(http.StatusSeeOther, next)
 }
@@ -96,7 +96,7 @@ func (s *Server) logout(c echo.Context) error {
 	if ses := sessionOf(c); ses != nil && !s.demo {
 		s.sessions.Delete(ses.ID)
 	}
-	auth.ClearCookie(c.Response(), c.Request())
+	auth.ClearCookie(c.Response(), s.secureCookies(c.Request()))
 	if s.demo {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}

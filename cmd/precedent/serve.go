@@ -62,6 +62,7 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 				QueryTimeout:   m.config.Serve.QueryTimeout,
 				RowCap:         m.config.Serve.RowCap,
 				TrustedProxies: proxies,
+				PublicURL:      m.config.Serve.PublicURL,
 				Runs:           runs,
 				Logger:         m.logger,
 			})

@@ -86,18 +86,18 @@ func (s *Sessions) Delete(id string) {
 }
 
 // SetCookie sends the session cookie: HttpOnly, SameSite=Lax, and Secure
-// when the connection is TLS.
-func SetCookie(w http.ResponseWriter, r *http.Request, ses *Session) {
+// when secure (the caller knows whether browsers reach it over TLS).
+func SetCookie(w http.ResponseWriter, ses *Session, secure bool) {
 	http.SetCookie(w, &http.Cookie{
 		Name: CookieName, Value: ses.ID, Path: "/",
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure,
 	})
 }
 
 // ClearCookie removes the session cookie.
-func ClearCookie(w http.ResponseWriter, r *http.Request) {
+func ClearCookie(w http.ResponseWriter, secure bool) {
 	http.SetCookie(w, &http.Cookie{
 		Name: CookieName, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure,
 	})
 }

@@ -68,6 +68,10 @@ type Serve struct {
 	// TrustedProxies are the CIDR ranges of reverse proxies whose
 	// X-Forwarded-For names the client; empty: the socket's peer is.
 	TrustedProxies []string `yaml:"trusted_proxies"`
+	// PublicURL is the address people reach the dashboard at, such as
+	// https://precedent.example.com: requests for other hosts get 421, and
+	// cookies are Secure when it is https (TLS may end at a proxy).
+	PublicURL string `yaml:"public_url"`
 }
 
 // TrustedProxyNets parses trusted_proxies.
@@ -228,6 +232,11 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.Serve.TrustedProxyNets(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Serve.PublicURL != "" {
+		if u, err := url.Parse(c.Serve.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+			errs = append(errs, fmt.Errorf("serve.public_url: %q is not http(s)://host[:port] with nothing after it", c.Serve.PublicURL))
+		}
 	}
 	for i, u := range c.Users {
 		if err := auth.ValidName(u.Name); err != nil {

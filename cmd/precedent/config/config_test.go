@@ -36,6 +36,9 @@ func TestServeValidate(t *testing.T) {
 		{"Defaults", func(*Serve) {}, ""},
 		{"TrustedProxies", func(s *Serve) { s.TrustedProxies = []string{"10.0.0.0/8", "2001:db8::/32"} }, ""},
 		{"TrustedProxyNotCIDR", func(s *Serve) { s.TrustedProxies = []string{"10.0.0.1"} }, "serve.trusted_proxies"},
+		{"PublicURL", func(s *Serve) { s.PublicURL = "https://precedent.example.com" }, ""},
+		{"PublicURLWithPath", func(s *Serve) { s.PublicURL = "https://example.com/precedent" }, "serve.public_url"},
+		{"PublicURLNoScheme", func(s *Serve) { s.PublicURL = "precedent.example.com" }, "serve.public_url"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
