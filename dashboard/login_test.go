@@ -27,12 +27,21 @@ func newPeer(t *testing.T, s *Server, addr, xff string) *peer {
 
 func (p *peer) do(method, path string, form url.Values) *httptest.ResponseRecorder {
 	p.t.Helper()
+	return p.doWith(method, path, form, nil)
+}
+
+// doWith is do with extra headers.
+func (p *peer) doWith(method, path string, form url.Values, header http.Header) *httptest.ResponseRecorder {
+	p.t.Helper()
 	var r *http.Request
 	if form != nil {
 		r = httptest.NewRequest(method, path, strings.NewReader(form.Encode()))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	} else {
 		r = httptest.NewRequest(method, path, nil)
+	}
+	for k, v := range header {
+		r.Header[k] = v
 	}
 	r.RemoteAddr = p.addr
 	if p.host != "" {

@@ -49,15 +49,7 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/readyz", s.readyz)
 	e.GET("/metrics", s.metrics.handler)
 
-	csrf := middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:csrf,header:X-CSRF-Token",
-		CookieName:     "precedent_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteStrictMode,
-		CookieSecure:   s.opts.TLSCert != "" || (s.public != nil && s.public.Scheme == "https"),
-	})
-	g := e.Group("", csrf, s.session)
+	g := e.Group("", s.session, s.csrf)
 	g.GET("/login", s.loginPage)
 	g.POST("/login", s.login)
 	g.POST("/logout", s.logout)

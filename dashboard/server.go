@@ -68,6 +68,7 @@ type Server struct {
 	guard    *loginGuard // failed logins and the password comparisons under way
 	demo     bool        // no users: every visitor is an admin, on loopback only
 	public   *url.URL    // Options.PublicURL, nil if none
+	csrfKey  []byte      // signs CSRF tokens; new at each start, like the sessions
 
 	// Caches, each for the generation in use.
 	cache      genCache[*wh.Rows]      // query results
@@ -115,6 +116,7 @@ func New(opts Options) (*Server, error) {
 		runlog:   runlog.Open(opts.Data.RunLog()),
 		sessions: auth.NewSessions(12 * time.Hour),
 		demo:     len(opts.Users) == 0,
+		csrfKey:  randomKey(),
 	}
 	if s.demo && !opts.InsecureNoAuth && !Loopback(opts.Addr) {
 		return nil, fmt.Errorf("refusing to listen on %s: %w; add one with `precedent user add NAME --role admin`, listen on 127.0.0.1, or pass --insecure-no-auth", opts.Addr, ErrNoUsers)
