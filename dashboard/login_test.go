@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // peer sends requests straight to a server's handler from a socket
@@ -121,4 +122,21 @@ func TestLoginBackOff(t *testing.T) {
 			t.Errorf("another client behind the same proxy: %d, want 303", code)
 		}
 	})
+}
+
+// TestSessionLifetimeOption checks that Options.SessionLifetime reaches
+// the sessions: a session past it is signed out though just used.
+func TestSessionLifetimeOption(t *testing.T) {
+	s, _ := newServerWith(t, Options{Data: testData, Addr: "127.0.0.1:0", Users: testUsers, SessionLifetime: 300 * time.Millisecond})
+	p := newPeer(t, s, "198.51.100.7:4000", "")
+	if code, _ := p.login("vera", "correct horse vera"); code != http.StatusSeeOther {
+		t.Fatalf("login: %d", code)
+	}
+	if w := p.do("GET", "/billing", nil); w.Code != http.StatusOK {
+		t.Fatalf("GET /billing right after login = %d, want 200", w.Code)
+	}
+	time.Sleep(400 * time.Millisecond)
+	if w := p.do("GET", "/billing", nil); w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/login") {
+		t.Errorf("GET /billing past the lifetime = %d to %q, want a redirect to /login", w.Code, w.Header().Get("Location"))
+	}
 }

@@ -25,24 +25,25 @@ import (
 
 // Options configure the server.
 type Options struct {
-	Data           wh.Dir
-	DuckDB         wh.Settings
-	Addr           string
-	TLSCert        string
-	TLSKey         string
-	Users          []auth.User
-	InsecureNoAuth bool          // serve without users on a non-loopback address
-	QueryTimeout   time.Duration // analysts' queries and page queries
-	RowCap         int           // rows an analyst's query returns at most
-	ResultBytes    int64         // bytes an answer shown on a page or by the API holds at most (default 32 MB)
-	ExportBytes    int64         // bytes a download holds at most (default 256 MB)
-	APICacheBytes  int64         // bytes the API's answer cache holds at most (default 64 MB)
-	AuditLog       string        // where SQL page statements are logged (default <data>/audit/sql.jsonl)
-	Refresh        time.Duration // how often to look for a newly published warehouse
-	TrustedProxies []*net.IPNet  // peers whose X-Forwarded-For names the client; none: the peer is the client
-	PublicURL      string        // https://host the server is reached at: other hosts get 421, cookies are Secure if https
-	Runs           Runs          // triggers runs from the Runs page; nil hides the buttons
-	Logger         *slog.Logger
+	Data            wh.Dir
+	DuckDB          wh.Settings
+	Addr            string
+	TLSCert         string
+	TLSKey          string
+	Users           []auth.User
+	InsecureNoAuth  bool          // serve without users on a non-loopback address
+	QueryTimeout    time.Duration // analysts' queries and page queries
+	RowCap          int           // rows an analyst's query returns at most
+	ResultBytes     int64         // bytes an answer shown on a page or by the API holds at most (default 32 MB)
+	ExportBytes     int64         // bytes a download holds at most (default 256 MB)
+	APICacheBytes   int64         // bytes the API's answer cache holds at most (default 64 MB)
+	AuditLog        string        // where SQL page statements are logged (default <data>/audit/sql.jsonl)
+	Refresh         time.Duration // how often to look for a newly published warehouse
+	TrustedProxies  []*net.IPNet  // peers whose X-Forwarded-For names the client; none: the peer is the client
+	PublicURL       string        // https://host the server is reached at: other hosts get 421, cookies are Secure if https
+	SessionLifetime time.Duration // a session this old ends however active (default 24h; 12h unused end it sooner)
+	Runs            Runs          // triggers runs from the Runs page; nil hides the buttons
+	Logger          *slog.Logger
 }
 
 // Runs starts runs on demand (the Runs page's buttons, for admins).
@@ -108,13 +109,16 @@ func New(opts Options) (*Server, error) {
 	if opts.APICacheBytes == 0 {
 		opts.APICacheBytes = 64 << 20
 	}
+	if opts.SessionLifetime == 0 {
+		opts.SessionLifetime = 24 * time.Hour
+	}
 	if opts.AuditLog == "" {
 		opts.AuditLog = opts.Data.Audit()
 	}
 	s := &Server{
 		opts:     opts,
 		runlog:   runlog.Open(opts.Data.RunLog()),
-		sessions: auth.NewSessions(12 * time.Hour),
+		sessions: auth.NewSessions(12*time.Hour, opts.SessionLifetime),
 		demo:     len(opts.Users) == 0,
 		csrfKey:  randomKey(),
 	}

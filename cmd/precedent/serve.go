@@ -52,19 +52,20 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 				return err
 			}
 			srv, err := dashboard.New(dashboard.Options{
-				Data:           m.dataDir(),
-				DuckDB:         m.duckdb(),
-				Addr:           addr,
-				TLSCert:        cert,
-				TLSKey:         key,
-				Users:          m.config.Users,
-				InsecureNoAuth: insecure,
-				QueryTimeout:   m.config.Serve.QueryTimeout,
-				RowCap:         m.config.Serve.RowCap,
-				TrustedProxies: proxies,
-				PublicURL:      m.config.Serve.PublicURL,
-				Runs:           runs,
-				Logger:         m.logger,
+				Data:            m.dataDir(),
+				DuckDB:          m.duckdb(),
+				Addr:            addr,
+				TLSCert:         cert,
+				TLSKey:          key,
+				Users:           m.config.Users,
+				InsecureNoAuth:  insecure,
+				QueryTimeout:    m.config.Serve.QueryTimeout,
+				RowCap:          m.config.Serve.RowCap,
+				TrustedProxies:  proxies,
+				PublicURL:       m.config.Serve.PublicURL,
+				SessionLifetime: m.config.Serve.SessionLifetime,
+				Runs:            runs,
+				Logger:          m.logger,
 			})
 			if err != nil {
 				return err

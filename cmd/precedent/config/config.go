@@ -72,6 +72,9 @@ type Serve struct {
 	// https://precedent.example.com: requests for other hosts get 421, and
 	// cookies are Secure when it is https (TLS may end at a proxy).
 	PublicURL string `yaml:"public_url"`
+	// SessionLifetime ends a session this long after sign-in however
+	// active it is (one unused for 12 hours ends sooner).
+	SessionLifetime time.Duration `yaml:"session_lifetime"`
 }
 
 // TrustedProxyNets parses trusted_proxies.
@@ -147,7 +150,7 @@ func Default() Config {
 		RiskWeights:          m.RiskWeights,
 		RiskTiers:            RiskTiers{Medium: m.RiskTierMedium, High: m.RiskTierHigh},
 		DuckDB:               DuckDB{MemoryLimit: "2GB"},
-		Serve:                Serve{Addr: "127.0.0.1:8080", QueryTimeout: 30 * time.Second, RowCap: 100000},
+		Serve:                Serve{Addr: "127.0.0.1:8080", QueryTimeout: 30 * time.Second, RowCap: 100000, SessionLifetime: 24 * time.Hour},
 		Schedules: Schedules{
 			Enabled: true,
 			ETL:     Schedule{Cron: "0 2 * * *", TimeZone: "UTC", RunMissed: true, Retries: 3, Backoff: 5 * time.Minute},
@@ -232,6 +235,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.Serve.TrustedProxyNets(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Serve.SessionLifetime <= 0 {
+		errs = append(errs, errors.New("serve.session_lifetime: must be positive, such as 24h"))
 	}
 	if c.Serve.PublicURL != "" {
 		if u, err := url.Parse(c.Serve.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {

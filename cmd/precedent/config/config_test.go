@@ -36,6 +36,7 @@ func TestServeValidate(t *testing.T) {
 		{"Defaults", func(*Serve) {}, ""},
 		{"TrustedProxies", func(s *Serve) { s.TrustedProxies = []string{"10.0.0.0/8", "2001:db8::/32"} }, ""},
 		{"TrustedProxyNotCIDR", func(s *Serve) { s.TrustedProxies = []string{"10.0.0.1"} }, "serve.trusted_proxies"},
+		{"SessionLifetimeZero", func(s *Serve) { s.SessionLifetime = 0 }, "serve.session_lifetime"},
 		{"PublicURL", func(s *Serve) { s.PublicURL = "https://precedent.example.com" }, ""},
 		{"PublicURLWithPath", func(s *Serve) { s.PublicURL = "https://example.com/precedent" }, "serve.public_url"},
 		{"PublicURLNoScheme", func(s *Serve) { s.PublicURL = "precedent.example.com" }, "serve.public_url"},
