@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -101,12 +100,4 @@ func (s *Server) logout(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	return c.Redirect(http.StatusSeeOther, "/login")
-}
-
-// safeNext keeps redirects on this server.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
 }
