@@ -47,7 +47,6 @@ func (s *Server) routes() *echo.Echo {
 	e.GET("/assets/*", echo.WrapHandler(assetHandler()))
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metrics.handler)
 
 	g := e.Group("", s.session, s.csrf)
 	g.GET("/login", s.loginPage)
@@ -79,6 +78,9 @@ func (s *Server) routes() *echo.Echo {
 
 	admin := g.Group("", s.require(auth.Admin))
 	admin.POST("/runs/trigger", s.triggerRun)
+	if s.opts.MetricsAddr == "" {
+		admin.GET("/metrics", s.metrics.handler)
+	}
 
 	// Each group with middleware registers a catch-all not-found route that
 	// runs its middleware, and the last one registered wins: without this

@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -42,6 +41,7 @@ type Options struct {
 	TrustedProxies  []*net.IPNet  // peers whose X-Forwarded-For names the client; none: the peer is the client
 	PublicURL       string        // https://host the server is reached at: other hosts get 421, cookies are Secure if https
 	SessionLifetime time.Duration // a session this old ends however active (default 24h; 12h unused end it sooner)
+	MetricsAddr     string        // where /metrics is served instead of on Addr for admins (empty: on Addr)
 	Runs            Runs          // triggers runs from the Runs page; nil hides the buttons
 	Logger          *slog.Logger
 }
@@ -169,55 +169,3 @@ func (s *Server) Handler() http.Handler { return s.echo }
 
 // Open opens the published warehouse, if there is one yet.
 func (s *Server) Open(ctx context.Context) error { return s.wh.refresh(ctx) }
-
-// Run serves until ctx ends, then shuts down gracefully: in-flight
-// requests finish (up to 30 seconds), then the warehouse closes.
-func (s *Server) Run(ctx context.Context, ln net.Listener) error {
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	// Each generation's caches are warmed as it comes into use; shutdown
-	// waits for warming to stop before closing the warehouse.
-	var warming sync.WaitGroup
-	defer warming.Wait()
-	if err := s.Open(ctx); err != nil {
-		return err
-	}
-	if _, ok := s.wh.current(); ok {
-		warming.Go(func() { s.warm(watchCtx) })
-	}
-	s.wh.onSwap = func(wh.Generation) { warming.Go(func() { s.warm(watchCtx) }) }
-	go s.wh.watch(watchCtx, s.opts.Refresh)
-
-	srv := &http.Server{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() {
-		var err error
-		if s.opts.TLSCert != "" {
-			err = srv.ServeTLS(ln, s.opts.TLSCert, s.opts.TLSKey)
-		} else {
-			err = srv.Serve(ln)
-		}
-		errc <- err
-	}()
-	mode := "users"
-	if s.demo {
-		mode = "demo, no login"
-	}
-	s.opts.Logger.Info("dashboard listening", "addr", ln.Addr().String(), "mode", mode)
-	select {
-	case err := <-errc:
-		stopWatch()
-		warming.Wait()
-		s.wh.close()
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	err := srv.Shutdown(shutdown)
-	stopWatch()
-	warming.Wait()
-	s.wh.close()
-	s.opts.Logger.Info("dashboard stopped")
-	return err
-}

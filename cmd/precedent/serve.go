@@ -22,8 +22,8 @@ func (m *Main) serveCommand() *cobra.Command {
 		Use:   "serve [--data DIR] [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F] [--insecure-no-auth]",
 		Short: "Serve the dashboard, the API and the schedules",
 		Long: `Serves the published warehouse: dashboards, the account drill-down, the SQL page, a JSON
-API, /healthz, /readyz and /metrics. It switches to a new warehouse generation as soon as
-an ETL run publishes one.
+API, /healthz, /readyz and /metrics (for admins, or to anyone on serve.metrics_addr). It
+switches to a new warehouse generation as soon as an ETL run publishes one.
 
 Without users in the configuration it serves everyone as a demo admin, and only on a
 loopback address unless --insecure-no-auth is given. Add users with precedent user add.`,
@@ -64,6 +64,7 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 				TrustedProxies:  proxies,
 				PublicURL:       m.config.Serve.PublicURL,
 				SessionLifetime: m.config.Serve.SessionLifetime,
+				MetricsAddr:     m.config.Serve.MetricsAddr,
 				Runs:            runs,
 				Logger:          m.logger,
 			})

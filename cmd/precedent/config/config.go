@@ -75,6 +75,9 @@ type Serve struct {
 	// SessionLifetime ends a session this long after sign-in however
 	// active it is (one unused for 12 hours ends sooner).
 	SessionLifetime time.Duration `yaml:"session_lifetime"`
+	// MetricsAddr is a host:port where /metrics is served to anyone who
+	// can reach it, and then not on addr; empty: on addr, for admins.
+	MetricsAddr string `yaml:"metrics_addr"`
 }
 
 // TrustedProxyNets parses trusted_proxies.
@@ -235,6 +238,11 @@ func (c Config) Validate() error {
 	}
 	if _, err := c.Serve.TrustedProxyNets(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Serve.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.Serve.MetricsAddr); err != nil || c.Serve.MetricsAddr == c.Serve.Addr {
+			errs = append(errs, fmt.Errorf("serve.metrics_addr: %q is not host:port other than serve.addr", c.Serve.MetricsAddr))
+		}
 	}
 	if c.Serve.SessionLifetime <= 0 {
 		errs = append(errs, errors.New("serve.session_lifetime: must be positive, such as 24h"))
