@@ -3,6 +3,7 @@ package dashboard
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -42,7 +43,7 @@ func (s *Server) routes() *echo.Echo {
 			return next(c)
 		}
 	})
-	e.Use(middleware.BodyLimit("2M"))
+	e.Use(middleware.BodyLimit(strconv.FormatInt(s.opts.MaxBody, 10) + "B"))
 
 	e.GET("/assets/*", echo.WrapHandler(assetHandler()))
 	e.GET("/healthz", s.healthz)

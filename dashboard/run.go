@@ -15,7 +15,7 @@ import (
 // ends, then shuts down gracefully: in-flight requests finish (up to 30
 // seconds), then the warehouse closes.
 func (s *Server) Run(ctx context.Context, ln net.Listener) error {
-	servers := []*http.Server{{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second}}
+	servers := []*http.Server{s.httpServer(s.echo)}
 	listeners := []net.Listener{ln}
 	if s.opts.MetricsAddr != "" {
 		mln, err := net.Listen("tcp", s.opts.MetricsAddr)
@@ -24,7 +24,7 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 		}
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", s.metrics.http)
-		servers = append(servers, &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second})
+		servers = append(servers, s.httpServer(mux))
 		listeners = append(listeners, mln)
 	}
 
@@ -83,4 +83,16 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 	s.wh.close()
 	s.opts.Logger.Info("dashboard stopped")
 	return err
+}
+
+// httpServer serves h within the options' timeouts, so a client that
+// sends slowly or reads slowly cannot hold a connection for long.
+func (s *Server) httpServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: s.opts.ReadHeaderTimeout,
+		ReadTimeout:       s.opts.ReadTimeout,
+		WriteTimeout:      s.opts.WriteTimeout,
+		IdleTimeout:       s.opts.IdleTimeout,
+	}
 }

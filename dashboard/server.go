@@ -42,8 +42,18 @@ type Options struct {
 	PublicURL       string        // https://host the server is reached at: other hosts get 421, cookies are Secure if https
 	SessionLifetime time.Duration // a session this old ends however active (default 24h; 12h unused end it sooner)
 	MetricsAddr     string        // where /metrics is served instead of on Addr for admins (empty: on Addr)
-	Runs            Runs          // triggers runs from the Runs page; nil hides the buttons
-	Logger          *slog.Logger
+
+	// The http.Server's timeouts: for a request's header (default 10s),
+	// for the whole request (60s), for the answer (120s; longer than
+	// QueryTimeout, or slow queries and exports are cut off), and for an
+	// idle kept-alive connection (120s).
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	MaxBody           int64 // bytes a request's body holds at most, else 413 (default 2 MiB)
+	Runs              Runs  // triggers runs from the Runs page; nil hides the buttons
+	Logger            *slog.Logger
 }
 
 // Runs starts runs on demand (the Runs page's buttons, for admins).
@@ -108,6 +118,21 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.APICacheBytes == 0 {
 		opts.APICacheBytes = 64 << 20
+	}
+	if opts.ReadHeaderTimeout == 0 {
+		opts.ReadHeaderTimeout = 10 * time.Second
+	}
+	if opts.ReadTimeout == 0 {
+		opts.ReadTimeout = time.Minute
+	}
+	if opts.WriteTimeout == 0 {
+		opts.WriteTimeout = 2 * time.Minute
+	}
+	if opts.IdleTimeout == 0 {
+		opts.IdleTimeout = 2 * time.Minute
+	}
+	if opts.MaxBody == 0 {
+		opts.MaxBody = 2 << 20
 	}
 	if opts.SessionLifetime == 0 {
 		opts.SessionLifetime = 24 * time.Hour

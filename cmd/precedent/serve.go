@@ -51,22 +51,31 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 			if err != nil {
 				return err
 			}
+			maxBody, err := m.config.Serve.MaxBodyBytes()
+			if err != nil {
+				return err
+			}
 			srv, err := dashboard.New(dashboard.Options{
-				Data:            m.dataDir(),
-				DuckDB:          m.duckdb(),
-				Addr:            addr,
-				TLSCert:         cert,
-				TLSKey:          key,
-				Users:           m.config.Users,
-				InsecureNoAuth:  insecure,
-				QueryTimeout:    m.config.Serve.QueryTimeout,
-				RowCap:          m.config.Serve.RowCap,
-				TrustedProxies:  proxies,
-				PublicURL:       m.config.Serve.PublicURL,
-				SessionLifetime: m.config.Serve.SessionLifetime,
-				MetricsAddr:     m.config.Serve.MetricsAddr,
-				Runs:            runs,
-				Logger:          m.logger,
+				Data:              m.dataDir(),
+				DuckDB:            m.duckdb(),
+				Addr:              addr,
+				TLSCert:           cert,
+				TLSKey:            key,
+				Users:             m.config.Users,
+				InsecureNoAuth:    insecure,
+				QueryTimeout:      m.config.Serve.QueryTimeout,
+				RowCap:            m.config.Serve.RowCap,
+				TrustedProxies:    proxies,
+				PublicURL:         m.config.Serve.PublicURL,
+				SessionLifetime:   m.config.Serve.SessionLifetime,
+				MetricsAddr:       m.config.Serve.MetricsAddr,
+				ReadHeaderTimeout: m.config.Serve.ReadHeaderTimeout,
+				ReadTimeout:       m.config.Serve.ReadTimeout,
+				WriteTimeout:      m.config.Serve.WriteTimeout,
+				IdleTimeout:       m.config.Serve.IdleTimeout,
+				MaxBody:           maxBody,
+				Runs:              runs,
+				Logger:            m.logger,
 			})
 			if err != nil {
 				return err

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,6 +79,34 @@ type Serve struct {
 	// MetricsAddr is a host:port where /metrics is served to anyone who
 	// can reach it, and then not on addr; empty: on addr, for admins.
 	MetricsAddr string `yaml:"metrics_addr"`
+
+	// The HTTP server's timeouts: to read a request's header, to read the
+	// whole request, to write the answer (more than query_timeout, or slow
+	// queries and exports are cut off), and for an idle connection.
+	ReadHeaderTimeout time.Duration `yaml:"read_header_timeout"`
+	ReadTimeout       time.Duration `yaml:"read_timeout"`
+	WriteTimeout      time.Duration `yaml:"write_timeout"`
+	IdleTimeout       time.Duration `yaml:"idle_timeout"`
+	// MaxBody is the largest request body, such as 2MiB (KB = 1000 bytes,
+	// KiB = 1024); larger ones get 413.
+	MaxBody string `yaml:"max_body"`
+}
+
+var sizeRe = regexp.MustCompile(`^(\d+)\s*(B|KB|MB|GB|KiB|MiB|GiB)$`)
+
+var sizeUnits = map[string]int64{"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+
+// MaxBodyBytes parses max_body.
+func (s Serve) MaxBodyBytes() (int64, error) {
+	m := sizeRe.FindStringSubmatch(s.MaxBody)
+	if m == nil {
+		return 0, fmt.Errorf("serve.max_body: %q is not a size such as 2MiB", s.MaxBody)
+	}
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/sizeUnits[m[2]] {
+		return 0, fmt.Errorf("serve.max_body: %q is not a size between 1B and 1TiB", s.MaxBody)
+	}
+	return n * sizeUnits[m[2]], nil
 }
 
 // TrustedProxyNets parses trusted_proxies.
@@ -153,7 +182,8 @@ func Default() Config {
 		RiskWeights:          m.RiskWeights,
 		RiskTiers:            RiskTiers{Medium: m.RiskTierMedium, High: m.RiskTierHigh},
 		DuckDB:               DuckDB{MemoryLimit: "2GB"},
-		Serve:                Serve{Addr: "127.0.0.1:8080", QueryTimeout: 30 * time.Second, RowCap: 100000, SessionLifetime: 24 * time.Hour},
+		Serve: Serve{Addr: "127.0.0.1:8080", QueryTimeout: 30 * time.Second, RowCap: 100000, SessionLifetime: 24 * time.Hour,
+			ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxBody: "2MiB"},
 		Schedules: Schedules{
 			Enabled: true,
 			ETL:     Schedule{Cron: "0 2 * * *", TimeZone: "UTC", RunMissed: true, Retries: 3, Backoff: 5 * time.Minute},
@@ -243,6 +273,15 @@ func (c Config) Validate() error {
 		if _, _, err := net.SplitHostPort(c.Serve.MetricsAddr); err != nil || c.Serve.MetricsAddr == c.Serve.Addr {
 			errs = append(errs, fmt.Errorf("serve.metrics_addr: %q is not host:port other than serve.addr", c.Serve.MetricsAddr))
 		}
+	}
+	if c.Serve.ReadHeaderTimeout <= 0 || c.Serve.ReadTimeout <= 0 || c.Serve.WriteTimeout <= 0 || c.Serve.IdleTimeout <= 0 {
+		errs = append(errs, errors.New("serve.read_header_timeout, read_timeout, write_timeout and idle_timeout: must be positive"))
+	}
+	if c.Serve.WriteTimeout > 0 && c.Serve.WriteTimeout <= c.Serve.QueryTimeout {
+		errs = append(errs, fmt.Errorf("serve.write_timeout: %v must exceed serve.query_timeout (%v), or slow queries and exports are cut off", c.Serve.WriteTimeout, c.Serve.QueryTimeout))
+	}
+	if _, err := c.Serve.MaxBodyBytes(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.Serve.SessionLifetime <= 0 {
 		errs = append(errs, errors.New("serve.session_lifetime: must be positive, such as 24h"))

@@ -40,6 +40,12 @@ func TestServeValidate(t *testing.T) {
 		{"MetricsAddr", func(s *Serve) { s.MetricsAddr = "127.0.0.1:9090" }, ""},
 		{"MetricsAddrNoPort", func(s *Serve) { s.MetricsAddr = "127.0.0.1" }, "serve.metrics_addr"},
 		{"MetricsAddrIsAddr", func(s *Serve) { s.MetricsAddr = s.Addr }, "serve.metrics_addr"},
+		{"WriteTimeoutUnderQueryTimeout", func(s *Serve) { s.WriteTimeout = s.QueryTimeout }, "serve.write_timeout"},
+		{"ReadTimeoutZero", func(s *Serve) { s.ReadTimeout = 0 }, "read_timeout"},
+		{"MaxBody", func(s *Serve) { s.MaxBody = "512KB" }, ""},
+		{"MaxBodyNoUnit", func(s *Serve) { s.MaxBody = "2" }, "serve.max_body"},
+		{"MaxBodyZero", func(s *Serve) { s.MaxBody = "0MiB" }, "serve.max_body"},
+		{"MaxBodyHuge", func(s *Serve) { s.MaxBody = "99999999999GiB" }, "serve.max_body"},
 		{"PublicURL", func(s *Serve) { s.PublicURL = "https://precedent.example.com" }, ""},
 		{"PublicURLWithPath", func(s *Serve) { s.PublicURL = "https://example.com/precedent" }, "serve.public_url"},
 		{"PublicURLNoScheme", func(s *Serve) { s.PublicURL = "precedent.example.com" }, "serve.public_url"},
@@ -56,5 +62,17 @@ func TestServeValidate(t *testing.T) {
 				t.Errorf("Validate() = %v, want an error naming %s", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestMaxBodyBytes(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int64
+	}{{"2MiB", 2 << 20}, {"512KB", 512000}, {"100 B", 100}, {"1GB", 1e9}} {
+		got, err := Serve{MaxBody: tt.in}.MaxBodyBytes()
+		if err != nil || got != tt.want {
+			t.Errorf("MaxBodyBytes(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+		}
 	}
 }
