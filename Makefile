@@ -32,6 +32,9 @@ test:
 # The fuzz target of the row validator; FUZZTIME=5m for longer.
 FUZZTIME ?= 60s
 fuzz:
+	$(GO) test -tags $(TAGS) ./dashboard -run '^$$' -fuzz FuzzSafeNext -fuzztime 20s
+	$(GO) test -tags $(TAGS) ./dashboard -run '^$$' -fuzz FuzzParseFilters -fuzztime 20s
+	$(GO) test -tags $(TAGS) ./dashboard -run '^$$' -fuzz FuzzAllowedHost -fuzztime 20s
 	$(GO) test -tags $(TAGS) ./etl -run '^$$' -fuzz FuzzValidateRow -fuzztime $(FUZZTIME)
 
 bench: build

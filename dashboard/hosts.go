@@ -49,9 +49,15 @@ func (s *Server) checkHost(next echo.HandlerFunc) echo.HandlerFunc {
 // given); else with loopbackOnly, localhost or a loopback address with any
 // port; else any.
 func allowedHost(host string, public *url.URL, loopbackOnly bool) bool {
-	name, port := splitHost(host)
+	if public == nil && !loopbackOnly {
+		return true
+	}
+	name, port, ok := splitHost(host)
+	if !ok {
+		return false
+	}
 	if public != nil {
-		wantName, wantPort := splitHost(public.Host)
+		wantName, wantPort, _ := splitHost(public.Host)
 		def := "80"
 		if public.Scheme == "https" {
 			def = "443"
@@ -64,21 +70,26 @@ func allowedHost(host string, public *url.URL, loopbackOnly bool) bool {
 		}
 		return name == wantName && port == wantPort
 	}
-	if loopbackOnly {
-		ip := net.ParseIP(name)
-		return name == "localhost" || (ip != nil && ip.IsLoopback())
-	}
-	return true
+	ip := net.ParseIP(name)
+	return name == "localhost" || (ip != nil && ip.IsLoopback())
 }
 
-// splitHost splits a Host header into its lower-cased name (without the
-// brackets of an IPv6 address) and its port, "" when it has none.
-func splitHost(hostport string) (name, port string) {
+// splitHost splits a Host header into its lower-cased name (an IPv6
+// address without its brackets) and its port, "" when it has none; ok is
+// false when it is not name[:digits] with IPv6 addresses in brackets.
+func splitHost(hostport string) (name, port string, ok bool) {
 	name, port, err := net.SplitHostPort(hostport)
 	if err != nil {
-		name, port = strings.TrimSuffix(strings.TrimPrefix(hostport, "["), "]"), ""
+		name, port = hostport, ""
+		if strings.HasPrefix(name, "[") && strings.HasSuffix(name, "]") {
+			name = name[1 : len(name)-1]
+		}
 	}
-	return strings.ToLower(name), port
+	bracketed := strings.HasPrefix(hostport, "[")
+	if name == "" || bracketed != strings.Contains(name, ":") || strings.ContainsAny(name, "[]") || strings.Trim(port, "0123456789") != "" {
+		return "", "", false
+	}
+	return strings.ToLower(name), port, true
 }
 
 // secureCookies reports whether cookies set in answer to r are Secure:

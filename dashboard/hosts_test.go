@@ -1,8 +1,11 @@
 package dashboard
 
 import (
+	"net"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
@@ -38,6 +41,10 @@ func TestAllowedHost(t *testing.T) {
 		{"127.0.0.1.nip.io", nil, true, false},
 		{"0.0.0.0:8080", nil, true, false},
 		{"", nil, true, false},
+		{"[::1", nil, true, false},
+		{"::1", nil, true, false},
+		{"localhost:http", nil, true, false},
+		{"[localhost]:80", nil, true, false},
 		{"evil.example", nil, false, true},
 	}
 	for _, tt := range tests {
@@ -109,4 +116,41 @@ func TestCheckHost(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzAllowedHost checks that allowedHost never panics and lets through
+// only the public URL's host, or in loopback mode only localhost and
+// loopback addresses.
+func FuzzAllowedHost(f *testing.F) {
+	for _, s := range []string{"localhost:8080", "127.0.0.1", "[::1]:80", "precedent.example.com", "PRECEDENT.example.com:443", "evil.example", "localhost.evil.example", "[::ffff:127.0.0.1]:1", "127.1", "", "[", ":", "[::1", "localhost:"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	public, _ := url.Parse("https://precedent.example.com")
+	publicRe := regexp.MustCompile(`^(?i)precedent\.example\.com(:443|:)?$`)
+	loopbackRe := regexp.MustCompile(`^(?i)(localhost|[0-9.]+|\[([0-9a-f:.]+)\])(:\d*)?$`)
+	f.Fuzz(func(t *testing.T, host string, usePublic bool) {
+		if usePublic {
+			if allowedHost(host, public, true) && !publicRe.MatchString(host) {
+				t.Errorf("public URL %s lets in Host %q", public, host)
+			}
+			return
+		}
+		if allowedHost(host, nil, true) {
+			m := loopbackRe.FindStringSubmatch(host)
+			if m == nil {
+				t.Fatalf("loopback mode lets in Host %q", host)
+			}
+			name := m[1]
+			if m[2] != "" {
+				name = m[2]
+			}
+			if ip := net.ParseIP(name); !strings.EqualFold(name, "localhost") && (ip == nil || !ip.IsLoopback()) {
+				t.Errorf("loopback mode lets in Host %q", host)
+			}
+		}
+		if !allowedHost(host, nil, false) {
+			t.Errorf("without a public URL or loopback mode Host %q is refused", host)
+		}
+	})
 }
