@@ -3,6 +3,8 @@ package dashboard
 import (
 	"container/list"
 	"context"
+	"fmt"
+	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -72,6 +74,9 @@ type refusal struct {
 	msg    string
 }
 
+// retryAfter is retry in whole seconds, rounded up, for Retry-After.
+func (r *refusal) retryAfter() int { return int(math.Ceil(r.retry.Seconds())) }
+
 // attempt names the keys one login attempt is counted under.
 type attempt struct{ client, account, pair string }
 
@@ -91,11 +96,13 @@ func newAttempt(client, name string) attempt {
 func (g *loginGuard) check(ctx context.Context, client, name string, compare func() bool) (bool, *refusal) {
 	a := newAttempt(client, name)
 	if wait := g.admit(a); wait > 0 {
-		return false, &refusal{http.StatusTooManyRequests, wait, "too many failed sign-ins; wait a little and try again"}
+		r := &refusal{status: http.StatusTooManyRequests, retry: wait}
+		r.msg = fmt.Sprintf("too many failed sign-ins; try again in %d seconds", r.retryAfter())
+		return false, r
 	}
 	if !g.acquire(ctx) {
 		g.refund(a, false)
-		return false, &refusal{http.StatusServiceUnavailable, time.Second, "the server is busy signing people in; try again in a moment"}
+		return false, &refusal{status: http.StatusServiceUnavailable, retry: time.Second, msg: "the server is busy signing people in; try again in a moment"}
 	}
 	ok := compare()
 	<-g.slots

@@ -81,13 +81,14 @@ func TestLoginBackOff(t *testing.T) {
 	t.Run("ForgedXFFDoesNotEvade", func(t *testing.T) {
 		s, _ := newServerWith(t, Options{Data: testData, Addr: "127.0.0.1:0", Users: testUsers})
 		var codes []int
+		var retry []string
 		for i := range 5 {
-			code, _ := newPeer(t, s, "203.0.113.9:4000", fmt.Sprintf("198.51.100.%d", i+1)).login("ana", "guess")
-			codes = append(codes, code)
+			code, h := newPeer(t, s, "203.0.113.9:4000", fmt.Sprintf("198.51.100.%d", i+1)).login("ana", "guess")
+			codes, retry = append(codes, code), append(retry, h.Get("Retry-After"))
 		}
 		want := []int{401, 401, 401, 429, 429}
-		if fmt.Sprint(codes) != fmt.Sprint(want) {
-			t.Errorf("attempts with a new forged address each: %v, want %v", codes, want)
+		if fmt.Sprint(codes) != fmt.Sprint(want) || retry[3] != "1" {
+			t.Errorf("attempts with a new forged address each: %v (Retry-After %q), want %v (1 second after the third)", codes, retry, want)
 		}
 	})
 	t.Run("ForgedXFFDoesNotTrigger", func(t *testing.T) {

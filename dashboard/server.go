@@ -24,24 +24,30 @@ import (
 
 // Options configure the server.
 type Options struct {
-	Data            wh.Dir
-	DuckDB          wh.Settings
-	Addr            string
-	TLSCert         string
-	TLSKey          string
-	Users           []auth.User
-	InsecureNoAuth  bool          // serve without users on a non-loopback address
-	QueryTimeout    time.Duration // analysts' queries and page queries
-	RowCap          int           // rows an analyst's query returns at most
-	ResultBytes     int64         // bytes an answer shown on a page or by the API holds at most (default 32 MB)
-	ExportBytes     int64         // bytes a download holds at most (default 256 MB)
-	APICacheBytes   int64         // bytes the API's answer cache holds at most (default 64 MB)
-	AuditLog        string        // where SQL page statements are logged (default <data>/audit/sql.jsonl)
-	Refresh         time.Duration // how often to look for a newly published warehouse
+	Data           wh.Dir
+	DuckDB         wh.Settings
+	Addr           string
+	TLSCert        string
+	TLSKey         string
+	Users          []auth.User
+	InsecureNoAuth bool          // serve without users on a non-loopback address
+	QueryTimeout   time.Duration // analysts' queries and page queries
+	RowCap         int           // rows an analyst's query returns at most
+	ResultBytes    int64         // bytes an answer shown on a page or by the API holds at most (default 32 MB)
+	ExportBytes    int64         // bytes a download holds at most (default 256 MB)
+	APICacheBytes  int64         // bytes the API's answer cache holds at most (default 64 MB)
+	AuditLog       string        // where SQL page statements are logged (default <data>/audit/sql.jsonl)
+	Refresh        time.Duration // how often to look for a newly published warehouse
+	Runs           Runs          // triggers runs from the Runs page; nil hides the buttons
+	Logger         *slog.Logger
+
+	// Who the client is, which host is served, how long sessions last,
+	// where /metrics is and how large a request may be.
 	TrustedProxies  []*net.IPNet  // peers whose X-Forwarded-For names the client; none: the peer is the client
 	PublicURL       string        // https://host the server is reached at: other hosts get 421, cookies are Secure if https
-	SessionLifetime time.Duration // a session this old ends however active (default 24h; 12h unused end it sooner)
-	MetricsAddr     string        // where /metrics is served instead of on Addr for admins (empty: on Addr)
+	SessionLifetime time.Duration // a session this old ends however active (default 24h; one unused for 12h ends sooner)
+	MetricsAddr     string        // where /metrics is served to anyone, and not on Addr (empty: on Addr, for admins)
+	MaxBody         int64         // bytes a request's body holds at most, else 413 (default 2 MiB)
 
 	// The http.Server's timeouts: for a request's header (default 10s),
 	// for the whole request (60s), for the answer (120s; longer than
@@ -51,9 +57,6 @@ type Options struct {
 	ReadTimeout       time.Duration
 	WriteTimeout      time.Duration
 	IdleTimeout       time.Duration
-	MaxBody           int64 // bytes a request's body holds at most, else 413 (default 2 MiB)
-	Runs              Runs  // triggers runs from the Runs page; nil hides the buttons
-	Logger            *slog.Logger
 }
 
 // Runs starts runs on demand (the Runs page's buttons, for admins).

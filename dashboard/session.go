@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -76,7 +75,7 @@ func (s *Server) login(c echo.Context) error {
 		return ok
 	})
 	if refused != nil {
-		c.Response().Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(refused.retry.Seconds()))))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(refused.retryAfter()))
 		return echo.NewHTTPError(refused.status, refused.msg)
 	}
 	if !ok {
