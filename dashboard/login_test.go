@@ -73,6 +73,13 @@ func (p *peer) login(name, password string) (int, http.Header) {
 	return w.Code, w.Header()
 }
 
+// freezeGuard stops the clock of s's login guard, so back-offs last
+// however slowly the test runs (bcrypt under -race takes a second).
+func freezeGuard(s *Server) {
+	now := time.Now()
+	s.guard.now = func() time.Time { return now }
+}
+
 // TestLoginBackOff checks the login guard through HTTP: a client that
 // forges X-Forwarded-For without being a trusted proxy neither escapes
 // its back-off nor puts someone else's address in one, and the real user
@@ -80,6 +87,7 @@ func (p *peer) login(name, password string) (int, http.Header) {
 func TestLoginBackOff(t *testing.T) {
 	t.Run("ForgedXFFDoesNotEvade", func(t *testing.T) {
 		s, _ := newServerWith(t, Options{Data: testData, Addr: "127.0.0.1:0", Users: testUsers})
+		freezeGuard(s)
 		var codes []int
 		var retry []string
 		for i := range 5 {
@@ -93,6 +101,7 @@ func TestLoginBackOff(t *testing.T) {
 	})
 	t.Run("ForgedXFFDoesNotTrigger", func(t *testing.T) {
 		s, _ := newServerWith(t, Options{Data: testData, Addr: "127.0.0.1:0", Users: testUsers})
+		freezeGuard(s)
 		const victim = "198.51.100.7"
 		// The attacker names the victim's address, and a dozen others
 		// hammer the same account.
@@ -113,6 +122,7 @@ func TestLoginBackOff(t *testing.T) {
 	t.Run("TrustedProxy", func(t *testing.T) {
 		_, proxies, _ := net.ParseCIDR("10.0.0.0/8")
 		s, _ := newServerWith(t, Options{Data: testData, Addr: "127.0.0.1:0", Users: testUsers, TrustedProxies: []*net.IPNet{proxies}})
+		freezeGuard(s)
 		for range 3 {
 			newPeer(t, s, "10.0.0.2:4000", "198.51.100.7").login("ana", "guess")
 		}
@@ -128,16 +138,25 @@ func TestLoginBackOff(t *testing.T) {
 // TestSessionLifetimeOption checks that Options.SessionLifetime reaches
 // the sessions: a session past it is signed out though just used.
 func TestSessionLifetimeOption(t *testing.T) {
-	s, _ := newServerWith(t, Options{Data: testData, Addr: "127.0.0.1:0", Users: testUsers, SessionLifetime: 300 * time.Millisecond})
+	s, _ := newServerWith(t, Options{Data: testData, Addr: "127.0.0.1:0", Users: testUsers, SessionLifetime: time.Hour})
+	now := time.Now()
+	s.sessions.Now = func() time.Time { return now }
 	p := newPeer(t, s, "198.51.100.7:4000", "")
 	if code, _ := p.login("vera", "correct horse vera"); code != http.StatusSeeOther {
 		t.Fatalf("login: %d", code)
 	}
-	if w := p.do("GET", "/billing", nil); w.Code != http.StatusOK {
-		t.Fatalf("GET /billing right after login = %d, want 200", w.Code)
+	var elapsed time.Duration
+	for _, step := range []struct {
+		advance time.Duration
+		want    int
+	}{{0, http.StatusOK}, {50 * time.Minute, http.StatusOK}, {9 * time.Minute, http.StatusOK}, {2 * time.Minute, http.StatusSeeOther}} {
+		now, elapsed = now.Add(step.advance), elapsed+step.advance
+		w := p.do("GET", "/billing", nil)
+		if w.Code != step.want {
+			t.Fatalf("GET /billing %v after sign-in = %d, want %d", elapsed, w.Code, step.want)
+		}
 	}
-	time.Sleep(400 * time.Millisecond)
-	if w := p.do("GET", "/billing", nil); w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/login") {
-		t.Errorf("GET /billing past the lifetime = %d to %q, want a redirect to /login", w.Code, w.Header().Get("Location"))
+	if loc := p.do("GET", "/billing", nil).Header().Get("Location"); !strings.HasPrefix(loc, "/login") {
+		t.Errorf("past the lifetime /billing sends to %q, want /login", loc)
 	}
 }
