@@ -33,6 +33,9 @@ test:
 # and the HTTP filters, each for FUZZTIME (FUZZTIME=5m for longer).
 FUZZTIME ?= 60s
 fuzz:
+	$(GO) test -tags $(TAGS) ./dashboard -run '^$$' -fuzz FuzzSafeNext -fuzztime $(FUZZTIME)
+	$(GO) test -tags $(TAGS) ./dashboard -run '^$$' -fuzz FuzzParseFilters -fuzztime $(FUZZTIME)
+	$(GO) test -tags $(TAGS) ./dashboard -run '^$$' -fuzz FuzzAllowedHost -fuzztime $(FUZZTIME)
 	$(GO) test -tags $(TAGS) ./etl -run '^$$' -fuzz FuzzValidateRow -fuzztime $(FUZZTIME)
 	$(GO) test -tags $(TAGS) ./etl/warehouse -run '^$$' -fuzz FuzzCheck -fuzztime $(FUZZTIME)
 

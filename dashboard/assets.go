@@ -41,11 +41,16 @@ var gzippedAssets = sync.OnceValue(func() map[string][]byte {
 
 // assetHandler serves the embedded assets under /assets/, gzip-compressed
 // for clients that accept it; their content only changes with the binary.
+// Directories answer 404 rather than a listing of what is embedded.
 func assetHandler() http.Handler {
 	assets, _ := fs.Sub(assetFS, "assets")
 	files := http.FileServer(http.FS(assets))
 	gz := gzippedAssets()
 	return http.StripPrefix("/assets/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isDir(assets, r.URL.Path) {
+			http.NotFound(w, r)
+			return
+		}
 		h := w.Header()
 		h.Set("Cache-Control", "public, max-age=3600")
 		body, ok := gz[r.URL.Path]
@@ -66,6 +71,16 @@ func assetHandler() http.Handler {
 			w.Write(body)
 		}
 	}))
+}
+
+// isDir reports whether p names a directory of fsys, or asks for one with
+// a trailing slash.
+func isDir(fsys fs.FS, p string) bool {
+	if p == "" || strings.HasSuffix(p, "/") {
+		return true
+	}
+	fi, err := fs.Stat(fsys, strings.TrimPrefix(path.Clean("/"+p), "/"))
+	return err == nil && fi.IsDir()
 }
 
 // acceptsGzip reads an Accept-Encoding header: gzip listed, and not with q=0.

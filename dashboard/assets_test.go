@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -81,5 +82,35 @@ func TestAssetsGzip(t *testing.T) {
 				t.Errorf("Content-Type %q", ct)
 			}
 		})
+	}
+}
+
+// TestAssetsNoListing checks that no request under /assets/ lists a
+// directory, while files are still served.
+func TestAssetsNoListing(t *testing.T) {
+	h := assetHandler()
+	for _, tt := range []struct {
+		path string
+		want int
+	}{
+		{"/assets/", http.StatusNotFound},
+		{"/assets/vendor", http.StatusNotFound},
+		{"/assets/vendor/", http.StatusNotFound},
+		{"/assets/vendor/echarts/", http.StatusNotFound},
+		{"/assets/vendor/echarts", http.StatusNotFound},
+		{"/assets/vendor/./echarts", http.StatusNotFound},
+		{"/assets/vendor/echarts/../", http.StatusNotFound},
+		{"/assets/vendor/echarts/LICENSE/", http.StatusNotFound},
+		{"/assets/vendor/echarts/LICENSE", http.StatusOK},
+		{"/assets/vendor/echarts/echarts.min.js", http.StatusOK},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tt.path, nil))
+		if rec.Code != tt.want {
+			t.Errorf("GET %s = %d, want %d", tt.path, rec.Code, tt.want)
+		}
+		if body := rec.Body.String(); strings.Contains(body, "<a href=") {
+			t.Errorf("GET %s lists a directory: %.200s", tt.path, body)
+		}
 	}
 }

@@ -43,7 +43,7 @@ func BenchmarkServe(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				rec := httptest.NewRecorder()
-				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, t.path, nil))
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://127.0.0.1"+t.path, nil))
 				if rec.Code != http.StatusOK {
 					b.Fatalf("GET %s = %d", t.path, rec.Code)
 				}

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"unicode/utf8"
 )
 
 // Filters narrow the analytic pages. They live in the URL, so every view
@@ -23,7 +24,8 @@ var (
 )
 
 // parseFilters reads filters from a query string, dropping values that
-// cannot be valid (an unknown segment, a malformed quarter).
+// cannot be valid (an unknown segment, a malformed quarter, text that is
+// not UTF-8, which DuckDB refuses as a parameter).
 func parseFilters(q url.Values) Filters {
 	f := Filters{
 		Segment:     q.Get("segment"),
@@ -45,11 +47,20 @@ func parseFilters(q url.Values) Filters {
 	return f
 }
 
+// clip keeps the first 200 bytes of s, cut at a character's start, or ""
+// when s is not UTF-8.
 func clip(s string) string {
-	if len(s) > 200 {
-		return s[:200]
+	if !utf8.ValidString(s) {
+		return ""
 	}
-	return s
+	if len(s) <= 200 {
+		return s
+	}
+	n := 200
+	for !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // Values renders the filters as a query string's values.

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"net/http"
 	"strconv"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 type metrics struct {
 	registry *prometheus.Registry
 	latency  *prometheus.HistogramVec
+	http     http.Handler // serves the registry
 }
 
 func newMetrics(s *Server) *metrics {
@@ -57,6 +59,7 @@ func newMetrics(s *Server) *metrics {
 			}),
 		newRunCollector(s.runlog),
 	)
+	m.http = promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})
 	return m
 }
 
@@ -78,7 +81,7 @@ func (m *metrics) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 func (m *metrics) handler(c echo.Context) error {
-	promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}).ServeHTTP(c.Response(), c.Request())
+	m.http.ServeHTTP(c.Response(), c.Request())
 	return nil
 }
 

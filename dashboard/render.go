@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
 	"github.com/precedent-dev/precedent/dashboard/headline"
@@ -213,7 +212,7 @@ func (s *Server) renderKeyed(c echo.Context, status int, page, title, active, ke
 		Title: title, Active: active, Session: ses, Demo: s.demo, Path: c.Request().URL.Path,
 		Filters: parseFilters(c.QueryParams()), Page: data, srv: s, tmpl: t, bodyKey: key,
 	}
-	if tok, ok := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string); ok {
+	if tok, ok := c.Get(csrfContextKey).(string); ok {
 		v.CSRF = tok
 	}
 	if ses != nil {

@@ -3,11 +3,11 @@ package dashboard
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"golang.org/x/time/rate"
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -23,8 +23,10 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.errorHandler
+	e.IPExtractor = ipExtractor(s.opts.TrustedProxies)
 	e.Use(middleware.Recover())
 	e.Use(s.metrics.middleware)
+	e.Use(s.checkHost)
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		XSSProtection:         "0",
 		ContentTypeNosniff:    "nosniff",
@@ -41,31 +43,15 @@ func (s *Server) routes() *echo.Echo {
 			return next(c)
 		}
 	})
-	e.Use(middleware.BodyLimit("2M"))
+	e.Use(middleware.BodyLimit(strconv.FormatInt(s.opts.MaxBody, 10) + "B"))
 
 	e.GET("/assets/*", echo.WrapHandler(assetHandler()))
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)
-	e.GET("/metrics", s.metrics.handler)
 
-	csrf := middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:csrf,header:X-CSRF-Token",
-		CookieName:     "precedent_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSameSite: http.SameSiteStrictMode,
-		CookieSecure:   s.opts.TLSCert != "",
-	})
-	g := e.Group("", csrf, s.session)
-	login := middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Skipper: func(c echo.Context) bool { return c.Request().Method != http.MethodPost },
-		Store:   loginLimit(s.opts.LoginPerMinute),
-		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			return echo.NewHTTPError(http.StatusTooManyRequests, "too many login attempts; wait a minute and try again")
-		},
-	})
+	g := e.Group("", s.session, s.csrf)
 	g.GET("/login", s.loginPage)
-	g.POST("/login", s.login, login)
+	g.POST("/login", s.login)
 	g.POST("/logout", s.logout)
 
 	viewer := g.Group("", s.require(auth.Viewer))
@@ -93,6 +79,9 @@ func (s *Server) routes() *echo.Echo {
 
 	admin := g.Group("", s.require(auth.Admin))
 	admin.POST("/runs/trigger", s.triggerRun)
+	if s.opts.MetricsAddr == "" {
+		admin.GET("/metrics", s.metrics.handler)
+	}
 
 	// Each group with middleware registers a catch-all not-found route that
 	// runs its middleware, and the last one registered wins: without this
@@ -100,13 +89,6 @@ func (s *Server) routes() *echo.Echo {
 	// analysts got 403 "it needs admin" where the answer is 404.
 	g.RouteNotFound("/*", echo.NotFoundHandler)
 	return e
-}
-
-// loginLimit allows perMinute attempts at once, refilling over a minute.
-func loginLimit(perMinute int) middleware.RateLimiterStore {
-	return middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate: rate.Limit(float64(perMinute) / 60), Burst: perMinute, ExpiresIn: 10 * time.Minute,
-	})
 }
 
 // healthz says the process is up.

@@ -34,7 +34,7 @@ func TestAnalystCannotChangeWhatOthersSee(t *testing.T) {
 	}
 	load()
 	audit := filepath.Join(t.TempDir(), "audit", "sql.jsonl")
-	s, ts := newServerWith(t, Options{Data: data, Addr: "127.0.0.1:0", Users: testUsers, LoginPerMinute: 1000, Refresh: 20 * time.Millisecond, AuditLog: audit})
+	s, ts := newServerWith(t, Options{Data: data, Addr: "127.0.0.1:0", Users: testUsers, Refresh: 20 * time.Millisecond, AuditLog: audit})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go s.wh.watch(ctx, 20*time.Millisecond)

@@ -12,11 +12,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
+	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
 	"github.com/precedent-dev/precedent/etl/runlog"
@@ -39,9 +38,25 @@ type Options struct {
 	APICacheBytes  int64         // bytes the API's answer cache holds at most (default 64 MB)
 	AuditLog       string        // where SQL page statements are logged (default <data>/audit/sql.jsonl)
 	Refresh        time.Duration // how often to look for a newly published warehouse
-	LoginPerMinute int           // login attempts allowed per client address and per user name (default 10)
 	Runs           Runs          // triggers runs from the Runs page; nil hides the buttons
 	Logger         *slog.Logger
+
+	// Who the client is, which host is served, how long sessions last,
+	// where /metrics is and how large a request may be.
+	TrustedProxies  []*net.IPNet  // peers whose X-Forwarded-For names the client; none: the peer is the client
+	PublicURL       string        // https://host the server is reached at: other hosts get 421, cookies are Secure if https
+	SessionLifetime time.Duration // a session this old ends however active (default 24h; one unused for 12h ends sooner)
+	MetricsAddr     string        // where /metrics is served to anyone, and not on Addr (empty: on Addr, for admins)
+	MaxBody         int64         // bytes a request's body holds at most, else 413 (default 2 MiB)
+
+	// The http.Server's timeouts: for a request's header (default 10s),
+	// for the whole request (60s), for the answer (120s; longer than
+	// QueryTimeout, or slow queries and exports are cut off), and for an
+	// idle kept-alive connection (120s).
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
 }
 
 // Runs starts runs on demand (the Runs page's buttons, for admins).
@@ -64,8 +79,10 @@ type Server struct {
 	pages    map[string]*template.Template
 	queries  map[string]storedQuery
 	metrics  *metrics
-	perUser  middleware.RateLimiterStore // login attempts per user name
-	demo     bool                        // no users: every visitor is an admin, on loopback only
+	guard    *loginGuard // failed logins and the password comparisons under way
+	demo     bool        // no users: every visitor is an admin, on loopback only
+	public   *url.URL    // Options.PublicURL, nil if none
+	csrfKey  []byte      // signs CSRF tokens; new at each start, like the sessions
 
 	// Caches, each for the generation in use.
 	cache      genCache[*wh.Rows]      // query results
@@ -105,22 +122,43 @@ func New(opts Options) (*Server, error) {
 	if opts.APICacheBytes == 0 {
 		opts.APICacheBytes = 64 << 20
 	}
+	if opts.ReadHeaderTimeout == 0 {
+		opts.ReadHeaderTimeout = 10 * time.Second
+	}
+	if opts.ReadTimeout == 0 {
+		opts.ReadTimeout = time.Minute
+	}
+	if opts.WriteTimeout == 0 {
+		opts.WriteTimeout = 2 * time.Minute
+	}
+	if opts.IdleTimeout == 0 {
+		opts.IdleTimeout = 2 * time.Minute
+	}
+	if opts.MaxBody == 0 {
+		opts.MaxBody = 2 << 20
+	}
+	if opts.SessionLifetime == 0 {
+		opts.SessionLifetime = 24 * time.Hour
+	}
 	if opts.AuditLog == "" {
 		opts.AuditLog = opts.Data.Audit()
-	}
-	if opts.LoginPerMinute == 0 {
-		opts.LoginPerMinute = 10
 	}
 	s := &Server{
 		opts:     opts,
 		runlog:   runlog.Open(opts.Data.RunLog()),
-		sessions: auth.NewSessions(12 * time.Hour),
+		sessions: auth.NewSessions(12*time.Hour, opts.SessionLifetime),
 		demo:     len(opts.Users) == 0,
+		csrfKey:  randomKey(),
 	}
 	if s.demo && !opts.InsecureNoAuth && !Loopback(opts.Addr) {
 		return nil, fmt.Errorf("refusing to listen on %s: %w; add one with `precedent user add NAME --role admin`, listen on 127.0.0.1, or pass --insecure-no-auth", opts.Addr, ErrNoUsers)
 	}
 	var err error
+	if opts.PublicURL != "" {
+		if s.public, err = parsePublicURL(opts.PublicURL); err != nil {
+			return nil, err
+		}
+	}
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
@@ -134,7 +172,7 @@ func New(opts Options) (*Server, error) {
 	s.pageData.max = 100
 	s.bodies.max = 200
 	s.metrics = newMetrics(s)
-	s.perUser = loginLimit(opts.LoginPerMinute)
+	s.guard = newLoginGuard()
 	s.audit = &auditLog{path: opts.AuditLog, logger: opts.Logger}
 	s.wh = &warehouse{dir: opts.Data, settings: opts.DuckDB, logger: opts.Logger, queryTimeout: opts.QueryTimeout}
 	s.echo = s.routes()
@@ -159,55 +197,3 @@ func (s *Server) Handler() http.Handler { return s.echo }
 
 // Open opens the published warehouse, if there is one yet.
 func (s *Server) Open(ctx context.Context) error { return s.wh.refresh(ctx) }
-
-// Run serves until ctx ends, then shuts down gracefully: in-flight
-// requests finish (up to 30 seconds), then the warehouse closes.
-func (s *Server) Run(ctx context.Context, ln net.Listener) error {
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	// Each generation's caches are warmed as it comes into use; shutdown
-	// waits for warming to stop before closing the warehouse.
-	var warming sync.WaitGroup
-	defer warming.Wait()
-	if err := s.Open(ctx); err != nil {
-		return err
-	}
-	if _, ok := s.wh.current(); ok {
-		warming.Go(func() { s.warm(watchCtx) })
-	}
-	s.wh.onSwap = func(wh.Generation) { warming.Go(func() { s.warm(watchCtx) }) }
-	go s.wh.watch(watchCtx, s.opts.Refresh)
-
-	srv := &http.Server{Handler: s.echo, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() {
-		var err error
-		if s.opts.TLSCert != "" {
-			err = srv.ServeTLS(ln, s.opts.TLSCert, s.opts.TLSKey)
-		} else {
-			err = srv.Serve(ln)
-		}
-		errc <- err
-	}()
-	mode := "users"
-	if s.demo {
-		mode = "demo, no login"
-	}
-	s.opts.Logger.Info("dashboard listening", "addr", ln.Addr().String(), "mode", mode)
-	select {
-	case err := <-errc:
-		stopWatch()
-		warming.Wait()
-		s.wh.close()
-		return err
-	case <-ctx.Done():
-	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	err := srv.Shutdown(shutdown)
-	stopWatch()
-	warming.Wait()
-	s.wh.close()
-	s.opts.Logger.Info("dashboard stopped")
-	return err
-}

@@ -52,7 +52,7 @@ func (t *triggered) Trigger(_ context.Context, kind string) error {
 
 func newServer(t *testing.T, users []auth.User, runs Runs) (*Server, *httptest.Server) {
 	t.Helper()
-	return newServerWith(t, Options{Data: testData, Addr: "127.0.0.1:0", Users: users, Runs: runs, LoginPerMinute: 1000})
+	return newServerWith(t, Options{Data: testData, Addr: "127.0.0.1:0", Users: users, Runs: runs})
 }
 
 func newServerWith(t *testing.T, opts Options) (*Server, *httptest.Server) {
@@ -303,19 +303,6 @@ func TestAuth(t *testing.T) {
 			t.Errorf("no session cookie")
 		}
 	})
-}
-
-func TestLoginRateLimited(t *testing.T) {
-	_, ts := newServerWith(t, Options{Data: testData, Addr: "127.0.0.1:0", Users: testUsers, LoginPerMinute: 5})
-	c := newClient(t, ts)
-	var codes []int
-	for i := 0; i < 7; i++ {
-		code, _, _ := c.post("/login", "/login", url.Values{"username": {"ana"}, "password": {"guess"}})
-		codes = append(codes, code)
-	}
-	if codes[0] != http.StatusUnauthorized || codes[6] != http.StatusTooManyRequests {
-		t.Errorf("login attempts answered %v, want 401 first and 429 after five", codes)
-	}
 }
 
 func TestNoUsersOnNetwork(t *testing.T) {

@@ -3,7 +3,7 @@ package dashboard
 import (
 	"net/http"
 	"net/url"
-	"strings"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -68,11 +68,16 @@ func (s *Server) login(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	name, password, next := c.FormValue("username"), c.FormValue("password"), safeNext(c.FormValue("next"))
-	// Per user name, on top of the per-address limit on the route.
-	if ok, _ := s.perUser.Allow("user:" + strings.ToLower(name)); !ok {
-		return echo.NewHTTPError(http.StatusTooManyRequests, "too many login attempts; wait a minute and try again")
+	var u auth.User
+	ok, refused := s.guard.check(c.Request().Context(), c.RealIP(), name, func() bool {
+		var ok bool
+		u, ok = auth.Authenticate(s.opts.Users, name, password)
+		return ok
+	})
+	if refused != nil {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(refused.retryAfter()))
+		return echo.NewHTTPError(refused.status, refused.msg)
 	}
-	u, ok := auth.Authenticate(s.opts.Users, name, password)
 	if !ok {
 		s.opts.Logger.Warn("failed login", "user", name, "ip", c.RealIP())
 		return s.render(c, http.StatusUnauthorized, "login", "Sign in", "", loginView{Next: next, User: name, Error: "Wrong user name or password."})
@@ -80,7 +85,7 @@ func (s *Server) login(c echo.Context) error {
 	if old := sessionOf(c); old != nil {
 		s.sessions.Delete(old.ID)
 	}
-	auth.SetCookie(c.Response(), c.Request(), s.sessions.New(u.Name, u.Role))
+	auth.SetCookie(c.Response(), s.sessions.New(u.Name, u.Role), s.secureCookies(c.Request()))
 	s.opts.Logger.Info("login", "user", u.Name, "role", u.Role)
 	return c.Redirect(http.StatusSeeOther, next)
 }
@@ -89,17 +94,9 @@ func (s *Server) logout(c echo.Context) error {
 	if ses := sessionOf(c); ses != nil && !s.demo {
 		s.sessions.Delete(ses.ID)
 	}
-	auth.ClearCookie(c.Response(), c.Request())
+	auth.ClearCookie(c.Response(), s.secureCookies(c.Request()))
 	if s.demo {
 		return c.Redirect(http.StatusSeeOther, "/")
 	}
 	return c.Redirect(http.StatusSeeOther, "/login")
-}
-
-// safeNext keeps redirects on this server.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
 }

@@ -56,7 +56,13 @@ func TestGracefulShutdown(t *testing.T) {
 // until it is ready. cancel stops it; done has what Run returned.
 func runServer(t *testing.T) (s *Server, base string, cancel context.CancelFunc, done <-chan error) {
 	t.Helper()
-	s, err := New(Options{Data: testData, Addr: "127.0.0.1:0"})
+	return runServerWith(t, Options{Data: testData, Addr: "127.0.0.1:0"})
+}
+
+// runServerWith is runServer with the options given.
+func runServerWith(t *testing.T, opts Options) (s *Server, base string, cancel context.CancelFunc, done <-chan error) {
+	t.Helper()
+	s, err := New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

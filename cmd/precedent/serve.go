@@ -22,10 +22,11 @@ func (m *Main) serveCommand() *cobra.Command {
 		Use:   "serve [--data DIR] [--addr 127.0.0.1:8080] [--tls-cert F --tls-key F] [--insecure-no-auth]",
 		Short: "Serve the dashboard, the API and the schedules",
 		Long: `Serves the published warehouse: dashboards, the account drill-down, the SQL page, a JSON
-API, /healthz, /readyz and /metrics. It switches to a new warehouse generation as soon as
-an ETL run publishes one. It verifies each generation against its checksum first: when the
-published one is damaged it serves the newest intact one, says so on every page, and
-/readyz answers 503 until an ETL run rebuilds the warehouse.
+API, /healthz, /readyz and /metrics (for admins, or to anyone on server.metrics_addr). It
+switches to a new warehouse generation as soon as an ETL run publishes one. It verifies each
+generation against its checksum first: when the published one is damaged it serves the
+newest intact one, says so on every page, and /readyz answers 503 until an ETL run rebuilds
+the warehouse.
 
 Without users in the configuration it serves everyone as a demo admin, and only on a
 loopback address unless --insecure-no-auth is given. Add users with precedent user add.`,
@@ -49,22 +50,39 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 			if os.Getenv("GOGC") == "" {
 				debug.SetGCPercent(400)
 			}
+			proxies, err := m.config.Serve.TrustedProxyNets()
+			if err != nil {
+				return err
+			}
+			maxBody, err := m.config.Serve.MaxBodyBytes()
+			if err != nil {
+				return err
+			}
 			srv, err := dashboard.New(dashboard.Options{
-				Data:           m.dataDir(),
-				DuckDB:         m.duckdb(),
-				Addr:           addr,
-				TLSCert:        cert,
-				TLSKey:         key,
-				Users:          m.config.Users,
-				InsecureNoAuth: insecure,
-				QueryTimeout:   m.config.Serve.QueryTimeout,
-				RowCap:         m.config.Serve.RowCap,
-				ResultBytes:    m.config.Serve.ResultMaxMB << 20,
-				ExportBytes:    m.config.Serve.ExportMaxMB << 20,
-				APICacheBytes:  m.config.Serve.APICacheMB << 20,
-				AuditLog:       m.config.Serve.AuditLog,
-				Runs:           runs,
-				Logger:         m.logger,
+				Data:              m.dataDir(),
+				DuckDB:            m.duckdb(),
+				Addr:              addr,
+				TLSCert:           cert,
+				TLSKey:            key,
+				Users:             m.config.Users,
+				InsecureNoAuth:    insecure,
+				QueryTimeout:      m.config.Serve.QueryTimeout,
+				RowCap:            m.config.Serve.RowCap,
+				ResultBytes:       m.config.Serve.ResultMaxMB << 20,
+				ExportBytes:       m.config.Serve.ExportMaxMB << 20,
+				APICacheBytes:     m.config.Serve.APICacheMB << 20,
+				AuditLog:          m.config.Serve.AuditLog,
+				TrustedProxies:    proxies,
+				PublicURL:         m.config.Serve.PublicURL,
+				SessionLifetime:   m.config.Serve.SessionLifetime,
+				MetricsAddr:       m.config.Serve.MetricsAddr,
+				ReadHeaderTimeout: m.config.Serve.ReadHeaderTimeout,
+				ReadTimeout:       m.config.Serve.ReadTimeout,
+				WriteTimeout:      m.config.Serve.WriteTimeout,
+				IdleTimeout:       m.config.Serve.IdleTimeout,
+				MaxBody:           maxBody,
+				Runs:              runs,
+				Logger:            m.logger,
 			})
 			if err != nil {
 				return err
@@ -91,7 +109,7 @@ loopback address unless --insecure-no-auth is given. Add users with precedent us
 	}
 	f := cmd.Flags()
 	f.String("data", "", "data directory (default: the config's data)")
-	f.StringVar(&addr, "addr", "", "address to listen on (default: the config's serve.addr, 127.0.0.1:8080)")
+	f.StringVar(&addr, "addr", "", "address to listen on (default: the config's server.addr, 127.0.0.1:8080)")
 	f.StringVar(&cert, "tls-cert", "", "TLS certificate file (serve HTTPS; cookies become Secure)")
 	f.StringVar(&key, "tls-key", "", "TLS key file")
 	f.BoolVar(&insecure, "insecure-no-auth", false, "serve without users on a non-loopback address")

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -47,15 +48,15 @@ func TestAuthenticate(t *testing.T) {
 
 func TestSessions(t *testing.T) {
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
-	s := NewSessions(time.Hour)
+	s := NewSessions(time.Hour, 24*time.Hour)
 	s.Now = func() time.Time { return now }
 	ses := s.New("ana", Analyst)
 	r := httptest.NewRequest("GET", "/", nil)
 	w := httptest.NewRecorder()
-	SetCookie(w, r, ses)
+	SetCookie(w, ses, false)
 	c := w.Result().Cookies()[0]
 	if !c.HttpOnly || c.SameSite == 0 || c.Secure {
-		t.Errorf("cookie = %+v, want HttpOnly, SameSite, not Secure without TLS", c)
+		t.Errorf("cookie = %+v, want HttpOnly, SameSite, not Secure", c)
 	}
 	r.AddCookie(c)
 	if got, ok := s.Get(r); !ok || got.User != "ana" {
@@ -65,10 +66,48 @@ func TestSessions(t *testing.T) {
 	if _, ok := s.Get(r); ok {
 		t.Errorf("expired session still valid")
 	}
-	tls := httptest.NewRequest("GET", "https://x/", nil)
 	w = httptest.NewRecorder()
-	SetCookie(w, tls, ses)
+	SetCookie(w, ses, true)
 	if !w.Result().Cookies()[0].Secure {
-		t.Errorf("cookie not Secure under TLS")
+		t.Errorf("cookie not Secure when asked")
+	}
+}
+
+// TestSessionLifetime checks that a session ends at its lifetime however
+// active it is, and at its idle time when left alone.
+func TestSessionLifetime(t *testing.T) {
+	tests := []struct {
+		name  string
+		every time.Duration // between uses
+		uses  int
+		alive bool // after the last use
+	}{
+		{"ActiveWithinLifetime", 50 * time.Minute, 28, true},      // 23h20m
+		{"ActivePastLifetime", 50 * time.Minute, 29, false},       // 24h10m
+		{"IdlePastTimeout", 61 * time.Minute, 1, false},           // 1h01m idle
+		{"IdleWithinTimeout", 59 * time.Minute, 1, true},          // 59m idle
+		{"ActiveToTheLastMinute", 60 * time.Minute, 24, true},     // exactly 24h
+		{"ActiveJustPastLifetime", 60*time.Minute + 1, 24, false}, // 24h00m00.000000024s
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+			s := NewSessions(time.Hour, 24*time.Hour)
+			s.Now = func() time.Time { return now }
+			ses := s.New("ana", Analyst)
+			r := httptest.NewRequest("GET", "/", nil)
+			r.AddCookie(&http.Cookie{Name: CookieName, Value: ses.ID})
+			alive := true
+			for range tt.uses {
+				now = now.Add(tt.every)
+				_, alive = s.Get(r)
+				if !alive {
+					break
+				}
+			}
+			if alive != tt.alive {
+				t.Errorf("alive = %v, want %v", alive, tt.alive)
+			}
+		})
 	}
 }

@@ -16,22 +16,24 @@ type Session struct {
 	ID      string
 	User    string
 	Role    Role
-	Expires time.Time
+	Created time.Time
+	Expires time.Time // the end of its idle time or of its lifetime, whichever is first
 }
 
 // Sessions keeps sessions in memory.
 type Sessions struct {
-	TTL time.Duration
-	Now func() time.Time
+	TTL      time.Duration // idle time after which a session ends
+	Lifetime time.Duration // age at which a session ends however active
+	Now      func() time.Time
 
 	mu   sync.Mutex
 	byID map[string]*Session
 }
 
 // NewSessions returns an empty store whose sessions last ttl after their
-// last use.
-func NewSessions(ttl time.Duration) *Sessions {
-	return &Sessions{TTL: ttl, Now: time.Now, byID: map[string]*Session{}}
+// last use and never longer than lifetime after they began.
+func NewSessions(ttl, lifetime time.Duration) *Sessions {
+	return &Sessions{TTL: ttl, Lifetime: lifetime, Now: time.Now, byID: map[string]*Session{}}
 }
 
 func token() string {
@@ -52,7 +54,8 @@ func (s *Sessions) New(user string, role Role) *Session {
 			delete(s.byID, id)
 		}
 	}
-	ses := &Session{ID: token(), User: user, Role: role, Expires: now.Add(s.TTL)}
+	ses := &Session{ID: token(), User: user, Role: role, Created: now}
+	ses.Expires = s.expiry(ses, now)
 	s.byID[ses.ID] = ses
 	return ses
 }
@@ -74,8 +77,17 @@ func (s *Sessions) Get(r *http.Request) (*Session, bool) {
 		delete(s.byID, ses.ID)
 		return nil, false
 	}
-	ses.Expires = now.Add(s.TTL)
+	ses.Expires = s.expiry(ses, now)
 	return ses, true
+}
+
+// expiry is when ses ends if not used again after now.
+func (s *Sessions) expiry(ses *Session, now time.Time) time.Time {
+	idle, end := now.Add(s.TTL), ses.Created.Add(s.Lifetime)
+	if idle.Before(end) {
+		return idle
+	}
+	return end
 }
 
 // Delete ends a session.
@@ -86,18 +98,18 @@ func (s *Sessions) Delete(id string) {
 }
 
 // SetCookie sends the session cookie: HttpOnly, SameSite=Lax, and Secure
-// when the connection is TLS.
-func SetCookie(w http.ResponseWriter, r *http.Request, ses *Session) {
+// when secure (the caller knows whether browsers reach it over TLS).
+func SetCookie(w http.ResponseWriter, ses *Session, secure bool) {
 	http.SetCookie(w, &http.Cookie{
 		Name: CookieName, Value: ses.ID, Path: "/",
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure,
 	})
 }
 
 // ClearCookie removes the session cookie.
-func ClearCookie(w http.ResponseWriter, r *http.Request) {
+func ClearCookie(w http.ResponseWriter, secure bool) {
 	http.SetCookie(w, &http.Cookie{
 		Name: CookieName, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secure,
 	})
 }

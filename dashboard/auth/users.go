@@ -1,7 +1,7 @@
 // Package auth holds the dashboard's users, roles and sessions. Users live
 // in the configuration with bcrypt-hashed passwords; sessions live in
-// memory, so a restart signs everyone out. (CSRF tokens and the login rate
-// limit come from echo's middleware.)
+// memory, so a restart signs everyone out. (CSRF tokens and the login
+// back-off are the dashboard's.)
 package auth
 
 import (

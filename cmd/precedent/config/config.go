@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,7 +48,7 @@ type Config struct {
 
 	ETL       ETL         `yaml:"etl"`
 	DuckDB    DuckDB      `yaml:"duckdb"`
-	Serve     Serve       `yaml:"serve"`
+	Serve     Serve       `yaml:"server"`
 	Users     []auth.User `yaml:"users"`
 	Schedules Schedules   `yaml:"schedules"`
 	SMTP      SMTP        `yaml:"smtp"`
@@ -77,6 +78,61 @@ type Serve struct {
 	ExportMaxMB  int64         `yaml:"export_max_mb"` // size of a download (CSV, Parquet)
 	APICacheMB   int64         `yaml:"api_cache_mb"`  // memory the API's answer cache holds at most
 	AuditLog     string        `yaml:"audit_log"`     // the SQL page's statements, one JSON line each; empty = <data>/audit/sql.jsonl
+
+	// TrustedProxies are the CIDR ranges of reverse proxies whose
+	// X-Forwarded-For names the client; empty: the socket's peer is.
+	TrustedProxies []string `yaml:"trusted_proxies"`
+	// PublicURL is the address people reach the dashboard at, such as
+	// https://precedent.example.com: requests for other hosts get 421, and
+	// cookies are Secure when it is https (TLS may end at a proxy).
+	PublicURL string `yaml:"public_url"`
+	// SessionLifetime ends a session this long after sign-in however
+	// active it is (one unused for 12 hours ends sooner).
+	SessionLifetime time.Duration `yaml:"session_lifetime"`
+	// MetricsAddr is a host:port where /metrics is served to anyone who
+	// can reach it, and then not on addr; empty: on addr, for admins.
+	MetricsAddr string `yaml:"metrics_addr"`
+
+	// The HTTP server's timeouts: to read a request's header, to read the
+	// whole request, to write the answer (more than query_timeout, or slow
+	// queries and exports are cut off), and for an idle connection.
+	ReadHeaderTimeout time.Duration `yaml:"read_header_timeout"`
+	ReadTimeout       time.Duration `yaml:"read_timeout"`
+	WriteTimeout      time.Duration `yaml:"write_timeout"`
+	IdleTimeout       time.Duration `yaml:"idle_timeout"`
+	// MaxBody is the largest request body, such as 2MiB (KB = 1000 bytes,
+	// KiB = 1024); larger ones get 413.
+	MaxBody string `yaml:"max_body"`
+}
+
+var sizeRe = regexp.MustCompile(`^(\d+)\s*(B|KB|MB|GB|KiB|MiB|GiB)$`)
+
+var sizeUnits = map[string]int64{"B": 1, "KB": 1e3, "MB": 1e6, "GB": 1e9, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+
+// MaxBodyBytes parses max_body.
+func (s Serve) MaxBodyBytes() (int64, error) {
+	m := sizeRe.FindStringSubmatch(s.MaxBody)
+	if m == nil {
+		return 0, fmt.Errorf("server.max_body: %q is not a size such as 2MiB", s.MaxBody)
+	}
+	n, err := strconv.ParseInt(m[1], 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/sizeUnits[m[2]] {
+		return 0, fmt.Errorf("server.max_body: %q is not a size between 1B and 1TiB", s.MaxBody)
+	}
+	return n * sizeUnits[m[2]], nil
+}
+
+// TrustedProxyNets parses trusted_proxies.
+func (s Serve) TrustedProxyNets() ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, c := range s.TrustedProxies {
+		_, n, err := net.ParseCIDR(c)
+		if err != nil {
+			return nil, fmt.Errorf("server.trusted_proxies: %q is not a CIDR range such as 10.0.0.0/8 or 192.0.2.10/32", c)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // Schedules are the recurring runs precedent serve makes.
@@ -140,7 +196,9 @@ func Default() Config {
 		RiskTiers:            RiskTiers{Medium: m.RiskTierMedium, High: m.RiskTierHigh},
 		ETL:                  ETL{MaxTextLength: etl.DefaultMaxTextLength},
 		DuckDB:               DuckDB{MemoryLimit: "2GB"},
-		Serve:                Serve{Addr: "127.0.0.1:8080", QueryTimeout: 30 * time.Second, RowCap: 100000, ResultMaxMB: 32, ExportMaxMB: 256, APICacheMB: 64},
+		Serve: Serve{Addr: "127.0.0.1:8080", QueryTimeout: 30 * time.Second, RowCap: 100000, ResultMaxMB: 32, ExportMaxMB: 256, APICacheMB: 64,
+			SessionLifetime: 24 * time.Hour, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 2 * time.Minute,
+			IdleTimeout: 2 * time.Minute, MaxBody: "2MiB"},
 		Schedules: Schedules{
 			Enabled: true,
 			ETL:     Schedule{Cron: "0 2 * * *", TimeZone: "UTC", RunMissed: true, Retries: 3, Backoff: 5 * time.Minute},
@@ -178,6 +236,9 @@ func Load(path string, explicit bool) (Config, error) {
 	if err != nil {
 		return c, fmt.Errorf("config %s: %w", path, err)
 	}
+	if b, err = renameServe(b); err != nil {
+		return c, fmt.Errorf("config %s: %w", path, err)
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
@@ -187,6 +248,33 @@ func Load(path string, explicit bool) (Config, error) {
 		return c, fmt.Errorf("config %s: %w", path, err)
 	}
 	return c, nil
+}
+
+// renameServe reads a file's serve: section, the server section's name in
+// earlier versions, as server:.
+func renameServe(b []byte) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return b, nil // the strict decoder reports what is wrong
+	}
+	m := doc.Content[0]
+	var serve, server *yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		switch m.Content[i].Value {
+		case "server":
+			server = m.Content[i]
+		case "serve":
+			serve = m.Content[i]
+		}
+	}
+	switch {
+	case serve == nil:
+		return b, nil
+	case server != nil:
+		return nil, errors.New("server: and serve: are the same section (serve: is its earlier name): keep one")
+	}
+	serve.Value = "server"
+	return yaml.Marshal(&doc)
 }
 
 // Path is the file the configuration was read from (or will be written to).
@@ -221,13 +309,38 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("duckdb.memory_limit: %q is not a size such as 2GB", c.DuckDB.MemoryLimit))
 	}
 	if _, _, err := net.SplitHostPort(c.Serve.Addr); err != nil {
-		errs = append(errs, fmt.Errorf("serve.addr: %q is not host:port", c.Serve.Addr))
+		errs = append(errs, fmt.Errorf("server.addr: %q is not host:port", c.Serve.Addr))
 	}
 	if c.Serve.QueryTimeout <= 0 || c.Serve.RowCap <= 0 {
-		errs = append(errs, errors.New("serve.query_timeout and serve.row_cap: must be positive"))
+		errs = append(errs, errors.New("server.query_timeout and server.row_cap: must be positive"))
 	}
 	if c.Serve.ResultMaxMB <= 0 || c.Serve.ExportMaxMB <= 0 || c.Serve.APICacheMB <= 0 {
-		errs = append(errs, errors.New("serve.result_max_mb, serve.export_max_mb and serve.api_cache_mb: must be positive"))
+		errs = append(errs, errors.New("server.result_max_mb, server.export_max_mb and server.api_cache_mb: must be positive"))
+	}
+	if _, err := c.Serve.TrustedProxyNets(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Serve.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.Serve.MetricsAddr); err != nil || c.Serve.MetricsAddr == c.Serve.Addr {
+			errs = append(errs, fmt.Errorf("server.metrics_addr: %q is not host:port other than server.addr", c.Serve.MetricsAddr))
+		}
+	}
+	if c.Serve.ReadHeaderTimeout <= 0 || c.Serve.ReadTimeout <= 0 || c.Serve.WriteTimeout <= 0 || c.Serve.IdleTimeout <= 0 {
+		errs = append(errs, errors.New("server.read_header_timeout, read_timeout, write_timeout and idle_timeout: must be positive"))
+	}
+	if c.Serve.WriteTimeout > 0 && c.Serve.WriteTimeout <= c.Serve.QueryTimeout {
+		errs = append(errs, fmt.Errorf("server.write_timeout: %v must exceed server.query_timeout (%v), or slow queries and exports are cut off", c.Serve.WriteTimeout, c.Serve.QueryTimeout))
+	}
+	if _, err := c.Serve.MaxBodyBytes(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Serve.SessionLifetime <= 0 {
+		errs = append(errs, errors.New("server.session_lifetime: must be positive, such as 24h"))
+	}
+	if c.Serve.PublicURL != "" {
+		if u, err := url.Parse(c.Serve.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+			errs = append(errs, fmt.Errorf("server.public_url: %q is not http(s)://host[:port] with nothing after it", c.Serve.PublicURL))
+		}
 	}
 	for i, u := range c.Users {
 		if err := auth.ValidName(u.Name); err != nil {

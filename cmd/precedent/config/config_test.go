@@ -59,3 +59,83 @@ func TestETLSettings(t *testing.T) {
 		})
 	}
 }
+
+func TestServeValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*Serve)
+		want string // part of the error; "" for none
+	}{
+		{"Defaults", func(*Serve) {}, ""},
+		{"TrustedProxies", func(s *Serve) { s.TrustedProxies = []string{"10.0.0.0/8", "2001:db8::/32"} }, ""},
+		{"TrustedProxyNotCIDR", func(s *Serve) { s.TrustedProxies = []string{"10.0.0.1"} }, "server.trusted_proxies"},
+		{"SessionLifetimeZero", func(s *Serve) { s.SessionLifetime = 0 }, "server.session_lifetime"},
+		{"MetricsAddr", func(s *Serve) { s.MetricsAddr = "127.0.0.1:9090" }, ""},
+		{"MetricsAddrNoPort", func(s *Serve) { s.MetricsAddr = "127.0.0.1" }, "server.metrics_addr"},
+		{"MetricsAddrIsAddr", func(s *Serve) { s.MetricsAddr = s.Addr }, "server.metrics_addr"},
+		{"WriteTimeoutUnderQueryTimeout", func(s *Serve) { s.WriteTimeout = s.QueryTimeout }, "server.write_timeout"},
+		{"ReadTimeoutZero", func(s *Serve) { s.ReadTimeout = 0 }, "read_timeout"},
+		{"MaxBody", func(s *Serve) { s.MaxBody = "512KB" }, ""},
+		{"MaxBodyNoUnit", func(s *Serve) { s.MaxBody = "2" }, "server.max_body"},
+		{"MaxBodyZero", func(s *Serve) { s.MaxBody = "0MiB" }, "server.max_body"},
+		{"MaxBodyHuge", func(s *Serve) { s.MaxBody = "99999999999GiB" }, "server.max_body"},
+		{"PublicURL", func(s *Serve) { s.PublicURL = "https://precedent.example.com" }, ""},
+		{"PublicURLWithPath", func(s *Serve) { s.PublicURL = "https://example.com/precedent" }, "server.public_url"},
+		{"PublicURLNoScheme", func(s *Serve) { s.PublicURL = "precedent.example.com" }, "server.public_url"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := Default()
+			tt.edit(&c.Serve)
+			err := c.Validate()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("Validate() = %v, want nil", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("Validate() = %v, want an error naming %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestMaxBodyBytes(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int64
+	}{{"2MiB", 2 << 20}, {"512KB", 512000}, {"100 B", 100}, {"1GB", 1e9}} {
+		got, err := Serve{MaxBody: tt.in}.MaxBodyBytes()
+		if err != nil || got != tt.want {
+			t.Errorf("MaxBodyBytes(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+// TestServerSection checks the server: section, and that a file written
+// when it was called serve: still loads.
+func TestServerSection(t *testing.T) {
+	for _, tt := range []struct {
+		name, file, addr, err string
+	}{
+		{"Server", "server:\n  addr: 0.0.0.0:9000\n  trusted_proxies: [10.0.0.0/8]\n", "0.0.0.0:9000", ""},
+		{"Serve", "as_of: 2026-01-31\nserve:\n  addr: 0.0.0.0:9001\n", "0.0.0.0:9001", ""},
+		{"Both", "serve:\n  addr: 0.0.0.0:9001\nserver:\n  addr: 0.0.0.0:9002\n", "", "keep one"},
+		{"Typo", "server:\n  adr: 0.0.0.0:9001\n", "", "field adr not found"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "precedent.yaml")
+			if err := os.WriteFile(path, []byte(tt.file), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			c, err := Load(path, true)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Errorf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || c.Serve.Addr != tt.addr {
+				t.Errorf("addr = %q (%v), want %q", c.Serve.Addr, err, tt.addr)
+			}
+		})
+	}
+}
