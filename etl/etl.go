@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/precedent-dev/precedent/etl/runlog"
-	"github.com/precedent-dev/precedent/etl/vendor"
+	"github.com/precedent-dev/precedent/etl/adapters"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -37,7 +37,7 @@ type Options struct {
 	Attempt       int    // retry attempt, recorded in the run log
 	DuckDB        wh.Settings
 	Models        Models        // builds the SQL models into the new generation; nil skips them
-	Vendors       vendor.Config // vendor exports: id keys, escalations, categories, file overrides
+	Vendors       adapters.Config // vendor exports: id keys, escalations, categories, file overrides
 	Progress      func(Progress)
 	Logger        *slog.Logger
 }

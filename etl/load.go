@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/precedent-dev/precedent/etl/contract"
-	"github.com/precedent-dev/precedent/etl/vendor"
+	"github.com/precedent-dev/precedent/etl/adapters"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -27,7 +27,7 @@ type build struct {
 	damaged wh.Generation
 	seq     int // file sequence numbers, unique in the run
 
-	vendor    *vendor.Set      // the run's vendor files, nil without any
+	vendor    *adapters.Set      // the run's vendor files, nil without any
 	vendorRaw []*rawFile       // their raw tables
 	vendorIn  map[string]int64 // rows the vendor step handed to (or quarantined for) each entity
 }

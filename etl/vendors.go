@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/precedent-dev/precedent/etl/contract"
-	"github.com/precedent-dev/precedent/etl/vendor"
+	"github.com/precedent-dev/precedent/etl/adapters"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -145,7 +145,7 @@ func (b *build) header(ctx context.Context, f SourceFile) ([]string, error) {
 }
 
 // readVendors reads the run's vendor files into raw tables, rejects those
-// missing a required field, and converts the rest (vendor.Open).
+// missing a required field, and converts the rest (adapters.Open).
 func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[string]string) error {
 	if len(files) == 0 {
 		return nil
@@ -165,9 +165,9 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 		return nil
 	}
 	b.vendorIn = map[string]int64{}
-	var read []vendor.File
+	var read []adapters.File
 	for _, f := range files {
-		o, _ := vendor.Lookup(f.Entity)
+		o, _ := adapters.Lookup(f.Entity)
 		b.seq++
 		fr := FileResult{SourceFile: f}
 		fields := b.opts.Vendors.Fields(o)
@@ -213,7 +213,7 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 		}
 		fr.Status = FileLoaded
 		b.res.Files = append(b.res.Files, fr)
-		vf := vendor.File{Seq: b.seq, Path: f.Path, Object: o, Table: raw.table, Header: map[string]string{}}
+		vf := adapters.File{Seq: b.seq, Path: f.Path, Object: o, Table: raw.table, Header: map[string]string{}}
 		for _, h := range f.header {
 			if k, ok := b.opts.Vendors.Match(o, h); ok {
 				vf.Header[k] = h
@@ -222,7 +222,7 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 		b.vendorRaw = append(b.vendorRaw, raw)
 		read = append(read, vf)
 	}
-	set, err := vendor.Open(ctx, b.conn, b.opts.Vendors, read)
+	set, err := adapters.Open(ctx, b.conn, b.opts.Vendors, read)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ func TestETLVendorExports(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out := mustRun(t, "", "etl", "--config", cfg, "--source", "../../etl/vendor/testdata/mixed")
+	out := mustRun(t, "", "etl", "--config", cfg, "--source", "../../etl/adapters/testdata/mixed")
 	for _, want := range []string{
 		"run 1: success",
 		"salesforce/Opportunity.csv (salesforce Opportunity): 4 rows: 4 loaded, 0 quarantined",

@@ -23,7 +23,7 @@ import (
 	"github.com/precedent-dev/precedent/cmd/precedent/schedule"
 	"github.com/precedent-dev/precedent/dashboard/auth"
 	"github.com/precedent-dev/precedent/etl"
-	"github.com/precedent-dev/precedent/etl/vendor"
+	"github.com/precedent-dev/precedent/etl/adapters"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -57,7 +57,7 @@ type Config struct {
 	// Vendors configures reading exports of Salesforce, DocuSign, NetSuite,
 	// HubSpot, Stripe and Zendesk (docs/vendors.md). Maps given in the file
 	// add to the defaults; lists replace them.
-	Vendors vendor.Config `yaml:"vendors"`
+	Vendors adapters.Config `yaml:"vendors"`
 
 	path string
 }
@@ -205,7 +205,7 @@ func Default() Config {
 			Report:  Schedule{Cron: "0 7 * * 1", TimeZone: "UTC", RunMissed: true, Retries: 3, Backoff: 10 * time.Minute},
 		},
 		SMTP:    SMTP{Port: 587, TLS: "starttls"},
-		Vendors: vendor.DefaultConfig(),
+		Vendors: adapters.DefaultConfig(),
 	}
 }
 

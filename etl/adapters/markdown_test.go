@@ -1,4 +1,4 @@
-package vendor
+package adapters
 
 import (
 	"bytes"
@@ -24,9 +24,9 @@ func TestMarkdown(t *testing.T) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("read %s: %v (run go test ./etl/vendor -update)", path, err)
+		t.Fatalf("read %s: %v (run go test ./etl/adapters -update)", path, err)
 	}
 	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("%s is out of date: run go test ./etl/vendor -update", path)
+		t.Errorf("%s is out of date: run go test ./etl/adapters -update", path)
 	}
 }

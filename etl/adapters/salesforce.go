@@ -1,4 +1,4 @@
-package vendor
+package adapters
 
 // salesforce maps Salesforce objects, with CPQ (SBQQ__) quote lines and
 // Advanced Approvals (sbaa__), as reports, Data Loader or connectors export them.

@@ -1,4 +1,4 @@
-package vendor
+package adapters
 
 import (
 	"fmt"
@@ -74,7 +74,7 @@ var convDocs = map[Conv]string{
 
 const markdownIntro = `# Loading exports of Salesforce, DocuSign, NetSuite, HubSpot, Stripe and Zendesk
 
-<!-- Generated from the mapping tables in etl/vendor by ` + "`go test ./etl/vendor -update`" + `; do not edit by hand. -->
+<!-- Generated from the mapping tables in etl/adapters by ` + "`go test ./etl/adapters -update`" + `; do not edit by hand. -->
 
 A source folder may hold vendor exports next to (or instead of) files in Precedent's own format
 ([data-contract.md](data-contract.md)). ` + "`precedent etl --source DIR`" + ` detects each file's vendor and

@@ -1,4 +1,4 @@
-package vendor_test
+package adapters_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/precedent-dev/precedent/etl"
-	"github.com/precedent-dev/precedent/etl/vendor"
+	"github.com/precedent-dev/precedent/etl/adapters"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -26,7 +26,7 @@ func run(tb testing.TB, source string, mod ...func(*etl.Options)) (*etl.Result, 
 func runErr(tb testing.TB, source string, mod ...func(*etl.Options)) (*etl.Result, error) {
 	tb.Helper()
 	data := wh.Dir(tb.TempDir())
-	opts := etl.Options{Source: source, Data: data, DuckDB: wh.Settings{Threads: 2, MemoryLimit: "1GB"}, Vendors: vendor.DefaultConfig()}
+	opts := etl.Options{Source: source, Data: data, DuckDB: wh.Settings{Threads: 2, MemoryLimit: "1GB"}, Vendors: adapters.DefaultConfig()}
 	for _, f := range mod {
 		f(&opts)
 	}
@@ -95,7 +95,7 @@ func mixed(tb testing.TB) (*etl.Result, *sql.DB) {
 			return
 		}
 		mixedOnce.res, mixedOnce.err = etl.Run(context.Background(), etl.Options{Source: "testdata/mixed", Data: wh.Dir(mixedOnce.dir),
-			DuckDB: wh.Settings{Threads: 2, MemoryLimit: "1GB"}, Vendors: vendor.DefaultConfig()})
+			DuckDB: wh.Settings{Threads: 2, MemoryLimit: "1GB"}, Vendors: adapters.DefaultConfig()})
 		if mixedOnce.res != nil {
 			mixedOnce.res.Generation = mixedOnce.dir
 		}

@@ -9,7 +9,7 @@
 // entities. Package etl reads the files and validates what this package
 // produces exactly like a contract file; identity across systems goes only
 // through ids the data carries or account_xref.csv, never a guess.
-package vendor
+package adapters
 
 import (
 	"slices"

@@ -1,4 +1,4 @@
-package vendor_test
+package adapters_test
 
 import (
 	"context"

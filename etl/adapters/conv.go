@@ -1,4 +1,4 @@
-package vendor
+package adapters
 
 import (
 	wh "github.com/precedent-dev/precedent/etl/warehouse"

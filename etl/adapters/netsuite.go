@@ -1,0 +1,51 @@
+package adapters
+
+// netsuite maps saved-search exports and connector tables of NetSuite.
+var netsuite = []Object{
+	{
+		Vendor: "netsuite", Name: "transaction", Table: "v_ns_transaction", Role: Load, Entity: "invoices", Files: []string{"transactions"},
+		Doc: "Customer invoices (CustInvc) load as invoices; credit memos (CustCred) applied to an invoice as credit notes; other types are quarantined.",
+		Fields: []Field{
+			{Name: "id", Aliases: []string{"internal_id"}, Conv: Keep, Required: true, Maps: "invoices.invoice_id, credit_notes.credit_note_id"},
+			{Name: "type", Aliases: []string{"recordtype"}, Conv: Keep, Required: true, Note: "CustInvc or CustCred (Invoice, Credit Memo)"},
+			{Name: "tranid", Aliases: []string{"document_number"}, Conv: Keep, Note: "matched by credit memos' applied-to"},
+			{Name: "trandate", Aliases: []string{"date"}, Conv: Date, Required: true, Maps: "invoices.issued_date, credit_notes.issued_date"},
+			{Name: "duedate", Aliases: []string{"due_date"}, Conv: Date, Maps: "invoices.due_date"},
+			{Name: "startdate", Aliases: []string{"start_date"}, Conv: Date, Maps: "invoices.period_start"},
+			{Name: "enddate", Aliases: []string{"end_date"}, Conv: Date, Maps: "invoices.period_end"},
+			{Name: "entity", Aliases: []string{"customer", "name"}, Conv: Keep, Required: true, Maps: "invoices.account_id", Note: "the customer, resolved to an account (customer.externalid or account_xref)"},
+			{Name: "currency", Conv: Upper, Maps: "invoices.currency", Note: "export the ISO code (currency symbol)"},
+			{Name: "status", Conv: Lower, Maps: "invoices.status", Note: "Open/A: open; Paid In Full/B: paid; Voided/V: void; else as written"},
+			{Name: "foreigntotal", Aliases: []string{"amount_foreign_currency", "total"}, Conv: Number, Required: true, Maps: "invoices.amount, credit_notes.amount", Note: "absolute value"},
+			{Name: "memo", Conv: Text, Maps: "credit_notes.reason"},
+			{Name: "customform", Aliases: []string{"custom_form"}, Conv: Keep, Maps: "invoices.billing_config_id", Note: "form:<value> when there is no billing schedule"},
+			{Name: "billingschedule", Aliases: []string{"billing_schedule"}, Conv: Keep, Maps: "invoices.billing_config_id", Note: "schedule:<value>"},
+			{Name: "appliedtotransaction", Aliases: []string{"applied_to_transaction", "applied_to", "createdfrom", "created_from"}, Conv: Keep, Maps: "credit_notes.invoice_id", Note: "the invoice's id or tranid"},
+		},
+	},
+	{
+		Vendor: "netsuite", Name: "transactionline", Table: "v_ns_line", Role: Load, Entity: "invoice_lines", Files: []string{"transaction_line", "transaction_lines"},
+		Doc: "Lines of invoices. Main and tax lines are skipped; lines of credit memos are skipped. NetSuite signs income lines negative: an invoice's lines are flipped when they sum below zero.",
+		Fields: []Field{
+			{Name: "transaction", Conv: Keep, Required: true, Maps: "invoice_lines.invoice_id"},
+			{Name: "linesequencenumber", Aliases: []string{"line", "line_number", "id"}, Conv: Keep, Maps: "invoice_lines.line_no", Note: "else the order in the file"},
+			{Name: "item", Conv: Keep, Maps: "invoice_lines.sku"},
+			{Name: "memo", Aliases: []string{"description"}, Conv: Text, Maps: "invoice_lines.description"},
+			{Name: "quantity", Conv: Number, Maps: "invoice_lines.quantity", Note: "absolute value"},
+			{Name: "rate", Conv: Number, Maps: "invoice_lines.unit_price"},
+			{Name: "netamount", Aliases: []string{"amount"}, Conv: Number, Required: true, Maps: "invoice_lines.amount"},
+			{Name: "mainline", Conv: Bool, Note: "T: skipped"},
+			{Name: "taxline", Conv: Bool, Note: "T: skipped"},
+		},
+	},
+	{
+		Vendor: "netsuite", Name: "customer", Table: "v_ns_customer", Role: Identity, Entity: "accounts", Files: []string{"customers"},
+		Doc: "Customers, resolved to accounts through externalid or account_xref (source netsuite).",
+		Fields: []Field{
+			{Name: "id", Aliases: []string{"internal_id"}, Conv: Keep, Required: true, Note: "matched by transactions' entity"},
+			{Name: "entityid", Aliases: []string{"entity_id"}, Conv: Text, Note: "not mapped"},
+			{Name: "companyname", Aliases: []string{"company_name"}, Conv: Text, Note: "not mapped: names never identify"},
+			{Name: "externalid", Aliases: []string{"external_id"}, Conv: Keep, Note: "the account id (a 15-character Salesforce id gets its check characters)"},
+		},
+	},
+}

@@ -1,0 +1,93 @@
+package adapters
+
+// stripe maps Stripe's API objects (exports, Sigma or connector tables).
+var stripe = []Object{
+	{
+		Vendor: "stripe", Name: "customers", Table: "v_st_customer", Role: Identity, Entity: "accounts", Files: []string{"customer"},
+		Doc: "Customers, resolved to accounts through the metadata key vendors.stripe_account_key or account_xref (source stripe).",
+		Fields: []Field{
+			{Name: "id", Aliases: []string{"customer_id"}, Conv: Keep, Required: true, Note: "matched by invoices' customer"},
+			{Name: "name", Conv: Text, Note: "not mapped: names never identify"},
+			{Name: "email", Conv: Text, Note: "not mapped: e-mails never identify"},
+			{Name: "metadata", Conv: JSON, Note: "a JSON object, or flattened columns metadata[key] / key (metadata)"},
+		},
+	},
+	{
+		Vendor: "stripe", Name: "invoices", Table: "v_st_invoice", Role: Load, Entity: "invoices", Files: []string{"invoice"},
+		Doc: "Invoices. Disputed when a credit note's reason, a B2B dispute record or the metadata key vendors.stripe_dispute_key says so; card chargebacks alone do not.",
+		Fields: []Field{
+			{Name: "id", Aliases: []string{"invoice_id"}, Conv: Keep, Required: true, Maps: "invoices.invoice_id"},
+			{Name: "customer", Aliases: []string{"customer_id"}, Conv: Keep, Required: true, Maps: "invoices.account_id", Note: "resolved to an account (metadata, customer metadata or account_xref)"},
+			{Name: "subscription", Aliases: []string{"subscription_id"}, Conv: Keep, Maps: "invoices.contract_id", Note: "the subscription's metadata contract key; else the account's contract running on the issue date"},
+			{Name: "status", Conv: Lower, Required: true, Maps: "invoices.status", Note: "draft invoices are quarantined by the contract"},
+			{Name: "created", Conv: UnixDate, Required: true, Maps: "invoices.issued_date"},
+			{Name: "due_date", Conv: UnixDate, Maps: "invoices.due_date"},
+			{Name: "period_start", Conv: UnixDate, Maps: "invoices.period_start"},
+			{Name: "period_end", Conv: UnixDate, Maps: "invoices.period_end"},
+			{Name: "total", Conv: Minor, Required: true, Maps: "invoices.amount"},
+			{Name: "subtotal", Conv: Minor, Note: "not mapped"},
+			{Name: "amount_due", Conv: Minor, Note: "not mapped"},
+			{Name: "amount_paid", Conv: Minor, Note: "not mapped"},
+			{Name: "currency", Conv: Upper, Required: true, Maps: "invoices.currency"},
+			{Name: "status_transitions.paid_at", Aliases: []string{"paid_at"}, Conv: UnixDate, Maps: "invoices.paid_date"},
+			{Name: "number", Conv: Keep, Note: "not mapped"},
+			{Name: "metadata", Conv: JSON, Maps: "invoices.is_disputed", Note: "account, contract and dispute keys"},
+		},
+	},
+	{
+		Vendor: "stripe", Name: "invoice_line_items", Table: "v_st_line", Role: Load, Entity: "invoice_lines", Files: []string{"invoice_line_item", "invoice_lines", "invoice_line"},
+		Doc: "Invoice line items; line_no is the line's place in its invoice in file order.",
+		Fields: []Field{
+			{Name: "id", Aliases: []string{"line_item_id"}, Conv: Keep, Required: true, Note: "not mapped: lines are numbered per invoice"},
+			{Name: "invoice", Aliases: []string{"invoice_id"}, Conv: Keep, Required: true, Maps: "invoice_lines.invoice_id, invoice_lines.line_no"},
+			{Name: "amount", Conv: Minor, Required: true, Maps: "invoice_lines.amount, invoice_lines.unit_price"},
+			{Name: "currency", Conv: Upper, Required: true, Note: "the minor unit of amount"},
+			{Name: "description", Conv: Text, Maps: "invoice_lines.description"},
+			{Name: "quantity", Conv: Number, Maps: "invoice_lines.quantity, invoice_lines.unit_price"},
+			{Name: "price", Aliases: []string{"price_id", "plan", "plan_id"}, Conv: Keep, Maps: "invoice_lines.sku"},
+			{Name: "period_start", Aliases: []string{"period.start"}, Conv: UnixDate, Note: "not mapped"},
+			{Name: "period_end", Aliases: []string{"period.end"}, Conv: UnixDate, Note: "not mapped"},
+		},
+	},
+	{
+		Vendor: "stripe", Name: "credit_notes", Table: "v_st_credit_note", Role: Load, Entity: "credit_notes", Files: []string{"credit_note"},
+		Doc: "Credit notes; void ones are skipped. A reason in vendors.dispute_credit_reasons marks the invoice disputed.",
+		Fields: []Field{
+			{Name: "id", Conv: Keep, Required: true, Maps: "credit_notes.credit_note_id"},
+			{Name: "invoice", Aliases: []string{"invoice_id"}, Conv: Keep, Required: true, Maps: "credit_notes.invoice_id"},
+			{Name: "amount", Aliases: []string{"total"}, Conv: Minor, Required: true, Maps: "credit_notes.amount"},
+			{Name: "currency", Conv: Upper, Required: true, Note: "the minor unit of amount"},
+			{Name: "reason", Conv: Lower, Maps: "credit_notes.reason, invoices.is_disputed"},
+			{Name: "memo", Conv: Text, Maps: "credit_notes.reason", Note: "after the reason"},
+			{Name: "status", Conv: Lower, Note: "void: skipped"},
+			{Name: "created", Conv: UnixDate, Required: true, Maps: "credit_notes.issued_date"},
+		},
+	},
+	{
+		Vendor: "stripe", Name: "disputes", Table: "v_st_dispute", Role: Enrich, Entity: "invoices", Files: []string{"dispute"},
+		Doc: "Dispute records with their charge's invoice. Reasons in vendors.dispute_reasons mark the invoice disputed; card disputes (fraudulent, unrecognized and the like) are recorded only.",
+		Fields: []Field{
+			{Name: "id", Conv: Keep, Required: true, Note: "the dispute, in vendor_records when a card dispute"},
+			{Name: "invoice", Aliases: []string{"invoice_id"}, Conv: Keep, Required: true, Maps: "invoices.is_disputed"},
+			{Name: "reason", Conv: Lower, Required: true, Maps: "invoices.dispute_reason"},
+			{Name: "charge", Aliases: []string{"charge_id"}, Conv: Keep, Note: "kept in vendor_records"},
+			{Name: "status", Conv: Lower, Note: "kept in vendor_records"},
+			{Name: "created", Conv: Unix, Note: "not mapped"},
+		},
+	},
+	{
+		Vendor: "stripe", Name: "subscriptions", Table: "v_st_subscription", Role: Enrich, Entity: "invoices", Files: []string{"subscription"},
+		Doc: "Subscriptions: their metadata contract key links their invoices to a contract.",
+		Fields: []Field{
+			{Name: "id", Aliases: []string{"subscription_id"}, Conv: Keep, Required: true, Note: "matched by invoices' subscription"},
+			{Name: "customer", Aliases: []string{"customer_id"}, Conv: Keep, Required: true, Note: "resolved like an invoice's"},
+			{Name: "status", Conv: Lower, Note: "not mapped"},
+			{Name: "current_period_start", Conv: UnixDate, Note: "not mapped"},
+			{Name: "current_period_end", Conv: UnixDate, Note: "not mapped"},
+			{Name: "cancel_at", Conv: UnixDate, Note: "not mapped"},
+			{Name: "canceled_at", Conv: UnixDate, Note: "not mapped"},
+			{Name: "ended_at", Conv: UnixDate, Note: "not mapped"},
+			{Name: "metadata", Conv: JSON, Maps: "invoices.contract_id", Note: "vendors.stripe_contract_key"},
+		},
+	},
+}
