@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"math"
 	"net/http"
 	"os"
 	"strings"
@@ -18,7 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
-	"github.com/precedent-dev/precedent/dashboard/headline"
+	"github.com/precedent-dev/precedent/dashboard/format"
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -374,33 +373,12 @@ func cellText(s string) string {
 	return fmt.Sprintf("%s… (%d more characters; export to see all)", string(r[:cellChars]), len(r)-cellChars)
 }
 
-// num reads a number from a query value.
-func num(v any) float64 {
-	switch x := v.(type) {
-	case float64:
-		return x
-	case float32:
-		return float64(x)
-	case int64:
-		return float64(x)
-	case int32:
-		return float64(x)
-	case int:
-		return float64(x)
-	case json.Number:
-		f, _ := x.Float64()
-		return f
-	case nil:
-		return math.NaN()
-	}
-	var f float64
-	fmt.Sscan(fmt.Sprint(v), &f)
-	return f
-}
+// num reads a number from a query value: NaN for null or not a number.
+func num(v any) float64 { return format.Number(v) }
 
-func money(v any) string { return headline.Money(num(v)) }
+func money(v any) string { return format.Money(num(v)) }
 
-func thousands(f float64) string { return headline.Count(f) }
+func thousands(f float64) string { return format.Count(f) }
 
 func ago(t time.Time) string {
 	d := time.Since(t)

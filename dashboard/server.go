@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
+	"github.com/precedent-dev/precedent/dashboard/namedsql"
 	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
@@ -77,7 +78,7 @@ type Server struct {
 	runlog   *runlog.Log
 	sessions *auth.Sessions
 	pages    map[string]*template.Template
-	queries  map[string]storedQuery
+	queries  namedsql.Set
 	metrics  *metrics
 	guard    *loginGuard // failed logins and the password comparisons under way
 	demo     bool        // no users: every visitor is an admin, on loopback only
@@ -162,7 +163,7 @@ func New(opts Options) (*Server, error) {
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
-	if s.queries, err = loadQueries(); err != nil {
+	if s.queries, err = namedsql.Load(sqlFiles, "sql"); err != nil {
 		return nil, err
 	}
 	s.filterBars.max = cacheEntries

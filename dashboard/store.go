@@ -2,11 +2,8 @@ package dashboard
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -19,36 +16,6 @@ import (
 //
 //go:embed sql/*.sql
 var sqlFiles embed.FS
-
-type storedQuery struct {
-	text   string
-	params []string
-}
-
-var paramRe = regexp.MustCompile(`\$([a-z_]+)`)
-
-func loadQueries() (map[string]storedQuery, error) {
-	out := map[string]storedQuery{}
-	err := fs.WalkDir(sqlFiles, "sql", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := sqlFiles.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		name := strings.TrimSuffix(strings.TrimPrefix(path, "sql/"), ".sql")
-		q := storedQuery{text: string(b)}
-		for _, m := range paramRe.FindAllStringSubmatch(q.text, -1) {
-			if !slices.Contains(q.params, m[1]) {
-				q.params = append(q.params, m[1])
-			}
-		}
-		out[name] = q
-		return nil
-	})
-	return out, err
-}
 
 // cacheEntries bounds the caches whose keys come from requests.
 const cacheEntries = 2000
@@ -69,25 +36,24 @@ func (s *Server) run(ctx context.Context, name string, f Filters, extra map[stri
 	for k, v := range extra {
 		all[k] = v
 	}
-	var args []any
+	args, err := q.Args(all)
+	if err != nil {
+		return nil, fmt.Errorf("dashboard %w", err)
+	}
+	// The cache key is the query and the values of its parameters.
 	var key strings.Builder
 	key.WriteString(name)
-	names := slices.Clone(q.params)
+	names := slices.Clone(q.Params)
 	sort.Strings(names)
 	for _, p := range names {
-		v, ok := all[p]
-		if !ok {
-			return nil, fmt.Errorf("dashboard query %s needs $%s", name, p)
-		}
-		args = append(args, sql.Named(p, v))
-		fmt.Fprintf(&key, "\x00%s=%v", p, v)
+		fmt.Fprintf(&key, "\x00%s=%v", p, all[p])
 	}
 	if r, ok := s.cache.get(g.gen.ID, key.String()); ok {
 		return r, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.QueryTimeout)
 	defer cancel()
-	r, err := wh.Query(ctx, g.db, q.text, s.opts.RowCap, args...)
+	r, err := wh.Query(ctx, g.db, q.Text, s.opts.RowCap, args...)
 	if err != nil {
 		if table, ok := wh.MissingTable(err); ok {
 			return nil, &staleError{gen: g.gen.ID, table: table}

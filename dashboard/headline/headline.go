@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"github.com/precedent-dev/precedent/dashboard/format"
 )
 
 // Metric is one row of headline_metrics; NaN stands for null.
@@ -28,29 +30,17 @@ func FromRow(r map[string]any) Metric {
 		}
 		return ""
 	}
-	n := number(r["n"])
+	n := format.Number(r["n"])
 	if math.IsNaN(n) {
 		n = 0
 	}
 	return Metric{
-		Name: text("metric"), Value: number(r["value"]), CILow: number(r["ci_low"]), CIHigh: number(r["ci_high"]), Null: number(r["null_value"]),
-		Raw: number(r["value_unadjusted"]), RawLow: number(r["ci_low_unadjusted"]), RawHigh: number(r["ci_high_unadjusted"]),
+		Name: text("metric"), Value: format.Number(r["value"]), CILow: format.Number(r["ci_low"]), CIHigh: format.Number(r["ci_high"]), Null: format.Number(r["null_value"]),
+		Raw: format.Number(r["value_unadjusted"]), RawLow: format.Number(r["ci_low_unadjusted"]), RawHigh: format.Number(r["ci_high_unadjusted"]),
 		N: int64(n), AdjustedFor: text("adjusted_for"), Description: text("description"),
 	}
 }
 
-// number reads a DOUBLE or BIGINT; anything else (null) is NaN.
-func number(v any) float64 {
-	switch x := v.(type) {
-	case float64:
-		return x
-	case int64:
-		return float64(x)
-	case int32:
-		return float64(x)
-	}
-	return math.NaN()
-}
 
 // Card is a metric read for people.
 type Card struct {
@@ -74,14 +64,14 @@ const notAnEffect = "nothing (not an effect)"
 func Read(m Metric) Card {
 	c := Card{Metric: m.Name}
 	if math.IsNaN(m.Value) {
-		c.Value, c.Sentence = "–", "Not enough data yet ("+Count(float64(m.N))+" in the sample)."
+		c.Value, c.Sentence = "–", "Not enough data yet ("+format.Count(float64(m.N))+" in the sample)."
 		return c
 	}
 	hasCI := !math.IsNaN(m.CILow) && !math.IsNaN(m.CIHigh)
 	if hasCI && !math.IsNaN(m.Null) {
 		c.Effect = excludes(m.CILow, m.CIHigh, m.Null, m.Name)
 	}
-	c.Value = format(m.Name, m.Value)
+	c.Value = valueText(m.Name, m.Value)
 	c.Sentence = sentence(m, hasCI)
 	if m.AdjustedFor != "" && m.AdjustedFor != notAnEffect && m.Name != "late_quarter_exception_share" {
 		c.Adjustment, c.Disagrees = adjustment(m, c.Effect)
@@ -109,7 +99,7 @@ func adjustment(m Metric, effect bool) (string, bool) {
 	} else {
 		within = "adjusted for " + within
 	}
-	note := fmt.Sprintf("%s raw, segments pooled; %s %s.", format(m.Name, m.Raw), format(m.Name, m.Value), within)
+	note := fmt.Sprintf("%s raw, segments pooled; %s %s.", valueText(m.Name, m.Raw), valueText(m.Name, m.Value), within)
 	rawEffect := !math.IsNaN(m.RawLow) && !math.IsNaN(m.Null) && excludes(m.RawLow, m.RawHigh, m.Null, m.Name)
 	opposite := rawEffect && effect && (m.Raw-m.Null)*(m.Value-m.Null) < 0
 	switch {
@@ -123,8 +113,8 @@ func adjustment(m Metric, effect bool) (string, bool) {
 	return note, false
 }
 
-// format writes a metric's value in its unit.
-func format(name string, v float64) string {
+// valueText writes a metric's value in its unit.
+func valueText(name string, v float64) string {
 	switch name {
 	case "renewal_discount_slope", "ambiguity_escalation_spearman", "renewal_risk_auc":
 		return fmt.Sprintf("%.2f", v)
@@ -137,7 +127,7 @@ func format(name string, v float64) string {
 	case "billing_leakage_pct":
 		return fmt.Sprintf("%.1f%%", 100*v)
 	case "arr_renewing_90d", "arr_at_risk_90d":
-		return Money(v)
+		return format.Money(v)
 	}
 	return fmt.Sprintf("%.3g", v)
 }
@@ -151,7 +141,7 @@ func sentence(m Metric, hasCI bool) string {
 		}
 		return fmt.Sprintf(", 95%% CI "+format+"-"+format, lo*scale, hi*scale)
 	}
-	count := Count(float64(m.N))
+	count := format.Count(float64(m.N))
 	switch m.Name {
 	case "renewal_discount_slope":
 		return fmt.Sprintf("Renewals keep %.0f%% of the prior discount: slope %.2f%s, %s renewals.", math.Max(0, 100*v), v, ci("%.2f", 1), count)
@@ -174,50 +164,11 @@ func sentence(m Metric, hasCI bool) string {
 	case "billing_leakage_pct":
 		return fmt.Sprintf("%.1f%% of what contracts should have billed to date was not invoiced, net of credits, over %s contracts.", 100*v, count)
 	case "arr_renewing_90d":
-		return fmt.Sprintf("%s of ARR renews in the next 90 days (%s contracts not yet renewed).", Money(v), count)
+		return fmt.Sprintf("%s of ARR renews in the next 90 days (%s contracts not yet renewed).", format.Money(v), count)
 	case "arr_at_risk_90d":
-		return fmt.Sprintf("%s of ARR renewing in the next 90 days is high risk (%s contracts).", Money(v), count)
+		return fmt.Sprintf("%s of ARR renewing in the next 90 days is high risk (%s contracts).", format.Money(v), count)
 	case "renewal_risk_auc":
 		return fmt.Sprintf("Looking back, the risk score ranked a churned renewal above a renewed one %.0f%% of the time: AUC %.2f%s, %s past renewals.", 100*v, v, ci("%.2f", 1), count)
 	}
 	return m.Description
-}
-
-// Money writes an amount of money shortly: $1.2M, $45k, $9,999.
-func Money(f float64) string {
-	if math.IsNaN(f) {
-		return "–"
-	}
-	switch a := math.Abs(f); {
-	case a >= 1e6:
-		return fmt.Sprintf("$%.1fM", f/1e6)
-	case a >= 1e4:
-		return fmt.Sprintf("$%.0fk", f/1e3)
-	}
-	return "$" + Count(math.Round(f))
-}
-
-// Count writes a number with thousands separators (two decimals if it is
-// not whole).
-func Count(f float64) string {
-	if math.IsNaN(f) {
-		return "–"
-	}
-	if f != math.Trunc(f) {
-		return fmt.Sprintf("%.2f", f)
-	}
-	s := fmt.Sprintf("%d", int64(f))
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }

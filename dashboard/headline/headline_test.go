@@ -53,11 +53,3 @@ func TestRead(t *testing.T) {
 		})
 	}
 }
-
-func TestMoney(t *testing.T) {
-	for f, want := range map[float64]string{1.25e6: "$1.2M", -45_000: "$-45k", 9999: "$9,999", 0: "$0", math.NaN(): "–"} {
-		if got := Money(f); got != want {
-			t.Errorf("Money(%v) = %q, want %q", f, got, want)
-		}
-	}
-}

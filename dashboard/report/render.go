@@ -16,6 +16,7 @@ import (
 	texttemplate "text/template"
 	"time"
 
+	"github.com/precedent-dev/precedent/dashboard/format"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -25,7 +26,7 @@ var templateFS embed.FS
 var funcs = map[string]any{
 	"date":  func(t time.Time) string { return t.Format(time.DateOnly) },
 	"stamp": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-	"money": money,
+	"money": format.Money,
 	"change": func(this, prev int64) string {
 		if this == prev {
 			return "same"
@@ -37,9 +38,9 @@ var funcs = map[string]any{
 			return "same"
 		}
 		if this > prev {
-			return "+" + money(this-prev)
+			return "+" + format.Money(this-prev)
 		}
-		return "-" + money(prev-this)
+		return "-" + format.Money(prev-this)
 	},
 	"limit": func(rows [][]string, n int) [][]string { return rows[:min(n, len(rows))] },
 	"pad":   func(s string, n int) string { return s + strings.Repeat(" ", max(0, n-len(s))) },

@@ -10,10 +10,12 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"strings"
+	"math"
 	"time"
 
+	"github.com/precedent-dev/precedent/dashboard/format"
 	"github.com/precedent-dev/precedent/dashboard/headline"
+	"github.com/precedent-dev/precedent/dashboard/namedsql"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -100,23 +102,21 @@ var tables = []struct{ name, title string }{
 // Build reads the week's report from a published warehouse opened read-only.
 func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, error) {
 	r := &Report{Week: w.String(), From: w.Start(), To: w.End(), Fresh: fresh}
-	args := []any{
-		sql.Named("from", w.Start().Format(time.DateOnly)),
-		sql.Named("to", w.End().Format(time.DateOnly)),
-		sql.Named("prev", w.Prev().Start().Format(time.DateOnly)),
+	queries, err := namedsql.Load(sqlFiles, "sql")
+	if err != nil {
+		return nil, err
+	}
+	params := map[string]any{
+		"from": w.Start().Format(time.DateOnly),
+		"to":   w.End().Format(time.DateOnly),
+		"prev": w.Prev().Start().Format(time.DateOnly),
 	}
 	run := func(name string) (*wh.Rows, error) {
-		q, err := sqlFiles.ReadFile("sql/" + name + ".sql")
+		args, err := queries[name].Args(params)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("report %w", err)
 		}
-		var used []any
-		for _, a := range args {
-			if strings.Contains(string(q), "$"+a.(sql.NamedArg).Name) {
-				used = append(used, a)
-			}
-		}
-		rows, err := wh.Query(ctx, db, string(q), 0, used...)
+		rows, err := wh.Query(ctx, db, queries[name].Text, 0, args...)
 		if table, ok := wh.MissingTable(err); ok {
 			return nil, fmt.Errorf("report %s: the published warehouse has no %s: it was built by an earlier version of Precedent; run precedent etl first", name, table)
 		}
@@ -132,7 +132,7 @@ func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, e
 		return nil, err
 	}
 	r.RiskAtWeekEnd = len(hist.Values) == 1 && hist.Values[0][0] == true
-	args = append(args, sql.Named("historic", r.RiskAtWeekEnd))
+	params["historic"] = r.RiskAtWeekEnd
 	cr, err := run("counts")
 	if err != nil {
 		return nil, err
@@ -157,9 +157,9 @@ func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, e
 			tiers[tier] = t
 		}
 		if fmt.Sprint(row[0]) == "this" {
-			t.This = toFloat(row[2])
+			t.This = format.Number(row[2])
 		} else {
-			t.Prev = toFloat(row[2])
+			t.Prev = format.Number(row[2])
 		}
 	}
 	for _, tier := range []string{"high", "medium", "low"} {
@@ -206,31 +206,20 @@ func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, e
 	return r, nil
 }
 
+// toInt reads a count; a missing or null count is 0.
 func toInt(row []any, i int) int64 {
 	if i >= len(row) {
 		return 0
 	}
-	return int64(toFloat(row[i]))
-}
-
-func toFloat(v any) float64 {
-	var f float64
-	fmt.Sscan(fmt.Sprint(v), &f)
-	return f
+	f := format.Number(row[i])
+	if math.IsNaN(f) {
+		return 0
+	}
+	return int64(f)
 }
 
 // Headline is the report's subject line.
 func (r *Report) Headline() string {
 	exc := r.Counts[0].This + r.Counts[1].This
-	return fmt.Sprintf("Precedent weekly report %s: %d new discount exceptions, %s ARR at high risk in the next 90 days", r.Week, exc, money(r.AtRisk))
-}
-
-func money(f float64) string {
-	switch {
-	case f >= 1e6 || f <= -1e6:
-		return fmt.Sprintf("$%.1fM", f/1e6)
-	case f >= 1e4 || f <= -1e4:
-		return fmt.Sprintf("$%.0fk", f/1e3)
-	}
-	return fmt.Sprintf("$%.0f", f)
+	return fmt.Sprintf("Precedent weekly report %s: %d new discount exceptions, %s ARR at high risk in the next 90 days", r.Week, exc, format.Money(r.AtRisk))
 }

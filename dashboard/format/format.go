@@ -1,0 +1,95 @@
+// Package format writes numbers for people, the same way on the dashboard,
+// in the weekly report and in the mail: money shortly ($1.2M, $45k,
+// $9,999), counts with thousands separators, and reads query values as
+// numbers strictly.
+package format
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"strings"
+)
+
+// Money writes an amount of money shortly: $1.2M, $45k, $9,999, -$45k;
+// "–" for NaN.
+func Money(f float64) string {
+	if math.IsNaN(f) {
+		return "–"
+	}
+	sign := ""
+	if f < 0 {
+		sign, f = "-", -f
+	}
+	switch {
+	case f >= 1e6:
+		return fmt.Sprintf("%s$%.1fM", sign, f/1e6)
+	case f >= 1e4:
+		return fmt.Sprintf("%s$%.0fk", sign, f/1e3)
+	}
+	return sign + "$" + Count(math.Round(f))
+}
+
+// Count writes a number with thousands separators, or with two decimals
+// when it is not whole; "–" for NaN.
+func Count(f float64) string {
+	if math.IsNaN(f) {
+		return "–"
+	}
+	if f != math.Trunc(f) {
+		return fmt.Sprintf("%.2f", f)
+	}
+	s := strconv.FormatInt(int64(math.Abs(f)), 10)
+	var b strings.Builder
+	if f < 0 {
+		b.WriteByte('-')
+	}
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// Number reads a query value (or a value decoded from JSON) as a number:
+// NaN for null and for anything that is not a number, never a silent 0.
+func Number(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case float32:
+		return float64(x)
+	case int64:
+		return float64(x)
+	case int32:
+		return float64(x)
+	case int:
+		return float64(x)
+	case int16:
+		return float64(x)
+	case int8:
+		return float64(x)
+	case uint64:
+		return float64(x)
+	case uint32:
+		return float64(x)
+	case *big.Int:
+		f, _ := new(big.Float).SetInt(x).Float64()
+		return f
+	case json.Number:
+		if f, err := x.Float64(); err == nil {
+			return f
+		}
+	case string:
+		if f, err := strconv.ParseFloat(strings.TrimSpace(x), 64); err == nil {
+			return f
+		}
+	case interface{ Float64() float64 }: // duckdb.Decimal
+		return x.Float64()
+	}
+	return math.NaN()
+}

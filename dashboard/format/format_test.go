@@ -1,0 +1,54 @@
+package format
+
+import (
+	"encoding/json"
+	"math"
+	"math/big"
+	"testing"
+)
+
+func TestMoney(t *testing.T) {
+	for _, tt := range []struct {
+		f    float64
+		want string
+	}{
+		{1.25e6, "$1.2M"}, {15_100_000, "$15.1M"}, {45_000, "$45k"}, {-45_000, "-$45k"}, {9999, "$9,999"},
+		{9999.6, "$10,000"}, {0, "$0"}, {-12.4, "-$12"}, {math.NaN(), "–"},
+	} {
+		if got := Money(tt.f); got != tt.want {
+			t.Errorf("Money(%v) = %q, want %q", tt.f, got, tt.want)
+		}
+	}
+}
+
+func TestCount(t *testing.T) {
+	for _, tt := range []struct {
+		f    float64
+		want string
+	}{
+		{0, "0"}, {999, "999"}, {1000, "1,000"}, {1234567, "1,234,567"}, {-4611, "-4,611"}, {2.5, "2.50"}, {math.NaN(), "–"},
+	} {
+		if got := Count(tt.f); got != tt.want {
+			t.Errorf("Count(%v) = %q, want %q", tt.f, got, tt.want)
+		}
+	}
+}
+
+type decimal struct{ f float64 }
+
+func (d decimal) Float64() float64 { return d.f }
+
+func TestNumber(t *testing.T) {
+	for _, tt := range []struct {
+		v    any
+		want float64 // NaN: not a number
+	}{
+		{1.5, 1.5}, {int64(7), 7}, {int32(-3), -3}, {big.NewInt(1 << 40), 1 << 40}, {json.Number("2.25"), 2.25},
+		{"12.5", 12.5}, {decimal{3.75}, 3.75}, {nil, math.NaN()}, {"12,5", math.NaN()}, {"abc", math.NaN()}, {true, math.NaN()},
+	} {
+		got := Number(tt.v)
+		if got != tt.want && !(math.IsNaN(got) && math.IsNaN(tt.want)) {
+			t.Errorf("Number(%#v) = %v, want %v", tt.v, got, tt.want)
+		}
+	}
+}
