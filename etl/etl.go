@@ -18,8 +18,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/precedent-dev/precedent/etl/runlog"
 	"github.com/precedent-dev/precedent/etl/adapters"
+	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -36,7 +36,7 @@ type Options struct {
 	Trigger       string // manual, schedule, startup or retry; recorded in the run log
 	Attempt       int    // retry attempt, recorded in the run log
 	DuckDB        wh.Settings
-	Models        Models        // builds the SQL models into the new generation; nil skips them
+	Models        Models          // builds the SQL models into the new generation; nil skips them
 	Vendors       adapters.Config // vendor exports: id keys, escalations, categories, file overrides
 	Progress      func(Progress)
 	Logger        *slog.Logger

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/precedent-dev/precedent/etl/contract"
 	"github.com/precedent-dev/precedent/etl/adapters"
+	"github.com/precedent-dev/precedent/etl/contract"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -27,7 +27,7 @@ type build struct {
 	damaged wh.Generation
 	seq     int // file sequence numbers, unique in the run
 
-	vendor    *adapters.Set      // the run's vendor files, nil without any
+	vendor    *adapters.Set    // the run's vendor files, nil without any
 	vendorRaw []*rawFile       // their raw tables
 	vendorIn  map[string]int64 // rows the vendor step handed to (or quarantined for) each entity
 }

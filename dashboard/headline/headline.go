@@ -41,7 +41,6 @@ func FromRow(r map[string]any) Metric {
 	}
 }
 
-
 // Card is a metric read for people.
 type Card struct {
 	Metric   string
