@@ -2,14 +2,11 @@ package dashboard
 
 import (
 	"bytes"
-	"context"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -18,8 +15,6 @@ import (
 
 	"github.com/precedent-dev/precedent/dashboard/auth"
 	"github.com/precedent-dev/precedent/dashboard/format"
-	"github.com/precedent-dev/precedent/etl"
-	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -111,82 +106,6 @@ func (v view) FilterBar() (template.HTML, error) {
 	return h, nil
 }
 
-// genCache keeps values per generation: a new generation starts empty, so
-// serving a new warehouse drops everything made from the previous one.
-// Keys come from requests, so it also empties itself when it holds max
-// entries, or, when size is set, maxBytes bytes.
-type genCache[V any] struct {
-	max      int
-	maxBytes int64
-	size     func(V) int64
-	mu       sync.Mutex
-	gen      int
-	entries  map[string]V
-	bytes    int64
-}
-
-func (c *genCache[V]) get(gen int, key string) (V, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.gen != gen {
-		var zero V
-		return zero, false
-	}
-	v, ok := c.entries[key]
-	return v, ok
-}
-
-func (c *genCache[V]) put(gen int, key string, v V) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var n int64
-	if c.size != nil {
-		if n = c.size(v); n > c.maxBytes {
-			return // too large to keep at all
-		}
-	}
-	if c.gen != gen || c.entries == nil || len(c.entries) >= c.max || c.bytes+n > c.maxBytes && c.size != nil {
-		c.gen, c.entries, c.bytes = gen, map[string]V{}, 0
-	}
-	if old, ok := c.entries[key]; ok && c.size != nil {
-		c.bytes -= c.size(old)
-	}
-	c.entries[key] = v
-	c.bytes += n
-}
-
-// memoPage returns what build makes for key, kept per generation: the
-// charts of a page cost far more than their cached query results. build
-// must depend only on the generation and key, and nobody may change what
-// it returns, since requests share it. The generation is read before
-// build: a page built from a newer one is then kept under an older key,
-// which the newer one replaces, and never the other way round.
-func memoPage[T any](s *Server, key string, build func() (T, error)) (T, error) {
-	gen := 0
-	if g, ok := s.wh.current(); ok {
-		gen = g.ID
-	}
-	if v, ok := s.pageData.get(gen, key); ok {
-		if t, ok := v.(T); ok {
-			return t, nil
-		}
-	}
-	v, err := build()
-	if err == nil && gen != 0 {
-		s.pageData.put(gen, key, v)
-	}
-	return v, err
-}
-
-// freshness is the header's line about the data's age.
-type freshness struct {
-	Generation  int
-	PublishedAt time.Time
-	LastRun     *runlog.Record
-	Quarantined int64
-	Damage      string // why the published generation is not the one served; shown as a red banner
-}
-
 // renderBuffers hold pages while they render: a page is 25 kB to 350 kB,
 // and growing a new buffer for each request kept the garbage collector busy.
 var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -238,110 +157,6 @@ func (s *Server) renderStatus(c echo.Context, code int, msg string) {
 	if err := s.render(c, code, "error", http.StatusText(code), "", msg); err != nil {
 		c.String(code, msg)
 	}
-}
-
-func (s *Server) freshness() freshness {
-	var f freshness
-	if g, ok := s.wh.current(); ok {
-		f.Generation, f.PublishedAt = g.ID, g.PublishedAt
-	}
-	f.LastRun, f.Quarantined = s.lastETL.get(s.opts.Data.RunLog(), s.runlog)
-	f.Damage = s.wh.damaged()
-	return f
-}
-
-// lastETL is the last successful ETL run, read from the run log again only
-// when the file changes (its size or modification time). Every page shows
-// it, and reading the log costs a megabyte-sized buffer and a JSON decode
-// of every line.
-type lastETL struct {
-	mu          sync.Mutex
-	read        bool
-	size        int64
-	modified    time.Time
-	run         *runlog.Record // read-only once cached
-	quarantined int64
-}
-
-func (c *lastETL) get(path string, log *runlog.Log) (*runlog.Record, int64) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, 0
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.read && c.size == st.Size() && c.modified.Equal(st.ModTime()) {
-		return c.run, c.quarantined
-	}
-	r, ok, err := log.LastSuccess("etl")
-	if err != nil {
-		return nil, 0
-	}
-	// Appended after the Stat, the file only reads newer than its key, so
-	// the next call reads it again.
-	c.read, c.size, c.modified, c.run, c.quarantined = true, st.Size(), st.ModTime(), nil, 0
-	if ok {
-		c.run, c.quarantined = &r, detailOf(r).Quarantined
-	}
-	return c.run, c.quarantined
-}
-
-// runTotals are the row counts of one ETL run.
-type runTotals struct {
-	Read, Loaded, Quarantined int64
-	Result                    etl.Result
-}
-
-func detailOf(r runlog.Record) runTotals {
-	var t runTotals
-	if len(r.Detail) == 0 || json.Unmarshal(r.Detail, &t.Result) != nil {
-		return t
-	}
-	for _, e := range t.Result.Entities {
-		t.Read += e.RowsRead
-		t.Loaded += e.RowsLoaded
-		t.Quarantined += e.RowsQuarantined
-	}
-	return t
-}
-
-// filterOptions are the choices of the filter bar, from the warehouse.
-type filterOptions struct {
-	Segments []string
-	Regions  []string
-	Teams    []string
-	Reps     []string
-	Quarters []string
-}
-
-// filterOptions returns the filter bar's choices, converted from the
-// query's rows once per generation (gen, read before the rows: rows from a
-// newer generation are then kept under an older key, which the newer one
-// replaces).
-func (s *Server) filterOptions(ctx context.Context, gen int) filterOptions {
-	if o, ok := s.options.get(gen, ""); ok {
-		return o
-	}
-	o := filterOptions{Segments: segments}
-	rows, err := s.run(ctx, "filter_options", Filters{}, nil)
-	if err != nil {
-		return o
-	}
-	for _, r := range rows.Values {
-		kind, value := fmt.Sprint(r[0]), fmt.Sprint(r[1])
-		switch kind {
-		case "region":
-			o.Regions = append(o.Regions, value)
-		case "team":
-			o.Teams = append(o.Teams, value)
-		case "rep":
-			o.Reps = append(o.Reps, value)
-		case "quarter":
-			o.Quarters = append(o.Quarters, value)
-		}
-	}
-	s.options.put(gen, "", o)
-	return o
 }
 
 var funcs = template.FuncMap{
