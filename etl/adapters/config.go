@@ -44,6 +44,11 @@ type Config struct {
 	// ApprovalLevels maps an Advanced Approvals step to an approval level;
 	// steps above the highest listed get the highest level.
 	ApprovalLevels map[string]string `yaml:"approval_levels"`
+	// CustomFields maps an export's own fields onto contract columns, per
+	// object: "salesforce/Contract": {"auto_renew": "Auto_Renew__c"}. The
+	// inner key is a column of the entity the object loads, or
+	// entity.column of another entity its rows feed.
+	CustomFields map[string]map[string]string `yaml:"fields,omitempty"`
 }
 
 // DefaultConfig is the configuration used where nothing is set.
@@ -128,6 +133,7 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("vendors.approval_levels.%s: %q is not an approval level (%s)", k, v, strings.Join(lvl.Values, ", ")))
 		}
 	}
+	errs = append(errs, c.validateCustom()...)
 	return errors.Join(errs...)
 }
 
@@ -145,9 +151,21 @@ func (c Config) metadataKeys() []string {
 }
 
 // Fields lists the fields read from a file of object o: its own, the
-// connector columns, and for Stripe objects with metadata the flattened
-// metadata columns of the configured keys.
+// connector columns, for Stripe objects with metadata the flattened
+// metadata columns of the configured keys, and the custom fields of
+// vendors.fields.
 func (c Config) Fields(o *Object) []Field {
+	fields := c.baseFields(o)
+	for _, cu := range c.customs(o) {
+		if !cu.known && !slices.ContainsFunc(fields, func(f Field) bool { return f.Key() == cu.Key }) {
+			fields = append(fields, Field{Name: cu.Name, Conv: cu.Conv, Maps: cu.Entity + "." + cu.Column, Note: "vendors.fields"})
+		}
+	}
+	return fields
+}
+
+// baseFields are the fields of Fields without the custom ones.
+func (c Config) baseFields(o *Object) []Field {
 	fields := o.Columns()
 	if _, ok := o.Field("metadata"); ok {
 		for _, k := range c.metadataKeys() {

@@ -16,6 +16,7 @@ var vendorTitles = map[string]string{
 func WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString(markdownIntro)
+	b.WriteString(customFieldsDoc)
 	b.WriteString("\n## Conversions\n\n| conversion | what it does |\n|---|---|\n")
 	for c := Keep; c <= JSON; c++ {
 		fmt.Fprintf(&b, "| %s | %s |\n", c, convDocs[c])

@@ -120,6 +120,9 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 		if _, ok := o.Field("metadata"); ok {
 			cols = append(cols, "md_account VARCHAR", "md_contract VARCHAR", "md_dispute VARCHAR")
 		}
+		for _, cu := range s.cfg.customs(o) {
+			cols = append(cols, wh.Ident(cu.Col())+" VARCHAR")
+		}
 		return s.exec(ctx, "CREATE OR REPLACE TEMP TABLE "+wh.Ident(o.Table)+" ("+strings.Join(cols, ", ")+")")
 	}
 	var args []any
@@ -135,6 +138,9 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 			cols = append(cols, "coalesce(CASE WHEN json_valid(metadata) AND json_type(metadata) = 'OBJECT' THEN v_clean(json_extract_string(metadata, ?)) END, "+
 				wh.Ident(Canonical("metadata."+key))+") AS "+name)
 		}
+	}
+	for _, cu := range s.cfg.customs(o) {
+		cols = append(cols, convSQL(Field{Conv: cu.Conv}, cu.Key, "currency", zone)+" AS "+wh.Ident(cu.Col()))
 	}
 	deleted := "v_true(is_deleted)"
 	clean := []string{"_file", "_row"}
@@ -156,6 +162,15 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 func (s *Set) fields(ctx context.Context) error {
 	for _, f := range s.files {
 		done := map[string]bool{}
+		for _, cu := range s.cfg.customs(f.Object) {
+			m := cu.Entity + "." + cu.Column
+			if header, ok := f.Header[cu.Key]; ok && !done[m] {
+				done[m] = true
+				if err := s.exec(ctx, "INSERT INTO vendor_fields VALUES (?, ?, ?, ?)", f.Seq, cu.Entity, cu.Column, header); err != nil {
+					return fmt.Errorf("vendor fields: %w", err)
+				}
+			}
+		}
 		for pass := 0; pass < 2; pass++ {
 			for _, fl := range f.Object.Fields {
 				header, present := f.Header[fl.Key()]
