@@ -29,6 +29,9 @@ type Config struct {
 	// StripeDisputeKey is the Stripe invoice metadata key whose true value
 	// (or any value but false/0/no) marks the invoice disputed.
 	StripeDisputeKey string `yaml:"stripe_dispute_key"`
+	// StripeBillingConfig says what of a Stripe invoice's lines is its
+	// billing configuration (billing_config_id): price, plan or none.
+	StripeBillingConfig string `yaml:"stripe_billing_config"`
 	// DisputeCreditReasons are the credit note reasons that mark their invoice disputed.
 	DisputeCreditReasons []string `yaml:"dispute_credit_reasons"`
 	// DisputeReasons are the dispute record reasons that are B2B disputes;
@@ -57,6 +60,7 @@ func DefaultConfig() Config {
 		StripeAccountKey:     "salesforce_account_id",
 		StripeContractKey:    "salesforce_contract_id",
 		StripeDisputeKey:     "disputed",
+		StripeBillingConfig:  "price",
 		DisputeCreditReasons: []string{"product_unsatisfactory"},
 		DisputeReasons:       []string{"product_unacceptable", "product_not_received", "subscription_canceled", "credit_not_processed", "duplicate", "general"},
 		EscalationTags:       []string{"escalated"},
@@ -81,6 +85,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.StripeDisputeKey == "" {
 		c.StripeDisputeKey = d.StripeDisputeKey
+	}
+	if c.StripeBillingConfig == "" {
+		c.StripeBillingConfig = d.StripeBillingConfig
 	}
 	if c.DisputeCreditReasons == nil {
 		c.DisputeCreditReasons = d.DisputeCreditReasons
@@ -118,6 +125,9 @@ func (c Config) Validate() error {
 		if _, err := time.LoadLocation(tz); err != nil {
 			errs = append(errs, fmt.Errorf("vendors.time_zones.%s: %q is not an IANA time zone", v, tz))
 		}
+	}
+	if b := c.StripeBillingConfig; b != "" && !slices.Contains([]string{"price", "plan", "none"}, b) {
+		errs = append(errs, fmt.Errorf("vendors.stripe_billing_config: %q is not price, plan or none", b))
 	}
 	tickets, _ := contract.Lookup("tickets")
 	cat, _ := tickets.Column("category")
