@@ -189,6 +189,7 @@ func TestConfig(t *testing.T) {
 		{"vendors:\n  categories:\n    fr: feature\n", `vendors.categories.fr: "feature" is not a ticket category`},
 		{"vendors:\n  files:\n    x.csv: stripe/charges\n", `vendors.files.x.csv: "stripe/charges" is no vendor object`},
 		{"vendors:\n  time_zones:\n    salesforce: Mars/Olympus\n", `vendors.time_zones.salesforce: "Mars/Olympus" is not an IANA time zone`},
+		{"vendors:\n  fields:\n    salesforce/Contract:\n      side_letter: Side_Letter__c\n", `vendors.fields.salesforce/Contract.side_letter: contracts has no column "side_letter"`},
 	}
 	for _, b := range bad {
 		os.WriteFile(cfg, []byte(b.file), 0o644)

@@ -87,6 +87,9 @@ func (s *Set) assemble(ctx context.Context, e *contract.Entity, parts []part) (B
 			return b, fmt.Errorf("map %s: %w", e.Name, err)
 		}
 	}
+	if err := s.applyCustom(ctx, e, vb); err != nil {
+		return b, fmt.Errorf("map %s: %w", e.Name, err)
+	}
 	err := s.exec(ctx, `INSERT INTO vendor_outcome SELECT _file, _row, coalesce(_outcome, 'mapped'), ?, _field, _reason, to_json({`+strings.Join(raw, ", ")+`})::VARCHAR
 FROM `+vb+` WHERE _primary`, e.Name)
 	if err != nil {

@@ -29,6 +29,9 @@ type Config struct {
 	// StripeDisputeKey is the Stripe invoice metadata key whose true value
 	// (or any value but false/0/no) marks the invoice disputed.
 	StripeDisputeKey string `yaml:"stripe_dispute_key"`
+	// StripeBillingConfig says what of a Stripe invoice's lines is its
+	// billing configuration (billing_config_id): price, plan or none.
+	StripeBillingConfig string `yaml:"stripe_billing_config"`
 	// DisputeCreditReasons are the credit note reasons that mark their invoice disputed.
 	DisputeCreditReasons []string `yaml:"dispute_credit_reasons"`
 	// DisputeReasons are the dispute record reasons that are B2B disputes;
@@ -44,6 +47,11 @@ type Config struct {
 	// ApprovalLevels maps an Advanced Approvals step to an approval level;
 	// steps above the highest listed get the highest level.
 	ApprovalLevels map[string]string `yaml:"approval_levels"`
+	// CustomFields maps an export's own fields onto contract columns, per
+	// object: "salesforce/Contract": {"auto_renew": "Auto_Renew__c"}. The
+	// inner key is a column of the entity the object loads, or
+	// entity.column of another entity its rows feed.
+	CustomFields map[string]map[string]string `yaml:"fields,omitempty"`
 }
 
 // DefaultConfig is the configuration used where nothing is set.
@@ -52,6 +60,7 @@ func DefaultConfig() Config {
 		StripeAccountKey:     "salesforce_account_id",
 		StripeContractKey:    "salesforce_contract_id",
 		StripeDisputeKey:     "disputed",
+		StripeBillingConfig:  "price",
 		DisputeCreditReasons: []string{"product_unsatisfactory"},
 		DisputeReasons:       []string{"product_unacceptable", "product_not_received", "subscription_canceled", "credit_not_processed", "duplicate", "general"},
 		EscalationTags:       []string{"escalated"},
@@ -76,6 +85,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.StripeDisputeKey == "" {
 		c.StripeDisputeKey = d.StripeDisputeKey
+	}
+	if c.StripeBillingConfig == "" {
+		c.StripeBillingConfig = d.StripeBillingConfig
 	}
 	if c.DisputeCreditReasons == nil {
 		c.DisputeCreditReasons = d.DisputeCreditReasons
@@ -114,6 +126,9 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("vendors.time_zones.%s: %q is not an IANA time zone", v, tz))
 		}
 	}
+	if b := c.StripeBillingConfig; b != "" && !slices.Contains([]string{"price", "plan", "none"}, b) {
+		errs = append(errs, fmt.Errorf("vendors.stripe_billing_config: %q is not price, plan or none", b))
+	}
 	tickets, _ := contract.Lookup("tickets")
 	cat, _ := tickets.Column("category")
 	for k, v := range c.Categories {
@@ -128,6 +143,7 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("vendors.approval_levels.%s: %q is not an approval level (%s)", k, v, strings.Join(lvl.Values, ", ")))
 		}
 	}
+	errs = append(errs, c.validateCustom()...)
 	return errors.Join(errs...)
 }
 
@@ -145,9 +161,21 @@ func (c Config) metadataKeys() []string {
 }
 
 // Fields lists the fields read from a file of object o: its own, the
-// connector columns, and for Stripe objects with metadata the flattened
-// metadata columns of the configured keys.
+// connector columns, for Stripe objects with metadata the flattened
+// metadata columns of the configured keys, and the custom fields of
+// vendors.fields.
 func (c Config) Fields(o *Object) []Field {
+	fields := c.baseFields(o)
+	for _, cu := range c.customs(o) {
+		if !cu.known && !slices.ContainsFunc(fields, func(f Field) bool { return f.Key() == cu.Key }) {
+			fields = append(fields, Field{Name: cu.Name, Conv: cu.Conv, Maps: cu.Entity + "." + cu.Column, Note: "vendors.fields"})
+		}
+	}
+	return fields
+}
+
+// baseFields are the fields of Fields without the custom ones.
+func (c Config) baseFields(o *Object) []Field {
 	fields := o.Columns()
 	if _, ok := o.Field("metadata"); ok {
 		for _, k := range c.metadataKeys() {

@@ -1,7 +1,8 @@
 package adapters
 
-// docusign maps envelopes from an eSignature export and the DocuSign for
-// Salesforce status object.
+// docusign maps envelopes from an eSignature export or its REST API (JSON
+// lines, one envelope object each) and the DocuSign for Salesforce status
+// object.
 var docusign = []Object{
 	{
 		Vendor: "docusign", Name: "envelopes", Table: "v_ds_envelope", Role: Enrich, Entity: "contracts", Files: []string{"envelope", "envelope_status"},
@@ -13,6 +14,7 @@ var docusign = []Object{
 			{Name: "completedDateTime", Conv: Time, Maps: "contracts.signed_date", Note: "its UTC date"},
 			{Name: "emailSubject", Conv: Text, Note: "kept in vendor_records"},
 			{Name: "SFOpportunity", Aliases: []string{"##SFOpportunity", "opportunity_id", "dsfs_opportunity_c"}, Conv: SFID, Maps: "contracts.deal_id", Note: "envelope custom field: the contract whose SBQQ__Opportunity__c it is, else links the contract to it"},
+			{Name: "customFields", Conv: JSON, Maps: "contracts.deal_id", Note: "the REST API's envelope custom fields: textCustomFields (and listCustomFields) named ##SFOpportunity and ##SFAccount, read when the columns above are absent; 15-character ids get their check characters"},
 			{Name: "SFAccount", Aliases: []string{"##SFAccount", "account_id", "dsfs_company_c"}, Conv: SFID, Note: "envelope custom field: else the account's contract starting nearest the completion (within 90 days)"},
 		},
 	},

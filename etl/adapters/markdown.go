@@ -16,6 +16,7 @@ var vendorTitles = map[string]string{
 func WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString(markdownIntro)
+	b.WriteString(customFieldsDoc)
 	b.WriteString("\n## Conversions\n\n| conversion | what it does |\n|---|---|\n")
 	for c := Keep; c <= JSON; c++ {
 		fmt.Fprintf(&b, "| %s | %s |\n", c, convDocs[c])
@@ -165,6 +166,7 @@ vendors:
   stripe_account_key: salesforce_account_id   # Stripe metadata key holding the account id
   stripe_contract_key: salesforce_contract_id # ... holding the contract id (invoices, subscriptions)
   stripe_dispute_key: disputed  # invoice metadata key marking a dispute
+  stripe_billing_config: price  # what of an invoice's lines is its billing_config_id: price, plan or none
   dispute_credit_reasons: [product_unsatisfactory]   # credit note reasons that mark a dispute
   dispute_reasons: [product_unacceptable, product_not_received, subscription_canceled, credit_not_processed, duplicate, general]
   escalation_tags: [escalated]  # a tag added means escalated (Zendesk)

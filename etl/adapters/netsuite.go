@@ -11,6 +11,7 @@ var netsuite = []Object{
 			{Name: "tranid", Aliases: []string{"document_number"}, Conv: Keep, Note: "matched by credit memos' applied-to"},
 			{Name: "trandate", Aliases: []string{"date"}, Conv: Date, Required: true, Maps: "invoices.issued_date, credit_notes.issued_date"},
 			{Name: "duedate", Aliases: []string{"due_date"}, Conv: Date, Maps: "invoices.due_date"},
+			{Name: "closedate", Aliases: []string{"date_closed"}, Conv: Date, Maps: "invoices.paid_date", Note: "Date Closed: the day the invoice was paid in full; used when the status is paid"},
 			{Name: "startdate", Aliases: []string{"start_date"}, Conv: Date, Maps: "invoices.period_start"},
 			{Name: "enddate", Aliases: []string{"end_date"}, Conv: Date, Maps: "invoices.period_end"},
 			{Name: "entity", Aliases: []string{"customer", "name"}, Conv: Keep, Required: true, Maps: "invoices.account_id", Note: "the customer, resolved to an account (customer.externalid or account_xref)"},

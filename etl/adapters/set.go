@@ -120,6 +120,9 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 		if _, ok := o.Field("metadata"); ok {
 			cols = append(cols, "md_account VARCHAR", "md_contract VARCHAR", "md_dispute VARCHAR")
 		}
+		for _, cu := range s.cfg.customs(o) {
+			cols = append(cols, wh.Ident(cu.Col())+" VARCHAR")
+		}
 		return s.exec(ctx, "CREATE OR REPLACE TEMP TABLE "+wh.Ident(o.Table)+" ("+strings.Join(cols, ", ")+")")
 	}
 	var args []any
@@ -136,7 +139,14 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 				wh.Ident(Canonical("metadata."+key))+") AS "+name)
 		}
 	}
-	deleted := "v_true(is_deleted)"
+	for _, cu := range s.cfg.customs(o) {
+		cols = append(cols, convSQL(Field{Conv: cu.Conv}, cu.Key, "currency", zone)+" AS "+wh.Ident(cu.Col()))
+	}
+	deleted, status := "v_true(is_deleted)", "false"
+	if o.DeletedStatus != "" {
+		status = "coalesce(lower(status) = " + wh.Literal(o.DeletedStatus) + ", false)"
+		deleted = "(" + deleted + " OR " + status + ")"
+	}
 	clean := []string{"_file", "_row"}
 	for _, f := range s.cfg.Fields(o) {
 		clean = append(clean, cleanSQL(f, f.Key())+" AS "+wh.Ident(f.Key()))
@@ -147,8 +157,9 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 	if err := s.exec(ctx, q, args...); err != nil {
 		return err
 	}
-	return s.exec(ctx, fmt.Sprintf(`INSERT INTO vendor_outcome SELECT _file, _row, 'deleted', ?, ?, ?, NULL FROM (%s) src WHERE %s`,
-		cleaned, deleted), o.Entity, "IsDeleted", "deleted in "+o.Vendor+" (IsDeleted or _fivetran_deleted)")
+	return s.exec(ctx, fmt.Sprintf(`INSERT INTO vendor_outcome SELECT _file, _row, 'deleted', ?, CASE WHEN %[3]s THEN ? ELSE 'IsDeleted' END,
+    CASE WHEN %[3]s THEN ? ELSE ? END, NULL FROM (%[1]s) src WHERE %[2]s`, cleaned, deleted, status),
+		o.Entity, s.header(o, "status"), "status "+o.DeletedStatus+" in "+o.Vendor, "deleted in "+o.Vendor+" (IsDeleted or _fivetran_deleted)")
 }
 
 // fields records, per file and contract column, the vendor field (as the
@@ -156,6 +167,15 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 func (s *Set) fields(ctx context.Context) error {
 	for _, f := range s.files {
 		done := map[string]bool{}
+		for _, cu := range s.cfg.customs(f.Object) {
+			m := cu.Entity + "." + cu.Column
+			if header, ok := f.Header[cu.Key]; ok && !done[m] {
+				done[m] = true
+				if err := s.exec(ctx, "INSERT INTO vendor_fields VALUES (?, ?, ?, ?)", f.Seq, cu.Entity, cu.Column, header); err != nil {
+					return fmt.Errorf("vendor fields: %w", err)
+				}
+			}
+		}
 		for pass := 0; pass < 2; pass++ {
 			for _, fl := range f.Object.Fields {
 				header, present := f.Header[fl.Key()]
@@ -210,11 +230,24 @@ WITH ids AS (
 SELECT source, source_id, arg_min(account_id, (pri, _file, _row)) AS account_id, arg_min(how, (pri, _file, _row)) AS how
 FROM ids GROUP BY source, source_id`
 
-// envelopesSQL reads both DocuSign layouts into one table.
+// envelopesSQL reads both DocuSign layouts into one table. The REST API
+// nests the DocuSign for Salesforce custom fields under customFields.
 const envelopesSQL = `CREATE OR REPLACE TEMP TABLE v_envelope AS
-SELECT _file, _row, 'envelopes' AS object, envelope_id, status, completed_date_time AS completed_at, sent_date_time AS sent_at,
-    email_subject AS subject, sf_opportunity AS opportunity_id, sf_account AS account_id
-FROM v_ds_envelope
+WITH cf AS (
+    SELECT _file, _row, lower(regexp_replace(f->>'name', '^#+', '')) AS name, v_clean(f->>'value') AS value
+    FROM (
+        SELECT _file, _row, unnest(list_concat(
+            CASE WHEN json_type(custom_fields, '$.textCustomFields') = 'ARRAY' THEN CAST(json_extract(custom_fields, '$.textCustomFields') AS JSON[]) END,
+            CASE WHEN json_type(custom_fields, '$.listCustomFields') = 'ARRAY' THEN CAST(json_extract(custom_fields, '$.listCustomFields') AS JSON[]) END)) AS f
+        FROM v_ds_envelope WHERE json_valid(custom_fields)
+    )
+), cfr AS (
+    SELECT _file, _row, any_value(value) FILTER (WHERE name = 'sfopportunity') AS opp, any_value(value) FILTER (WHERE name = 'sfaccount') AS acct
+    FROM cf GROUP BY _file, _row
+)
+SELECT e._file, e._row, 'envelopes' AS object, envelope_id, status, completed_date_time AS completed_at, sent_date_time AS sent_at,
+    email_subject AS subject, coalesce(sf_opportunity, v_sfid(cfr.opp)) AS opportunity_id, coalesce(sf_account, v_sfid(cfr.acct)) AS account_id
+FROM v_ds_envelope e LEFT JOIN cfr ON cfr._file = e._file AND cfr._row = e._row
 UNION ALL
 SELECT _file, _row, 'dsfs__DocuSign_Status__c', coalesce(dsfs_docu_sign_envelope_id_c, id), dsfs_envelope_status_c, dsfs_completed_date_time_c,
     dsfs_sent_date_time_c, dsfs_subject_c, dsfs_opportunity_c, dsfs_company_c

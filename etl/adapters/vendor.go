@@ -45,6 +45,9 @@ type Object struct {
 	// OneOf lists groups of fields of which at least one must be present
 	// (each group by field Name).
 	OneOf [][]string
+	// DeletedStatus is the value of the object's status field that marks a
+	// row deleted by the vendor (Zendesk's "deleted"), besides IsDeleted.
+	DeletedStatus string
 }
 
 // Field is one vendor field and what becomes of it.
