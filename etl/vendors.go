@@ -216,7 +216,7 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 			fr.Status = FileRejected
 			fr.Error = fmt.Sprintf("%s: %s %s is missing required field %s; the file is rejected", f.Path, o.Vendor, o.Name, strings.Join(raw.missing, ", "))
 			b.opts.Logger.Error("source file rejected", "vendor", o.Vendor, "object", o.Name, "file", f.Path, "missing", strings.Join(raw.missing, ", "))
-			if err := b.quarantineFile(ctx, pseudo, raw, fmt.Sprintf("file rejected: %s %s is missing required field %s", o.Vendor, o.Name, strings.Join(raw.missing, ", "))); err != nil {
+			if err := b.quarantineFile(ctx, pseudo, raw, raw.missing[0], fmt.Sprintf("file rejected: %s %s is missing required field %s", o.Vendor, o.Name, strings.Join(raw.missing, ", "))); err != nil {
 				return err
 			}
 			b.vendorIn[o.Entity] += raw.rows
@@ -230,14 +230,14 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 				vf.Header[cols.Keys[i]] = h
 			}
 		}
-		order, problem, err := b.opts.Vendors.FileDateOrder(ctx, b.conn, o, f.Path, raw.table, vf.Header)
+		order, column, problem, err := b.opts.Vendors.FileDateOrder(ctx, b.conn, o, f.Path, raw.table, vf.Header)
 		if err != nil {
 			return err
 		}
 		if problem != "" {
 			fr.Status, fr.Error = FileRejected, problem+"; the file is rejected"
 			b.opts.Logger.Error("source file rejected", "vendor", o.Vendor, "object", o.Name, "file", f.Path, "reason", problem)
-			if err := b.quarantineFile(ctx, pseudo, raw, "file rejected: "+strings.TrimPrefix(problem, f.Path+": ")); err != nil {
+			if err := b.quarantineFile(ctx, pseudo, raw, column, "file rejected: "+strings.TrimPrefix(problem, f.Path+": ")); err != nil {
 				return err
 			}
 			b.vendorIn[o.Entity] += raw.rows

@@ -34,8 +34,9 @@ type dateEvidence struct {
 // setting the values decide: a first part above 12 means day first, a
 // second part above 12 month first. problem is non-empty, naming the file
 // and column, when the file contradicts the setting, mixes both orders, or
-// has slash dates and nothing decides; the file is then rejected.
-func (c Config) FileDateOrder(ctx context.Context, conn *sql.Conn, o *Object, path, table string, header map[string]string) (order, problem string, err error) {
+// has slash dates and nothing decides; the file is then rejected. column
+// is the file's column the problem names.
+func (c Config) FileDateOrder(ctx context.Context, conn *sql.Conn, o *Object, path, table string, header map[string]string) (order, column, problem string, err error) {
 	var cols []dateEvidence
 	for _, f := range o.Fields {
 		h, ok := header[f.Key()]
@@ -52,7 +53,7 @@ SELECT count(*) FILTER (WHERE b > 12 AND a <= 12), count(*) FILTER (WHERE a > 12
     coalesce(min(v) FILTER (WHERE b > 12 AND a <= 12), ''), coalesce(min(v) FILTER (WHERE a > 12 AND b <= 12), ''), coalesce(min(v) FILTER (WHERE a <= 12 AND b <= 12 AND a <> b), '')
 FROM p`
 		if err := conn.QueryRowContext(ctx, q).Scan(&ev.mdy, &ev.dmy, &ev.ambiguous, &ev.mdyEx, &ev.dmyEx, &ev.ambEx); err != nil {
-			return "", "", fmt.Errorf("date order of %s: %w", path, err)
+			return "", "", "", fmt.Errorf("date order of %s: %w", path, err)
 		}
 		cols = append(cols, ev)
 	}
@@ -60,13 +61,13 @@ FROM p`
 	if setting != "" {
 		for _, ev := range cols {
 			if setting == MDY && ev.dmy > 0 && ev.mdy == 0 {
-				return "", fmt.Sprintf("%s: column %q writes dates day first (%s), but vendors.date_order.%s is mdy", path, ev.header, ev.dmyEx, o.Vendor), nil
+				return "", ev.header, fmt.Sprintf("%s: column %q writes dates day first (%s), but vendors.date_order.%s is mdy", path, ev.header, ev.dmyEx, o.Vendor), nil
 			}
 			if setting == DMY && ev.mdy > 0 && ev.dmy == 0 {
-				return "", fmt.Sprintf("%s: column %q writes dates month first (%s), but vendors.date_order.%s is dmy", path, ev.header, ev.mdyEx, o.Vendor), nil
+				return "", ev.header, fmt.Sprintf("%s: column %q writes dates month first (%s), but vendors.date_order.%s is dmy", path, ev.header, ev.mdyEx, o.Vendor), nil
 			}
 		}
-		return setting, "", nil
+		return setting, "", "", nil
 	}
 	var mdyCol, dmyCol, ambCol *dateEvidence
 	for i := range cols {
@@ -83,15 +84,15 @@ FROM p`
 	}
 	switch {
 	case mdyCol != nil && dmyCol != nil:
-		return "", fmt.Sprintf("%s: dates are written both month first (%s in column %q) and day first (%s in column %q); set vendors.date_order.%s to %s",
+		return "", dmyCol.header, fmt.Sprintf("%s: dates are written both month first (%s in column %q) and day first (%s in column %q); set vendors.date_order.%s to %s",
 			path, mdyCol.mdyEx, mdyCol.header, dmyCol.dmyEx, dmyCol.header, o.Vendor, strings.Join(DateOrders, " or ")), nil
 	case mdyCol != nil:
-		return MDY, "", nil
+		return MDY, "", "", nil
 	case dmyCol != nil:
-		return DMY, "", nil
+		return DMY, "", "", nil
 	case ambCol != nil:
-		return "", fmt.Sprintf("%s: column %q has dates such as %s that read both month first and day first, and no value decides; set vendors.date_order.%s to %s",
+		return "", ambCol.header, fmt.Sprintf("%s: column %q has dates such as %s that read both month first and day first, and no value decides; set vendors.date_order.%s to %s",
 			path, ambCol.header, ambCol.ambEx, o.Vendor, strings.Join(DateOrders, " or ")), nil
 	}
-	return "", "", nil
+	return "", "", "", nil
 }
