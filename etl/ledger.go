@@ -55,15 +55,16 @@ func (b *build) createLedgers(ctx context.Context) error {
 	return nil
 }
 
-// quarantineFile quarantines every row of a rejected file with one reason.
-func (b *build) quarantineFile(ctx context.Context, e *contract.Entity, raw *rawFile, reason string) error {
+// quarantineFile quarantines every row of a rejected file with one column
+// and reason.
+func (b *build) quarantineFile(ctx context.Context, e *contract.Entity, raw *rawFile, column, reason string) error {
 	var parts []string
 	for _, c := range e.Columns {
 		parts = append(parts, wh.Literal(c.Name)+": "+wh.Ident(c.Name))
 	}
 	_, err := b.conn.ExecContext(ctx, `INSERT INTO quarantine
 SELECT ?, ?, ?, _row, ?, ?, to_json({`+strings.Join(parts, ", ")+`})::VARCHAR, now()::TIMESTAMP FROM `+wh.Ident(raw.table)+` ORDER BY _row`,
-		b.res.RunID, e.Name, raw.file.Path, raw.missing[0], reason)
+		b.res.RunID, e.Name, raw.file.Path, column, reason)
 	if err != nil {
 		return fmt.Errorf("quarantine %s: %w", raw.file.Path, err)
 	}

@@ -138,7 +138,7 @@ func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []Sour
 			fr.Status = FileRejected
 			fr.Error = fmt.Sprintf("%s: missing required column %s; the file is rejected and %s keeps its earlier data", f.Path, strings.Join(raw.missing, ", "), e.Name)
 			b.opts.Logger.Error("source file rejected", "entity", e.Name, "file", f.Path, "missing", strings.Join(raw.missing, ", "))
-			if err := b.quarantineFile(ctx, e, raw, "file rejected: missing required column "+strings.Join(raw.missing, ", ")); err != nil {
+			if err := b.quarantineFile(ctx, e, raw, raw.missing[0], "file rejected: missing required column "+strings.Join(raw.missing, ", ")); err != nil {
 				return err
 			}
 		} else {

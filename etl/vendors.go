@@ -175,8 +175,21 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 		for _, fl := range fields {
 			pseudo.Columns = append(pseudo.Columns, contract.Column{Name: fl.Key(), Type: contract.Text})
 		}
+		// Each column fills at most one field and each field takes one
+		// column; a column that loses to a closer spelling is ignored.
+		cols := b.opts.Vendors.Resolve(o, f.header)
+		byName := map[string]string{}
+		for i, h := range f.header {
+			if cols.Keys[i] != "" {
+				byName[h] = cols.Keys[i]
+			}
+			if why, ok := cols.Dropped[i]; ok {
+				// Listed with the file's ignored columns; the log says why.
+				b.opts.Logger.Info("vendor column ignored", "file", f.Path, "column", h, "reason", why)
+			}
+		}
 		raw := &rawFile{table: fmt.Sprintf("raw_%d", b.seq), file: f, seq: b.seq,
-			match: func(h string) (string, bool) { return b.opts.Vendors.Match(o, h) }}
+			match: func(h string) (string, bool) { k, ok := byName[h]; return k, ok }}
 		err := raw.read(ctx, b.conn, pseudo)
 		var unreadable *errUnreadable
 		switch {
@@ -203,7 +216,7 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 			fr.Status = FileRejected
 			fr.Error = fmt.Sprintf("%s: %s %s is missing required field %s; the file is rejected", f.Path, o.Vendor, o.Name, strings.Join(raw.missing, ", "))
 			b.opts.Logger.Error("source file rejected", "vendor", o.Vendor, "object", o.Name, "file", f.Path, "missing", strings.Join(raw.missing, ", "))
-			if err := b.quarantineFile(ctx, pseudo, raw, fmt.Sprintf("file rejected: %s %s is missing required field %s", o.Vendor, o.Name, strings.Join(raw.missing, ", "))); err != nil {
+			if err := b.quarantineFile(ctx, pseudo, raw, raw.missing[0], fmt.Sprintf("file rejected: %s %s is missing required field %s", o.Vendor, o.Name, strings.Join(raw.missing, ", "))); err != nil {
 				return err
 			}
 			b.vendorIn[o.Entity] += raw.rows
@@ -211,14 +224,30 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 			b.res.Files = append(b.res.Files, fr)
 			continue
 		}
-		fr.Status = FileLoaded
-		b.res.Files = append(b.res.Files, fr)
 		vf := adapters.File{Seq: b.seq, Path: f.Path, Object: o, Table: raw.table, Header: map[string]string{}}
-		for _, h := range f.header {
-			if k, ok := b.opts.Vendors.Match(o, h); ok {
-				vf.Header[k] = h
+		for i, h := range f.header {
+			if cols.Keys[i] != "" {
+				vf.Header[cols.Keys[i]] = h
 			}
 		}
+		order, column, problem, err := b.opts.Vendors.FileDateOrder(ctx, b.conn, o, f.Path, raw.table, vf.Header)
+		if err != nil {
+			return err
+		}
+		if problem != "" {
+			fr.Status, fr.Error = FileRejected, problem+"; the file is rejected"
+			b.opts.Logger.Error("source file rejected", "vendor", o.Vendor, "object", o.Name, "file", f.Path, "reason", problem)
+			if err := b.quarantineFile(ctx, pseudo, raw, column, "file rejected: "+strings.TrimPrefix(problem, f.Path+": ")); err != nil {
+				return err
+			}
+			b.vendorIn[o.Entity] += raw.rows
+			fr.RowsQuarantined += raw.rows
+			b.res.Files = append(b.res.Files, fr)
+			continue
+		}
+		vf.DateOrder = order
+		fr.Status = FileLoaded
+		b.res.Files = append(b.res.Files, fr)
 		b.vendorRaw = append(b.vendorRaw, raw)
 		read = append(read, vf)
 	}

@@ -21,6 +21,12 @@ type Config struct {
 	// TimeZones is the IANA zone of times written without an offset, per
 	// vendor (a Salesforce report exports the user's local time); default UTC.
 	TimeZones map[string]string `yaml:"time_zones,omitempty"`
+	// DateOrder is how a vendor's exports write slash dates, per vendor:
+	// mdy (11/3/2026 is 3 November) or dmy (11 March), as the exporting
+	// account's date preference says. Unset, each file's values decide;
+	// either way a file they do not decide, or that contradicts the
+	// setting, is rejected.
+	DateOrder map[string]string `yaml:"date_order,omitempty"`
 	// StripeAccountKey is the Stripe metadata key holding the account id.
 	StripeAccountKey string `yaml:"stripe_account_key"`
 	// StripeContractKey is the Stripe metadata key (of invoices or
@@ -129,6 +135,14 @@ func (c Config) Validate() error {
 	if b := c.StripeBillingConfig; b != "" && !slices.Contains([]string{"price", "plan", "none"}, b) {
 		errs = append(errs, fmt.Errorf("vendors.stripe_billing_config: %q is not price, plan or none", b))
 	}
+	for v, order := range c.DateOrder {
+		if !slices.Contains(Vendors, v) {
+			errs = append(errs, fmt.Errorf("vendors.date_order.%s: not a vendor (%s)", v, strings.Join(Vendors, ", ")))
+		}
+		if !slices.Contains(DateOrders, order) {
+			errs = append(errs, fmt.Errorf("vendors.date_order.%s: %q is not a date order (%s)", v, order, strings.Join(DateOrders, ", ")))
+		}
+	}
 	tickets, _ := contract.Lookup("tickets")
 	cat, _ := tickets.Column("category")
 	for k, v := range c.Categories {
@@ -188,4 +202,10 @@ func (c Config) baseFields(o *Object) []Field {
 // Match returns the key of the field of o that a header names.
 func (c Config) Match(o *Object, header string) (string, bool) {
 	return o.match(c.Fields(o), header)
+}
+
+// Resolve maps the columns of a file of object o onto its fields, one
+// column per field (see Object.Resolve).
+func (c Config) Resolve(o *Object, header []string) Resolution {
+	return o.Resolve(c.Fields(o), header)
 }

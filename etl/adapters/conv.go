@@ -14,22 +14,23 @@ const (
 	Keep     Conv = iota // trimmed text; empty is null
 	Text                 // free text as written; empty is null
 	SFID                 // Salesforce id: a 15-character id gets its 3 check characters (18-character form)
-	Date                 // YYYY-MM-DD, M/D/YYYY, or a timestamp's date in UTC
+	Date                 // YYYY-MM-DD, M/D/YYYY or D/M/YYYY (the file's date order), D.M.YYYY, or a timestamp's date in UTC
 	Time                 // timestamp to UTC; without an offset it is in the vendor's time zone (default UTC)
 	Unix                 // Unix seconds (or milliseconds, or ISO 8601) to a UTC timestamp
 	UnixDate             // Unix seconds (or ISO 8601) to the UTC date
 	Minor                // integer in the currency's minor unit to the major unit (JPY and other zero-decimal currencies are not divided)
 	Upper                // trimmed, upper case (currency codes)
 	Lower                // trimmed, lower case (statuses, picklists)
-	Bool                 // true/false, 1/0, yes/no, T/F to true or false
-	Number               // decimal number as written
+	Bool                 // true/false, 1/0, yes/no, T/F, checked/unchecked to true or false
+	Number               // decimal number; thousands separators, currency symbol or code, (x) negative
 	JSON                 // JSON text (metadata, custom fields, events, tag lists)
+	Percent              // a number of percent: 15, 15%, 15.0 %
 )
 
 // String is the conversion as the document names it.
 func (c Conv) String() string {
 	return [...]string{"trim", "text", "Salesforce id 15->18", "date", "timestamp -> UTC", "Unix seconds -> UTC",
-		"Unix seconds -> UTC date", "minor units -> major", "upper case", "lower case", "boolean", "number", "JSON"}[c]
+		"Unix seconds -> UTC date", "minor units -> major", "upper case", "lower case", "boolean", "number", "JSON", "percent"}[c]
 }
 
 // zeroDecimal and threeDecimal are Stripe's currencies whose minor unit is
@@ -60,33 +61,55 @@ var macros = []string{
 	// system): 15 letters and digits, not all digits, gets its check characters.
 	`CREATE OR REPLACE TEMP MACRO v_anyid(x) AS CASE WHEN NOT regexp_full_match(x, '[0-9]+') THEN v_sfid(x) ELSE x END`,
 	`CREATE OR REPLACE TEMP MACRO v_fmt_ts(t) AS strftime(t, '%Y-%m-%d %H:%M:%S')`,
+	// A local date or time as exports write it, read in date order ord
+	// (mdy or dmy; slashes only, dots are always day first), as a TIMESTAMP.
+	`CREATE OR REPLACE TEMP MACRO v_local(x, ord) AS CASE
+  WHEN regexp_matches(x, '^\d{4}-\d{2}-\d{2}') THEN try_cast(x AS TIMESTAMP)
+  WHEN regexp_matches(x, '^\d{1,2}\.\d{1,2}\.\d{4}') THEN try_strptime(x, ['%d.%m.%Y', '%d.%m.%Y %H:%M', '%d.%m.%Y %H:%M:%S'])
+  WHEN NOT regexp_matches(x, '^\d{1,2}/\d{1,2}/\d{4}') THEN NULL
+  WHEN ord = 'dmy' THEN try_strptime(x, ['%d/%m/%Y', '%d/%m/%Y %H:%M', '%d/%m/%Y %H:%M:%S', '%d/%m/%Y %I:%M %p', '%d/%m/%Y %I:%M:%S %p'])
+  ELSE try_strptime(x, ['%m/%d/%Y', '%m/%d/%Y %H:%M', '%m/%d/%Y %H:%M:%S', '%m/%d/%Y %I:%M %p', '%m/%d/%Y %I:%M:%S %p']) END`,
 	// A timestamp to UTC: with an offset as written, without one in zone tz.
-	`CREATE OR REPLACE TEMP MACRO v_ts(x, tz) AS CASE
+	`CREATE OR REPLACE TEMP MACRO v_ts(x, tz, ord) AS CASE
   WHEN x IS NULL THEN NULL
   WHEN regexp_matches(x, '^\d{4}-\d{2}-\d{2}[T ].*(Z|z|[+-]\d{2}(:?\d{2})?)$')
     THEN coalesce(v_fmt_ts(try_cast(x AS TIMESTAMPTZ) AT TIME ZONE 'UTC'), x)
-  ELSE coalesce(v_fmt_ts(timezone(tz, coalesce(
-      CASE WHEN regexp_matches(x, '^\d{4}-\d{2}-\d{2}') THEN try_cast(x AS TIMESTAMP) END,
-      try_strptime(x, ['%m/%d/%Y %I:%M %p', '%m/%d/%Y %H:%M', '%m/%d/%Y']))) AT TIME ZONE 'UTC'), x)
+  ELSE coalesce(v_fmt_ts(timezone(tz, v_local(x, ord)) AT TIME ZONE 'UTC'), x)
   END`,
 	`CREATE OR REPLACE TEMP MACRO v_unix(x) AS CASE
   WHEN regexp_full_match(x, '\d{12,}') THEN v_fmt_ts(to_timestamp(x::BIGINT / 1000.0) AT TIME ZONE 'UTC')
   WHEN regexp_full_match(x, '\d{1,11}') THEN v_fmt_ts(to_timestamp(x::BIGINT) AT TIME ZONE 'UTC')
-  ELSE v_ts(x, 'UTC') END`,
-	`CREATE OR REPLACE TEMP MACRO v_date(x, tz) AS CASE
+  ELSE v_ts(x, 'UTC', 'mdy') END`,
+	// A date as written; a date with a time is converted to UTC first.
+	`CREATE OR REPLACE TEMP MACRO v_date(x, tz, ord) AS CASE
   WHEN x IS NULL THEN NULL
   WHEN regexp_full_match(x, '\d{4}-\d{2}-\d{2}') THEN x
-  WHEN regexp_full_match(x, '\d{1,2}/\d{1,2}/\d{4}') THEN coalesce(strftime(try_strptime(x, '%m/%d/%Y'), '%Y-%m-%d'), x)
-  ELSE coalesce(left(v_ts(x, tz), 10), x) END`,
+  WHEN regexp_full_match(x, '\d{1,2}[/.]\d{1,2}[/.]\d{4}') THEN coalesce(strftime(v_local(x, ord), '%Y-%m-%d'), x)
+  ELSE coalesce(left(v_ts(x, tz, ord), 10), x) END`,
 	`CREATE OR REPLACE TEMP MACRO v_minor(x, cur) AS CASE
   WHEN NOT regexp_full_match(x, '[+-]?\d{1,30}') THEN x
   WHEN upper(cur) IN (` + zeroDecimal + `) THEN x::DECIMAL(38,0)::VARCHAR
   WHEN upper(cur) IN (` + threeDecimal + `) THEN (x::DECIMAL(35,0) * 0.001::DECIMAL(3,3))::VARCHAR
   ELSE (x::DECIMAL(36,0) * 0.01::DECIMAL(2,2))::VARCHAR END`,
 	`CREATE OR REPLACE TEMP MACRO v_bool(x) AS CASE
-  WHEN lower(x) IN ('true', '1', 'yes', 't', 'y') THEN 'true'
-  WHEN lower(x) IN ('false', '0', 'no', 'f', 'n') THEN 'false'
+  WHEN lower(x) IN ('true', '1', 'yes', 't', 'y', 'checked', 'x') THEN 'true'
+  WHEN lower(x) IN ('false', '0', 'no', 'f', 'n', 'unchecked') THEN 'false'
   ELSE x END`,
+	// An amount as exports write it: 1,234.56, $1,234.56, USD 1,234.56,
+	// 1 234.56 EUR, (1,234.56) or -1,234.56 to plain decimal text. Anything
+	// else passes on as written.
+	`CREATE OR REPLACE TEMP MACRO v_amount_parts(x) AS regexp_extract(x,
+  '^(\()?\s*([+-])?\s*(?:[A-Z]{3}\s+|[$€£¥]\s*)?([+-])?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(?:\s[A-Z]{3}|[$€£¥])?\s*(\))?$',
+  ['open', 'sign', 'sign2', 'int', 'frac', 'close'])`,
+	`CREATE OR REPLACE TEMP MACRO v_amount_of(p, x) AS CASE
+  WHEN p.int = '' OR (p.open = '') <> (p.close = '') OR (p.open <> '' AND p.sign || p.sign2 <> '') OR (p.sign <> '' AND p.sign2 <> '') THEN x
+  ELSE CASE WHEN p.open <> '' OR p.sign = '-' OR p.sign2 = '-' THEN '-' ELSE '' END || replace(p.int, ',', '') || p.frac END`,
+	`CREATE OR REPLACE TEMP MACRO v_amount(x) AS CASE
+  WHEN x IS NULL OR regexp_full_match(x, '-?\d+(\.\d+)?') THEN x
+  ELSE v_amount_of(v_amount_parts(x), x) END`,
+	`CREATE OR REPLACE TEMP MACRO v_pct(x) AS CASE
+  WHEN regexp_full_match(x, '.*\d\s*%') THEN v_amount(trim(rtrim(x, '%')))
+  ELSE v_amount(x) END`,
 	`CREATE OR REPLACE TEMP MACRO v_num(x) AS try_cast(x AS DECIMAL(38,6))`,
 	`CREATE OR REPLACE TEMP MACRO v_true(x) AS coalesce(v_bool(x) = 'true', false)`,
 	// The words of a tag list written as text, a JSON array or separated by spaces, commas or semicolons.
@@ -104,8 +127,9 @@ func cleanSQL(f Field, col string) string {
 
 // convSQL is the SQL expression converting clean column col; zone returns the
 // placeholder of the vendor's time zone (binding it), currency names the
-// column of the row's currency.
-func convSQL(f Field, col, currency string, zone func() string) string {
+// column of the row's currency and order the column of its file's date
+// order (mdy or dmy).
+func convSQL(f Field, col, currency, order string, zone func() string) string {
 	c := wh.Ident(col)
 	switch f.Conv {
 	case Text, JSON:
@@ -113,9 +137,9 @@ func convSQL(f Field, col, currency string, zone func() string) string {
 	case SFID:
 		return "v_sfid(" + c + ")"
 	case Date:
-		return "v_date(" + c + ", " + zone() + ")"
+		return "v_date(" + c + ", " + zone() + ", " + wh.Ident(order) + ")"
 	case Time:
-		return "v_ts(" + c + ", " + zone() + ")"
+		return "v_ts(" + c + ", " + zone() + ", " + wh.Ident(order) + ")"
 	case Unix:
 		return "v_unix(" + c + ")"
 	case UnixDate:
@@ -128,6 +152,10 @@ func convSQL(f Field, col, currency string, zone func() string) string {
 		return "lower(" + c + ")"
 	case Bool:
 		return "v_bool(" + c + ")"
+	case Number:
+		return "v_amount(" + c + ")"
+	case Percent:
+		return "v_pct(" + c + ")"
 	default:
 		return c
 	}

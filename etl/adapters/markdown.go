@@ -18,11 +18,12 @@ func WriteMarkdown(w io.Writer) error {
 	b.WriteString(markdownIntro)
 	b.WriteString(customFieldsDoc)
 	b.WriteString("\n## Conversions\n\n| conversion | what it does |\n|---|---|\n")
-	for c := Keep; c <= JSON; c++ {
+	for c := Keep; c <= Percent; c++ {
 		fmt.Fprintf(&b, "| %s | %s |\n", c, convDocs[c])
 	}
-	b.WriteString("\n## Mapping tables\n\nA field's name is matched in its canonical snake form (see above) against the name in the\n" +
-		"first column and the other spellings listed; a file without a required field is rejected.\n")
+	b.WriteString("\n## Mapping tables\n\nA header names a field when it equals the vendor field or one of its other spellings, ignoring\n" +
+		"case, spaces and punctuation (see above); a file without a required field is rejected. The table column\n" +
+		"is the field's snake_case name.\n")
 	for _, v := range Vendors {
 		fmt.Fprintf(&b, "\n### %s\n", vendorTitles[v])
 		for _, o := range Objects() {
@@ -40,6 +41,9 @@ func WriteMarkdown(w io.Writer) error {
 				other := []string{"`" + f.Key() + "`"}
 				for _, a := range f.Aliases {
 					other = append(other, "`"+a+"`")
+				}
+				for _, l := range f.Labels {
+					other = append(other, `"`+l+`"`)
 				}
 				cols := "-"
 				if f.Maps != "" {
@@ -61,16 +65,17 @@ var convDocs = map[Conv]string{
 	Keep:     "surrounding white space trimmed; empty is null",
 	Text:     "as written; empty is null",
 	SFID:     "a 15-character Salesforce id gets its three check characters, so 15- and 18-character references match; 18-character ids are kept",
-	Date:     "`YYYY-MM-DD` kept; `M/D/YYYY` (US report exports) read; a timestamp gives its date in UTC",
-	Time:     "ISO 8601 with an offset converted to UTC; without one, read in the vendor's zone (`vendors.time_zones`, default UTC); `M/D/YYYY h:mm AM` read too",
+	Date:     "`YYYY-MM-DD` kept; `M/D/YYYY` or `D/M/YYYY` read in the file's date order (see Dates below), `D.M.YYYY` day first; a date with a time gives its date in UTC",
+	Time:     "ISO 8601 with an offset converted to UTC; without one, read in the vendor's zone (`vendors.time_zones`, default UTC); slash and dotted dates with `H:MM`, `H:MM:SS` or `h:mm AM`/`PM` read in the file's date order",
 	Unix:     "Unix seconds (or milliseconds, 12 digits or more) to a UTC timestamp; ISO 8601 as `timestamp -> UTC`",
 	UnixDate: "as `Unix seconds -> UTC`, then its date",
 	Minor:    "an integer in the currency's minor unit divided by 100; by 1 for zero-decimal currencies (BIF, CLP, DJF, GNF, JPY, KMF, KRW, MGA, PYG, RWF, UGX, VND, VUV, XAF, XOF, XPF) and by 1000 for BHD, JOD, KWD, OMR, TND",
 	Upper:    "trimmed, upper case: currency codes (a currency other than the base currency is then quarantined)",
 	Lower:    "trimmed, lower case",
-	Bool:     "`true`/`false`, `1`/`0`, `yes`/`no`, `T`/`F`",
-	Number:   "a decimal number as written (a value that is not one is quarantined by the contract)",
+	Bool:     "`true`/`false`, `1`/`0`, `yes`/`no`, `T`/`F`, `Y`/`N`, `checked`/`unchecked`, `X`, in any case",
+	Number:   "a decimal number; thousands separators (`1,234.56`), a currency symbol or code before or after (`$1,234.56`, `USD 1,234.56`, `1,234.56 EUR`) and parentheses for negatives (`(1,234.56)`) are read; anything else (a decimal comma, `1.234,56`) is passed on and quarantined by the contract",
 	JSON:     "JSON text: metadata objects, envelope custom fields, audit events, tag arrays",
+	Percent:  "a number of percent: `15`, `15%`, `15.0 %` are 15",
 }
 
 const markdownIntro = `# Loading exports of Salesforce, DocuSign, NetSuite, HubSpot, Stripe and Zendesk
@@ -116,10 +121,30 @@ and the snake_case columns of connector-synced tables (` + "`id`, `account_id`, 
    its header lacks the contract's required columns and has a vendor object's.
 3. Its header alone: all required fields and at least three fields of exactly one object.
 
-Header names are compared in one canonical snake form: ` + "`AccountId`" + ` and ` + "`account_id`" + ` are both
-` + "`account_id`" + `; ` + "`SBQQ__NetPrice__c`" + ` is ` + "`sbqq_net_price_c`" + `; ` + "`Close Date`" + ` is ` + "`close_date`" + `.
-Unknown columns are ignored (listed per file in the run result). A file missing a required field is
+Header names are compared ignoring case, spaces and punctuation, against every spelling a field
+lists: its API name (` + "`AccountId`, `ACCOUNTID`, `accountid`" + ` and connector ` + "`account_id`" + ` all match it),
+its aliases and its labels as report and saved-search exports head the column (` + "`Account ID`" + `). When two
+columns name one field, or one column names two fields, the closer spelling wins: first a spelling written
+exactly as listed, then the API name, then an alias, then a label (in the order listed). So in a NetSuite
+customer search with both ` + "`ID`" + ` and ` + "`Internal ID`" + `, ` + "`Internal ID`" + ` is the internal id and ` + "`ID`" + ` is the
+entity id, as NetSuite labels them; a column that loses is ignored (listed per file in the run result, its
+reason in the log). Unknown columns are ignored too. A file missing a required field is
 rejected with an error naming the vendor, object and field; its rows are quarantined.
+
+## Dates
+
+` + "`YYYY-MM-DD`" + ` (with or without a time) and ` + "`D.M.YYYY`" + ` mean one thing. Slash dates do not: ` + "`11/3/2026`" + ` is
+3 November in a US account and 11 March elsewhere. ` + "`vendors.date_order`" + ` says per vendor how its exports
+write them, as the exporting account's date preference (Salesforce: the user's locale; NetSuite: Set
+Preferences > Date Format): ` + "`mdy`" + ` or ` + "`dmy`" + `. Every file is checked:
+
+- with a setting, a date column whose values only the other order reads (` + "`25/3/2026`" + ` under ` + "`mdy`" + `), and none
+  only the setting reads, rejects the file with an error naming the file, column and value;
+- without one, the values decide: a first part above 12 means day first, a second part above 12 month first;
+  a file with both, or with slash dates none of which decides (all parts 12 or less), is rejected with an
+  error naming the file and column and asking for ` + "`vendors.date_order`" + `.
+
+A single date that cannot be read in the file's order is quarantined with its value, as any unreadable value.
 
 ## Identity across systems
 
@@ -163,6 +188,8 @@ vendors:
     exports/extract.csv: salesforce/Opportunity
   time_zones:                   # zone of times written without an offset, per vendor (default UTC)
     salesforce: America/New_York
+  date_order:                   # how slash dates are written, per vendor: mdy or dmy (default: each file's values decide)
+    netsuite: mdy
   stripe_account_key: salesforce_account_id   # Stripe metadata key holding the account id
   stripe_contract_key: salesforce_contract_id # ... holding the contract id (invoices, subscriptions)
   stripe_dispute_key: disputed  # invoice metadata key marking a dispute

@@ -143,7 +143,7 @@ func TestConnectorSpelling(t *testing.T) {
 		{"NonBaseCurrencyQuarantined", "SELECT column_name || ': ' || reason FROM quarantine WHERE source_file = 'stripe/invoice.csv' AND row_number = 2", "currency: currency: currency USD is not the base currency JPY (no FX conversion yet)"},
 		{"MinorUnitsBeforeQuarantine", "SELECT raw_values::JSON->>'amount' FROM quarantine WHERE source_file = 'stripe/invoice.csv' AND row_number = 2", "19.99"},
 		{"DeletedInvoiceDropped", "SELECT count(*) FROM invoices WHERE invoice_id = 'in_G3'", "0"},
-		{"QuarantineNamesVendorField", "SELECT column_name || ' | ' || reason FROM quarantine WHERE source_file = 'salesforce/opportunity.csv' AND row_number = 2", "amount | list_amount: '1,000' is not a valid money (decimal number); net_amount: '1,000' is not a valid money (decimal number)"},
+		{"QuarantineNamesVendorField", "SELECT column_name || ' | ' || reason FROM quarantine WHERE source_file = 'salesforce/opportunity.csv' AND row_number = 2", "amount | list_amount: '1.000,00' is not a valid money (decimal number); net_amount: '1.000,00' is not a valid money (decimal number)"},
 		{"TagsFromTagTable", "SELECT tags || ' ' || category FROM tickets WHERE ticket_id = '2001'", "fr;api feature_request"},
 		{"AuditPriorityRaised", "SELECT is_escalated || ' ' || escalated_at FROM tickets WHERE ticket_id = '2001'", "true 2026-03-02 11:00:00"},
 		{"AuditEscalationGroup", "SELECT is_escalated || ' ' || escalated_at FROM tickets WHERE ticket_id = '2002'", "true 2026-03-10 12:00:00"},

@@ -32,6 +32,9 @@ type File struct {
 	Object *Object
 	Table  string
 	Header map[string]string // field key -> the column as the file spells it
+	// DateOrder is how the file writes slash dates: mdy or dmy (see
+	// Config.DateOrder); empty reads them month first.
+	DateOrder string
 }
 
 // Set is one run's vendor files, converted into one temp table per object
@@ -108,7 +111,11 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 	var src []string
 	for _, f := range s.files {
 		if f.Object == o {
-			src = append(src, "SELECT * FROM "+wh.Ident(f.Table))
+			order := f.DateOrder
+			if order == "" {
+				order = MDY
+			}
+			src = append(src, "SELECT *, "+wh.Literal(order)+" AS _date_order FROM "+wh.Ident(f.Table))
 		}
 	}
 	if len(src) == 0 {
@@ -129,7 +136,7 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 	zone := func() string { args = append(args, s.cfg.zone(o.Vendor)); return "?" }
 	cols := []string{"_file", "_row"}
 	for _, f := range o.Fields {
-		cols = append(cols, convSQL(f, f.Key(), "currency", zone)+" AS "+wh.Ident(f.Key()))
+		cols = append(cols, convSQL(f, f.Key(), "currency", "_date_order", zone)+" AS "+wh.Ident(f.Key()))
 	}
 	if _, ok := o.Field("metadata"); ok {
 		for i, name := range []string{"md_account", "md_contract", "md_dispute"} {
@@ -140,14 +147,14 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 		}
 	}
 	for _, cu := range s.cfg.customs(o) {
-		cols = append(cols, convSQL(Field{Conv: cu.Conv}, cu.Key, "currency", zone)+" AS "+wh.Ident(cu.Col()))
+		cols = append(cols, convSQL(Field{Conv: cu.Conv}, cu.Key, "currency", "_date_order", zone)+" AS "+wh.Ident(cu.Col()))
 	}
 	deleted, status := "v_true(is_deleted)", "false"
 	if o.DeletedStatus != "" {
 		status = "coalesce(lower(status) = " + wh.Literal(o.DeletedStatus) + ", false)"
 		deleted = "(" + deleted + " OR " + status + ")"
 	}
-	clean := []string{"_file", "_row"}
+	clean := []string{"_file", "_row", "_date_order"}
 	for _, f := range s.cfg.Fields(o) {
 		clean = append(clean, cleanSQL(f, f.Key())+" AS "+wh.Ident(f.Key()))
 	}

@@ -1,4 +1,4 @@
-// Package vendor reads the exports of the tools companies already run
+// Package adapters reads the exports of the tools companies already run
 // (Salesforce with CPQ and Advanced Approvals, DocuSign, NetSuite, HubSpot,
 // Stripe and Zendesk) and maps them onto Precedent's data contract. It
 // detects each file's vendor and object from its name and header, keeps one
@@ -53,7 +53,8 @@ type Object struct {
 // Field is one vendor field and what becomes of it.
 type Field struct {
 	Name     string   // as the vendor's API names it
-	Aliases  []string // other spellings (connector columns, export labels), matched canonically
+	Aliases  []string // other spellings (connector columns, other API spellings)
+	Labels   []string // how report and saved-search exports head the column
 	Conv     Conv
 	Required bool   // a file without it is rejected
 	Maps     string // contract column(s) it feeds, e.g. "deals.net_amount"; empty when used otherwise
@@ -88,35 +89,12 @@ func (o *Object) Field(key string) (Field, bool) {
 	return Field{}, false
 }
 
-// match returns the key of the field a header names among fields, matching
-// the header's canonical form against each field's canonical name and
-// aliases. HubSpot connector columns lose their property_ prefix.
-func (o *Object) match(fields []Field, header string) (string, bool) {
-	c := Canonical(header)
-	if o.Vendor == "hubspot" {
-		c = strings.TrimPrefix(c, "property_")
-	}
-	for _, f := range fields {
-		if f.Key() == c {
-			return f.Key(), true
-		}
-		for _, a := range f.Aliases {
-			if Canonical(a) == c {
-				return f.Key(), true
-			}
-		}
-	}
-	return "", false
-}
-
 // Missing lists the required fields (and one-of groups) a header lacks,
 // by the vendor's names.
 func (o *Object) Missing(header []string) []string {
 	have := map[string]bool{}
-	for _, h := range header {
-		if k, ok := o.match(o.Columns(), h); ok {
-			have[k] = true
-		}
+	for _, k := range o.Resolve(o.Columns(), header).Keys {
+		have[k] = true
 	}
 	var out []string
 	for _, f := range o.Fields {
