@@ -18,8 +18,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/precedent-dev/precedent/etl/runlog"
 	"github.com/precedent-dev/precedent/etl/adapters"
+	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -36,7 +36,7 @@ type Options struct {
 	Trigger       string // manual, schedule, startup or retry; recorded in the run log
 	Attempt       int    // retry attempt, recorded in the run log
 	DuckDB        wh.Settings
-	Models        Models        // builds the SQL models into the new generation; nil skips them
+	Models        Models          // builds the SQL models into the new generation; nil skips them
 	Vendors       adapters.Config // vendor exports: id keys, escalations, categories, file overrides
 	Progress      func(Progress)
 	Logger        *slog.Logger
@@ -244,6 +244,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return fmt.Errorf("configure build: %w", err)
 	}
 	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID)}
+	defer b.removeTexts()
 	if err := b.attachPrev(ctx); err != nil {
 		return err
 	}
@@ -257,7 +258,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		res.Warnings = append(res.Warnings, s.warning())
 	}
 	for _, w := range res.Warnings {
-		opts.Logger.Warn("source file not loaded", "reason", w)
+		opts.Logger.Warn("source file warning", "warning", w)
 	}
 	for _, name := range ignored {
 		if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.HasPrefix(w, name+":") }) {

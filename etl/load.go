@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/precedent-dev/precedent/etl/contract"
 	"github.com/precedent-dev/precedent/etl/adapters"
+	"github.com/precedent-dev/precedent/etl/contract"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -26,8 +26,12 @@ type build struct {
 	scratch bool
 	damaged wh.Generation
 	seq     int // file sequence numbers, unique in the run
+	// texts holds the UTF-8 text of each source file read so far, by
+	// absolute path; decoded copies are written into folder tmp.
+	texts map[string]decodedText
+	tmp   string
 
-	vendor    *adapters.Set      // the run's vendor files, nil without any
+	vendor    *adapters.Set    // the run's vendor files, nil without any
 	vendorRaw []*rawFile       // their raw tables
 	vendorIn  map[string]int64 // rows the vendor step handed to (or quarantined for) each entity
 }
@@ -115,7 +119,11 @@ func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []Sour
 		b.seq++
 		fr := FileResult{SourceFile: f}
 		readStart := time.Now()
-		raw, err := readFile(ctx, b.conn, e, f, b.seq)
+		text, err := b.text(f)
+		if err != nil {
+			return err
+		}
+		raw, err := readFile(ctx, b.conn, e, f, text, b.seq)
 		b.opts.Logger.Debug("etl statement", "step", e.Name+": read "+f.Path, "seconds", time.Since(readStart).Seconds())
 		var unreadable *errUnreadable
 		switch {

@@ -10,8 +10,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/precedent-dev/precedent/etl/contract"
 	"github.com/precedent-dev/precedent/etl/adapters"
+	"github.com/precedent-dev/precedent/etl/contract"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -108,11 +108,15 @@ func lacksRequired(e *contract.Entity, header []string) bool {
 // header reads a file's column names: the CSV header, the keys of the
 // first JSON lines, or the Parquet schema.
 func (b *build) header(ctx context.Context, f SourceFile) ([]string, error) {
+	text, err := b.text(f)
+	if err != nil {
+		return nil, err
+	}
 	switch f.Format {
 	case "csv":
-		return csvHeader(f.abs)
+		return csvHeader(text.path)
 	case "jsonl":
-		h, err := os.Open(f.abs)
+		h, err := os.Open(text.path)
 		if err != nil {
 			return nil, err
 		}
@@ -175,9 +179,13 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 		for _, fl := range fields {
 			pseudo.Columns = append(pseudo.Columns, contract.Column{Name: fl.Key(), Type: contract.Text})
 		}
-		raw := &rawFile{table: fmt.Sprintf("raw_%d", b.seq), file: f, seq: b.seq,
+		text, err := b.text(f)
+		if err != nil {
+			return err
+		}
+		raw := &rawFile{table: fmt.Sprintf("raw_%d", b.seq), file: f, text: text, seq: b.seq,
 			match: func(h string) (string, bool) { return b.opts.Vendors.Match(o, h) }}
-		err := raw.read(ctx, b.conn, pseudo)
+		err = raw.read(ctx, b.conn, pseudo)
 		var unreadable *errUnreadable
 		switch {
 		case errors.As(err, &unreadable):
