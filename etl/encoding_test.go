@@ -132,3 +132,58 @@ func TestEncodings(t *testing.T) {
 		})
 	}
 }
+
+// TestNothingLoadedIsNoSuccess checks that a run that loads nothing new for
+// a reason the user must act on ends with a warning: a file with the same
+// content as one rejected before, and a source that yields no rows.
+func TestNothingLoadedIsNoSuccess(t *testing.T) {
+	rejected := copyDir(t, "testdata/good")
+	b, err := os.ReadFile("testdata/bad/contract_terms.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(rejected, "contract_terms.csv"), string(b))
+	tests := []struct {
+		name, source, file, warning string
+	}{
+		{"RejectedFileSkippedAgain", rejected, "contract_terms.csv",
+			"contract_terms.csv: skipped: same content as contract_terms.csv (run 1), which was rejected and is still not loaded (missing required column is_standard"},
+		{"EmptySource", t.TempDir(), "", "yielded no rows: it holds no entity file or vendor export"},
+		{"HeadersOnly", headersOnly(t), "", "yielded no rows: 1 files read, none with a row"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := wh.Dir(t.TempDir())
+			mustRun(t, rejected, data)
+			res := mustRun(t, tt.source, data)
+			if res.Status != runlog.Warning {
+				t.Errorf("status = %s, want warning", res.Status)
+			}
+			if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, tt.warning) }) {
+				t.Errorf("warnings %q, want one containing %q", res.Warnings, tt.warning)
+			}
+			if tt.file == "" {
+				return
+			}
+			i := slices.IndexFunc(res.Files, func(f FileResult) bool { return f.Path == tt.file })
+			if i < 0 || res.Files[i].Status != FileUnchanged {
+				t.Errorf("%s: want a result with status unchanged; got %+v", tt.file, res.Files)
+			}
+		})
+	}
+	t.Run("RerunOfLoadedFilesIsSuccess", func(t *testing.T) {
+		data := wh.Dir(t.TempDir())
+		mustRun(t, "testdata/good", data)
+		if res := mustRun(t, "testdata/good", data); res.Status != runlog.Success || len(res.Warnings) > 0 {
+			t.Errorf("status = %s, warnings %q; want success", res.Status, res.Warnings)
+		}
+	})
+}
+
+// headersOnly writes a source whose one file has a header and no row.
+func headersOnly(tb testing.TB) string {
+	tb.Helper()
+	src := tb.TempDir()
+	writeFile(tb, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\n")
+	return src
+}

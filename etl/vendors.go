@@ -150,7 +150,7 @@ func (b *build) header(ctx context.Context, f SourceFile) ([]string, error) {
 
 // readVendors reads the run's vendor files into raw tables, rejects those
 // missing a required field, and converts the rest (adapters.Open).
-func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[string]string) error {
+func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[string]earlier) error {
 	if len(files) == 0 {
 		return nil
 	}
@@ -164,7 +164,7 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 	}
 	if !changed {
 		for _, f := range files {
-			b.res.Files = append(b.res.Files, FileResult{SourceFile: f, Status: FileUnchanged, Error: "same content as " + seen[f.Entity+"/"+f.SHA256]})
+			b.unchanged(f, seen[f.Entity+"/"+f.SHA256])
 		}
 		return nil
 	}
