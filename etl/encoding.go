@@ -286,8 +286,7 @@ func (r *rawFile) rejectUndecodable(ctx context.Context, conn *sql.Conn, e *cont
 	return nil
 }
 
-// text returns the UTF-8 text of source file f, decoding it once per run;
-// the first time a file turns out not to be UTF-8, the run warns so.
+// text returns the UTF-8 text of source file f, decoding it once per run.
 func (b *build) text(f SourceFile) (decodedText, error) {
 	if f.Format != "csv" && f.Format != "jsonl" {
 		return decodedText{path: f.abs}, nil
@@ -307,11 +306,19 @@ func (b *build) text(f SourceFile) (decodedText, error) {
 		return decodedText{}, fmt.Errorf("decode %s: %w", f.Path, err)
 	}
 	b.texts[f.abs] = t
-	if t.encoding != "" {
-		w := t.warning(f.Path)
-		b.res.Warnings = append(b.res.Warnings, w)
-		b.opts.Logger.Warn("source file is not UTF-8", "file", f.Path, "read_as", t.encoding, "lines_decoded", t.decoded, "lines_undecodable", t.bad)
+	return t, nil
+}
+
+// readText returns the UTF-8 text of source file f for reading its rows,
+// and warns when the file is not UTF-8. (Looking at a header does not
+// warn: a file already loaded is not read again, and not warned about.)
+func (b *build) readText(f SourceFile) (decodedText, error) {
+	t, err := b.text(f)
+	if err != nil || t.encoding == "" {
+		return t, err
 	}
+	b.res.Warnings = append(b.res.Warnings, t.warning(f.Path))
+	b.opts.Logger.Warn("source file is not UTF-8", "file", f.Path, "read_as", t.encoding, "lines_decoded", t.decoded, "lines_undecodable", t.bad)
 	return t, nil
 }
 

@@ -129,6 +129,9 @@ func TestEncodings(t *testing.T) {
 					t.Errorf("row %d: column %q reason %q raw %q, want subject, %q, bytes shown as \\xNN", row, column, got, raw, reason)
 				}
 			}
+			if res := mustRun(t, tt.source, data); res.Status != runlog.Success {
+				t.Errorf("rerun: status %s, warnings %q; want success: the file is already loaded", res.Status, res.Warnings)
+			}
 		})
 	}
 }

@@ -169,7 +169,7 @@ func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []Sour
 		b.seq++
 		fr := FileResult{SourceFile: f}
 		readStart := time.Now()
-		text, err := b.text(f)
+		text, err := b.readText(f)
 		if err != nil {
 			return err
 		}

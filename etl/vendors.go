@@ -179,7 +179,7 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 		for _, fl := range fields {
 			pseudo.Columns = append(pseudo.Columns, contract.Column{Name: fl.Key(), Type: contract.Text})
 		}
-		text, err := b.text(f)
+		text, err := b.readText(f)
 		if err != nil {
 			return err
 		}
