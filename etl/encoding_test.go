@@ -165,6 +165,10 @@ func TestNothingLoadedIsNoSuccess(t *testing.T) {
 			if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, tt.warning) }) {
 				t.Errorf("warnings %q, want one containing %q", res.Warnings, tt.warning)
 			}
+			var status string
+			if err := openPublished(t, data).QueryRow("SELECT status FROM etl_runs WHERE run_id = 2").Scan(&status); err != nil || status != runlog.Warning {
+				t.Errorf("etl_runs: run 2 status %q (%v), want warning", status, err)
+			}
 			if tt.file == "" {
 				return
 			}

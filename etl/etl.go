@@ -321,17 +321,21 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	if err := opts.Data.Prune(wh.KeepGenerations); err != nil {
 		opts.Logger.Warn("prune old generations", "err", err)
 	}
-	res.Status = runlog.Success
-	if len(res.Warnings) > 0 {
-		res.Status = runlog.Warning
+	res.Status = outcome(res)
+	return nil
+}
+
+// outcome is the status of a run that publishes: a warning when something
+// needs a look (a warning, a file rejected or unreadable, an analyst's
+// model failing, a damaged warehouse rebuilt), else success.
+func outcome(res *Result) string {
+	if len(res.Warnings) > 0 || res.Models != nil && len(res.Models.Failed) > 0 || res.Recovered != "" {
+		return runlog.Warning
 	}
 	for _, f := range res.Files {
 		if f.Status == FileRejected || f.Status == FileUnreadable {
-			res.Status = runlog.Warning
+			return runlog.Warning
 		}
 	}
-	if res.Models != nil && len(res.Models.Failed) > 0 || res.Recovered != "" {
-		res.Status = runlog.Warning
-	}
-	return nil
+	return runlog.Success
 }
