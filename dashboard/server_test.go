@@ -426,7 +426,7 @@ func TestRunsPageSaysWhatDidNotLoad(t *testing.T) {
 	}
 	_, ts := newServerWith(t, Options{Data: data, Addr: "127.0.0.1:0"})
 	_, body, _ := newClient(t, ts).get("/runs")
-	for _, want := range []string{"not loaded: customers.csv: could be stripe/customers", "rejected: deals.csv: missing required column stage"} {
+	for _, want := range []string{"warning: customers.csv: could be stripe/customers", "rejected: deals.csv: missing required column stage"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the Runs page does not say %q", want)
 		}

@@ -244,6 +244,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return fmt.Errorf("configure build: %w", err)
 	}
 	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID)}
+	defer b.removeTexts()
 	if err := b.attachPrev(ctx); err != nil {
 		return err
 	}
@@ -257,7 +258,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		res.Warnings = append(res.Warnings, s.warning())
 	}
 	for _, w := range res.Warnings {
-		opts.Logger.Warn("source file not loaded", "reason", w)
+		opts.Logger.Warn("source file warning", "warning", w)
 	}
 	for _, name := range ignored {
 		if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.HasPrefix(w, name+":") }) {
@@ -320,17 +321,21 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	if err := opts.Data.Prune(wh.KeepGenerations); err != nil {
 		opts.Logger.Warn("prune old generations", "err", err)
 	}
-	res.Status = runlog.Success
-	if len(res.Warnings) > 0 {
-		res.Status = runlog.Warning
+	res.Status = outcome(res)
+	return nil
+}
+
+// outcome is the status of a run that publishes: a warning when something
+// needs a look (a warning, a file rejected or unreadable, an analyst's
+// model failing, a damaged warehouse rebuilt), else success.
+func outcome(res *Result) string {
+	if len(res.Warnings) > 0 || res.Models != nil && len(res.Models.Failed) > 0 || res.Recovered != "" {
+		return runlog.Warning
 	}
 	for _, f := range res.Files {
 		if f.Status == FileRejected || f.Status == FileUnreadable {
-			res.Status = runlog.Warning
+			return runlog.Warning
 		}
 	}
-	if res.Models != nil && len(res.Models.Failed) > 0 || res.Recovered != "" {
-		res.Status = runlog.Warning
-	}
-	return nil
+	return runlog.Success
 }

@@ -129,7 +129,7 @@ func TestBadInput(t *testing.T) {
 	files := []struct {
 		path, status, err string
 	}{
-		{"deal_lines.csv", FileUnreadable, "not UTF-8"},
+		{"deal_lines.csv", FileLoaded, ""}, // Latin-1: read as Windows-1252, with a warning
 		{"reps.parquet", FileUnreadable, "reps.parquet"},
 		{"contract_terms.csv", FileRejected, "missing required column is_standard"},
 		{"accounts.csv", FileLoaded, ""},
@@ -145,6 +145,9 @@ func TestBadInput(t *testing.T) {
 		if got.Status != f.status || !strings.Contains(got.Error, f.err) {
 			t.Errorf("%s: status %s error %q, want %s with %q", f.path, got.Status, got.Error, f.status, f.err)
 		}
+	}
+	if !slices.Contains(res.Warnings, "deal_lines.csv: not UTF-8: 1 lines read as Windows-1252 (Latin-1)") {
+		t.Errorf("warnings %q: want deal_lines.csv read as Windows-1252", res.Warnings)
 	}
 	if i := slices.IndexFunc(res.Files, func(r FileResult) bool { return r.Path == "accounts.csv" }); i < 0 || !slices.Equal(res.Files[i].Ignored, []string{"notes"}) {
 		t.Errorf("accounts.csv: want the extra column notes reported as ignored")
@@ -210,6 +213,7 @@ func TestBadInput(t *testing.T) {
 		{"accounts", "ACC-10"}, {"accounts", "ACC-15"}, // later duplicate; upper-case header and enum
 		{"deals", "DEAL-24"},        // cites a deal of the earlier load
 		{"invoices", "INV-10"},      // later file's row
+		{"deal_lines", "LN-10"},     // Latin-1 text
 		{"credit_notes", "CN-13"},   // JSON keys in another case
 		{"tickets", "TCK-15"},       // the row after a malformed one keeps its row number
 		{"contract_terms", "TRM-1"}, // the rejected file left earlier data alone

@@ -176,7 +176,7 @@ func (b *build) recordRuns(ctx context.Context) error {
 		}
 		if r.ID == b.res.RunID {
 			res = b.res
-			r.Status = runlog.Success
+			r.Status = outcome(b.res)
 		}
 		var read, loaded, quar int64
 		for _, e := range res.Entities {

@@ -26,6 +26,10 @@ type build struct {
 	scratch bool
 	damaged wh.Generation
 	seq     int // file sequence numbers, unique in the run
+	// texts holds the UTF-8 text of each source file read so far, by
+	// absolute path; decoded copies are written into folder tmp.
+	texts map[string]decodedText
+	tmp   string
 
 	vendor    *adapters.Set    // the run's vendor files, nil without any
 	vendorRaw []*rawFile       // their raw tables
@@ -52,11 +56,11 @@ func (b *build) loadAll(ctx context.Context, files, vendorFiles []SourceFile) er
 			if f.Entity != e.Name {
 				continue
 			}
-			if where, ok := seen[e.Name+"/"+f.SHA256]; ok {
-				b.res.Files = append(b.res.Files, FileResult{SourceFile: f, Status: FileUnchanged, Error: "same content as " + where})
+			if was, ok := seen[e.Name+"/"+f.SHA256]; ok {
+				b.unchanged(f, was)
 				continue
 			}
-			seen[e.Name+"/"+f.SHA256] = f.Path + " (this run)"
+			seen[e.Name+"/"+f.SHA256] = earlier{where: f.Path + " (this run)"}
 			mine = append(mine, f)
 		}
 		if err := b.loadEntity(ctx, e, mine); err != nil {
@@ -71,7 +75,31 @@ func (b *build) loadAll(ctx context.Context, files, vendorFiles []SourceFile) er
 			return fmt.Errorf("required entity %s has no rows: the source needs %s.csv, %s.parquet, %s.jsonl or a %s/ folder with valid rows", name, name, name, name, name)
 		}
 	}
+	b.warnIfNoRows()
 	return nil
+}
+
+// warnIfNoRows warns when the source yielded no rows at all: no file in it
+// had a row, and none was passed over as already loaded. The warehouse
+// then keeps its earlier data, but a run that read nothing is no success.
+func (b *build) warnIfNoRows() {
+	for _, er := range b.res.Entities {
+		if er.RowsRead > 0 {
+			return
+		}
+	}
+	for _, f := range b.res.Files {
+		if f.RowsRead > 0 || f.Status == FileUnchanged {
+			return
+		}
+	}
+	why := "it holds no entity file or vendor export"
+	if n := len(b.res.Files); n > 0 {
+		why = fmt.Sprintf("%d files read, none with a row", n)
+	}
+	w := fmt.Sprintf("source %s yielded no rows: %s; the warehouse keeps its earlier data", b.opts.Source, why)
+	b.res.Warnings = append(b.res.Warnings, w)
+	b.opts.Logger.Warn("source yielded no rows", "source", b.opts.Source)
 }
 
 func (b *build) entityRows(name string) int64 {
@@ -83,26 +111,52 @@ func (b *build) entityRows(name string) int64 {
 	return 0
 }
 
+// earlier is a file with the same content as one read before: where it
+// was, and why it was rejected, if it was.
+type earlier struct {
+	where    string
+	rejected string
+}
+
 // seenFiles maps entity/sha256 of every file earlier runs read to where it was.
-func (b *build) seenFiles(ctx context.Context) (map[string]string, error) {
-	seen := map[string]string{}
+func (b *build) seenFiles(ctx context.Context) (map[string]earlier, error) {
+	seen := map[string]earlier{}
 	if !b.prev || b.opts.FullRefresh {
 		return seen, nil
 	}
-	rows, err := b.conn.QueryContext(ctx, `SELECT entity, sha256, path, run_id FROM prev.etl_files WHERE status IN ('loaded', 'rejected')`)
+	rows, err := b.conn.QueryContext(ctx, `SELECT entity, sha256, path, run_id, status, coalesce(error, '') FROM prev.etl_files WHERE status IN ('loaded', 'rejected')`)
 	if err != nil {
 		return nil, fmt.Errorf("read file ledger: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var ent, sum, path string
+		var ent, sum, path, status, why string
 		var run int
-		if err := rows.Scan(&ent, &sum, &path, &run); err != nil {
+		if err := rows.Scan(&ent, &sum, &path, &run, &status, &why); err != nil {
 			return nil, fmt.Errorf("read file ledger: %w", err)
 		}
-		seen[ent+"/"+sum] = fmt.Sprintf("%s (run %d)", path, run)
+		was := earlier{where: fmt.Sprintf("%s (run %d)", path, run)}
+		if status == FileRejected {
+			was.rejected = why
+		}
+		seen[ent+"/"+sum] = was
 	}
 	return seen, rows.Err()
+}
+
+// unchanged records a file not read again because the same content was
+// read before. When that content was rejected, the file is still not
+// loaded: the run warns, rather than pass it over as already loaded.
+func (b *build) unchanged(f SourceFile, was earlier) {
+	fr := FileResult{SourceFile: f, Status: FileUnchanged, Error: "same content as " + was.where}
+	if was.rejected != "" {
+		fr.Error += ", which was rejected"
+		w := fmt.Sprintf("%s: skipped: same content as %s, which was rejected and is still not loaded (%s); fix the file to load it",
+			f.Path, was.where, strings.TrimPrefix(was.rejected, f.Path+": "))
+		b.res.Warnings = append(b.res.Warnings, w)
+		b.opts.Logger.Warn("source file skipped: its content was rejected before", "file", f.Path, "before", was.where)
+	}
+	b.res.Files = append(b.res.Files, fr)
 }
 
 // loadEntity reads, validates, quarantines and merges one entity's new files.
@@ -115,7 +169,11 @@ func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []Sour
 		b.seq++
 		fr := FileResult{SourceFile: f}
 		readStart := time.Now()
-		raw, err := readFile(ctx, b.conn, e, f, b.seq)
+		text, err := b.readText(f)
+		if err != nil {
+			return err
+		}
+		raw, err := readFile(ctx, b.conn, e, f, text, b.seq)
 		b.opts.Logger.Debug("etl statement", "step", e.Name+": read "+f.Path, "seconds", time.Since(readStart).Seconds())
 		var unreadable *errUnreadable
 		switch {

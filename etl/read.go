@@ -12,7 +12,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"unicode/utf8"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
@@ -26,6 +25,7 @@ import (
 type rawFile struct {
 	table   string
 	file    SourceFile
+	text    decodedText // the file's text as UTF-8 (CSV and JSON lines)
 	seq     int
 	rows    int64         // rows in table
 	rejects []quarantined // rows too malformed to read, quarantined one by one
@@ -44,9 +44,10 @@ type errUnreadable struct {
 
 func (e *errUnreadable) Error() string { return e.path + ": " + e.reason }
 
-// readFile reads one source file of entity e into a temporary table.
-func readFile(ctx context.Context, conn *sql.Conn, e *contract.Entity, f SourceFile, seq int) (*rawFile, error) {
-	r := &rawFile{table: fmt.Sprintf("raw_%d", seq), file: f, seq: seq}
+// readFile reads one source file of entity e, whose text is t, into a
+// temporary table.
+func readFile(ctx context.Context, conn *sql.Conn, e *contract.Entity, f SourceFile, t decodedText, seq int) (*rawFile, error) {
+	r := &rawFile{table: fmt.Sprintf("raw_%d", seq), file: f, text: t, seq: seq}
 	return r, r.read(ctx, conn, e)
 }
 
@@ -66,6 +67,11 @@ func (r *rawFile) read(ctx context.Context, conn *sql.Conn, e *contract.Entity) 
 	}
 	if err != nil {
 		return err
+	}
+	if r.text.bad > 0 {
+		if err := r.rejectUndecodable(ctx, conn, e); err != nil {
+			return err
+		}
 	}
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+wh.Ident(r.table)).Scan(&r.rows); err != nil {
 		return fmt.Errorf("count %s: %w", f.Path, err)
@@ -130,7 +136,7 @@ func (r *rawFile) projection(e *contract.Entity, idx [][]int, value func(j int) 
 }
 
 func (r *rawFile) readCSV(ctx context.Context, conn *sql.Conn, e *contract.Entity) error {
-	header, err := csvHeader(r.file.abs)
+	header, err := csvHeader(r.text.path)
 	if err != nil {
 		return &errUnreadable{r.file.Path, err.Error()}
 	}
@@ -153,7 +159,7 @@ FROM read_csv(?, columns = {%s}, header = true, delim = ',', quote = '"', escape
   max_line_size = 16777216)`,
 		wh.Ident(r.table), r.projection(e, idx, func(j int) string { return fmt.Sprintf("c%d", j) }),
 		cols.String(), wh.Literal(rej), wh.Literal(scan))
-	if _, err := conn.ExecContext(ctx, q, r.file.abs); err != nil {
+	if _, err := conn.ExecContext(ctx, q, r.text.path); err != nil {
 		return &errUnreadable{r.file.Path, wh.Message(err)}
 	}
 	return r.collectCSVRejects(ctx, conn, e, rej, scan)
@@ -175,9 +181,6 @@ FROM `+wh.Ident(rej)+` ORDER BY line, column_idx`)
 		var typ, msg, line string
 		if err := rows.Scan(&q.Row, &q.Column, &typ, &msg, &line); err != nil {
 			return fmt.Errorf("read rejects of %s: %w", r.file.Path, err)
-		}
-		if typ == "INVALID ENCODING" || typ == "INVALID UNICODE" {
-			return &errUnreadable{r.file.Path, fmt.Sprintf("not UTF-8 (first invalid bytes in row %d); export it as UTF-8", q.Row)}
 		}
 		if seen[q.Row] {
 			continue
@@ -213,7 +216,7 @@ FROM `+wh.Ident(rej)+` ORDER BY line, column_idx`)
 	return nil
 }
 
-// csvHeader reads the header record of a CSV file.
+// csvHeader reads the header record of a CSV file's UTF-8 text.
 func csvHeader(path string) ([]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -232,8 +235,8 @@ func csvHeader(path string) ([]string, error) {
 		return nil, fmt.Errorf("cannot read the header row: %v", err)
 	}
 	for _, h := range rec {
-		if !utf8.ValidString(h) {
-			return nil, errors.New("not UTF-8 (header row); export it as UTF-8")
+		if b, ok := escapedBytes(h); ok {
+			return nil, fmt.Errorf("the header row cannot be decoded (bytes %s are neither UTF-8 nor Windows-1252)", b)
 		}
 	}
 	return rec, nil
@@ -290,7 +293,7 @@ func (r *rawFile) readJSONL(ctx context.Context, conn *sql.Conn, e *contract.Ent
 		return fmt.Errorf("read %s: %w", r.file.Path, err)
 	}
 	defer conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+wh.Ident(lines))
-	if err := appendLines(conn, lines, r.file); err != nil {
+	if err := appendLines(conn, lines, r.file.Path, r.text.path); err != nil {
 		return err
 	}
 	keys, err := jsonKeys(ctx, conn, lines)
@@ -333,18 +336,18 @@ WHERE NOT json_valid(line) OR json_type(line) <> 'OBJECT' ORDER BY _row`)
 	return rows.Err()
 }
 
-// appendLines loads the non-blank lines of a JSON-lines file with their line
-// numbers through DuckDB's appender.
-func appendLines(conn *sql.Conn, table string, f SourceFile) error {
-	h, err := os.Open(f.abs)
+// appendLines loads the non-blank lines of the UTF-8 text of JSON-lines
+// file name, at path, with their line numbers through DuckDB's appender.
+func appendLines(conn *sql.Conn, table, name, path string) error {
+	h, err := os.Open(path)
 	if err != nil {
-		return &errUnreadable{f.Path, err.Error()}
+		return &errUnreadable{name, err.Error()}
 	}
 	defer h.Close()
 	return conn.Raw(func(dc any) error {
 		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", table)
 		if err != nil {
-			return fmt.Errorf("read %s: %w", f.Path, err)
+			return fmt.Errorf("read %s: %w", name, err)
 		}
 		sc := bufio.NewScanner(h)
 		sc.Buffer(make([]byte, 1<<20), 64<<20)
@@ -359,18 +362,14 @@ func appendLines(conn *sql.Conn, table string, f SourceFile) error {
 			if len(bytes.TrimSpace(line)) == 0 {
 				continue
 			}
-			if !utf8.Valid(line) {
-				app.Close()
-				return &errUnreadable{f.Path, fmt.Sprintf("not UTF-8 (line %d); export it as UTF-8", n)}
-			}
 			if err := app.AppendRow(n, string(line)); err != nil {
 				app.Close()
-				return fmt.Errorf("read %s: %w", f.Path, err)
+				return fmt.Errorf("read %s: %w", name, err)
 			}
 		}
 		if err := sc.Err(); err != nil {
 			app.Close()
-			return &errUnreadable{f.Path, fmt.Sprintf("line %d: %v", n+1, err)}
+			return &errUnreadable{name, fmt.Sprintf("line %d: %v", n+1, err)}
 		}
 		return app.Close()
 	})

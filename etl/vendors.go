@@ -108,11 +108,15 @@ func lacksRequired(e *contract.Entity, header []string) bool {
 // header reads a file's column names: the CSV header, the keys of the
 // first JSON lines, or the Parquet schema.
 func (b *build) header(ctx context.Context, f SourceFile) ([]string, error) {
+	text, err := b.text(f)
+	if err != nil {
+		return nil, err
+	}
 	switch f.Format {
 	case "csv":
-		return csvHeader(f.abs)
+		return csvHeader(text.path)
 	case "jsonl":
-		h, err := os.Open(f.abs)
+		h, err := os.Open(text.path)
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +150,7 @@ func (b *build) header(ctx context.Context, f SourceFile) ([]string, error) {
 
 // readVendors reads the run's vendor files into raw tables, rejects those
 // missing a required field, and converts the rest (adapters.Open).
-func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[string]string) error {
+func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[string]earlier) error {
 	if len(files) == 0 {
 		return nil
 	}
@@ -160,7 +164,7 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 	}
 	if !changed {
 		for _, f := range files {
-			b.res.Files = append(b.res.Files, FileResult{SourceFile: f, Status: FileUnchanged, Error: "same content as " + seen[f.Entity+"/"+f.SHA256]})
+			b.unchanged(f, seen[f.Entity+"/"+f.SHA256])
 		}
 		return nil
 	}
@@ -188,9 +192,13 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 				b.opts.Logger.Info("vendor column ignored", "file", f.Path, "column", h, "reason", why)
 			}
 		}
-		raw := &rawFile{table: fmt.Sprintf("raw_%d", b.seq), file: f, seq: b.seq,
+		text, err := b.readText(f)
+		if err != nil {
+			return err
+		}
+		raw := &rawFile{table: fmt.Sprintf("raw_%d", b.seq), file: f, text: text, seq: b.seq,
 			match: func(h string) (string, bool) { k, ok := byName[h]; return k, ok }}
-		err := raw.read(ctx, b.conn, pseudo)
+		err = raw.read(ctx, b.conn, pseudo)
 		var unreadable *errUnreadable
 		switch {
 		case errors.As(err, &unreadable):

@@ -50,7 +50,7 @@ from the source alone when nothing intact is left) and prints a RECOVERED: line.
 	cmd.Flags().StringVar(&source, "source", "", "source directory (default: the config's source)")
 	cmd.Flags().String("data", "", "data directory (default: the config's data)")
 	cmd.Flags().BoolVar(&full, "full-refresh", false, "rebuild from this source alone, forgetting earlier loads")
-	cmd.Flags().BoolVar(&strict, "strict", false, "exit non-zero when the run has warnings: a file rejected, unreadable or not recognised, or an analyst's model failing")
+	cmd.Flags().BoolVar(&strict, "strict", false, "exit non-zero when the run has warnings: a file rejected (or skipped as the same content as a rejected one), unreadable, not recognised or not UTF-8, a source that yielded no rows, or an analyst's model failing")
 	cmd.Flags().BoolVar(&noModels, "no-models", false, "load only: publish without building the SQL models (for benchmarks)")
 	return cmd
 }
@@ -65,7 +65,7 @@ func (m *Main) printETL(res *etl.Result) {
 	}
 	w.Flush()
 	for _, warning := range res.Warnings {
-		fmt.Fprintf(m.Stdout, "not loaded: %s\n", warning)
+		fmt.Fprintf(m.Stdout, "warning: %s\n", warning)
 	}
 	for _, f := range res.Files {
 		switch {

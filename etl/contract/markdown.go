@@ -96,6 +96,13 @@ so this document and the loader cannot disagree.
   as duplicates.
 - CSV: a header row, comma separated, RFC 4180 quoting, UTF-8 (a byte-order mark and CRLF line
   ends are fine). An empty field is null.
+- Encodings: a CSV or JSON-lines file that is not valid UTF-8 is still read, with a warning
+  naming the file and the encoding used. A file starting with a UTF-16 byte-order mark is read
+  as UTF-16. Otherwise each line that is not UTF-8 is read as Windows-1252 (what Excel on
+  Windows writes; it reads Latin-1 text the same way), and the other lines as UTF-8. A line
+  that decodes as neither (a byte Windows-1252 leaves undefined, such as 0x81, or UTF-8 and
+  another encoding mixed in one line) does not stop the file: each row holding such a value is
+  quarantined, naming its field and the bytes (shown as ` + "`\\xNN`" + `), and the other rows load.
 - JSON lines: one object per line; keys are column names.
 - Parquet: column names as below; typed columns are accepted when their values convert.
 - Column names are case-insensitive and their order does not matter. Extra columns are ignored
@@ -113,8 +120,17 @@ warehouse table ` + "`quarantine`" + ` and as CSV files under ` + "`data/quarant
 
 - A file missing a required column is rejected whole (its rows are quarantined with that
   reason) and the entity keeps the data of earlier loads.
-- A file that cannot be read (not UTF-8, truncated Parquet, malformed) is rejected with a
-  message naming it; the run goes on with the other files and reports the failure.
+- A file that cannot be read (truncated Parquet, malformed, a header row no encoding decodes) is
+  rejected with a message naming it; the run goes on with the other files and reports the
+  failure.
+- A file with the same content as one rejected before is not read again; each run warns that it
+  is still not loaded, until it is fixed.
+- A run ends in success, warning or failure. A warning (which ` + "`precedent etl --strict`" + ` turns into
+  an error) means something needs a look: a file rejected, unreadable, skipped as the same
+  content as a rejected one, or read in an encoding other than UTF-8; a hidden file skipped; a
+  source that yielded no rows at all (the warehouse keeps its earlier data); an analyst's model
+  failing; a damaged warehouse rebuilt. Quarantined rows alone do not make a warning. Running
+  again on files already loaded is a success.
 - Row by row: a required value missing, a value of the wrong type, an unknown enum value, a
   number below its minimum, a row rule below failing, a duplicate primary key, a foreign key
   that matches no row of this or any earlier load, or a currency other than the base currency.
