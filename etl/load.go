@@ -6,11 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/precedent-dev/precedent/etl/contract"
 	"github.com/precedent-dev/precedent/etl/adapters"
+	"github.com/precedent-dev/precedent/etl/contract"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -27,7 +28,7 @@ type build struct {
 	damaged wh.Generation
 	seq     int // file sequence numbers, unique in the run
 
-	vendor    *adapters.Set      // the run's vendor files, nil without any
+	vendor    *adapters.Set    // the run's vendor files, nil without any
 	vendorRaw []*rawFile       // their raw tables
 	vendorIn  map[string]int64 // rows the vendor step handed to (or quarantined for) each entity
 }
@@ -221,7 +222,7 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 		return err
 	}
 	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s, %d::INTEGER AS _run_id, %s AS _source_file, t._row, t._file, t._errors FROM (%s) t`,
-		tbl, prefixed(e, "t."), b.res.RunID, path, typedSQL(e, "("+strings.Join(parts, " UNION ALL ")+")", b.opts.MaxTextLength))
+		tbl, tableColumns(e, "t."), b.res.RunID, path, typedSQL(e, "("+strings.Join(parts, " UNION ALL ")+")", b.opts.MaxTextLength))
 	if err := b.exec(ctx, e.Name+": validate", q, b.opts.BaseCurrency); err != nil {
 		return fmt.Errorf("validate: %w", err)
 	}
@@ -373,7 +374,7 @@ func (b *build) keepEarlier(ctx context.Context, e *contract.Entity, withPrev bo
 	q := "CREATE TABLE " + tbl + " AS SELECT * FROM prev." + tbl
 	if !withPrev {
 		var cols []string
-		for _, c := range e.Columns {
+		for _, c := range slices.Concat(e.Columns, e.Derived()) {
 			cols = append(cols, wh.Ident(c.Name)+" "+c.Type.SQLType())
 		}
 		q = "CREATE TABLE " + tbl + " (" + strings.Join(cols, ", ") + ", _run_id INTEGER, _source_file VARCHAR, _source_row BIGINT)"
@@ -382,15 +383,6 @@ func (b *build) keepEarlier(ctx context.Context, e *contract.Entity, withPrev bo
 		return fmt.Errorf("merge: %w", err)
 	}
 	return nil
-}
-
-// prefixed lists an entity's contract columns, each qualified by prefix.
-func prefixed(e *contract.Entity, prefix string) string {
-	var out []string
-	for _, c := range e.Columns {
-		out = append(out, prefix+wh.Ident(c.Name))
-	}
-	return strings.Join(out, ", ")
 }
 
 // prevHas reports whether the published generation has the table.
