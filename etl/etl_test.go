@@ -65,7 +65,7 @@ func TestLoadGood(t *testing.T) {
 	if res.Status != runlog.Success {
 		t.Fatalf("status = %s, want success", res.Status)
 	}
-	want := map[string]int64{"accounts": 3, "reps": 3, "deals": 5, "deal_lines": 3, "contracts": 3,
+	want := map[string]int64{"accounts": 3, "reps": 3, "fx_rates": 1, "deals": 5, "deal_lines": 3, "contracts": 3,
 		"contract_terms": 3, "invoices": 3, "invoice_lines": 3, "credit_notes": 1, "tickets": 3}
 	db := openPublished(t, data)
 	for _, e := range res.Entities {
@@ -172,7 +172,7 @@ func TestBadInput(t *testing.T) {
 		{"TermNotPositive", "deals.csv", 6, "term_months", "must be > 0"},
 		{"FractionalInt", "deals.csv", 7, "term_months", "'12.5' is not a valid int"},
 		{"UnknownApprovalLevel", "deals.csv", 8, "approval_level", "'ceo' is not one of"},
-		{"ForeignCurrency", "deals.csv", 9, "currency", "EUR is not the base currency USD"},
+		{"CurrencyWithoutRate", "deals.csv", 9, "currency", "no rate for EUR dated on or before 2023-01-10 in fx_rates"},
 		{"NotACurrency", "deals.csv", 10, "currency", "'dollars' is not an ISO 4217"},
 		{"BadTimestamp", "deals.csv", 11, "approved_at", "'yesterday' is not a valid timestamp"},
 		{"UnknownRep", "deals.csv", 12, "rep_id", "'REP-404' matches no reps.rep_id"},

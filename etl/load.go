@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -279,7 +280,7 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 		return err
 	}
 	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s, %d::INTEGER AS _run_id, %s AS _source_file, t._row, t._file, t._errors FROM (%s) t`,
-		tbl, prefixed(e, "t."), b.res.RunID, path, typedSQL(e, "("+strings.Join(parts, " UNION ALL ")+")", b.opts.MaxTextLength))
+		tbl, tableColumns(e, "t."), b.res.RunID, path, typedSQL(e, "("+strings.Join(parts, " UNION ALL ")+")", b.opts.MaxTextLength))
 	if err := b.exec(ctx, e.Name+": validate", q, b.opts.BaseCurrency); err != nil {
 		return fmt.Errorf("validate: %w", err)
 	}
@@ -431,7 +432,7 @@ func (b *build) keepEarlier(ctx context.Context, e *contract.Entity, withPrev bo
 	q := "CREATE TABLE " + tbl + " AS SELECT * FROM prev." + tbl
 	if !withPrev {
 		var cols []string
-		for _, c := range e.Columns {
+		for _, c := range slices.Concat(e.Columns, e.Derived()) {
 			cols = append(cols, wh.Ident(c.Name)+" "+c.Type.SQLType())
 		}
 		q = "CREATE TABLE " + tbl + " (" + strings.Join(cols, ", ") + ", _run_id INTEGER, _source_file VARCHAR, _source_row BIGINT)"
@@ -440,15 +441,6 @@ func (b *build) keepEarlier(ctx context.Context, e *contract.Entity, withPrev bo
 		return fmt.Errorf("merge: %w", err)
 	}
 	return nil
-}
-
-// prefixed lists an entity's contract columns, each qualified by prefix.
-func prefixed(e *contract.Entity, prefix string) string {
-	var out []string
-	for _, c := range e.Columns {
-		out = append(out, prefix+wh.Ident(c.Name))
-	}
-	return strings.Join(out, ", ")
 }
 
 // prevHas reports whether the published generation has the table.

@@ -213,8 +213,8 @@ func TestLakeChecksums(t *testing.T) {
 		}
 	}
 	check(t)
-	if len(first.Lake) != 10 {
-		t.Errorf("run 1 recorded %d lake files, want one per entity (10)", len(first.Lake))
+	if len(first.Lake) != 11 {
+		t.Errorf("run 1 recorded %d lake files, want one per entity (11)", len(first.Lake))
 	}
 	mustRun(t, "testdata/good", data, func(o *Options) { o.FullRefresh = true })
 	check(t)

@@ -24,8 +24,10 @@ const DefaultMaxTextLength = 10000
 // _file, _row, the typed columns and _errors, a list of {column, reason}
 // for every rule the row breaks (empty for a good row; the list is only
 // built for rows that break a rule). A value longer than maxText
-// characters, or holding a NUL byte, breaks a rule in every column. The
-// base currency is bound as the query's only parameter.
+// characters, or holding a NUL byte, breaks a rule in every column. An
+// entity with money in several currencies also gets _fx_currency, _fx_date
+// and _fx_rate (fx.go). The base currency is bound as the query's only
+// parameter.
 func typedSQL(e *contract.Entity, raw string, maxText int) string {
 	var typed, conds, items []string
 	add := func(column, cond, reason string) {
@@ -42,6 +44,13 @@ func typedSQL(e *contract.Entity, raw string, maxText int) string {
 	for _, ck := range e.Checks {
 		add(ck.Column, "("+ck.Fails+")", wh.Literal(ck.Message))
 	}
+	from := "typed"
+	fx := ""
+	if e.FX != nil {
+		column, cond, reason := fxRule(e)
+		add(column, cond, reason)
+		from, fx = "rated", ",\n"+fxSQL(e, "typed")
+	}
 	var clean, cleaned []string
 	for _, c := range e.Columns {
 		clean = append(clean, cleanExpr(c)+" AS "+wh.Ident("_v_"+c.Name))
@@ -53,13 +62,13 @@ func typedSQL(e *contract.Entity, raw string, maxText int) string {
   SELECT _file, _row, %s FROM %s
 ), typed AS (
   SELECT *, %s FROM src
-)
-SELECT * EXCLUDE (%s), CASE WHEN %s THEN list_filter([%s], e -> e IS NOT NULL) ELSE [] END AS _errors FROM typed`,
+)%s
+SELECT * EXCLUDE (%s), CASE WHEN %s THEN list_filter([%s], e -> e IS NOT NULL) ELSE [] END AS _errors FROM %s`,
 		strings.Join(clean, ", "), raw,
-		strings.Join(typed, ",\n    "),
+		strings.Join(typed, ",\n    "), fx,
 		strings.Join(cleaned, ", "),
 		strings.Join(conds, " OR "),
-		strings.Join(items, ",\n  "))
+		strings.Join(items, ",\n  "), from)
 }
 
 // rawValuesSQL is the JSON object of a row's text values as read from the
@@ -107,14 +116,14 @@ func typedExpr(c contract.Column, v string) string {
 		conv = "CASE WHEN length(" + v + ") = 10 AND substr(" + v + ", 5, 1) = '-' AND substr(" + v + ", 8, 1) = '-' THEN try_cast(" + v + " AS DATE) END"
 	case contract.Timestamp:
 		conv = "CASE WHEN length(" + v + ") >= 10 AND substr(" + v + ", 5, 1) = '-' AND substr(" + v + ", 8, 1) = '-' THEN try_cast(" + v + " AS TIMESTAMPTZ) AT TIME ZONE 'UTC' END"
-	case contract.Money, contract.Price, contract.Quantity:
+	case contract.Money, contract.Price, contract.Quantity, contract.Rate:
 		conv = "try_cast(" + v + " AS " + c.Type.SQLType() + ")"
 	case contract.Int:
 		conv = "CASE WHEN regexp_full_match(" + v + `, '[+-]?\d{1,9}') THEN try_cast(` + v + " AS INTEGER) END"
 	case contract.Bool:
 		conv = "CASE WHEN lower(" + v + ") IN ('true', '1', 'yes') THEN true WHEN lower(" + v + ") IN ('false', '0', 'no') THEN false END"
 	case contract.Currency:
-		conv = "CASE WHEN upper(" + v + ") = upper($1) THEN upper(" + v + ") END"
+		conv = "CASE WHEN regexp_full_match(" + v + ", '[A-Za-z]{3}') THEN upper(" + v + ") END"
 	}
 	if c.Default != "" {
 		return "CASE WHEN " + v + " IS NULL THEN " + c.Default + " ELSE " + conv + " END"
@@ -156,8 +165,7 @@ func columnRules(c contract.Column, v string) []rule {
 	case contract.Enum:
 		bad = shown + " || ' is not one of " + strings.Join(c.Values, ", ") + "'"
 	case contract.Currency:
-		bad = "CASE WHEN regexp_full_match(" + vi + ", '[A-Za-z]{3}') THEN 'currency ' || upper(" + vi +
-			") || ' is not the base currency ' || upper($1) || ' (no FX conversion yet)' ELSE " + shown + " || ' is not an ISO 4217 currency code' END"
+		bad = shown + " || ' is not an ISO 4217 currency code'"
 	default:
 		bad = shown + " || ' is not a valid " + c.Type.String() + hint(c.Type) + "'"
 	}

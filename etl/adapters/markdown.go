@@ -70,7 +70,7 @@ var convDocs = map[Conv]string{
 	Unix:     "Unix seconds (or milliseconds, 12 digits or more) to a UTC timestamp; ISO 8601 as `timestamp -> UTC`",
 	UnixDate: "as `Unix seconds -> UTC`, then its date",
 	Minor:    "an integer in the currency's minor unit divided by 100; by 1 for zero-decimal currencies (BIF, CLP, DJF, GNF, JPY, KMF, KRW, MGA, PYG, RWF, UGX, VND, VUV, XAF, XOF, XPF) and by 1000 for BHD, JOD, KWD, OMR, TND",
-	Upper:    "trimmed, upper case: currency codes (a currency other than the base currency is then quarantined)",
+	Upper:    "trimmed, upper case: currency codes (money in a currency other than the base currency is converted with fx_rates, see docs/data-contract.md)",
 	Lower:    "trimmed, lower case",
 	Bool:     "`true`/`false`, `1`/`0`, `yes`/`no`, `T`/`F`, `Y`/`N`, `checked`/`unchecked`, `X`, in any case",
 	Number:   "a decimal number; thousands separators (`1,234.56`), a currency symbol or code before or after (`$1,234.56`, `USD 1,234.56`, `1,234.56 EUR`) and parentheses for negatives (`(1,234.56)`) are read; anything else (a decimal comma, `1.234,56`) is passed on and quarantined by the contract",

@@ -140,7 +140,7 @@ func TestConnectorSpelling(t *testing.T) {
 		{"ZeroDecimalCurrencyNotDivided", "SELECT amount || ' ' || currency FROM invoices WHERE invoice_id = 'in_G1'", "500000.00 JPY"},
 		{"ISOTimesFromConnector", "SELECT issued_date || ' ' || period_end FROM invoices WHERE invoice_id = 'in_G1'", "2025-05-01 2026-04-30"},
 		{"MetadataJSONColumn", "SELECT account_id FROM invoices WHERE invoice_id = 'in_G1'", "0015g00000GaMmAAAV"},
-		{"NonBaseCurrencyQuarantined", "SELECT column_name || ': ' || reason FROM quarantine WHERE source_file = 'stripe/invoice.csv' AND row_number = 2", "currency: currency: currency USD is not the base currency JPY (no FX conversion yet)"},
+		{"CurrencyWithoutRateQuarantined", "SELECT column_name || ': ' || reason FROM quarantine WHERE source_file = 'stripe/invoice.csv' AND row_number = 2", "currency: currency: no rate for USD dated on or before 2025-06-01 in fx_rates; add one to convert the row to JPY"},
 		{"MinorUnitsBeforeQuarantine", "SELECT raw_values::JSON->>'amount' FROM quarantine WHERE source_file = 'stripe/invoice.csv' AND row_number = 2", "19.99"},
 		{"DeletedInvoiceDropped", "SELECT count(*) FROM invoices WHERE invoice_id = 'in_G3'", "0"},
 		{"QuarantineNamesVendorField", "SELECT column_name || ' | ' || reason FROM quarantine WHERE source_file = 'salesforce/opportunity.csv' AND row_number = 2", "amount | list_amount: '1.000,00' is not a valid money (decimal number); net_amount: '1.000,00' is not a valid money (decimal number)"},

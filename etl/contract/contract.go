@@ -19,7 +19,8 @@ const (
 	Quantity              // decimal quantity, 4 places
 	Int                   // whole number
 	Bool                  // true/false/1/0/yes/no
-	Currency              // ISO 4217 code; must equal the base currency
+	Currency              // ISO 4217 code; empty means the base currency
+	Rate                  // decimal exchange rate, 8 places
 )
 
 // SQLType is the DuckDB type a column of this type is stored as.
@@ -33,6 +34,8 @@ func (t Type) SQLType() string {
 		return "DECIMAL(18,2)"
 	case Price, Quantity:
 		return "DECIMAL(18,4)"
+	case Rate:
+		return "DECIMAL(18,8)"
 	case Int:
 		return "INTEGER"
 	case Bool:
@@ -44,7 +47,7 @@ func (t Type) SQLType() string {
 
 // String names the type as the data contract document does.
 func (t Type) String() string {
-	return [...]string{"id", "text", "enum", "date", "timestamp", "money", "price", "quantity", "int", "bool", "currency"}[t]
+	return [...]string{"id", "text", "enum", "date", "timestamp", "money", "price", "quantity", "int", "bool", "currency", "rate"}[t]
 }
 
 // Column is one column of an entity.
@@ -78,6 +81,9 @@ type Entity struct {
 	Doc      string
 	Columns  []Column
 	Checks   []Check
+	// FX, when set, converts the entity's money and price columns to the
+	// base currency at load (see fx.go).
+	FX *FX
 }
 
 // Column returns the named column and whether it exists.
@@ -137,6 +143,15 @@ var Entities = []Entity{
 		},
 	},
 	{
+		Name: "fx_rates", Key: []string{"currency", "date"},
+		Doc: "Exchange rates to the base currency. A row in another currency converts with the rate of its currency dated on or before the row's date, the newest such; a row for which no such rate exists is quarantined.",
+		Columns: []Column{
+			{Name: "currency", Type: Currency, Required: true, Doc: "The currency the rate converts from."},
+			{Name: "date", Type: Date, Required: true, Doc: "The first day the rate applies; it holds until the currency's next rate."},
+			{Name: "rate_to_base", Type: Rate, Required: true, Min: "> 0", Doc: "Base-currency units per unit of the currency: amount in base = amount * rate_to_base."},
+		},
+	},
+	{
 		Name: "deals", Key: []string{"deal_id"}, Required: true,
 		Doc: "Opportunities: new business, renewals and expansions, won, lost or open.",
 		Columns: []Column{
@@ -160,6 +175,7 @@ var Entities = []Entity{
 			{Column: "close_date", Fails: "stage <> 'open' AND close_date IS NULL", Message: "required unless stage is open"},
 			{Column: "precedent_deal_id", Fails: "precedent_deal_id = deal_id", Message: "a deal cannot cite itself as precedent"},
 		},
+		FX: &FX{Date: "coalesce(close_date, created_date, current_date)"},
 	},
 	{
 		Name: "deal_lines", Key: []string{"line_id"},
@@ -173,6 +189,7 @@ var Entities = []Entity{
 			{Name: "list_unit_price", Type: Price, Required: true, Min: ">= 0"},
 			{Name: "net_unit_price", Type: Price, Required: true, Min: ">= 0"},
 		},
+		FX: &FX{Parent: "deals.deal_id"},
 	},
 	{
 		Name: "contracts", Key: []string{"contract_id"}, Required: true,
@@ -195,6 +212,7 @@ var Entities = []Entity{
 			{Column: "end_date", Fails: "end_date <= start_date", Message: "must be after start_date"},
 			{Column: "renews_contract_id", Fails: "renews_contract_id = contract_id", Message: "a contract cannot renew itself"},
 		},
+		FX: &FX{Date: "start_date"},
 	},
 	{
 		Name: "contract_terms", Key: []string{"term_id"},
@@ -230,6 +248,7 @@ var Entities = []Entity{
 			{Column: "due_date", Fails: "due_date < issued_date", Message: "must not be before issued_date"},
 			{Column: "period_end", Fails: "period_end < period_start", Message: "must not be before period_start"},
 		},
+		FX: &FX{Date: "issued_date"},
 	},
 	{
 		Name: "invoice_lines", Key: []string{"invoice_id", "line_no"},
@@ -243,6 +262,7 @@ var Entities = []Entity{
 			{Name: "unit_price", Type: Price},
 			{Name: "amount", Type: Money, Required: true},
 		},
+		FX: &FX{Parent: "invoices.invoice_id"},
 	},
 	{
 		Name: "credit_notes", Key: []string{"credit_note_id"},
@@ -254,6 +274,7 @@ var Entities = []Entity{
 			{Name: "amount", Type: Money, Required: true, Min: "> 0"},
 			{Name: "reason", Type: Text},
 		},
+		FX: &FX{Parent: "invoices.invoice_id", Date: "issued_date"},
 	},
 	{
 		Name: "tickets", Key: []string{"ticket_id"},

@@ -89,7 +89,7 @@ func TestEntities(t *testing.T) {
 			optional++
 		}
 	}
-	if optional != 7 {
-		t.Errorf("optional entities = %d, want 7", optional)
+	if optional != 8 {
+		t.Errorf("optional entities = %d, want 8", optional)
 	}
 }

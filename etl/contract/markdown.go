@@ -21,7 +21,8 @@ var typeRules = map[Type]string{
 	Quantity:  "decimal number, stored with 4 decimals",
 	Int:       "whole number",
 	Bool:      "`true`/`false`, `1`/`0` or `yes`/`no`, any letter case",
-	Currency:  "ISO 4217 code; empty means the base currency; any other currency is quarantined until FX support exists",
+	Currency:  "ISO 4217 code, any letter case; empty means the base currency; stored upper case",
+	Rate:      "decimal number, stored with 8 decimals",
 }
 
 // WriteMarkdown renders the contract as the document docs/data-contract.md.
@@ -29,7 +30,7 @@ func WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString(markdownIntro)
 	b.WriteString("\n## Types\n\n| type | written as | stored as |\n|---|---|---|\n")
-	for t := ID; t <= Currency; t++ {
+	for t := ID; t <= Rate; t++ {
 		fmt.Fprintf(&b, "| %s | %s | `%s` |\n", t, typeRules[t], t.SQLType())
 	}
 	b.WriteString("\n## Entities\n\n")
@@ -46,6 +47,12 @@ func WriteMarkdown(w io.Writer) error {
 				req = "yes"
 			}
 			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", c.Name, c.Type, req, columnRules(c), c.Doc)
+		}
+		if d := e.Derived(); len(d) > 0 {
+			b.WriteString("\nAdded at load (see Currencies):\n\n")
+			for _, c := range d {
+				fmt.Fprintf(&b, "- `%s` (%s): %s\n", c.Name, c.Type, c.Doc)
+			}
 		}
 		if len(e.Checks) > 0 {
 			b.WriteString("\nRow rules:\n\n")
@@ -133,10 +140,37 @@ warehouse table ` + "`quarantine`" + ` and as CSV files under ` + "`data/quarant
   again on files already loaded is a success.
 - Row by row: a required value missing, a value of the wrong type, an unknown enum value, a
   number below its minimum, a row rule below failing, a duplicate primary key, a foreign key
-  that matches no row of this or any earlier load, or a currency other than the base currency.
+  that matches no row of this or any earlier load, or money in a currency other than the base
+  currency for which ` + "`fx_rates`" + ` has no rate dated on or before the row's date.
 - Any value longer than ` + "`etl.max_text_length`" + ` characters (10,000 unless configured) or holding a
   NUL byte is quarantined, whatever its column; the quarantine keeps its first
   ` + "`etl.max_text_length`" + ` characters.
 - A row whose foreign key points at a quarantined row is quarantined too: fix the parent and
   load both again.
+
+## Currencies
+
+Money may be in any currency. Every money and price column of the warehouse holds the base
+currency (` + "`base_currency`" + ` in the configuration, USD unless set); the value as the source
+wrote it stays beside it as ` + "`<column>_original`" + `, in the row's ` + "`currency`" + `, with the
+rate that converted it as ` + "`fx_rate`" + ` (1 for the base currency).
+
+- The rate is the one of the row's currency in ` + "`fx_rates`" + ` dated on or before the row's date,
+  the newest such. The row's date: ` + "`deals`" + ` close_date (created_date for an open deal
+  without one, the day of the run when it has neither), ` + "`contracts`" + ` start_date,
+  ` + "`invoices`" + ` and ` + "`credit_notes`" + ` issued_date.
+- Rows without a currency column are in their parent's currency: ` + "`deal_lines`" + ` in their
+  deal's and convert with the deal's rate, ` + "`invoice_lines`" + ` in their invoice's with the
+  invoice's rate (so lines add up to their parent in the base currency too), ` + "`credit_notes`" + `
+  in their invoice's with the rate of their own issued_date.
+- A row in a currency with no such rate is quarantined against its ` + "`currency`" + ` column (a credit
+  note against ` + "`amount`" + `) with the reason "no rate for EUR dated on or before 2026-03-01 in
+  fx_rates", naming the file and row as every quarantined row does. Rows of the base currency
+  never need a rate.
+- The conversion happens at load, not in the models: the quarantine that decides whether a row
+  loads needs the rate anyway, and converting once means the entity tables, the lake's Parquet
+  files, every model (analysts' own too) and every export hold one currency, so no sum can mix
+  two. The rate used is stored with the row, so a converted figure can be checked by hand. A
+  row keeps the rate it loaded with: a corrected rate applies to rows loaded after it (load
+  the rows again, or run with ` + "`--full-refresh`" + `, to convert earlier rows anew).
 `

@@ -103,11 +103,11 @@ func TestDoctor(t *testing.T) {
 		publishedID int      // what the link names afterwards
 	}{
 		{"Healthy", func(*testing.T, wh.Dir) {}, []string{"ok       warehouse.duckdb points at gen-000003.duckdb",
-			"ok       gen-000001.duckdb: checksum matches", "ok       lake: 12 of the 12 files gen-000003.duckdb lists match their checksums",
+			"ok       gen-000001.duckdb: checksum matches", "ok       lake: 13 of the 13 files gen-000003.duckdb lists match their checksums",
 			"ok       no leftovers"}, nil, 0, 3},
 		{"DamagedPublished", func(t *testing.T, d wh.Dir) { warehousetest.Damage(t, gen(d, 3)) },
 			[]string{"problem  warehouse.duckdb: gen-000003.duckdb is damaged: its SHA-256 is", "precedent doctor --repair points it at gen-000002.duckdb",
-				"problem  gen-000003.duckdb is damaged", "lake: 11 of the 11 files gen-000002.duckdb lists"},
+				"problem  gen-000003.duckdb is damaged", "lake: 12 of the 12 files gen-000002.duckdb lists"},
 			[]string{"repaired warehouse.duckdb: gen-000003.duckdb is damaged", "it now points at gen-000002.duckdb",
 				"repaired gen-000003.duckdb is damaged: its SHA-256 is", "; moved to "}, 0, 2},
 		{"DanglingLink", func(t *testing.T, d wh.Dir) { os.Remove(gen(d, 3)) },

@@ -68,7 +68,7 @@ func TestContractRules(t *testing.T) {
 				if c.Type == contract.Enum {
 					l.zero(t, col+" enum", fmt.Sprintf("select count(*) from %s where %s not in ('%s')", e.Name, c.Name, strings.Join(c.Values, "','")))
 				}
-				if c.Type == contract.Currency {
+				if c.Type == contract.Currency && e.Name != contract.FXRates {
 					l.zero(t, col+" currency", fmt.Sprintf("select count(*) from %s where %s is distinct from 'USD'", e.Name, c.Name))
 				}
 				if c.Min != "" {

@@ -19,6 +19,8 @@ func arrowType(t contract.Type) arrow.DataType {
 		return &arrow.Decimal128Type{Precision: 18, Scale: 2}
 	case contract.Price, contract.Quantity:
 		return &arrow.Decimal128Type{Precision: 18, Scale: 4}
+	case contract.Rate:
+		return &arrow.Decimal128Type{Precision: 18, Scale: 8}
 	case contract.Int:
 		return arrow.PrimitiveTypes.Int32
 	case contract.Bool:

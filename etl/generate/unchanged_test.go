@@ -28,6 +28,9 @@ func TestWorldsUnchanged(t *testing.T) {
 			dir, _ := mustGenerate(t, Options{Scale: 0.1, Seed: 42, Format: "csv", Effects: tc.effects})
 			h := sha256.New()
 			for _, e := range contract.Entities {
+				if e.Name == contract.FXRates {
+					continue // empty: the company sells in the base currency only; the hashes predate the file
+				}
 				b, err := os.ReadFile(filepath.Join(dir, e.Name+".csv"))
 				if err != nil {
 					t.Fatal(err)

@@ -25,6 +25,7 @@ func (g *gen) groups() []group {
 		{[]string{"contracts", "contract_terms"}, g.writeContracts},
 		{[]string{"accounts"}, g.writeAccounts},
 		{[]string{"reps"}, g.writeReps},
+		{[]string{"fx_rates"}, g.writeFXRates},
 	}
 }
 
