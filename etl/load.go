@@ -309,9 +309,14 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 		}
 	}
 	if withPrev {
-		q := "INSERT INTO " + tbl + " SELECT p.* FROM prev." + tbl + " p ANTI JOIN " + tbl + " n ON " + keyJoin(e, "p", "n")
+		// By name: a generation built by an earlier version may lack
+		// columns added since (fillEarlier completes them).
+		q := "INSERT INTO " + tbl + " BY NAME SELECT p.* FROM prev." + tbl + " p ANTI JOIN " + tbl + " n ON " + keyJoin(e, "p", "n")
 		if err := b.exec(ctx, e.Name+": merge", q); err != nil {
 			return fmt.Errorf("merge: %w", err)
+		}
+		if err := b.fillEarlier(ctx, e, tbl); err != nil {
+			return err
 		}
 	}
 	lake := filepath.Join(b.stage, wh.LakeEntity(e.Name, b.res.RunID))
@@ -429,16 +434,46 @@ func (b *build) badSQL(e *contract.Entity, chk string, dup bool) string {
 // the earlier loads' rows, or an empty table.
 func (b *build) keepEarlier(ctx context.Context, e *contract.Entity, withPrev bool) error {
 	tbl := wh.Ident(e.Name)
-	q := "CREATE TABLE " + tbl + " AS SELECT * FROM prev." + tbl
-	if !withPrev {
-		var cols []string
-		for _, c := range slices.Concat(e.Columns, e.Derived()) {
-			cols = append(cols, wh.Ident(c.Name)+" "+c.Type.SQLType())
-		}
-		q = "CREATE TABLE " + tbl + " (" + strings.Join(cols, ", ") + ", _run_id INTEGER, _source_file VARCHAR, _source_row BIGINT)"
+	var cols []string
+	for _, c := range slices.Concat(e.Columns, e.Derived()) {
+		cols = append(cols, wh.Ident(c.Name)+" "+c.Type.SQLType())
 	}
+	q := "CREATE TABLE " + tbl + " (" + strings.Join(cols, ", ") + ", _run_id INTEGER, _source_file VARCHAR, _source_row BIGINT)"
 	if err := b.exec(ctx, e.Name+": merge", q); err != nil {
 		return fmt.Errorf("merge: %w", err)
+	}
+	if !withPrev {
+		return nil
+	}
+	// By name into this version's columns: a generation built by an
+	// earlier version may lack some (fillEarlier completes them).
+	if err := b.exec(ctx, e.Name+": merge", "INSERT INTO "+tbl+" BY NAME SELECT * FROM prev."+tbl); err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
+	return b.fillEarlier(ctx, e, tbl)
+}
+
+// fillEarlier completes the rows an earlier version of Precedent loaded,
+// before amounts were converted to the base currency: every such row was in
+// the base currency (others were quarantined), so its originals are its
+// amounts and its rate is 1.
+func (b *build) fillEarlier(ctx context.Context, e *contract.Entity, tbl string) error {
+	if e.FX == nil {
+		return nil
+	}
+	var sets []string
+	var args []any
+	for _, c := range e.Converted() {
+		orig := wh.Ident(c.Name + "_original")
+		sets = append(sets, orig+" = coalesce("+orig+", "+wh.Ident(c.Name)+")")
+	}
+	if e.FX.Parent != "" {
+		sets = append(sets, "currency = coalesce(currency, ?)")
+		args = append(args, b.opts.BaseCurrency)
+	}
+	sets = append(sets, "fx_rate = 1")
+	if err := b.exec(ctx, e.Name+": complete earlier rows", "UPDATE "+tbl+" SET "+strings.Join(sets, ", ")+" WHERE fx_rate IS NULL", args...); err != nil {
+		return fmt.Errorf("complete rows of an earlier version: %w", err)
 	}
 	return nil
 }
