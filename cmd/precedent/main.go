@@ -79,6 +79,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		m.runCommand(),
 		m.userCommand(),
 		m.doctorCommand(),
+		m.sourcesCommand(),
 	)
 	return root.ExecuteContext(ctx)
 }
