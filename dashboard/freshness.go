@@ -1,12 +1,10 @@
 package dashboard
 
 import (
-	"encoding/json"
 	"os"
 	"sync"
 	"time"
 
-	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/runlog"
 )
 
@@ -65,21 +63,15 @@ func (c *lastETL) get(path string, log *runlog.Log) (*runlog.Record, int64) {
 	return c.run, c.quarantined
 }
 
-// runTotals are the row counts of one ETL run.
+// runTotals are the row counts of one ETL run, and what the run log keeps
+// of it.
 type runTotals struct {
 	Read, Loaded, Quarantined int64
-	Result                    etl.Result
+	Result                    runlog.ETLDetail
 }
 
 func detailOf(r runlog.Record) runTotals {
-	var t runTotals
-	if len(r.Detail) == 0 || json.Unmarshal(r.Detail, &t.Result) != nil {
-		return t
-	}
-	for _, e := range t.Result.Entities {
-		t.Read += e.RowsRead
-		t.Loaded += e.RowsLoaded
-		t.Quarantined += e.RowsQuarantined
-	}
+	t := runTotals{Result: r.ETL()}
+	t.Read, t.Loaded, t.Quarantined = t.Result.Totals()
 	return t
 }

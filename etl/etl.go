@@ -9,7 +9,6 @@ package etl
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -158,38 +157,23 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err := os.MkdirAll(string(opts.Data), 0o755); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	lock, err := runlog.TryLock(string(opts.Data), "etl")
+	rl, err := runlog.Start(string(opts.Data), opts.Data.RunLog(), "etl", opts.Trigger, opts.Attempt)
 	if err != nil {
 		return nil, err
 	}
-	defer lock.Unlock()
-	if err := opts.Data.Recover(); err != nil {
-		return nil, err
+	id := rl.ID()
+	res := &Result{RunID: id, StartedAt: rl.StartedAt(), Status: runlog.Running, FullRefresh: opts.FullRefresh}
+	runErr := opts.Data.Recover()
+	if runErr == nil {
+		opts.Logger.Info("etl run started", "run", id, "source", opts.Source, "full_refresh", opts.FullRefresh)
+		runErr = run(ctx, opts, res)
 	}
-	log := runlog.Open(opts.Data.RunLog())
-	id, err := log.Next("etl")
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{RunID: id, StartedAt: time.Now().UTC(), Status: runlog.Running}
-	rec := runlog.Record{Kind: "etl", ID: id, Trigger: opts.Trigger, Attempt: opts.Attempt, Status: runlog.Running, StartedAt: res.StartedAt, PID: os.Getpid()}
-	if err := log.Append(rec); err != nil {
-		return nil, err
-	}
-	opts.Logger.Info("etl run started", "run", id, "source", opts.Source, "full_refresh", opts.FullRefresh)
-	res.FullRefresh = opts.FullRefresh
-
-	runErr := run(ctx, opts, res)
 	res.EndedAt = time.Now().UTC()
-	rec.EndedAt = res.EndedAt
-	rec.Status = res.Status
 	if runErr != nil {
-		rec.Status, res.Status = runlog.Failed, runlog.Failed
-		rec.Error = runErr.Error()
+		res.Status = runlog.Failed
 		removeRun(opts, id)
 	}
-	rec.Detail, _ = json.Marshal(res)
-	if err := log.Append(rec); err != nil && runErr == nil {
+	if err := rl.Finish(res.Status, runErr, res); err != nil && runErr == nil {
 		runErr = err
 	}
 	if runErr != nil {

@@ -545,3 +545,28 @@ func mustRead(tb testing.TB, path string) string {
 	}
 	return string(b)
 }
+
+// TestRunLogReadsResult checks that what the run log's readers see of an
+// ETL run (runlog.ETLDetail) is what the loader wrote (Result).
+func TestRunLogReadsResult(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	res := mustRun(t, "testdata/fx", data)
+	runs, err := runlog.Open(data.RunLog()).Runs("etl")
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("%d runs recorded (%v)", len(runs), err)
+	}
+	d := runs[0].ETL()
+	read, loaded, quarantined := d.Totals()
+	var wantRead, wantLoaded, wantQuarantined int64
+	for _, e := range res.Entities {
+		wantRead += e.RowsRead
+		wantLoaded += e.RowsLoaded
+		wantQuarantined += e.RowsQuarantined
+	}
+	if read != wantRead || loaded != wantLoaded || quarantined != wantQuarantined || wantQuarantined == 0 {
+		t.Errorf("run log totals %d/%d/%d, result %d/%d/%d", read, loaded, quarantined, wantRead, wantLoaded, wantQuarantined)
+	}
+	if len(d.Files) != len(res.Files) || len(d.Warnings) != len(res.Warnings) || len(d.Entities) != len(res.Entities) {
+		t.Errorf("run log has %d files, %d warnings, %d entities; result %d, %d, %d", len(d.Files), len(d.Warnings), len(d.Entities), len(res.Files), len(res.Warnings), len(res.Entities))
+	}
+}

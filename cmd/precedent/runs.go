@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -68,29 +66,14 @@ func (m *Main) runReport(ctx context.Context, trigger string, attempt int, r rep
 		}
 	}
 	data := m.dataDir()
-	lock, err := runlog.TryLock(string(data), "report")
+	rl, err := runlog.Start(string(data), data.RunLog(), "report", trigger, attempt)
 	if err != nil {
-		return err
-	}
-	defer lock.Unlock()
-	log := runlog.Open(data.RunLog())
-	id, err := log.Next("report")
-	if err != nil {
-		return err
-	}
-	rec := runlog.Record{Kind: "report", ID: id, Trigger: trigger, Attempt: attempt, Status: runlog.Running, StartedAt: time.Now().UTC(), PID: os.Getpid()}
-	if err := log.Append(rec); err != nil {
 		return err
 	}
 	detail := reportDetail{}
 	defer func() {
-		rec.EndedAt, rec.Status = time.Now().UTC(), runlog.Success
-		if err != nil {
-			rec.Status, rec.Error = runlog.Failed, err.Error()
-		}
-		rec.Detail, _ = json.Marshal(detail)
-		if lerr := log.Append(rec); lerr != nil && err == nil {
-			err = lerr
+		if ferr := rl.Finish(runlog.Success, err, detail); ferr != nil && err == nil {
+			err = ferr
 		}
 	}()
 	detail.Week = week.String()
@@ -152,12 +135,7 @@ func (m *Main) freshness(gen wh.Generation) report.Freshness {
 	f := report.Freshness{Generation: gen.ID, AsOf: m.config.AsOfDate(m.Now()).Format(time.DateOnly)}
 	if r, ok, err := runlog.Open(m.dataDir().RunLog()).LastSuccess("etl"); err == nil && ok {
 		f.LastETLRun, f.LastETLEnded = r.ID, r.EndedAt
-		var res etl.Result
-		if json.Unmarshal(r.Detail, &res) == nil {
-			for _, e := range res.Entities {
-				f.QuarantinedRun += e.RowsQuarantined
-			}
-		}
+		_, _, f.QuarantinedRun = r.ETL().Totals()
 	}
 	return f
 }

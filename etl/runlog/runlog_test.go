@@ -82,3 +82,40 @@ func TestLock(t *testing.T) {
 		b.Unlock()
 	}
 }
+
+// TestStartFinish records a run from start to end: one kind at a time, the
+// next id, a failure's text, and the detail read back as an ETL run's.
+func TestStartFinish(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "runs.jsonl")
+	r, err := Start(dir, path, "etl", "manual", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Start(dir, path, "etl", "schedule", 0); err == nil {
+		t.Errorf("a second etl run started while the first holds the lock")
+	}
+	detail := map[string]any{"entities": []map[string]any{{"entity": "deals", "rows_read": 5, "rows_loaded": 4, "rows_quarantined": 1}}, "recovered": "rebuilt"}
+	if err := r.Finish(Success, errors.New("boom"), detail); err != nil {
+		t.Fatal(err)
+	}
+	r2, err := Start(dir, path, "etl", "manual", 1)
+	if err != nil || r2.ID() != r.ID()+1 {
+		t.Fatalf("next run: %v, id %d after %d", err, r2.ID(), r.ID())
+	}
+	r2.Finish(Success, nil, nil)
+	runs, err := Open(path).Runs("etl")
+	if err != nil || len(runs) != 2 {
+		t.Fatalf("runs: %d (%v)", len(runs), err)
+	}
+	var first Record
+	for _, rec := range runs {
+		if rec.ID == r.ID() {
+			first = rec
+		}
+	}
+	read, loaded, quarantined := first.ETL().Totals()
+	if first.Status != Failed || first.Error != "boom" || read != 5 || loaded != 4 || quarantined != 1 || first.ETL().Recovered != "rebuilt" {
+		t.Errorf("first run: %+v; totals %d %d %d", first, read, loaded, quarantined)
+	}
+}

@@ -1,0 +1,94 @@
+package runlog
+
+import (
+	"encoding/json"
+	"os"
+	"time"
+)
+
+// Run is one run being recorded: it holds its kind's lock from Start to
+// Finish, so runs of a kind never overlap, even across processes.
+type Run struct {
+	log    *Log
+	lock   *Lock
+	record Record
+}
+
+// Start takes the lock of kind in dir, gives the run the next id of the
+// log at path and records it as running.
+func Start(dir, path, kind, trigger string, attempt int) (*Run, error) {
+	lock, err := TryLock(dir, kind)
+	if err != nil {
+		return nil, err
+	}
+	log := Open(path)
+	id, err := log.Next(kind)
+	if err != nil {
+		lock.Unlock()
+		return nil, err
+	}
+	r := &Run{log: log, lock: lock, record: Record{Kind: kind, ID: id, Trigger: trigger, Attempt: attempt, Status: Running, StartedAt: time.Now().UTC(), PID: os.Getpid()}}
+	if err := log.Append(r.record); err != nil {
+		lock.Unlock()
+		return nil, err
+	}
+	return r, nil
+}
+
+// ID is the run's id.
+func (r *Run) ID() int { return r.record.ID }
+
+// StartedAt is when the run started.
+func (r *Run) StartedAt() time.Time { return r.record.StartedAt }
+
+// Finish records how the run ended, with its detail as JSON, and releases
+// the lock. A run that failed (runErr not nil) is recorded as failed with
+// the error's text whatever status says.
+func (r *Run) Finish(status string, runErr error, detail any) error {
+	defer r.lock.Unlock()
+	r.record.EndedAt, r.record.Status = time.Now().UTC(), status
+	if runErr != nil {
+		r.record.Status, r.record.Error = Failed, runErr.Error()
+	}
+	r.record.Detail, _ = json.Marshal(detail)
+	return r.log.Append(r.record)
+}
+
+// ETLDetail is what the run log keeps of an ETL run for those who read it
+// (the Runs page, the metrics, the report's freshness): the part of the
+// loader's result (etl.Result, which writes it) they show, read without
+// the loader.
+type ETLDetail struct {
+	Entities []struct {
+		Entity          string `json:"entity"`
+		RowsRead        int64  `json:"rows_read"`
+		RowsLoaded      int64  `json:"rows_loaded"`
+		RowsQuarantined int64  `json:"rows_quarantined"`
+	} `json:"entities"`
+	Files []struct {
+		Path   string `json:"path"`
+		Status string `json:"status"`
+		Error  string `json:"error"`
+	} `json:"files"`
+	Warnings  []string `json:"warnings"`
+	Recovered string   `json:"recovered"`
+}
+
+// ETL reads the detail of an ETL run; the zero value when it has none.
+func (r Record) ETL() ETLDetail {
+	var d ETLDetail
+	if len(r.Detail) > 0 {
+		json.Unmarshal(r.Detail, &d)
+	}
+	return d
+}
+
+// Totals adds up an ETL run's rows: read, loaded and quarantined.
+func (d ETLDetail) Totals() (read, loaded, quarantined int64) {
+	for _, e := range d.Entities {
+		read += e.RowsRead
+		loaded += e.RowsLoaded
+		quarantined += e.RowsQuarantined
+	}
+	return read, loaded, quarantined
+}
