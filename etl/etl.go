@@ -108,6 +108,14 @@ type EntityResult struct {
 	Seconds         float64 `json:"seconds"`
 }
 
+// ColumnMapping is how one column of a vendor file was read.
+type ColumnMapping struct {
+	Column     string `json:"column"`     // as the file spells it
+	Field      string `json:"field"`      // the vendor's field it was recognised as
+	Maps       string `json:"maps"`       // the contract column(s) it feeds; empty when it only helps
+	Conversion string `json:"conversion"` // how its values are read
+}
+
 // FileResult is what happened to one source file.
 type FileResult struct {
 	SourceFile
@@ -117,6 +125,10 @@ type FileResult struct {
 	RowsQuarantined int64    `json:"rows_quarantined"`
 	Error           string   `json:"error,omitempty"`
 	Ignored         []string `json:"ignored_columns,omitempty"`
+	// Columns says how a vendor file's columns were read: which field of
+	// its object each one is, what contract column it feeds and how its
+	// values are converted.
+	Columns []ColumnMapping `json:"columns,omitempty"`
 	// Vendor files only: rows used to fill other rows, kept in
 	// vendor_records, deleted at the vendor, or skipped as no record of
 	// their own. RowsRead is the sum of these and RowsLoaded and

@@ -210,6 +210,11 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 			return err
 		}
 		fr.Ignored = raw.extra
+		for i, h := range f.header {
+			if fl, ok := o.Field(cols.Keys[i]); ok && cols.Keys[i] != "" {
+				fr.Columns = append(fr.Columns, ColumnMapping{Column: h, Field: fl.Name, Maps: fl.Maps, Conversion: fl.Conv.String()})
+			}
+		}
 		raw.missing = o.Missing(f.header)
 		if err := b.registerFile(ctx, raw); err != nil {
 			return err

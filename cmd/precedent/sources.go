@@ -78,6 +78,13 @@ func writePreview(w io.Writer, p *etl.Preview) {
 		if f.Error != "" {
 			fmt.Fprintf(w, "  %s\n", f.Error)
 		}
+		for _, c := range f.Columns {
+			to := c.Maps
+			if to == "" {
+				to = "(used to match or enrich)"
+			}
+			fmt.Fprintf(w, "  %s -> %s as %s, %s\n", c.Column, to, c.Field, c.Conversion)
+		}
 		if len(f.Ignored) > 0 {
 			fmt.Fprintf(w, "  ignored columns: %v\n", f.Ignored)
 		}
