@@ -22,6 +22,8 @@ type runsPage struct {
 	CanTrigger bool
 	Message    string
 	Damage     string // why the published generation is not served, and what is
+	// LastETL is the newest ETL run that read files, with how it read them.
+	LastETL *runView
 }
 
 type runView struct {
@@ -42,6 +44,12 @@ func (s *Server) runs(c echo.Context) error {
 			break
 		}
 		p.Runs = append(p.Runs, runView{Record: r, Totals: detailOf(r)})
+	}
+	for i := range p.Runs {
+		if r := &p.Runs[i]; r.Kind == "etl" && len(r.Totals.Result.Files) > 0 {
+			p.LastETL = r
+			break
+		}
 	}
 	if _, ok := s.wh.current(); ok {
 		tests, err := s.run(ctx, "data_tests", Filters{}, nil)

@@ -417,7 +417,12 @@ func TestRunsPageSaysWhatDidNotLoad(t *testing.T) {
 	res := etl.Result{
 		Status:   runlog.Warning,
 		Warnings: []string{"customers.csv: could be stripe/customers or zendesk/organizations; name it in vendors.files"},
-		Files:    []etl.FileResult{{SourceFile: etl.SourceFile{Path: "deals.csv"}, Status: etl.FileRejected, Error: "deals.csv: missing required column stage"}},
+		Files: []etl.FileResult{
+			{SourceFile: etl.SourceFile{Path: "deals.csv", Entity: "deals"}, Status: etl.FileRejected, Error: "deals.csv: missing required column stage"},
+			{SourceFile: etl.SourceFile{Path: "salesforce/Account.csv", Entity: "salesforce/Account", Vendor: "salesforce", Object: "Account", DetectedBy: "name"},
+				Status: etl.FileLoaded, RowsRead: 2, RowsLoaded: 2, Ignored: []string{"Website"},
+				Columns: []etl.ColumnMapping{{Column: "ACCOUNTID", Field: "Id", Maps: "accounts.account_id", Conversion: "Salesforce id 15->18"}}},
+		},
 	}
 	detail, _ := json.Marshal(res)
 	now := time.Now().UTC()
@@ -426,7 +431,8 @@ func TestRunsPageSaysWhatDidNotLoad(t *testing.T) {
 	}
 	_, ts := newServerWith(t, Options{Data: data, Addr: "127.0.0.1:0"})
 	_, body, _ := newClient(t, ts).get("/runs")
-	for _, want := range []string{"warning: customers.csv: could be stripe/customers", "rejected: deals.csv: missing required column stage"} {
+	for _, want := range []string{"warning: customers.csv: could be stripe/customers", "rejected: deals.csv: missing required column stage",
+		"How run 1 read its files", "salesforce/Account <span class=\"note\">(by its name)</span>", "ACCOUNTID → accounts.account_id as Id, Salesforce id 15-&gt;18", "ignored: Website"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the Runs page does not say %q", want)
 		}

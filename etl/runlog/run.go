@@ -66,9 +66,23 @@ type ETLDetail struct {
 		RowsQuarantined int64  `json:"rows_quarantined"`
 	} `json:"entities"`
 	Files []struct {
-		Path   string `json:"path"`
-		Status string `json:"status"`
-		Error  string `json:"error"`
+		Path            string   `json:"path"`
+		Entity          string   `json:"entity"`
+		Vendor          string   `json:"vendor"`
+		Object          string   `json:"object"`
+		DetectedBy      string   `json:"detected_by"`
+		Status          string   `json:"status"`
+		Error           string   `json:"error"`
+		RowsRead        int64    `json:"rows_read"`
+		RowsLoaded      int64    `json:"rows_loaded"`
+		RowsQuarantined int64    `json:"rows_quarantined"`
+		Ignored         []string `json:"ignored_columns"`
+		Columns         []struct {
+			Column     string `json:"column"`
+			Field      string `json:"field"`
+			Maps       string `json:"maps"`
+			Conversion string `json:"conversion"`
+		} `json:"columns"`
 	} `json:"files"`
 	Warnings  []string `json:"warnings"`
 	Recovered string   `json:"recovered"`
