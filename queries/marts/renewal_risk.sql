@@ -17,9 +17,9 @@
 select
     r.contract_id,
     r.account_id,
-    a.account_name,
-    a.segment,
-    a.region,
+    r.account_name,
+    r.segment,
+    r.region,
     r.end_date,
     (r.end_date - s.as_of)::integer as days_to_renewal,
     r.arr,
@@ -35,7 +35,6 @@ select
     r.is_anchored,
     r.auto_renew,
     r.contributions
-from int_renewal_risk_scores r
+from int_renewal_risk_accounts r
 cross join precedent_settings s
-left join stg_accounts a on a.account_id = r.account_id
 where r.purpose = 'current'

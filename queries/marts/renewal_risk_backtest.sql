@@ -21,9 +21,9 @@ with renewed as (
 select
     r.contract_id,
     r.account_id,
-    a.account_name,
-    a.segment,
-    a.region,
+    r.account_name,
+    r.segment,
+    r.region,
     r.end_date,
     r.cutoff,
     r.arr,
@@ -39,7 +39,6 @@ select
     r.is_anchored,
     r.auto_renew,
     case when n.contract_id is not null then 'renewed' else 'churned' end as outcome
-from int_renewal_risk_scores r
+from int_renewal_risk_accounts r
 left join renewed n on n.contract_id = r.contract_id
-left join stg_accounts a on a.account_id = r.account_id
 where r.purpose = 'backtest'

@@ -22,9 +22,9 @@ select
     w.iso_week,
     r.contract_id,
     r.account_id,
-    a.account_name,
-    a.segment,
-    a.region,
+    r.account_name,
+    r.segment,
+    r.region,
     r.end_date,
     (r.end_date - w.week_end)::integer as days_to_renewal,
     r.arr,
@@ -39,7 +39,6 @@ select
     r.ambiguity_score,
     r.is_anchored,
     r.auto_renew
-from int_renewal_risk_scores r
+from int_renewal_risk_accounts r
 join int_risk_weeks w on w.week_end = r.cutoff
-left join stg_accounts a on a.account_id = r.account_id
 where r.purpose = 'weekly'
