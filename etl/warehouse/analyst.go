@@ -77,7 +77,7 @@ func (a *Analyst) Query(ctx context.Context, q string, w Window) (*Rows, error) 
 			text = bounded(text, cols, w)
 		}
 		var err error
-		out, err = queryLimited(ctx, conn, text, Limits{Rows: w.Rows, Bytes: w.Bytes})
+		out, err = QueryLimited(ctx, conn, text, Limits{Rows: w.Rows, Bytes: w.Bytes})
 		return err
 	})
 	return out, err

@@ -31,15 +31,11 @@ type Limits struct {
 // Query runs q and keeps at most maxRows rows (0 = no cap), noting whether
 // more were left. Cancel ctx to stop a long statement.
 func Query(ctx context.Context, db Queryer, q string, maxRows int, args ...any) (*Rows, error) {
-	return queryLimited(ctx, db, q, Limits{Rows: maxRows}, args...)
+	return QueryLimited(ctx, db, q, Limits{Rows: maxRows}, args...)
 }
 
 // QueryLimited runs q and keeps what fits in lim.
 func QueryLimited(ctx context.Context, db Queryer, q string, lim Limits, args ...any) (*Rows, error) {
-	return queryLimited(ctx, db, q, lim, args...)
-}
-
-func queryLimited(ctx context.Context, db Queryer, q string, lim Limits, args ...any) (*Rows, error) {
 	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
