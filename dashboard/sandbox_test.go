@@ -13,9 +13,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/precedent-dev/precedent/etl"
-	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
 // TestAnalystCannotChangeWhatOthersSee runs, as an analyst on the SQL page,
@@ -23,16 +20,8 @@ import (
 // query and abort the server, then checks a viewer's answers before and
 // after a publish.
 func TestAnalystCannotChangeWhatOthersSee(t *testing.T) {
-	data := wh.Dir(t.TempDir())
-	src := t.TempDir()
-	copyFixture(t, "../etl/testdata/good", src)
-	load := func() {
-		t.Helper()
-		if _, err := etl.Run(context.Background(), etl.Options{Source: src, Data: data, Models: modelsStep{time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC)}, DuckDB: wh.Settings{Threads: 1}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	load()
+	live := newLiveSource(t)
+	data := live.data
 	audit := filepath.Join(t.TempDir(), "audit", "sql.jsonl")
 	s, ts := newServerWith(t, Options{Data: data, Addr: "127.0.0.1:0", Users: testUsers, Refresh: 20 * time.Millisecond, AuditLog: audit})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -86,20 +75,8 @@ func TestAnalystCannotChangeWhatOthersSee(t *testing.T) {
 		t.Errorf("a plain query: %d", code)
 	}
 	// Through a publish the server stays up and serves the new generation.
-	os.MkdirAll(filepath.Join(src, "accounts"), 0o755)
-	os.Rename(filepath.Join(src, "accounts.csv"), filepath.Join(src, "accounts", "a.csv"))
-	os.WriteFile(filepath.Join(src, "accounts", "b.csv"), []byte("account_id,account_name,segment\nACC-9,New Co,smb\n"), 0o644)
-	load()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if _, body, _ := viewer.get("/readyz"); strings.Contains(body, `"generation":2`) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the server did not switch to generation 2")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	live.addAccount()
+	waitForGeneration(t, viewer, 2)
 	if n := len(accounts("?page_size=9")); n != 4 {
 		t.Errorf("after the publish accounts = %d, want 4", n)
 	}

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -18,16 +19,8 @@ import (
 // is published: the request finishes on the old one, new requests see the
 // new one, and cached results of the old one are not served again.
 func TestSwapOnPublish(t *testing.T) {
-	data := wh.Dir(t.TempDir())
-	src := t.TempDir()
-	copyFixture(t, "../etl/testdata/good", src)
-	load := func() {
-		t.Helper()
-		if _, err := etl.Run(context.Background(), etl.Options{Source: src, Data: data, Models: modelsStep{time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC)}, DuckDB: wh.Settings{Threads: 1}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	load()
+	live := newLiveSource(t)
+	data := live.data
 	s, ts := newServerWith(t, Options{Data: data, Addr: "127.0.0.1:0", Refresh: 20 * time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -51,22 +44,8 @@ func TestSwapOnPublish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Publish a generation with one more account.
-	os.MkdirAll(filepath.Join(src, "accounts"), 0o755)
-	os.Rename(filepath.Join(src, "accounts.csv"), filepath.Join(src, "accounts", "a.csv"))
-	os.WriteFile(filepath.Join(src, "accounts", "b.csv"), []byte("account_id,account_name,segment\nACC-9,New Co,smb\n"), 0o644)
-	load()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		_, body, _ := c.get("/readyz")
-		if strings.Contains(body, `"generation":2`) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the server did not switch to generation 2: %s", body)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	live.addAccount()
+	waitForGeneration(t, c, 2)
 	if n := count(); n != 4 {
 		t.Errorf("after publish accounts = %d, want 4 (a stale cache?)", n)
 	}
@@ -89,6 +68,56 @@ func TestSwapOnPublish(t *testing.T) {
 	}
 	if code, _, _ := c.get("/"); code != http.StatusOK {
 		t.Errorf("overview after the swap = %d", code)
+	}
+}
+
+// liveSource is the good fixture copied to a source of its own and loaded
+// into a data directory of its own, for tests that publish while serving.
+type liveSource struct {
+	t    *testing.T
+	src  string
+	data wh.Dir
+}
+
+func newLiveSource(t *testing.T) *liveSource {
+	t.Helper()
+	l := &liveSource{t: t, src: t.TempDir(), data: wh.Dir(t.TempDir())}
+	copyFixture(t, "../etl/testdata/good", l.src)
+	l.load()
+	return l
+}
+
+// load runs the ETL and the models over the source.
+func (l *liveSource) load() {
+	l.t.Helper()
+	if _, err := etl.Run(context.Background(), etl.Options{Source: l.src, Data: l.data, Models: modelsStep{time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC)}, DuckDB: wh.Settings{Threads: 1}}); err != nil {
+		l.t.Fatal(err)
+	}
+}
+
+// addAccount publishes a generation with one more account, ACC-9.
+func (l *liveSource) addAccount() {
+	l.t.Helper()
+	os.MkdirAll(filepath.Join(l.src, "accounts"), 0o755)
+	os.Rename(filepath.Join(l.src, "accounts.csv"), filepath.Join(l.src, "accounts", "a.csv"))
+	os.WriteFile(filepath.Join(l.src, "accounts", "b.csv"), []byte("account_id,account_name,segment\nACC-9,New Co,smb\n"), 0o644)
+	l.load()
+}
+
+// waitForGeneration polls /readyz until the server serves generation id.
+func waitForGeneration(t *testing.T, c *client, id int) {
+	t.Helper()
+	want := fmt.Sprintf(`"generation":%d`, id)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		_, body, _ := c.get("/readyz")
+		if strings.Contains(body, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not switch to generation %d: %s", id, body)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
 
