@@ -211,7 +211,9 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 		}
 		fr.Ignored = raw.extra
 		for i, h := range f.header {
-			if fl, ok := o.Field(cols.Keys[i]); ok && cols.Keys[i] != "" {
+			k := cols.Keys[i]
+			if j := slices.IndexFunc(fields, func(fl adapters.Field) bool { return fl.Key() == k }); k != "" && j >= 0 {
+				fl := fields[j]
 				fr.Columns = append(fr.Columns, ColumnMapping{Column: h, Field: fl.Name, Maps: fl.Maps, Conversion: fl.Conv.String()})
 			}
 		}
