@@ -30,3 +30,37 @@ func TestGenerateEffects(t *testing.T) {
 		})
 	}
 }
+
+// TestGenerateLayout checks that --layout writes a vendor layout and says
+// how to load it, and refuses an unknown layout or a format beside one.
+func TestGenerateLayout(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		want    string
+		wantErr string
+	}{
+		{"Exports", []string{"--layout", "exports"}, "salesforce/Opportunity", ""},
+		{"Connector", []string{"--layout", "connector"}, "stripe/invoice_line_item", ""},
+		{"Contract", []string{"--layout", "contract", "--format", "jsonl"}, "deals.jsonl", ""},
+		{"Unknown", []string{"--layout", "hubspot"}, "", `--layout "hubspot": want contract, exports, connector`},
+		{"FormatBeside", []string{"--layout", "exports", "--format", "csv"}, "", "--format applies to the contract layout"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "src")
+			out, _, err := run(t, "", append([]string{"generate", "--out", dir, "--scale", "0.02"}, tc.args...)...)
+			switch {
+			case tc.wantErr != "":
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Errorf("got error %v, want one saying %q", err, tc.wantErr)
+				}
+			case err != nil:
+				t.Errorf("got error %v, want none", err)
+			case !strings.Contains(out, tc.want):
+				t.Errorf("output lacks %q:\n%s", tc.want, out)
+			case tc.name != "Contract" && !strings.Contains(out, "load it with: precedent etl --source "+dir+" --config "+filepath.Join(dir, "precedent.yaml")):
+				t.Errorf("output does not say how to load the layout:\n%s", out)
+			}
+		})
+	}
+}

@@ -16,28 +16,41 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // TestSources runs the dry run on fixtures of each kind and compares its
 // output with testdata/sources/<name>.txt (-update rewrites them): contract
 // files, vendor exports, Salesforce Data Loader and report layouts, a
-// NetSuite saved search, API JSON, a Windows-1252 file and an empty source.
+// NetSuite saved search, API JSON, connector tables, custom fields, a
+// Windows-1252 file, an empty source, and a small company written as each
+// vendor layout of precedent generate --layout (read with the settings the
+// layout writes).
 func TestSources(t *testing.T) {
 	tests := []struct {
 		name, source string
 		fails        bool
+		layout       string
 	}{
-		{"contract", "../../etl/testdata/good", false},
-		{"mixed", "../../etl/adapters/testdata/mixed", false},
-		{"dataloader", "../../etl/adapters/testdata/dataloader", false},
-		{"report", "../../etl/adapters/testdata/report", false},
-		{"netsuite_search", "../../etl/adapters/testdata/netsuite_search", false},
-		{"api", "../../etl/adapters/testdata/api", false},
-		{"encoding", "../../etl/testdata/encoding/windows1252", true},
-		{"empty", t.TempDir(), true},
+		{"contract", "../../etl/testdata/good", false, ""},
+		{"mixed", "../../etl/adapters/testdata/mixed", false, ""},
+		{"dataloader", "../../etl/adapters/testdata/dataloader", false, ""},
+		{"report", "../../etl/adapters/testdata/report", false, ""},
+		{"netsuite_search", "../../etl/adapters/testdata/netsuite_search", false, ""},
+		{"api", "../../etl/adapters/testdata/api", false, ""},
+		{"connector", "../../etl/adapters/testdata/connector", false, ""},
+		{"custom", "../../etl/adapters/testdata/custom", false, ""},
+		{"layout_exports", t.TempDir(), false, "exports"},
+		{"layout_connector", t.TempDir(), false, "connector"},
+		{"encoding", "../../etl/testdata/encoding/windows1252", true, ""},
+		{"empty", t.TempDir(), true, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := os.Stat(tt.source); err != nil {
 				t.Fatalf("fixture: %v", err)
 			}
+			args := []string{"sources", "--source", tt.source, "--as-of", "2026-11-26"}
+			if tt.layout != "" {
+				mustRun(t, "", "generate", "--out", tt.source, "--layout", tt.layout, "--scale", "0.02", "--seed", "3", "--as-of", "2026-11-26")
+				args = append(args, "--config", filepath.Join(tt.source, "precedent.yaml"))
+			}
 			data := t.TempDir()
-			out, _, err := run(t, "", "sources", "--data", data, "--source", tt.source, "--as-of", "2026-11-26")
+			out, _, err := run(t, "", append(args, "--data", data)...)
 			if (err != nil) != tt.fails {
 				t.Fatalf("err = %v, want failure %v\n%s", err, tt.fails, out)
 			}

@@ -110,6 +110,13 @@ and the snake_case columns of connector-synced tables (` + "`id`, `account_id`, 
 - **Zendesk**: organizations, tickets, and ticket field history or ticket audits (escalations come from
   them); the connector's ticket_tag table when tags are not on the ticket.
 
+To see a complete set, write the sample company as one: ` + "`precedent generate --out DIR --layout exports`" + `
+(Salesforce Data Loader extracts with CPQ and Advanced Approvals, DocuSign REST envelopes, NetSuite saved
+searches with their default labels, Zendesk API JSON with deleted tickets) or ` + "`--layout connector`" + `
+(snake_case Salesforce, Stripe and Zendesk tables as Fivetran syncs them, deleted rows included). Each
+writes ` + "`precedent.yaml`" + ` beside the files with the custom-field settings it needs, and loads to the same
+rows and headline metrics as the company's contract files (docs/generator.md, "Vendor layouts").
+
 ## How a file is recognised
 
 1. ` + "`vendors.files`" + ` in the configuration names it: a path or glob relative to the source, mapped to

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/precedent-dev/precedent/etl/contract"
@@ -37,6 +38,10 @@ type Options struct {
 	AsOf time.Time
 	// Format is "csv" (the default), "parquet" or "jsonl".
 	Format string
+	// Layout is "contract" (the default: one file per contract entity in
+	// Format) or one of Layouts: the same company written as that set of
+	// vendor exports, in the formats the vendors write.
+	Layout string
 	// Effects are the planted effects: DefaultEffects() or NoEffects(). The
 	// zero value is the same as NoEffects().
 	Effects Effects
@@ -51,7 +56,8 @@ type Options struct {
 
 // Summary reports what Generate wrote.
 type Summary struct {
-	// Files has one entry per entity, in contract order.
+	// Files has one entry per entity, in contract order; for a vendor
+	// layout, one per export file, Entity naming the file (vendor/object).
 	Files []File
 }
 
@@ -99,6 +105,15 @@ func (o *Options) validate() error {
 	if !known {
 		return fmt.Errorf("unknown format %q (want csv, parquet or jsonl)", o.Format)
 	}
+	if o.Layout == "" {
+		o.Layout = "contract"
+	}
+	if !validLayout(o.Layout) {
+		return fmt.Errorf("unknown layout %q (want %s)", o.Layout, strings.Join(LayoutNames(), ", "))
+	}
+	if o.Layout != "contract" && o.Format != "csv" {
+		return fmt.Errorf("format %s: layout %s writes each vendor's own formats; the format applies to the contract layout", o.Format, o.Layout)
+	}
 	if o.FiscalYearStartMonth == 0 {
 		o.FiscalYearStartMonth = 1
 	}
@@ -123,9 +138,12 @@ func Generate(ctx context.Context, opts Options) (Summary, error) {
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return Summary{}, fmt.Errorf("generate: %w", err)
 	}
-	rows, err := g.write(ctx, opts)
+	rows, files, err := g.write(ctx, opts)
 	if err != nil {
 		return Summary{}, fmt.Errorf("generate: %w", err)
+	}
+	if opts.Layout != "contract" {
+		return Summary{Files: files}, nil
 	}
 	var sum Summary
 	for _, e := range contract.Entities {

@@ -32,19 +32,23 @@ func (g *gen) groups() []group {
 // write writes every entity file, running the groups concurrently, and
 // returns the row count per entity. Parquet goes straight to the output
 // directory; CSV and JSON lines are converted from Parquet in a temporary
-// directory inside it.
-func (g *gen) write(ctx context.Context, opts Options) (map[string]int, error) {
+// directory inside it; a vendor layout is written from the Parquet files
+// there once all are written, and its files returned.
+func (g *gen) write(ctx context.Context, opts Options) (map[string]int, []File, error) {
 	dir := opts.Out
 	var conv *converter
-	if opts.Format != "parquet" {
+	if opts.Format != "parquet" || opts.Layout != "contract" {
 		tmp, err := os.MkdirTemp(opts.Out, ".generate-")
 		if err != nil {
-			return nil, fmt.Errorf("write: %w", err)
+			return nil, nil, fmt.Errorf("write: %w", err)
 		}
 		defer os.RemoveAll(tmp)
 		dir = tmp
+	}
+	if opts.Format != "parquet" && opts.Layout == "contract" {
+		var err error
 		if conv, err = newConverter(ctx); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		defer conv.close()
 	}
@@ -97,9 +101,13 @@ func (g *gen) write(ctx context.Context, opts Options) (map[string]int, error) {
 	}
 	wg.Wait()
 	if firstErr != nil {
-		return nil, firstErr
+		return nil, nil, firstErr
 	}
-	return rows, nil
+	if opts.Layout == "contract" {
+		return rows, nil, nil
+	}
+	files, err := writeLayout(ctx, opts.Layout, dir, opts.Out)
+	return rows, files, err
 }
 
 // writeGroup opens the group's Parquet files, writes them and returns their

@@ -1,0 +1,144 @@
+package adapters_test
+
+import (
+	"context"
+	"database/sql"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/adapters"
+	"github.com/precedent-dev/precedent/etl/contract"
+	"github.com/precedent-dev/precedent/etl/generate"
+	"github.com/precedent-dev/precedent/queries"
+)
+
+// TestLayoutsRoundTrip writes one generated company as the contract's
+// files and as each vendor layout (precedent generate --layout), loads
+// each with the models and the settings the layout writes beside its
+// files, and checks that every entity loads the same number of rows (the
+// rows the vendor marks deleted dropped and counted as deleted) and every
+// headline metric agrees within 1%.
+func TestLayoutsRoundTrip(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and loads the company three times")
+	}
+	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	settings := queries.DefaultSettings()
+	settings.AsOf = asOf
+	load := func(t *testing.T, layout string) (*etl.Result, *sql.DB) {
+		t.Helper()
+		src := t.TempDir()
+		if _, err := generate.Generate(context.Background(), generate.Options{
+			Out: src, Scale: 0.1, Seed: 5, AsOf: asOf, Layout: layout, Effects: generate.DefaultEffects(),
+		}); err != nil {
+			t.Fatal(err)
+		}
+		vendors := adapters.DefaultConfig()
+		if layout != "contract" {
+			vendors = layoutVendors(t, filepath.Join(src, generate.LayoutConfig))
+		}
+		return run(t, src, func(o *etl.Options) {
+			o.Vendors = vendors
+			o.Models = modelsStep{settings}
+		})
+	}
+	_, want := load(t, "contract")
+	wantMetrics := headline(t, want)
+	for _, l := range generate.Layouts {
+		t.Run(l.Name, func(t *testing.T) {
+			res, db := load(t, l.Name)
+			for _, e := range contract.Entities {
+				q := "SELECT count(*) FROM " + e.Name
+				if got, w := value(t, db, q), value(t, want, q); got != w {
+					t.Errorf("%s: %s rows, want %s as from the contract's files", e.Name, got, w)
+				}
+			}
+			deleted := map[string]int64{}
+			for _, f := range res.Files {
+				if f.RowsQuarantined > 0 || f.Status != etl.FileLoaded {
+					t.Errorf("%s: %s, %d rows quarantined (%s)", f.Path, f.Status, f.RowsQuarantined, f.Error)
+				}
+				deleted[f.Path] += f.RowsDeleted
+			}
+			for _, path := range deletedIn[l.Name] {
+				if deleted[path] == 0 {
+					t.Errorf("%s: no row counted as deleted; the layout writes deleted rows there", path)
+				}
+			}
+			got := headline(t, db)
+			for metric, w := range wantMetrics {
+				g, ok := got[metric]
+				switch {
+				case !ok:
+					t.Errorf("%s: missing", metric)
+				case w.Valid != g.Valid:
+					t.Errorf("%s: %v, want %v", metric, g, w)
+				case w.Valid && math.Abs(g.Float64-w.Float64) > 0.01*math.Abs(w.Float64)+1e-9:
+					t.Errorf("%s = %g, want %g (within 1%%) as from the contract's files", metric, g.Float64, w.Float64)
+				}
+			}
+		})
+	}
+	for _, metric := range []string{"arr_at_risk_90d", "shared_config_dispute_ratio", "billing_leakage_pct", "precedent_anchor_rate", "scope_escalation_rate_ratio"} {
+		if v := wantMetrics[metric]; !v.Valid || v.Float64 == 0 {
+			t.Errorf("%s is %v in the contract load: the comparison would not test it; choose a larger company", metric, v)
+		}
+	}
+}
+
+// deletedIn lists, per layout, the files that hold rows the vendor marks
+// deleted.
+var deletedIn = map[string][]string{
+	"exports":   {"zendesk/tickets.jsonl"},
+	"connector": {"salesforce/opportunity.csv", "zendesk/ticket.csv"},
+}
+
+// layoutVendors reads the vendors settings a layout writes beside its files.
+func layoutVendors(t *testing.T, path string) adapters.Config {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		Vendors adapters.Config `yaml:"vendors"`
+	}
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	c := cfg.Vendors.WithDefaults()
+	if err := c.Validate(); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return c
+}
+
+// headline reads the headline metrics' values.
+func headline(t *testing.T, db *sql.DB) map[string]sql.NullFloat64 {
+	t.Helper()
+	rows, err := db.Query("SELECT metric, value FROM headline_metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]sql.NullFloat64{}
+	for rows.Next() {
+		var m string
+		var v sql.NullFloat64
+		if err := rows.Scan(&m, &v); err != nil {
+			t.Fatal(err)
+		}
+		out[strings.TrimSpace(m)] = v
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
