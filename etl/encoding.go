@@ -46,6 +46,10 @@ type decodedText struct {
 	decoded  int    // lines decoded as encoding (Windows-1252 only)
 	mixed    bool   // other lines are UTF-8 beyond ASCII
 	bad      int    // lines no candidate decodes, their invalid bytes escaped
+	// records is, for a JSON document, the member its records were under
+	// ("" for a top-level list); problem says why a JSON document cannot be
+	// read, and the file is then unreadable.
+	records, problem string
 }
 
 // warning is the run's warning line for a file read in another encoding
@@ -288,7 +292,7 @@ func (r *rawFile) rejectUndecodable(ctx context.Context, conn *sql.Conn, e *cont
 
 // text returns the UTF-8 text of source file f, decoding it once per run.
 func (b *build) text(f SourceFile) (decodedText, error) {
-	if f.Format != "csv" && f.Format != "jsonl" {
+	if f.Format != "csv" && f.Format != "jsonl" && f.Format != "json" {
 		return decodedText{path: f.abs}, nil
 	}
 	if t, ok := b.texts[f.abs]; ok {
@@ -304,6 +308,19 @@ func (b *build) text(f SourceFile) (decodedText, error) {
 	t, err := decodeText(f.abs, b.tmp)
 	if err != nil {
 		return decodedText{}, fmt.Errorf("decode %s: %w", f.Path, err)
+	}
+	if f.Format == "json" {
+		// A JSON document is read as the JSON lines of its records.
+		path, key, err := jsonLines(t.path, f.Path, b.tmp)
+		var unreadable *errUnreadable
+		switch {
+		case errors.As(err, &unreadable):
+			t.problem = unreadable.reason
+		case err != nil:
+			return decodedText{}, fmt.Errorf("read %s: %w", f.Path, err)
+		default:
+			t.path, t.records = path, key
+		}
 	}
 	b.texts[f.abs] = t
 	return t, nil

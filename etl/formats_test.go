@@ -11,13 +11,14 @@ import (
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
-// TestFormatsLoadAlike converts the good set to Parquet and JSON lines and
-// checks each loads into the same tables as the CSV files.
+// TestFormatsLoadAlike converts the good set to Parquet, JSON lines and
+// JSON documents (a list of records) and checks each loads into the same
+// tables as the CSV files.
 func TestFormatsLoadAlike(t *testing.T) {
 	csvData := wh.Dir(t.TempDir())
 	mustRun(t, "testdata/good", csvData)
 	want := snapshot(t, csvData, "_run_id", "_source_file", "_source_row")
-	for _, format := range []string{"parquet", "jsonl"} {
+	for _, format := range []string{"parquet", "jsonl", "json"} {
 		t.Run(format, func(t *testing.T) {
 			src := convertSource(t, "testdata/good", format)
 			data := wh.Dir(t.TempDir())
@@ -47,10 +48,7 @@ func convertSource(tb testing.TB, src, format string) string {
 	files, _ := filepath.Glob(filepath.Join(src, "*.csv"))
 	for _, f := range files {
 		out := filepath.Join(dst, strings.TrimSuffix(filepath.Base(f), ".csv")+"."+format)
-		opt := "FORMAT parquet"
-		if format == "jsonl" {
-			opt = "FORMAT json"
-		}
+		opt := map[string]string{"parquet": "FORMAT parquet", "jsonl": "FORMAT json", "json": "FORMAT json, ARRAY true"}[format]
 		// DuckDB binds COPY's target before the query's parameters, so the
 		// input path is a literal here.
 		q := "COPY (SELECT * FROM read_csv(" + wh.Literal(f) + ", all_varchar = true, header = true)) TO ? (" + opt + ")"

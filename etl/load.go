@@ -73,7 +73,7 @@ func (b *build) loadAll(ctx context.Context, files, vendorFiles []SourceFile) er
 	}
 	for _, name := range []string{"accounts", "deals", "contracts"} {
 		if n := b.entityRows(name); n == 0 {
-			return fmt.Errorf("required entity %s has no rows: the source needs %s.csv, %s.parquet, %s.jsonl or a %s/ folder with valid rows", name, name, name, name, name)
+			return fmt.Errorf("required entity %s has no rows: the source needs %s.csv, %s.parquet, %s.jsonl, %s.json or a %s/ folder with valid rows", name, name, name, name, name, name)
 		}
 	}
 	b.warnIfNoRows()

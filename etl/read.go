@@ -60,7 +60,10 @@ func (r *rawFile) read(ctx context.Context, conn *sql.Conn, e *contract.Entity) 
 		err = r.readCSV(ctx, conn, e)
 	case "parquet":
 		err = r.readParquet(ctx, conn, e)
-	case "jsonl":
+	case "jsonl", "json":
+		if r.text.problem != "" {
+			return &errUnreadable{f.Path, r.text.problem}
+		}
 		err = r.readJSONL(ctx, conn, e)
 	default:
 		err = &errUnreadable{f.Path, "unsupported format " + f.Format}

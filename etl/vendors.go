@@ -106,7 +106,7 @@ func lacksRequired(e *contract.Entity, header []string) bool {
 }
 
 // header reads a file's column names: the CSV header, the keys of the
-// first JSON lines, or the Parquet schema.
+// first JSON lines (or records of a JSON document), or the Parquet schema.
 func (b *build) header(ctx context.Context, f SourceFile) ([]string, error) {
 	text, err := b.text(f)
 	if err != nil {
@@ -115,7 +115,10 @@ func (b *build) header(ctx context.Context, f SourceFile) ([]string, error) {
 	switch f.Format {
 	case "csv":
 		return csvHeader(text.path)
-	case "jsonl":
+	case "jsonl", "json":
+		if text.problem != "" {
+			return nil, errors.New(text.problem)
+		}
 		h, err := os.Open(text.path)
 		if err != nil {
 			return nil, err

@@ -32,6 +32,7 @@ func TestSources(t *testing.T) {
 		{"report", "../../etl/adapters/testdata/report", false, ""},
 		{"netsuite_search", "../../etl/adapters/testdata/netsuite_search", false, ""},
 		{"api", "../../etl/adapters/testdata/api", false, ""},
+		{"api_pages", "../../etl/adapters/testdata/api_pages", false, ""},
 		{"connector", "../../etl/adapters/testdata/connector", false, ""},
 		{"custom", "../../etl/adapters/testdata/custom", false, ""},
 		{"layout_exports", t.TempDir(), false, "exports"},

@@ -1,9 +1,11 @@
 package adapters_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/contract"
 )
 
 // TestAPIExports checks the mappings of API JSON and saved-search exports
@@ -56,5 +58,31 @@ func TestStripeBillingConfig(t *testing.T) {
 	_, db := run(t, "testdata/api", func(o *etl.Options) { o.Vendors.StripeBillingConfig = "none" })
 	if got := value(t, db, "SELECT billing_config_id FROM invoices WHERE invoice_id = 'in_Ap1'"); got != "<null>" {
 		t.Errorf("got %s, want <null>", got)
+	}
+}
+
+// TestAPIPages loads testdata/api_pages, the API objects of testdata/api
+// as the APIs return a page of them (Salesforce REST query results with
+// records and their attributes, Stripe list objects, Zendesk ticket and
+// organization lists, a DocuSign listStatusChanges response), and checks
+// that every entity gets the same rows as from the JSON lines and CSV.
+func TestAPIPages(t *testing.T) {
+	custom := func(o *etl.Options) {
+		o.Vendors.CustomFields = map[string]map[string]string{"netsuite/transaction": {"is_disputed": "Disputed"}}
+	}
+	_, want := run(t, "testdata/api", custom)
+	res, db := run(t, "testdata/api_pages", custom)
+	for _, e := range contract.Entities {
+		if got, w := digest(t, db, e.Name), digest(t, want, e.Name); got != w {
+			t.Errorf("%s: got %s, want %s (as from testdata/api)", e.Name, got, w)
+		}
+	}
+	for _, f := range res.Files {
+		if strings.HasSuffix(f.Path, ".json") && (f.Status != etl.FileLoaded || f.RowsRead == 0) {
+			t.Errorf("%s: %s, %d rows read (%s)", f.Path, f.Status, f.RowsRead, f.Error)
+		}
+	}
+	if len(res.Warnings) > 0 {
+		t.Errorf("warnings: %v", res.Warnings)
 	}
 }

@@ -89,7 +89,8 @@ the same validation, quarantine, deduplication, foreign-key checks, lake and mer
 
 ## What to export
 
-Put the files anywhere in the source folder, as CSV (a header row), JSON lines or Parquet. Both
+Put the files anywhere in the source folder, as CSV (a header row), JSON lines, JSON (a list of records, or an
+API page holding one: Salesforce REST ` + "`records`" + `, Stripe ` + "`data`" + `, Zendesk ` + "`tickets`" + `, DocuSign ` + "`envelopes`" + `) or Parquet. Both
 spellings work: the API names of a report or Data Loader export (` + "`Id`, `AccountId`, `SBQQ__NetPrice__c`" + `)
 and the snake_case columns of connector-synced tables (` + "`id`, `account_id`, `sbqq_net_price_c`" + `, with
 ` + "`_fivetran_synced`" + ` and ` + "`is_deleted`" + `: rows marked deleted are dropped and counted as deleted).

@@ -7,7 +7,7 @@ import (
 )
 
 // Formats lists the file formats a source may use, by file extension.
-var Formats = []string{"csv", "parquet", "jsonl"}
+var Formats = []string{"csv", "parquet", "jsonl", "json"}
 
 // typeRules says how a value of each type is written in a source file.
 var typeRules = map[Type]string{
@@ -96,7 +96,7 @@ so this document and the loader cannot disagree.
 
 ## Files
 
-- A source is a directory. Each entity is ` + "`<entity>.csv`, `<entity>.parquet`, `<entity>.jsonl`" + `, or a
+- A source is a directory. Each entity is ` + "`<entity>.csv`, `<entity>.parquet`, `<entity>.jsonl`, `<entity>.json`" + `, or a
   folder ` + "`<entity>/`" + ` holding any number of such files (for example daily exports). Files of
   one entity are read in lexical order of their paths; when two rows share a primary key the
   row from the later file (or the later row of one file) wins and the others are quarantined
@@ -111,6 +111,12 @@ so this document and the loader cannot disagree.
   another encoding mixed in one line) does not stop the file: each row holding such a value is
   quarantined, naming its field and the bytes (shown as ` + "`\\xNN`" + `), and the other rows load.
 - JSON lines: one object per line; keys are column names.
+- JSON (` + "`.json`" + `): one document, a list of objects or an object holding one list of them, as an
+  API page does (` + "`records`" + ` of Salesforce REST, ` + "`data`" + ` of Stripe, ` + "`results`" + ` of HubSpot, ` + "`items`" + ` of
+  SuiteQL, ` + "`tickets`" + ` of Zendesk, ` + "`envelopes`" + ` of DocuSign; the only list, else the first of these).
+  Each object is a row, numbered by its place in the list. A document holding no list of
+  records is refused, saying what it holds. The document is read whole: export large tables as
+  JSON lines.
 - Parquet: column names as below; typed columns are accepted when their values convert.
 - Column names are case-insensitive and their order does not matter. Extra columns are ignored
   with one warning per file.
