@@ -421,6 +421,7 @@ func TestRunsPageSaysWhatDidNotLoad(t *testing.T) {
 			{SourceFile: etl.SourceFile{Path: "deals.csv", Entity: "deals"}, Status: etl.FileRejected, Error: "deals.csv: missing required column stage"},
 			{SourceFile: etl.SourceFile{Path: "salesforce/Account.csv", Entity: "salesforce/Account", Vendor: "salesforce", Object: "Account", DetectedBy: "name"},
 				Status: etl.FileLoaded, RowsRead: 2, RowsLoaded: 2, Ignored: []string{"Website"},
+				Encoding: "Windows-1252", DateOrder: "mdy", DateOrderBy: "vendors.date_order.salesforce",
 				Columns: []etl.ColumnMapping{{Column: "ACCOUNTID", Field: "Id", Maps: "accounts.account_id", Conversion: "Salesforce id 15->18"}}},
 		},
 	}
@@ -432,7 +433,8 @@ func TestRunsPageSaysWhatDidNotLoad(t *testing.T) {
 	_, ts := newServerWith(t, Options{Data: data, Addr: "127.0.0.1:0"})
 	_, body, _ := newClient(t, ts).get("/runs")
 	for _, want := range []string{"warning: customers.csv: could be stripe/customers", "rejected: deals.csv: missing required column stage",
-		"How run 1 read its files", "salesforce/Account <span class=\"note\">(by its name)</span>", "ACCOUNTID → accounts.account_id as Id, Salesforce id 15-&gt;18", "ignored: Website"} {
+		"How run 1 read its files", "salesforce/Account <span class=\"note\">(by its name)</span>", "ACCOUNTID → accounts.account_id as Id, Salesforce id 15-&gt;18", "ignored: Website",
+		"Windows-1252, dates month first (M/D/YYYY, by vendors.date_order.salesforce)"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the Runs page does not say %q", want)
 		}

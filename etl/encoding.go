@@ -339,6 +339,24 @@ func (b *build) readText(f SourceFile) (decodedText, error) {
 	return t, nil
 }
 
+// describe records in fr how the text of f was read: its encoding and,
+// for a JSON document, where its records were.
+func (t decodedText) describe(f SourceFile, fr *FileResult) {
+	if f.Format == "parquet" {
+		return
+	}
+	fr.Encoding = "UTF-8"
+	if t.encoding != "" {
+		fr.Encoding = t.encoding
+	}
+	if f.Format == "json" && t.problem == "" {
+		fr.Records = t.records
+		if fr.Records == "" {
+			fr.Records = "(list)"
+		}
+	}
+}
+
 // removeTexts removes the run's decoded copies of source files.
 func (b *build) removeTexts() {
 	if b.tmp == "" {

@@ -125,6 +125,17 @@ type FileResult struct {
 	RowsQuarantined int64    `json:"rows_quarantined"`
 	Error           string   `json:"error,omitempty"`
 	Ignored         []string `json:"ignored_columns,omitempty"`
+	// Encoding is what a text file (CSV, JSON lines, JSON) was read as:
+	// UTF-8, or the encoding it was decoded from (see data-contract.md).
+	Encoding string `json:"encoding,omitempty"`
+	// Records is, for a JSON document, the member its records were under
+	// ("(list)" for a top-level list).
+	Records string `json:"records,omitempty"`
+	// DateOrder is how a vendor file's slash dates were read: mdy or dmy,
+	// with DateOrderBy saying whether vendors.date_order set it or the
+	// file's values decided; empty when the file has no slash dates.
+	DateOrder   string `json:"date_order,omitempty"`
+	DateOrderBy string `json:"date_order_by,omitempty"`
 	// Columns says how a vendor file's columns were read: which field of
 	// its object each one is, what contract column it feeds and how its
 	// values are converted.

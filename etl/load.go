@@ -174,6 +174,7 @@ func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []Sour
 		if err != nil {
 			return err
 		}
+		text.describe(f, &fr)
 		raw, err := readFile(ctx, b.conn, e, f, text, b.seq)
 		b.opts.Logger.Debug("etl statement", "step", e.Name+": read "+f.Path, "seconds", time.Since(readStart).Seconds())
 		var unreadable *errUnreadable

@@ -199,6 +199,7 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 		if err != nil {
 			return err
 		}
+		text.describe(f, &fr)
 		raw := &rawFile{table: fmt.Sprintf("raw_%d", b.seq), file: f, text: text, seq: b.seq,
 			match: func(h string) (string, bool) { k, ok := byName[h]; return k, ok }}
 		err = raw.read(ctx, b.conn, pseudo)
@@ -264,6 +265,12 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 			continue
 		}
 		vf.DateOrder = order
+		if fr.DateOrder = order; order != "" {
+			fr.DateOrderBy = "the file's values"
+			if b.opts.Vendors.DateOrder[o.Vendor] != "" {
+				fr.DateOrderBy = "vendors.date_order." + o.Vendor
+			}
+		}
 		fr.Status = FileLoaded
 		b.res.Files = append(b.res.Files, fr)
 		b.vendorRaw = append(b.vendorRaw, raw)

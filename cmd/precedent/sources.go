@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/runlog"
 )
 
 // errSourceProblems makes precedent sources exit 1 after printing.
@@ -77,6 +78,9 @@ func writePreview(w io.Writer, p *etl.Preview) {
 		fmt.Fprintln(w)
 		if f.Error != "" {
 			fmt.Fprintf(w, "  %s\n", f.Error)
+		}
+		if read := runlog.ReadAs(f.Encoding, f.Records, f.DateOrder, f.DateOrderBy); read != "" {
+			fmt.Fprintf(w, "  read as %s\n", read)
 		}
 		for _, c := range f.Columns {
 			to := c.Maps

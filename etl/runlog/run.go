@@ -3,6 +3,8 @@ package runlog
 import (
 	"encoding/json"
 	"os"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -65,27 +67,61 @@ type ETLDetail struct {
 		RowsLoaded      int64  `json:"rows_loaded"`
 		RowsQuarantined int64  `json:"rows_quarantined"`
 	} `json:"entities"`
-	Files []struct {
-		Path            string   `json:"path"`
-		Entity          string   `json:"entity"`
-		Vendor          string   `json:"vendor"`
-		Object          string   `json:"object"`
-		DetectedBy      string   `json:"detected_by"`
-		Status          string   `json:"status"`
-		Error           string   `json:"error"`
-		RowsRead        int64    `json:"rows_read"`
-		RowsLoaded      int64    `json:"rows_loaded"`
-		RowsQuarantined int64    `json:"rows_quarantined"`
-		Ignored         []string `json:"ignored_columns"`
-		Columns         []struct {
-			Column     string `json:"column"`
-			Field      string `json:"field"`
-			Maps       string `json:"maps"`
-			Conversion string `json:"conversion"`
-		} `json:"columns"`
-	} `json:"files"`
-	Warnings  []string `json:"warnings"`
-	Recovered string   `json:"recovered"`
+	Files     []FileDetail `json:"files"`
+	Warnings  []string     `json:"warnings"`
+	Recovered string       `json:"recovered"`
+}
+
+// FileDetail is what an ETL run did with one source file.
+type FileDetail struct {
+	Path            string   `json:"path"`
+	Entity          string   `json:"entity"`
+	Vendor          string   `json:"vendor"`
+	Object          string   `json:"object"`
+	DetectedBy      string   `json:"detected_by"`
+	Status          string   `json:"status"`
+	Error           string   `json:"error"`
+	RowsRead        int64    `json:"rows_read"`
+	RowsLoaded      int64    `json:"rows_loaded"`
+	RowsQuarantined int64    `json:"rows_quarantined"`
+	Ignored         []string `json:"ignored_columns"`
+	Columns         []struct {
+		Column     string `json:"column"`
+		Field      string `json:"field"`
+		Maps       string `json:"maps"`
+		Conversion string `json:"conversion"`
+	} `json:"columns"`
+	Encoding    string `json:"encoding"`
+	Records     string `json:"records"`
+	DateOrder   string `json:"date_order"`
+	DateOrderBy string `json:"date_order_by"`
+}
+
+// ReadAs says how the file's text was read, in words.
+func (f FileDetail) ReadAs() string { return ReadAs(f.Encoding, f.Records, f.DateOrder, f.DateOrderBy) }
+
+// ReadAs says how a file's text was read: its encoding, where a JSON
+// document's records were ("(list)" for a top-level list), and the order
+// of its slash dates (mdy or dmy) and what set it.
+func ReadAs(encoding, records, dateOrder, dateOrderBy string) string {
+	var parts []string
+	if encoding != "" {
+		parts = append(parts, encoding)
+	}
+	switch records {
+	case "":
+	case "(list)":
+		parts = append(parts, "a list of records")
+	default:
+		parts = append(parts, "records under "+strconv.Quote(records))
+	}
+	switch dateOrder {
+	case "mdy":
+		parts = append(parts, "dates month first (M/D/YYYY, by "+dateOrderBy+")")
+	case "dmy":
+		parts = append(parts, "dates day first (D/M/YYYY, by "+dateOrderBy+")")
+	}
+	return strings.Join(parts, ", ")
 }
 
 // ETL reads the detail of an ETL run; the zero value when it has none.
