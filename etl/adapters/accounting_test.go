@@ -218,3 +218,32 @@ func copyDir(tb testing.TB, src string) string {
 	}
 	return dst
 }
+
+// TestVendorRates converts money with the rates the vendors export:
+// Salesforce's dated rates (the inverse of ConversionRate, the rate dated
+// on or before the row), its static CurrencyType rate for a currency
+// without dated rates, and the exchange rate on NetSuite transactions.
+func TestVendorRates(t *testing.T) {
+	res, db := run(t, "testdata/currency")
+	rules := []rule{
+		{"DatedRateInverse", "SELECT net_amount || ' ' || net_amount_original || ' ' || currency || ' ' || fx_rate FROM deals WHERE deal_id = '0065g00000Cu1AaAAJ'", "11111.11 10000.00 EUR 1.11111111"},
+		{"StaticRateWithoutDated", "SELECT net_amount || ' ' || fx_rate FROM deals WHERE deal_id = '0065g00000Cu2BbAAJ'", "10000.00 1.25000000"},
+		{"BaseCurrencyUnconverted", "SELECT net_amount || ' ' || fx_rate FROM deals WHERE deal_id = '0065g00000Cu3CcAAJ'", "5000.00 1.00000000"},
+		{"ContractAtDatedRate", "SELECT arr || ' ' || fx_rate FROM contracts WHERE contract_id = '8005g00000Cu1AaAAJ'", "11111.11 1.11111111"},
+		{"NetSuiteExchangeRate", "SELECT amount || ' ' || amount_original || ' ' || fx_rate FROM invoices WHERE invoice_id = '9201'", "1170.00 1000.00 1.17000000"},
+		{"OneNetSuiteRatePerDay", "SELECT count(*) FROM fx_rates WHERE currency = 'EUR' AND date = DATE '2025-07-01'", "1"},
+		{"Rates", "SELECT string_agg(currency || ' ' || date || ' ' || rate_to_base, ', ' ORDER BY currency, date) FROM fx_rates",
+			"EUR 2025-01-01 1.11111111, EUR 2025-06-01 1.25000000, EUR 2025-07-01 1.17000000, GBP 1900-01-01 1.25000000, USD 1900-01-01 1.00000000, USD 2025-08-01 1.00000000"},
+	}
+	for _, tt := range rules {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := value(t, db, tt.q); got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+	f := fileResult(t, res, "salesforce/CurrencyType.csv")
+	if f.RowsSkipped != 1 || f.RowsLoaded != 2 {
+		t.Errorf("CurrencyType: %d loaded, %d skipped; want 2 loaded and EUR skipped for its dated rates", f.RowsLoaded, f.RowsSkipped)
+	}
+}

@@ -34,6 +34,8 @@ func (s *Set) Build(ctx context.Context, e *contract.Entity) (Built, error) {
 	var parts []part
 	var err error
 	switch e.Name {
+	case "fx_rates":
+		parts = fxRates
 	case "accounts":
 		parts, err = s.accounts(ctx)
 	case "reps":
@@ -115,6 +117,26 @@ func (s *Set) outcome(ctx context.Context, o *Object, outcome, q string, args ..
 		return fmt.Errorf("%s %s outcomes: %w", o.Vendor, o.Name, err)
 	}
 	return nil
+}
+
+// fxRates are the exchange rates vendors export: Salesforce's dated rates,
+// its static ones for currencies without dated rates, and the rate on each
+// NetSuite transaction (one per currency and date). Salesforce writes
+// units of the currency per corporate unit, so the rate to base is the
+// inverse.
+var fxRates = []part{
+	{sql: `SELECT _file, _row, true AS _primary, iso_code AS currency, start_date AS date,
+    coalesce(CAST(CAST(1 / nullif(v_num(conversion_rate), 0) AS DECIMAL(18,8)) AS VARCHAR), conversion_rate) AS rate_to_base
+FROM v_sf_dated_rate`},
+	{sql: `SELECT _file, _row, true AS _primary,
+    CASE WHEN iso_code IN (SELECT iso_code FROM v_sf_dated_rate) THEN 'skipped' END AS _outcome, 'IsoCode' AS _field,
+    'the currency has dated rates (DatedConversionRate), which win over its static rate' AS _reason,
+    iso_code AS currency, '1900-01-01' AS date,
+    coalesce(CAST(CAST(1 / nullif(v_num(conversion_rate), 0) AS DECIMAL(18,8)) AS VARCHAR), conversion_rate) AS rate_to_base
+FROM v_sf_currency_type`},
+	{sql: `SELECT DISTINCT ON (currency, trandate) _file, _row, false AS _primary, currency, trandate AS date, exchangerate AS rate_to_base
+FROM v_ns_transaction WHERE exchangerate IS NOT NULL AND currency IS NOT NULL AND trandate IS NOT NULL
+ORDER BY currency, trandate, _file, _row`},
 }
 
 // segmentSQL derives a segment from employees, else annual revenue.

@@ -16,6 +16,7 @@ var netsuite = []Object{
 			{Name: "enddate", Aliases: []string{"end_date"}, Labels: []string{"End Date"}, Conv: Date, Maps: "invoices.period_end"},
 			{Name: "entity", Aliases: []string{"customer", "name"}, Labels: []string{"Name", "Customer"}, Conv: Keep, Required: true, Maps: "invoices.account_id", Note: "the customer, resolved to an account (customer.externalid or account_xref)"},
 			{Name: "currency", Labels: []string{"Currency"}, Conv: Upper, Maps: "invoices.currency", Note: "export the ISO code (currency symbol)"},
+			{Name: "exchangerate", Aliases: []string{"exchange_rate"}, Labels: []string{"Exchange Rate"}, Conv: Number, Maps: "fx_rates.rate_to_base", Note: "the rate of the transaction's currency to the subsidiary's base currency on its date: an fx_rates row (the first per currency and date); base_currency must be that base currency"},
 			{Name: "status", Labels: []string{"Status"}, Conv: Lower, Maps: "invoices.status", Note: "Open/A: open; Paid In Full/B: paid; Voided/V: void; else as written"},
 			{Name: "foreigntotal", Aliases: []string{"amount_foreign_currency", "total"}, Labels: []string{"Amount (Foreign Currency)", "Amount"}, Conv: Number, Required: true, Maps: "invoices.amount, credit_notes.amount", Note: "absolute value"},
 			{Name: "memo", Labels: []string{"Memo"}, Conv: Text, Maps: "credit_notes.reason"},

@@ -118,4 +118,27 @@ var salesforce = []Object{
 		},
 		OneOf: [][]string{{"sbaa__Opportunity__c", "Quote__c"}},
 	},
+	{
+		Vendor: "salesforce", Name: "DatedConversionRate", Table: "v_sf_dated_rate", Role: Load, Entity: "fx_rates", Files: []string{"dated_conversion_rate", "dated_conversion_rates"},
+		Doc: "Dated exchange rates (advanced currency management). ConversionRate is units of the currency per unit of the org's corporate currency, so a rate to the base currency is its inverse: base_currency must be the corporate currency.",
+		Fields: []Field{
+			{Name: "Id", Conv: SFID, Note: "not mapped"},
+			{Name: "IsoCode", Labels: []string{"ISO Code", "Currency ISO Code"}, Conv: Upper, Required: true, Maps: "fx_rates.currency"},
+			{Name: "StartDate", Labels: []string{"Start Date"}, Conv: Date, Required: true, Maps: "fx_rates.date"},
+			{Name: "NextStartDate", Labels: []string{"Next Start Date"}, Conv: Date, Note: "not mapped: a rate holds until the currency's next"},
+			{Name: "ConversionRate", Labels: []string{"Conversion Rate"}, Conv: Number, Required: true, Maps: "fx_rates.rate_to_base", Note: "rate_to_base = 1 / ConversionRate"},
+		},
+	},
+	{
+		Vendor: "salesforce", Name: "CurrencyType", Table: "v_sf_currency_type", Role: Load, Entity: "fx_rates", Files: []string{"currency_type", "currency_types"},
+		Doc: "The org's currencies with their static conversion rate, used for a currency that has no dated rates (as from 1900-01-01); skipped for one that has.",
+		Fields: []Field{
+			{Name: "Id", Conv: SFID, Note: "not mapped"},
+			{Name: "IsoCode", Labels: []string{"ISO Code", "Currency ISO Code"}, Conv: Upper, Required: true, Maps: "fx_rates.currency"},
+			{Name: "ConversionRate", Labels: []string{"Conversion Rate"}, Conv: Number, Required: true, Maps: "fx_rates.rate_to_base", Note: "rate_to_base = 1 / ConversionRate"},
+			{Name: "IsCorporate", Labels: []string{"Corporate"}, Conv: Bool, Note: "not mapped: the corporate currency's rate is 1"},
+			{Name: "IsActive", Labels: []string{"Active"}, Conv: Bool, Note: "not mapped: an inactive currency's rate still converts old rows"},
+			{Name: "DecimalPlaces", Labels: []string{"Decimal Places"}, Conv: Number, Note: "not mapped"},
+		},
+	},
 }
