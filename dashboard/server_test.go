@@ -391,6 +391,8 @@ func TestSQLPage(t *testing.T) {
 		{"Set", "SET threads = 1", http.StatusBadRequest, "settings cannot be changed"},
 		{"Write", "DROP TABLE deals", http.StatusBadRequest, "read-only"},
 		{"Syntax", "SELEC 1", http.StatusBadRequest, "syntax error"},
+		{"Hint", "SELECT segmnt FROM deal_discounts", http.StatusBadRequest, "Candidate bindings: "},
+		{"Caret", "SELECT segmnt FROM deal_discounts", http.StatusBadRequest, "LINE 1: SELECT segmnt FROM deal_discounts\n               ^"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
