@@ -403,7 +403,7 @@ func TestSQLPage(t *testing.T) {
 		})
 	}
 	_, body, _ := c.post("/sql", "/sql", url.Values{"query": {"SELECT * FROM range(120) t(n)"}, "page": {"2"}})
-	if !strings.Contains(body, "<td>50</td>") || strings.Contains(body, "<td>49</td>") || !strings.Contains(body, "next →") {
+	if !strings.Contains(body, `<td class="num">50</td>`) || strings.Contains(body, `<td class="num">49</td>`) || !strings.Contains(body, "next →") {
 		t.Errorf("page 2 of 120 rows is not rows 50-99 with a next page")
 	}
 	code, body, h := c.post("/sql/export", "/sql", url.Values{"query": {"SELECT 1 AS x, 'a,b' AS y"}, "format": {"csv"}})
