@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,6 +26,57 @@ func (s *Server) apiMetrics(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"generation": g.ID, "metrics": records(rows)})
 }
 
+// apiModels lists the models the API serves, with their grain, key,
+// description, rows and columns, and the formats the caller may ask for.
+func (s *Server) apiModels(c echo.Context) error {
+	rows, err := s.run(c.Request().Context(), "api_models", Filters{}, nil)
+	if err != nil {
+		return err
+	}
+	type apiColumn struct {
+		Name        string `json:"name"`
+		Type        string `json:"type"`
+		Description string `json:"description"`
+	}
+	type apiModel struct {
+		Name        string      `json:"name"`
+		Layer       string      `json:"layer"`
+		Grain       string      `json:"grain"`
+		Key         []string    `json:"key"`
+		Description string      `json:"description"`
+		Rows        any         `json:"rows"`
+		URL         string      `json:"url"`
+		Columns     []apiColumn `json:"columns"`
+	}
+	models := []apiModel{}
+	for _, r := range records(rows) {
+		if n := len(models); n == 0 || models[n-1].Name != r.str("name") {
+			models = append(models, apiModel{Name: r.str("name"), Layer: r.str("layer"), Grain: r.str("grain"), Key: modelKey(r["key"]),
+				Description: r.str("description"), Rows: r["row_count"], URL: "/api/v1/models/" + url.PathEscape(r.str("name"))})
+		}
+		m := &models[len(models)-1]
+		m.Columns = append(m.Columns, apiColumn{Name: r.str("column_name"), Type: r.str("data_type"), Description: r.str("column_doc")})
+	}
+	formats := []string{"json"}
+	if ses := sessionOf(c); ses != nil && ses.Role.Allows("analyst") {
+		formats = append(formats, "csv", "parquet")
+	}
+	g, _ := s.wh.current()
+	return c.JSON(http.StatusOK, map[string]any{"generation": g.ID, "formats": formats, "models": models})
+}
+
+// modelKey reads a model's key (a list of column names) from the catalog.
+func modelKey(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		if e != nil {
+			out = append(out, fmt.Sprint(e))
+		}
+	}
+	return out
+}
+
 // filterColumns maps the dashboard's filters to the columns they narrow.
 var filterColumns = []struct{ param, column, op string }{
 	{"segment", "segment", "="}, {"region", "region", "="}, {"team", "team", "="}, {"rep", "rep_id", "="},
@@ -32,8 +84,10 @@ var filterColumns = []struct{ param, column, op string }{
 }
 
 // apiModel serves one mart or analyst's model, filtered by the same
-// filters as the pages (where the model has the column), paged, as JSON,
-// CSV (analysts) or Parquet (analysts).
+// filters as the pages (where the model has the column), ordered by its
+// key, paged, as JSON, CSV (analysts) or Parquet (analysts). CSV and
+// Parquet pages default to the row cap (everything, up to the cap); the
+// X-Page, X-Page-Size and X-Has-More headers say which rows they hold.
 func (s *Server) apiModel(c echo.Context) error {
 	ctx := c.Request().Context()
 	name := c.Param("name")
@@ -51,11 +105,12 @@ func (s *Server) apiModel(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(names.Values, func(r []any) bool { return fmt.Sprint(r[0]) == name }) {
+	i := slices.IndexFunc(names.Values, func(r []any) bool { return fmt.Sprint(r[0]) == name })
+	if i < 0 {
 		return echo.NewHTTPError(http.StatusNotFound, "no mart named "+name)
 	}
 	f := parseFilters(c.QueryParams())
-	q, args, err := s.modelQuery(ctx, name, f)
+	q, args, err := s.modelQuery(ctx, name, modelKey(names.Values[i][2]), f)
 	if err != nil {
 		return err
 	}
@@ -71,17 +126,31 @@ func (s *Server) apiModel(c echo.Context) error {
 	}
 	if c.QueryParam("page_size") == "" {
 		size = apiPageSize
+		if format != "json" {
+			size = s.opts.RowCap
+		}
 	}
 	size = min(size, s.opts.RowCap)
+	offset := (page - 1) * size
 	switch format {
 	case "csv":
-		rows, err := s.query(ctx, q, wh.Limits{Rows: s.opts.RowCap, Bytes: s.opts.ExportBytes}, args...)
+		rows, err := s.query(ctx, paged(q, size+1, offset), wh.Limits{Bytes: s.opts.ExportBytes}, args...)
 		if err != nil {
 			return err
 		}
+		more := len(rows.Values) > size
+		if more {
+			rows.Values = rows.Values[:size]
+		}
+		pageHeaders(c, page, size, more)
 		return writeCSV(c, name+".csv", rows)
 	case "parquet":
-		return s.writeParquet(c, name+".parquet", q, args...)
+		more, err := s.query(ctx, "SELECT EXISTS ("+paged(q, 1, offset+size)+") AS more", wh.Limits{}, args...)
+		if err != nil {
+			return err
+		}
+		pageHeaders(c, page, size, more.Values[0][0] == true)
+		return s.writeParquet(c, name+".parquet", paged(q, size, offset), args...)
 	}
 	// A JSON page depends only on the generation, the model, the filters
 	// that apply, the page and its size: answer repeated calls from memory
@@ -93,8 +162,7 @@ func (s *Server) apiModel(c echo.Context) error {
 	if b, ok := s.apiAnswers.get(g.ID, key); ok {
 		return c.JSONBlob(http.StatusOK, b)
 	}
-	paged := q + " LIMIT " + strconv.Itoa(size+1) + " OFFSET " + strconv.Itoa((page-1)*size)
-	rows, err := s.query(ctx, paged, wh.Limits{Bytes: s.opts.ResultBytes}, args...)
+	rows, err := s.query(ctx, paged(q, size+1, offset), wh.Limits{Bytes: s.opts.ResultBytes}, args...)
 	if err != nil {
 		return err
 	}
@@ -104,7 +172,7 @@ func (s *Server) apiModel(c echo.Context) error {
 	}
 	b, err := json.Marshal(map[string]any{
 		"model": name, "generation": g.ID, "page": page, "page_size": size, "has_more": more,
-		"columns": rows.Columns, "rows": records(rows),
+		"columns": rows.Columns, "rows": apiRecords(rows),
 	})
 	if err != nil {
 		return err
@@ -113,11 +181,38 @@ func (s *Server) apiModel(c echo.Context) error {
 	return c.JSONBlob(http.StatusOK, b)
 }
 
-// apiPageSize is the API's page size when none is asked for.
+// apiPageSize is the API's JSON page size when none is asked for.
 const apiPageSize = 1000
 
-// modelQuery selects a model with the filters that apply to its columns.
-func (s *Server) modelQuery(ctx context.Context, name string, f Filters) (string, []any, error) {
+// paged selects rows offset+1 to offset+n of an ordered query.
+func paged(q string, n, offset int) string {
+	return q + " LIMIT " + strconv.Itoa(n) + " OFFSET " + strconv.Itoa(offset)
+}
+
+// pageHeaders says which rows a CSV or Parquet answer holds.
+func pageHeaders(c echo.Context, page, size int, more bool) {
+	h := c.Response().Header()
+	h.Set("X-Page", strconv.Itoa(page))
+	h.Set("X-Page-Size", strconv.Itoa(size))
+	h.Set("X-Has-More", strconv.FormatBool(more))
+}
+
+// apiRecords are the rows for JSON: dates as dates, floats rounded to the
+// digits they mean, nested values likewise (wh.JSONValue).
+func apiRecords(r *wh.Rows) []record {
+	out := records(r)
+	for _, rec := range out {
+		for i, col := range r.Columns {
+			rec[col] = wh.JSONValue(rec[col], r.Types[i])
+		}
+	}
+	return out
+}
+
+// modelQuery selects a model with the filters that apply to its columns,
+// ordered by its key (every column when it has none), so pages follow
+// one another.
+func (s *Server) modelQuery(ctx context.Context, name string, key []string, f Filters) (string, []any, error) {
 	cols, err := s.run(ctx, "model_columns", Filters{}, map[string]any{"model": name})
 	if err != nil {
 		return "", nil, err
@@ -141,7 +236,15 @@ func (s *Server) modelQuery(ctx context.Context, name string, f Filters) (string
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	return q, args, nil
+	order := "ALL"
+	if len(key) > 0 {
+		cols := make([]string, len(key))
+		for i, k := range key {
+			cols[i] = wh.Ident(k)
+		}
+		order = strings.Join(cols, ", ")
+	}
+	return q + " ORDER BY " + order, args, nil
 }
 
 // query runs a query on the current generation with the page timeout,

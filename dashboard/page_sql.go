@@ -5,12 +5,15 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/precedent-dev/precedent/dashboard/format"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -18,12 +21,14 @@ type sqlPage struct {
 	Query   string
 	Schema  []schemaModel
 	Result  *wh.Rows
+	Table   resultTable
 	Error   string
 	Page    int
 	HasNext bool
 	Chart   Chart
 	Kind    string
 	X, Y    string
+	Link    string // this query as a link: GET /sql?q=...
 }
 
 type schemaModel struct {
@@ -31,7 +36,13 @@ type schemaModel struct {
 	Columns                         []record
 }
 
+// sqlPage shows the SQL page; with q in the URL (/sql?q=SELECT...) it runs
+// that query as a POST would, so a query can be shared as a link. Both
+// need the analyst role; a GET changes nothing, so it needs no CSRF token.
 func (s *Server) sqlPage(c echo.Context) error {
+	if c.QueryParams().Has("q") {
+		return s.sqlAnswer(c, sqlPage{Query: c.QueryParam("q"), Kind: c.QueryParam("chart"), X: c.QueryParam("x"), Y: c.QueryParam("y")}, c.QueryParam("page"))
+	}
 	p := sqlPage{Query: "SELECT segment, count(*) AS deals, avg(discount_pct) AS mean_discount\nFROM deal_discounts\nGROUP BY segment\nORDER BY segment", Kind: "bar"}
 	if err := s.schema(c.Request().Context(), &p); err != nil {
 		return err
@@ -76,12 +87,20 @@ func (s *Server) analyst(c echo.Context, action, q string, run func(ctx context.
 }
 
 func (s *Server) sqlRun(c echo.Context) error {
-	p := sqlPage{Query: c.FormValue("query"), Kind: c.FormValue("chart"), X: c.FormValue("x"), Y: c.FormValue("y")}
-	page, err := pageParam(c.FormValue("page"))
+	return s.sqlAnswer(c, sqlPage{Query: c.FormValue("query"), Kind: c.FormValue("chart"), X: c.FormValue("x"), Y: c.FormValue("y")}, c.FormValue("page"))
+}
+
+// sqlAnswer runs the page's query (from the form or the URL) sealed and
+// shows one page of its result, charted.
+func (s *Server) sqlAnswer(c echo.Context, p sqlPage, pageValue string) error {
+	page, err := pageParam(pageValue)
 	if err != nil {
 		return err
 	}
 	p.Page = page
+	if p.Kind != "line" && p.Kind != "scatter" {
+		p.Kind = "bar"
+	}
 	if err := s.schema(c.Request().Context(), &p); err != nil {
 		return err
 	}
@@ -104,9 +123,152 @@ func (s *Server) sqlRun(c echo.Context) error {
 		status = http.StatusBadRequest
 	} else {
 		p.Result, p.HasNext = rows, rows.Truncated
+		p.X, p.Y = chartAxes(rows, p.X, p.Y)
 		p.Chart = resultChart(rows, p.Kind, p.X, p.Y)
+		p.Table = newResultTable(rows)
 	}
+	p.Link = sqlLink(p)
 	return s.render(c, status, "sql", "SQL", "sql", p)
+}
+
+// sqlLink is the page's query, chart and page as a URL of this server.
+func sqlLink(p sqlPage) string {
+	v := url.Values{"q": {p.Query}}
+	if p.Kind != "" && p.Kind != "bar" {
+		v.Set("chart", p.Kind)
+	}
+	if p.X != "" {
+		v.Set("x", p.X)
+	}
+	if p.Y != "" {
+		v.Set("y", p.Y)
+	}
+	if p.Page > 1 {
+		v.Set("page", strconv.Itoa(p.Page))
+	}
+	return "/sql?" + v.Encode()
+}
+
+// chartAxes keeps the axes asked for when the result has them, and picks
+// the others: x is the first text or date column, y the first numeric
+// column other than x.
+func chartAxes(rows *wh.Rows, x, y string) (string, string) {
+	if !slices.Contains(rows.Columns, x) {
+		x = ""
+		for i, t := range rows.Types {
+			if textType(t) || dateType(t) {
+				x = rows.Columns[i]
+				break
+			}
+		}
+		if x == "" && len(rows.Columns) > 0 {
+			x = rows.Columns[0]
+		}
+	}
+	if !slices.Contains(rows.Columns, y) {
+		y = ""
+		for i, t := range rows.Types {
+			if numericType(t) && rows.Columns[i] != x {
+				y = rows.Columns[i]
+				break
+			}
+		}
+		if y == "" && len(rows.Columns) > 0 {
+			y = rows.Columns[len(rows.Columns)-1]
+		}
+	}
+	return x, y
+}
+
+// baseType is a DuckDB type name without its parameters: DECIMAL(18,2)
+// -> DECIMAL.
+func baseType(t string) string {
+	b, _, _ := strings.Cut(t, "(")
+	return strings.TrimSpace(b)
+}
+
+func numericType(t string) bool {
+	switch baseType(t) {
+	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT",
+		"FLOAT", "DOUBLE", "DECIMAL":
+		return true
+	}
+	return false
+}
+
+func integerType(t string) bool {
+	return numericType(t) && baseType(t) != "FLOAT" && baseType(t) != "DOUBLE" && baseType(t) != "DECIMAL"
+}
+
+func textType(t string) bool { return baseType(t) == "VARCHAR" || baseType(t) == "ENUM" }
+
+func dateType(t string) bool {
+	return strings.HasPrefix(baseType(t), "DATE") || strings.HasPrefix(baseType(t), "TIMESTAMP")
+}
+
+// resultTable is a query's result formatted for people: numbers
+// right-aligned, with thousands separators, money with two decimals,
+// other fractions with at most four.
+type resultTable struct {
+	Columns []resultColumn
+	Rows    [][]string
+}
+
+type resultColumn struct {
+	Name    string
+	Numeric bool
+}
+
+func newResultTable(rows *wh.Rows) resultTable {
+	t := resultTable{Columns: make([]resultColumn, len(rows.Columns)), Rows: make([][]string, len(rows.Values))}
+	for i, name := range rows.Columns {
+		t.Columns[i] = resultColumn{Name: name, Numeric: numericType(rows.Types[i])}
+	}
+	for r, row := range rows.Values {
+		cells := make([]string, len(row))
+		for i, v := range row {
+			cells[i] = cellText(resultCell(v, rows.Columns[i], rows.Types[i]))
+		}
+		t.Rows[r] = cells
+	}
+	return t
+}
+
+// resultCell formats one value of a result for the SQL page.
+func resultCell(v any, name, typ string) string {
+	if v == nil {
+		return ""
+	}
+	if !numericType(typ) {
+		return wh.Format(v, typ)
+	}
+	switch {
+	case integerType(typ):
+		return format.Group(fmt.Sprint(v))
+	case moneyColumn(name, typ):
+		return format.Fixed(num(v), 2)
+	case baseType(typ) == "DECIMAL":
+		return format.Group(fmt.Sprint(v)) // exact
+	}
+	return format.Decimal(num(v), 4)
+}
+
+// moneyWords are the words of a column name that say it holds money.
+var moneyWords = []string{"arr", "acv", "tcv", "mrr", "amount", "revenue", "price", "usd", "cost", "invoiced", "billed",
+	"paid", "contracted", "leakage", "value", "dollars", "spend", "ltv", "bookings"}
+
+// moneyColumn says whether a numeric column holds money: a DECIMAL with
+// two decimals, or a name with a money word (arr_at_risk, list_price).
+func moneyColumn(name, typ string) bool {
+	if strings.HasSuffix(strings.ReplaceAll(typ, " ", ""), ",2)") && baseType(typ) == "DECIMAL" {
+		return true
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return r == '_' || r == ' ' || r == '-' }) {
+		if slices.Contains(moneyWords, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // sqlExport downloads a query's whole result (up to the row cap and the

@@ -68,6 +68,7 @@ func (s *Server) routes() *echo.Echo {
 	viewer.GET("/reports/:week", s.report)
 	viewer.GET("/reports/:week/files/:name", s.reportFile)
 	viewer.GET("/api/v1/metrics", s.apiMetrics)
+	viewer.GET("/api/v1/models", s.apiModels)
 	viewer.GET("/api/v1/models/:name", s.apiModel)
 
 	analyst := g.Group("", s.require(auth.Analyst))

@@ -391,6 +391,8 @@ func TestSQLPage(t *testing.T) {
 		{"Set", "SET threads = 1", http.StatusBadRequest, "settings cannot be changed"},
 		{"Write", "DROP TABLE deals", http.StatusBadRequest, "read-only"},
 		{"Syntax", "SELEC 1", http.StatusBadRequest, "syntax error"},
+		{"Hint", "SELECT segmnt FROM deal_discounts", http.StatusBadRequest, "Candidate bindings: "},
+		{"Caret", "SELECT segmnt FROM deal_discounts", http.StatusBadRequest, "LINE 1: SELECT segmnt FROM deal_discounts\n               ^"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -401,7 +403,7 @@ func TestSQLPage(t *testing.T) {
 		})
 	}
 	_, body, _ := c.post("/sql", "/sql", url.Values{"query": {"SELECT * FROM range(120) t(n)"}, "page": {"2"}})
-	if !strings.Contains(body, "<td>50</td>") || strings.Contains(body, "<td>49</td>") || !strings.Contains(body, "next →") {
+	if !strings.Contains(body, `<td class="num">50</td>`) || strings.Contains(body, `<td class="num">49</td>`) || !strings.Contains(body, "next →") {
 		t.Errorf("page 2 of 120 rows is not rows 50-99 with a next page")
 	}
 	code, body, h := c.post("/sql/export", "/sql", url.Values{"query": {"SELECT 1 AS x, 'a,b' AS y"}, "format": {"csv"}})

@@ -91,6 +91,7 @@ func TestLoadGood(t *testing.T) {
 		{"MoneyType", "SELECT typeof(net_amount) FROM deals LIMIT 1", "DECIMAL(18,2)"},
 		{"EmptyIsNull", "SELECT (resolved_at IS NULL)::VARCHAR FROM tickets WHERE ticket_id = 'TCK-2'", "true"},
 		{"Lineage", "SELECT _source_file || ':' || _source_row FROM deals WHERE deal_id = 'DEAL-3'", "deals.csv:3"},
+		{"RunEnded", "SELECT status || ' ' || (ended_at >= started_at)::VARCHAR FROM etl_runs WHERE run_id = 1", "success true"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

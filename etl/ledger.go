@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/precedent-dev/precedent/etl/contract"
 	"github.com/precedent-dev/precedent/etl/runlog"
@@ -175,8 +176,10 @@ func (b *build) recordRuns(ctx context.Context) error {
 			}
 		}
 		if r.ID == b.res.RunID {
+			// This run ends once the generation is published, a checkpoint
+			// after now; the run log keeps the exact end.
 			res = b.res
-			r.Status = outcome(b.res)
+			r.Status, r.EndedAt = outcome(b.res), time.Now().UTC()
 		}
 		var read, loaded, quar int64
 		for _, e := range res.Entities {

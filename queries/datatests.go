@@ -40,7 +40,9 @@ type dataTest struct {
 }
 
 // tests turns a model's header into SQL that counts failing rows. The key
-// is always tested unique and not null.
+// is always tested unique and not null. Each test is listed once, however
+// many times the header implies it (a key column also named under
+// not_null), and an assert is named by its condition.
 func (m *Model) tests() []dataTest {
 	t := wh.Ident(m.Name)
 	var out []dataTest
@@ -63,7 +65,7 @@ func (m *Model) tests() []dataTest {
 			notNull(k)
 		}
 	}
-	for i, spec := range m.Header.Tests {
+	for _, spec := range m.Header.Tests {
 		switch {
 		case len(spec.Unique) > 0:
 			unique(spec.Unique)
@@ -88,12 +90,48 @@ func (m *Model) tests() []dataTest {
 			})
 		case spec.Assert != "":
 			out = append(out, dataTest{
-				name: fmt.Sprintf("assert#%d", i+1),
+				name: assertName(spec.Assert),
 				sql:  "SELECT count(*) FROM (" + strings.TrimRight(strings.TrimSpace(spec.Assert), ";") + ")",
 			})
 		}
 	}
+	return dedupe(out)
+}
+
+// dedupe keeps the first of tests with the same SQL and arguments, and
+// numbers a name that two different tests would share: "name (2)".
+func dedupe(tests []dataTest) []dataTest {
+	seen, names := map[string]bool{}, map[string]int{}
+	var out []dataTest
+	for _, dt := range tests {
+		k := dt.sql + "\x00" + fmt.Sprint(dt.args)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if names[dt.name]++; names[dt.name] > 1 {
+			dt.name = fmt.Sprintf("%s (%d)", dt.name, names[dt.name])
+		}
+		out = append(out, dt)
+	}
 	return out
+}
+
+// assertNameMax bounds the condition an assert's name shows.
+const assertNameMax = 70
+
+// assertName names an assert by what it checks, readably: its last WHERE
+// condition (the rows it finds are the failures), else its whole text,
+// on one line and cut to assertNameMax characters.
+func assertName(q string) string {
+	text := strings.Join(strings.Fields(strings.TrimRight(strings.TrimSpace(q), ";")), " ")
+	if i := strings.LastIndex(strings.ToLower(text), " where "); i >= 0 {
+		text = text[i+len(" where "):]
+	}
+	if r := []rune(text); len(r) > assertNameMax {
+		text = string(r[:assertNameMax-1]) + "…"
+	}
+	return "assert: " + text
 }
 
 func runTests(ctx context.Context, conn *sql.Conn, m *Model) []TestResult {

@@ -34,11 +34,13 @@ func TestDataTests(t *testing.T) {
 -- description: a table with faults
 -- tests:
 --   - unique: kind
---   - not_null: [kind, parent_id]
+--   - not_null: [id, kind, parent_id]
 --   - accepted_values: {column: kind, values: [a, b]}
 --   - relationships: {column: parent_id, to: parent.id}
 --   - assert: select * from m where id > 1
 --   - assert: select * from no_such_table
+--   - unique: kind
+--   - assert: select id from m where id > 1
 select 1`)
 	m, err := parseModel("m", Marts, "m.sql", src, true)
 	if err != nil {
@@ -56,8 +58,9 @@ select 1`)
 		{"not_null(parent_id)", Fail, 1},
 		{"accepted_values(kind)", Fail, 1},
 		{"relationships(parent_id -> parent.id)", Fail, 1},
-		{"assert#5", Fail, 2},
-		{"assert#6", Error, 0},
+		{"assert: id > 1", Fail, 2},
+		{"assert: select * from no_such_table", Error, 0},
+		{"assert: id > 1 (2)", Fail, 2},
 	}
 	got := runTests(ctx, conn, m)
 	if len(got) != len(want) {

@@ -60,6 +60,12 @@ func TestDefinitions(t *testing.T) {
 		{"WeeklyPointInTime", "SELECT string_agg(escalations::VARCHAR, '' ORDER BY week_end) FROM renewal_risk_weekly WHERE contract_id = 'C7'", "000000111"},
 		// Exceptions register.
 		{"RegisterKinds", "SELECT string_agg(kind || ':' || source_id, ',' ORDER BY kind, source_id) FROM exception_register", "discount_exception:D03,late_quarter_exception:D01"},
+		// Each headline metric's unit (docs/metrics.md).
+		{"MetricUnits", "SELECT string_agg(metric || ':' || coalesce(unit, '?'), ',' ORDER BY metric) FROM headline_metrics",
+			"ambiguity_escalation_spearman:correlation,arr_at_risk_90d:usd,arr_renewing_90d:usd,billing_leakage_pct:fraction," +
+				"late_quarter_discount_uplift:fraction,late_quarter_exception_share:fraction,precedent_anchor_rate:fraction," +
+				"renewal_discount_slope:slope,renewal_risk_auc:auc,rep_contagion_uplift:fraction,scope_escalation_rate_ratio:ratio," +
+				"scope_question_rate_ratio:ratio,shared_config_dispute_ratio:ratio"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -108,6 +108,11 @@ func TestSQLRefusals(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "result larger than 1 MB") {
 		t.Errorf("large value: err = %v, want the byte budget's sentence", err)
 	}
+	// DuckDB's hints and caret line reach the analyst.
+	_, _, err = run(t, "", "sql", "--config", cfg, "SELECT segmnt FROM deal_discounts")
+	if err == nil || !strings.Contains(err.Error(), "Candidate bindings: ") || !strings.Contains(err.Error(), "LINE 1: SELECT segmnt") {
+		t.Errorf("unknown column: err = %v, want DuckDB's hint and caret line", err)
+	}
 	out, errs, err := run(t, "", "sql", "--config", cfg, "--max-rows", "2", "SELECT * FROM range(10)")
 	if err != nil || strings.Count(out, "\n") != 4 || !strings.Contains(errs, "stopped at 2 rows") {
 		t.Errorf("row cap: %v\n%s\n%s", err, out, errs)

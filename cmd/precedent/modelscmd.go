@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -142,8 +143,12 @@ func (c catalog) writeModel(ctx context.Context, w io.Writer, db *sql.DB, name s
 		return err
 	}
 	fmt.Fprintln(w, "\ntests:")
+	width := 0
 	for _, r := range tests.Values {
-		fmt.Fprintf(w, "  %-50s %s (%v failing rows)\n", r[0], r[1], r[2])
+		width = max(width, utf8.RuneCountInString(fmt.Sprint(r[0])))
+	}
+	for _, r := range tests.Values {
+		fmt.Fprintf(w, "  %-*s  %s (%v failing rows)\n", width, r[0], r[1], r[2])
 	}
 	return nil
 }

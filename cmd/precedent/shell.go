@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 
@@ -20,11 +21,17 @@ import (
 // shell reads statements until .quit or end of input: with line editing,
 // history and completion on a terminal, line by line from a pipe.
 func (r *sqlRunner) shell(ctx context.Context, db *sql.DB) error {
-	next, closeInput, err := r.lineReader(db)
+	next, closeInput, interactive, err := r.lineReader(db)
 	if err != nil {
 		return err
 	}
 	defer closeInput()
+	var interrupts <-chan os.Signal
+	if interactive {
+		stop := catchInterrupts()
+		defer stop.close()
+		interrupts = stop.c
+	}
 	var buf strings.Builder
 	for {
 		prompt := "precedent> "
@@ -59,7 +66,7 @@ func (r *sqlRunner) shell(ctx context.Context, db *sql.DB) error {
 		}
 		q := strings.TrimSpace(buf.String())
 		buf.Reset()
-		if err := r.run(ctx, strings.TrimSuffix(q, ";")); err != nil {
+		if err := r.interruptible(ctx, interrupts, strings.TrimSuffix(q, ";")); err != nil {
 			fmt.Fprintln(r.m.Stdout, "error:", err)
 		}
 		if ctx.Err() != nil {
@@ -68,8 +75,58 @@ func (r *sqlRunner) shell(ctx context.Context, db *sql.DB) error {
 	}
 }
 
-// lineReader returns a function reading one line with a prompt.
-func (r *sqlRunner) lineReader(db *sql.DB) (func(prompt string) (string, error), func(), error) {
+// errCancelled is a statement stopped by Ctrl-C in the shell.
+var errCancelled = errors.New("cancelled (Ctrl-C)")
+
+// interruptible runs one statement that Ctrl-C (a signal on interrupts)
+// cancels, leaving the shell at its prompt.
+func (r *sqlRunner) interruptible(ctx context.Context, interrupts <-chan os.Signal, q string) error {
+	for len(interrupts) > 0 { // a Ctrl-C from before this statement
+		<-interrupts
+	}
+	qctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-interrupts:
+			cancel()
+		case <-done:
+		}
+	}()
+	err := r.run(qctx, q)
+	if err != nil && qctx.Err() != nil && ctx.Err() == nil {
+		return errCancelled
+	}
+	return err
+}
+
+// interruptCatcher receives Ctrl-C for the shell instead of the program.
+type interruptCatcher struct{ c chan os.Signal }
+
+// catchInterrupts takes SIGINT from the program's context (main cancels
+// everything on it) for the shell: on a terminal, Ctrl-C at the prompt is
+// read by the line editor, and Ctrl-C during a statement cancels only that
+// statement. SIGTERM still stops the program.
+func catchInterrupts() *interruptCatcher {
+	// Ignore undoes every earlier Notify for SIGINT, main's included;
+	// Notify then routes it to the shell alone.
+	signal.Ignore(os.Interrupt)
+	c := make(chan os.Signal, 1)
+	signal.Notify(c, os.Interrupt)
+	return &interruptCatcher{c: c}
+}
+
+// close gives SIGINT back its default action: the shell is ending.
+func (ic *interruptCatcher) close() {
+	signal.Stop(ic.c)
+	signal.Reset(os.Interrupt)
+}
+
+// lineReader returns a function reading one line with a prompt, and
+// whether it reads from a terminal.
+func (r *sqlRunner) lineReader(db *sql.DB) (func(prompt string) (string, error), func(), bool, error) {
 	in, isFile := r.m.Stdin.(*os.File)
 	if !isFile || !term.IsTerminal(int(in.Fd())) {
 		sc := bufio.NewScanner(r.m.Stdin)
@@ -82,7 +139,7 @@ func (r *sqlRunner) lineReader(db *sql.DB) (func(prompt string) (string, error),
 				return "", err
 			}
 			return "", io.EOF
-		}, func() {}, nil
+		}, func() {}, false, nil
 	}
 	home, _ := os.UserHomeDir()
 	rl, err := readline.NewEx(&readline.Config{
@@ -93,13 +150,13 @@ func (r *sqlRunner) lineReader(db *sql.DB) (func(prompt string) (string, error),
 		EOFPrompt:       ".quit",
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
-	fmt.Fprintln(r.m.Stdout, "Precedent SQL (read-only). End statements with ';'. .help for commands.")
+	fmt.Fprintln(r.m.Stdout, "Precedent SQL (read-only). End statements with ';'. Ctrl-C cancels a running statement; .help for commands.")
 	return func(prompt string) (string, error) {
 		rl.SetPrompt(prompt)
 		return rl.Readline()
-	}, func() { rl.Close() }, nil
+	}, func() { rl.Close() }, true, nil
 }
 
 // completer completes dot commands and table names.
@@ -126,6 +183,7 @@ const shellHelp = `.tables          list tables: sources, models by layer, ledge
 .models          every model with its grain, rows, tests and dependencies
 .format FORMAT   table, csv or json
 .quit            leave (also .exit or Ctrl-D)
+Ctrl-C cancels the running statement, or clears the line at the prompt.
 Statements end with ';' and may span lines. Everything is read-only.`
 
 // dotCommand runs one shell command and reports whether to quit.

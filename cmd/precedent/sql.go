@@ -65,7 +65,7 @@ opens a shell with line editing and history: end statements with ';', and .table
 			r.lookup = func(ctx context.Context, q string, args ...any) (*wh.Rows, error) {
 				rows, err := wh.Query(ctx, db, q, 0, args...)
 				if err != nil {
-					return nil, errors.New(wh.Message(err))
+					return nil, errors.New(strings.TrimSpace(err.Error()))
 				}
 				return rows, nil
 			}

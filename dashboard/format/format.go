@@ -55,6 +55,62 @@ func Count(f float64) string {
 	return b.String()
 }
 
+// Fixed writes f with thousands separators and exactly places decimals:
+// 1,391,256.80; "–" for NaN.
+func Fixed(f float64, places int) string {
+	if math.IsNaN(f) {
+		return "–"
+	}
+	return Group(strconv.FormatFloat(f, 'f', places, 64))
+}
+
+// Decimal writes f with thousands separators and at most places decimals,
+// trailing zeros dropped: 2.145, 1,200, 0.3333; a small number keeps
+// three significant digits (0.000123). "–" for NaN.
+func Decimal(f float64, places int) string {
+	if math.IsNaN(f) {
+		return "–"
+	}
+	if a := math.Abs(f); a > 0 && a < 1 {
+		places = min(max(places, 2-int(math.Floor(math.Log10(a)))), 15)
+	}
+	s := strconv.FormatFloat(f, 'f', places, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return Group(s)
+}
+
+// Group puts thousands separators into a number written in digits
+// ("-1234567.5" -> "-1,234,567.5"), exactly, whatever its size; anything
+// else comes back unchanged.
+func Group(s string) string {
+	sign, digits := "", s
+	if strings.HasPrefix(digits, "-") {
+		sign, digits = "-", digits[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(digits, ".")
+	if whole == "" || strings.Trim(whole, "0123456789") != "" {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if hasFrac {
+		b.WriteByte('.')
+		b.WriteString(frac)
+	}
+	return b.String()
+}
+
 // Number reads a query value (or a value decoded from JSON) as a number:
 // NaN for null and for anything that is not a number, never a silent 0.
 func Number(v any) float64 {

@@ -34,6 +34,23 @@ func TestCount(t *testing.T) {
 	}
 }
 
+func TestFixedDecimalGroup(t *testing.T) {
+	for _, tt := range []struct {
+		got, want string
+	}{
+		{Fixed(1391256.8, 2), "1,391,256.80"}, {Fixed(-45, 2), "-45.00"}, {Fixed(math.NaN(), 2), "–"},
+		{Decimal(2.1450000000000005, 4), "2.145"}, {Decimal(0.123456789, 4), "0.1235"}, {Decimal(1200, 4), "1,200"},
+		{Decimal(-0.00001, 2), "-0.00001"}, {Decimal(0.000123456, 4), "0.000123"}, {Decimal(-0.0000412345, 4), "-0.0000412"},
+		{Decimal(0, 4), "0"}, {Decimal(-1234567.25, 4), "-1,234,567.25"},
+		{Group("1234567.8900"), "1,234,567.8900"}, {Group("-999"), "-999"}, {Group("170141183460469231731687303715884105727"), "170,141,183,460,469,231,731,687,303,715,884,105,727"},
+		{Group("abc"), "abc"}, {Group("1e10"), "1e10"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
 type decimal struct{ f float64 }
 
 func (d decimal) Float64() float64 { return d.f }

@@ -1,2 +1,3 @@
--- Models the API serves: marts and analysts' models that built.
-select name, layer from _models where layer in ('marts', 'user') and status = 'built' order by name
+-- Models the API serves: marts and analysts' models that built, with the
+-- key their rows are ordered by.
+select name, layer, key from _models where layer in ('marts', 'user') and status = 'built' order by name

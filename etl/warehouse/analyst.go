@@ -216,7 +216,7 @@ func bounded(q string, cols []column, w Window) string {
 
 // explain turns DuckDB's errors into what the person who wrote the
 // statement needs: timeouts, the size guard and refusals as sentences,
-// anything else as DuckDB's first line.
+// anything else as DuckDB's full text, hints and caret line included.
 func (a *Analyst) explain(ctx context.Context, err error) error {
 	if err == nil {
 		return nil
@@ -239,8 +239,9 @@ func (a *Analyst) explain(ctx context.Context, err error) error {
 	if msg := Refusal(err); msg != "" {
 		return &RefusedError{Reason: strings.TrimPrefix(msg, "refused: ")}
 	}
-	// DuckDB's first line says what went wrong; the rest is its context.
-	return errors.New(Message(err))
+	// DuckDB's whole text: the first line says what went wrong, the
+	// rest (candidate bindings, the caret under the culprit) how to fix it.
+	return errors.New(strings.TrimSpace(err.Error()))
 }
 
 // limitWriter passes at most limit bytes (0 = no limit), then fails.

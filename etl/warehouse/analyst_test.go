@@ -125,6 +125,21 @@ func TestAnalystSealed(t *testing.T) {
 	}
 }
 
+// TestAnalystErrorText keeps DuckDB's hints and the caret under the
+// culprit: they say how to fix the statement.
+func TestAnalystErrorText(t *testing.T) {
+	a, _ := analystWarehouse(t, 0)
+	_, err := a.Query(context.Background(), "SELECT acount\nFROM deal_discounts", Window{Rows: 10})
+	if err == nil {
+		t.Fatal("no error for an unknown column")
+	}
+	for _, want := range []string{`Referenced column "acount" not found`, "Candidate bindings: ", "account", "LINE 1: SELECT acount", "^"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%s", want, err)
+		}
+	}
+}
+
 func TestAnalystWindow(t *testing.T) {
 	a, _ := analystWarehouse(t, 0)
 	ctx := context.Background()

@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"math/big"
+	"strconv"
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -100,9 +102,29 @@ func sizeOf(v any) int64 {
 	return header
 }
 
-// plain turns driver values into values that print and encode well.
+// plain turns driver values into values that print and encode well,
+// inside lists, structs and maps too (a MAP becomes a map by key text).
 func plain(v any) any {
 	switch x := v.(type) {
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plain(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = plain(e)
+		}
+		return out
+	case duckdb.OrderedMap:
+		out := make(map[string]any, x.Len())
+		vals := x.Values()
+		for i, k := range x.Keys() {
+			out[fmt.Sprint(plain(k))] = plain(vals[i])
+		}
+		return out
 	case duckdb.Decimal:
 		// Exact, and still a number when encoded as JSON.
 		return json.Number(x.String())
@@ -121,11 +143,18 @@ func plain(v any) any {
 }
 
 // Format renders one value for text output: dates as YYYY-MM-DD,
-// timestamps in ISO 8601, null as empty.
+// timestamps in ISO 8601, floats to 10 significant digits, lists, structs
+// and maps as JSON text, null as empty.
 func Format(v any, typ string) string {
 	switch x := v.(type) {
 	case nil:
 		return ""
+	case []any, map[string]any:
+		b, err := json.Marshal(JSONValue(x, ""))
+		if err != nil {
+			return fmt.Sprint(v)
+		}
+		return string(b)
 	case time.Time:
 		if typ == "DATE" {
 			return x.Format(time.DateOnly)
@@ -137,6 +166,49 @@ func Format(v any, typ string) string {
 		return fmt.Sprintf("%.7g", x)
 	}
 	return fmt.Sprint(v)
+}
+
+// Round rounds a float to the 10 significant digits text output shows, so
+// binary noise (2.1450000000000005) does not reach people or programs.
+func Round(f float64) float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return f
+	}
+	r, err := strconv.ParseFloat(strconv.FormatFloat(f, 'g', 10, 64), 64)
+	if err != nil {
+		return f
+	}
+	return r
+}
+
+// JSONValue is a plain value of a column of type typ ready for JSON: a
+// DATE as YYYY-MM-DD, other times in ISO 8601, floats rounded (Round),
+// inside lists, structs and maps too; DECIMALs stay exact.
+func JSONValue(v any, typ string) any {
+	switch x := v.(type) {
+	case time.Time:
+		return Format(x, typ)
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil // JSON has no NaN
+		}
+		return Round(x)
+	case float32:
+		return JSONValue(float64(x), typ)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = JSONValue(e, "")
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = JSONValue(e, "")
+		}
+		return out
+	}
+	return v
 }
 
 // WriteCSV writes the rows as CSV with a header row, for people: text
@@ -176,10 +248,7 @@ func (r *Rows) WriteJSON(w io.Writer) error {
 				bw.WriteString(",")
 			}
 			k, _ := json.Marshal(r.Columns[i])
-			if t, ok := v.(time.Time); ok {
-				v = Format(t, r.Types[i])
-			}
-			val, err := json.Marshal(v)
+			val, err := json.Marshal(JSONValue(v, r.Types[i]))
 			if err != nil {
 				return fmt.Errorf("encode %s: %w", r.Columns[i], err)
 			}

@@ -10,6 +10,7 @@
 --   exactly as computed here.
 -- columns:
 --   value: the metric; for an effect, the estimate adjusted for what adjusted_for names
+--   unit: what value counts (docs/metrics.md), one of usd (dollars), fraction (a share from 0 to 1, or a difference of shares, so 0.042 is 4.2 percentage points), ratio (of two rates), slope (change in one fraction per unit of another), correlation (from -1 to 1) or auc (from 0 to 1, 0.5 is chance); the interval and null_value share it
 --   n: the sample it is computed over (renewal pairs, deals, reps, contracts or invoices)
 --   ci_low: lower bound of the 95% confidence interval of value
 --   ci_high: upper bound of the 95% confidence interval of value
@@ -19,6 +20,8 @@
 --   ci_high_unadjusted: upper bound of the raw comparison's 95% confidence interval
 --   adjusted_for: what value holds fixed, in words; 'nothing (not an effect)' for levels and shares
 -- tests:
+--   - not_null: [unit]
+--   - accepted_values: {column: unit, values: [usd, fraction, ratio, slope, correlation, auc]}
 --   - accepted_values: {column: metric, values: [renewal_discount_slope, precedent_anchor_rate, late_quarter_discount_uplift, late_quarter_exception_share, rep_contagion_uplift, scope_escalation_rate_ratio, scope_question_rate_ratio, ambiguity_escalation_spearman, shared_config_dispute_ratio, billing_leakage_pct, arr_renewing_90d, arr_at_risk_90d, renewal_risk_auc]}
 --   - assert: select * from headline_metrics where ci_low > value + 1e-9 or ci_high < value - 1e-9
 --   - assert: select * from headline_metrics where ci_low_unadjusted > value_unadjusted + 1e-9 or ci_high_unadjusted < value_unadjusted - 1e-9
@@ -322,6 +325,15 @@ effects as (
 select
     r.metric,
     (case when e.metric is null then r.value else a.value end)::double as value,
+    case
+        when r.metric in ('arr_renewing_90d', 'arr_at_risk_90d') then 'usd'
+        when r.metric in ('late_quarter_exception_share', 'precedent_anchor_rate', 'billing_leakage_pct',
+            'late_quarter_discount_uplift', 'rep_contagion_uplift') then 'fraction'
+        when r.metric in ('scope_escalation_rate_ratio', 'scope_question_rate_ratio', 'shared_config_dispute_ratio') then 'ratio'
+        when r.metric = 'renewal_discount_slope' then 'slope'
+        when r.metric = 'ambiguity_escalation_spearman' then 'correlation'
+        when r.metric = 'renewal_risk_auc' then 'auc'
+    end as unit,
     coalesce(a.n, r.n)::bigint as n,
     (case when e.metric is null then r.ci_low else a.ci_low end)::double as ci_low,
     (case when e.metric is null then r.ci_high else a.ci_high end)::double as ci_high,
