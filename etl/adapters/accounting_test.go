@@ -222,7 +222,8 @@ func copyDir(tb testing.TB, src string) string {
 // TestVendorRates converts money with the rates the vendors export:
 // Salesforce's dated rates (the inverse of ConversionRate, the rate dated
 // on or before the row), its static CurrencyType rate for a currency
-// without dated rates, and the exchange rate on NetSuite transactions.
+// without dated rates, the exchange rate of the Stripe balance transaction
+// that settled an invoice, and the exchange rate on NetSuite transactions.
 func TestVendorRates(t *testing.T) {
 	res, db := run(t, "testdata/currency")
 	rules := []rule{
@@ -231,9 +232,10 @@ func TestVendorRates(t *testing.T) {
 		{"BaseCurrencyUnconverted", "SELECT net_amount || ' ' || fx_rate FROM deals WHERE deal_id = '0065g00000Cu3CcAAJ'", "5000.00 1.00000000"},
 		{"ContractAtDatedRate", "SELECT arr || ' ' || fx_rate FROM contracts WHERE contract_id = '8005g00000Cu1AaAAJ'", "11111.11 1.11111111"},
 		{"NetSuiteExchangeRate", "SELECT amount || ' ' || amount_original || ' ' || fx_rate FROM invoices WHERE invoice_id = '9201'", "1170.00 1000.00 1.17000000"},
+		{"StripeBalanceRate", "SELECT amount || ' ' || amount_original || ' ' || fx_rate FROM invoices WHERE invoice_id = 'in_Cu2'", "1180.00 1000.00 1.18000000"},
 		{"OneNetSuiteRatePerDay", "SELECT count(*) FROM fx_rates WHERE currency = 'EUR' AND date = DATE '2025-07-01'", "1"},
 		{"Rates", "SELECT string_agg(currency || ' ' || date || ' ' || rate_to_base, ', ' ORDER BY currency, date) FROM fx_rates",
-			"EUR 2025-01-01 1.11111111, EUR 2025-06-01 1.25000000, EUR 2025-07-01 1.17000000, GBP 1900-01-01 1.25000000, USD 1900-01-01 1.00000000, USD 2025-08-01 1.00000000"},
+			"EUR 2025-01-01 1.11111111, EUR 2025-06-01 1.25000000, EUR 2025-07-01 1.17000000, EUR 2025-09-02 1.18000000, GBP 1900-01-01 1.25000000, USD 1900-01-01 1.00000000, USD 2025-08-01 1.00000000"},
 	}
 	for _, tt := range rules {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,5 +247,9 @@ func TestVendorRates(t *testing.T) {
 	f := fileResult(t, res, "salesforce/CurrencyType.csv")
 	if f.RowsSkipped != 1 || f.RowsLoaded != 2 {
 		t.Errorf("CurrencyType: %d loaded, %d skipped; want 2 loaded and EUR skipped for its dated rates", f.RowsLoaded, f.RowsSkipped)
+	}
+	// The second rate of the day and the payout are skipped, not lost.
+	if f := fileResult(t, res, "stripe/balance_transactions.jsonl"); f.RowsLoaded != 1 || f.RowsSkipped != 2 || f.RowsRead != 3 {
+		t.Errorf("balance transactions: %d read, %d loaded, %d skipped; want 3, 1, 2", f.RowsRead, f.RowsLoaded, f.RowsSkipped)
 	}
 }

@@ -120,8 +120,9 @@ func (s *Set) outcome(ctx context.Context, o *Object, outcome, q string, args ..
 }
 
 // fxRates are the exchange rates vendors export: Salesforce's dated rates,
-// its static ones for currencies without dated rates, and the rate on each
-// NetSuite transaction (one per currency and date). Salesforce writes
+// its static ones for currencies without dated rates, the rate of each
+// Stripe balance transaction that settled an invoice in another currency,
+// and the rate on each NetSuite transaction (one per currency and date). Salesforce writes
 // units of the currency per corporate unit, so the rate to base is the
 // inverse.
 var fxRates = []part{
@@ -134,6 +135,18 @@ FROM v_sf_dated_rate`},
     iso_code AS currency, '1900-01-01' AS date,
     coalesce(CAST(CAST(1 / nullif(v_num(conversion_rate), 0) AS DECIMAL(18,8)) AS VARCHAR), conversion_rate) AS rate_to_base
 FROM v_sf_currency_type`},
+	{sql: `WITH b AS (
+    SELECT b._file, b._row, i.currency, b.created, b.exchange_rate,
+        row_number() OVER (PARTITION BY i.currency, b.created ORDER BY b._file, b._row) AS nth
+    FROM v_st_balance b
+    LEFT JOIN (SELECT charge, any_value(currency) AS currency FROM v_st_invoice WHERE charge IS NOT NULL GROUP BY charge) i
+        ON i.charge = b.source AND b.exchange_rate IS NOT NULL
+)
+SELECT _file, _row, true AS _primary, CASE WHEN currency IS NULL OR nth > 1 THEN 'skipped' END AS _outcome, 'exchange_rate' AS _field,
+    CASE WHEN currency IS NULL THEN 'no exchange rate, or its charge paid no invoice of this source'
+        ELSE 'an earlier balance transaction gives the rate of ' || currency || ' on ' || created END AS _reason,
+    currency, created AS date, exchange_rate AS rate_to_base
+FROM b`},
 	{sql: `SELECT DISTINCT ON (currency, trandate) _file, _row, false AS _primary, currency, trandate AS date, exchangerate AS rate_to_base
 FROM v_ns_transaction WHERE exchangerate IS NOT NULL AND currency IS NOT NULL AND trandate IS NOT NULL
 ORDER BY currency, trandate, _file, _row`},

@@ -33,6 +33,7 @@ var stripe = []Object{
 			{Name: "status_transitions.paid_at", Aliases: []string{"paid_at"}, Conv: UnixDate, Maps: "invoices.paid_date"},
 			{Name: "status_transitions", Conv: JSON, Maps: "invoices.paid_date", Note: "the API's object: its paid_at"},
 			{Name: "number", Conv: Keep, Note: "not mapped"},
+			{Name: "charge", Aliases: []string{"charge_id"}, Conv: Keep, Note: "the payment's charge: its balance transaction's exchange rate is a rate of the invoice's currency"},
 			{Name: "metadata", Conv: JSON, Maps: "invoices.is_disputed", Note: "account, contract and dispute keys"},
 		},
 	},
@@ -93,6 +94,18 @@ var stripe = []Object{
 			{Name: "canceled_at", Conv: UnixDate, Note: "not mapped"},
 			{Name: "ended_at", Conv: UnixDate, Note: "not mapped"},
 			{Name: "metadata", Conv: JSON, Maps: "invoices.contract_id", Note: "vendors.stripe_contract_key"},
+		},
+	},
+	{
+		Vendor: "stripe", Name: "balance_transactions", Table: "v_st_balance", Role: Load, Entity: "fx_rates", Files: []string{"balance_transaction"},
+		Doc: "Balance transactions. One whose charge paid an invoice in another currency than the account settles in carries the exchange rate Stripe used: a rate of the invoice's currency on the transaction's day (base_currency must be the settlement currency). Others are recorded only.",
+		Fields: []Field{
+			{Name: "id", Conv: Keep, Required: true, Note: "the balance transaction"},
+			{Name: "source", Aliases: []string{"source_id", "charge"}, Conv: Keep, Required: true, Note: "the charge, matched with an invoice's charge"},
+			{Name: "exchange_rate", Conv: Number, Maps: "fx_rates.rate_to_base", Note: "amount in the invoice's currency times exchange_rate is the settled amount"},
+			{Name: "currency", Conv: Upper, Note: "the settlement currency"},
+			{Name: "created", Conv: UnixDate, Required: true, Maps: "fx_rates.date"},
+			{Name: "type", Conv: Lower, Note: "not mapped (charge, payment, refund, ...)"},
 		},
 	},
 }

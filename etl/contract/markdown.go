@@ -164,8 +164,9 @@ rate that converted it as ` + "`fx_rate`" + ` (1 for the base currency).
 - ` + "`fx_rates`" + ` comes from an ` + "`fx_rates`" + ` file of the source and from the rates the vendors export
   (docs/vendors.md): Salesforce DatedConversionRate (and CurrencyType for a currency without dated
   rates; the rate to base is the inverse of Salesforce's ConversionRate, so ` + "`base_currency`" + ` must be
-  the org's corporate currency) and the Exchange Rate of NetSuite transactions (one rate per currency
-  and day). All of them are one table: a row takes the newest rate of its currency on or before its
+  the org's corporate currency), the exchange rate of a Stripe balance transaction that settled an
+  invoice in another currency (dated its day; ` + "`base_currency`" + ` must be the settlement currency) and the
+  Exchange Rate of NetSuite transactions (one rate per currency and day). All of them are one table: a row takes the newest rate of its currency on or before its
   date, whichever source gave it.
 - The rate is the one of the row's currency in ` + "`fx_rates`" + ` dated on or before the row's date,
   the newest such. The row's date: ` + "`deals`" + ` close_date (created_date for an open deal
