@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/precedent-dev/precedent/etl"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 // TestSwapOnPublish keeps a request on the old generation while a new one
@@ -90,7 +90,7 @@ func newLiveSource(t *testing.T) *liveSource {
 // load runs the ETL and the models over the source.
 func (l *liveSource) load() {
 	l.t.Helper()
-	if _, err := etl.Run(context.Background(), etl.Options{Source: l.src, Data: l.data, Models: modelsStep{time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC)}, DuckDB: wh.Settings{Threads: 1}}); err != nil {
+	if _, err := fixture.Load(context.Background(), l.src, l.data, fixture.ModelsAsOf(time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC))); err != nil {
 		l.t.Fatal(err)
 	}
 }

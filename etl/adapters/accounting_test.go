@@ -10,6 +10,7 @@ import (
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 // TestRowAccounting checks that every row of every vendor file ends in
@@ -59,7 +60,7 @@ func TestRowAccounting(t *testing.T) {
 		quarantined += f.RowsQuarantined
 	}
 	// Each quarantined vendor row is in the quarantine, naming its file, row and field.
-	if got := value(t, db, "SELECT count(DISTINCT (source_file, row_number)) FROM quarantine WHERE column_name IS NOT NULL AND column_name <> ''"); got != "10" || quarantined != 10 {
+	if got := fixture.Value(t, db, "SELECT count(DISTINCT (source_file, row_number)) FROM quarantine WHERE column_name IS NOT NULL AND column_name <> ''"); got != "10" || quarantined != 10 {
 		t.Errorf("quarantined rows with a field: %s, counted %d, want 10", got, quarantined)
 	}
 	for _, e := range res.Entities {
@@ -67,11 +68,11 @@ func TestRowAccounting(t *testing.T) {
 			t.Errorf("%s: read %d != loaded %d + quarantined %d", e.Entity, e.RowsRead, e.RowsLoaded, e.RowsQuarantined)
 		}
 	}
-	if got := value(t, db, "SELECT string_agg(entity || ':' || rows_read, ',' ORDER BY entity) FROM etl_files WHERE entity LIKE 'salesforce/%'"); got !=
+	if got := fixture.Value(t, db, "SELECT string_agg(entity || ':' || rows_read, ',' ORDER BY entity) FROM etl_files WHERE entity LIKE 'salesforce/%'"); got !=
 		"salesforce/Account:2,salesforce/Contract:4,salesforce/Opportunity:4,salesforce/OpportunityLineItem:3,salesforce/SBQQ__QuoteLine__c:3,salesforce/User:2,salesforce/sbaa__Approval__c:4" {
 		t.Errorf("etl_files: %s", got)
 	}
-	if got := value(t, db, "SELECT files->0->>'rows_enrichment' FROM etl_runs"); got != "2" {
+	if got := fixture.Value(t, db, "SELECT files->0->>'rows_enrichment' FROM etl_runs"); got != "2" {
 		t.Errorf("etl_runs.files keeps the vendor counts: got %s", got)
 	}
 }
@@ -90,12 +91,12 @@ func TestIdentityNeverGuessed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		q := "SELECT column_name || ' | ' || reason FROM quarantine WHERE source_file = '" + tt.file + "' AND row_number = " + tt.row
-		if got := value(t, db, q); got != tt.want {
+		if got := fixture.Value(t, db, q); got != tt.want {
 			t.Errorf("%s row %s: got %s, want %s", tt.file, tt.row, got, tt.want)
 		}
 	}
 	// "Unknown Co" has a name and e-mail like nothing loaded; nothing matches it by them.
-	if got := value(t, db, "SELECT count(*) FROM invoices WHERE invoice_id = 'in_5'"); got != "0" {
+	if got := fixture.Value(t, db, "SELECT count(*) FROM invoices WHERE invoice_id = 'in_5'"); got != "0" {
 		t.Errorf("in_5 loaded without an identity")
 	}
 	t.Run("XrefWinsOverCarriedID", func(t *testing.T) {
@@ -107,7 +108,7 @@ func TestIdentityNeverGuessed(t *testing.T) {
 		f.WriteString("zendesk,901,0015g00000BxYzQ\n")
 		f.Close()
 		_, db := run(t, src)
-		if got := value(t, db, "SELECT account_id FROM tickets WHERE ticket_id = '1001'"); got != "0015g00000BxYzQAAV" {
+		if got := fixture.Value(t, db, "SELECT account_id FROM tickets WHERE ticket_id = '1001'"); got != "0015g00000BxYzQAAV" {
 			t.Errorf("ticket 1001 account %s, want the xref's", got)
 		}
 	})
@@ -126,7 +127,7 @@ func TestMissingRequiredField(t *testing.T) {
 	if f.RowsRead != 2 || f.RowsQuarantined != 2 {
 		t.Errorf("read %d quarantined %d, want 2 and 2", f.RowsRead, f.RowsQuarantined)
 	}
-	if got := value(t, db, "SELECT string_agg(DISTINCT entity || ' | ' || reason, ',') FROM quarantine WHERE source_file = 'late/opps.csv'"); got != "deals | file rejected: salesforce Opportunity is missing required field AccountId" {
+	if got := fixture.Value(t, db, "SELECT string_agg(DISTINCT entity || ' | ' || reason, ',') FROM quarantine WHERE source_file = 'late/opps.csv'"); got != "deals | file rejected: salesforce Opportunity is missing required field AccountId" {
 		t.Errorf("quarantine: %s", got)
 	}
 	if res.Status != runlog.Warning {
@@ -180,7 +181,7 @@ func TestRerunAndParquet(t *testing.T) {
 	if f.Object != "credit_notes" || f.RowsLoaded != 1 || f.RowsSkipped != 1 {
 		t.Errorf("parquet credit notes: %+v", f)
 	}
-	if got := value(t, published(t, third), "SELECT amount || ' ' || issued_date FROM credit_notes WHERE credit_note_id = 'cn_1'"); got != "5000.00 2025-10-15" {
+	if got := fixture.Value(t, published(t, third), "SELECT amount || ' ' || issued_date FROM credit_notes WHERE credit_note_id = 'cn_1'"); got != "5000.00 2025-10-15" {
 		t.Errorf("cn_1 from Parquet: %s", got)
 	}
 }

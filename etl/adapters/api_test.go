@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 // TestAPIExports checks the mappings of API JSON and saved-search exports
@@ -35,7 +36,7 @@ func TestAPIExports(t *testing.T) {
 	}
 	for _, tt := range rules {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := value(t, db, tt.q); got != tt.want {
+			if got := fixture.Value(t, db, tt.q); got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
@@ -54,7 +55,7 @@ func TestAPIExports(t *testing.T) {
 // leaves Stripe invoices without a billing configuration.
 func TestStripeBillingConfig(t *testing.T) {
 	_, db := run(t, "testdata/api", func(o *etl.Options) { o.Vendors.StripeBillingConfig = "none" })
-	if got := value(t, db, "SELECT billing_config_id FROM invoices WHERE invoice_id = 'in_Ap1'"); got != "<null>" {
+	if got := fixture.Value(t, db, "SELECT billing_config_id FROM invoices WHERE invoice_id = 'in_Ap1'"); got != "<null>" {
 		t.Errorf("got %s, want <null>", got)
 	}
 }
