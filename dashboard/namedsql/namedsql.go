@@ -64,3 +64,16 @@ func (q Query) Args(values map[string]any) ([]any, error) {
 	}
 	return args, nil
 }
+
+// Key is the cache key of the query run with values: its name and the
+// values of the parameters it takes, in name order. Values it does not
+// take leave the key alone, so they cannot multiply a cache's entries; two
+// runs share a key exactly when they bind the same arguments.
+func (q Query) Key(values map[string]any) string {
+	var key strings.Builder
+	key.WriteString(q.Name)
+	for _, p := range slices.Sorted(slices.Values(q.Params)) {
+		fmt.Fprintf(&key, "\x00%s=%v", p, values[p])
+	}
+	return key.String()
+}
