@@ -1,6 +1,7 @@
 // Package namedsql holds the named SQL files of the dashboard and the
 // weekly report: embedded .sql files whose $name parameters are found once,
-// when the files are loaded, and bound by exact name, never spliced.
+// when the files are loaded, and bound by exact name, never spliced. Each
+// query defines the key its results are cached under.
 package namedsql
 
 import (
