@@ -21,8 +21,7 @@ import (
 func twoGenerations(t *testing.T) (data wh.Dir, load func() *etl.Result) {
 	t.Helper()
 	data = wh.Dir(t.TempDir())
-	src := t.TempDir()
-	copyFixture(t, "../etl/testdata/good", src)
+	src := fixture.CopySource(t, "../etl/testdata/good")
 	load = func() *etl.Result {
 		t.Helper()
 		res, err := fixture.Load(context.Background(), src, data, fixture.ModelsAsOf(time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC)))

@@ -81,8 +81,7 @@ type liveSource struct {
 
 func newLiveSource(t *testing.T) *liveSource {
 	t.Helper()
-	l := &liveSource{t: t, src: t.TempDir(), data: wh.Dir(t.TempDir())}
-	copyFixture(t, "../etl/testdata/good", l.src)
+	l := &liveSource{t: t, src: fixture.CopySource(t, "../etl/testdata/good"), data: wh.Dir(t.TempDir())}
 	l.load()
 	return l
 }
@@ -118,19 +117,5 @@ func waitForGeneration(t *testing.T, c *client, id int) {
 			t.Fatalf("the server did not switch to generation %d: %s", id, body)
 		}
 		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func copyFixture(t *testing.T, from, to string) {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(from, "*.csv"))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(to, filepath.Base(f)), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }

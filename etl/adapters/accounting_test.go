@@ -100,7 +100,7 @@ func TestIdentityNeverGuessed(t *testing.T) {
 		t.Errorf("in_5 loaded without an identity")
 	}
 	t.Run("XrefWinsOverCarriedID", func(t *testing.T) {
-		src := copyDir(t, "testdata/mixed")
+		src := fixture.CopySource(t, "testdata/mixed")
 		f, err := os.OpenFile(filepath.Join(src, "account_xref.csv"), os.O_APPEND|os.O_WRONLY, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -117,7 +117,7 @@ func TestIdentityNeverGuessed(t *testing.T) {
 // TestMissingRequiredField rejects a vendor file without a required field
 // with an error naming the vendor, object and field.
 func TestMissingRequiredField(t *testing.T) {
-	src := copyDir(t, "testdata/mixed")
+	src := fixture.CopySource(t, "testdata/mixed")
 	writeFile(t, filepath.Join(src, "late", "opps.csv"), "Id,OwnerId,StageName,Amount\n0065g00000Op9ZzAAJ,0055g00000RepAa,Closed Won,10\n0065g00000Op8ZzAAJ,0055g00000RepAa,Closed Won,20\n")
 	res, db := run(t, src, func(o *etl.Options) { o.Vendors.Files = map[string]string{"late/*.csv": "salesforce/Opportunity"} })
 	f := fileResult(t, res, "late/opps.csv")
@@ -143,7 +143,7 @@ func TestMissingRequiredField(t *testing.T) {
 // TestRerunAndParquet runs a source twice (the vendor files are unchanged
 // as a set, and nothing changes), then again with one export as Parquet.
 func TestRerunAndParquet(t *testing.T) {
-	src := copyDir(t, "testdata/mixed")
+	src := fixture.CopySource(t, "testdata/mixed")
 	data := wh.Dir(t.TempDir())
 	opts := func(o *etl.Options) { o.Data = data }
 	first, _ := runErr(t, src, opts)
@@ -194,28 +194,4 @@ func writeFile(tb testing.TB, path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		tb.Fatal(err)
 	}
-}
-
-// copyDir copies a fixture folder into a temp dir.
-func copyDir(tb testing.TB, src string) string {
-	tb.Helper()
-	dst := tb.TempDir()
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return dst
 }
