@@ -13,6 +13,7 @@ import (
 	"github.com/precedent-dev/precedent/etl"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/etl/warehouse/warehousetest"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 // twoGenerations loads the good fixture, then one more account, with the
@@ -20,11 +21,10 @@ import (
 func twoGenerations(t *testing.T) (data wh.Dir, load func() *etl.Result) {
 	t.Helper()
 	data = wh.Dir(t.TempDir())
-	src := t.TempDir()
-	copyFixture(t, "../etl/testdata/good", src)
+	src := fixture.CopySource(t, "../etl/testdata/good")
 	load = func() *etl.Result {
 		t.Helper()
-		res, err := etl.Run(context.Background(), etl.Options{Source: src, Data: data, Models: modelsStep{time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC)}, DuckDB: wh.Settings{Threads: 1}})
+		res, err := fixture.Load(context.Background(), src, data, fixture.ModelsAsOf(time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC)))
 		if err != nil {
 			t.Fatal(err)
 		}

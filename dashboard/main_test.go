@@ -9,10 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/generate"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
-	"github.com/precedent-dev/precedent/queries"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 // testData is a warehouse built once for the package's tests from a small
@@ -43,26 +42,15 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-type modelsStep struct{ asOf time.Time }
-
-func (s modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsReport, error) {
-	set := queries.DefaultSettings()
-	set.AsOf = s.asOf
-	_, err := queries.Build(ctx, env.Conn, queries.Options{Settings: set, Stage: env.Stage})
-	return etl.ModelsReport{}, err
-}
-
+// buildTestData generates a small company into dir, poisons its account
+// names and loads it with the models.
 func buildTestData(dir string) error {
 	asOf := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
-	src := filepath.Join(dir, "src")
-	if _, err := generate.Generate(context.Background(), generate.Options{Out: src, Scale: 0.2, Seed: 3, AsOf: asOf, Effects: generate.DefaultEffects()}); err != nil {
-		return err
-	}
-	if err := poisonNames(filepath.Join(src, "accounts.csv")); err != nil {
-		return err
-	}
-	testData = wh.Dir(filepath.Join(dir, "data"))
-	_, err := etl.Run(context.Background(), etl.Options{Source: src, Data: testData, Models: modelsStep{asOf}, DuckDB: wh.Settings{Threads: 2}})
+	gen := generate.Options{Scale: 0.2, Seed: 3, AsOf: asOf, Effects: generate.DefaultEffects()}
+	data, err := fixture.Company(context.Background(), dir, gen, func(src string) error {
+		return poisonNames(filepath.Join(src, "accounts.csv"))
+	})
+	testData = data
 	return err
 }
 

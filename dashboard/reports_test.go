@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/precedent-dev/precedent/dashboard/report"
-	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 func TestReportPages(t *testing.T) {
@@ -15,7 +15,7 @@ func TestReportPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := wh.Sandbox(context.Background(), g.Path, wh.Settings{Threads: 1})
+	db, err := fixture.Published(context.Background(), testData)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,7 +86,7 @@ type Server struct {
 	csrfKey  []byte      // signs CSRF tokens; new at each start, like the sessions
 
 	// Caches, each for the generation in use.
-	cache      genCache[*wh.Rows]      // query results
+	cache      genCache[*wh.Rows]      // query results, under each query's Key
 	apiAnswers genCache[[]byte]        // JSON answers of the model API
 	audit      *auditLog               // statements run from the SQL page
 	options    genCache[filterOptions] // the filter bar's choices

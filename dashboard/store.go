@@ -4,9 +4,6 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"slices"
-	"sort"
-	"strings"
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
@@ -40,15 +37,8 @@ func (s *Server) run(ctx context.Context, name string, f Filters, extra map[stri
 	if err != nil {
 		return nil, fmt.Errorf("dashboard %w", err)
 	}
-	// The cache key is the query and the values of its parameters.
-	var key strings.Builder
-	key.WriteString(name)
-	names := slices.Clone(q.Params)
-	sort.Strings(names)
-	for _, p := range names {
-		fmt.Fprintf(&key, "\x00%s=%v", p, all[p])
-	}
-	if r, ok := s.cache.get(g.gen.ID, key.String()); ok {
+	key := q.Key(all)
+	if r, ok := s.cache.get(g.gen.ID, key); ok {
 		return r, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.opts.QueryTimeout)
@@ -60,7 +50,7 @@ func (s *Server) run(ctx context.Context, name string, f Filters, extra map[stri
 		}
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	s.cache.put(g.gen.ID, key.String(), r)
+	s.cache.put(g.gen.ID, key, r)
 	return r, nil
 }
 

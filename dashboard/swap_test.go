@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/precedent-dev/precedent/etl"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 // TestSwapOnPublish keeps a request on the old generation while a new one
@@ -81,8 +81,7 @@ type liveSource struct {
 
 func newLiveSource(t *testing.T) *liveSource {
 	t.Helper()
-	l := &liveSource{t: t, src: t.TempDir(), data: wh.Dir(t.TempDir())}
-	copyFixture(t, "../etl/testdata/good", l.src)
+	l := &liveSource{t: t, src: fixture.CopySource(t, "../etl/testdata/good"), data: wh.Dir(t.TempDir())}
 	l.load()
 	return l
 }
@@ -90,7 +89,7 @@ func newLiveSource(t *testing.T) *liveSource {
 // load runs the ETL and the models over the source.
 func (l *liveSource) load() {
 	l.t.Helper()
-	if _, err := etl.Run(context.Background(), etl.Options{Source: l.src, Data: l.data, Models: modelsStep{time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC)}, DuckDB: wh.Settings{Threads: 1}}); err != nil {
+	if _, err := fixture.Load(context.Background(), l.src, l.data, fixture.ModelsAsOf(time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC))); err != nil {
 		l.t.Fatal(err)
 	}
 }
@@ -118,19 +117,5 @@ func waitForGeneration(t *testing.T, c *client, id int) {
 			t.Fatalf("the server did not switch to generation %d: %s", id, body)
 		}
 		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-func copyFixture(t *testing.T, from, to string) {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(from, "*.csv"))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(to, filepath.Base(f)), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }

@@ -220,110 +220,54 @@ func removeRun(opts Options, id int) {
 	}
 }
 
+// run builds the run's new generation and publishes it, step by step:
+// discover the source files, open the build, attach the published
+// generation, sort the files, load them, build the models, write the
+// ledgers, close, publish, and prune old generations.
 func run(ctx context.Context, opts Options, res *Result) error {
-	stage := time.Now()
-	lap := func(what string) {
-		opts.Logger.Debug("etl phase", "phase", what, "seconds", time.Since(stage).Seconds())
-		stage = time.Now()
-	}
+	lap := phaseTimer(opts.Logger)
 	files, ignored, skipped, err := discover(opts.Source)
 	if err != nil {
 		return err
 	}
 	res.Skipped = skipped
-	if err := os.MkdirAll(opts.Data.Generations(), 0o755); err != nil {
-		return fmt.Errorf("warehouse folder: %w", err)
-	}
-	path := opts.Data.Staging(res.RunID)
-	db, err := wh.Open(ctx, path, opts.DuckDB)
+	db, conn, err := openBuild(ctx, opts, res.RunID)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("connect: %w", err)
-	}
 	defer conn.Close()
-	// One checkpoint at the end rather than one every 16 MB of WAL: each
-	// checkpoint rewrites what the build wrote so far.
-	if _, err := conn.ExecContext(ctx, "SET checkpoint_threshold = '16GB'"); err != nil {
-		return fmt.Errorf("configure build: %w", err)
-	}
 	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID)}
 	defer b.removeTexts()
 	if err := b.attachPrev(ctx); err != nil {
 		return err
 	}
-	opts.FullRefresh = b.opts.FullRefresh
-	files, vendorFiles, ignored, err := b.detectVendors(ctx, files, ignored)
+	files, vendorFiles, err := b.sortSources(ctx, files, ignored)
 	if err != nil {
 		return err
-	}
-	res.Ignored = ignored
-	for _, s := range res.Skipped {
-		res.Warnings = append(res.Warnings, s.warning())
-	}
-	for _, w := range res.Warnings {
-		opts.Logger.Warn("source file warning", "warning", w)
-	}
-	for _, name := range ignored {
-		if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.HasPrefix(w, name+":") }) {
-			opts.Logger.Warn("ignored source file: not a contract entity or vendor export", "file", name)
-		}
 	}
 	if err := b.loadAll(ctx, files, vendorFiles); err != nil {
 		return err
 	}
-	if opts.Models != nil {
-		b.progress(ctx, Progress{Stage: "models"})
-		rep, err := opts.Models.Build(ctx, BuildEnv{Conn: conn, Stage: b.stage})
-		res.Models = &rep
-		if err != nil {
-			return fmt.Errorf("models: %w", err)
-		}
+	if err := b.buildModels(ctx); err != nil {
+		return err
 	}
 	lap("load and models")
 	b.progress(ctx, Progress{Stage: "publish"})
 	if err := b.finish(ctx); err != nil {
 		return err
 	}
-	if b.prev {
-		if _, err := conn.ExecContext(ctx, "DETACH prev"); err != nil {
-			return fmt.Errorf("detach published generation: %w", err)
-		}
-	}
-	if b.scratch {
-		b.removeScratch()
+	if err := b.detachPrev(ctx); err != nil {
+		return err
 	}
 	lap("ledgers")
-	if _, err := conn.ExecContext(ctx, "CHECKPOINT"); err != nil {
-		return fmt.Errorf("checkpoint: %w", err)
-	}
-	conn.Close()
-	if err := db.Close(); err != nil {
-		return fmt.Errorf("close generation: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
+	if err := closeBuild(ctx, db, conn); err != nil {
 		return err
-	}
-	if opts.FullRefresh {
-		if err := opts.Data.MarkFullRefresh(res.RunID); err != nil {
-			return fmt.Errorf("stage: %w", err)
-		}
 	}
 	lap("checkpoint and close")
-	if err := opts.Data.Publish(res.RunID); err != nil {
+	if err := b.publish(); err != nil {
 		return err
 	}
-	res.Generation = filepath.Base(opts.Data.Staging(res.RunID))
-	if g, err := opts.Data.Published(); err == nil {
-		res.Generation = g.Path
-	}
-	if err := opts.Data.Commit(res.RunID); err != nil {
-		return err
-	}
-	b.setAsideDamaged()
 	lap("publish")
 	if err := opts.Data.Prune(wh.KeepGenerations); err != nil {
 		opts.Logger.Warn("prune old generations", "err", err)
@@ -332,9 +276,129 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	return nil
 }
 
-// outcome is the status of a run that publishes: a warning when something
-// needs a look (a warning, a file rejected or unreadable, an analyst's
-// model failing, a damaged warehouse rebuilt), else success.
+// phaseTimer returns a function that logs, at debug level, how long the
+// phase it names took since the last call.
+func phaseTimer(log *slog.Logger) func(phase string) {
+	start := time.Now()
+	return func(phase string) {
+		log.Debug("etl phase", "phase", phase, "seconds", time.Since(start).Seconds())
+		start = time.Now()
+	}
+}
+
+// openBuild opens the run's new generation read-write, and the one
+// connection the build uses.
+func openBuild(ctx context.Context, opts Options, runID int) (*sql.DB, *sql.Conn, error) {
+	if err := os.MkdirAll(opts.Data.Generations(), 0o755); err != nil {
+		return nil, nil, fmt.Errorf("warehouse folder: %w", err)
+	}
+	db, err := wh.Open(ctx, opts.Data.Staging(runID), opts.DuckDB)
+	if err != nil {
+		return nil, nil, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("connect: %w", err)
+	}
+	// One checkpoint at the end rather than one every 16 MB of WAL: each
+	// checkpoint rewrites what the build wrote so far.
+	if _, err := conn.ExecContext(ctx, "SET checkpoint_threshold = '16GB'"); err != nil {
+		conn.Close()
+		db.Close()
+		return nil, nil, fmt.Errorf("configure build: %w", err)
+	}
+	return db, conn, nil
+}
+
+// sortSources detects the vendor exports among the files that are not
+// contract entities, and records and logs what the run will not read.
+func (b *build) sortSources(ctx context.Context, files []SourceFile, ignored []string) (entityFiles, vendorFiles []SourceFile, err error) {
+	res := b.res
+	files, vendorFiles, ignored, err = b.detectVendors(ctx, files, ignored)
+	if err != nil {
+		return nil, nil, err
+	}
+	res.Ignored = ignored
+	for _, s := range res.Skipped {
+		res.Warnings = append(res.Warnings, s.warning())
+	}
+	for _, w := range res.Warnings {
+		b.opts.Logger.Warn("source file warning", "warning", w)
+	}
+	for _, name := range ignored {
+		if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.HasPrefix(w, name+":") }) {
+			b.opts.Logger.Warn("ignored source file: not a contract entity or vendor export", "file", name)
+		}
+	}
+	return files, vendorFiles, nil
+}
+
+// buildModels runs the models step, when there is one, on the new
+// generation.
+func (b *build) buildModels(ctx context.Context) error {
+	if b.opts.Models == nil {
+		return nil
+	}
+	b.progress(ctx, Progress{Stage: "models"})
+	rep, err := b.opts.Models.Build(ctx, BuildEnv{Conn: b.conn, Stage: b.stage})
+	b.res.Models = &rep
+	if err != nil {
+		return fmt.Errorf("models: %w", err)
+	}
+	return nil
+}
+
+// detachPrev lets go of the generation the run built on, and removes the
+// run's rebuilt copy of it, if it made one.
+func (b *build) detachPrev(ctx context.Context) error {
+	if b.prev {
+		if _, err := b.conn.ExecContext(ctx, "DETACH prev"); err != nil {
+			return fmt.Errorf("detach published generation: %w", err)
+		}
+	}
+	if b.scratch {
+		b.removeScratch()
+	}
+	return nil
+}
+
+// closeBuild checkpoints and closes the new generation, so that its file
+// holds everything before it is published.
+func closeBuild(ctx context.Context, db *sql.DB, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, "CHECKPOINT"); err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	conn.Close()
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("close generation: %w", err)
+	}
+	return ctx.Err()
+}
+
+// publish makes the new generation the one readers open, and commits the
+// run's lake files and staged files beside it.
+func (b *build) publish() error {
+	data, id := b.opts.Data, b.res.RunID
+	if b.opts.FullRefresh {
+		if err := data.MarkFullRefresh(id); err != nil {
+			return fmt.Errorf("stage: %w", err)
+		}
+	}
+	if err := data.Publish(id); err != nil {
+		return err
+	}
+	b.res.Generation = filepath.Base(data.Staging(id))
+	if g, err := data.Published(); err == nil {
+		b.res.Generation = g.Path
+	}
+	if err := data.Commit(id); err != nil {
+		return err
+	}
+	b.setAsideDamaged()
+	return nil
+}
+
 func outcome(res *Result) string {
 	if len(res.Warnings) > 0 || res.Models != nil && len(res.Models.Failed) > 0 || res.Recovered != "" {
 		return runlog.Warning

@@ -106,7 +106,7 @@ func lacksRequired(e *contract.Entity, header []string) bool {
 }
 
 // header reads a file's column names: the CSV header, the keys of the
-// first JSON lines (or records of a JSON document), or the Parquet schema.
+// first JSON lines, or the Parquet schema.
 func (b *build) header(ctx context.Context, f SourceFile) ([]string, error) {
 	text, err := b.text(f)
 	if err != nil {
@@ -159,13 +159,7 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 	}
 	// Vendor objects enrich each other, so they are read as a set: all of
 	// them again when any changed.
-	changed := false
-	for _, f := range files {
-		if _, ok := seen[f.Entity+"/"+f.SHA256]; !ok {
-			changed = true
-		}
-	}
-	if !changed {
+	if !anyChanged(files, seen) {
 		for _, f := range files {
 			b.unchanged(f, seen[f.Entity+"/"+f.SHA256])
 		}
@@ -174,113 +168,138 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 	b.vendorIn = map[string]int64{}
 	var read []adapters.File
 	for _, f := range files {
-		o, _ := adapters.Lookup(f.Entity)
-		b.seq++
-		fr := FileResult{SourceFile: f}
-		fields := b.opts.Vendors.Fields(o)
-		pseudo := &contract.Entity{Name: o.Entity}
-		for _, fl := range fields {
-			pseudo.Columns = append(pseudo.Columns, contract.Column{Name: fl.Key(), Type: contract.Text})
-		}
-		// Each column fills at most one field and each field takes one
-		// column; a column that loses to a closer spelling is ignored.
-		cols := b.opts.Vendors.Resolve(o, f.header)
-		byName := map[string]string{}
-		for i, h := range f.header {
-			if cols.Keys[i] != "" {
-				byName[h] = cols.Keys[i]
-			}
-			if why, ok := cols.Dropped[i]; ok {
-				// Listed with the file's ignored columns; the log says why.
-				b.opts.Logger.Info("vendor column ignored", "file", f.Path, "column", h, "reason", why)
-			}
-		}
-		text, err := b.readText(f)
+		vf, ok, err := b.readVendorFile(ctx, f)
 		if err != nil {
 			return err
 		}
-		text.describe(f, &fr)
-		raw := &rawFile{table: fmt.Sprintf("raw_%d", b.seq), file: f, text: text, seq: b.seq,
-			match: func(h string) (string, bool) { k, ok := byName[h]; return k, ok }}
-		err = raw.read(ctx, b.conn, pseudo)
-		var unreadable *errUnreadable
-		switch {
-		case errors.As(err, &unreadable):
-			fr.Status, fr.Error = FileUnreadable, unreadable.Error()
-			b.opts.Logger.Error("source file cannot be read", "vendor", o.ID(), "file", f.Path, "err", unreadable.reason)
-			b.res.Files = append(b.res.Files, fr)
-			continue
-		case err != nil:
-			return err
+		if ok {
+			read = append(read, vf)
 		}
-		fr.Ignored = raw.extra
-		for i, h := range f.header {
-			k := cols.Keys[i]
-			if j := slices.IndexFunc(fields, func(fl adapters.Field) bool { return fl.Key() == k }); k != "" && j >= 0 {
-				fl := fields[j]
-				fr.Columns = append(fr.Columns, ColumnMapping{Column: h, Field: fl.Name, Maps: fl.Maps, Conversion: fl.Conv.String()})
-			}
-		}
-		raw.missing = o.Missing(f.header)
-		if err := b.registerFile(ctx, raw); err != nil {
-			return err
-		}
-		if err := b.quarantineRejects(ctx, pseudo, raw); err != nil {
-			return err
-		}
-		b.vendorIn[o.Entity] += int64(len(raw.rejects))
-		fr.RowsRead = raw.rows + int64(len(raw.rejects))
-		fr.RowsQuarantined = int64(len(raw.rejects))
-		if len(raw.missing) > 0 {
-			fr.Status = FileRejected
-			fr.Error = fmt.Sprintf("%s: %s %s is missing required field %s; the file is rejected", f.Path, o.Vendor, o.Name, strings.Join(raw.missing, ", "))
-			b.opts.Logger.Error("source file rejected", "vendor", o.Vendor, "object", o.Name, "file", f.Path, "missing", strings.Join(raw.missing, ", "))
-			if err := b.quarantineFile(ctx, pseudo, raw, raw.missing[0], fmt.Sprintf("file rejected: %s %s is missing required field %s", o.Vendor, o.Name, strings.Join(raw.missing, ", "))); err != nil {
-				return err
-			}
-			b.vendorIn[o.Entity] += raw.rows
-			fr.RowsQuarantined += raw.rows
-			b.res.Files = append(b.res.Files, fr)
-			continue
-		}
-		vf := adapters.File{Seq: b.seq, Path: f.Path, Object: o, Table: raw.table, Header: map[string]string{}}
-		for i, h := range f.header {
-			if cols.Keys[i] != "" {
-				vf.Header[cols.Keys[i]] = h
-			}
-		}
-		order, column, problem, err := b.opts.Vendors.FileDateOrder(ctx, b.conn, o, f.Path, raw.table, vf.Header)
-		if err != nil {
-			return err
-		}
-		if problem != "" {
-			fr.Status, fr.Error = FileRejected, problem+"; the file is rejected"
-			b.opts.Logger.Error("source file rejected", "vendor", o.Vendor, "object", o.Name, "file", f.Path, "reason", problem)
-			if err := b.quarantineFile(ctx, pseudo, raw, column, "file rejected: "+strings.TrimPrefix(problem, f.Path+": ")); err != nil {
-				return err
-			}
-			b.vendorIn[o.Entity] += raw.rows
-			fr.RowsQuarantined += raw.rows
-			b.res.Files = append(b.res.Files, fr)
-			continue
-		}
-		vf.DateOrder = order
-		if fr.DateOrder = order; order != "" {
-			fr.DateOrderBy = "the file's values"
-			if b.opts.Vendors.DateOrder[o.Vendor] != "" {
-				fr.DateOrderBy = "vendors.date_order." + o.Vendor
-			}
-		}
-		fr.Status = FileLoaded
-		b.res.Files = append(b.res.Files, fr)
-		b.vendorRaw = append(b.vendorRaw, raw)
-		read = append(read, vf)
 	}
 	set, err := adapters.Open(ctx, b.conn, b.opts.Vendors, read)
 	if err != nil {
 		return err
 	}
 	b.vendor = set
+	return nil
+}
+
+// anyChanged tells whether a file is new or its content changed since the
+// runs seen recorded.
+func anyChanged(files []SourceFile, seen map[string]earlier) bool {
+	for _, f := range files {
+		if _, ok := seen[f.Entity+"/"+f.SHA256]; !ok {
+			return true
+		}
+	}
+	return false
+}
+
+// readVendorFile reads one vendor file into a raw table, quarantines the
+// rows it cannot read, and records the file's result. It returns the file
+// as the adapters read it, and ok false when the file was unreadable or
+// rejected (every row quarantined).
+func (b *build) readVendorFile(ctx context.Context, f SourceFile) (vf adapters.File, ok bool, err error) {
+	o, _ := adapters.Lookup(f.Entity)
+	b.seq++
+	fr := FileResult{SourceFile: f}
+	pseudo := &contract.Entity{Name: o.Entity}
+	fields := b.opts.Vendors.Fields(o)
+	for _, fl := range fields {
+		pseudo.Columns = append(pseudo.Columns, contract.Column{Name: fl.Key(), Type: contract.Text})
+	}
+	// Each column fills at most one field and each field takes one
+	// column; a column that loses to a closer spelling is ignored.
+	cols := b.opts.Vendors.Resolve(o, f.header)
+	byName := map[string]string{}
+	for i, h := range f.header {
+		if cols.Keys[i] != "" {
+			byName[h] = cols.Keys[i]
+		}
+		if why, ok := cols.Dropped[i]; ok {
+			// Listed with the file's ignored columns; the log says why.
+			b.opts.Logger.Info("vendor column ignored", "file", f.Path, "column", h, "reason", why)
+		}
+	}
+	text, err := b.readText(f)
+	if err != nil {
+		return vf, false, err
+	}
+	text.describe(f, &fr)
+	raw := &rawFile{table: fmt.Sprintf("raw_%d", b.seq), file: f, text: text, seq: b.seq,
+		match: func(h string) (string, bool) { k, ok := byName[h]; return k, ok }}
+	err = raw.read(ctx, b.conn, pseudo)
+	var unreadable *errUnreadable
+	switch {
+	case errors.As(err, &unreadable):
+		fr.Status, fr.Error = FileUnreadable, unreadable.Error()
+		b.opts.Logger.Error("source file cannot be read", "vendor", o.ID(), "file", f.Path, "err", unreadable.reason)
+		b.res.Files = append(b.res.Files, fr)
+		return vf, false, nil
+	case err != nil:
+		return vf, false, err
+	}
+	fr.Ignored = raw.extra
+	for i, h := range f.header {
+		k := cols.Keys[i]
+		if j := slices.IndexFunc(fields, func(fl adapters.Field) bool { return fl.Key() == k }); k != "" && j >= 0 {
+			fl := fields[j]
+			fr.Columns = append(fr.Columns, ColumnMapping{Column: h, Field: fl.Name, Maps: fl.Maps, Conversion: fl.Conv.String()})
+		}
+	}
+	raw.missing = o.Missing(f.header)
+	if err := b.registerFile(ctx, raw); err != nil {
+		return vf, false, err
+	}
+	if err := b.quarantineRejects(ctx, pseudo, raw); err != nil {
+		return vf, false, err
+	}
+	b.vendorIn[o.Entity] += int64(len(raw.rejects))
+	fr.RowsRead = raw.rows + int64(len(raw.rejects))
+	fr.RowsQuarantined = int64(len(raw.rejects))
+	if len(raw.missing) > 0 {
+		fr.Error = fmt.Sprintf("%s: %s %s is missing required field %s; the file is rejected", f.Path, o.Vendor, o.Name, strings.Join(raw.missing, ", "))
+		b.opts.Logger.Error("source file rejected", "vendor", o.Vendor, "object", o.Name, "file", f.Path, "missing", strings.Join(raw.missing, ", "))
+		return vf, false, b.rejectVendorFile(ctx, fr, pseudo, raw, raw.missing[0], fmt.Sprintf("file rejected: %s %s is missing required field %s", o.Vendor, o.Name, strings.Join(raw.missing, ", ")))
+	}
+	vf = adapters.File{Seq: b.seq, Path: f.Path, Object: o, Table: raw.table, Header: map[string]string{}}
+	for i, h := range f.header {
+		if cols.Keys[i] != "" {
+			vf.Header[cols.Keys[i]] = h
+		}
+	}
+	order, column, problem, err := b.opts.Vendors.FileDateOrder(ctx, b.conn, o, f.Path, raw.table, vf.Header)
+	if err != nil {
+		return vf, false, err
+	}
+	if problem != "" {
+		fr.Error = problem + "; the file is rejected"
+		b.opts.Logger.Error("source file rejected", "vendor", o.Vendor, "object", o.Name, "file", f.Path, "reason", problem)
+		return vf, false, b.rejectVendorFile(ctx, fr, pseudo, raw, column, "file rejected: "+strings.TrimPrefix(problem, f.Path+": "))
+	}
+	vf.DateOrder = order
+	if fr.DateOrder = order; order != "" {
+		fr.DateOrderBy = "the file's values"
+		if b.opts.Vendors.DateOrder[o.Vendor] != "" {
+			fr.DateOrderBy = "vendors.date_order." + o.Vendor
+		}
+	}
+	fr.Status = FileLoaded
+	b.res.Files = append(b.res.Files, fr)
+	b.vendorRaw = append(b.vendorRaw, raw)
+	return vf, true, nil
+}
+
+// rejectVendorFile quarantines the rows of a rejected vendor file that
+// were read, against column with reason, and records the file's result.
+func (b *build) rejectVendorFile(ctx context.Context, fr FileResult, pseudo *contract.Entity, raw *rawFile, column, reason string) error {
+	if err := b.quarantineFile(ctx, pseudo, raw, column, reason); err != nil {
+		return err
+	}
+	fr.Status = FileRejected
+	b.vendorIn[pseudo.Name] += raw.rows
+	fr.RowsQuarantined += raw.rows
+	b.res.Files = append(b.res.Files, fr)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package queries
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 )
@@ -10,7 +11,8 @@ import (
 // writeCatalog records, in the generation, every model (layer, grain, key,
 // description, dependencies, rows, build time, status, test counts), the
 // columns of each with their documentation, and every data test's result,
-// so `precedent models` and the dashboard's schema browser read them back.
+// so `precedent models` (through ReadCatalog) and the dashboard's schema
+// browser read them back.
 func writeCatalog(ctx context.Context, conn *sql.Conn, models []*Model, rep *Report) error {
 	stmts := []string{
 		`CREATE OR REPLACE TABLE _models (name VARCHAR, layer VARCHAR, path VARCHAR, grain VARCHAR, key VARCHAR[], description VARCHAR,
@@ -78,4 +80,50 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// CatalogModel is one model as a generation's catalog (its _models table)
+// records it.
+type CatalogModel struct {
+	Name, Layer, Path, Grain string
+	Key                      []string
+	Description              string
+	DependsOn                []string
+	Status                   string // Built, Failed or Skipped
+	Error                    string
+	Rows                     int64
+	Seconds                  float64
+	TestsPassed, TestsFailed int
+	SQL                      string
+}
+
+// ReadCatalog reads the models of the catalog that Build recorded in a
+// generation, in the order they were recorded.
+func ReadCatalog(ctx context.Context, db *sql.DB) ([]CatalogModel, error) {
+	rows, err := db.QueryContext(ctx, `SELECT name, layer, path, coalesce(grain, ''), to_json(coalesce(key, []::VARCHAR[]))::VARCHAR, coalesce(description, ''),
+  to_json(coalesce(depends_on, []::VARCHAR[]))::VARCHAR, status, coalesce(error, ''), coalesce(row_count, 0), coalesce(build_seconds, 0), tests_passed, tests_failed, coalesce(sql, '')
+FROM _models`)
+	if err != nil {
+		return nil, fmt.Errorf("read catalog: %w", err)
+	}
+	defer rows.Close()
+	var out []CatalogModel
+	for rows.Next() {
+		var m CatalogModel
+		var key, deps string
+		if err := rows.Scan(&m.Name, &m.Layer, &m.Path, &m.Grain, &key, &m.Description, &deps, &m.Status, &m.Error, &m.Rows, &m.Seconds, &m.TestsPassed, &m.TestsFailed, &m.SQL); err != nil {
+			return nil, fmt.Errorf("read catalog: %w", err)
+		}
+		if err := json.Unmarshal([]byte(key), &m.Key); err != nil {
+			return nil, fmt.Errorf("read catalog key of %s: %w", m.Name, err)
+		}
+		if err := json.Unmarshal([]byte(deps), &m.DependsOn); err != nil {
+			return nil, fmt.Errorf("read catalog dependencies of %s: %w", m.Name, err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read catalog: %w", err)
+	}
+	return out, nil
 }

@@ -2,6 +2,8 @@ package queries_test
 
 import (
 	"testing"
+
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 // TestDefinitions pins each definition of docs/metrics.md on a hand-made
@@ -69,7 +71,7 @@ func TestDefinitions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := value(t, db, tt.q); got != tt.want {
+			if got := fixture.Value(t, db, tt.q); got != tt.want {
 				t.Errorf("got %q, want %q\n%s", got, tt.want, tt.q)
 			}
 		})
@@ -91,7 +93,7 @@ func TestFiscalYearStart(t *testing.T) {
 	}
 	for _, tt := range tests {
 		q := "SELECT fiscal_quarter || ' ' || quarter_end || ' ' || days_to_quarter_end || ' ' || is_late_quarter FROM int_deals_enriched WHERE deal_id = ?"
-		if got := value(t, db, q, tt.deal); got != tt.want {
+		if got := fixture.Value(t, db, q, tt.deal); got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.deal, got, tt.want)
 		}
 	}

@@ -1,6 +1,10 @@
 package queries_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/precedent-dev/precedent/internal/fixture"
+)
 
 // TestFX loads testdata/fx, a company selling in USD and EUR with EUR rates
 // only (testdata/fx/README.md works every number out by hand), and checks
@@ -28,7 +32,7 @@ func TestFX(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := value(t, db, tt.q); got != tt.want {
+			if got := fixture.Value(t, db, tt.q); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})

@@ -4,13 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"math"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/precedent-dev/precedent/etl/generate"
+	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -27,13 +27,11 @@ func TestHonesty(t *testing.T) {
 	}
 	asOf := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 	world := func(t *testing.T, fx generate.Effects) *testDB {
-		src := filepath.Join(t.TempDir(), "src")
-		_, err := generate.Generate(context.Background(), generate.Options{Out: src, Scale: 1, Seed: 42, AsOf: asOf, Format: "parquet", Effects: fx})
+		data, err := fixture.Company(context.Background(), t.TempDir(), generate.Options{Scale: 1, Seed: 42, AsOf: asOf, Format: "parquet", Effects: fx}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		db, _, _ := load(t, src, settingsAsOf("2026-11-26"), "")
-		return &testDB{t: t, db: db}
+		return &testDB{t: t, db: fixture.OpenPublished(t, data)}
 	}
 	type bound struct{ lo, hi float64 }
 	t.Run("Planted", func(t *testing.T) {
@@ -115,11 +113,11 @@ func TestHonestyConfounded(t *testing.T) {
 		t.Skip("generates and loads a company")
 	}
 	asOf := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
-	src := filepath.Join(t.TempDir(), "src")
-	if _, err := generate.Generate(context.Background(), generate.Options{Out: src, Scale: 2, Seed: 42, AsOf: asOf, Format: "parquet", Effects: generate.ConfoundedEffects()}); err != nil {
+	data, err := fixture.Company(context.Background(), t.TempDir(), generate.Options{Scale: 2, Seed: 42, AsOf: asOf, Format: "parquet", Effects: generate.ConfoundedEffects()}, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	db, _, _ := load(t, src, settingsAsOf("2026-11-26"), "")
+	db := fixture.OpenPublished(t, data)
 	w := &testDB{t: t, db: db}
 	// fooled: the raw comparison is further from the null than the adjusted
 	// one; excluded: its interval even excludes the null (the dispute gap is
@@ -172,7 +170,7 @@ type testDB struct {
 	db *sql.DB
 }
 
-func (w *testDB) number(q string) float64 { return number(w.t, w.db, q) }
+func (w *testDB) number(q string) float64 { return fixture.Number(w.t, w.db, q) }
 
 // TestLexiconMatchesGenerator checks that the default vague-phrase lexicon
 // is the one the generator writes scope text from: the honesty tests find

@@ -2,8 +2,10 @@
 // them: .sql files in dbt-style layers (staging -> intermediate -> marts)
 // embedded in the binary, plus analysts' own models from a folder. The runner
 // reads each file's header, infers dependencies from the relations the query
-// references, builds in dependency order, runs the data tests and exports the
-// marts. It knows nothing of where the loaded data came from.
+// references, builds in dependency order, runs the data tests, exports the
+// marts and records the catalog of models, columns and tests in the
+// generation (ReadCatalog reads it back). It knows nothing of where the
+// loaded data came from.
 package queries
 
 import (

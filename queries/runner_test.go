@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -63,16 +64,16 @@ func TestUserModels(t *testing.T) {
 			t.Errorf("%s: status %s error %q, want %s with %q", tt.model, got.Status, got.Error, tt.status, tt.err)
 		}
 	}
-	if got := value(t, db, "SELECT count(*) FROM accounts_by_segment"); got != "3" {
+	if got := fixture.Value(t, db, "SELECT count(*) FROM accounts_by_segment"); got != "3" {
 		t.Errorf("accounts_by_segment rows = %s, want 3", got)
 	}
-	if got := value(t, db, "SELECT status || ' ' || failing_rows FROM _data_tests WHERE model = 'fails_test'"); got != "fail 1" {
+	if got := fixture.Value(t, db, "SELECT status || ' ' || failing_rows FROM _data_tests WHERE model = 'fails_test'"); got != "fail 1" {
 		t.Errorf("fails_test's test = %s, want fail 1", got)
 	}
-	if got := value(t, db, "SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('unknown', 'syntax', 'runtime_error')"); got != "0" {
+	if got := fixture.Value(t, db, "SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('unknown', 'syntax', 'runtime_error')"); got != "0" {
 		t.Errorf("failed models left %s tables", got)
 	}
-	if got := value(t, db, "SELECT status FROM _models WHERE name = 'needs_unknown'"); got != "skipped" {
+	if got := fixture.Value(t, db, "SELECT status FROM _models WHERE name = 'needs_unknown'"); got != "skipped" {
 		t.Errorf("_models status of needs_unknown = %s", got)
 	}
 }
@@ -91,7 +92,7 @@ func TestCatalog(t *testing.T) {
 			t.Errorf("data test %s on %s: %s %d %s", tr.Name, tr.Model, tr.Status, tr.FailingRows, tr.Error)
 		}
 	}
-	if got := value(t, db, "SELECT count(*) FROM _model_columns WHERE description IS NOT NULL"); got == "0" {
+	if got := fixture.Value(t, db, "SELECT count(*) FROM _model_columns WHERE description IS NOT NULL"); got == "0" {
 		t.Errorf("no column documentation recorded")
 	}
 	// A documented column that the model does not produce is a doc bug.
@@ -101,12 +102,12 @@ func TestCatalog(t *testing.T) {
 	}
 	for _, m := range models {
 		for _, col := range m.Header.ColumnNames() {
-			if value(t, db, "SELECT count(*) FROM _model_columns WHERE model = ? AND column_name = ?", m.Name, col) != "1" {
+			if fixture.Value(t, db, "SELECT count(*) FROM _model_columns WHERE model = ? AND column_name = ?", m.Name, col) != "1" {
 				t.Errorf("%s documents column %s, which it does not have", m.Path, col)
 			}
 		}
 	}
-	if got := value(t, db, "SELECT list_sort(depends_on)::VARCHAR FROM _models WHERE name = 'renewal_anchoring'"); got != "[int_renewal_pairs]" {
+	if got := fixture.Value(t, db, "SELECT list_sort(depends_on)::VARCHAR FROM _models WHERE name = 'renewal_anchoring'"); got != "[int_renewal_pairs]" {
 		t.Errorf("renewal_anchoring depends on %s", got)
 	}
 	for _, mart := range []string{"deal_discounts", "headline_metrics", "renewal_risk", "exception_register"} {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/queries"
 )
 
 type bench struct {
@@ -212,20 +214,21 @@ func (b *bench) details(ctx context.Context, data string) error {
 		rows, secs := asFloat(r[1]), asFloat(r[2])
 		fmt.Fprintf(b.out, "| %v | %.0f | %.2f | %.0fk |\n", r[0], rows, secs, rows/secs/1e3)
 	}
-	models, err := wh.Query(ctx, db, `SELECT name, layer, row_count, build_seconds FROM _models ORDER BY build_seconds DESC`, 0)
+	models, err := queries.ReadCatalog(ctx, db)
 	if err != nil {
 		return err
 	}
+	slices.SortStableFunc(models, func(a, b queries.CatalogModel) int { return cmp.Compare(b.Seconds, a.Seconds) })
 	var total float64
-	for _, r := range models.Values {
-		total += asFloat(r[3])
+	for _, m := range models {
+		total += m.Seconds
 	}
 	fmt.Fprintf(b.out, "\nModel builds (last run), %.2f s in all; the slowest:\n\n| model | layer | rows | seconds |\n|---|---|---|---|\n", total)
-	for i, r := range models.Values {
+	for i, m := range models {
 		if i == 12 {
 			break
 		}
-		fmt.Fprintf(b.out, "| %v | %v | %v | %.3f |\n", r[0], r[1], r[2], asFloat(r[3]))
+		fmt.Fprintf(b.out, "| %v | %v | %v | %.3f |\n", m.Name, m.Layer, m.Rows, m.Seconds)
 	}
 	return b.martQueries(ctx, db)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/queries"
 )
 
 func (m *Main) modelsCommand() *cobra.Command {
@@ -60,63 +61,42 @@ func (m *Main) openPublished(ctx context.Context) (*sql.DB, error) {
 	return wh.Sandbox(ctx, gen.Path, m.duckdb())
 }
 
-// catalogModel is one row of the warehouse's _models table.
-type catalogModel struct {
-	name, layer, path, grain, description, status, errText string
-	deps                                                   []string
-	rows                                                   int64
-	seconds                                                float64
-	passed, failed                                         int
-}
-
-type catalog []catalogModel
+// catalog is the models of the published warehouse, as its catalog
+// records them.
+type catalog []queries.CatalogModel
 
 func readCatalog(ctx context.Context, db *sql.DB) (catalog, error) {
-	rows, err := db.QueryContext(ctx, `SELECT name, layer, path, coalesce(grain, ''), coalesce(description, ''), status, coalesce(error, ''),
-  array_to_string(depends_on, ','), coalesce(row_count, 0), coalesce(build_seconds, 0), tests_passed, tests_failed FROM _models`)
+	models, err := queries.ReadCatalog(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("read models (was this warehouse built by precedent etl?): %w", err)
 	}
-	defer rows.Close()
-	var out catalog
-	for rows.Next() {
-		var c catalogModel
-		var deps string
-		if err := rows.Scan(&c.name, &c.layer, &c.path, &c.grain, &c.description, &c.status, &c.errText, &deps, &c.rows, &c.seconds, &c.passed, &c.failed); err != nil {
-			return nil, err
-		}
-		if deps != "" {
-			c.deps = strings.Split(deps, ",")
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return models, nil
 }
 
-func (c catalog) byName(name string) (catalogModel, bool) {
-	i := slices.IndexFunc(c, func(m catalogModel) bool { return m.name == name })
+func (c catalog) byName(name string) (queries.CatalogModel, bool) {
+	i := slices.IndexFunc(c, func(m queries.CatalogModel) bool { return m.Name == name })
 	if i < 0 {
-		return catalogModel{}, false
+		return queries.CatalogModel{}, false
 	}
 	return c[i], true
 }
 
 func (c catalog) writeList(w io.Writer) error {
 	for _, mo := range c {
-		tests := fmt.Sprintf("tests %d/%d pass", mo.passed, mo.passed+mo.failed)
-		fmt.Fprintf(w, "%s  [%s]  %d rows  %.2fs  %s", mo.name, mo.layer, mo.rows, mo.seconds, tests)
-		if mo.status != "built" {
-			fmt.Fprintf(w, "  %s: %s", strings.ToUpper(mo.status), mo.errText)
+		tests := fmt.Sprintf("tests %d/%d pass", mo.TestsPassed, mo.TestsPassed+mo.TestsFailed)
+		fmt.Fprintf(w, "%s  [%s]  %d rows  %.2fs  %s", mo.Name, mo.Layer, mo.Rows, mo.Seconds, tests)
+		if mo.Status != queries.Built {
+			fmt.Fprintf(w, "  %s: %s", strings.ToUpper(mo.Status), mo.Error)
 		}
 		fmt.Fprintln(w)
-		if mo.grain != "" {
-			fmt.Fprintf(w, "    grain: %s\n", mo.grain)
+		if mo.Grain != "" {
+			fmt.Fprintf(w, "    grain: %s\n", mo.Grain)
 		}
-		if mo.description != "" {
-			fmt.Fprintf(w, "    %s\n", strings.Join(strings.Fields(mo.description), " "))
+		if mo.Description != "" {
+			fmt.Fprintf(w, "    %s\n", strings.Join(strings.Fields(mo.Description), " "))
 		}
-		if len(mo.deps) > 0 {
-			fmt.Fprintf(w, "    depends on: %s\n", strings.Join(mo.deps, ", "))
+		if len(mo.DependsOn) > 0 {
+			fmt.Fprintf(w, "    depends on: %s\n", strings.Join(mo.DependsOn, ", "))
 		}
 	}
 	return nil
@@ -130,7 +110,7 @@ func (c catalog) writeModel(ctx context.Context, w io.Writer, db *sql.DB, name s
 	if err := (catalog{mo}).writeList(w); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "    file: %s\n\ncolumns:\n", mo.path)
+	fmt.Fprintf(w, "    file: %s\n\ncolumns:\n", mo.Path)
 	cols, err := wh.Query(ctx, db, "SELECT column_name, data_type, coalesce(description, '') FROM _model_columns WHERE model = ? ORDER BY position", 0, name)
 	if err != nil {
 		return err
@@ -154,16 +134,16 @@ func (c catalog) writeModel(ctx context.Context, w io.Writer, db *sql.DB, name s
 }
 
 // roots are the models no other model reads, in catalog order.
-func (c catalog) roots() []catalogModel {
+func (c catalog) roots() []queries.CatalogModel {
 	read := map[string]bool{}
 	for _, mo := range c {
-		for _, d := range mo.deps {
+		for _, d := range mo.DependsOn {
 			read[d] = true
 		}
 	}
-	var out []catalogModel
+	var out []queries.CatalogModel
 	for _, mo := range c {
-		if !read[mo.name] {
+		if !read[mo.Name] {
 			out = append(out, mo)
 		}
 	}
@@ -188,22 +168,22 @@ func (c catalog) writeTree(w io.Writer) error {
 		switch {
 		case !isModel:
 			label += " (source)"
-		case shown[name] && len(mo.deps) > 0:
+		case shown[name] && len(mo.DependsOn) > 0:
 			label += " (see above)"
 		default:
-			label += " [" + mo.layer + "]"
+			label += " [" + mo.Layer + "]"
 		}
 		fmt.Fprintln(w, prefix+branch+label)
 		if !isModel || shown[name] {
 			return
 		}
 		shown[name] = true
-		for i, d := range mo.deps {
-			walk(d, prefix+next, i == len(mo.deps)-1, depth+1)
+		for i, d := range mo.DependsOn {
+			walk(d, prefix+next, i == len(mo.DependsOn)-1, depth+1)
 		}
 	}
 	for _, r := range c.roots() {
-		walk(r.name, "", true, 0)
+		walk(r.Name, "", true, 0)
 	}
 	return nil
 }
@@ -211,9 +191,9 @@ func (c catalog) writeTree(w io.Writer) error {
 func (c catalog) writeDOT(w io.Writer) error {
 	fmt.Fprintln(w, "digraph precedent {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];")
 	for _, mo := range c {
-		fmt.Fprintf(w, "  %q [label=%q];\n", mo.name, mo.name+"\n"+mo.layer)
-		for _, d := range mo.deps {
-			fmt.Fprintf(w, "  %q -> %q;\n", d, mo.name)
+		fmt.Fprintf(w, "  %q [label=%q];\n", mo.Name, mo.Name+"\n"+mo.Layer)
+		for _, d := range mo.DependsOn {
+			fmt.Fprintf(w, "  %q -> %q;\n", d, mo.Name)
 		}
 	}
 	fmt.Fprintln(w, "}")

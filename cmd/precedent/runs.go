@@ -59,34 +59,22 @@ type reportDetail struct {
 // runReport builds a week's report from the published warehouse, archives
 // it and mails it when asked, recording the run in the run log.
 func (m *Main) runReport(ctx context.Context, trigger string, attempt int, r reportRun) (err error) {
-	week := report.LastComplete(m.Now())
-	if r.Week != "" {
-		if week, err = report.ParseWeek(r.Week); err != nil {
-			return err
-		}
+	week, err := m.reportWeek(r.Week)
+	if err != nil {
+		return err
 	}
 	data := m.dataDir()
 	rl, err := runlog.Start(string(data), data.RunLog(), "report", trigger, attempt)
 	if err != nil {
 		return err
 	}
-	detail := reportDetail{}
+	detail := reportDetail{Week: week.String()}
 	defer func() {
 		if ferr := rl.Finish(runlog.Success, err, detail); ferr != nil && err == nil {
 			err = ferr
 		}
 	}()
-	detail.Week = week.String()
-	gen, err := data.Published()
-	if err != nil {
-		return err
-	}
-	db, err := wh.Sandbox(ctx, gen.Path, m.duckdb())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	rep, err := report.Build(ctx, db, week, m.freshness(gen))
+	rep, err := m.buildReport(ctx, week)
 	if err != nil {
 		return err
 	}
@@ -103,6 +91,36 @@ func (m *Main) runReport(ctx context.Context, trigger string, attempt int, r rep
 	if !r.Send {
 		return nil
 	}
+	return m.sendReport(ctx, folder, rep, link, r.Force, &detail)
+}
+
+// reportWeek is the week named, or, when none is, the last complete week.
+func (m *Main) reportWeek(name string) (report.Week, error) {
+	if name == "" {
+		return report.LastComplete(m.Now()), nil
+	}
+	return report.ParseWeek(name)
+}
+
+// buildReport builds a week's report from the published generation,
+// opened in the sandbox.
+func (m *Main) buildReport(ctx context.Context, week report.Week) (*report.Report, error) {
+	gen, err := m.dataDir().Published()
+	if err != nil {
+		return nil, err
+	}
+	db, err := wh.Sandbox(ctx, gen.Path, m.duckdb())
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	return report.Build(ctx, db, week, m.freshness(gen))
+}
+
+// sendReport mails an archived report to the configured recipients,
+// unless it was sent already and force is false, and notes in detail
+// what happened.
+func (m *Main) sendReport(ctx context.Context, folder report.Archive, rep *report.Report, link string, force bool, detail *reportDetail) error {
 	if m.config.SMTP.Host == "" {
 		detail.Note = "not mailed: no smtp.host in the configuration"
 		return errors.New("cannot send: set smtp.host, smtp.from and report.recipients in the configuration")
@@ -112,14 +130,14 @@ func (m *Main) runReport(ctx context.Context, trigger string, attempt int, r rep
 		Username: m.config.SMTP.Username, Password: m.config.SMTPPassword(),
 		From: m.config.SMTP.From, To: m.config.Report.Recipients,
 	}
-	sent, err := folder.Send(ctx, rep, mail, link, r.Force)
+	sent, err := folder.Send(ctx, rep, mail, link, force)
 	detail.Sent, detail.Recipients = sent, mail.To
 	if err != nil {
 		return err
 	}
 	if !sent {
 		detail.Note = "already sent"
-		m.logger.Info("report already sent; not sending again", "week", week.String())
+		m.logger.Info("report already sent; not sending again", "week", rep.Week)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 // Package namedsql holds the named SQL files of the dashboard and the
 // weekly report: embedded .sql files whose $name parameters are found once,
-// when the files are loaded, and bound by exact name, never spliced.
+// when the files are loaded, and bound by exact name, never spliced. Each
+// query defines the key its results are cached under.
 package namedsql
 
 import (
@@ -63,4 +64,17 @@ func (q Query) Args(values map[string]any) ([]any, error) {
 		args = append(args, sql.Named(p, v))
 	}
 	return args, nil
+}
+
+// Key is the cache key of the query run with values: its name and the
+// values of the parameters it takes, in name order. Values it does not
+// take leave the key alone, so they cannot multiply a cache's entries; two
+// runs share a key exactly when they bind the same arguments.
+func (q Query) Key(values map[string]any) string {
+	var key strings.Builder
+	key.WriteString(q.Name)
+	for _, p := range slices.Sorted(slices.Values(q.Params)) {
+		fmt.Fprintf(&key, "\x00%s=%v", p, values[p])
+	}
+	return key.String()
 }

@@ -47,3 +47,28 @@ func TestArgs(t *testing.T) {
 		}
 	}
 }
+
+func TestKey(t *testing.T) {
+	set, err := Load(fstest.MapFS{
+		"sql/week.sql":  {Data: []byte("select * from t where d >= $from and x = $segment")},
+		"sql/plain.sql": {Data: []byte("select 1")},
+	}, "sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		values map[string]any
+		want   string
+	}{
+		{"week", map[string]any{"from": "2026-11-16", "segment": "smb"}, "week\x00from=2026-11-16\x00segment=smb"},
+		{"week", map[string]any{"from": "2026-11-16", "segment": "smb", "region": "EMEA"}, "week\x00from=2026-11-16\x00segment=smb"},
+		{"week", map[string]any{"segment": 3}, "week\x00from=<nil>\x00segment=3"},
+		{"plain", map[string]any{"from": 1}, "plain"},
+	}
+	for _, tt := range tests {
+		if got := set[tt.name].Key(tt.values); got != tt.want {
+			t.Errorf("%s %v: key %q, want %q", tt.name, tt.values, got, tt.want)
+		}
+	}
+}

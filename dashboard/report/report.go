@@ -102,40 +102,65 @@ var tables = []struct{ name, title string }{
 // Build reads the week's report from a published warehouse opened read-only.
 func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, error) {
 	r := &Report{Week: w.String(), From: w.Start(), To: w.End(), Fresh: fresh}
-	queries, err := namedsql.Load(sqlFiles, "sql")
+	set, err := namedsql.Load(sqlFiles, "sql")
 	if err != nil {
 		return nil, err
 	}
-	params := map[string]any{
+	q := &weekQueries{db: db, set: set, params: map[string]any{
 		"from": w.Start().Format(time.DateOnly),
 		"to":   w.End().Format(time.DateOnly),
 		"prev": w.Prev().Start().Format(time.DateOnly),
+	}}
+	// In this order: the risk history decides which scores the counts and
+	// ARR at risk read.
+	for _, step := range []func(context.Context, *weekQueries) error{r.readRisk, r.readCounts, r.readARR, r.readTables, r.readEffects, r.readQuarantine} {
+		if err := step(ctx, q); err != nil {
+			return nil, err
+		}
 	}
-	run := func(name string) (*wh.Rows, error) {
-		args, err := queries[name].Args(params)
-		if err != nil {
-			return nil, fmt.Errorf("report %w", err)
-		}
-		rows, err := wh.Query(ctx, db, queries[name].Text, 0, args...)
-		if table, ok := wh.MissingTable(err); ok {
-			return nil, fmt.Errorf("report %s: the published warehouse has no %s: it was built by an earlier version of Precedent; run precedent etl first", name, table)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("report %s: %w", name, err)
-		}
-		return rows, nil
-	}
-	// Renewals and ARR at risk come from the weekly risk history when it
-	// covers the week and the one before, else from the current scores.
-	hist, err := run("risk_history")
+	return r, nil
+}
+
+// weekQueries runs the report's named queries with one week's parameters.
+type weekQueries struct {
+	db     *sql.DB
+	set    namedsql.Set
+	params map[string]any
+}
+
+func (q *weekQueries) run(ctx context.Context, name string) (*wh.Rows, error) {
+	args, err := q.set[name].Args(q.params)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("report %w", err)
+	}
+	rows, err := wh.Query(ctx, q.db, q.set[name].Text, 0, args...)
+	if table, ok := wh.MissingTable(err); ok {
+		return nil, fmt.Errorf("report %s: the published warehouse has no %s: it was built by an earlier version of Precedent; run precedent etl first", name, table)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("report %s: %w", name, err)
+	}
+	return rows, nil
+}
+
+// readRisk decides where renewals and ARR at risk come from: the weekly
+// risk history when it covers the week and the one before, else the
+// current scores.
+func (r *Report) readRisk(ctx context.Context, q *weekQueries) error {
+	hist, err := q.run(ctx, "risk_history")
+	if err != nil {
+		return err
 	}
 	r.RiskAtWeekEnd = len(hist.Values) == 1 && hist.Values[0][0] == true
-	params["historic"] = r.RiskAtWeekEnd
-	cr, err := run("counts")
+	q.params["historic"] = r.RiskAtWeekEnd
+	return nil
+}
+
+// readCounts reads the week's and the week before's count of each event.
+func (r *Report) readCounts(ctx context.Context, q *weekQueries) error {
+	cr, err := q.run(ctx, "counts")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	byPeriod := map[string][]any{}
 	for _, row := range cr.Values {
@@ -144,9 +169,15 @@ func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, e
 	for i, c := range counts {
 		r.Counts = append(r.Counts, Count{Name: c.name, Label: c.label, This: toInt(byPeriod["this"], i+1), Prev: toInt(byPeriod["prev"], i+1)})
 	}
-	arr, err := run("arr_at_risk")
+	return nil
+}
+
+// readARR reads the ARR up for renewal by risk tier, the week's and the
+// week before's; the high tier's is the ARR at risk.
+func (r *Report) readARR(ctx context.Context, q *weekQueries) error {
+	arr, err := q.run(ctx, "arr_at_risk")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	tiers := map[string]*TierARR{}
 	for _, row := range arr.Values {
@@ -170,10 +201,15 @@ func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, e
 	if t, ok := tiers["high"]; ok {
 		r.AtRisk, r.AtRiskWas = t.This, t.Prev
 	}
+	return nil
+}
+
+// readTables reads the report's tables, each cell formatted as text.
+func (r *Report) readTables(ctx context.Context, q *weekQueries) error {
 	for _, t := range tables {
-		rows, err := run(t.name)
+		rows, err := q.run(ctx, t.name)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		tab := Table{Name: t.name, Title: t.title, Columns: rows.Columns}
 		for _, row := range rows.Values {
@@ -185,9 +221,14 @@ func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, e
 		}
 		r.Tables = append(r.Tables, tab)
 	}
-	effects, err := run("effects")
+	return nil
+}
+
+// readEffects reads the headline metrics, each as a sentence.
+func (r *Report) readEffects(ctx context.Context, q *weekQueries) error {
+	effects, err := q.run(ctx, "effects")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, row := range effects.Values {
 		m := map[string]any{}
@@ -196,17 +237,21 @@ func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, e
 		}
 		r.Effects = append(r.Effects, headline.Read(headline.FromRow(m)))
 	}
-	q, err := run("quarantine")
-	if err != nil {
-		return nil, err
-	}
-	if len(q.Values) > 0 {
-		r.Fresh.QuarantinedWk = toInt(q.Values[0], 0)
-	}
-	return r, nil
+	return nil
 }
 
-// toInt reads a count; a missing or null count is 0.
+// readQuarantine reads how many rows the week's loads quarantined.
+func (r *Report) readQuarantine(ctx context.Context, q *weekQueries) error {
+	rows, err := q.run(ctx, "quarantine")
+	if err != nil {
+		return err
+	}
+	if len(rows.Values) > 0 {
+		r.Fresh.QuarantinedWk = toInt(rows.Values[0], 0)
+	}
+	return nil
+}
+
 func toInt(row []any, i int) int64 {
 	if i >= len(row) {
 		return 0

@@ -11,10 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/generate"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
-	"github.com/precedent-dev/precedent/queries"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -47,36 +46,21 @@ func TestWeek(t *testing.T) {
 	}
 }
 
-// warehouse builds a small generated company once and opens it read-only.
+// testDB is a small generated company, built once and opened read-only.
 var (
 	testDB   *sql.DB
-	testDir  string
 	setupErr error
 )
-
-type models struct{ asOf time.Time }
-
-func (m models) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsReport, error) {
-	s := queries.DefaultSettings()
-	s.AsOf = m.asOf
-	_, err := queries.Build(ctx, env.Conn, queries.Options{Settings: s, Stage: env.Stage})
-	return etl.ModelsReport{}, err
-}
 
 func TestMain(m *testing.M) {
 	flag.Parse()
 	dir, _ := os.MkdirTemp("", "precedent-report")
-	testDir = dir
 	asOf := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
-	src := filepath.Join(dir, "src")
-	data := wh.Dir(filepath.Join(dir, "data"))
-	_, setupErr = generate.Generate(context.Background(), generate.Options{Out: src, Scale: 0.3, Seed: 5, AsOf: asOf, Format: "parquet", Effects: generate.DefaultEffects()})
+	gen := generate.Options{Scale: 0.3, Seed: 5, AsOf: asOf, Format: "parquet", Effects: generate.DefaultEffects()}
+	var data wh.Dir
+	data, setupErr = fixture.Company(context.Background(), dir, gen, nil)
 	if setupErr == nil {
-		_, setupErr = etl.Run(context.Background(), etl.Options{Source: src, Data: data, Models: models{asOf}, DuckDB: wh.Settings{Threads: 2}})
-	}
-	if setupErr == nil {
-		g, _ := data.Published()
-		testDB, setupErr = wh.Sandbox(context.Background(), g.Path, wh.Settings{Threads: 2})
+		testDB, setupErr = fixture.Published(context.Background(), data)
 	}
 	code := m.Run()
 	if testDB != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 // TestRowAccounting checks that every row of every vendor file ends in
@@ -59,7 +60,7 @@ func TestRowAccounting(t *testing.T) {
 		quarantined += f.RowsQuarantined
 	}
 	// Each quarantined vendor row is in the quarantine, naming its file, row and field.
-	if got := value(t, db, "SELECT count(DISTINCT (source_file, row_number)) FROM quarantine WHERE column_name IS NOT NULL AND column_name <> ''"); got != "10" || quarantined != 10 {
+	if got := fixture.Value(t, db, "SELECT count(DISTINCT (source_file, row_number)) FROM quarantine WHERE column_name IS NOT NULL AND column_name <> ''"); got != "10" || quarantined != 10 {
 		t.Errorf("quarantined rows with a field: %s, counted %d, want 10", got, quarantined)
 	}
 	for _, e := range res.Entities {
@@ -67,11 +68,11 @@ func TestRowAccounting(t *testing.T) {
 			t.Errorf("%s: read %d != loaded %d + quarantined %d", e.Entity, e.RowsRead, e.RowsLoaded, e.RowsQuarantined)
 		}
 	}
-	if got := value(t, db, "SELECT string_agg(entity || ':' || rows_read, ',' ORDER BY entity) FROM etl_files WHERE entity LIKE 'salesforce/%'"); got !=
+	if got := fixture.Value(t, db, "SELECT string_agg(entity || ':' || rows_read, ',' ORDER BY entity) FROM etl_files WHERE entity LIKE 'salesforce/%'"); got !=
 		"salesforce/Account:2,salesforce/Contract:4,salesforce/Opportunity:4,salesforce/OpportunityLineItem:3,salesforce/SBQQ__QuoteLine__c:3,salesforce/User:2,salesforce/sbaa__Approval__c:4" {
 		t.Errorf("etl_files: %s", got)
 	}
-	if got := value(t, db, "SELECT files->0->>'rows_enrichment' FROM etl_runs"); got != "2" {
+	if got := fixture.Value(t, db, "SELECT files->0->>'rows_enrichment' FROM etl_runs"); got != "2" {
 		t.Errorf("etl_runs.files keeps the vendor counts: got %s", got)
 	}
 }
@@ -90,16 +91,16 @@ func TestIdentityNeverGuessed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		q := "SELECT column_name || ' | ' || reason FROM quarantine WHERE source_file = '" + tt.file + "' AND row_number = " + tt.row
-		if got := value(t, db, q); got != tt.want {
+		if got := fixture.Value(t, db, q); got != tt.want {
 			t.Errorf("%s row %s: got %s, want %s", tt.file, tt.row, got, tt.want)
 		}
 	}
 	// "Unknown Co" has a name and e-mail like nothing loaded; nothing matches it by them.
-	if got := value(t, db, "SELECT count(*) FROM invoices WHERE invoice_id = 'in_5'"); got != "0" {
+	if got := fixture.Value(t, db, "SELECT count(*) FROM invoices WHERE invoice_id = 'in_5'"); got != "0" {
 		t.Errorf("in_5 loaded without an identity")
 	}
 	t.Run("XrefWinsOverCarriedID", func(t *testing.T) {
-		src := copyDir(t, "testdata/mixed")
+		src := fixture.CopySource(t, "testdata/mixed")
 		f, err := os.OpenFile(filepath.Join(src, "account_xref.csv"), os.O_APPEND|os.O_WRONLY, 0)
 		if err != nil {
 			t.Fatal(err)
@@ -107,7 +108,7 @@ func TestIdentityNeverGuessed(t *testing.T) {
 		f.WriteString("zendesk,901,0015g00000BxYzQ\n")
 		f.Close()
 		_, db := run(t, src)
-		if got := value(t, db, "SELECT account_id FROM tickets WHERE ticket_id = '1001'"); got != "0015g00000BxYzQAAV" {
+		if got := fixture.Value(t, db, "SELECT account_id FROM tickets WHERE ticket_id = '1001'"); got != "0015g00000BxYzQAAV" {
 			t.Errorf("ticket 1001 account %s, want the xref's", got)
 		}
 	})
@@ -116,7 +117,7 @@ func TestIdentityNeverGuessed(t *testing.T) {
 // TestMissingRequiredField rejects a vendor file without a required field
 // with an error naming the vendor, object and field.
 func TestMissingRequiredField(t *testing.T) {
-	src := copyDir(t, "testdata/mixed")
+	src := fixture.CopySource(t, "testdata/mixed")
 	writeFile(t, filepath.Join(src, "late", "opps.csv"), "Id,OwnerId,StageName,Amount\n0065g00000Op9ZzAAJ,0055g00000RepAa,Closed Won,10\n0065g00000Op8ZzAAJ,0055g00000RepAa,Closed Won,20\n")
 	res, db := run(t, src, func(o *etl.Options) { o.Vendors.Files = map[string]string{"late/*.csv": "salesforce/Opportunity"} })
 	f := fileResult(t, res, "late/opps.csv")
@@ -126,7 +127,7 @@ func TestMissingRequiredField(t *testing.T) {
 	if f.RowsRead != 2 || f.RowsQuarantined != 2 {
 		t.Errorf("read %d quarantined %d, want 2 and 2", f.RowsRead, f.RowsQuarantined)
 	}
-	if got := value(t, db, "SELECT string_agg(DISTINCT entity || ' | ' || reason, ',') FROM quarantine WHERE source_file = 'late/opps.csv'"); got != "deals | file rejected: salesforce Opportunity is missing required field AccountId" {
+	if got := fixture.Value(t, db, "SELECT string_agg(DISTINCT entity || ' | ' || reason, ',') FROM quarantine WHERE source_file = 'late/opps.csv'"); got != "deals | file rejected: salesforce Opportunity is missing required field AccountId" {
 		t.Errorf("quarantine: %s", got)
 	}
 	if res.Status != runlog.Warning {
@@ -142,7 +143,7 @@ func TestMissingRequiredField(t *testing.T) {
 // TestRerunAndParquet runs a source twice (the vendor files are unchanged
 // as a set, and nothing changes), then again with one export as Parquet.
 func TestRerunAndParquet(t *testing.T) {
-	src := copyDir(t, "testdata/mixed")
+	src := fixture.CopySource(t, "testdata/mixed")
 	data := wh.Dir(t.TempDir())
 	opts := func(o *etl.Options) { o.Data = data }
 	first, _ := runErr(t, src, opts)
@@ -180,7 +181,7 @@ func TestRerunAndParquet(t *testing.T) {
 	if f.Object != "credit_notes" || f.RowsLoaded != 1 || f.RowsSkipped != 1 {
 		t.Errorf("parquet credit notes: %+v", f)
 	}
-	if got := value(t, published(t, third), "SELECT amount || ' ' || issued_date FROM credit_notes WHERE credit_note_id = 'cn_1'"); got != "5000.00 2025-10-15" {
+	if got := fixture.Value(t, published(t, third), "SELECT amount || ' ' || issued_date FROM credit_notes WHERE credit_note_id = 'cn_1'"); got != "5000.00 2025-10-15" {
 		t.Errorf("cn_1 from Parquet: %s", got)
 	}
 }
@@ -239,7 +240,7 @@ func TestVendorRates(t *testing.T) {
 	}
 	for _, tt := range rules {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := value(t, db, tt.q); got != tt.want {
+			if got := fixture.Value(t, db, tt.q); got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})

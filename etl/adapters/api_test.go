@@ -6,6 +6,7 @@ import (
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/contract"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 // TestAPIExports checks the mappings of API JSON and saved-search exports
@@ -37,7 +38,7 @@ func TestAPIExports(t *testing.T) {
 	}
 	for _, tt := range rules {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := value(t, db, tt.q); got != tt.want {
+			if got := fixture.Value(t, db, tt.q); got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
@@ -56,7 +57,7 @@ func TestAPIExports(t *testing.T) {
 // leaves Stripe invoices without a billing configuration.
 func TestStripeBillingConfig(t *testing.T) {
 	_, db := run(t, "testdata/api", func(o *etl.Options) { o.Vendors.StripeBillingConfig = "none" })
-	if got := value(t, db, "SELECT billing_config_id FROM invoices WHERE invoice_id = 'in_Ap1'"); got != "<null>" {
+	if got := fixture.Value(t, db, "SELECT billing_config_id FROM invoices WHERE invoice_id = 'in_Ap1'"); got != "<null>" {
 		t.Errorf("got %s, want <null>", got)
 	}
 }

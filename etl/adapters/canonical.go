@@ -41,30 +41,3 @@ func Canonical(name string) string {
 	}
 	return b.String()
 }
-
-// SalesforceID18 returns the 18-character, case-insensitive form of a
-// 15-character Salesforce id: three check characters, one per five
-// characters, each encoding which of those five are upper case. Other
-// values are returned unchanged. The SQL macro v_sfid does the same; tests
-// hold the two together.
-func SalesforceID18(id string) string {
-	if len(id) != 15 {
-		return id
-	}
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
-	suffix := make([]byte, 3)
-	for c := 0; c < 3; c++ {
-		n := 0
-		for i := 0; i < 5; i++ {
-			ch := id[c*5+i]
-			if !('a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z' || '0' <= ch && ch <= '9') {
-				return id
-			}
-			if 'A' <= ch && ch <= 'Z' {
-				n |= 1 << i
-			}
-		}
-		suffix[c] = alphabet[n]
-	}
-	return id + string(suffix)
-}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/adapters"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 // TestCustomFields checks that vendors.fields fills contract columns from
@@ -26,7 +27,7 @@ func TestCustomFields(t *testing.T) {
 	}
 	for _, tt := range rules {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := value(t, db, tt.q); got != tt.want {
+			if got := fixture.Value(t, db, tt.q); got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})

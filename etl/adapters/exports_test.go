@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 // digest renders an entity's loaded rows (without load metadata) as a count
 // and a hash, so two runs can be compared row for row.
 func digest(tb testing.TB, db *sql.DB, entity string) string {
 	tb.Helper()
-	return value(tb, db, `SELECT count(*)::VARCHAR || ' ' || coalesce(md5(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR)), '')
+	return fixture.Value(tb, db, `SELECT count(*)::VARCHAR || ' ' || coalesce(md5(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR)), '')
 FROM (SELECT * EXCLUDE (_run_id, _source_file, _source_row) FROM `+entity+`) t`)
 }
 
@@ -62,7 +63,7 @@ func TestNetSuiteSavedSearchDefaults(t *testing.T) {
 	}
 	for _, tt := range rules {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := value(t, db, tt.q); got != tt.want {
+			if got := fixture.Value(t, db, tt.q); got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
@@ -126,9 +127,9 @@ func TestDateOrder(t *testing.T) {
 			if f.Status != etl.FileLoaded {
 				t.Fatalf("got %s (%s), want loaded", f.Status, f.Error)
 			}
-			if got := value(t, db, "SELECT issued_date FROM invoices WHERE invoice_id = '9001'"); got != tt.want {
+			if got := fixture.Value(t, db, "SELECT issued_date FROM invoices WHERE invoice_id = '9001'"); got != tt.want {
 				t.Errorf("issued_date = %s, want %s (quarantined: %s)", got, tt.want,
-					value(t, db, "SELECT string_agg(column_name || ': ' || reason, '; ') FROM quarantine WHERE source_file = 'netsuite/transaction.csv'"))
+					fixture.Value(t, db, "SELECT string_agg(column_name || ': ' || reason, '; ') FROM quarantine WHERE source_file = 'netsuite/transaction.csv'"))
 			}
 		})
 	}

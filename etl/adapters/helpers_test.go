@@ -10,6 +10,7 @@ import (
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/adapters"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 // run runs the ETL over source with the vendor settings and returns the
@@ -40,29 +41,7 @@ func runErr(tb testing.TB, source string, mod ...func(*etl.Options)) (*etl.Resul
 // published opens the warehouse a run published.
 func published(tb testing.TB, res *etl.Result) *sql.DB {
 	tb.Helper()
-	g, err := wh.Dir(res.Generation).Published()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db, err := wh.OpenReadOnly(context.Background(), g.Path, wh.Settings{Threads: 1})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
-// value runs a one-value query and renders it as text ("<null>" for null).
-func value(tb testing.TB, db *sql.DB, q string, args ...any) string {
-	tb.Helper()
-	var v sql.NullString
-	if err := db.QueryRow("SELECT ("+q+")::VARCHAR", args...).Scan(&v); err != nil {
-		tb.Fatalf("%s: %v", q, err)
-	}
-	if !v.Valid {
-		return "<null>"
-	}
-	return v.String
+	return fixture.OpenPublished(tb, wh.Dir(res.Generation))
 }
 
 // fileResult finds the result of one source file.

@@ -16,6 +16,7 @@ import (
 	"github.com/precedent-dev/precedent/etl/adapters"
 	"github.com/precedent-dev/precedent/etl/contract"
 	"github.com/precedent-dev/precedent/etl/generate"
+	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -46,7 +47,7 @@ func TestLayoutsRoundTrip(t *testing.T) {
 		}
 		return run(t, src, func(o *etl.Options) {
 			o.Vendors = vendors
-			o.Models = modelsStep{settings}
+			o.Models = &fixture.Models{Settings: settings}
 		})
 	}
 	_, want := load(t, "contract")
@@ -56,7 +57,7 @@ func TestLayoutsRoundTrip(t *testing.T) {
 			res, db := load(t, l.Name)
 			for _, e := range contract.Entities {
 				q := "SELECT count(*) FROM " + e.Name
-				if got, w := value(t, db, q), value(t, want, q); got != w {
+				if got, w := fixture.Value(t, db, q), fixture.Value(t, want, q); got != w {
 					t.Errorf("%s: %s rows, want %s as from the contract's files", e.Name, got, w)
 				}
 			}

@@ -13,7 +13,7 @@ var update = flag.Bool("update", false, "rewrite docs/vendors.md from the mappin
 // TestMarkdown keeps docs/vendors.md in step with the mapping tables.
 func TestMarkdown(t *testing.T) {
 	var got bytes.Buffer
-	if err := WriteMarkdown(&got); err != nil {
+	if err := writeMarkdown(&got); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join("..", "..", "docs", "vendors.md")

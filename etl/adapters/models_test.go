@@ -1,22 +1,13 @@
 package adapters_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/queries"
 )
-
-// modelsStep builds the SQL models inside the ETL run, as the precedent
-// command does.
-type modelsStep struct{ settings queries.Settings }
-
-func (m modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsReport, error) {
-	_, err := queries.Build(ctx, env.Conn, queries.Options{Settings: m.settings, Stage: env.Stage})
-	return etl.ModelsReport{}, err
-}
 
 // TestMartsFromVendorExports loads a company that runs Salesforce with CPQ
 // and Advanced Approvals, DocuSign, Stripe and Zendesk, builds the models
@@ -24,7 +15,7 @@ func (m modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsRepo
 func TestMartsFromVendorExports(t *testing.T) {
 	s := queries.DefaultSettings()
 	s.AsOf = time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-	_, db := run(t, "testdata/mixed", func(o *etl.Options) { o.Models = modelsStep{s} })
+	_, db := run(t, "testdata/mixed", func(o *etl.Options) { o.Models = &fixture.Models{Settings: s} })
 	const acme, beta = "0015g00000AbCdEAAV", "0015g00000BxYzQAAV"
 	const o1, o2, c1, c2, c3 = "0065g00000Op1AaAAJ", "0065g00000Op2BbAAJ", "8005g00000Ct1AaAAJ", "8005g00000Ct2BbAAJ", "8005g00000Ct3CcAAJ"
 	tests := []struct {
@@ -57,7 +48,7 @@ func TestMartsFromVendorExports(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := value(t, db, tt.q); got != tt.want {
+			if got := fixture.Value(t, db, tt.q); got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})

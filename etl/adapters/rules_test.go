@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 // rule is one mapping rule checked by a one-value query.
@@ -100,7 +101,7 @@ func TestSalesforceReportSpelling(t *testing.T) {
 	}
 	for _, tt := range rules {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := value(t, db, tt.q); got != tt.want {
+			if got := fixture.Value(t, db, tt.q); got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
@@ -152,7 +153,7 @@ func TestConnectorSpelling(t *testing.T) {
 	}
 	for _, tt := range rules {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := value(t, db, tt.q); got != tt.want {
+			if got := fixture.Value(t, db, tt.q); got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})
@@ -211,7 +212,7 @@ func TestHubSpotAndNetSuite(t *testing.T) {
 	}
 	for _, tt := range rules {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := value(t, db, tt.q); got != tt.want {
+			if got := fixture.Value(t, db, tt.q); got != tt.want {
 				t.Errorf("got %s, want %s", got, tt.want)
 			}
 		})

@@ -297,3 +297,6 @@ var Entities = []Entity{
 		},
 	},
 }
+
+// Formats lists the file formats a source may use, by file extension.
+var Formats = []string{"csv", "parquet", "jsonl", "json"}

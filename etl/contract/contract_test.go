@@ -14,7 +14,7 @@ var update = flag.Bool("update", false, "rewrite docs/data-contract.md from the 
 // TestMarkdown keeps docs/data-contract.md in step with the contract table.
 func TestMarkdown(t *testing.T) {
 	var got bytes.Buffer
-	if err := WriteMarkdown(&got); err != nil {
+	if err := writeMarkdown(&got); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join("..", "..", "docs", "data-contract.md")

@@ -68,16 +68,6 @@ type File struct {
 	Rows   int
 }
 
-// Rows returns the number of rows written for the entity.
-func (s Summary) Rows(entity string) int {
-	for _, f := range s.Files {
-		if f.Entity == entity {
-			return f.Rows
-		}
-	}
-	return 0
-}
-
 // Formats are the supported output formats.
 var Formats = []string{"csv", "parquet", "jsonl"}
 

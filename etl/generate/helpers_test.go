@@ -156,3 +156,13 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// Rows returns the number of rows written for the entity.
+func (s Summary) Rows(entity string) int {
+	for _, f := range s.Files {
+		if f.Entity == entity {
+			return f.Rows
+		}
+	}
+	return 0
+}

@@ -1,3 +1,6 @@
+// The document is written by TestMarkdown with -update and read by
+// people; no program renders it, so its renderer lives with its test.
+
 package contract
 
 import (
@@ -5,9 +8,6 @@ import (
 	"io"
 	"strings"
 )
-
-// Formats lists the file formats a source may use, by file extension.
-var Formats = []string{"csv", "parquet", "jsonl", "json"}
 
 // typeRules says how a value of each type is written in a source file.
 var typeRules = map[Type]string{
@@ -25,8 +25,8 @@ var typeRules = map[Type]string{
 	Rate:      "decimal number, stored with 8 decimals",
 }
 
-// WriteMarkdown renders the contract as the document docs/data-contract.md.
-func WriteMarkdown(w io.Writer) error {
+// writeMarkdown renders the contract as the document docs/data-contract.md.
+func writeMarkdown(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString(markdownIntro)
 	b.WriteString("\n## Types\n\n| type | written as | stored as |\n|---|---|---|\n")

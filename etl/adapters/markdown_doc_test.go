@@ -1,3 +1,6 @@
+// The document is written by TestMarkdown with -update and read by
+// people; no program renders it, so its renderer lives with its test.
+
 package adapters
 
 import (
@@ -12,8 +15,8 @@ var vendorTitles = map[string]string{
 	"hubspot": "HubSpot", "stripe": "Stripe", "zendesk": "Zendesk", "precedent": "Precedent's own mapping file",
 }
 
-// WriteMarkdown renders the mapping tables as docs/vendors.md.
-func WriteMarkdown(w io.Writer) error {
+// writeMarkdown renders the mapping tables as docs/vendors.md.
+func writeMarkdown(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString(markdownIntro)
 	b.WriteString(customFieldsDoc)
