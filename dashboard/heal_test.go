@@ -14,6 +14,7 @@ import (
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/etl/warehouse/warehousetest"
 	"github.com/precedent-dev/precedent/internal/fixture"
+	"github.com/precedent-dev/precedent/internal/fixture/company"
 )
 
 // twoGenerations loads the good fixture, then one more account, with the
@@ -24,7 +25,7 @@ func twoGenerations(t *testing.T) (data wh.Dir, load func() *etl.Result) {
 	src := fixture.CopySource(t, "../etl/testdata/good")
 	load = func() *etl.Result {
 		t.Helper()
-		res, err := fixture.Load(context.Background(), src, data, fixture.ModelsAsOf(time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC)))
+		res, err := company.Load(context.Background(), src, data, company.ModelsAsOf(time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC)))
 		if err != nil {
 			t.Fatal(err)
 		}

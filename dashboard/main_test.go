@@ -11,7 +11,7 @@ import (
 
 	"github.com/precedent-dev/precedent/etl/generate"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
-	"github.com/precedent-dev/precedent/internal/fixture"
+	"github.com/precedent-dev/precedent/internal/fixture/company"
 )
 
 // testData is a warehouse built once for the package's tests from a small
@@ -47,7 +47,7 @@ func TestMain(m *testing.M) {
 func buildTestData(dir string) error {
 	asOf := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 	gen := generate.Options{Scale: 0.2, Seed: 3, AsOf: asOf, Effects: generate.DefaultEffects()}
-	data, err := fixture.Company(context.Background(), dir, gen, func(src string) error {
+	data, err := company.Company(context.Background(), dir, gen, func(src string) error {
 		return poisonNames(filepath.Join(src, "accounts.csv"))
 	})
 	testData = data

@@ -13,6 +13,7 @@ import (
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
+	"github.com/precedent-dev/precedent/internal/fixture/company"
 )
 
 // TestSwapOnPublish keeps a request on the old generation while a new one
@@ -89,7 +90,7 @@ func newLiveSource(t *testing.T) *liveSource {
 // load runs the ETL and the models over the source.
 func (l *liveSource) load() {
 	l.t.Helper()
-	if _, err := fixture.Load(context.Background(), l.src, l.data, fixture.ModelsAsOf(time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC))); err != nil {
+	if _, err := company.Load(context.Background(), l.src, l.data, company.ModelsAsOf(time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC))); err != nil {
 		l.t.Fatal(err)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/precedent-dev/precedent/internal/fixture"
+
 	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
@@ -29,7 +31,7 @@ func TestDecodeText(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			src := filepath.Join(t.TempDir(), "x.csv")
-			writeFile(t, src, tt.in)
+			fixture.WriteFile(t, src, tt.in)
 			got, err := decodeText(src, t.TempDir())
 			if err != nil {
 				t.Fatal(err)
@@ -109,7 +111,7 @@ func TestEncodings(t *testing.T) {
 				t.Errorf("%s: %s, read %d, loaded %d, quarantined %d; want loaded, %d loaded, %d quarantined",
 					tt.file, f.Status, f.RowsRead, f.RowsLoaded, f.RowsQuarantined, tt.loaded, tt.quarantined)
 			}
-			db := openPublished(t, data)
+			db := fixture.OpenPublished(t, data)
 			for q, want := range tt.values {
 				var got string
 				if err := db.QueryRow(q).Scan(&got); err != nil {
@@ -140,12 +142,12 @@ func TestEncodings(t *testing.T) {
 // a reason the user must act on ends with a warning: a file with the same
 // content as one rejected before, and a source that yields no rows.
 func TestNothingLoadedIsNoSuccess(t *testing.T) {
-	rejected := copyDir(t, "testdata/good")
+	rejected := fixture.CopySource(t, "testdata/good")
 	b, err := os.ReadFile("testdata/bad/contract_terms.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(rejected, "contract_terms.csv"), string(b))
+	fixture.WriteFile(t, filepath.Join(rejected, "contract_terms.csv"), string(b))
 	tests := []struct {
 		name, source, file, warning string
 	}{
@@ -166,7 +168,7 @@ func TestNothingLoadedIsNoSuccess(t *testing.T) {
 				t.Errorf("warnings %q, want one containing %q", res.Warnings, tt.warning)
 			}
 			var status string
-			if err := openPublished(t, data).QueryRow("SELECT status FROM etl_runs WHERE run_id = 2").Scan(&status); err != nil || status != runlog.Warning {
+			if err := fixture.OpenPublished(t, data).QueryRow("SELECT status FROM etl_runs WHERE run_id = 2").Scan(&status); err != nil || status != runlog.Warning {
 				t.Errorf("etl_runs: run 2 status %q (%v), want warning", status, err)
 			}
 			if tt.file == "" {
@@ -191,6 +193,6 @@ func TestNothingLoadedIsNoSuccess(t *testing.T) {
 func headersOnly(tb testing.TB) string {
 	tb.Helper()
 	src := tb.TempDir()
-	writeFile(tb, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\n")
+	fixture.WriteFile(tb, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\n")
 	return src
 }

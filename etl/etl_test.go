@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/precedent-dev/precedent/internal/fixture"
+
 	"github.com/precedent-dev/precedent/etl/contract"
 	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -35,21 +37,6 @@ func runETL(tb testing.TB, source string, data wh.Dir, mod ...func(*Options)) (*
 	return Run(context.Background(), opts)
 }
 
-// openPublished opens the published generation read-only.
-func openPublished(tb testing.TB, data wh.Dir) *sql.DB {
-	tb.Helper()
-	g, err := data.Published()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	db, err := wh.OpenReadOnly(context.Background(), g.Path, wh.Settings{Threads: 1})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
 func queryInt(tb testing.TB, db *sql.DB, q string, args ...any) int64 {
 	tb.Helper()
 	var n int64
@@ -67,7 +54,7 @@ func TestLoadGood(t *testing.T) {
 	}
 	want := map[string]int64{"accounts": 3, "reps": 3, "fx_rates": 1, "deals": 5, "deal_lines": 3, "contracts": 3,
 		"contract_terms": 3, "invoices": 3, "invoice_lines": 3, "credit_notes": 1, "tickets": 3}
-	db := openPublished(t, data)
+	db := fixture.OpenPublished(t, data)
 	for _, e := range res.Entities {
 		if e.RowsLoaded != want[e.Entity] || e.RowsQuarantined != 0 || e.Rows != want[e.Entity] {
 			t.Errorf("%s: loaded %d quarantined %d rows %d, want %d loaded", e.Entity, e.RowsLoaded, e.RowsQuarantined, e.Rows, want[e.Entity])
@@ -116,7 +103,7 @@ func TestLoadGood(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	data := wh.Dir(t.TempDir())
 	mustRun(t, "testdata/good", data)
-	src := copyDir(t, "testdata/bad")
+	src := fixture.CopySource(t, "testdata/bad")
 	writeTruncatedParquet(t, filepath.Join(src, "reps.parquet"))
 	res := mustRun(t, src, data)
 	if res.Status != runlog.Warning {
@@ -153,7 +140,7 @@ func TestBadInput(t *testing.T) {
 	if i := slices.IndexFunc(res.Files, func(r FileResult) bool { return r.Path == "accounts.csv" }); i < 0 || !slices.Equal(res.Files[i].Ignored, []string{"notes"}) {
 		t.Errorf("accounts.csv: want the extra column notes reported as ignored")
 	}
-	db := openPublished(t, data)
+	db := fixture.OpenPublished(t, data)
 	quarantine := []struct {
 		rule, file string
 		row        int64
@@ -269,7 +256,7 @@ func snapshot(tb testing.TB, data wh.Dir, exclude ...string) []string {
 	if len(exclude) == 0 {
 		exclude = []string{"_run_id"}
 	}
-	db := openPublished(tb, data)
+	db := fixture.OpenPublished(tb, data)
 	var out []string
 	for _, e := range contract.Entities {
 		var digest string
@@ -286,9 +273,9 @@ func TestMergeNewestLoadWins(t *testing.T) {
 	data := wh.Dir(t.TempDir())
 	mustRun(t, "testdata/good", data)
 	src := t.TempDir()
-	writeFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-2,Blue Heron Group,mid_market\nACC-9,New Co,smb\n")
+	fixture.WriteFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-2,Blue Heron Group,mid_market\nACC-9,New Co,smb\n")
 	res := mustRun(t, src, data)
-	db := openPublished(t, data)
+	db := fixture.OpenPublished(t, data)
 	if got := queryInt(t, db, "SELECT count(*) FROM accounts"); got != 4 {
 		t.Errorf("accounts = %d, want 4", got)
 	}
@@ -314,10 +301,10 @@ func TestFullRefresh(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		writeFile(t, filepath.Join(src, name), string(b))
+		fixture.WriteFile(t, filepath.Join(src, name), string(b))
 	}
 	mustRun(t, src, data, func(o *Options) { o.FullRefresh = true })
-	db := openPublished(t, data)
+	db := fixture.OpenPublished(t, data)
 	if got := queryInt(t, db, "SELECT count(*) FROM tickets"); got != 0 {
 		t.Errorf("tickets = %d after a full refresh from a source without them, want 0", got)
 	}
@@ -347,7 +334,7 @@ func TestFailedRunKeepsPublishedWarehouse(t *testing.T) {
 	mustRun(t, "testdata/good", data)
 	before := snapshot(t, data)
 	src := t.TempDir()
-	writeFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-9,New Co,smb\n")
+	fixture.WriteFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-9,New Co,smb\n")
 	res, err := runETL(t, src, data, func(o *Options) { o.Models = failingModels{} })
 	if err == nil || res.Status != runlog.Failed {
 		t.Fatalf("got status %v err %v, want a failed run", res.Status, err)
@@ -387,42 +374,11 @@ func TestRunsDoNotOverlap(t *testing.T) {
 
 func TestRequiredEntityMissing(t *testing.T) {
 	src := t.TempDir()
-	writeFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-1,A,smb\n")
+	fixture.WriteFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-1,A,smb\n")
 	_, err := runETL(t, src, wh.Dir(t.TempDir()))
 	if err == nil || !strings.Contains(err.Error(), "required entity deals has no rows") {
 		t.Errorf("err = %v, want a message naming deals", err)
 	}
-}
-
-func writeFile(tb testing.TB, path, content string) {
-	tb.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-}
-
-func copyDir(tb testing.TB, src string) string {
-	tb.Helper()
-	dst := tb.TempDir()
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		writeFile(tb, filepath.Join(dst, rel), string(b))
-		return nil
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return dst
 }
 
 // writeTruncatedParquet writes a valid Parquet file of reps and cuts it in half.
@@ -449,8 +405,8 @@ func writeTruncatedParquet(tb testing.TB, path string) {
 // vendor objects is not loaded, and that the run says why and ends with a
 // warning rather than passing it over.
 func TestUnrecognisedVendorFile(t *testing.T) {
-	src := copyDir(t, "testdata/good")
-	writeFile(t, filepath.Join(src, "customers.csv"), "id\nc1\n")
+	src := fixture.CopySource(t, "testdata/good")
+	fixture.WriteFile(t, filepath.Join(src, "customers.csv"), "id\nc1\n")
 	res, err := runETL(t, src, wh.Dir(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
@@ -478,7 +434,7 @@ func TestFailedRunRemovesStaging(t *testing.T) {
 		{"ModelsFail", func(_ *testing.T, _ wh.Dir, o *Options) { o.Models = failingModels{} }},
 		{"PublishFails", func(t *testing.T, data wh.Dir, _ *Options) {
 			// The link cannot be switched: its temporary twin is in the way.
-			writeFile(t, filepath.Join(data.Current()+".next", "in-the-way"), "x")
+			fixture.WriteFile(t, filepath.Join(data.Current()+".next", "in-the-way"), "x")
 		}},
 	}
 	for _, tt := range tests {
@@ -486,7 +442,7 @@ func TestFailedRunRemovesStaging(t *testing.T) {
 			data := wh.Dir(t.TempDir())
 			mustRun(t, "testdata/good", data)
 			src := t.TempDir()
-			writeFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-9,New Co,smb\n")
+			fixture.WriteFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-9,New Co,smb\n")
 			if _, err := runETL(t, src, data, func(o *Options) { tt.setup(t, data, o) }); err == nil {
 				t.Fatal("the run did not fail")
 			}
@@ -507,12 +463,12 @@ func TestFailedRunRemovesStaging(t *testing.T) {
 // to pass for a path: each is reported as skipped with why, the run ends
 // with a warning naming it, and none of their rows is read.
 func TestSkippedFiles(t *testing.T) {
-	src := copyDir(t, "testdata/good")
+	src := fixture.CopySource(t, "testdata/good")
 	sneaky := "account_id,account_name,segment\nACC-66,Sneaky,smb\n"
-	writeFile(t, filepath.Join(src, "..%2f...csv"), sneaky)
-	writeFile(t, filepath.Join(src, ".hidden", "accounts.csv"), sneaky)
-	writeFile(t, filepath.Join(src, "invoices", ".partial.csv"), "invoice_id\nINV-66\n")
-	writeFile(t, filepath.Join(src, "invoices", "2021.csv"), mustRead(t, "testdata/good/invoices.csv"))
+	fixture.WriteFile(t, filepath.Join(src, "..%2f...csv"), sneaky)
+	fixture.WriteFile(t, filepath.Join(src, ".hidden", "accounts.csv"), sneaky)
+	fixture.WriteFile(t, filepath.Join(src, "invoices", ".partial.csv"), "invoice_id\nINV-66\n")
+	fixture.WriteFile(t, filepath.Join(src, "invoices", "2021.csv"), mustRead(t, "testdata/good/invoices.csv"))
 	os.Remove(filepath.Join(src, "invoices.csv"))
 	data := wh.Dir(t.TempDir())
 	res := mustRun(t, src, data)
@@ -532,7 +488,7 @@ func TestSkippedFiles(t *testing.T) {
 			t.Errorf("no warning names %s: %q", s.Path, res.Warnings)
 		}
 	}
-	db := openPublished(t, data)
+	db := fixture.OpenPublished(t, data)
 	if n := queryInt(t, db, "SELECT count(*) FROM accounts WHERE account_id = 'ACC-66'"); n != 0 {
 		t.Errorf("a hidden file's row was loaded")
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/precedent-dev/precedent/internal/fixture"
+
 	"github.com/precedent-dev/precedent/etl/contract"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
@@ -19,7 +21,7 @@ import (
 func TestLoadFX(t *testing.T) {
 	data := wh.Dir(t.TempDir())
 	res := mustRun(t, "testdata/fx", data)
-	db := openPublished(t, data)
+	db := fixture.OpenPublished(t, data)
 	loaded := map[string]int64{"fx_rates": 5, "deals": 5, "deal_lines": 3, "contracts": 3, "invoices": 3, "invoice_lines": 3, "credit_notes": 1}
 	for _, e := range res.Entities {
 		if want, ok := loaded[e.Entity]; ok && e.RowsLoaded != want {
@@ -65,7 +67,7 @@ func TestLoadFX(t *testing.T) {
 // rows, both for an entity with new rows and for one without.
 func TestUpgradeEarlierGeneration(t *testing.T) {
 	data := wh.Dir(t.TempDir())
-	src := copyDir(t, "testdata/good")
+	src := fixture.CopySource(t, "testdata/good")
 	mustRun(t, src, data)
 	g, err := data.Published()
 	if err != nil {
@@ -89,12 +91,12 @@ func TestUpgradeEarlierGeneration(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(src, "deals.csv"), string(b)+"DEAL-9,ACC-1,REP-2,new,won,2022-05-01,2022-05-20,1000.00,900.00,USD,12,,,,\n")
+	fixture.WriteFile(t, filepath.Join(src, "deals.csv"), string(b)+"DEAL-9,ACC-1,REP-2,new,won,2022-05-01,2022-05-20,1000.00,900.00,USD,12,,,,\n")
 	res := mustRun(t, src, data)
 	if res.Status != "success" {
 		t.Fatalf("run after the upgrade: %s %v", res.Status, res.Warnings)
 	}
-	pub := openPublished(t, data)
+	pub := fixture.OpenPublished(t, data)
 	for _, q := range []string{
 		"SELECT count(*) FROM deals WHERE fx_rate IS NULL OR net_amount_original IS DISTINCT FROM net_amount OR list_amount_original IS DISTINCT FROM list_amount",
 		"SELECT count(*) FROM contracts WHERE fx_rate <> 1 OR fx_rate IS NULL OR arr_original IS DISTINCT FROM arr",

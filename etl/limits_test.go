@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/precedent-dev/precedent/internal/fixture"
+
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -34,15 +36,15 @@ func TestInputLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src := copyDir(t, "testdata/good")
-			writeFile(t, filepath.Join(src, "accounts.csv"), "")
-			writeFile(t, filepath.Join(src, tt.file), tt.content)
+			src := fixture.CopySource(t, "testdata/good")
+			fixture.WriteFile(t, filepath.Join(src, "accounts.csv"), "")
+			fixture.WriteFile(t, filepath.Join(src, tt.file), tt.content)
 			data := wh.Dir(t.TempDir())
 			res := mustRun(t, src, data, func(o *Options) { o.MaxTextLength = tt.max })
 			if res.Entities[0].RowsQuarantined != 1 || res.Entities[0].RowsLoaded != 2 {
 				t.Fatalf("accounts: loaded %d, quarantined %d; want 2 and 1", res.Entities[0].RowsLoaded, res.Entities[0].RowsQuarantined)
 			}
-			db := openPublished(t, data)
+			db := fixture.OpenPublished(t, data)
 			var file, column, reason, raw string
 			var row int64
 			err := db.QueryRow(`SELECT source_file, row_number, column_name, reason, raw_values FROM quarantine WHERE entity = 'accounts'`).Scan(&file, &row, &column, &reason, &raw)

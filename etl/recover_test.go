@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/precedent-dev/precedent/internal/fixture"
+
 	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/etl/warehouse/warehousetest"
@@ -20,8 +22,8 @@ import (
 func threeLoads(t *testing.T) (second, third string) {
 	t.Helper()
 	second, third = t.TempDir(), t.TempDir()
-	writeFile(t, filepath.Join(second, "accounts.csv"), "account_id,account_name,segment\nACC-2,Blue Heron Group,mid_market\nACC-9,New Co,smb\n")
-	writeFile(t, filepath.Join(third, "accounts.csv"), "account_id,account_name,segment\nACC-10,Newer Co,smb\n")
+	fixture.WriteFile(t, filepath.Join(second, "accounts.csv"), "account_id,account_name,segment\nACC-2,Blue Heron Group,mid_market\nACC-9,New Co,smb\n")
+	fixture.WriteFile(t, filepath.Join(third, "accounts.csv"), "account_id,account_name,segment\nACC-10,Newer Co,smb\n")
 	return second, third
 }
 
@@ -101,8 +103,8 @@ func TestRebuildDistrustsDamagedLake(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			second, third := threeLoads(t)
 			if tt.sourceHas {
-				writeFile(t, filepath.Join(third, "accounts", "earlier.csv"), mustRead(t, filepath.Join(second, "accounts.csv")))
-				writeFile(t, filepath.Join(third, "accounts", "later.csv"), mustRead(t, filepath.Join(third, "accounts.csv")))
+				fixture.WriteFile(t, filepath.Join(third, "accounts", "earlier.csv"), mustRead(t, filepath.Join(second, "accounts.csv")))
+				fixture.WriteFile(t, filepath.Join(third, "accounts", "later.csv"), mustRead(t, filepath.Join(third, "accounts.csv")))
 				os.Remove(filepath.Join(third, "accounts.csv"))
 			}
 			data := wh.Dir(t.TempDir())
@@ -122,7 +124,7 @@ func TestRebuildDistrustsDamagedLake(t *testing.T) {
 			if _, err := os.Stat(lake); !errors.Is(err, os.ErrNotExist) {
 				t.Errorf("the damaged lake file is still in the lake")
 			}
-			db := openPublished(t, data)
+			db := fixture.OpenPublished(t, data)
 			if n := queryInt(t, db, "SELECT count(*) FROM accounts WHERE account_id = 'ACC-9'"); n != tt.wantACC9 {
 				t.Errorf("ACC-9 rows = %d, want %d", n, tt.wantACC9)
 			}
@@ -174,7 +176,7 @@ func TestRecoveryModes(t *testing.T) {
 			if g, err := data.Published(); err != nil || g.ID != 3 {
 				t.Errorf("published = %d (%v), want 3", g.ID, err)
 			}
-			db := openPublished(t, data)
+			db := fixture.OpenPublished(t, data)
 			if n := queryInt(t, db, "SELECT count(*) FROM deals"); n != 5 {
 				t.Errorf("deals = %d, want 5", n)
 			}
@@ -196,7 +198,7 @@ func TestLakeChecksums(t *testing.T) {
 	check := func(t *testing.T) {
 		t.Helper()
 		onDisk, _ := filepath.Glob(data.Path("lake", "*", "*.parquet"))
-		listed, err := LakeFiles(context.Background(), openPublished(t, data))
+		listed, err := LakeFiles(context.Background(), fixture.OpenPublished(t, data))
 		if err != nil {
 			t.Fatal(err)
 		}

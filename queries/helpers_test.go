@@ -8,6 +8,7 @@ import (
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
+	"github.com/precedent-dev/precedent/internal/fixture/company"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -16,8 +17,8 @@ import (
 func load(tb testing.TB, source string, settings queries.Settings, userDir string) (*sql.DB, *queries.Report, wh.Dir) {
 	tb.Helper()
 	data := wh.Dir(tb.TempDir())
-	m := &fixture.Models{Settings: settings, UserDir: userDir}
-	if _, err := fixture.Load(context.Background(), source, data, m); err != nil {
+	m := &company.Models{Settings: settings, UserDir: userDir}
+	if _, err := company.Load(context.Background(), source, data, m); err != nil {
 		tb.Fatal(err)
 	}
 	return fixture.OpenPublished(tb, data), m.Report, data

@@ -11,6 +11,7 @@ import (
 
 	"github.com/precedent-dev/precedent/etl/generate"
 	"github.com/precedent-dev/precedent/internal/fixture"
+	"github.com/precedent-dev/precedent/internal/fixture/company"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -27,7 +28,7 @@ func TestHonesty(t *testing.T) {
 	}
 	asOf := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 	world := func(t *testing.T, fx generate.Effects) *testDB {
-		data, err := fixture.Company(context.Background(), t.TempDir(), generate.Options{Scale: 1, Seed: 42, AsOf: asOf, Format: "parquet", Effects: fx}, nil)
+		data, err := company.Company(context.Background(), t.TempDir(), generate.Options{Scale: 1, Seed: 42, AsOf: asOf, Format: "parquet", Effects: fx}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +114,7 @@ func TestHonestyConfounded(t *testing.T) {
 		t.Skip("generates and loads a company")
 	}
 	asOf := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
-	data, err := fixture.Company(context.Background(), t.TempDir(), generate.Options{Scale: 2, Seed: 42, AsOf: asOf, Format: "parquet", Effects: generate.ConfoundedEffects()}, nil)
+	data, err := company.Company(context.Background(), t.TempDir(), generate.Options{Scale: 2, Seed: 42, AsOf: asOf, Format: "parquet", Effects: generate.ConfoundedEffects()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/precedent-dev/precedent/etl/generate"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
+	"github.com/precedent-dev/precedent/internal/fixture/company"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -58,7 +59,7 @@ func TestMain(m *testing.M) {
 	asOf := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 	gen := generate.Options{Scale: 0.3, Seed: 5, AsOf: asOf, Format: "parquet", Effects: generate.DefaultEffects()}
 	var data wh.Dir
-	data, setupErr = fixture.Company(context.Background(), dir, gen, nil)
+	data, setupErr = company.Company(context.Background(), dir, gen, nil)
 	if setupErr == nil {
 		testDB, setupErr = fixture.Published(context.Background(), data)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/precedent-dev/precedent/etl/contract"
 	"github.com/precedent-dev/precedent/etl/generate"
 	"github.com/precedent-dev/precedent/internal/fixture"
+	"github.com/precedent-dev/precedent/internal/fixture/company"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -47,7 +48,7 @@ func TestLayoutsRoundTrip(t *testing.T) {
 		}
 		return run(t, src, func(o *etl.Options) {
 			o.Vendors = vendors
-			o.Models = &fixture.Models{Settings: settings}
+			o.Models = &company.Models{Settings: settings}
 		})
 	}
 	_, want := load(t, "contract")

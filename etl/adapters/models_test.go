@@ -6,6 +6,7 @@ import (
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/internal/fixture"
+	"github.com/precedent-dev/precedent/internal/fixture/company"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -15,7 +16,7 @@ import (
 func TestMartsFromVendorExports(t *testing.T) {
 	s := queries.DefaultSettings()
 	s.AsOf = time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-	_, db := run(t, "testdata/mixed", func(o *etl.Options) { o.Models = &fixture.Models{Settings: s} })
+	_, db := run(t, "testdata/mixed", func(o *etl.Options) { o.Models = &company.Models{Settings: s} })
 	const acme, beta = "0015g00000AbCdEAAV", "0015g00000BxYzQAAV"
 	const o1, o2, c1, c2, c3 = "0065g00000Op1AaAAJ", "0065g00000Op2BbAAJ", "8005g00000Ct1AaAAJ", "8005g00000Ct2BbAAJ", "8005g00000Ct3CcAAJ"
 	tests := []struct {
