@@ -1,10 +1,7 @@
 package etl
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -58,7 +55,7 @@ func (s SkippedFile) warning() string { return fmt.Sprintf("%q: skipped: %s", s.
 // or any file of a known format under <entity>/, in lexical order per entity
 // and in contract order across entities. Files it does not recognise are
 // returned as ignored, for a warning; hidden ones as skipped.
-func discover(dir string) (files []SourceFile, ignored []string, skipped []SkippedFile, err error) {
+func discover(dir string, known digests) (files []SourceFile, ignored []string, skipped []SkippedFile, err error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("source %s: %w", dir, err)
@@ -105,7 +102,7 @@ func discover(dir string) (files []SourceFile, ignored []string, skipped []Skipp
 		files = append(files, fs...)
 	}
 	for i := range files {
-		if err := files[i].stat(); err != nil {
+		if err := files[i].stat(known); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -167,19 +164,17 @@ func splitFormat(name string) (stem, format string, ok bool) {
 	return strings.TrimSuffix(name, filepath.Ext(name)), format, true
 }
 
-// stat fills in the file's size and content hash.
-func (f *SourceFile) stat() error {
-	h, err := os.Open(f.abs)
+// stat fills in the file's size and content hash, from known when the
+// run hashed the file already.
+func (f *SourceFile) stat(known digests) error {
+	if d, ok := known[f.abs]; ok && d.size >= 0 {
+		f.Size, f.SHA256 = d.size, d.sum
+		return nil
+	}
+	sum, n, err := hashFile(f.abs)
 	if err != nil {
 		return fmt.Errorf("source file %s: %w", f.Path, err)
 	}
-	defer h.Close()
-	sum := sha256.New()
-	n, err := io.Copy(sum, h)
-	if err != nil {
-		return fmt.Errorf("source file %s: %w", f.Path, err)
-	}
-	f.Size = n
-	f.SHA256 = hex.EncodeToString(sum.Sum(nil))
+	f.Size, f.SHA256 = n, sum
 	return nil
 }

@@ -32,13 +32,17 @@ type Options struct {
 	// values, and values holding a NUL byte, are quarantined. Default
 	// DefaultMaxTextLength.
 	MaxTextLength int
-	Trigger       string // manual, schedule, startup or retry; recorded in the run log
-	Attempt       int    // retry attempt, recorded in the run log
-	DuckDB        wh.Settings
-	Models        Models          // builds the SQL models into the new generation; nil skips them
-	Vendors       adapters.Config // vendor exports: id keys, escalations, categories, file overrides
-	Progress      func(Progress)
-	Logger        *slog.Logger
+	// Program identifies the running program's build (version, commit);
+	// a run whose source, settings and program are those of the run that
+	// published the current generation keeps it (see Result.Kept).
+	Program  string
+	Trigger  string // manual, schedule, startup or retry; recorded in the run log
+	Attempt  int    // retry attempt, recorded in the run log
+	DuckDB   wh.Settings
+	Models   Models          // builds the SQL models into the new generation; nil skips them
+	Vendors  adapters.Config // vendor exports: id keys, escalations, categories, file overrides
+	Progress func(Progress)
+	Logger   *slog.Logger
 }
 
 // Models builds derived tables into a generation before it is published.
@@ -91,8 +95,15 @@ type Result struct {
 	Lake      []LakeFile    `json:"lake,omitempty"` // the lake files the run wrote, with their checksums
 	Warnings  []string      `json:"warnings,omitempty"`
 	Models    *ModelsReport `json:"models,omitempty"`
-	StartedAt time.Time     `json:"started_at"`
-	EndedAt   time.Time     `json:"ended_at"`
+	// Fingerprint identifies the run's inputs: its source files, loader
+	// options, program and models (empty when the models step cannot say
+	// what it depends on). Kept is the generation a run kept because
+	// nothing of these changed since the run that published it: such a run
+	// publishes nothing and changes no table.
+	Fingerprint string    `json:"fingerprint,omitempty"`
+	Kept        int       `json:"kept_generation,omitempty"`
+	StartedAt   time.Time `json:"started_at"`
+	EndedAt     time.Time `json:"ended_at"`
 }
 
 // EntityResult counts one entity's rows in a run. RowsRead = RowsLoaded +
@@ -226,7 +237,22 @@ func removeRun(opts Options, id int) {
 // ledgers, close, publish, and prune old generations.
 func run(ctx context.Context, opts Options, res *Result) error {
 	lap := phaseTimer(opts.Logger)
-	files, ignored, skipped, err := discover(opts.Source)
+	src, hashErr := hashSource(opts.Source) // discover says what is wrong with the folder
+	if hashErr == nil {
+		fp, ok, err := fingerprint(opts, src)
+		if err != nil {
+			return err
+		}
+		if ok {
+			res.Fingerprint = fp
+			if !opts.FullRefresh {
+				if kept, err := keepPublished(opts, res, fp); kept || err != nil {
+					return err
+				}
+			}
+		}
+	}
+	files, ignored, skipped, err := discover(opts.Source, src)
 	if err != nil {
 		return err
 	}
@@ -237,7 +263,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	}
 	defer db.Close()
 	defer conn.Close()
-	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID)}
+	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID), digests: src}
 	defer b.removeTexts()
 	if err := b.attachPrev(ctx); err != nil {
 		return err

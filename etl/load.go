@@ -17,11 +17,12 @@ import (
 
 // build is one run's work on its new generation.
 type build struct {
-	opts  Options
-	conn  *sql.Conn
-	res   *Result
-	stage string
-	prev  bool // the generation the run builds on is attached as prev
+	opts    Options
+	conn    *sql.Conn
+	res     *Result
+	stage   string
+	digests digests // the source files' sums, hashed once per run
+	prev    bool    // the generation the run builds on is attached as prev
 	// scratch: prev is the run's rebuilt copy of an intact generation;
 	// damaged: the published generation it replaces.
 	scratch bool

@@ -84,7 +84,7 @@ func (b *build) detectVendors(ctx context.Context, files []SourceFile, ignored [
 	}
 	slices.SortFunc(vendorFiles, func(a, b SourceFile) int { return strings.Compare(a.Path, b.Path) })
 	for i := range vendorFiles {
-		if err := vendorFiles[i].stat(); err != nil {
+		if err := vendorFiles[i].stat(b.digests); err != nil {
 			return nil, nil, nil, err
 		}
 	}

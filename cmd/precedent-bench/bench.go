@@ -81,7 +81,11 @@ func (b *bench) scale(ctx context.Context, scale float64) error {
 	fmt.Fprintf(b.out, "## Scale %g: %d rows, %.0f MB of CSV\n\n", scale, rows, float64(size)/1e6)
 	fmt.Fprintf(b.out, "Generating took %s (peak RSS %d MB).\n\n", gen.wall.Round(time.Millisecond), gen.maxRSS>>20)
 
-	var floors, both, loads, fulls []time.Duration
+	delta, added, err := deltaSource(src, filepath.Join(b.dir, fmt.Sprintf("delta-%g", scale)))
+	if err != nil {
+		return err
+	}
+	var floors, both, loads, fulls, noops, deltas, asofs []time.Duration
 	var loadRSS, fullRSS int64
 	var data string
 	for i := 0; i < b.repeat; i++ {
@@ -110,6 +114,18 @@ func (b *bench) scale(ctx context.Context, scale float64) error {
 			return err
 		}
 		fulls, fullRSS = append(fulls, m.wall), max(fullRSS, m.maxRSS)
+		// On the warehouse the full run published: the same run again,
+		// then the source with 1% new tickets, then a new as-of date alone.
+		for _, step := range []struct {
+			into         *[]time.Duration
+			source, asOf string
+		}{{&noops, src, "2026-11-26"}, {&deltas, delta, "2026-11-26"}, {&asofs, delta, "2026-11-27"}} {
+			m, err := b.run(ctx, "etl", "--source", step.source, "--data", data, "--as-of", step.asOf)
+			if err != nil {
+				return err
+			}
+			*step.into = append(*step.into, m.wall)
+		}
 	}
 	fl, fw, ld, fu := median(floors), median(both), median(loads), median(fulls)
 	fmt.Fprintf(b.out, "| measurement | median | rows/s | peak RSS |\n|---|---|---|---|\n")
@@ -117,9 +133,50 @@ func (b *bench) scale(ctx context.Context, scale float64) error {
 	fmt.Fprintf(b.out, "| DuckDB alone, CSV to a table in a database file and to zstd Parquet | %s | %s | (in the bench process) |\n", fw.Round(time.Millisecond), perSec(rows, fw))
 	fmt.Fprintf(b.out, "| ETL without models (`--no-models`) | %s | %s | %d MB |\n", ld.Round(time.Millisecond), perSec(rows, ld), loadRSS>>20)
 	fmt.Fprintf(b.out, "| ETL with models | %s | %s | %d MB |\n\n", fu.Round(time.Millisecond), perSec(rows, fu), fullRSS>>20)
-	fmt.Fprintf(b.out, "**ETL / floor = %.2fx** (goal: at most 2x at scale 10); ETL / (table and Parquet) = %.2fx. Models add %s, %.2fx the load time.\n\n",
-		ld.Seconds()/fl.Seconds(), ld.Seconds()/fw.Seconds(), (fu - ld).Round(time.Millisecond), (fu-ld).Seconds()/ld.Seconds())
+	fmt.Fprintf(b.out, "**ETL / floor = %.2fx** (goal: at most 2x at scale 10); ETL / (table and Parquet) = %.2fx. Models add %s, %.2fx the load time; the full run with models is %.2fx the floor (goal: at most 3x).\n\n",
+		ld.Seconds()/fl.Seconds(), ld.Seconds()/fw.Seconds(), (fu - ld).Round(time.Millisecond), (fu-ld).Seconds()/ld.Seconds(), fu.Seconds()/fl.Seconds())
+	no, de, ao := median(noops), median(deltas), median(asofs)
+	fmt.Fprintf(b.out, "| run on the published warehouse | median | share of the full run with models | goal |\n|---|---|---|---|\n")
+	fmt.Fprintf(b.out, "| no-op: the same files and as-of again | %s | %.1f%% | at most 5%% |\n", no.Round(time.Millisecond), 100*no.Seconds()/fu.Seconds())
+	fmt.Fprintf(b.out, "| delta: %d new tickets (1%%) in a new file of tickets/ | %s | %.1f%% | at most 15%% |\n", added, de.Round(time.Millisecond), 100*de.Seconds()/fu.Seconds())
+	fmt.Fprintf(b.out, "| as-of only: a new as-of date, no new data | %s | %.1f%% | the as-of-dependent models only |\n\n", ao.Round(time.Millisecond), 100*ao.Seconds()/fu.Seconds())
 	return b.details(ctx, data)
+}
+
+// deltaSource makes dir the source src with 1% new tickets: every file
+// linked (not copied) from src, the tickets moved into a tickets/ folder
+// (same content, so a run skips them as loaded) beside a new file holding
+// copies of the first 1% of them under new ids. It returns the folder and
+// the number of new tickets.
+func deltaSource(src, dir string) (string, int, error) {
+	os.RemoveAll(dir)
+	if err := os.MkdirAll(filepath.Join(dir, "tickets"), 0o755); err != nil {
+		return "", 0, err
+	}
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return "", 0, err
+	}
+	for _, e := range entries {
+		to := filepath.Join(dir, e.Name())
+		if e.Name() == "tickets.csv" {
+			to = filepath.Join(dir, "tickets", "tickets.csv")
+		}
+		if err := os.Link(filepath.Join(src, e.Name()), to); err != nil {
+			return "", 0, err
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(src, "tickets.csv"))
+	if err != nil {
+		return "", 0, err
+	}
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	n := max(1, (len(lines)-1)/100)
+	out := []string{lines[0]}
+	for _, l := range lines[1 : n+1] {
+		out = append(out, "NEW-"+l)
+	}
+	return dir, n, os.WriteFile(filepath.Join(dir, "tickets", "new.csv"), []byte(strings.Join(out, "\n")+"\n"), 0o644)
 }
 
 // floor reads every source file with DuckDB and writes it to Parquet, the
@@ -205,11 +262,11 @@ func (b *bench) details(ctx context.Context, data string) error {
 		return err
 	}
 	defer db.Close()
-	ent, err := wh.Query(ctx, db, `SELECT entity, rows_read, seconds FROM etl_run_entities WHERE run_id = (SELECT max(run_id) FROM etl_run_entities) ORDER BY seconds DESC`, 0)
+	ent, err := wh.Query(ctx, db, `SELECT entity, rows_read, seconds FROM etl_run_entities WHERE run_id = 1 ORDER BY seconds DESC`, 0)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(b.out, "Load by entity (last run):\n\n| entity | rows | seconds | rows/s |\n|---|---|---|---|\n")
+	fmt.Fprintf(b.out, "Load by entity (the full run, run 1 of its data directory):\n\n| entity | rows | seconds | rows/s |\n|---|---|---|---|\n")
 	for _, r := range ent.Values {
 		rows, secs := asFloat(r[1]), asFloat(r[2])
 		fmt.Fprintf(b.out, "| %v | %.0f | %.2f | %.0fk |\n", r[0], rows, secs, rows/secs/1e3)
@@ -223,7 +280,7 @@ func (b *bench) details(ctx context.Context, data string) error {
 	for _, m := range models {
 		total += m.Seconds
 	}
-	fmt.Fprintf(b.out, "\nModel builds (last run), %.2f s in all; the slowest:\n\n| model | layer | rows | seconds |\n|---|---|---|---|\n", total)
+	fmt.Fprintf(b.out, "\nModel builds (the last run, the as-of-only one: every run builds every model), %.2f s in all; the slowest:\n\n| model | layer | rows | seconds |\n|---|---|---|---|\n", total)
 	for i, m := range models {
 		if i == 12 {
 			break

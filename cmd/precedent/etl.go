@@ -22,7 +22,9 @@ DocuSign, NetSuite, HubSpot, Stripe and Zendesk found there (docs/vendors.md), v
 them against the data contract (docs/data-contract.md), quarantines the rows that cannot load with their file,
 row, column and reason, merges the accepted rows with earlier loads by primary key, builds
 the SQL models and publishes the new warehouse atomically. Files already loaded (same
-content) are skipped, so running twice changes nothing. When the published warehouse is
+content) are skipped, so running twice changes nothing; when no source file, setting, model
+or program changed since the run that published the warehouse (the same as-of date too), the
+run says "nothing changed, generation N kept" and publishes nothing. When the published warehouse is
 damaged, the run rebuilds it from the newest intact generation and the verified lake (or
 from the source alone when nothing intact is left) and prints a RECOVERED: line.`,
 		Args: cobra.NoArgs,
@@ -41,8 +43,11 @@ from the source alone when nothing intact is left) and prints a RECOVERED: line.
 			if err != nil {
 				return err
 			}
-			if strict && res.Status != runlog.Success {
+			if strict && res.Status == runlog.Warning {
 				return errors.New("published with warnings (--strict)")
+			}
+			if strict && res.Status == runlog.Unchanged && len(res.Warnings) > 0 {
+				return errors.New("nothing changed, and the warnings of the run that published still hold (--strict)")
 			}
 			return nil
 		},
@@ -58,6 +63,13 @@ from the source alone when nothing intact is left) and prints a RECOVERED: line.
 // printETL prints what a run did: per entity counts, then every file that
 // did not load cleanly.
 func (m *Main) printETL(res *etl.Result) {
+	if res.Kept != 0 {
+		for _, warning := range res.Warnings {
+			fmt.Fprintf(m.Stdout, "warning: %s\n", warning)
+		}
+		fmt.Fprintf(m.Stdout, "run %d: nothing changed, generation %d kept (%.1fs)\n", res.RunID, res.Kept, res.EndedAt.Sub(res.StartedAt).Seconds())
+		return
+	}
 	w := tabwriter.NewWriter(m.Stdout, 2, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(w, "entity\tfiles\tread\tloaded\tquarantined\tin warehouse\t\n")
 	for _, e := range res.Entities {

@@ -64,3 +64,18 @@ func TestGenerateLayout(t *testing.T) {
 		})
 	}
 }
+
+// TestETLNothingChanged runs precedent etl twice on the same files and
+// as-of date: the second run keeps the generation and says so; a new as-of
+// date builds one.
+func TestETLNothingChanged(t *testing.T) {
+	data := t.TempDir()
+	src := "../../etl/testdata/good"
+	mustRun(t, "", "etl", "--source", src, "--data", data, "--as-of", "2026-06-30")
+	if out := mustRun(t, "", "etl", "--source", src, "--data", data, "--as-of", "2026-06-30"); !strings.Contains(out, "run 2: nothing changed, generation 1 kept") {
+		t.Errorf("second run on the same files and as-of:\n%s", out)
+	}
+	if out := mustRun(t, "", "etl", "--source", src, "--data", data, "--as-of", "2026-07-01"); !strings.Contains(out, "run 3: success, published") {
+		t.Errorf("a new as-of date:\n%s", out)
+	}
+}

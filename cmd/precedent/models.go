@@ -11,6 +11,13 @@ import (
 // modelsStep builds the SQL models inside an ETL run.
 type modelsStep struct{ m *Main }
 
+// Fingerprint identifies the models' SQL and settings (the as-of date among
+// them), so a run that changes none of them nor the source keeps the
+// published generation.
+func (s modelsStep) Fingerprint() (string, error) {
+	return queries.Fingerprint(s.m.config.ModelSettings(s.m.Now()), s.m.config.ModelsDir)
+}
+
 // Build runs queries.Build on the run's new generation.
 func (s modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsReport, error) {
 	rep, err := queries.Build(ctx, env.Conn, queries.Options{

@@ -3,7 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -29,6 +32,7 @@ func (m *Main) etlOptions(source, trigger string, attempt int) etl.Options {
 		DuckDB:        m.duckdb(),
 		Models:        modelsStep{m},
 		Vendors:       m.config.Vendors,
+		Program:       program(),
 		Logger:        m.logger,
 	}
 }
@@ -173,4 +177,26 @@ func (m *Main) jobs() []*schedule.Job {
 		{Kind: "etl", Spec: s.ETL.Cron, TimeZone: s.ETL.TimeZone, RunMissed: s.ETL.RunMissed, Retries: s.ETL.Retries, Backoff: s.ETL.Backoff, Run: m.runETL},
 		{Kind: "report", Spec: s.Report.Cron, TimeZone: s.Report.TimeZone, RunMissed: s.Report.RunMissed, Retries: s.Report.Retries, Backoff: s.Report.Backoff, Run: m.scheduledReport},
 	}
+}
+
+// program identifies this build of precedent: its module version and
+// commit, and the executable's size and time, which change with every
+// build, so that a new program never keeps a generation an older one
+// published.
+func program() string {
+	var id []string
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		id = append(id, bi.Main.Version, bi.GoVersion)
+		for _, s := range bi.Settings {
+			if strings.HasPrefix(s.Key, "vcs.") {
+				id = append(id, s.Key+"="+s.Value)
+			}
+		}
+	}
+	if exe, err := os.Executable(); err == nil {
+		if fi, err := os.Stat(exe); err == nil {
+			id = append(id, fmt.Sprint(fi.Size()), fi.ModTime().UTC().Format(time.RFC3339Nano))
+		}
+	}
+	return strings.Join(id, " ")
 }

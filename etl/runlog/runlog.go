@@ -22,6 +22,9 @@ const (
 	Warning   = "warning" // published, but some input was rejected
 	Failed    = "failed"
 	Abandoned = "abandoned" // the process died mid-run
+	// Unchanged: nothing changed since the run that published the
+	// warehouse, which the run kept; it published nothing.
+	Unchanged = "unchanged"
 )
 
 // Record is one state of one run. A run appends a record when it starts and

@@ -1,0 +1,153 @@
+package etl
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/precedent-dev/precedent/etl/runlog"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// Fingerprinter is a models step that can say what its tables depend on
+// besides the loaded entities (its SQL, its settings, the as-of date).
+// Without it a run always builds a new generation.
+type Fingerprinter interface {
+	Fingerprint() (string, error)
+}
+
+// digests are the sizes and SHA-256 sums of a source's files, by path.
+type digests map[string]fileDigest
+
+type fileDigest struct {
+	size int64
+	sum  string
+}
+
+// hashSource hashes every file under the source directory that a run could
+// read: all of them but hidden ones and those inside hidden folders, which
+// are listed by name alone (size -1), since a run warns about them.
+func hashSource(dir string) (digests, error) {
+	d := digests{}
+	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if path == dir {
+			return nil
+		}
+		if _, skip := hidden(path, e.IsDir()); skip {
+			d[path] = fileDigest{size: -1}
+			if e.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !e.Type().IsRegular() {
+			return nil
+		}
+		sum, size, err := hashFile(path)
+		if err != nil {
+			return err
+		}
+		d[path] = fileDigest{size: size, sum: sum}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", dir, err)
+	}
+	return d, nil
+}
+
+// hashFile returns the SHA-256 of the file at path, in hex, and its size.
+func hashFile(path string) (string, int64, error) {
+	h, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer h.Close()
+	sum := sha256.New()
+	n, err := io.Copy(sum, h)
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(sum.Sum(nil)), n, nil
+}
+
+// fingerprint identifies everything a run's generation depends on: every
+// source file by path and content, the options that change what loads (the
+// vendor settings, the base currency, the text limit), the program's build,
+// and the models step's own fingerprint. ok is false when the models step
+// cannot say what it depends on; such runs always build.
+func fingerprint(opts Options, src digests) (fp string, ok bool, err error) {
+	h := sha256.New()
+	paths := make([]string, 0, len(src))
+	for p := range src {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	for _, p := range paths {
+		rel, _ := filepath.Rel(opts.Source, p)
+		fmt.Fprintf(h, "%s %d %s\n", filepath.ToSlash(rel), src[p].size, src[p].sum)
+	}
+	loader, err := json.Marshal(struct {
+		Vendors       any
+		BaseCurrency  string
+		MaxTextLength int
+		Program       string
+	}{opts.Vendors, opts.BaseCurrency, opts.MaxTextLength, opts.Program})
+	if err != nil {
+		return "", false, fmt.Errorf("fingerprint: %w", err)
+	}
+	h.Write(loader)
+	switch m := opts.Models.(type) {
+	case nil:
+		fmt.Fprint(h, "\nno models")
+	case Fingerprinter:
+		mf, err := m.Fingerprint()
+		if err != nil {
+			return "", false, err
+		}
+		fmt.Fprint(h, "\nmodels ", mf)
+	default:
+		return "", false, nil
+	}
+	return hex.EncodeToString(h.Sum(nil)), true, nil
+}
+
+// keepPublished ends a run that found nothing changed: when the published
+// generation is intact and the run that published it had the same
+// fingerprint, the run publishes nothing, keeps that generation (status
+// unchanged) and carries over its warnings, which still hold. It returns
+// false when the run must build.
+func keepPublished(opts Options, res *Result, fp string) (bool, error) {
+	var v wh.Verifier
+	h, err := opts.Data.Check(&v)
+	if err != nil || h.Damage != nil || h.Published.ID == 0 {
+		return false, nil
+	}
+	runs, err := runlog.Open(opts.Data.RunLog()).Runs("etl")
+	if err != nil {
+		return false, err
+	}
+	for _, r := range runs {
+		if r.ID != h.Published.ID || len(r.Detail) == 0 {
+			continue
+		}
+		var was Result
+		if json.Unmarshal(r.Detail, &was) != nil || was.Fingerprint != fp {
+			return false, nil
+		}
+		res.Kept, res.Generation = h.Published.ID, h.Published.Path
+		res.Status, res.Warnings = runlog.Unchanged, was.Warnings
+		opts.Logger.Info("nothing changed: generation kept", "run", res.RunID, "generation", h.Published.ID)
+		return true, nil
+	}
+	return false, nil
+}
