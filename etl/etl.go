@@ -58,11 +58,20 @@ type Models interface {
 type BuildEnv struct {
 	Conn  *sql.Conn
 	Stage string
+	// Prev is the name the generation the run builds on is attached as
+	// ("" when there is none, or when the run rebuilt it and nothing in it
+	// can be kept); Versions has the version of each entity table (see
+	// _table_versions): a table whose version is the one Prev recorded has
+	// the same rows. Program identifies the program's build.
+	Prev     string
+	Versions map[string]string
+	Program  string
 }
 
 // ModelsReport summarises the models step for the run log.
 type ModelsReport struct {
 	Built       int      `json:"built"`
+	Kept        int      `json:"kept,omitempty"`   // of Built, models copied from the generation the run built on: nothing they read changed
 	Failed      []string `json:"failed,omitempty"` // analysts' models that failed, with their errors
 	TestsPassed int      `json:"tests_passed"`
 	TestsFailed []string `json:"tests_failed,omitempty"`
@@ -263,7 +272,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	}
 	defer db.Close()
 	defer conn.Close()
-	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID), digests: src}
+	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}}
 	defer b.removeTexts()
 	if err := b.attachPrev(ctx); err != nil {
 		return err
@@ -360,14 +369,19 @@ func (b *build) sortSources(ctx context.Context, files []SourceFile, ignored []s
 	return files, vendorFiles, nil
 }
 
-// buildModels runs the models step, when there is one, on the new
-// generation.
+// buildModels records the entity tables' versions and runs the models
+// step, when there is one, on the new generation.
 func (b *build) buildModels(ctx context.Context) error {
-	if b.opts.Models == nil {
-		return nil
+	versions, err := b.tableVersions(ctx)
+	if err != nil || b.opts.Models == nil {
+		return err
 	}
 	b.progress(ctx, Progress{Stage: "models"})
-	rep, err := b.opts.Models.Build(ctx, BuildEnv{Conn: b.conn, Stage: b.stage})
+	env := BuildEnv{Conn: b.conn, Stage: b.stage, Versions: versions, Program: b.opts.Program}
+	if b.prev && !b.scratch && !b.opts.FullRefresh {
+		env.Prev = "prev"
+	}
+	rep, err := b.opts.Models.Build(ctx, env)
 	b.res.Models = &rep
 	if err != nil {
 		return fmt.Errorf("models: %w", err)

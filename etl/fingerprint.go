@@ -122,7 +122,8 @@ func fingerprint(opts Options, src digests) (fp string, ok bool, err error) {
 }
 
 // keepPublished ends a run that found nothing changed: when the published
-// generation is intact and the run that published it had the same
+// generation is intact, no run published after it, and the run that
+// published it had the same
 // fingerprint, the run publishes nothing, keeps that generation (status
 // unchanged) and carries over its warnings, which still hold. It returns
 // false when the run must build.
@@ -135,6 +136,11 @@ func keepPublished(opts Options, res *Result, fp string) (bool, error) {
 	runs, err := runlog.Open(opts.Data.RunLog()).Runs("etl")
 	if err != nil {
 		return false, err
+	}
+	for _, r := range runs {
+		if r.ID > h.Published.ID && (r.Status == runlog.Success || r.Status == runlog.Warning) {
+			return false, nil // the link was pointed back: the run catches up
+		}
 	}
 	for _, r := range runs {
 		if r.ID != h.Published.ID || len(r.Detail) == 0 {

@@ -21,8 +21,9 @@ type build struct {
 	conn    *sql.Conn
 	res     *Result
 	stage   string
-	digests digests // the source files' sums, hashed once per run
-	prev    bool    // the generation the run builds on is attached as prev
+	digests digests         // the source files' sums, hashed once per run
+	filled  map[string]bool // entities whose earlier rows fillEarlier completed
+	prev    bool            // the generation the run builds on is attached as prev
 	// scratch: prev is the run's rebuilt copy of an intact generation;
 	// damaged: the published generation it replaces.
 	scratch bool
@@ -474,8 +475,12 @@ func (b *build) fillEarlier(ctx context.Context, e *contract.Entity, tbl string)
 		args = append(args, b.opts.BaseCurrency)
 	}
 	sets = append(sets, "fx_rate = 1")
-	if err := b.exec(ctx, e.Name+": complete earlier rows", "UPDATE "+tbl+" SET "+strings.Join(sets, ", ")+" WHERE fx_rate IS NULL", args...); err != nil {
+	r, err := b.conn.ExecContext(ctx, "UPDATE "+tbl+" SET "+strings.Join(sets, ", ")+" WHERE fx_rate IS NULL", args...)
+	if err != nil {
 		return fmt.Errorf("complete rows of an earlier version: %w", err)
+	}
+	if n, _ := r.RowsAffected(); n > 0 {
+		b.filled[e.Name] = true
 	}
 	return nil
 }

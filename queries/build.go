@@ -23,6 +23,16 @@ type Options struct {
 	// final relative path (lake/marts/<model>.parquet).
 	Stage  string
 	Logger *slog.Logger
+	// Prev names the attached database of the generation this build
+	// follows ("" for none). A model whose state (its SQL, the program, and
+	// the versions of everything it reads) is the state Prev recorded for
+	// it is copied from Prev instead of computed again.
+	Prev string
+	// Versions are the versions of the tables the models read (the entity
+	// tables); a table without one counts as changed. Program identifies
+	// the program's build.
+	Versions map[string]string
+	Program  string
 }
 
 // Model statuses.
@@ -41,6 +51,10 @@ type ModelResult struct {
 	Rows    int64
 	Seconds float64
 	Error   string
+	// State identifies what the model's table was computed from; Kept says
+	// it was copied from the previous generation, whose state was the same.
+	State string
+	Kept  bool
 }
 
 // Report is what a build did.
@@ -99,8 +113,19 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	lap("resolve dependencies")
 	rep := &Report{}
 	failed := map[string]bool{}
+	st, err := newStates(ctx, conn, opts)
+	if err != nil {
+		return nil, err
+	}
 	for _, m := range ordered {
-		res := buildModel(ctx, conn, m, failed)
+		state := st.of(m)
+		var res ModelResult
+		if st.kept(m, state) {
+			res = keepModel(ctx, conn, m, opts.Prev)
+		} else {
+			res = buildModel(ctx, conn, m, failed)
+		}
+		res.State = state
 		rep.Models = append(rep.Models, res)
 		if res.Status == Built {
 			opts.Logger.Debug("model built", "model", m.Name, "rows", res.Rows, "seconds", res.Seconds)

@@ -25,12 +25,18 @@ func (s modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsRepo
 		UserDir:  s.m.config.ModelsDir,
 		Stage:    env.Stage,
 		Logger:   s.m.logger,
+		Prev:     env.Prev,
+		Versions: env.Versions,
+		Program:  env.Program,
 	})
 	var out etl.ModelsReport
 	if rep != nil {
 		for _, r := range rep.Models {
 			if r.Status == queries.Built {
 				out.Built++
+			}
+			if r.Kept {
+				out.Kept++
 			}
 		}
 		out.Failed = rep.FailedModels()

@@ -1,0 +1,136 @@
+package queries_test
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/precedent-dev/precedent/etl/generate"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/internal/fixture"
+	"github.com/precedent-dev/precedent/internal/fixture/company"
+	"github.com/precedent-dev/precedent/queries"
+)
+
+// TestIncrementalModels loads a company, then the same files with 2% new
+// tickets in a new file, then a new as-of date alone. The second and third
+// runs copy the models nothing they read changed in and compute the rest;
+// each must give exactly the tables a load of the same files from nothing
+// gives, every model row for row, and keep or compute the models their
+// inputs say.
+func TestIncrementalModels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a company four times")
+	}
+	ctx := context.Background()
+	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	src := filepath.Join(t.TempDir(), "src")
+	if _, err := generate.Generate(ctx, generate.Options{Out: src, Scale: 0.05, Seed: 9, AsOf: asOf, Effects: generate.DefaultEffects()}); err != nil {
+		t.Fatal(err)
+	}
+	data := wh.Dir(t.TempDir())
+	load := func(data wh.Dir, asOf time.Time, fresh bool) *queries.Report {
+		t.Helper()
+		m := company.ModelsAsOf(asOf)
+		if _, err := company.Load(ctx, src, data, m); err != nil {
+			t.Fatal(err)
+		}
+		if fresh {
+			for _, r := range m.Report.Models {
+				if r.Kept {
+					t.Fatalf("a load from nothing kept %s", r.Name)
+				}
+			}
+		}
+		return m.Report
+	}
+	load(data, asOf, true)
+
+	// 2% new tickets, in a new file beside the loaded one.
+	b, err := os.ReadFile(filepath.Join(src, "tickets.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if err := os.Mkdir(filepath.Join(src, "tickets"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(src, "tickets.csv"), filepath.Join(src, "tickets", "a.csv")); err != nil {
+		t.Fatal(err)
+	}
+	added := []string{lines[0]}
+	for _, l := range lines[1 : 1+len(lines)/50] {
+		added = append(added, "NEW-"+l)
+	}
+	fixture.WriteFile(t, filepath.Join(src, "tickets", "b.csv"), strings.Join(added, "\n")+"\n")
+
+	tests := []struct {
+		name     string
+		asOf     time.Time
+		kept     []string // models that must be copied
+		computed []string // models that must be computed again
+	}{
+		{"NewTickets", asOf, []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features"}, []string{"stg_tickets", "headline_metrics"}},
+		{"NewAsOf", asOf.AddDate(0, 0, 1), []string{"stg_tickets", "stg_deals"}, []string{"headline_metrics"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep := load(data, tt.asOf, false)
+			state := map[string]bool{}
+			for _, r := range rep.Models {
+				state[r.Name] = r.Kept
+			}
+			for _, m := range tt.kept {
+				if kept, ok := state[m]; !ok || !kept {
+					t.Errorf("%s was computed again; nothing it reads changed", m)
+				}
+			}
+			for _, m := range tt.computed {
+				if kept, ok := state[m]; !ok || kept {
+					t.Errorf("%s was kept; something it reads changed", m)
+				}
+			}
+			fresh := wh.Dir(t.TempDir())
+			load(fresh, tt.asOf, true)
+			got, want := fixture.OpenPublished(t, data), fixture.OpenPublished(t, fresh)
+			for _, r := range rep.Models {
+				if g, w := modelRows(t, got, r.Name), modelRows(t, want, r.Name); g != w {
+					t.Errorf("%s differs from a load from nothing: %s, want %s", r.Name, g, w)
+					if os.Getenv("DEBUGROWS") != "" {
+						q := "SELECT string_agg(r::VARCHAR, '\n' ORDER BY r::VARCHAR) FROM " + r.Name + " r"
+						t.Logf("got:\n%s\nwant:\n%s", fixture.Value(t, got, q), fixture.Value(t, want, q))
+					}
+				}
+			}
+		})
+	}
+}
+
+// modelRows renders a model's rows as a count and a hash of them, sorted,
+// leaving out the columns that record which run loaded a row, and doubles
+// rounded to 8 decimals: DuckDB sums in parallel, in no fixed order, so two
+// builds of the same rows may differ in the last bits.
+func modelRows(t *testing.T, db *sql.DB, model string) string {
+	t.Helper()
+	var cols []string
+	rows, err := db.Query("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? AND column_name NOT IN ('_run_id', '_source_file', '_source_row') ORDER BY column_index", model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var c, typ string
+		rows.Scan(&c, &typ)
+		if typ == "DOUBLE" || typ == "FLOAT" {
+			x := wh.Ident(c)
+			cols = append(cols, "CASE WHEN abs("+x+") < 1e-9 THEN 0 ELSE round("+x+", 8) END AS "+x)
+			continue
+		}
+		cols = append(cols, wh.Ident(c))
+	}
+	rows.Close()
+	return fixture.Value(t, db, "SELECT count(*)::VARCHAR || ' ' || coalesce(md5(string_agg(r::VARCHAR, '|' ORDER BY r::VARCHAR)), '') FROM (SELECT "+strings.Join(cols, ", ")+" FROM "+wh.Ident(model)+") r")
+}

@@ -1,0 +1,112 @@
+package queries
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// states decides which models a build can copy from the previous
+// generation rather than compute, as dbt's state:modified does: a model's
+// state hashes its SQL, the program and the version of every table it
+// reads (an entity's version from the loader, the settings' from their
+// values, a model's from its own state). A model whose state is the one
+// the previous generation's catalog recorded reads exactly what it read
+// then, so its table is the same.
+type states struct {
+	prev     string            // the previous generation's database; "" for none
+	program  string            // the program's build
+	versions map[string]string // table -> version; a missing one is unknown
+	was      map[string]string // model -> the state the previous catalog recorded
+}
+
+// settingsTables are the tables Settings.write fills; each one's version
+// is a hash of its rows, so a model changes with the settings it reads
+// (the as-of date is in precedent_settings).
+var settingsTables = []string{"precedent_settings", "discount_policy", "vague_phrases", "risk_weights"}
+
+func newStates(ctx context.Context, conn *sql.Conn, opts Options) (*states, error) {
+	st := &states{prev: opts.Prev, program: opts.Program, versions: map[string]string{}, was: map[string]string{}}
+	for t, v := range opts.Versions {
+		st.versions[t] = v
+	}
+	for _, t := range settingsTables {
+		var v string
+		q := "SELECT md5(coalesce(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR), '')) FROM " + wh.Ident(t) + " t"
+		if err := conn.QueryRowContext(ctx, q).Scan(&v); err != nil {
+			return nil, fmt.Errorf("version of %s: %w", t, err)
+		}
+		st.versions[t] = "settings " + v
+	}
+	if st.prev == "" {
+		return st, nil
+	}
+	// An older generation's catalog has no states: nothing is kept.
+	var n int
+	err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' AND table_name = '_models' AND column_name = 'state'`, st.prev).Scan(&n)
+	if err != nil || n == 0 {
+		return st, err
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT name, state FROM `+wh.Ident(st.prev)+`.main._models WHERE status = ? AND state IS NOT NULL`, Built)
+	if err != nil {
+		return nil, fmt.Errorf("read the previous models' states: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, state string
+		if err := rows.Scan(&name, &state); err != nil {
+			return nil, fmt.Errorf("read the previous models' states: %w", err)
+		}
+		st.was[name] = state
+	}
+	return st, rows.Err()
+}
+
+// of returns model m's state, and records it as the version of m's table
+// for the models that read it; "" when something m reads has no known
+// version (m is then computed, and so is everything that reads it).
+func (st *states) of(m *Model) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\n", st.program, m.SQL)
+	deps := slices.Clone(m.Deps)
+	slices.Sort(deps)
+	for _, d := range deps {
+		v := st.versions[strings.ToLower(d)]
+		if v == "" {
+			st.versions[m.Name] = ""
+			return ""
+		}
+		fmt.Fprintf(h, "%s=%s\n", d, v)
+	}
+	state := hex.EncodeToString(h.Sum(nil))
+	st.versions[m.Name] = state
+	return state
+}
+
+// kept says whether model m can be copied from the previous generation.
+func (st *states) kept(m *Model, state string) bool {
+	return state != "" && m.Err == nil && st.was[m.Name] == state
+}
+
+// keepModel copies model m's table from the previous generation prev.
+func keepModel(ctx context.Context, conn *sql.Conn, m *Model, prev string) ModelResult {
+	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built, Kept: true}
+	start := time.Now()
+	q := "CREATE OR REPLACE TABLE " + wh.Ident(m.Name) + " AS SELECT * FROM " + wh.Ident(prev) + ".main." + wh.Ident(m.Name)
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		res.Status, res.Error = Failed, wh.Message(err)
+		return res
+	}
+	res.Seconds = time.Since(start).Seconds()
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+wh.Ident(m.Name)).Scan(&res.Rows); err != nil {
+		res.Status, res.Error = Failed, err.Error()
+	}
+	return res
+}
