@@ -602,6 +602,8 @@ func testDemo(t *testing.T, browser context.Context) {
 		}
 		// The API answers 400 with the allowed values.
 		tb.allow("/api/v1/models/deal_discounts", http.StatusBadRequest)
+		// A JSON answer names no icon: the browser asks for the default one.
+		tb.allow("/favicon.ico", http.StatusNotFound)
 		tb.open("/api/v1/models/deal_discounts?segment=bogus")
 		var res struct {
 			Problems []filterProblem `json:"problems"`
