@@ -16,8 +16,12 @@ import (
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
-// apiMetrics returns the headline metrics.
+// apiMetrics returns the headline metrics. They are company-wide: a
+// filter is answered 400, never ignored.
 func (s *Server) apiMetrics(c echo.Context) error {
+	if _, err := s.apiFilters(c, nil); err != nil {
+		return err
+	}
 	rows, err := s.run(c.Request().Context(), "metrics", Filters{}, nil)
 	if err != nil {
 		return err
@@ -47,6 +51,7 @@ func (s *Server) apiModels(c echo.Context) error {
 		Rows        any         `json:"rows"`
 		URL         string      `json:"url"`
 		Columns     []apiColumn `json:"columns"`
+		Filters     []string    `json:"filters"` // the filters it applies (modelFilters)
 	}
 	models := []apiModel{}
 	for _, r := range records(rows) {
@@ -56,6 +61,13 @@ func (s *Server) apiModels(c echo.Context) error {
 		}
 		m := &models[len(models)-1]
 		m.Columns = append(m.Columns, apiColumn{Name: r.str("column_name"), Type: r.str("data_type"), Description: r.str("column_doc")})
+	}
+	for i, m := range models {
+		names := make([]string, len(m.Columns))
+		for j, col := range m.Columns {
+			names[j] = col.Name
+		}
+		models[i].Filters = append([]string{}, modelFilters(names)...)
 	}
 	formats := []string{"json"}
 	if ses := sessionOf(c); ses != nil && ses.Role.Allows("analyst") {
@@ -77,10 +89,23 @@ func modelKey(v any) []string {
 	return out
 }
 
-// filterColumns maps the dashboard's filters to the columns they narrow.
-var filterColumns = []struct{ param, column, op string }{
-	{"segment", "segment", "="}, {"region", "region", "="}, {"team", "team", "="}, {"rep", "rep_id", "="},
-	{"quarter_from", "fiscal_quarter", ">="}, {"quarter_to", "fiscal_quarter", "<="},
+// apiFilters checks the request's filters against those a model applies
+// (applies): an unknown or malformed value, or a filter the model does not
+// apply, is a *filterError, answered 400 with the allowed values.
+func (s *Server) apiFilters(c echo.Context, applies []string) (Filters, error) {
+	f, problems := s.checkRequestFilters(c, applies)
+	if len(problems) == 0 {
+		return f, nil
+	}
+	for i := range problems {
+		if problems[i].Ignored {
+			problems[i].Allowed = applies
+		}
+		if problems[i].Allowed == nil {
+			problems[i].Allowed = []string{}
+		}
+	}
+	return f, &filterError{problems: problems}
 }
 
 // apiModel serves one mart or analyst's model, filtered by the same
@@ -109,8 +134,7 @@ func (s *Server) apiModel(c echo.Context) error {
 	if i < 0 {
 		return echo.NewHTTPError(http.StatusNotFound, "no mart named "+name)
 	}
-	f := parseFilters(c.QueryParams())
-	q, args, err := s.modelQuery(ctx, name, modelKey(names.Values[i][2]), f)
+	q, args, f, err := s.modelQuery(c, name, modelKey(names.Values[i][2]))
 	if err != nil {
 		return err
 	}
@@ -209,27 +233,32 @@ func apiRecords(r *wh.Rows) []record {
 	return out
 }
 
-// modelQuery selects a model with the filters that apply to its columns,
-// ordered by its key (every column when it has none), so pages follow
-// one another.
-func (s *Server) modelQuery(ctx context.Context, name string, key []string, f Filters) (string, []any, error) {
-	cols, err := s.run(ctx, "model_columns", Filters{}, map[string]any{"model": name})
+// modelQuery selects a model with the request's filters, which must be
+// among those the model applies (modelFilters), ordered by its key (every
+// column when it has none), so pages follow one another.
+func (s *Server) modelQuery(c echo.Context, name string, key []string) (string, []any, Filters, error) {
+	cols, err := s.run(c.Request().Context(), "model_columns", Filters{}, map[string]any{"model": name})
 	if err != nil {
-		return "", nil, err
+		return "", nil, Filters{}, err
 	}
-	has := map[string]bool{}
+	var names []string
 	for _, r := range cols.Values {
-		has[fmt.Sprint(r[0])] = true
+		names = append(names, fmt.Sprint(r[0]))
 	}
-	params := f.params()
+	applies := modelFilters(names)
+	f, err := s.apiFilters(c, applies)
+	if err != nil {
+		return "", nil, Filters{}, err
+	}
 	var where []string
 	var args []any
-	for _, fc := range filterColumns {
-		v, _ := params[fc.param].(string)
-		if v == "" || !has[fc.column] {
+	for _, p := range applies {
+		v := f.get(p)
+		if v == "" {
 			continue
 		}
-		where = append(where, wh.Ident(fc.column)+" "+fc.op+" ?")
+		fl := filterNamed(p)
+		where = append(where, wh.Ident(fl.Column)+" "+fl.Op+" ?")
 		args = append(args, v)
 	}
 	q := "SELECT * FROM " + wh.Ident(name)
@@ -244,7 +273,7 @@ func (s *Server) modelQuery(ctx context.Context, name string, key []string, f Fi
 		}
 		order = strings.Join(cols, ", ")
 	}
-	return q + " ORDER BY " + order, args, nil
+	return q + " ORDER BY " + order, args, f, nil
 }
 
 // query runs a query on the current generation with the page timeout,

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -350,6 +351,29 @@ var browserPages = []struct {
 	{"/sql", 0},
 }
 
+// phoneCellsOffScreenJS lists the cells of each table's first row that are
+// not on screen horizontally, except in a result table, whose box scrolls
+// (the box itself must be on screen).
+const phoneCellsOffScreenJS = `(() => {
+	const off = [];
+	const on = el => { const r = el.getBoundingClientRect(); return r.left >= -1 && r.right <= innerWidth + 1; };
+	document.querySelectorAll('main table').forEach(t => {
+		if (t.classList.contains('result')) {
+			if (!on(t.closest('.scroll') || t)) off.push('a result table');
+			return;
+		}
+		const tr = t.querySelector('tbody tr');
+		if (!tr) return;
+		[...tr.children].forEach(td => { if (!on(td)) off.push((td.dataset.label || td.cellIndex) + ': ' + td.innerText.slice(0, 30)); });
+	});
+	return off;
+})()`
+
+// overviewCardsJS reads the overview's cards: metric -> [scope label, value].
+const overviewCardsJS = `Object.fromEntries([...document.querySelectorAll('.cards .card')].map(c => [
+	c.querySelector('.name').innerText,
+	[(c.querySelector('.scope-label') || {}).innerText || '', c.querySelector('.value').innerText]]))`
+
 func TestBrowser(t *testing.T) {
 	browser := startBrowser(t)
 	// Two servers cannot hold the test warehouse open at once (the second
@@ -479,13 +503,116 @@ func testDemo(t *testing.T, browser context.Context) {
 	t.Run("PhoneWidth", func(t *testing.T) {
 		tb := openTab(t, browser, ts.URL)
 		tb.do("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(1)))
-		for _, path := range []string{"/", "/discounts", "/accounts/ACC-000003"} {
+		paths := []string{"/reports", "/?segment=enterprise", "/?region=Mars"}
+		for _, p := range browserPages {
+			paths = append(paths, p.path)
+		}
+		for _, path := range paths {
+			if strings.Contains(path, "Mars") {
+				tb.allow("/", http.StatusBadRequest)
+			}
 			tb.open(path)
+			// No horizontal page scroll.
+			if w := eval[float64](tb, `document.documentElement.scrollWidth - innerWidth`); w > 0 {
+				t.Errorf("%s at 390 px: the page scrolls sideways by %.0f px", path, w)
+			}
 			// Charts fit the screen: none is wider than the viewport.
 			if w := eval[float64](tb, `Math.max(0, ...[...document.querySelectorAll('.chart canvas')].map(c => c.getBoundingClientRect().right))`); w > 390+1 {
 				t.Errorf("%s at 390 px: a chart reaches %.0f px", path, w)
 			}
+			// Every cell of a table's first row is on screen: tables
+			// collapse to cards, and result tables of any shape scroll
+			// inside their own box.
+			if off := eval[[]string](tb, phoneCellsOffScreenJS); len(off) > 0 {
+				t.Errorf("%s at 390 px: cells off screen: %v", path, off)
+			}
 			tb.screenshot(path, 390)
+		}
+		// The overview's riskiest renewals: one card per row, not a row
+		// squeezed to a column of words.
+		tb.open("/")
+		if h := eval[float64](tb, `document.querySelector('main table tbody tr').getBoundingClientRect().height`); h > 320 {
+			t.Errorf("the overview's first risk row is %.0f px tall at 390 px", h)
+		}
+	})
+
+	t.Run("FilteredOverview", func(t *testing.T) {
+		tb := openTab(t, browser, ts.URL)
+		tb.open("/")
+		// The overview offers the filters it applies, no others.
+		if got := eval[[]string](tb, `[...document.querySelectorAll('form.filters select')].map(s => s.name)`); strings.Join(got, ",") != "segment,region" {
+			t.Errorf("the overview offers filters %v, want segment and region", got)
+		}
+		before := eval[map[string][]string](tb, overviewCardsJS)
+		tb.submit("pick the enterprise segment", chromedp.Evaluate[chromedp.Void](`(() => {
+			const s = document.querySelector('form.filters select[name=segment]');
+			s.value = 'enterprise';
+			s.dispatchEvent(new Event('change', {bubbles: true}));
+		})()`))
+		after := eval[map[string][]string](tb, overviewCardsJS)
+		if len(after) == 0 || len(after) != len(before) {
+			t.Fatalf("cards before %v, after %v", before, after)
+		}
+		// Each card either changed with the filter and says so, or is the
+		// same and says it is company-wide.
+		for metric, card := range after {
+			switch {
+			case card[0] == "company-wide":
+				if card[1] != before[metric][1] {
+					t.Errorf("%s says company-wide but changed from %q to %q", metric, before[metric][1], card[1])
+				}
+			case card[0] == "for segment enterprise":
+				if card[1] == before[metric][1] {
+					t.Errorf("%s says it is for segment enterprise but still shows the company's %q", metric, card[1])
+				}
+			default:
+				t.Errorf("%s: label %q, want company-wide or the filter", metric, card[0])
+			}
+		}
+		if n := eval[int](tb, `[...document.querySelectorAll('.card .scope-label')].filter(l => l.textContent === 'for segment enterprise' && l.offsetHeight > 0).length`); n < 2 {
+			t.Errorf("%d cards visibly follow the filter, want the two ARR cards", n)
+		}
+	})
+
+	t.Run("UnknownFilter", func(t *testing.T) {
+		tb := openTab(t, browser, ts.URL)
+		for _, tt := range []struct{ path, param, value string }{
+			{"/?region=Mars", "region", "Mars"},
+			{"/discounts?segment=Enterprise", "segment", "Enterprise"},
+			{"/billing?from=2025Q1", "from", "2025Q1"},
+		} {
+			u, _ := url.Parse(tt.path)
+			tb.allow(u.Path, http.StatusBadRequest)
+			tb.open(tt.path)
+			// The dropdown shows the value, not "all".
+			if v := eval[string](tb, `document.querySelector('form.filters select[name=`+tt.param+`]').value`); v != tt.value {
+				t.Errorf("%s: the %s dropdown shows %q, want %q", tt.path, tt.param, v, tt.value)
+			}
+			notice := eval[string](tb, `(document.querySelector('.filter-notice') || {}).innerText || ''`)
+			if !strings.Contains(notice, tt.param+`="`+tt.value+`"`) || !strings.Contains(notice, "allowed: ") {
+				t.Errorf("%s: notice %q does not name %s=%q and the allowed values", tt.path, notice, tt.param, tt.value)
+			}
+			if eval[bool](tb, `!document.querySelector('.filter-notice') || document.querySelector('.filter-notice').offsetHeight === 0`) {
+				t.Errorf("%s: the notice is not visible", tt.path)
+			}
+			if n := eval[int](tb, `document.querySelectorAll('.chart, main table').length`); n != 0 {
+				t.Errorf("%s: %d charts and tables shown for a filter that cannot be applied", tt.path, n)
+			}
+			tb.screenshot(tt.path, 1366)
+		}
+		// The API answers 400 with the allowed values.
+		tb.allow("/api/v1/models/deal_discounts", http.StatusBadRequest)
+		// A JSON answer names no icon: the browser asks for the default one.
+		tb.allow("/favicon.ico", http.StatusNotFound)
+		tb.open("/api/v1/models/deal_discounts?segment=bogus")
+		var res struct {
+			Problems []filterProblem `json:"problems"`
+		}
+		if err := json.Unmarshal([]byte(eval[string](tb, `document.body.innerText`)), &res); err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Problems) != 1 || res.Problems[0].Param != "segment" || !slices.Equal(res.Problems[0].Allowed, segments) {
+			t.Errorf("API answer to segment=bogus: %+v, want the segments allowed", res.Problems)
 		}
 	})
 

@@ -23,6 +23,9 @@ type Chart struct {
 	Option string
 	Height int
 	Empty  bool // no data: the page says so instead of drawing
+	// Scope says which of the page's filters the chart does not follow
+	// (scopeNote); empty when it follows them all.
+	Scope string
 }
 
 // optioned is what every go-echarts chart type provides.

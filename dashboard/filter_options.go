@@ -3,6 +3,8 @@ package dashboard
 import (
 	"context"
 	"fmt"
+
+	"github.com/labstack/echo/v4"
 )
 
 // filterOptions are the choices of the filter bar, from the warehouse.
@@ -42,4 +44,26 @@ func (s *Server) filterOptions(ctx context.Context, gen int) filterOptions {
 	}
 	s.options.put(gen, "", o)
 	return o
+}
+
+// filtersOf reads the filters of page (its key in pageFilters) from the
+// request and checks them against the current generation's choices. A
+// value the page cannot apply is a *filterError; a filter the page does not
+// apply is left out (the page's notice names it).
+func (s *Server) filtersOf(c echo.Context, page string) (Filters, error) {
+	f, problems := s.checkRequestFilters(c, pageFilters[page].Offers)
+	if bad := badFilters(problems); len(bad) > 0 {
+		return f, &filterError{page: page, problems: bad}
+	}
+	return f, nil
+}
+
+// checkRequestFilters checks the request's filters against applies and the
+// current generation's choices.
+func (s *Server) checkRequestFilters(c echo.Context, applies []string) (Filters, []filterProblem) {
+	gen := 0
+	if g, ok := s.wh.current(); ok {
+		gen = g.ID
+	}
+	return checkFilters(c.QueryParams(), applies, s.filterOptions(c.Request().Context(), gen))
 }

@@ -20,7 +20,10 @@ type accountsPage struct {
 }
 
 func (s *Server) accounts(c echo.Context) error {
-	f := parseFilters(c.QueryParams())
+	f, err := s.filtersOf(c, "accounts")
+	if err != nil {
+		return err
+	}
 	q := strings.TrimSpace(clip(c.QueryParam("q")))
 	page, err := pageParam(c.QueryParam("page"))
 	if err != nil {

@@ -12,7 +12,10 @@ type billingPage struct {
 
 func (s *Server) billing(c echo.Context) error {
 	ctx := c.Request().Context()
-	f := parseFilters(c.QueryParams())
+	f, err := s.filtersOf(c, "billing")
+	if err != nil {
+		return err
+	}
 	var page billingPage
 	configs, err := s.run(ctx, "billing_configs", f, nil)
 	if err != nil {
@@ -43,5 +46,5 @@ func (s *Server) billing(c echo.Context) error {
 		{name: "contracted", values: contracted}, {name: "invoiced", values: invoiced}, {name: "credited", values: credited},
 	}, "USD")
 	page.Quarters.Note = "Accrued per fiscal quarter: contracts and invoices spread over their days, credits on their issue day. The gap between contracted and invoiced net of credits is leakage."
-	return s.renderCached(c, "billing", "Billing", "billing", c.QueryParams().Encode(), page)
+	return s.renderCached(c, "billing", "Billing", "billing", f.Values().Encode(), page)
 }

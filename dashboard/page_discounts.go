@@ -22,7 +22,10 @@ type discountsPage struct {
 }
 
 func (s *Server) discounts(c echo.Context) error {
-	f := parseFilters(c.QueryParams())
+	f, err := s.filtersOf(c, "discounts")
+	if err != nil {
+		return err
+	}
 	graphBy := "account"
 	if c.QueryParam("graph") == "rep" {
 		graphBy = "rep"
@@ -33,6 +36,7 @@ func (s *Server) discounts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	page.Drift.Scope = scopeNote("discounts", "discounts_drift", f)
 	return s.renderCached(c, "discounts", "Discount precedents", "discounts", c.QueryParams().Encode(), page)
 }
 

@@ -39,7 +39,10 @@ func exceptionParams(c echo.Context) (kind, q, sortKey, dir string) {
 
 func (s *Server) exceptions(c echo.Context) error {
 	ctx := c.Request().Context()
-	f := parseFilters(c.QueryParams())
+	f, err := s.filtersOf(c, "exceptions")
+	if err != nil {
+		return err
+	}
 	kind, q, sortKey, dir := exceptionParams(c)
 	page, err := pageParam(c.QueryParam("page"))
 	if err != nil {
@@ -49,7 +52,7 @@ func (s *Server) exceptions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	kinds, err := s.run(ctx, "exception_kinds", Filters{}, nil)
+	kinds, err := s.run(ctx, "exception_kinds", f, nil)
 	if err != nil {
 		return err
 	}
@@ -76,7 +79,10 @@ func (s *Server) exceptions(c echo.Context) error {
 
 // exceptionsCSV downloads the whole filtered register (up to the row cap).
 func (s *Server) exceptionsCSV(c echo.Context) error {
-	f := parseFilters(c.QueryParams())
+	f, err := s.filtersOf(c, "exceptions")
+	if err != nil {
+		return err
+	}
 	kind, q, sortKey, dir := exceptionParams(c)
 	rows, err := s.run(c.Request().Context(), "exceptions", f, map[string]any{"kind": kind, "q": q, "sort": sortKey, "dir": dir, "limit": s.opts.RowCap, "offset": 0})
 	if err != nil {

@@ -3,7 +3,9 @@ package dashboard
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -12,7 +14,7 @@ import (
 )
 
 type overviewPage struct {
-	Cards    []headline.Card
+	Cards    []overviewCard
 	Renewals Chart
 	Trend    Chart
 	Riskiest []record
@@ -21,21 +23,21 @@ type overviewPage struct {
 
 func (s *Server) overview(c echo.Context) error {
 	ctx := c.Request().Context()
-	f := parseFilters(c.QueryParams())
+	f, err := s.filtersOf(c, "overview")
+	if err != nil {
+		return err
+	}
 	page, err := memoPage(s, "overview?"+f.Values().Encode(), func() (overviewPage, error) {
 		var page overviewPage
 		metrics, err := s.run(ctx, "metrics", Filters{}, nil)
 		if err != nil {
 			return page, err
 		}
-		for _, m := range records(metrics) {
-			page.Cards = append(page.Cards, headline.Read(headline.FromRow(m)))
-		}
-		slices.SortStableFunc(page.Cards, func(a, b headline.Card) int { return metricRank(a.Metric) - metricRank(b.Metric) })
 		renewals, err := s.run(ctx, "overview_renewals", f, nil)
 		if err != nil {
 			return page, err
 		}
+		page.Cards = overviewCards(records(metrics), records(renewals), f)
 		page.Renewals = renewalsChart(records(renewals))
 		trend, err := s.run(ctx, "overview_risk_trend", f, nil)
 		var stale *staleError
@@ -64,6 +66,69 @@ func (s *Server) overview(c echo.Context) error {
 	page.Fresh = s.freshness()
 	minute := time.Now().Truncate(time.Minute).Unix()
 	return s.renderCached(c, "overview", "Overview", "overview", fmt.Sprintf("%s|%d", f.Values().Encode(), minute), page)
+}
+
+// overviewCard is a headline card with what it covers.
+type overviewCard struct {
+	headline.Card
+	// Scope is "company-wide" for a card that never follows the filters,
+	// else the filters it follows and, when set, their values.
+	Scope    string
+	Filtered bool // it shows the filters' values, not the company's
+}
+
+// filteredMetrics are the cards that follow the overview's filters: the
+// ARR renewing and at risk in 90 days, read from overview_renewals (the
+// same contracts of renewal_risk as headline_metrics counts) when a filter
+// is set. Every other headline metric is company-wide.
+var filteredMetrics = []string{"arr_renewing_90d", "arr_at_risk_90d"}
+
+// overviewCards reads the headline metrics into cards in reading order,
+// replacing those that follow the filters by their filtered value when a
+// filter is set (renewals are overview_renewals' rows under f).
+func overviewCards(metrics, renewals []record, f Filters) []overviewCard {
+	var cards []overviewCard
+	for _, r := range metrics {
+		m := headline.FromRow(r)
+		card := overviewCard{Scope: "company-wide"}
+		if slices.Contains(filteredMetrics, m.Name) {
+			card.Scope = "follows segment and region"
+			if f.Active() {
+				m = filteredARR(m.Name, renewals)
+				card.Scope, card.Filtered = "for "+filterWords(f, pageFilters["overview"].Offers), true
+			}
+		}
+		card.Card = headline.Read(m)
+		cards = append(cards, card)
+	}
+	slices.SortStableFunc(cards, func(a, b overviewCard) int { return metricRank(a.Metric) - metricRank(b.Metric) })
+	return cards
+}
+
+// filteredARR computes arr_renewing_90d or arr_at_risk_90d as
+// headline_metrics defines them from overview_renewals' 90-day rows.
+func filteredARR(name string, renewals []record) headline.Metric {
+	m := headline.Metric{Name: name, CILow: math.NaN(), CIHigh: math.NaN(), Null: math.NaN(), Raw: math.NaN(), RawLow: math.NaN(), RawHigh: math.NaN()}
+	for _, r := range renewals {
+		if r.num("days") != 90 || r.str("risk_tier") == "" || (name == "arr_at_risk_90d" && r.str("risk_tier") != "high") {
+			continue
+		}
+		m.Value += r.num("arr")
+		m.N += int64(r.num("contracts"))
+	}
+	m.Raw = m.Value
+	return m
+}
+
+// filterWords names the values of the filters applied, "enterprise, EMEA".
+func filterWords(f Filters, params []string) string {
+	var out []string
+	for _, p := range params {
+		if v := f.get(p); v != "" {
+			out = append(out, p+" "+v)
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func renewalsChart(rows []record) Chart {

@@ -12,16 +12,18 @@ import (
 )
 
 type scopePage struct {
-	Rates        Chart
-	FirstEsc     Chart
-	Phrases      Chart
-	Scatter      Chart
-	Quintiles    []record
-	SegmentsNote string
+	Rates     Chart
+	FirstEsc  Chart
+	Phrases   Chart
+	Scatter   Chart
+	Quintiles []record
 }
 
 func (s *Server) scope(c echo.Context) error {
-	f := parseFilters(c.QueryParams())
+	f, err := s.filtersOf(c, "scope")
+	if err != nil {
+		return err
+	}
 	page, err := memoPage(s, "scope?"+f.Values().Encode(), func() (scopePage, error) {
 		return s.scopePage(c.Request().Context(), f)
 	})
@@ -50,9 +52,6 @@ func (s *Server) scopePage(ctx context.Context, f Filters) (scopePage, error) {
 		return page, err
 	}
 	page.Scatter = ambiguityScatter(records(sc))
-	if f.Team != "" || f.Rep != "" || f.QuarterFrom != "" || f.QuarterTo != "" {
-		page.SegmentsNote = "Contracts are filtered by segment and region only; team, rep and quarter filters apply to deals."
-	}
 	return page, nil
 }
 

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -55,22 +57,32 @@ type view struct {
 	CSRF    string
 	Path    string
 	Filters Filters
-	Options filterOptions
-	Fresh   freshness
-	CanSQL  bool
-	Page    any
+	// Problems are the filters in the URL the page does not apply or
+	// cannot apply, each shown in a notice above the page's numbers.
+	Problems []filterProblem
+	Options  filterOptions
+	// Keep are the URL's other parameters, carried by the filter bar of a
+	// page shown for its filters' problems.
+	Keep   [][2]string
+	Fresh  freshness
+	CanSQL bool
+	Page   any
 
 	srv     *Server
 	tmpl    *template.Template
 	gen     int    // the generation the filter options were read from, or an older one
+	scope   string // the page's key in pageFilters: its filter bar offers those
 	bodyKey string // with it, the page's content is rendered once per generation and key
 }
 
 // Body is the page's content (its "content" template) as HTML. Pages that
 // depend only on the generation and their URL (not on the user) render it
 // once per generation and key: it is most of a page's rendering.
+// A page whose URL has filter problems is rendered each time, with its
+// notices.
 func (v view) Body() (template.HTML, error) {
-	if v.bodyKey != "" && v.gen != 0 {
+	cached := v.bodyKey != "" && v.gen != 0 && len(v.Problems) == 0
+	if cached {
 		if h, ok := v.srv.bodies.get(v.gen, v.bodyKey); ok {
 			return h, nil
 		}
@@ -82,7 +94,7 @@ func (v view) Body() (template.HTML, error) {
 		return "", err
 	}
 	h := template.HTML(buf.String())
-	if v.bodyKey != "" && v.gen != 0 {
+	if cached {
 		v.srv.bodies.put(v.gen, v.bodyKey, h)
 	}
 	return h, nil
@@ -92,9 +104,12 @@ func (v view) Body() (template.HTML, error) {
 // by html/template once per generation, page and filters: with a few
 // hundred reps and quarters to choose from, its options cost more than the
 // rest of a page.
+// A bar with problems is rendered each time: its key would be whatever
+// the URL holds.
 func (v view) FilterBar() (template.HTML, error) {
 	key := v.Path + "?" + v.Filters.Values().Encode()
-	if h, ok := v.srv.filterBars.get(v.gen, key); ok {
+	cached := len(v.Problems) == 0 && len(v.Keep) == 0
+	if h, ok := v.srv.filterBars.get(v.gen, key); ok && cached {
 		return h, nil
 	}
 	var buf bytes.Buffer
@@ -102,8 +117,49 @@ func (v view) FilterBar() (template.HTML, error) {
 		return "", err
 	}
 	h := template.HTML(buf.String())
-	v.srv.filterBars.put(v.gen, key, h)
+	if cached {
+		v.srv.filterBars.put(v.gen, key, h)
+	}
 	return h, nil
+}
+
+// filterField is one select of a filter bar.
+type filterField struct {
+	Name, Label, Blank string
+	Options            []string
+	Value              string // the applied value, selected
+	Bad                string // a value that cannot be applied, shown selected and marked
+}
+
+// Fields are the selects of the page's filter bar: the filters the page
+// applies (pageFilters), nothing else.
+func (v view) Fields() []filterField {
+	options := map[string][]string{
+		"segment": v.Options.Segments, "region": v.Options.Regions, "team": v.Options.Teams, "rep": v.Options.Reps,
+		"from": v.Options.Quarters, "to": v.Options.Quarters,
+	}
+	var out []filterField
+	for _, p := range pageFilters[v.scope].Offers {
+		fl := filterNamed(p)
+		fd := filterField{Name: p, Label: fl.Label, Blank: fl.Blank, Options: options[p], Value: v.Filters.get(p)}
+		for _, pr := range v.Problems {
+			if pr.Param == p && !pr.Ignored {
+				fd.Bad = pr.Value
+			}
+		}
+		out = append(out, fd)
+	}
+	return out
+}
+
+// Cleared is the page's URL with the filters it can apply and the other
+// parameters it keeps, without those it cannot.
+func (v view) Cleared() string {
+	var kv []string
+	for _, k := range v.Keep {
+		kv = append(kv, k[0], k[1])
+	}
+	return withParams(v.Path, v.Filters, kv...)
 }
 
 // renderBuffers hold pages while they render: a page is 25 kB to 350 kB,
@@ -125,10 +181,18 @@ func (s *Server) renderKeyed(c echo.Context, status int, page, title, active, ke
 	if !ok {
 		return fmt.Errorf("no page template %s", page)
 	}
+	v := s.newView(c, page, title, active, data)
+	v.tmpl, v.bodyKey = t, key
+	return s.execute(c, status, page, v)
+}
+
+// newView is what every page gets, with the filters of scope (a page's key
+// in pageFilters; pages without filters have none) read from the URL.
+func (s *Server) newView(c echo.Context, scope, title, active string, data any) view {
 	ses := sessionOf(c)
 	v := view{
 		Title: title, Active: active, Session: ses, Demo: s.demo, Path: c.Request().URL.Path,
-		Filters: parseFilters(c.QueryParams()), Page: data, srv: s, tmpl: t, bodyKey: key,
+		Page: data, srv: s,
 	}
 	if tok, ok := c.Get(csrfContextKey).(string); ok {
 		v.CSRF = tok
@@ -141,7 +205,34 @@ func (s *Server) renderKeyed(c echo.Context, status int, page, title, active, ke
 		}
 		v.Options = s.filterOptions(c.Request().Context(), v.gen)
 		v.Fresh = s.freshness()
+		if pf, ok := pageFilters[scope]; ok {
+			v.scope = scope
+			v.Filters, v.Problems = checkFilters(c.QueryParams(), pf.Offers, v.Options)
+		}
 	}
+	return v
+}
+
+// renderFilterError shows a page whose filters cannot be applied: its
+// filter bar with the values marked, the problems, and no numbers.
+func (s *Server) renderFilterError(c echo.Context, fe *filterError) error {
+	t, ok := s.pages["badfilter"]
+	if !ok {
+		return fmt.Errorf("no page template badfilter")
+	}
+	v := s.newView(c, fe.page, pageFilters[fe.page].Title, fe.page, nil)
+	v.tmpl = t
+	for _, k := range slices.Sorted(maps.Keys(c.QueryParams())) {
+		if !slices.ContainsFunc(filterList, func(fl filter) bool { return fl.Param == k }) && k != "page" {
+			v.Keep = append(v.Keep, [2]string{k, clip(c.QueryParam(k))})
+		}
+	}
+	return s.execute(c, http.StatusBadRequest, "badfilter", v)
+}
+
+// execute renders v with its page template and sends it with status.
+func (s *Server) execute(c echo.Context, status int, page string, v view) error {
+	t := v.tmpl
 	buf := renderBuffers.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer renderBuffers.Put(buf)

@@ -125,7 +125,19 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	}
 	code, msg := http.StatusInternalServerError, "something went wrong; the server log has the details"
 	var he *echo.HTTPError
+	var fe *filterError
 	switch {
+	case errors.As(err, &fe):
+		if isAPI(c) {
+			c.JSON(http.StatusBadRequest, map[string]any{"error": fe.Error(), "problems": fe.problems})
+			return
+		}
+		if fe.page != "" {
+			if err := s.renderFilterError(c, fe); err == nil {
+				return
+			}
+		}
+		code, msg = http.StatusBadRequest, fe.Error()
 	case errors.As(err, &he):
 		code = he.Code
 		if m, ok := he.Message.(string); ok {

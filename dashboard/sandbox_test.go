@@ -163,7 +163,7 @@ func TestAPICacheBounded(t *testing.T) {
 		t.Errorf("200 URLs differing in an unknown parameter hold %d cache entries, want 1", n)
 	}
 	for i := range 200 {
-		c.get(fmt.Sprintf("/api/v1/models/deal_discounts?page_size=100000&region=r%d", i))
+		c.get(fmt.Sprintf("/api/v1/models/deal_discounts?page_size=100000&page=%d", i+2))
 		c.get(fmt.Sprintf("/api/v1/models/account_summary?page_size=%d", 100+i))
 		if _, n := s.apiAnswers.held(); n > budget {
 			t.Fatalf("the cache holds %d bytes, over its %d budget", n, budget)

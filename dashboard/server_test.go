@@ -352,7 +352,7 @@ func TestAPI(t *testing.T) {
 		"/api/v1/metrics":                                   http.StatusOK,
 		"/readyz":                                           http.StatusOK,
 		"/metrics":                                          http.StatusOK,
-		"/api/v1/models/deal_discounts?from=FY2025-Q1&to=x": http.StatusOK,
+		"/api/v1/models/deal_discounts?from=FY2025-Q1&to=x": http.StatusBadRequest,
 	} {
 		if code, body, _ := c.get(path); code != want {
 			t.Errorf("GET %s = %d, want %d: %.200s", path, code, want, body)

@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +16,7 @@ func TestWarm(t *testing.T) {
 			t.Errorf("Run: %v", err)
 		}
 	}()
-	plain := parseFilters(url.Values{}).Values().Encode()
+	plain := Filters{}.Values().Encode()
 	keys := []string{"overview?" + plain, "discounts?graph=account&" + plain, "scope?" + plain}
 	deadline := time.Now().Add(30 * time.Second)
 	for _, key := range keys {

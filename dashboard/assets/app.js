@@ -24,7 +24,23 @@
     });
     charts.push(chart);
   }
+  // stack lets a table collapse to one card per row on a narrow screen
+  // (app.css): each cell is labelled with its column's heading, and cells
+  // of long text span the card.
+  function stack(table) {
+    const heads = [...table.querySelectorAll("thead th")].map(function (th) { return th.textContent.trim(); });
+    if (heads.length === 0) { return; }
+    table.querySelectorAll("tbody tr").forEach(function (tr) {
+      [...tr.children].forEach(function (td, i) {
+        if (td.hasAttribute("colspan")) { return; }
+        if (heads[i]) { td.dataset.label = heads[i]; }
+        if (td.textContent.trim().length > 32) { td.classList.add("wide"); }
+      });
+    });
+    table.classList.add("stack");
+  }
   function init() {
+    document.querySelectorAll("main table:not(.result)").forEach(stack);
     document.querySelectorAll(".chart[data-option]").forEach(draw);
     document.querySelectorAll("form.filters select").forEach(function (s) {
       s.addEventListener("change", function () { s.form.submit(); });
