@@ -14,7 +14,7 @@ BENCH_SCALE ?= 1 10
 
 export CGO_ENABLED = 1
 
-.PHONY: all build run test test-short fuzz bench bench-serve lint clean
+.PHONY: all build run test test-short fuzz bench bench-serve screenshots lint clean
 
 all: build
 
@@ -60,6 +60,22 @@ BENCH_SERVE_CLIENTS  ?= 32
 bench-serve: build
 	$(GO) run ./cmd/precedent-loadgen --bin $(BIN) --work $(DATA)/bench-serve --scales "$(BENCH_SERVE_SCALES)" \
 		--runs $(BENCH_SERVE_RUNS) --duration $(BENCH_SERVE_DURATION) --clients $(BENCH_SERVE_CLIENTS)
+
+# Screenshots of every page at 1440 and 390 px into docs/screenshots (linked
+# from the README): generate and load a small company as of a fixed date,
+# serve it on SHOTS_ADDR, capture each page in Debian's chromium (headless),
+# then stop the server.
+SHOTS_DATA  ?= data/screenshots
+SHOTS_ADDR  ?= 127.0.0.1:8091
+SHOTS_AS_OF ?= 2026-11-26
+screenshots: build
+	rm -rf $(SHOTS_DATA)
+	./$(BIN) generate --out $(SHOTS_DATA)/demo --scale 1 --seed $(DEMO_SEED) --as-of $(SHOTS_AS_OF)
+	./$(BIN) etl --source $(SHOTS_DATA)/demo --data $(SHOTS_DATA) --as-of $(SHOTS_AS_OF)
+	./$(BIN) serve --data $(SHOTS_DATA) --addr $(SHOTS_ADDR) >$(SHOTS_DATA)/serve.log 2>&1 & pid=$$!; \
+	for i in $$(seq 100); do curl -fsS -o /dev/null http://$(SHOTS_ADDR)/readyz && break; sleep 0.2; done; \
+	$(GO) run -tags $(TAGS) ./cmd/precedent-screenshots --url http://$(SHOTS_ADDR) --out docs/screenshots; rc=$$?; \
+	kill $$pid; wait $$pid; exit $$rc
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

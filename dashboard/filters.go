@@ -89,13 +89,15 @@ var pageFilters = map[string]pageFilter{
 	"billing": {Title: "Billing", Offers: segRegionQuarter, Queries: map[string][]string{
 		"billing_configs":  segRegionQuarter,
 		"billing_quarters": segRegionQuarter,
+		"billing_leakage":  segmentRegion, // leakage to date per account: no quarter range
 	}},
 	"accounts": {Title: "Accounts", Offers: segmentRegion, Queries: map[string][]string{
 		"accounts": segmentRegion,
 	}},
 	"exceptions": {Title: "Exception register", Offers: []string{"segment", "region", "rep"}, Queries: map[string][]string{
-		"exceptions":      {"segment", "region", "rep"},
-		"exception_kinds": {"segment", "region", "rep"},
+		"exceptions":        {"segment", "region", "rep"},
+		"exception_kinds":   {"segment", "region", "rep"},
+		"exception_summary": {"segment", "region", "rep"},
 	}},
 }
 

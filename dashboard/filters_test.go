@@ -311,7 +311,7 @@ func TestUnknownFilterValues(t *testing.T) {
 	}
 }
 
-var cardRe = regexp.MustCompile(`(?s)<div class="name">([a-z_0-9]+)</div>\s*<div class="scope-label[^"]*">([^<]*)</div>\s*<div class="value">([^<]*)</div>`)
+var cardRe = regexp.MustCompile(`(?s)<div class="name">[^<]*<code class="metric"[^>]*>([a-z_0-9]+)</code></div>\s*<div class="scope-label[^"]*">([^<]*)</div>\s*<div class="value">([^<]*)</div>`)
 
 // cards reads the overview's headline cards: metric -> scope label, value.
 func cards(t *testing.T, body string) map[string][2]string {

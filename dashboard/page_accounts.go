@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -139,16 +140,31 @@ func highlight(text string, phrases []string) template.HTML {
 	return template.HTML(b.String())
 }
 
-// timeline puts the account's deals, contracts, invoices, tickets and
-// exceptions on one time axis, one lane each.
+// timeline puts the account's deals, contracts, invoices, tickets,
+// exceptions and coming renewals on one time axis, one lane each. Events of
+// one lane on one day are stacked (not drawn on top of each other), the axis
+// names months with their year, and it reaches a little past the first and
+// last event so no dot is cut at the edge.
 func timeline(p accountPage) Chart {
-	lanes := []string{"deals", "contracts", "invoices", "tickets", "exceptions"}
-	events := map[string][]opts.ScatterData{}
+	lanes := []string{"deals", "contracts", "invoices", "tickets", "exceptions", "renewals due"}
+	type event struct {
+		date, label string
+		size        int
+	}
+	events := map[string][]event{}
+	var first, last string
 	add := func(lane, date, label string, size int) {
-		if date == "" {
+		if len(date) < 10 {
 			return
 		}
-		events[lane] = append(events[lane], opts.ScatterData{Name: label, Value: []string{date, lane}, SymbolSize: size})
+		date = date[:10]
+		events[lane] = append(events[lane], event{date, label, size})
+		if first == "" || date < first {
+			first = date
+		}
+		if date > last {
+			last = date
+		}
 	}
 	for _, d := range p.Deals {
 		label := fmt.Sprintf("%s %s, %.0f%% discount", d.str("deal_id"), d.str("deal_type"), 100*d.num("discount_pct"))
@@ -175,16 +191,15 @@ func timeline(p accountPage) Chart {
 		if t.str("is_escalated") == "true" {
 			label, size = "escalated "+label, 12
 		}
-		add("tickets", t.str("created_at")[:min(10, len(t.str("created_at")))], label, size)
+		add("tickets", t.str("created_at"), label, size)
 	}
 	for _, e := range p.Exceptions {
 		add("exceptions", e.str("occurred_date"), e.str("kind")+": "+e.str("description"), 10)
 	}
-	total := 0
-	for _, v := range events {
-		total += len(v)
+	for _, r := range p.Risk {
+		add("renewals due", r.str("end_date"), fmt.Sprintf("%s ends: renewal of %s ARR due, %s risk", r.str("contract_id"), money(r.num("arr")), r.str("risk_tier")), 14)
 	}
-	if total == 0 {
+	if first == "" {
 		return emptyChart("timeline", "Trust ledger")
 	}
 	sc := charts.NewScatter()
@@ -195,10 +210,69 @@ func timeline(p accountPage) Chart {
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: lanes}),
 		charts.WithDataZoomOpts(opts.DataZoom{Type: "inside", XAxisIndex: []int{0}}),
 	)
+	// Same-day events of a lane: offsets in pixels, alternating above and
+	// below the lane's line, closer together the more there are.
+	offsets := map[string][]int{}
 	for _, lane := range lanes {
-		sc.AddSeries(lane, events[lane])
+		evs := events[lane]
+		sort.SliceStable(evs, func(i, j int) bool { return evs[i].date < evs[j].date })
+		data := make([]opts.ScatterData, len(evs))
+		offs := make([]int, len(evs))
+		for i := 0; i < len(evs); {
+			j := i
+			for j < len(evs) && evs[j].date == evs[i].date {
+				j++
+			}
+			step := min(9, 36/max(1, j-i-1))
+			for k := i; k < j; k++ {
+				n := k - i
+				off := (n + 1) / 2 * step
+				if n%2 == 1 {
+					off = -off
+				}
+				offs[k] = off
+			}
+			i = j
+		}
+		for i, e := range evs {
+			data[i] = opts.ScatterData{Name: e.label, Value: []string{e.date, lane}, SymbolSize: e.size}
+			if lane == "renewals due" {
+				data[i].Symbol = "diamond"
+			}
+		}
+		offsets[lane] = offs
+		sc.AddSeries(lane, data)
 	}
-	ch := newChart("timeline", "Trust ledger", 300, sc, nil)
-	ch.Note = "Everything this account was sold, signed, billed and asked for, on one timeline. Large dots are exceptions, disputes and escalations; scroll to zoom."
+	from, to := padDates(first, last)
+	ch := newChart("timeline", "Trust ledger", 380, sc, nil, func(option map[string]any) {
+		for _, x := range objects(option, "xAxis") {
+			x["min"], x["max"] = from, to
+			x["axisLabel"] = map[string]any{"hideOverlap": true, "formatter": map[string]any{
+				"year": "{yyyy}", "month": "{MMM} {yyyy}", "day": "{d} {MMM} {yyyy}",
+			}}
+		}
+		for _, s := range objects(option, "series") {
+			lane, _ := s["name"].(string)
+			data, _ := s["data"].([]any)
+			for i, d := range data {
+				if item, ok := d.(map[string]any); ok && i < len(offsets[lane]) && offsets[lane][i] != 0 {
+					item["symbolOffset"] = []int{0, offsets[lane][i]}
+				}
+			}
+		}
+	})
+	ch.Note = "Everything this account was sold, signed, billed and asked for, and the renewals coming due, on one timeline. Large dots are exceptions, disputes and escalations; events of one day are stacked; scroll to zoom."
 	return ch
+}
+
+// padDates widens a span of ISO dates by a twentieth on each side (at
+// least 15 days), so dots at either end are drawn whole.
+func padDates(first, last string) (string, string) {
+	a, err1 := time.Parse(time.DateOnly, first)
+	b, err2 := time.Parse(time.DateOnly, last)
+	if err1 != nil || err2 != nil {
+		return first, last
+	}
+	pad := max(b.Sub(a)/20, 15*24*time.Hour)
+	return a.Add(-pad).Format(time.DateOnly), b.Add(pad).Format(time.DateOnly)
 }

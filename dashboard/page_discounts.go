@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -83,9 +84,9 @@ func byDaysChart(rows []record) Chart {
 	}
 	b := charts.NewBar()
 	b.SetGlobalOptions(baseOpts(true)...)
-	b.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Name: "days to quarter end", Type: "category", Inverse: opts.Bool(true)}))
-	b.ExtendYAxis(opts.YAxis{Name: "deals", Type: "value"})
-	b.SetGlobalOptions(charts.WithYAxisOpts(opts.YAxis{Name: "mean discount %", Type: "value"}))
+	b.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Name: "days before the fiscal quarter's last day", Type: "category", Inverse: opts.Bool(true)}))
+	b.ExtendYAxis(opts.YAxis{Name: "deals closed", Type: "value"})
+	b.SetGlobalOptions(charts.WithYAxisOpts(opts.YAxis{Name: "mean discount", Type: "value"}))
 	b.SetXAxis(cats)
 	bars := make([]opts.BarData, len(deals))
 	for i, v := range deals {
@@ -97,9 +98,9 @@ func byDaysChart(rows []record) Chart {
 	for i, v := range disc {
 		points[i] = opts.LineData{Value: round(v)}
 	}
-	line.AddSeries("mean discount %", points, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
+	line.AddSeries("mean discount", points, charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}))
 	b.Overlap(line)
-	ch := newChart("by-days", "Discount by days to quarter end", 340, b, nil)
+	ch := newChart("by-days", "Discount by days to quarter end", 340, b, nil, withUnits(nil, []unit{unitPct, unitCount}))
 	ch.Note = "Mean discount of won deals by how many days before the fiscal quarter's last day they closed; bars count the deals."
 	return ch
 }
@@ -123,7 +124,7 @@ func renewalScatter(rows []record) Chart {
 		fit = &[2][2]float64{{100 * x0, 100 * (ic + sl*x0)}, {100 * x1, 100 * (ic + sl*x1)}}
 		note += fmt.Sprintf(" Fitted line: slope %.2f over %s renewals (not demeaned by segment; see the headline slope).", sl, thousands(r.num("n")))
 	}
-	ch := scatterChart("renewals", "Renewal against prior discount", "prior discount %", "renewal discount %", groups, order, fit, nil)
+	ch := scatterChart("renewals", "Renewal against prior discount", axis{name: "prior deal's discount", unit: unitPct}, axis{name: "renewal's discount", unit: unitPct}, groups, order, fit, nil)
 	ch.Note = note
 	return ch
 }
@@ -159,6 +160,7 @@ func precedentGraph(rows []record, by string) Chart {
 	var cats []*opts.GraphCategory
 	var data []opts.GraphNode
 	navigate := map[string]string{}
+	labels := map[string]string{} // exception id -> its label
 	for _, id := range order {
 		n := nodes[id]
 		key := n.name
@@ -172,6 +174,7 @@ func precedentGraph(rows []record, by string) Chart {
 		size := 8.0
 		if n.source {
 			size = 18
+			labels[id] = fmt.Sprintf("%s %.0f%%", n.name, 100*n.discount)
 		}
 		data = append(data, opts.GraphNode{Name: id, Category: catIndex[key], SymbolSize: size, Value: float32(round(100 * n.discount)),
 			Tooltip: &opts.Tooltip{Show: opts.Bool(true)}})
@@ -186,11 +189,11 @@ func precedentGraph(rows []record, by string) Chart {
 	)
 	g.AddSeries("precedents", data, links, charts.WithGraphChartOpts(opts.GraphChart{
 		Layout: "force", Roam: opts.Bool(true), Draggable: opts.Bool(true),
-		Force:      &opts.GraphForce{Repulsion: 60, EdgeLength: 40, Gravity: 0.1},
+		Force:      &opts.GraphForce{Repulsion: 120, EdgeLength: 45, Gravity: 0.1},
 		Categories: cats, EdgeSymbol: []string{"none", "arrow"},
 	}))
-	ch := newChart("graph", "Precedent graph", 460, g, navigate)
-	ch.Note = "Large dots are exceptions; small dots the renewals anchored to them and the deals that cite them (value: discount %). Click a dot to open its account."
+	ch := newChart("graph", "Precedent graph", 520, g, navigate, nodeLabels(labels))
+	ch.Note = "Large dots are exceptions, labelled with their account and discount; small dots the renewals anchored to them and the deals that cite them (value: discount %). Click a dot to open its account."
 	return ch
 }
 
@@ -201,7 +204,8 @@ func driftChart(rows []record) Chart {
 		cats = append(cats, r.str("rep_name"))
 		drift = append(drift, 100*r.num("drift"))
 	}
-	ch := barChart("drift", "Rep drift after the first exception", cats, []series{{name: "drift (points)", values: drift}}, false, "points")
+	// Horizontal bars, one row per rep, so that every rep is named.
+	ch := barChart("drift", "Rep drift after the first exception", cats, []series{{name: "drift", values: drift}}, true, axis{name: "change in mean discount (points)", unit: unitPts})
 	ch.Note = "Mean discount of each rep's next five new or expansion deals after their first exception minus the previous five (reps with at least three on each side)."
 	return ch
 }
@@ -209,15 +213,46 @@ func driftChart(rows []record) Chart {
 func exceptionsByQuarter(rows []record) Chart {
 	var cats []string
 	var late, other []float64
-	for _, r := range rows {
-		cats = append(cats, r.str("fiscal_quarter"))
+	partial := -1
+	for i, r := range rows {
+		q := r.str("fiscal_quarter")
+		if r.str("is_to_date") == "true" {
+			q, partial = toDateLabel(q), i
+		}
+		cats = append(cats, q)
 		late = append(late, r.num("late"))
 		other = append(other, r.num("other"))
 	}
 	ch := barChart("by-quarter", "Exceptions per fiscal quarter", cats, []series{
 		{name: "late-quarter", values: late, stack: "x"},
 		{name: "other", values: other, stack: "x"},
-	}, false, "exceptions")
+	}, false, axis{name: "exceptions", unit: unitCount}, toDate(partial), everyCategory)
 	ch.Note = "Won deals discounted beyond their segment's policy maximum, by fiscal quarter of close."
+	if partial >= 0 {
+		ch.Note += " The hatched last quarter is not over: it counts deals to date."
+	}
 	return ch
+}
+
+// nodeLabels writes a fixed label beside the graph nodes it names, in the
+// first series; braces are taken out, as ECharts reads them as templates.
+func nodeLabels(labels map[string]string) tweak {
+	clean := strings.NewReplacer("{", "(", "}", ")", "|", "/")
+	return func(option map[string]any) {
+		series := objects(option, "series")
+		if len(series) == 0 {
+			return
+		}
+		data, _ := series[0]["data"].([]any)
+		for _, d := range data {
+			node, ok := d.(map[string]any)
+			if !ok {
+				continue
+			}
+			name, _ := node["name"].(string)
+			if text, ok := labels[name]; ok {
+				node["label"] = map[string]any{"show": true, "position": "right", "fontSize": 11, "formatter": clean.Replace(text)}
+			}
+		}
+	}
 }

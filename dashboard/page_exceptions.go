@@ -12,6 +12,7 @@ import (
 )
 
 type exceptionsPage struct {
+	Summary    exceptionSummary
 	Kinds      []record
 	Kind       string
 	Query      string
@@ -22,7 +23,7 @@ type exceptionsPage struct {
 	ExportLink string
 }
 
-var sortKeys = []string{"date", "amount", "account", "kind"}
+var sortKeys = []string{"date", "amount", "account", "kind", "severity"}
 
 // exceptionParams reads the register's own filters from the URL.
 func exceptionParams(c echo.Context) (kind, q, sortKey, dir string) {
@@ -56,7 +57,13 @@ func (s *Server) exceptions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := exceptionsPage{Kinds: records(kinds), Kind: kind, Query: q, Sort: sortKey, Dir: dir, Rows: records(rows), SortLinks: map[string]string{}}
+	summary, err := s.run(ctx, "exception_summary", f, nil)
+	if err != nil {
+		return err
+	}
+	p := exceptionsPage{Summary: summarise(records(summary), func(k string) string {
+		return withParams("/exceptions", f, "kind", k, "q", q, "sort", "severity", "dir", "desc")
+	}), Kinds: records(kinds), Kind: kind, Query: q, Sort: sortKey, Dir: dir, Rows: records(rows), SortLinks: map[string]string{}}
 	var total int64
 	if len(p.Rows) > 0 {
 		total = int64(p.Rows[0].num("total"))
@@ -75,6 +82,60 @@ func (s *Server) exceptions(c echo.Context) error {
 	}
 	p.ExportLink = withParams("/exceptions.csv", f, "kind", kind, "q", q, "sort", sortKey, "dir", dir)
 	return s.render(c, http.StatusOK, "exceptions", "Exception register", "exceptions", p)
+}
+
+// kindNames name the register's kinds in words.
+var kindNames = map[string]string{
+	"discount_exception":     "Discount beyond policy",
+	"late_quarter_exception": "Discount beyond policy, late in the quarter",
+	"nonstandard_term":       "Non-standard contract term",
+	"side_letter":            "Side letter",
+	"custom_line":            "Custom quote line",
+	"shared_billing_config":  "Billing config shared across accounts",
+	"credit_note":            "Credit note",
+}
+
+// kindName names a kind in words, or returns it as it is.
+func kindName(kind string) string {
+	if n, ok := kindNames[kind]; ok {
+		return n
+	}
+	return kind
+}
+
+// exceptionSummary is the register's first table: one row per kind with
+// its rows by severity and its impact in dollars, and the totals.
+type exceptionSummary struct {
+	Kinds []kindSummary
+	Total kindSummary
+}
+
+type kindSummary struct {
+	Kind, Name, Definition string
+	Link                   string // the register filtered to the kind, by severity
+	N, High, Medium, Low   int64
+	Impact                 float64
+	Priced                 bool // the kind has a dollar impact
+}
+
+// summarise reads exception_summary's rows; link gives a kind's register.
+func summarise(rows []record, link func(kind string) string) exceptionSummary {
+	var s exceptionSummary
+	for _, r := range rows {
+		k := kindSummary{
+			Kind: r.str("kind"), Name: kindName(r.str("kind")), Definition: r.str("impact_definition"), Link: link(r.str("kind")),
+			N: int64(r.num("n")), High: int64(r.num("high")), Medium: int64(r.num("medium")), Low: int64(r.num("low")),
+			Impact: r.num("impact"), Priced: r.has("impact"),
+		}
+		s.Kinds = append(s.Kinds, k)
+		s.Total.N += k.N
+		s.Total.High += k.High
+		s.Total.Medium += k.Medium
+		s.Total.Low += k.Low
+		s.Total.Impact += k.Impact
+	}
+	s.Total.Priced = true
+	return s
 }
 
 // exceptionsCSV downloads the whole filtered register (up to the row cap).

@@ -133,8 +133,8 @@ func filterWords(f Filters, params []string) string {
 
 func renewalsChart(rows []record) Chart {
 	return tierBars("renewals", "ARR renewing, by risk tier",
-		"ARR of contracts ending within each window after as-of and not yet renewed, stacked by renewal risk tier.",
-		rows, func(r record) string { return fmt.Sprintf("%g days", r.num("days")) })
+		"ARR of contracts ending within each window after as-of and not yet renewed, stacked by renewal risk tier. The windows are cumulative: \"within 90 days\" includes the 30 and 60.",
+		rows, func(r record) string { return fmt.Sprintf("within %g days", r.num("days")) })
 }
 
 // riskTrendChart stacks, for each week of the risk history, the ARR then
@@ -171,7 +171,7 @@ func tierBars(id, title, note string, rows []record, category func(record) strin
 		{name: "high", values: byTier["high"], stack: "arr", color: "#c62828"},
 		{name: "medium", values: byTier["medium"], stack: "arr", color: "#e08a00"},
 		{name: "low", values: byTier["low"], stack: "arr", color: "#2e7d32"},
-	}, false, "ARR (USD)")
+	}, false, axis{name: "ARR", unit: unitUSD})
 	ch.Note = note
 	return ch
 }

@@ -48,14 +48,14 @@ func (s *Server) report(c echo.Context) error {
 		labels = append(labels, c.Label)
 		this, prev = append(this, float64(c.This)), append(prev, float64(c.Prev))
 	}
-	p.Counts = barChart("counts", "This week against the week before", labels, []series{{name: "week before", values: prev}, {name: r.Week, values: this}}, true, "")
+	p.Counts = barChart("counts", "This week against the week before", labels, []series{{name: "week before", values: prev}, {name: r.Week, values: this}}, true, axis{name: "count", unit: unitCount})
 	var tiers []string
 	var arrThis, arrPrev []float64
 	for _, t := range r.ARR {
 		tiers = append(tiers, t.Tier)
 		arrThis, arrPrev = append(arrThis, t.This), append(arrPrev, t.Prev)
 	}
-	p.ARR = barChart("arr", "ARR renewing within 90 days, by risk tier", tiers, []series{{name: "at the previous week's end", values: arrPrev}, {name: "at this week's end", values: arrThis}}, false, "USD")
+	p.ARR = barChart("arr", "ARR renewing within 90 days, by risk tier", tiers, []series{{name: "at the previous week's end", values: arrPrev}, {name: "at this week's end", values: arrThis}}, false, axis{name: "ARR", unit: unitUSD})
 	return s.render(c, http.StatusOK, "report", "Weekly report "+r.Week, "reports", p)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -14,14 +15,16 @@ import (
 )
 
 type runsPage struct {
-	Runs       []runView
-	Tests      []record
-	Failing    int
-	Models     []record
-	Lineage    Chart
-	CanTrigger bool
-	Message    string
-	Damage     string // why the published generation is not served, and what is
+	Runs    []runView
+	Tests   []record
+	Failing int
+	Models  []record
+	Lineage Chart
+	// LineageModel is the model the lineage is drawn around (?model=).
+	LineageModel string
+	CanTrigger   bool
+	Message      string
+	Damage       string // why the published generation is not served, and what is
 	// LastETL is the newest ETL run that read files, with how it read them.
 	LastETL *runView
 }
@@ -67,7 +70,11 @@ func (s *Server) runs(c echo.Context) error {
 			return err
 		}
 		p.Models = records(models)
-		p.Lineage = lineageGraph(p.Models)
+		p.LineageModel = c.QueryParam("model")
+		if !slices.ContainsFunc(p.Models, func(m record) bool { return m.str("name") == p.LineageModel }) {
+			p.LineageModel = lineageModel
+		}
+		p.Lineage = lineageGraph(p.Models, p.LineageModel)
 	}
 	return s.render(c, http.StatusOK, "runs", "Runs", "runs", p)
 }
@@ -140,36 +147,99 @@ func (s *Server) triggerRun(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, withParams("/runs", Filters{}, "run", kind, "result", result))
 }
 
-// lineageGraph draws models and what they read, coloured by layer.
-func lineageGraph(models []record) Chart {
+// lineageModel is the model the Runs page's lineage starts from when the
+// link names none: the mart most pages read.
+const lineageModel = "renewal_risk"
+
+// lineageGraph draws one model with everything upstream of it (what it
+// reads, and what those read) on its left and everything downstream (what
+// reads it) on its right, one column per step, each node labelled; the
+// whole graph of every model is too dense to read.
+func lineageGraph(models []record, focus string) Chart {
+	const title = "Model lineage"
 	if len(models) == 0 {
-		return emptyChart("lineage", "Model lineage")
+		return emptyChart("lineage", title)
 	}
+	layer := map[string]string{}
+	up := map[string][]string{}   // model -> what it reads
+	down := map[string][]string{} // model -> what reads it
+	for _, m := range models {
+		name := m.str("name")
+		layer[name] = m.str("layer")
+		deps, _ := m["depends_on"].([]any)
+		for _, d := range deps {
+			dep := fmt.Sprint(d)
+			up[name] = append(up[name], dep)
+			down[dep] = append(down[dep], name)
+		}
+	}
+	if _, ok := layer[focus]; !ok {
+		return emptyChart("lineage", title)
+	}
+	// Column of each node: -steps upstream, +steps downstream (the longest
+	// way, so every arrow points right).
+	col := map[string]int{focus: 0}
+	var walk func(name string, next map[string][]string, dir int)
+	walk = func(name string, next map[string][]string, dir int) {
+		for _, n := range next[name] {
+			if c, ok := col[n]; !ok || (dir < 0 && col[name]-1 < c) || (dir > 0 && col[name]+1 > c) {
+				if n == focus {
+					continue
+				}
+				col[n] = col[name] + dir
+				walk(n, next, dir)
+			}
+		}
+	}
+	walk(focus, up, -1)
+	walk(focus, down, 1)
+	names := make([]string, 0, len(col))
+	for n := range col {
+		names = append(names, n)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if col[a] != col[b] {
+			return col[a] - col[b]
+		}
+		return strings.Compare(a, b)
+	})
 	layers := []string{"source", "staging", "intermediate", "marts", "user"}
 	var cats []*opts.GraphCategory
 	for _, l := range layers {
 		cats = append(cats, &opts.GraphCategory{Name: l})
 	}
-	seen := map[string]bool{}
+	rows := map[int]int{}
+	for _, n := range names {
+		rows[col[n]]++
+	}
+	tallest := 0
+	for _, r := range rows {
+		tallest = max(tallest, r)
+	}
 	var nodes []opts.GraphNode
-	var links []opts.GraphLink
-	addNode := func(name, layer string) {
-		if seen[name] {
-			return
+	placed := map[int]int{}
+	pos := map[string][2]float64{} // go-echarts drops a zero x or y
+	for _, n := range names {
+		l := layer[n]
+		if l == "" {
+			l = "source"
 		}
-		seen[name] = true
-		size := map[string]float64{"source": 8, "staging": 10, "intermediate": 12, "marts": 18, "user": 16}[layer]
-		nodes = append(nodes, opts.GraphNode{Name: name, Category: slices.Index(layers, layer), SymbolSize: size})
+		size := float64(10)
+		if n == focus {
+			size = 22
+		}
+		c := col[n]
+		y := float64(placed[c]) - float64(rows[c]-1)/2
+		placed[c]++
+		pos[n] = [2]float64{float64(c) * 100, float64(y) * 40}
+		nodes = append(nodes, opts.GraphNode{Name: n, Category: slices.Index(layers, l), SymbolSize: size})
 	}
-	for _, m := range models {
-		addNode(m.str("name"), m.str("layer"))
-	}
-	for _, m := range models {
-		deps, _ := m["depends_on"].([]any)
-		for _, d := range deps {
-			dep := fmt.Sprint(d)
-			addNode(dep, "source")
-			links = append(links, opts.GraphLink{Source: dep, Target: m.str("name")})
+	var links []opts.GraphLink
+	for _, n := range names {
+		for _, d := range up[n] {
+			if _, ok := col[d]; ok && (col[d] < col[n]) {
+				links = append(links, opts.GraphLink{Source: d, Target: n})
+			}
 		}
 	}
 	g := charts.NewGraph()
@@ -180,13 +250,34 @@ func lineageGraph(models []record) Chart {
 		charts.WithAnimation(false),
 	)
 	g.AddSeries("lineage", nodes, links, charts.WithGraphChartOpts(opts.GraphChart{
-		Layout: "force", Roam: opts.Bool(true), Draggable: opts.Bool(true),
-		Force:      &opts.GraphForce{Repulsion: 80, EdgeLength: 50, Gravity: 0.08},
-		Categories: cats, EdgeSymbol: []string{"none", "arrow"},
-	}), charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "right", FontSize: 10}))
-	ch := newChart("lineage", "Model lineage", 520, g, nil)
-	ch.Note = "Each model and the tables it reads, from the loaded sources through staging and intermediate models to the marts."
+		Layout: "none", Roam: opts.Bool(true), Categories: cats, EdgeSymbol: []string{"none", "arrow"},
+	}), charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Position: "bottom", FontSize: 11}))
+	height := min(max(260, 40*tallest+120), 900)
+	ch := newChart("lineage", title+": "+focus, height, g, nil, func(option map[string]any) {
+		for _, s := range objects(option, "series") {
+			s["left"], s["right"], s["top"], s["bottom"] = 90, 90, 30, 50
+			data, _ := s["data"].([]any)
+			for _, d := range data {
+				if node, ok := d.(map[string]any); ok {
+					name, _ := node["name"].(string)
+					node["x"], node["y"] = pos[name][0], pos[name][1]
+				}
+			}
+		}
+	})
+	ch.Note = fmt.Sprintf("%s (large dot), the %d models and tables it reads on its left and the %d that read it on its right, one column per step. Pick another model above.",
+		focus, countIf(col, func(c int) bool { return c < 0 }), countIf(col, func(c int) bool { return c > 0 }))
 	return ch
+}
+
+func countIf(col map[string]int, ok func(int) bool) int {
+	n := 0
+	for _, c := range col {
+		if ok(c) {
+			n++
+		}
+	}
+	return n
 }
 
 // runMessage is the notice after an admin started a run: fixed sentences

@@ -40,6 +40,9 @@ func (s *Server) scopePage(ctx context.Context, f Filters) (scopePage, error) {
 		return page, err
 	}
 	page.Quintiles = records(q)
+	for _, r := range page.Quintiles {
+		r["fifth"] = fifthName(r.str("ambiguity_quintile"))
+	}
 	page.Rates = quintileRates(page.Quintiles)
 	page.FirstEsc = firstEscalation(page.Quintiles)
 	phrases, err := s.run(ctx, "scope_phrases", f, nil)
@@ -65,7 +68,7 @@ func quintileRates(rows []record) Chart {
 	var bars []opts.BarData
 	var whiskers []opts.BoxPlotData
 	for _, r := range rows {
-		cats = append(cats, "Q"+r.str("ambiguity_quintile"))
+		cats = append(cats, fifthName(r.str("ambiguity_quintile")))
 		rate, lo, hi := r.num("escalations_per_year"), r.num("ci_low"), r.num("ci_high")
 		bars = append(bars, opts.BarData{Value: round(rate)})
 		// A box of zero height at the rate, with whiskers to the bounds.
@@ -73,13 +76,14 @@ func quintileRates(rows []record) Chart {
 	}
 	b := charts.NewBar()
 	b.SetGlobalOptions(baseOpts(true)...)
-	b.SetGlobalOptions(charts.WithYAxisOpts(opts.YAxis{Name: "escalations per contract-year", Type: "value"}))
+	b.SetGlobalOptions(charts.WithYAxisOpts(opts.YAxis{Name: "escalations per contract-year", Type: "value"}),
+		charts.WithXAxisOpts(opts.XAxis{Name: "ambiguity fifth", AxisLabel: &opts.AxisLabel{Interval: "0"}}))
 	b.SetXAxis(cats).AddSeries("escalations per year", bars)
 	box := charts.NewBoxPlot()
 	box.AddSeries("95% interval", whiskers, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#333", BorderColor: "#333"}))
 	b.Overlap(box)
 	ch := newChart("rates", "Escalations per year by ambiguity quintile", 340, b, nil)
-	ch.Note = "Escalated tickets per exposure year of the contracts in each fifth, from clearest (Q1) to most ambiguous (Q5); whiskers are 95% intervals."
+	ch.Note = "Escalated tickets per exposure year of the contracts in each fifth, from the clearest fifth (1st) to the most ambiguous (5th); whiskers are 95% intervals."
 	return ch
 }
 
@@ -87,10 +91,10 @@ func firstEscalation(rows []record) Chart {
 	var cats []string
 	var days []float64
 	for _, r := range rows {
-		cats = append(cats, "Q"+r.str("ambiguity_quintile"))
+		cats = append(cats, fifthName(r.str("ambiguity_quintile")))
 		days = append(days, r.num("median_days_to_first_escalation"))
 	}
-	ch := barChart("first-escalation", "Time to first escalation", cats, []series{{name: "median days", values: days}}, false, "days from start")
+	ch := barChart("first-escalation", "Time to first escalation", cats, []series{{name: "median days", values: days}}, false, axis{name: "days from contract start", unit: unitDays})
 	ch.Note = "Median days from contract start to its first escalation, over the contracts that had one."
 	return ch
 }
@@ -105,7 +109,7 @@ func phraseChart(rows []record) Chart {
 		rates = append(rates, r.num("escalations_per_year"))
 		overall = r.num("overall_per_year")
 	}
-	ch := barChart("phrases", "Vague phrases that precede escalations", cats, []series{{name: "escalations per year", values: rates}}, true, "")
+	ch := barChart("phrases", "Vague phrases that precede escalations", cats, []series{{name: "escalations per year", values: rates}}, true, axis{name: "escalations per contract-year"})
 	ch.Note = fmt.Sprintf("Escalations per exposure year of the contracts whose scope contains each phrase (contracts in brackets); all contracts: %.2f.", overall)
 	return ch
 }
@@ -115,7 +119,7 @@ func ambiguityScatter(rows []record) Chart {
 	var order []string
 	links := map[string]string{}
 	for _, r := range rows {
-		q := "Q" + r.str("ambiguity_quintile")
+		q := fifthName(r.str("ambiguity_quintile"))
 		if _, ok := groups[q]; !ok {
 			order = append(order, q)
 		}
@@ -123,7 +127,25 @@ func ambiguityScatter(rows []record) Chart {
 		links[r.str("contract_id")] = "/accounts/" + url.PathEscape(r.str("account_id"))
 	}
 	slices.Sort(order)
-	ch := scatterChart("scatter", "Ambiguity against escalation rate", "ambiguity score", "escalations per year", groups, order, nil, links)
+	ch := scatterChart("scatter", "Ambiguity against escalation rate", axis{name: "ambiguity score (0-100)"}, axis{name: "escalations per contract-year"}, groups, order, nil, links)
 	ch.Note = "One dot per contract (a sample of up to 3,000); click one to open its account."
 	return ch
+}
+
+// fifthName names an ambiguity quintile as a fifth of contracts, never
+// "Q1" (which reads as a fiscal quarter).
+func fifthName(q string) string {
+	switch q {
+	case "1":
+		return "1st fifth (clearest)"
+	case "2":
+		return "2nd fifth"
+	case "3":
+		return "3rd fifth"
+	case "4":
+		return "4th fifth"
+	case "5":
+		return "5th fifth (most ambiguous)"
+	}
+	return "fifth " + q
 }

@@ -344,13 +344,13 @@ func resultChart(rows *wh.Rows, kind, x, y string) Chart {
 		for _, r := range rows.Values {
 			pts = append(pts, point{x: num(r[xi]), y: num(r[yi])})
 		}
-		return scatterChart("result", title, x, y, map[string][]point{y: pts}, []string{y}, nil, nil)
+		return scatterChart("result", title, axis{name: x}, axis{name: y}, map[string][]point{y: pts}, []string{y}, nil, nil)
 	case "line":
 		cats, vals := columnSeries(rows, xi, yi)
-		return lineChart("result", title, cats, []series{{name: y, values: vals}}, y)
+		return lineChart("result", title, cats, []series{{name: y, values: vals}}, axis{name: y})
 	}
 	cats, vals := columnSeries(rows, xi, yi)
-	return barChart("result", title, cats, []series{{name: y, values: vals}}, false, y)
+	return barChart("result", title, cats, []series{{name: y, values: vals}}, false, axis{name: y})
 }
 
 func columnSeries(rows *wh.Rows, xi, yi int) ([]string, []float64) {

@@ -261,6 +261,8 @@ var funcs = template.FuncMap{
 	"with":  withParams,
 	"add":   func(a, b int) int { return a + b },
 	"list":  func(s ...string) []string { return s },
+	// kindName names an exception kind in words (page_exceptions.go).
+	"kindName": kindName,
 }
 
 // cellChars is the most characters one value shows in a page's table; the

@@ -62,6 +62,9 @@ func TestDefinitions(t *testing.T) {
 		{"WeeklyPointInTime", "SELECT string_agg(escalations::VARCHAR, '' ORDER BY week_end) FROM renewal_risk_weekly WHERE contract_id = 'C7'", "000000111"},
 		// Exceptions register.
 		{"RegisterKinds", "SELECT string_agg(kind || ':' || source_id, ',' ORDER BY kind, source_id) FROM exception_register", "discount_exception:D03,late_quarter_exception:D01"},
+		// Impact: the discount beyond the enterprise policy (25%) in dollars,
+		// and the severity it gives (under $10k: low).
+		{"RegisterImpact", "SELECT string_agg(source_id || ':' || round(amount_impact)::bigint || ':' || severity, ',' ORDER BY source_id) FROM exception_register", "D01:5000:low,D03:4000:low"},
 		// Each headline metric's unit (docs/metrics.md).
 		{"MetricUnits", "SELECT string_agg(metric || ':' || coalesce(unit, '?'), ',' ORDER BY metric) FROM headline_metrics",
 			"ambiguity_escalation_spearman:correlation,arr_at_risk_90d:usd,arr_renewing_90d:usd,billing_leakage_pct:fraction," +

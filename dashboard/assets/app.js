@@ -4,6 +4,51 @@
 "use strict";
 (function () {
   const charts = [];
+  // Units: the server marks axes and series with precedentUnit ("usd",
+  // "pct", "pts", "days", "count", or a list [x, y] for scatter points);
+  // formatters are functions, which JSON cannot carry, so they are set here.
+  function short(v) {
+    return String(Math.round(v * 10) / 10);
+  }
+  function money(v) {
+    const a = Math.abs(v), s = v < 0 ? "-" : "";
+    if (a >= 1e9) { return s + "$" + short(a / 1e9) + "B"; }
+    if (a >= 1e6) { return s + "$" + short(a / 1e6) + "M"; }
+    if (a >= 1e3) { return s + "$" + short(a / 1e3) + "k"; }
+    return s + "$" + Math.round(a);
+  }
+  const formats = {
+    usd: money,
+    pct: function (v) { return short(v) + "%"; },
+    pts: function (v) { return (v > 0 ? "+" : "") + short(v) + " pts"; },
+    days: function (v) { return Math.round(v).toLocaleString("en-US") + " days"; },
+    count: function (v) { return Math.round(v).toLocaleString("en-US"); }
+  };
+  function formatter(unit) {
+    if (Array.isArray(unit)) {
+      const parts = unit.map(formatter);
+      return function (v) {
+        if (!Array.isArray(v)) { return parts[parts.length - 1](v); }
+        return "(" + v.map(function (x, i) { return (parts[i] || String)(x); }).join(", ") + ")";
+      };
+    }
+    const f = formats[unit];
+    return f ? function (v) { return typeof v === "number" ? f(v) : v; } : String;
+  }
+  function applyUnits(option) {
+    ["xAxis", "yAxis"].forEach(function (k) {
+      [].concat(option[k] || []).forEach(function (a) {
+        if (a.precedentUnit) {
+          a.axisLabel = Object.assign({}, a.axisLabel, { formatter: formatter(a.precedentUnit) });
+        }
+      });
+    });
+    [].concat(option.series || []).forEach(function (s) {
+      if (s.precedentUnit) {
+        s.tooltip = Object.assign({}, s.tooltip, { valueFormatter: formatter(s.precedentUnit) });
+      }
+    });
+  }
   function draw(el) {
     let option;
     try {
@@ -14,6 +59,7 @@
     }
     const links = option.precedentLinks || {};
     delete option.precedentLinks;
+    applyUnits(option);
     const chart = echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(option);
     chart.on("click", function (p) {

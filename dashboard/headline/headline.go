@@ -43,7 +43,8 @@ func FromRow(r map[string]any) Metric {
 
 // Card is a metric read for people.
 type Card struct {
-	Metric   string
+	Metric   string // the metric's name in headline_metrics, for analysts
+	Title    string // the metric in words: "ARR renewing in 90 days"
 	Value    string
 	Sentence string
 	Effect   bool // the interval excludes the metric's null
@@ -56,12 +57,42 @@ type Card struct {
 	Disagrees bool
 }
 
+// titles name the headline metrics in words.
+var titles = map[string]string{
+	"arr_renewing_90d":              "ARR renewing in 90 days",
+	"arr_at_risk_90d":               "High-risk ARR renewing in 90 days",
+	"renewal_discount_slope":        "Discount carried into renewals",
+	"precedent_anchor_rate":         "Renewals anchored to an exception",
+	"late_quarter_discount_uplift":  "Extra discount late in the quarter",
+	"late_quarter_exception_share":  "Exceptions closed late in the quarter",
+	"rep_contagion_uplift":          "Reps' extra discount after their first exception",
+	"scope_escalation_rate_ratio":   "Escalations: most against least ambiguous contracts",
+	"scope_question_rate_ratio":     "Scope questions: most against least ambiguous contracts",
+	"ambiguity_escalation_spearman": "Ambiguity and escalations move together",
+	"shared_config_dispute_ratio":   "Disputes on shared billing configurations",
+	"billing_leakage_pct":           "Contracted but not invoiced",
+	"renewal_risk_auc":              "How well the risk score ranked past renewals",
+}
+
+// Title names a metric in words; a metric without a title keeps its name
+// with underscores as spaces.
+func Title(name string) string {
+	if t, ok := titles[name]; ok {
+		return t
+	}
+	t := strings.ReplaceAll(name, "_", " ")
+	if t == "" {
+		return t
+	}
+	return strings.ToUpper(t[:1]) + t[1:]
+}
+
 // notAnEffect is adjusted_for of levels and shares.
 const notAnEffect = "nothing (not an effect)"
 
 // Read reads one metric.
 func Read(m Metric) Card {
-	c := Card{Metric: m.Name}
+	c := Card{Metric: m.Name, Title: Title(m.Name)}
 	if math.IsNaN(m.Value) {
 		c.Value, c.Sentence = "–", "Not enough data yet ("+format.Count(float64(m.N))+" in the sample)."
 		return c

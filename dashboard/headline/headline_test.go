@@ -53,3 +53,26 @@ func TestRead(t *testing.T) {
 		})
 	}
 }
+
+// TestCardsStandAlone checks every headline metric has a title in words and
+// a sentence that names its own subject, not its neighbour's ("It raises
+// ...").
+func TestCardsStandAlone(t *testing.T) {
+	for name := range titles {
+		t.Run(name, func(t *testing.T) {
+			c := Read(Metric{Name: name, Value: 0.5, CILow: 0.4, CIHigh: 0.6, Null: 0, N: 100})
+			if c.Title == "" || strings.Contains(c.Title, "_") {
+				t.Errorf("title %q, want words", c.Title)
+			}
+			first := strings.Fields(c.Sentence)[0]
+			for _, pronoun := range []string{"It", "This", "These", "They", "Its"} {
+				if first == pronoun {
+					t.Errorf("sentence %q starts with %q: it refers to another card", c.Sentence, pronoun)
+				}
+			}
+		})
+	}
+	if got, want := Title("some_new_metric"), "Some new metric"; got != want {
+		t.Errorf("Title of an unknown metric: got %q, want %q", got, want)
+	}
+}

@@ -1,6 +1,8 @@
--- Contracted, invoiced and credited money per fiscal quarter.
+-- Contracted, invoiced and credited money per fiscal quarter; is_to_date
+-- marks the quarter as_of falls in before its last day (still unfinished).
 select
     fiscal_quarter,
+    any_value(quarter_start) + interval 3 month - interval 1 day > any_value((select as_of from precedent_settings)) as is_to_date,
     sum(contracted)::double as contracted,
     sum(invoiced)::double as invoiced,
     sum(credited)::double as credited,

@@ -15,6 +15,7 @@
 --   leakage_pct: leakage / contracted_to_date
 --   disputed_invoices: disputed invoices of the contract issued by as_of
 --   shares_billing_config: an invoice of the contract uses a billing config used by 2 or more accounts
+--   billing_config_ids: the billing configs of those invoices, sorted, comma-separated (null without one)
 -- tests:
 --   - not_null: [account_id, contracted_to_date, invoiced, credited]
 with settings as (
@@ -60,7 +61,8 @@ billed as (
         sum(coalesce(cr.credited, 0)) as credited,
         count(*) filter (where i.is_disputed) as disputed_invoices,
         count(*) as invoices,
-        coalesce(bool_or(bc.is_shared), false) as shares_billing_config
+        coalesce(bool_or(bc.is_shared), false) as shares_billing_config,
+        string_agg(distinct i.billing_config_id, ', ' order by i.billing_config_id) as billing_config_ids
     from invoices i
     left join credits cr on cr.invoice_id = i.invoice_id
     left join int_billing_configs bc on bc.billing_config_id = i.billing_config_id
@@ -81,6 +83,7 @@ select
     leakage / nullif(contracted_to_date, 0) as leakage_pct,
     coalesce(b.invoices, 0) as invoices,
     coalesce(b.disputed_invoices, 0) as disputed_invoices,
-    coalesce(b.shares_billing_config, false) as shares_billing_config
+    coalesce(b.shares_billing_config, false) as shares_billing_config,
+    b.billing_config_ids
 from contracts c
 left join billed b on b.contract_id = c.contract_id
