@@ -24,7 +24,10 @@ var sqlFiles embed.FS
 
 // Report is one week's report.
 type Report struct {
-	Week      string    `json:"week"`
+	Week string `json:"week"`
+	// Summary is what a CRO reads first, in three sentences: what changed,
+	// the biggest new risk in dollars, and what to do about it.
+	Summary   []string  `json:"summary"`
 	From      time.Time `json:"from"` // Monday 00:00 UTC
 	To        time.Time `json:"to"`   // the next Monday, exclusive
 	Fresh     Freshness `json:"freshness"`
@@ -92,8 +95,8 @@ var counts = []struct{ name, label string }{
 var tables = []struct{ name, title string }{
 	{"exceptions", "New discount exceptions"},
 	{"citations", "Precedents newly cited"},
-	{"renewals", "Renewals that entered the 90-day window"},
-	{"escalations", "New escalations and the contracts they hit"},
+	{"renewals", "Renewals that entered the 90-day window, by ARR at risk"},
+	{"escalations", "New escalations and the ARR they touch"},
 	{"scope_questions", "New scope-question tickets"},
 	{"disputes", "New billing disputes"},
 	{"credit_notes", "New credit notes"},
@@ -118,6 +121,7 @@ func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, e
 			return nil, err
 		}
 	}
+	r.Summary = r.summary()
 	return r, nil
 }
 
