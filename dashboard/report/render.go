@@ -10,7 +10,6 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"io/fs"
-	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -30,12 +29,6 @@ var funcs = map[string]any{
 	"date":  func(t time.Time) string { return t.Format(time.DateOnly) },
 	"stamp": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"money": format.Money,
-	"change": func(this, prev int64) string {
-		if this == prev {
-			return "same"
-		}
-		return fmt.Sprintf("%+d", this-prev)
-	},
 	"moneyChange": func(this, prev float64) string {
 		if this == prev {
 			return "same"
@@ -46,19 +39,9 @@ var funcs = map[string]any{
 		return "-" + format.Money(prev-this)
 	},
 	"dollars": format.Dollars,
-	"dollarChange": func(this, prev float64) string {
-		switch d := this - prev; {
-		case math.Abs(d) < 0.5:
-			return "same"
-		case d > 0:
-			return "+" + format.Dollars(d)
-		default:
-			return "-" + format.Dollars(-d)
-		}
-	},
-	"pad":   func(s string, n int) string { return s + strings.Repeat(" ", max(0, n-len([]rune(s)))) },
-	"upper": strings.ToUpper,
-	"title": headline.Title,
+	"pad":     func(s string, n int) string { return s + strings.Repeat(" ", max(0, n-len([]rune(s)))) },
+	"upper":   strings.ToUpper,
+	"title":   headline.Title,
 }
 
 var (

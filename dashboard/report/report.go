@@ -64,6 +64,30 @@ type Count struct {
 	Prev  int64  `json:"previous_week"`
 }
 
+// Change writes the count's change from the week before: "+3", "-5" or
+// "same".
+func (c Count) Change() string {
+	if c.This == c.Prev {
+		return "same"
+	}
+	return fmt.Sprintf("%+d", c.This-c.Prev)
+}
+
+// AtRiskChange writes the change of the ARR at high risk from the week
+// before in whole dollars: "+$20,000", "-$1,250" or "same".
+func (r *Report) AtRiskChange() string { return dollarChange(r.AtRisk, r.AtRiskWas) }
+
+func dollarChange(this, prev float64) string {
+	switch d := this - prev; {
+	case math.Abs(d) < 0.5:
+		return "same"
+	case d > 0:
+		return "+" + format.Dollars(d)
+	default:
+		return "-" + format.Dollars(-d)
+	}
+}
+
 // TierARR is the ARR renewing within 90 days of a week's end in one risk tier.
 type TierARR struct {
 	Tier string  `json:"tier"`
