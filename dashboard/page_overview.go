@@ -40,7 +40,11 @@ func (s *Server) overview(c echo.Context) error {
 	ctx := c.Request().Context()
 	f := parseFilters(c.QueryParams())
 	order := riskSort(c)
-	page, err := memoPage(s, "overview?"+f.Values().Encode()+"&sort="+order, func() (overviewPage, error) {
+	key := "overview?" + f.Values().Encode()
+	if order != "dollars" {
+		key += "&sort=" + order
+	}
+	page, err := memoPage(s, key, func() (overviewPage, error) {
 		var page overviewPage
 		metrics, err := s.run(ctx, "metrics", Filters{}, nil)
 		if err != nil {
