@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -16,9 +17,15 @@ import (
 
 type accountsPage struct {
 	Query string
+	Sort  string            // arr, risk or renewal
+	Sorts map[string]string // the link that sorts by each
 	Rows  []record
 	Pager pager
 }
+
+// accountSorts are the orders of the accounts list: ARR (the default),
+// risk score and next renewal date.
+var accountSorts = []string{"arr", "risk", "renewal"}
 
 func (s *Server) accounts(c echo.Context) error {
 	f, err := s.filtersOf(c, "accounts")
@@ -30,17 +37,30 @@ func (s *Server) accounts(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.run(c.Request().Context(), "accounts", f, map[string]any{"q": q, "limit": pageSize, "offset": (page - 1) * pageSize})
+	order := c.QueryParam("sort")
+	if !slices.Contains(accountSorts, order) {
+		order = "arr"
+	}
+	sortParam := func(o string) string {
+		if o == "arr" {
+			return ""
+		}
+		return o
+	}
+	rows, err := s.run(c.Request().Context(), "accounts", f, map[string]any{"q": q, "sort": order, "limit": pageSize, "offset": (page - 1) * pageSize})
 	if err != nil {
 		return err
 	}
-	p := accountsPage{Query: q, Rows: records(rows)}
+	p := accountsPage{Query: q, Sort: order, Sorts: map[string]string{}, Rows: records(rows)}
+	for _, o := range accountSorts {
+		p.Sorts[o] = withParams("/accounts", f, "q", q, "sort", sortParam(o))
+	}
 	var total int64
 	if len(p.Rows) > 0 {
 		total = int64(p.Rows[0].num("total"))
 	}
 	p.Pager = newPager(page, len(p.Rows), total, func(n int) string {
-		return withParams("/accounts", f, "q", q, "page", fmt.Sprint(n))
+		return withParams("/accounts", f, "q", q, "sort", sortParam(order), "page", fmt.Sprint(n))
 	})
 	return s.render(c, http.StatusOK, "accounts", "Accounts", "accounts", p)
 }

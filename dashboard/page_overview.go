@@ -17,8 +17,25 @@ type overviewPage struct {
 	Cards    []overviewCard
 	Renewals Chart
 	Trend    Chart
-	Riskiest []record
+	Riskiest riskiest
 	Fresh    freshness
+}
+
+// riskiest is the overview's list of the renewals with the most at stake,
+// ranked by ARR at risk or, one click away, by risk score.
+type riskiest struct {
+	Sort  string // "dollars" or "score"
+	Rows  []record
+	Links map[string]string // the other order's link, by sort
+}
+
+// riskSort reads the order of the riskiest renewals: by ARR at risk
+// unless sort=score.
+func riskSort(c echo.Context) string {
+	if c.QueryParam("sort") == "score" {
+		return "score"
+	}
+	return "dollars"
 }
 
 func (s *Server) overview(c echo.Context) error {
@@ -27,7 +44,12 @@ func (s *Server) overview(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page, err := memoPage(s, "overview?"+f.Values().Encode(), func() (overviewPage, error) {
+	order := riskSort(c)
+	key := "overview?" + f.Values().Encode()
+	if order != "dollars" {
+		key += "&sort=" + order
+	}
+	page, err := memoPage(s, key, func() (overviewPage, error) {
 		var page overviewPage
 		metrics, err := s.run(ctx, "metrics", Filters{}, nil)
 		if err != nil {
@@ -52,11 +74,11 @@ func (s *Server) overview(c echo.Context) error {
 		default:
 			page.Trend = riskTrendChart(records(trend))
 		}
-		riskiest, err := s.run(ctx, "overview_riskiest", f, nil)
+		riskiest, err := s.run(ctx, "overview_riskiest", f, map[string]any{"sort": order})
 		if err != nil {
 			return page, err
 		}
-		page.Riskiest = records(riskiest)
+		page.Riskiest = riskiestRenewals(f, order, records(riskiest))
 		return page, nil
 	})
 	if err != nil {
@@ -65,7 +87,14 @@ func (s *Server) overview(c echo.Context) error {
 	// Freshness changes by the minute; the rest only with the generation.
 	page.Fresh = s.freshness()
 	minute := time.Now().Truncate(time.Minute).Unix()
-	return s.renderCached(c, "overview", "Overview", "overview", fmt.Sprintf("%s|%d", f.Values().Encode(), minute), page)
+	return s.renderCached(c, "overview", "Overview", "overview", fmt.Sprintf("%s|%s|%d", f.Values().Encode(), order, minute), page)
+}
+
+func riskiestRenewals(f Filters, order string, rows []record) riskiest {
+	return riskiest{Sort: order, Rows: rows, Links: map[string]string{
+		"dollars": withParams("/", f, "sort", "") + "#riskiest",
+		"score":   withParams("/", f, "sort", "score") + "#riskiest",
+	}}
 }
 
 // overviewCard is a headline card with what it covers.

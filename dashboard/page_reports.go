@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"regexp"
 
@@ -11,7 +12,18 @@ import (
 )
 
 type reportsPage struct {
-	Weeks []report.Week
+	Reports []reportRow
+}
+
+// reportRow is one archived report in the list: its ARR at high renewal
+// risk and the change from the previous report archived.
+type reportRow struct {
+	Week    report.Week
+	Read    bool    // its report.json could be read
+	AtRisk  float64 // arr_at_risk_90d at the week's end
+	Change  string  // against the previous report; "" for the first
+	Up      bool
+	Summary string // the summary's first sentence, if the report has one
 }
 
 func (s *Server) reports(c echo.Context) error {
@@ -19,7 +31,32 @@ func (s *Server) reports(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "reports", "Weekly reports", "reports", reportsPage{Weeks: weeks})
+	return s.render(c, http.StatusOK, "reports", "Weekly reports", "reports", reportsPage{Reports: reportRows(s.opts.Data.Reports(), weeks)})
+}
+
+// reportRows reads the archived reports of weeks (newest first) and
+// compares each one's ARR at high risk with the report before it.
+func reportRows(dir string, weeks []report.Week) []reportRow {
+	rows := make([]reportRow, len(weeks))
+	for i, w := range weeks {
+		rows[i].Week = w
+		r, err := report.Dir(dir, w).Read()
+		if err != nil {
+			continue
+		}
+		rows[i].Read, rows[i].AtRisk = true, r.AtRisk
+		if len(r.Summary) > 0 {
+			rows[i].Summary = r.Summary[0]
+		}
+	}
+	for i := range rows {
+		if i+1 >= len(rows) || !rows[i].Read || !rows[i+1].Read {
+			continue
+		}
+		prev := report.Report{AtRisk: rows[i].AtRisk, AtRiskWas: rows[i+1].AtRisk}
+		rows[i].Change, rows[i].Up = prev.AtRiskChange(), rows[i].AtRisk > rows[i+1].AtRisk+0.5
+	}
+	return rows
 }
 
 type reportPage struct {
@@ -27,6 +64,7 @@ type reportPage struct {
 	Counts Chart
 	ARR    Chart
 	Sent   report.Ledger
+	Tables []report.View
 }
 
 // report shows an archived weekly report with interactive charts.
@@ -42,6 +80,9 @@ func (s *Server) report(c echo.Context) error {
 	}
 	p := reportPage{R: r}
 	p.Sent, _ = a.Ledger()
+	for _, t := range r.Tables {
+		p.Tables = append(p.Tables, t.View(0, func(id string) string { return "/accounts/" + url.PathEscape(id) }))
+	}
 	var labels []string
 	var this, prev []float64
 	for _, c := range r.Counts {

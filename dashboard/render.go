@@ -251,16 +251,17 @@ func (s *Server) renderStatus(c echo.Context, code int, msg string) {
 }
 
 var funcs = template.FuncMap{
-	"money": money,
-	"pct":   func(v any) string { return fmt.Sprintf("%.1f%%", 100*num(v)) },
-	"num":   func(v any) string { return thousands(num(v)) },
-	"dec":   func(v any, places int) string { return fmt.Sprintf("%.*f", places, num(v)) },
-	"date":  func(v any) string { return wh.Format(v, "DATE") },
-	"text":  func(v any) string { return cellText(wh.Format(v, "")) },
-	"ago":   ago,
-	"with":  withParams,
-	"add":   func(a, b int) int { return a + b },
-	"list":  func(s ...string) []string { return s },
+	"money":   money,
+	"dollars": func(v any) string { return format.Dollars(num(v)) },
+	"pct":     func(v any) string { return fmt.Sprintf("%.1f%%", 100*num(v)) },
+	"num":     func(v any) string { return thousands(num(v)) },
+	"dec":     func(v any, places int) string { return fmt.Sprintf("%.*f", places, num(v)) },
+	"date":    func(v any) string { return wh.Format(v, "DATE") },
+	"text":    func(v any) string { return cellText(wh.Format(v, "")) },
+	"ago":     ago,
+	"with":    withParams,
+	"add":     func(a, b int) int { return a + b },
+	"list":    func(s ...string) []string { return s },
 	// kindName names an exception kind in words (page_exceptions.go).
 	"kindName": kindName,
 }

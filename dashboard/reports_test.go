@@ -2,7 +2,9 @@ package dashboard
 
 import (
 	"context"
+	"html"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -19,15 +21,21 @@ func TestReportPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, _ := report.ParseWeek("2026-W46")
-	r, err := report.Build(context.Background(), db, w, report.Freshness{Generation: g.ID})
+	// Two reports: 2026-W46 and, before it, 2026-W38.
+	var atRisk []float64
+	for _, week := range []string{"2026-W38", "2026-W46"} {
+		w, _ := report.ParseWeek(week)
+		r, err := report.Build(context.Background(), db, w, report.Freshness{Generation: g.ID})
+		if err != nil {
+			db.Close()
+			t.Fatal(err)
+		}
+		if err := report.Dir(testData.Reports(), w).Write(r, ""); err != nil {
+			t.Fatal(err)
+		}
+		atRisk = append(atRisk, r.AtRisk)
+	}
 	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := report.Dir(testData.Reports(), w).Write(r, ""); err != nil {
-		t.Fatal(err)
-	}
 	_, ts := newServer(t, nil, nil)
 	c := newClient(t, ts)
 	tests := []struct {
@@ -53,5 +61,19 @@ func TestReportPages(t *testing.T) {
 	_, body, _ := c.get("/reports/2026-W46")
 	if strings.Count(body, `class="chart" id=`) != 2 {
 		t.Errorf("the report page does not draw its two charts")
+	}
+	if !strings.Contains(body, `<div class="summary"><p>ARR at high renewal risk`) || !strings.Contains(body, `<a href="/accounts/ACC-`) {
+		t.Errorf("the report page has no summary or no links to the accounts")
+	}
+	// The list compares each report's ARR at high risk with the report
+	// before it.
+	_, body, _ = c.get("/reports")
+	change := (&report.Report{AtRisk: atRisk[1], AtRiskWas: atRisk[0]}).AtRiskChange()
+	row := html.UnescapeString(regexp.MustCompile(`(?s)<a href="/reports/2026-W46">.*?</tr>`).FindString(body))
+	if !strings.Contains(body, "Change vs the previous report") || !strings.Contains(row, ">"+change+"</td>") {
+		t.Errorf("the 2026-W46 row does not show the change %s from 2026-W38:\n%s", change, row)
+	}
+	if change == "same" {
+		t.Errorf("the two reports have the same ARR at high risk: the test cannot see the change")
 	}
 }

@@ -211,8 +211,8 @@ func TestConfig(t *testing.T) {
 func TestReportCommand(t *testing.T) {
 	data, cfg := loaded(t)
 	out := mustRun(t, "", "report", "--config", cfg, "--week", "2021-W26")
-	if !strings.Contains(out, "report written") {
-		t.Fatalf("report: %s", out)
+	if want := "report written: " + filepath.Join(data, "reports", "2021-W26", "report.html"); !strings.Contains(out, want) {
+		t.Fatalf("report printed %q, want %q", out, want)
 	}
 	for _, f := range []string{"report.html", "report.txt", "report.json", "counts.png", "arr.png", "exceptions.csv"} {
 		if _, err := os.Stat(filepath.Join(data, "reports", "2021-W26", f)); err != nil {

@@ -17,7 +17,8 @@ func (m *Main) reportCommand() *cobra.Command {
 		Long: `Builds the report of an ISO week (default: the last complete week) from the published
 warehouse: what changed against the week before, as a self-contained HTML file with static
 charts, a text version and the CSV files behind it, archived under
-data/reports/<year>-W<week>/ (or --out). With --send it mails it to report.recipients
+data/reports/<year>-W<week>/ (or --out); it prints the HTML file's path. The report links
+to the dashboard at report.base_url (or server.public_url) when one is set. With --send it mails it to report.recipients
 through the configured SMTP server, once: a week already sent is not sent again, and a send
 that may have gone out before a crash needs --force.`,
 		Args: cobra.NoArgs,
@@ -25,11 +26,11 @@ that may have gone out before a crash needs --force.`,
 			if r.Out != "" && r.Send {
 				return errors.New("--send mails the report kept under data/reports, where its sends are recorded; run it without --out")
 			}
-			if err := m.runReport(cmd.Context(), schedule.Manual, 0, r); err != nil {
-				return err
+			path, err := m.runReport(cmd.Context(), schedule.Manual, 0, r)
+			if path != "" {
+				fmt.Fprintln(m.Stdout, "report written:", path)
 			}
-			fmt.Fprintln(m.Stdout, "report written")
-			return nil
+			return err
 		},
 	}
 	f := cmd.Flags()

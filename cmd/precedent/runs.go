@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -61,16 +61,17 @@ type reportDetail struct {
 }
 
 // runReport builds a week's report from the published warehouse, archives
-// it and mails it when asked, recording the run in the run log.
-func (m *Main) runReport(ctx context.Context, trigger string, attempt int, r reportRun) (err error) {
+// it and mails it when asked, recording the run in the run log. It returns
+// the archived report's HTML file.
+func (m *Main) runReport(ctx context.Context, trigger string, attempt int, r reportRun) (path string, err error) {
 	week, err := m.reportWeek(r.Week)
 	if err != nil {
-		return err
+		return "", err
 	}
 	data := m.dataDir()
 	rl, err := runlog.Start(string(data), data.RunLog(), "report", trigger, attempt)
 	if err != nil {
-		return err
+		return "", err
 	}
 	detail := reportDetail{Week: week.String()}
 	defer func() {
@@ -80,22 +81,23 @@ func (m *Main) runReport(ctx context.Context, trigger string, attempt int, r rep
 	}()
 	rep, err := m.buildReport(ctx, week)
 	if err != nil {
-		return err
+		return "", err
 	}
 	folder := report.Dir(data.Reports(), week)
 	if r.Out != "" {
 		folder = report.Dir(r.Out, week)
 	}
 	detail.Folder = string(folder)
-	link := m.reportLink(week)
-	if err := folder.Write(rep, link); err != nil {
-		return err
+	base := m.dashboardURL()
+	if err := folder.Write(rep, base); err != nil {
+		return "", err
 	}
+	path = filepath.Join(string(folder), "report.html")
 	m.logger.Info("report written", "week", week.String(), "folder", folder)
 	if !r.Send {
-		return nil
+		return path, nil
 	}
-	return m.sendReport(ctx, folder, rep, link, r.Force, &detail)
+	return path, m.sendReport(ctx, folder, rep, base, r.Force, &detail)
 }
 
 // reportWeek is the week named, or, when none is, the last complete week.
@@ -124,7 +126,7 @@ func (m *Main) buildReport(ctx context.Context, week report.Week) (*report.Repor
 // sendReport mails an archived report to the configured recipients,
 // unless it was sent already and force is false, and notes in detail
 // what happened.
-func (m *Main) sendReport(ctx context.Context, folder report.Archive, rep *report.Report, link string, force bool, detail *reportDetail) error {
+func (m *Main) sendReport(ctx context.Context, folder report.Archive, rep *report.Report, base string, force bool, detail *reportDetail) error {
 	if m.config.SMTP.Host == "" {
 		detail.Note = "not mailed: no smtp.host in the configuration"
 		return errors.New("cannot send: set smtp.host, smtp.from and report.recipients in the configuration")
@@ -134,7 +136,7 @@ func (m *Main) sendReport(ctx context.Context, folder report.Archive, rep *repor
 		Username: m.config.SMTP.Username, Password: m.config.SMTPPassword(),
 		From: m.config.SMTP.From, To: m.config.Report.Recipients,
 	}
-	sent, err := folder.Send(ctx, rep, mail, link, force)
+	sent, err := folder.Send(ctx, rep, mail, base, force)
 	detail.Sent, detail.Recipients = sent, mail.To
 	if err != nil {
 		return err
@@ -149,7 +151,8 @@ func (m *Main) sendReport(ctx context.Context, folder report.Archive, rep *repor
 // scheduledReport is the scheduled report job: last week's report, mailed
 // when mail is configured.
 func (m *Main) scheduledReport(ctx context.Context, trigger string, attempt int) error {
-	return m.runReport(ctx, trigger, attempt, reportRun{Send: m.config.SMTP.Host != ""})
+	_, err := m.runReport(ctx, trigger, attempt, reportRun{Send: m.config.SMTP.Host != ""})
+	return err
 }
 
 // freshness describes the warehouse a report is built from.
@@ -162,12 +165,14 @@ func (m *Main) freshness(gen wh.Generation) report.Freshness {
 	return f
 }
 
-// reportLink is the report's page on the dashboard, when its address is known.
-func (m *Main) reportLink(w report.Week) string {
-	if m.config.Report.BaseURL == "" {
-		return ""
+// dashboardURL is the dashboard's address the report links to (its page
+// and each account's): report.base_url, else server.public_url, else ""
+// (no links).
+func (m *Main) dashboardURL() string {
+	if m.config.Report.BaseURL != "" {
+		return strings.TrimRight(m.config.Report.BaseURL, "/")
 	}
-	return strings.TrimRight(m.config.Report.BaseURL, "/") + "/reports/" + url.PathEscape(w.String())
+	return strings.TrimRight(m.config.Serve.PublicURL, "/")
 }
 
 // jobs are the recurring runs, from the configuration.

@@ -32,6 +32,20 @@ func Money(f float64) string {
 	return sign + "$" + Count(math.Round(f))
 }
 
+// Dollars writes an amount of money in whole dollars with thousands
+// separators, for tables and sentences that give the exact figure:
+// $177,614, -$1,250; "–" for NaN.
+func Dollars(f float64) string {
+	if math.IsNaN(f) {
+		return "–"
+	}
+	f = math.Round(f)
+	if f < 0 {
+		return "-$" + Count(-f)
+	}
+	return "$" + Count(f)
+}
+
 // Count writes a number with thousands separators, or with two decimals
 // when it is not whole; "–" for NaN.
 func Count(f float64) string {

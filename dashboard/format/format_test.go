@@ -21,6 +21,19 @@ func TestMoney(t *testing.T) {
 	}
 }
 
+func TestDollars(t *testing.T) {
+	for _, tt := range []struct {
+		f    float64
+		want string
+	}{
+		{177613.99, "$177,614"}, {0, "$0"}, {-1250.4, "-$1,250"}, {1e6, "$1,000,000"}, {0.4, "$0"}, {math.NaN(), "–"},
+	} {
+		if got := Dollars(tt.f); got != tt.want {
+			t.Errorf("Dollars(%v) = %q, want %q", tt.f, got, tt.want)
+		}
+	}
+}
+
 func TestCount(t *testing.T) {
 	for _, tt := range []struct {
 		f    float64

@@ -10,6 +10,7 @@ import (
 type Image struct {
 	Name  string // file name, also the content ID in mail
 	Title string
+	Unit  string // what the values count, said beside the title
 	PNG   []byte
 }
 
@@ -36,8 +37,8 @@ func (r *Report) images() ([]Image, error) {
 		return nil, fmt.Errorf("ARR chart: %w", err)
 	}
 	return []Image{
-		{Name: "counts.png", Title: "This week against the week before", PNG: countsPNG},
-		{Name: "arr.png", Title: "ARR renewing within 90 days, by risk tier (USD)", PNG: arrPNG},
+		{Name: "counts.png", Title: "Events this week against the week before", Unit: "number of events", PNG: countsPNG},
+		{Name: "arr.png", Title: "ARR renewing within 90 days, by risk tier", Unit: "US dollars", PNG: arrPNG},
 	}, nil
 }
 

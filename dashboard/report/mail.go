@@ -121,11 +121,12 @@ func (a Archive) writeLedger(l Ledger) error {
 }
 
 // Send mails the archived report once: HTML with the charts inline, a
-// plain-text part, the CSV files attached and the dashboard link. It
+// plain-text part, the CSV files attached and links to the dashboard at
+// base (none when base is ""). It
 // records the send before handing the message over and after the server
 // accepts it; if a report was sent, or may have been, it sends nothing
 // unless force is set. It reports whether it sent.
-func (a Archive) Send(ctx context.Context, r *Report, m Mail, link string, force bool) (bool, error) {
+func (a Archive) Send(ctx context.Context, r *Report, m Mail, base string, force bool) (bool, error) {
 	if err := m.Validate(); err != nil {
 		return false, err
 	}
@@ -139,7 +140,7 @@ func (a Archive) Send(ctx context.Context, r *Report, m Mail, link string, force
 	case prev.State == Sending && !force:
 		return false, fmt.Errorf("report %s: %w (attempt started %s); check the mailbox, then send again with --force", r.Week, ErrMaybeSent, prev.Started.Format(time.RFC3339))
 	}
-	msg, err := a.message(r, m, link)
+	msg, err := a.message(r, m, base)
 	if err != nil {
 		return false, err
 	}
@@ -205,16 +206,16 @@ func (m Mail) client() (*mail.Client, error) {
 }
 
 // message builds the multipart mail from the archive's files.
-func (a Archive) message(r *Report, m Mail, link string) (*mail.Msg, error) {
+func (a Archive) message(r *Report, m Mail, base string) (*mail.Msg, error) {
 	images, err := r.images()
 	if err != nil {
 		return nil, err
 	}
-	html, err := r.HTML(images, link, true)
+	html, err := r.HTML(images, base, true)
 	if err != nil {
 		return nil, err
 	}
-	text, err := r.Text(link)
+	text, err := r.Text(base)
 	if err != nil {
 		return nil, err
 	}

@@ -187,11 +187,11 @@ func TestSend(t *testing.T) {
 			r := build(t, "2026-W47")
 			w, _ := ParseWeek("2026-W47")
 			a := Dir(filepath.Join(t.TempDir(), "reports"), w)
-			if err := a.Write(r, "https://precedent.example.com/reports/2026-W47"); err != nil {
+			if err := a.Write(r, "https://precedent.example.com"); err != nil {
 				t.Fatal(err)
 			}
 			m := mailTo(box, tt.mode, roots)
-			sent, err := a.Send(context.Background(), r, m, "https://precedent.example.com/reports/2026-W47", false)
+			sent, err := a.Send(context.Background(), r, m, "https://precedent.example.com", false)
 			if err != nil || !sent {
 				t.Fatalf("send: %v %v", sent, err)
 			}
@@ -227,7 +227,7 @@ func TestSend(t *testing.T) {
 					csvs[p.filename] = string(p.body)
 				}
 			}
-			want, _ := r.Text("https://precedent.example.com/reports/2026-W47")
+			want, _ := r.Text("https://precedent.example.com")
 			if text != strings.ReplaceAll(want, "\n", "\r\n") && text != want {
 				t.Errorf("text part differs from the report text")
 			}
@@ -236,7 +236,7 @@ func TestSend(t *testing.T) {
 					t.Errorf("image %s: inline part %v, referenced in HTML %v", id, images[id], strings.Contains(html, "cid:"+id))
 				}
 			}
-			if !strings.Contains(html, `href="https://precedent.example.com/reports/2026-W47"`) || !strings.Contains(text, "https://precedent.example.com/reports/2026-W47") {
+			if !strings.Contains(html, `href="https://precedent.example.com/reports/2026-W47"`) || !strings.Contains(text, "https://precedent.example.com") {
 				t.Errorf("the dashboard link is missing")
 			}
 			for _, tab := range r.Tables {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/precedent-dev/precedent/dashboard/format"
+	"github.com/precedent-dev/precedent/dashboard/headline"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -27,12 +29,6 @@ var funcs = map[string]any{
 	"date":  func(t time.Time) string { return t.Format(time.DateOnly) },
 	"stamp": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	"money": format.Money,
-	"change": func(this, prev int64) string {
-		if this == prev {
-			return "same"
-		}
-		return fmt.Sprintf("%+d", this-prev)
-	},
 	"moneyChange": func(this, prev float64) string {
 		if this == prev {
 			return "same"
@@ -42,10 +38,10 @@ var funcs = map[string]any{
 		}
 		return "-" + format.Money(prev-this)
 	},
-	"limit": func(rows [][]string, n int) [][]string { return rows[:min(n, len(rows))] },
-	"pad":   func(s string, n int) string { return s + strings.Repeat(" ", max(0, n-len(s))) },
-	"upper": strings.ToUpper,
-	"join":  strings.Join,
+	"dollars": format.Dollars,
+	"pad":     func(s string, n int) string { return s + strings.Repeat(" ", max(0, n-len([]rune(s)))) },
+	"upper":   strings.ToUpper,
+	"title":   headline.Title,
 }
 
 var (
@@ -54,27 +50,49 @@ var (
 )
 
 type imageRef struct {
-	Title string
-	Src   htmltemplate.URL
+	Title, Unit string
+	Src         htmltemplate.URL
 }
 
 type view struct {
 	R      *Report
 	Last   time.Time // the week's Sunday
-	Link   string
+	Link   string    // the report's page on the dashboard, if its address is known
 	Images []imageRef
+	Tables []View
+}
+
+// tableRows is how many rows of each table the HTML and text versions
+// show; the CSVs hold them all.
+const tableRows = 25
+
+// newView prepares the report for its templates. base is the dashboard's
+// address (such as https://precedent.example.com), "" when unknown: then
+// the report links to nothing.
+func newView(r *Report, base string) view {
+	v := view{R: r, Last: r.To.AddDate(0, 0, -1)}
+	var accountURL func(string) string
+	if base = strings.TrimRight(base, "/"); base != "" {
+		v.Link = base + "/reports/" + url.PathEscape(r.Week)
+		accountURL = func(id string) string { return base + "/accounts/" + url.PathEscape(id) }
+	}
+	for _, t := range r.Tables {
+		v.Tables = append(v.Tables, t.View(tableRows, accountURL))
+	}
+	return v
 }
 
 // HTML renders the report. cid chooses image sources: "cid:" references
 // for a mail's inline parts, or data: URLs for a self-contained file.
-func (r *Report) HTML(images []Image, link string, cid bool) (string, error) {
-	v := view{R: r, Last: r.To.AddDate(0, 0, -1), Link: link}
+// base is the dashboard's address for the links, "" for none.
+func (r *Report) HTML(images []Image, base string, cid bool) (string, error) {
+	v := newView(r, base)
 	for _, im := range images {
 		src := "data:image/png;base64," + base64.StdEncoding.EncodeToString(im.PNG)
 		if cid {
 			src = "cid:" + im.Name
 		}
-		v.Images = append(v.Images, imageRef{Title: im.Title, Src: htmltemplate.URL(src)})
+		v.Images = append(v.Images, imageRef{Title: im.Title, Unit: im.Unit, Src: htmltemplate.URL(src)})
 	}
 	var b bytes.Buffer
 	if err := htmlTmpl.Execute(&b, v); err != nil {
@@ -84,10 +102,11 @@ func (r *Report) HTML(images []Image, link string, cid bool) (string, error) {
 }
 
 // Text renders the report as plain text: the mail's text part, and the
-// content the golden test pins.
-func (r *Report) Text(link string) (string, error) {
+// content the golden test pins. base is the dashboard's address for the
+// links, "" for none.
+func (r *Report) Text(base string) (string, error) {
 	var b bytes.Buffer
-	if err := textTmpl.Execute(&b, view{R: r, Last: r.To.AddDate(0, 0, -1), Link: link}); err != nil {
+	if err := textTmpl.Execute(&b, newView(r, base)); err != nil {
 		return "", fmt.Errorf("render report: %w", err)
 	}
 	return b.String(), nil
@@ -125,16 +144,17 @@ func Dir(reports string, w Week) Archive { return Archive(filepath.Join(reports,
 // (self-contained), report.txt, report.json, the charts and one CSV per
 // table. It writes to a temporary folder and renames it into place, so a
 // reader never sees half a report; the send ledger, if any, is kept.
-func (a Archive) Write(r *Report, link string) error {
+// base is the dashboard's address for the links, "" for none.
+func (a Archive) Write(r *Report, base string) error {
 	images, err := r.images()
 	if err != nil {
 		return err
 	}
-	html, err := r.HTML(images, link, false)
+	html, err := r.HTML(images, base, false)
 	if err != nil {
 		return err
 	}
-	text, err := r.Text(link)
+	text, err := r.Text(base)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,10 @@ var sqlFiles embed.FS
 
 // Report is one week's report.
 type Report struct {
-	Week      string    `json:"week"`
+	Week string `json:"week"`
+	// Summary is what a CRO reads first, in three sentences: what changed,
+	// the biggest new risk in dollars, and what to do about it.
+	Summary   []string  `json:"summary"`
 	From      time.Time `json:"from"` // Monday 00:00 UTC
 	To        time.Time `json:"to"`   // the next Monday, exclusive
 	Fresh     Freshness `json:"freshness"`
@@ -61,6 +64,30 @@ type Count struct {
 	Prev  int64  `json:"previous_week"`
 }
 
+// Change writes the count's change from the week before: "+3", "-5" or
+// "same".
+func (c Count) Change() string {
+	if c.This == c.Prev {
+		return "same"
+	}
+	return fmt.Sprintf("%+d", c.This-c.Prev)
+}
+
+// AtRiskChange writes the change of the ARR at high risk from the week
+// before in whole dollars: "+$20,000", "-$1,250" or "same".
+func (r *Report) AtRiskChange() string { return dollarChange(r.AtRisk, r.AtRiskWas) }
+
+func dollarChange(this, prev float64) string {
+	switch d := this - prev; {
+	case math.Abs(d) < 0.5:
+		return "same"
+	case d > 0:
+		return "+" + format.Dollars(d)
+	default:
+		return "-" + format.Dollars(-d)
+	}
+}
+
 // TierARR is the ARR renewing within 90 days of a week's end in one risk tier.
 type TierARR struct {
 	Tier string  `json:"tier"`
@@ -92,8 +119,8 @@ var counts = []struct{ name, label string }{
 var tables = []struct{ name, title string }{
 	{"exceptions", "New discount exceptions"},
 	{"citations", "Precedents newly cited"},
-	{"renewals", "Renewals that entered the 90-day window"},
-	{"escalations", "New escalations and the contracts they hit"},
+	{"renewals", "Renewals that entered the 90-day window, by ARR at risk"},
+	{"escalations", "New escalations and the ARR they touch"},
 	{"scope_questions", "New scope-question tickets"},
 	{"disputes", "New billing disputes"},
 	{"credit_notes", "New credit notes"},
@@ -118,6 +145,7 @@ func Build(ctx context.Context, db *sql.DB, w Week, fresh Freshness) (*Report, e
 			return nil, err
 		}
 	}
+	r.Summary = r.summary()
 	return r, nil
 }
 

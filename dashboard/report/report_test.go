@@ -7,10 +7,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/precedent-dev/precedent/dashboard/format"
 	"github.com/precedent-dev/precedent/etl/generate"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
@@ -88,15 +91,45 @@ func build(t *testing.T, week string) *Report {
 	return r
 }
 
-// TestGolden pins the text of a week's report: the same data and week
-// give the same report.
+// TestGolden pins the text and HTML versions of a week's report: the same
+// data and week give the same report.
 func TestGolden(t *testing.T) {
 	r := build(t, "2026-W47")
-	got, err := r.Text("https://precedent.example.com/reports/2026-W47")
+	images, err := r.images()
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("testdata", "2026-W47.txt")
+	render := map[string]func(*Report) (string, error){
+		"2026-W47.txt": func(r *Report) (string, error) { return r.Text("https://precedent.example.com") },
+		// The mail's HTML refers to its charts by content ID, so the
+		// golden file holds no image bytes.
+		"2026-W47.html": func(r *Report) (string, error) { return r.HTML(images, "https://precedent.example.com", true) },
+	}
+	for name, fn := range render {
+		t.Run(name, func(t *testing.T) {
+			got, err := fn(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden(t, name, got)
+			if again, _ := fn(build(t, "2026-W47")); again != got {
+				t.Errorf("building the same week twice gave different reports")
+			}
+		})
+	}
+	var total int64
+	for _, c := range r.Counts {
+		total += c.This + c.Prev
+	}
+	if total == 0 {
+		t.Errorf("the week and the one before have no events at all; the fixture does not exercise the report")
+	}
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
 	if *update {
 		os.WriteFile(path, []byte(got), 0o644)
 	}
@@ -105,17 +138,99 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("%v (run with -update)", err)
 	}
 	if got != string(want) {
-		t.Errorf("report text differs from %s (run with -update after checking):\n%s", path, got)
+		t.Errorf("%s differs (run with -update after checking):\n%s", path, got)
 	}
-	if again, _ := build(t, "2026-W47").Text("https://precedent.example.com/reports/2026-W47"); again != got {
-		t.Errorf("building the same week twice gave different reports")
+}
+
+// TestReadable checks what a CRO reads: money in dollars, renewals by ARR
+// at risk, escalations with the ARR they touch, headers on the text
+// tables, titles in words and links to the accounts' dashboard pages.
+func TestReadable(t *testing.T) {
+	r := build(t, "2026-W47")
+	text, _ := r.Text("https://precedent.example.com")
+	html, _ := r.HTML(nil, "https://precedent.example.com", true)
+	if regexp.MustCompile(`\b\d{4,}\.\d{1,2}\b`).MatchString(text) {
+		t.Errorf("the text carries raw amounts: %s", regexp.MustCompile(`\b\d{4,}\.\d{1,2}\b`).FindString(text))
 	}
-	var total int64
-	for _, c := range r.Counts {
-		total += c.This + c.Prev
+	if strings.Contains(text, " | ") {
+		t.Errorf("the text still separates cells with pipes")
 	}
-	if total == 0 {
-		t.Errorf("the week and the one before have no events at all; the fixture does not exercise the report")
+	renewals := r.table("renewals")
+	for i := 1; i < len(renewals.Rows); i++ {
+		if format.Number(renewals.cell(i, "arr_at_risk")) > format.Number(renewals.cell(i-1, "arr_at_risk")) {
+			t.Errorf("renewal %d has more ARR at risk than the one before it", i+1)
+		}
+	}
+	if len(renewals.Rows) < 2 || len(r.table("escalations").Rows) == 0 {
+		t.Fatalf("the fixture week has too few renewals or escalations to check")
+	}
+	id := renewals.cell(0, "account_id")
+	if link := `href="https://precedent.example.com/accounts/` + id + `"`; !strings.Contains(html, link) {
+		t.Errorf("the HTML does not link the first renewal's account: no %s", link)
+	}
+	if !strings.Contains(text, "https://precedent.example.com/accounts/"+id) {
+		t.Errorf("the text does not link the first renewal's account")
+	}
+	if !strings.Contains(text, "Account ARR") || !strings.Contains(text, "  Ticket ") {
+		t.Errorf("the escalations table has no header or no ARR")
+	}
+	if strings.Contains(html, "<td><code>renewal_discount_slope</code></td><td") || !strings.Contains(html, "Discount carried into renewals") {
+		t.Errorf("the effects are titled by their identifiers")
+	}
+	for _, title := range []string{"Events this week against the week before <span class=\"note\">(number of events)", "ARR renewing within 90 days, by risk tier <span class=\"note\">(US dollars)"} {
+		if !strings.Contains(mustHTML(t, r), title) {
+			t.Errorf("the HTML has no chart title %q", title)
+		}
+	}
+}
+
+func mustHTML(t *testing.T, r *Report) string {
+	t.Helper()
+	images, err := r.images()
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, err := r.HTML(images, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return html
+}
+
+// TestSummary pins the summary's three sentences on the hand-made company
+// of queries/testdata/renewals (see its README): in 2024-W25 a $1M renewal
+// at risk 10 and a $20k one at risk 38 entered the 90-day window.
+func TestSummary(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	if _, err := company.Load(context.Background(), filepath.Join("..", "..", "queries", "testdata", "renewals"), data, company.ModelsAsOf(time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC))); err != nil {
+		t.Fatal(err)
+	}
+	db := fixture.OpenPublished(t, data)
+	w, _ := ParseWeek("2024-W25")
+	r, err := Build(context.Background(), db, w, Freshness{Generation: 1, AsOf: "2024-06-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"ARR at high renewal risk in the next 90 days rose by $20,000 to $20,000; 2 renewals worth $1,020,000 entered the 90-day window, and 1 escalation touched $20,000 of ARR.",
+		"The biggest new risk is Big Co: $100,000 at risk of $1,000,000 renewing on 2024-09-20 (risk 10, low), for 1 disputed invoice in the last year.",
+		"What to do: resolve invoice I1 before the renewal call (Big Co, owner Bo Chen).",
+	}
+	if !slices.Equal(r.Summary, want) {
+		t.Errorf("summary:\n%s\nwant\n%s", strings.Join(r.Summary, "\n"), strings.Join(want, "\n"))
+	}
+	text, _ := r.Text("")
+	if !strings.Contains(text, "SUMMARY\n  "+want[0]) {
+		t.Errorf("the text does not open with the summary:\n%s", text)
+	}
+	// A week with nothing new says so.
+	w, _ = ParseWeek("2024-W23")
+	quiet, err := Build(context.Background(), db, w, Freshness{Generation: 1, AsOf: "2024-06-30"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(quiet.Summary) != 3 || !strings.HasPrefix(quiet.Summary[1], "No new renewal risk") {
+		t.Errorf("quiet week's summary: %q", quiet.Summary)
 	}
 }
 

@@ -7,11 +7,15 @@
 --   scaled to 0..1 (saturating as risk_weights describes); risk_score = 100 * sum(weight *
 --   factor) / sum(weight). reasons lists the three largest contributions in plain words.
 -- columns:
---   purpose: current (ending within 180 days after as_of, not yet renewed), backtest, or weekly (ending within 90 days after a week's end and not renewed by then)
+--   purpose: current (in force on as_of, ending on or after it, not yet renewed, whatever the horizon), backtest, or weekly (ending within 90 days after a week's end and not renewed by then)
 --   cutoff: the date the score is computed as of
 --   risk_score: 0-100
 --   risk_tier: high from risk_tier_high, medium from risk_tier_medium, else low
 --   reasons: the top contributing factors, in plain words
+--   top_factor: the factor contributing most points (ties in the order of risk_weights); null when the score is 0
+--   disputed_invoice_id: the account's latest disputed invoice issued in the 365 days up to the cut-off
+--   arr_at_risk: arr * risk_score / 100, the ARR the score puts at risk
+--   next_step: what to do about top_factor, in plain words (docs/metrics.md lists them)
 -- tests:
 --   - accepted_values: {column: risk_tier, values: [low, medium, high]}
 --   - accepted_values: {column: purpose, values: [current, backtest, weekly]}
@@ -30,7 +34,7 @@ scored_contracts as (
     select c.contract_id, c.account_id, c.deal_id, c.start_date, c.end_date, c.arr, c.auto_renew,
            'current' as purpose, s.as_of as cutoff
     from stg_contracts c, settings s
-    where c.end_date between s.as_of and s.as_of + 180
+    where c.end_date >= s.as_of
       and c.start_date <= s.as_of
       and c.contract_id not in (select contract_id from renewed)
     union all
@@ -70,7 +74,9 @@ invoice_counts as (
         sc.cutoff,
         count(*) filter (where i.is_disputed and i.issued_date > sc.cutoff - 365 and i.issued_date <= sc.cutoff) as disputes,
         count(*) filter (where i.status <> 'void' and i.due_date > sc.cutoff - 365 and i.due_date + 30 <= sc.cutoff
-                           and (i.paid_date is null or i.paid_date > i.due_date + 30)) as late_payments
+                           and (i.paid_date is null or i.paid_date > i.due_date + 30)) as late_payments,
+        max_by(i.invoice_id, i.issued_date::varchar || i.invoice_id)
+            filter (where i.is_disputed and i.issued_date > sc.cutoff - 365 and i.issued_date <= sc.cutoff) as disputed_invoice_id
     from scored_contracts sc
     left join stg_invoices i on i.account_id = sc.account_id
     group by sc.contract_id, sc.purpose, sc.cutoff
@@ -114,6 +120,7 @@ factors as (
         tc.scope_questions,
         ic.disputes,
         ic.late_payments,
+        ic.disputed_invoice_id,
         cc.credit_notes,
         f.ambiguity_score,
         a.precedent_deal_id,
@@ -173,7 +180,7 @@ contributions as (
     from factors f, weights w
 ),
 
-final as (
+scored as (
     select
         c.* exclude (parts),
         round(list_sum(list_transform(c.parts, p -> p.points)), 1) as risk_score,
@@ -187,8 +194,29 @@ final as (
                 list_slice(list_sort(list_filter(c.parts, p -> p.points > 0), 'DESC'), 1, 3),
                 p -> p.text),
             '; ') as reasons,
+        list_sort(list_filter(c.parts, p -> p.points > 0), 'DESC')[1].factor as top_factor,
         list_filter(c.parts, p -> p.points > 0) as contributions
     from contributions c, settings s
+),
+
+-- The next step answers the largest contribution: the reason a renewal call
+-- would otherwise stumble on first.
+final as (
+    select
+        *,
+        round(arr * risk_score / 100, 2) as arr_at_risk,
+        case top_factor
+            when 'escalations' then 'go through the open escalations with support before the renewal call'
+            when 'scope_questions' then 'review scope with CS before the renewal call'
+            when 'disputes' then 'resolve invoice ' || coalesce(disputed_invoice_id, '') || ' before the renewal call'
+            when 'credit_notes' then 'ask finance why credits were issued before quoting the renewal'
+            when 'late_payments' then 'settle the late payments with finance before quoting the renewal'
+            when 'ambiguity' then 'write the scope down precisely in the renewal quote'
+            when 'discount_anchor' then 'renewal priced at the prior exception ' || coalesce(precedent_deal_id, '') || ': get approval now'
+            when 'no_auto_renew' then 'confirm the renewal date and the decision maker with the customer'
+            else 'no action: renew as usual'
+        end as next_step
+    from scored
 )
 
 select * from final

@@ -4,14 +4,19 @@
 --   Renewals coming up and how likely each is to be lost, scored from what is known on as_of:
 --   escalations, scope questions, disputes, credit notes, late payments, scope ambiguity,
 --   discount anchoring and auto-renewal, weighted by risk_weights (see int_renewal_risk_scores
---   and docs/metrics.md). reasons names the top contributing factors.
+--   and docs/metrics.md). reasons names the top contributing factors and next_step what to do
+--   about the first; arr_at_risk (ARR x risk) ranks them in dollars.
 -- columns:
 --   days_to_renewal: end_date - as_of
 --   risk_score: 0-100, 100 * sum(weight * factor) / sum(weight)
 --   risk_tier: low, medium or high by the thresholds in precedent_settings
 --   reasons: the top contributing factors in plain words
+--   arr_at_risk: arr * risk_score / 100, in the base currency (the default ranking of renewals)
+--   owner_rep_id: the account's owner, the rep of its latest won deal closed by as_of
+--   owner_name: the owner's name
+--   next_step: a suggested next step derived from the top reason (docs/metrics.md lists them)
 -- tests:
---   - not_null: [account_id, end_date, arr, risk_score, risk_tier]
+--   - not_null: [account_id, end_date, arr, risk_score, risk_tier, arr_at_risk, next_step]
 --   - accepted_values: {column: risk_tier, values: [low, medium, high]}
 --   - assert: select * from renewal_risk where days_to_renewal < 0 or days_to_renewal > 180
 select
@@ -26,6 +31,10 @@ select
     r.risk_score,
     r.risk_tier,
     r.reasons,
+    r.arr_at_risk,
+    r.owner_rep_id,
+    r.owner_name,
+    r.next_step,
     r.escalations,
     r.scope_questions,
     r.disputes,
@@ -38,3 +47,4 @@ select
 from int_renewal_risk_accounts r
 cross join precedent_settings s
 where r.purpose = 'current'
+  and r.end_date <= s.as_of + 180

@@ -13,8 +13,12 @@
 --   risk_score: 0-100, as in renewal_risk
 --   risk_tier: low, medium or high, as in renewal_risk
 --   reasons: the top contributing factors at the week's end
+--   arr_at_risk: arr * risk_score / 100, as in renewal_risk
+--   owner_rep_id: the account's owner at the week's end, as in renewal_risk
+--   owner_name: the owner's name
+--   next_step: a suggested next step derived from the top reason at the week's end, as in renewal_risk
 -- tests:
---   - not_null: [iso_week, account_id, end_date, arr, risk_score, risk_tier]
+--   - not_null: [iso_week, account_id, end_date, arr, risk_score, risk_tier, arr_at_risk, next_step]
 --   - accepted_values: {column: risk_tier, values: [low, medium, high]}
 --   - assert: select * from renewal_risk_weekly where days_to_renewal < 1 or days_to_renewal > 90
 select
@@ -31,6 +35,10 @@ select
     r.risk_score,
     r.risk_tier,
     r.reasons,
+    r.arr_at_risk,
+    r.owner_rep_id,
+    r.owner_name,
+    r.next_step,
     r.escalations,
     r.scope_questions,
     r.disputes,
