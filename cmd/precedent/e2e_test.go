@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -134,5 +135,89 @@ func TestEndToEndKill(t *testing.T) {
 	}
 	if old, _ := filepath.Glob(filepath.Join(data, "lake", "deals", "run-000001.parquet")); len(old) > 0 {
 		t.Errorf("the full refresh kept the first run's lake files")
+	}
+
+	// A delta run (20 new tickets in a new file of a tickets/ folder),
+	// killed while it builds the models, on a generation it copies models
+	// from: the warehouse still answers with run 3, and the rerun loads the
+	// new tickets once, keeping the models the tickets do not reach.
+	tickets := func() int {
+		var n int
+		out := strings.TrimSpace(run("sql", "--data", data, "--format", "csv", "SELECT count(*) AS n FROM tickets"))
+		fmt.Sscan(strings.TrimPrefix(out, "n\n"), &n)
+		return n
+	}
+	ticketsBefore := tickets()
+	b, err := os.ReadFile(filepath.Join(src, "tickets.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	added := []string{lines[0]}
+	for _, l := range lines[1:21] {
+		added = append(added, "NEW-"+l)
+	}
+	if err := os.Mkdir(filepath.Join(src, "tickets"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(src, "tickets.csv"), filepath.Join(src, "tickets", "a.csv")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "tickets", "b.csv"), []byte(strings.Join(added, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	killAt(t, bin, dir, `stage=models`, "etl", "--source", src, "--data", data, "--as-of", "2026-11-26")
+	if g, err := wh.Dir(data).Published(); err != nil || g.ID != 3 {
+		t.Errorf("after the killed delta run the published generation is %d (%v), want 3", g.ID, err)
+	}
+	if got := tickets(); got != ticketsBefore || got == 0 {
+		t.Errorf("after the killed delta run the warehouse has %d tickets, want %d", got, ticketsBefore)
+	}
+	delta := run("etl", "--source", src, "--data", data)
+	if !strings.Contains(delta, "run 5: success") || !strings.Contains(delta, "of them kept: nothing they read changed") {
+		t.Fatalf("delta rerun:\n%s", delta)
+	}
+	if got := tickets(); got != ticketsBefore+20 {
+		t.Errorf("after the delta rerun the warehouse has %d tickets, want %d", got, ticketsBefore+20)
+	}
+}
+
+// killAt runs precedent with args and kills it with SIGKILL at the first
+// line of its log that contains at; it fails t unless the run got there
+// and died of the signal.
+func killAt(t *testing.T, bin, dir, at string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = dir
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), at) {
+				cmd.Process.Signal(syscall.SIGKILL)
+				killed <- sc.Text()
+				break
+			}
+		}
+		for sc.Scan() {
+		}
+	}()
+	select {
+	case line := <-killed:
+		t.Logf("killed at: %s", line)
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatalf("the run never logged %q", at)
+	}
+	err = cmd.Wait()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("the run was not killed by SIGKILL: %v", err)
 	}
 }
