@@ -266,15 +266,38 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return err
 	}
 	res.Skipped = skipped
+	copied, err := startFromPublished(opts, res.RunID)
+	if err != nil {
+		return err
+	}
 	db, conn, err := openBuild(ctx, opts, res.RunID)
 	if err != nil {
 		return err
 	}
+	if copied {
+		if sparse, err := mostlyFree(ctx, conn); err != nil || sparse {
+			conn.Close()
+			db.Close()
+			if err != nil {
+				return err
+			}
+			copied = false
+			if err := opts.Data.RemoveStaging(res.RunID); err != nil {
+				return fmt.Errorf("remove the sparse copy: %w", err)
+			}
+			if db, conn, err = openBuild(ctx, opts, res.RunID); err != nil {
+				return err
+			}
+		}
+	}
 	defer db.Close()
 	defer conn.Close()
-	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}}
+	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, copied: copied}
 	defer b.removeTexts()
 	if err := b.attachPrev(ctx); err != nil {
+		return err
+	}
+	if err := b.settleCopy(ctx); err != nil {
 		return err
 	}
 	files, vendorFiles, err := b.sortSources(ctx, files, ignored)

@@ -23,6 +23,7 @@ type build struct {
 	stage   string
 	digests digests         // the source files' sums, hashed once per run
 	filled  map[string]bool // entities whose earlier rows fillEarlier completed
+	copied  bool            // the generation started as a copy of prev (copy.go)
 	prev    bool            // the generation the run builds on is attached as prev
 	// scratch: prev is the run's rebuilt copy of an intact generation;
 	// damaged: the published generation it replaces.
@@ -270,6 +271,9 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 			return err
 		}
 		withPrev = has
+	}
+	if keep, err := b.keepCopied(ctx, e, len(raws) > 0); keep || err != nil {
+		return err
 	}
 	if len(raws) == 0 {
 		return b.keepEarlier(ctx, e, withPrev)

@@ -137,6 +137,9 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		}
 		opts.Logger.Warn("analyst's model not built", "model", m.Name, "file", m.Path, "err", res.Error)
 	}
+	if err := st.dropGone(ctx, conn, ordered); err != nil {
+		return rep, err
+	}
 	lap("build")
 	var testErrs []error
 	for _, m := range ordered {

@@ -95,18 +95,42 @@ func (st *states) kept(m *Model, state string) bool {
 	return state != "" && m.Err == nil && st.was[m.Name] == state
 }
 
-// keepModel copies model m's table from the previous generation prev.
+// keepModel keeps model m's table as the previous generation prev has it:
+// the table the new generation copied from prev, or a copy made here.
 func keepModel(ctx context.Context, conn *sql.Conn, m *Model, prev string) ModelResult {
 	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built, Kept: true}
 	start := time.Now()
-	q := "CREATE OR REPLACE TABLE " + wh.Ident(m.Name) + " AS SELECT * FROM " + wh.Ident(prev) + ".main." + wh.Ident(m.Name)
-	if _, err := conn.ExecContext(ctx, q); err != nil {
-		res.Status, res.Error = Failed, wh.Message(err)
+	// A generation that started as a copy of prev has the table already.
+	var has int
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?", m.Name).Scan(&has); err != nil {
+		res.Status, res.Error = Failed, err.Error()
 		return res
+	}
+	if has == 0 {
+		q := "CREATE TABLE " + wh.Ident(m.Name) + " AS SELECT * FROM " + wh.Ident(prev) + ".main." + wh.Ident(m.Name)
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			res.Status, res.Error = Failed, wh.Message(err)
+			return res
+		}
 	}
 	res.Seconds = time.Since(start).Seconds()
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+wh.Ident(m.Name)).Scan(&res.Rows); err != nil {
 		res.Status, res.Error = Failed, err.Error()
 	}
 	return res
+}
+
+// dropGone drops the tables of models the previous generation built that
+// this build no longer has (a generation that started as a copy of the
+// previous one holds them).
+func (st *states) dropGone(ctx context.Context, conn *sql.Conn, models []*Model) error {
+	for name := range st.was {
+		if slices.ContainsFunc(models, func(m *Model) bool { return m.Name == name }) {
+			continue
+		}
+		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS main."+wh.Ident(name)); err != nil {
+			return fmt.Errorf("drop the table of model %s, which is gone: %w", name, err)
+		}
+	}
+	return nil
 }

@@ -1,0 +1,131 @@
+package etl
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/precedent-dev/precedent/etl/contract"
+	"github.com/precedent-dev/precedent/etl/runlog"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// An ordinary run (the published generation intact and current, no
+// --full-refresh) starts its new generation as a byte copy of the published
+// one rather than an empty file: a copy is sequential I/O, while writing
+// tables into DuckDB's storage again costs more than reading the source.
+// The run then drops what it rebuilds (the ledgers, the catalogs, the
+// entity tables it loads rows into) and leaves the rest: an entity it
+// loads nothing into and a model nothing it reads changed in stay as they
+// are, and the closing checkpoint writes only what changed.
+
+// startFromPublished copies the published generation to the run's staging
+// file when the run can build on it in the ordinary way; it reports
+// whether it did.
+func startFromPublished(opts Options, runID int) (bool, error) {
+	if opts.FullRefresh {
+		return false, nil
+	}
+	var v wh.Verifier
+	h, err := opts.Data.Check(&v)
+	if err != nil || h.Damage != nil || h.Published.ID == 0 {
+		return false, nil
+	}
+	runs, err := runlog.Open(opts.Data.RunLog()).Runs("etl")
+	if err != nil {
+		return false, err
+	}
+	for _, r := range runs {
+		if r.ID > h.Published.ID && r.ID != runID && (r.Status == runlog.Success || r.Status == runlog.Warning) {
+			return false, nil // the run will catch up on a rebuilt copy instead
+		}
+	}
+	if err := os.MkdirAll(opts.Data.Generations(), 0o755); err != nil {
+		return false, fmt.Errorf("warehouse folder: %w", err)
+	}
+	if err := copyFile(h.Published.Path, opts.Data.Staging(runID)); err != nil {
+		os.Remove(opts.Data.Staging(runID))
+		return false, fmt.Errorf("copy generation %d: %w", h.Published.ID, err)
+	}
+	return true, nil
+}
+
+// mostlyFree reports whether more of the database conn is on is free
+// blocks than used ones: each copy carries the blocks its predecessors
+// freed, so once they outnumber the used ones the run writes a compact
+// generation instead.
+func mostlyFree(ctx context.Context, conn *sql.Conn) (bool, error) {
+	var used, free int64
+	if err := conn.QueryRowContext(ctx, "SELECT used_blocks, free_blocks FROM pragma_database_size() WHERE database_name = current_database()").Scan(&used, &free); err != nil {
+		return false, fmt.Errorf("size of the copied generation: %w", err)
+	}
+	return free > used, nil
+}
+
+// settleCopy runs once prev is attached: when the run builds on prev in
+// the ordinary way it drops from the copy every table but the entity
+// tables and the models prev's catalog lists as built; otherwise (a
+// rebuild, a catch-up) it drops every table, and the run builds from an
+// empty generation as without a copy.
+func (b *build) settleCopy(ctx context.Context) error {
+	if !b.copied {
+		return nil
+	}
+	all, err := wh.Strings(ctx, b.conn, "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary")
+	if err != nil {
+		return fmt.Errorf("list the copied tables: %w", err)
+	}
+	keep := map[string]bool{}
+	if b.prev && !b.scratch && !b.opts.FullRefresh {
+		for _, e := range contract.Entities {
+			keep[e.Name] = true
+		}
+		models, err := wh.Strings(ctx, b.conn, "SELECT name FROM main._models WHERE status = 'built' AND state IS NOT NULL")
+		if err == nil {
+			for _, m := range models {
+				keep[m] = true
+			}
+		}
+	} else {
+		b.copied = false
+	}
+	for _, t := range all {
+		if keep[t] {
+			continue
+		}
+		if err := b.exec(ctx, "drop "+t+" from the copy", "DROP TABLE "+wh.Ident(t)); err != nil {
+			return fmt.Errorf("drop %s from the copy: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// keepCopied reports whether entity e's table can stay as the copy has it:
+// the run loads nothing into it and its columns are this version's. When
+// it cannot, the copied table is dropped for the run to build.
+func (b *build) keepCopied(ctx context.Context, e *contract.Entity, loads bool) (bool, error) {
+	if !b.copied {
+		return false, nil
+	}
+	cols, err := wh.Strings(ctx, b.conn, "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? ORDER BY column_index", e.Name)
+	if err != nil {
+		return false, fmt.Errorf("columns of the copied %s: %w", e.Name, err)
+	}
+	var want []string
+	for _, c := range slices.Concat(e.Columns, e.Derived()) {
+		want = append(want, c.Name)
+	}
+	want = append(want, "_run_id", "_source_file", "_source_row")
+	if !loads && slices.EqualFunc(cols, want, strings.EqualFold) {
+		return true, nil
+	}
+	if len(cols) > 0 {
+		if err := b.exec(ctx, e.Name+": drop the copied table", "DROP TABLE "+wh.Ident(e.Name)); err != nil {
+			return false, fmt.Errorf("drop the copied %s: %w", e.Name, err)
+		}
+	}
+	return false, nil
+}
