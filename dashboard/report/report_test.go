@@ -329,3 +329,23 @@ func TestTableCSV(t *testing.T) {
 		t.Errorf("CSV:\n%q\nwant\n%q", got, want)
 	}
 }
+
+// TestFreshnessSaysWarnings checks that a report built after a run that
+// rejected input does not call it successful.
+func TestFreshnessSaysWarnings(t *testing.T) {
+	r := build(t, "2026-W47")
+	r.Fresh.LastETLStatus = "warning"
+	text, err := r.Text("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := r.HTML(nil, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string]string{"text": text, "HTML": page} {
+		if strings.Contains(got, "successful") || !strings.Contains(got, "with warnings: it rejected some input") {
+			t.Errorf("the %s report does not say the last published run had warnings", name)
+		}
+	}
+}
