@@ -369,6 +369,17 @@ const phoneCellsOffScreenJS = `(() => {
 	return off;
 })()`
 
+// phoneCardOrderJS lists the column headings of the first table's first
+// row in the order its cells are read on screen: top to bottom, then left
+// to right.
+const phoneCardOrderJS = `(() => {
+	const heads = [...document.querySelectorAll('main table thead th')].map(th => th.textContent.trim());
+	const tds = [...document.querySelector('main table tbody tr').children];
+	const at = td => td.getBoundingClientRect();
+	tds.sort((a, b) => (at(a).top - at(b).top) || (at(a).left - at(b).left));
+	return tds.map(td => heads[td.cellIndex]);
+})()`
+
 // overviewCardsJS reads the overview's cards: metric -> [scope label, value].
 const overviewCardsJS = `Object.fromEntries([...document.querySelectorAll('.cards .card')].map(c => [
 	c.querySelector('.name').innerText,
@@ -539,6 +550,27 @@ func testDemo(t *testing.T, browser context.Context) {
 		tb.open("/")
 		if h := eval[float64](tb, `document.querySelector('main table tbody tr').getBoundingClientRect().height`); h > 320 {
 			t.Errorf("the overview's first risk row is %.0f px tall at 390 px", h)
+		}
+		// A card shows the key columns first: the account, then ARR, risk
+		// and ARR at risk, before owner, dates and reasons.
+		for _, tt := range []struct {
+			path string
+			want []string
+		}{
+			{"/", []string{"ARR", "ARR at risk", "Risk"}},
+			{"/accounts", []string{"ARR at risk", "ARR now", "Risk"}},
+		} {
+			tb.open(tt.path)
+			got := eval[[]string](tb, phoneCardOrderJS)
+			if len(got) < 4 || got[0] != "Account" {
+				t.Errorf("%s at 390 px: the first row's cells read %v, want the account first", tt.path, got)
+				continue
+			}
+			key := slices.Clone(got[1:4])
+			slices.Sort(key)
+			if !slices.Equal(key, tt.want) {
+				t.Errorf("%s at 390 px: after the account the card shows %v, want %v first (all: %v)", tt.path, got[1:4], tt.want, got)
+			}
 		}
 	})
 
