@@ -113,7 +113,7 @@ func TestAccountsCoverEveryRenewal(t *testing.T) {
 	// Sorted by ARR, the largest accounts all show their next renewal,
 	// none blank.
 	_, body, _ := c.get("/accounts")
-	rows := regexp.MustCompile(`<td class="num">\$[^<]+</td><td>([^<]*)</td>`).FindAllStringSubmatch(body, -1)
+	rows := regexp.MustCompile(`<td class="num key">\$[^<]+</td><td>([^<]*)</td>`).FindAllStringSubmatch(body, -1)
 	if len(rows) < 10 {
 		t.Fatalf("the accounts list has %d rows", len(rows))
 	}
