@@ -356,7 +356,7 @@ var browserPages = []struct {
 // (the box itself must be on screen).
 const phoneCellsOffScreenJS = `(() => {
 	const off = [];
-	const on = el => { const r = el.getBoundingClientRect(); return r.left >= -1 && r.right <= innerWidth + 1; };
+	const on = el => { const r = el.getBoundingClientRect(); return r.left >= -1 && r.right <= document.documentElement.clientWidth + 1; };
 	document.querySelectorAll('main table').forEach(t => {
 		if (t.classList.contains('result')) {
 			if (!on(t.closest('.scroll') || t)) off.push('a result table');
@@ -367,6 +367,17 @@ const phoneCellsOffScreenJS = `(() => {
 		[...tr.children].forEach(td => { if (!on(td)) off.push((td.dataset.label || td.cellIndex) + ': ' + td.innerText.slice(0, 30)); });
 	});
 	return off;
+})()`
+
+// phoneCardOrderJS lists the column headings of the first table's first
+// row in the order its cells are read on screen: top to bottom, then left
+// to right.
+const phoneCardOrderJS = `(() => {
+	const heads = [...document.querySelectorAll('main table thead th')].map(th => th.textContent.trim());
+	const tds = [...document.querySelector('main table tbody tr').children];
+	const at = td => td.getBoundingClientRect();
+	tds.sort((a, b) => (at(a).top - at(b).top) || (at(a).left - at(b).left));
+	return tds.map(td => heads[td.cellIndex]);
 })()`
 
 // overviewCardsJS reads the overview's cards: metric -> [scope label, value].
@@ -385,6 +396,9 @@ func TestBrowser(t *testing.T) {
 
 // testDemo runs the tests that need no login against a demo server.
 func testDemo(t *testing.T, browser context.Context) {
+	// An archived report for the phone test (built before the server
+	// holds the warehouse open).
+	archiveReports(t, "2026-W46")
 	_, ts := newServer(t, nil, nil)
 	t.Run("Pages", func(t *testing.T) {
 		tb := openTab(t, browser, ts.URL)
@@ -503,7 +517,8 @@ func testDemo(t *testing.T, browser context.Context) {
 	t.Run("PhoneWidth", func(t *testing.T) {
 		tb := openTab(t, browser, ts.URL)
 		tb.do("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(1)))
-		paths := []string{"/reports", "/?segment=enterprise", "/?region=Mars"}
+		// The archived report, on its page and as mailed.
+		paths := []string{"/reports", "/reports/2026-W46", "/reports/2026-W46/files/report.html", "/?segment=enterprise", "/?region=Mars"}
 		for _, p := range browserPages {
 			paths = append(paths, p.path)
 		}
@@ -512,8 +527,10 @@ func testDemo(t *testing.T, browser context.Context) {
 				tb.allow("/", http.StatusBadRequest)
 			}
 			tb.open(path)
-			// No horizontal page scroll.
-			if w := eval[float64](tb, `document.documentElement.scrollWidth - innerWidth`); w > 0 {
+			// No horizontal page scroll. A mobile browser widens its layout
+			// viewport (and innerWidth) to a page wider than the screen, so
+			// the page is measured against the layout box (clientWidth, 390).
+			if w := eval[float64](tb, `document.documentElement.scrollWidth - document.documentElement.clientWidth`); w > 0 {
 				t.Errorf("%s at 390 px: the page scrolls sideways by %.0f px", path, w)
 			}
 			// Charts fit the screen: none is wider than the viewport.
@@ -533,6 +550,27 @@ func testDemo(t *testing.T, browser context.Context) {
 		tb.open("/")
 		if h := eval[float64](tb, `document.querySelector('main table tbody tr').getBoundingClientRect().height`); h > 320 {
 			t.Errorf("the overview's first risk row is %.0f px tall at 390 px", h)
+		}
+		// A card shows the key columns first: the account, then ARR, risk
+		// and ARR at risk, before owner, dates and reasons.
+		for _, tt := range []struct {
+			path string
+			want []string
+		}{
+			{"/", []string{"ARR", "ARR at risk", "Risk"}},
+			{"/accounts", []string{"ARR at risk", "ARR now", "Risk"}},
+		} {
+			tb.open(tt.path)
+			got := eval[[]string](tb, phoneCardOrderJS)
+			if len(got) < 4 || got[0] != "Account" {
+				t.Errorf("%s at 390 px: the first row's cells read %v, want the account first", tt.path, got)
+				continue
+			}
+			key := slices.Clone(got[1:4])
+			slices.Sort(key)
+			if !slices.Equal(key, tt.want) {
+				t.Errorf("%s at 390 px: after the account the card shows %v, want %v first (all: %v)", tt.path, got[1:4], tt.want, got)
+			}
 		}
 	})
 

@@ -1,6 +1,8 @@
 package dashboard
 
 import (
+	"html"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -70,4 +72,39 @@ func TestExceptionRegister(t *testing.T) {
 		  AND abs(e.amount_impact - d.list_amount * (d.discount_pct - d.policy_max_pct)) > 0.01`, "0")
 	check("TermsUnpriced", `SELECT count(*)::varchar FROM exception_register WHERE kind IN ('nonstandard_term', 'side_letter') AND amount_impact IS NOT NULL`, "0")
 	check("EverySeverity", `SELECT count(*)::varchar FROM exception_register WHERE severity NOT IN ('high', 'medium', 'low') OR severity IS NULL`, "0")
+}
+
+// TestExceptionKindUnknown checks an unknown kind is shown as such, with
+// the kinds allowed, and answered 400, as an unknown segment is; and that
+// the register's CSV answers a bad filter in plain text, not with a page.
+func TestExceptionKindUnknown(t *testing.T) {
+	_, ts := newServer(t, nil, nil)
+	c := newClient(t, ts)
+	code, body, _ := c.get("/exceptions?kind=bogus&q=x")
+	body = html.UnescapeString(body)
+	if code != http.StatusBadRequest {
+		t.Errorf("GET /exceptions?kind=bogus = %d, want 400", code)
+	}
+	for _, want := range []string{`<li data-param="kind">Cannot filter: kind="bogus" is not a kind of exception; allowed: `, "discount_exception", `<a href="/exceptions?q=x">`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("kind=bogus: the page does not say %q", want)
+		}
+	}
+	if strings.Contains(body, "Summary by kind and severity") {
+		t.Errorf("kind=bogus: the page shows the register for a kind it cannot apply")
+	}
+	// A bad kind and a bad segment are named together.
+	_, body, _ = c.get("/exceptions?kind=bogus&segment=Mars")
+	if !strings.Contains(body, `data-param="kind"`) || !strings.Contains(body, `data-param="segment"`) {
+		t.Errorf("kind=bogus&segment=Mars: the page does not name both problems")
+	}
+	for _, path := range []string{"/exceptions.csv?kind=bogus", "/exceptions.csv?segment=Mars"} {
+		code, body, h := c.get(path)
+		if code != http.StatusBadRequest || !strings.HasPrefix(h.Get("Content-Type"), "text/plain") || strings.Contains(body, "<") || !strings.Contains(body, "allowed: ") {
+			t.Errorf("GET %s = %d %s %q, want 400 in plain text naming the allowed values", path, code, h.Get("Content-Type"), body)
+		}
+	}
+	if code, _, _ := c.get("/exceptions?kind=discount_exception"); code != http.StatusOK {
+		t.Errorf("GET /exceptions?kind=discount_exception = %d, want 200", code)
+	}
 }

@@ -27,10 +27,11 @@ func (s *Server) freshness() freshness {
 	return f
 }
 
-// lastETL is the last successful ETL run, read from the run log again only
-// when the file changes (its size or modification time). Every page shows
-// it, and reading the log costs a megabyte-sized buffer and a JSON decode
-// of every line.
+// lastETL is the last ETL run that published (success, or warning when it
+// rejected some input), read from the run log again only when the file
+// changes (its size or modification time). Every page shows it, and
+// reading the log costs a megabyte-sized buffer and a JSON decode of every
+// line.
 type lastETL struct {
 	mu          sync.Mutex
 	read        bool

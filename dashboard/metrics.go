@@ -14,7 +14,8 @@ import (
 )
 
 // metrics is what /metrics exposes to Prometheus: request latency, and
-// from the run log the last successful ETL and its rows.
+// from the run log the last ETL run that published (success or warning)
+// and its rows.
 type metrics struct {
 	registry *prometheus.Registry
 	latency  *prometheus.HistogramVec
@@ -41,11 +42,11 @@ func newMetrics(s *Server) *metrics {
 		m.latency,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "precedent_etl_last_success_timestamp_seconds", Help: "When the last successful ETL run ended (Unix seconds; 0 if none)."},
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "precedent_etl_last_success_timestamp_seconds", Help: "When the last ETL run that published (success or warning) ended (Unix seconds; 0 if none)."},
 			lastETL(func(r runlog.Record) float64 { return float64(r.EndedAt.Unix()) })),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "precedent_etl_last_rows_loaded", Help: "Rows the last successful ETL run loaded."},
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "precedent_etl_last_rows_loaded", Help: "Rows the last ETL run that published loaded."},
 			lastETL(func(r runlog.Record) float64 { return float64(detailOf(r).Loaded) })),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "precedent_etl_last_rows_quarantined", Help: "Rows the last successful ETL run quarantined."},
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "precedent_etl_last_rows_quarantined", Help: "Rows the last ETL run that published quarantined."},
 			lastETL(func(r runlog.Record) float64 { return float64(detailOf(r).Quarantined) })),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "precedent_warehouse_generation", Help: "The warehouse generation being served (0 if none)."},
 			func() float64 { g, _ := s.wh.current(); return float64(g.ID) }),

@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -38,22 +39,50 @@ func exceptionParams(c echo.Context) (kind, q, sortKey, dir string) {
 	return
 }
 
+// exceptionFilters reads the register's filters and its kinds under them.
+// An unknown kind is a filter problem like an unknown segment: the page
+// shows it with the kinds allowed and answers 400, with any other filter
+// problem of the request.
+func (s *Server) exceptionFilters(c echo.Context, kind string) (Filters, []record, error) {
+	f, err := s.filtersOf(c, "exceptions")
+	fe, _ := errors.AsType[*filterError](err)
+	if err != nil && fe == nil {
+		return f, nil, err
+	}
+	// Every kind is listed, whatever the filters (the valid ones in f).
+	rows, err := s.run(c.Request().Context(), "exception_kinds", f, nil)
+	if err != nil {
+		return f, nil, err
+	}
+	kinds := records(rows)
+	if kind != "" && !slices.ContainsFunc(kinds, func(k record) bool { return k.str("kind") == kind }) {
+		allowed := make([]string, len(kinds))
+		for i, k := range kinds {
+			allowed[i] = k.str("kind")
+		}
+		if fe == nil {
+			fe = &filterError{page: "exceptions"}
+		}
+		fe.problems = append(fe.problems, filterProblem{Param: "kind", Value: shown(kind), Problem: "is not a kind of exception", Allowed: allowed})
+	}
+	if fe != nil {
+		return f, nil, fe
+	}
+	return f, kinds, nil
+}
+
 func (s *Server) exceptions(c echo.Context) error {
 	ctx := c.Request().Context()
-	f, err := s.filtersOf(c, "exceptions")
+	kind, q, sortKey, dir := exceptionParams(c)
+	f, kinds, err := s.exceptionFilters(c, kind)
 	if err != nil {
 		return err
 	}
-	kind, q, sortKey, dir := exceptionParams(c)
 	page, err := pageParam(c.QueryParam("page"))
 	if err != nil {
 		return err
 	}
 	rows, err := s.run(ctx, "exceptions", f, map[string]any{"kind": kind, "q": q, "sort": sortKey, "dir": dir, "limit": pageSize, "offset": (page - 1) * pageSize})
-	if err != nil {
-		return err
-	}
-	kinds, err := s.run(ctx, "exception_kinds", f, nil)
 	if err != nil {
 		return err
 	}
@@ -63,7 +92,7 @@ func (s *Server) exceptions(c echo.Context) error {
 	}
 	p := exceptionsPage{Summary: summarise(records(summary), func(k string) string {
 		return withParams("/exceptions", f, "kind", k, "q", q, "sort", "severity", "dir", "desc")
-	}), Kinds: records(kinds), Kind: kind, Query: q, Sort: sortKey, Dir: dir, Rows: records(rows), SortLinks: map[string]string{}}
+	}), Kinds: kinds, Kind: kind, Query: q, Sort: sortKey, Dir: dir, Rows: records(rows), SortLinks: map[string]string{}}
 	var total int64
 	if len(p.Rows) > 0 {
 		total = int64(p.Rows[0].num("total"))
@@ -140,11 +169,11 @@ func summarise(rows []record, link func(kind string) string) exceptionSummary {
 
 // exceptionsCSV downloads the whole filtered register (up to the row cap).
 func (s *Server) exceptionsCSV(c echo.Context) error {
-	f, err := s.filtersOf(c, "exceptions")
+	kind, q, sortKey, dir := exceptionParams(c)
+	f, _, err := s.exceptionFilters(c, kind)
 	if err != nil {
 		return err
 	}
-	kind, q, sortKey, dir := exceptionParams(c)
 	rows, err := s.run(c.Request().Context(), "exceptions", f, map[string]any{"kind": kind, "q": q, "sort": sortKey, "dir": dir, "limit": s.opts.RowCap, "offset": 0})
 	if err != nil {
 		return err

@@ -222,8 +222,19 @@ func (s *Server) renderFilterError(c echo.Context, fe *filterError) error {
 	}
 	v := s.newView(c, fe.page, pageFilters[fe.page].Title, fe.page, nil)
 	v.tmpl = t
+	// A page's own parameters (the register's kind) are checked by the
+	// page: their problems join the filter bar's, and the link that clears
+	// the problems drops them.
+	own := func(k string) bool {
+		return slices.ContainsFunc(fe.problems, func(p filterProblem) bool { return p.Param == k })
+	}
+	for _, p := range fe.problems {
+		if !slices.ContainsFunc(v.Problems, func(q filterProblem) bool { return q.Param == p.Param }) {
+			v.Problems = append(v.Problems, p)
+		}
+	}
 	for _, k := range slices.Sorted(maps.Keys(c.QueryParams())) {
-		if !slices.ContainsFunc(filterList, func(fl filter) bool { return fl.Param == k }) && k != "page" {
+		if !slices.ContainsFunc(filterList, func(fl filter) bool { return fl.Param == k }) && k != "page" && !own(k) {
 			v.Keep = append(v.Keep, [2]string{k, clip(c.QueryParam(k))})
 		}
 	}

@@ -13,29 +13,8 @@ import (
 )
 
 func TestReportPages(t *testing.T) {
-	g, err := testData.Published()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := fixture.Published(context.Background(), testData)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Two reports: 2026-W46 and, before it, 2026-W38.
-	var atRisk []float64
-	for _, week := range []string{"2026-W38", "2026-W46"} {
-		w, _ := report.ParseWeek(week)
-		r, err := report.Build(context.Background(), db, w, report.Freshness{Generation: g.ID})
-		if err != nil {
-			db.Close()
-			t.Fatal(err)
-		}
-		if err := report.Dir(testData.Reports(), w).Write(r, ""); err != nil {
-			t.Fatal(err)
-		}
-		atRisk = append(atRisk, r.AtRisk)
-	}
-	db.Close()
+	atRisk := archiveReports(t, "2026-W38", "2026-W46")
 	_, ts := newServer(t, nil, nil)
 	c := newClient(t, ts)
 	tests := []struct {
@@ -76,4 +55,36 @@ func TestReportPages(t *testing.T) {
 	if change == "same" {
 		t.Errorf("the two reports have the same ARR at high risk: the test cannot see the change")
 	}
+}
+
+// archiveReports builds the weeks' reports from the test warehouse into its
+// reports folder, as precedent report does, and returns each one's ARR at
+// high risk.
+func archiveReports(t *testing.T, weeks ...string) []float64 {
+	t.Helper()
+	g, err := testData.Published()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := fixture.Published(context.Background(), testData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var atRisk []float64
+	for _, week := range weeks {
+		w, err := report.ParseWeek(week)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := report.Build(context.Background(), db, w, report.Freshness{Generation: g.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := report.Dir(testData.Reports(), w).Write(r, ""); err != nil {
+			t.Fatal(err)
+		}
+		atRisk = append(atRisk, r.AtRisk)
+	}
+	return atRisk
 }

@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"database/sql"
+	"html"
 	"net/http"
 	"regexp"
 	"strings"
@@ -112,13 +113,41 @@ func TestAccountsCoverEveryRenewal(t *testing.T) {
 	// Sorted by ARR, the largest accounts all show their next renewal,
 	// none blank.
 	_, body, _ := c.get("/accounts")
-	rows := regexp.MustCompile(`<td class="num">\$[^<]+</td><td>([^<]*)</td>`).FindAllStringSubmatch(body, -1)
+	rows := regexp.MustCompile(`<td class="num key">\$[^<]+</td><td>([^<]*)</td>`).FindAllStringSubmatch(body, -1)
 	if len(rows) < 10 {
 		t.Fatalf("the accounts list has %d rows", len(rows))
 	}
 	for i, r := range rows[:10] {
 		if r[1] == "" {
 			t.Errorf("row %d of the accounts list has no next renewal", i+1)
+		}
+	}
+}
+
+// TestAccountRiskSaysWhoAndWhat checks an account's renewal risk table
+// shows each renewal's owner and next step, as the overview does.
+func TestAccountRiskSaysWhoAndWhat(t *testing.T) {
+	s, ts := newServer(t, nil, nil)
+	db := serverDB(t, s)
+	const top = "FROM renewal_risk ORDER BY arr_at_risk DESC, contract_id LIMIT 1"
+	account := fixture.Value(t, db, "SELECT account_id "+top)
+	owner := fixture.Value(t, db, "SELECT owner_name "+top)
+	step := fixture.Value(t, db, "SELECT next_step "+top)
+	if owner == "<null>" || step == "<null>" {
+		t.Fatalf("the test company's top renewal has owner %q and next step %q: the test cannot see them", owner, step)
+	}
+	code, body, _ := newClient(t, ts).get("/accounts/" + account)
+	if code != http.StatusOK {
+		t.Fatalf("GET /accounts/%s = %d", account, code)
+	}
+	i := strings.Index(body, `<table class="account-risk">`)
+	if i < 0 {
+		t.Fatalf("/accounts/%s has no renewal risk table", account)
+	}
+	table := html.UnescapeString(body[i : i+strings.Index(body[i:], "</table>")])
+	for _, want := range []string{"<th>Owner</th>", "<th>Next step</th>", owner, step} {
+		if !strings.Contains(table, want) {
+			t.Errorf("/accounts/%s: the renewal risk table does not show %q", account, want)
 		}
 	}
 }

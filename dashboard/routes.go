@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -130,6 +131,12 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 	case errors.As(err, &fe):
 		if isAPI(c) {
 			c.JSON(http.StatusBadRequest, map[string]any{"error": fe.Error(), "problems": fe.problems})
+			return
+		}
+		// A download (the register's CSV) answers in text, not with a page
+		// a spreadsheet would open as data.
+		if strings.HasSuffix(c.Request().URL.Path, ".csv") {
+			c.String(http.StatusBadRequest, fe.Error()+"\n")
 			return
 		}
 		if fe.page != "" {

@@ -442,3 +442,34 @@ func TestRunsPageSaysWhatDidNotLoad(t *testing.T) {
 		}
 	}
 }
+
+// TestRunsPageNamesStatuses checks that a run that rejected a file is not
+// called successful, and that a run that found nothing changed says so.
+func TestRunsPageNamesStatuses(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	log := runlog.Open(data.RunLog())
+	now := time.Now().UTC()
+	for _, r := range []runlog.Record{
+		{Kind: "etl", ID: 1, Trigger: "manual", Status: runlog.Warning, StartedAt: now, EndedAt: now},
+		{Kind: "etl", ID: 2, Trigger: "schedule", Status: runlog.Unchanged, StartedAt: now, EndedAt: now},
+	} {
+		if err := log.Append(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, ts := newServerWith(t, Options{Data: data, Addr: "127.0.0.1:0"})
+	_, body, _ := newClient(t, ts).get("/runs")
+	body = html.UnescapeString(body)
+	if strings.Contains(body, "successful") {
+		t.Errorf("the Runs page calls a run that rejected input successful")
+	}
+	for _, want := range []string{
+		"Last published ETL: run 1, just now (with warnings: it rejected some input).",
+		`<td title="status warning">published with warnings: some input was rejected</td>`,
+		`<td title="status unchanged">checked, nothing changed: the published generation was kept</td>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the Runs page does not say %q", want)
+		}
+	}
+}

@@ -159,7 +159,7 @@ func (m *Main) scheduledReport(ctx context.Context, trigger string, attempt int)
 func (m *Main) freshness(gen wh.Generation) report.Freshness {
 	f := report.Freshness{Generation: gen.ID, AsOf: m.config.AsOfDate(m.Now()).Format(time.DateOnly)}
 	if r, ok, err := runlog.Open(m.dataDir().RunLog()).LastSuccess("etl"); err == nil && ok {
-		f.LastETLRun, f.LastETLEnded = r.ID, r.EndedAt
+		f.LastETLRun, f.LastETLEnded, f.LastETLStatus = r.ID, r.EndedAt, r.Status
 		_, _, f.QuarantinedRun = r.ETL().Totals()
 	}
 	return f

@@ -32,6 +32,16 @@ func Money(f float64) string {
 	return sign + "$" + Count(math.Round(f))
 }
 
+// MoneyAxis writes an amount of money as a chart axis labels it, as
+// short as its value allows: $40M, $1.5M, $250k, $900, $0.
+func MoneyAxis(f float64) string {
+	s := Money(f)
+	if strings.HasSuffix(s, ".0M") {
+		s = strings.TrimSuffix(s, ".0M") + "M"
+	}
+	return s
+}
+
 // Dollars writes an amount of money in whole dollars with thousands
 // separators, for tables and sentences that give the exact figure:
 // $177,614, -$1,250; "–" for NaN.

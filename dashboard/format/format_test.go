@@ -34,6 +34,19 @@ func TestDollars(t *testing.T) {
 	}
 }
 
+func TestMoneyAxis(t *testing.T) {
+	for _, tt := range []struct {
+		f    float64
+		want string
+	}{
+		{4e7, "$40M"}, {1.5e6, "$1.5M"}, {250000, "$250k"}, {900, "$900"}, {0, "$0"}, {-2e6, "-$2M"},
+	} {
+		if got := MoneyAxis(tt.f); got != tt.want {
+			t.Errorf("MoneyAxis(%v) = %q, want %q", tt.f, got, tt.want)
+		}
+	}
+}
+
 func TestCount(t *testing.T) {
 	for _, tt := range []struct {
 		f    float64

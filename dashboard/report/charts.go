@@ -2,8 +2,11 @@ package report
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/go-analyze/charts"
+
+	"github.com/precedent-dev/precedent/dashboard/format"
 )
 
 // Image is a chart rendered to PNG for mail clients, which run no JavaScript.
@@ -22,7 +25,7 @@ func (r *Report) images() ([]Image, error) {
 		labels = append(labels, c.Label)
 		this[i], prev[i] = float64(c.This), float64(c.Prev)
 	}
-	countsPNG, err := bars(labels, [][]float64{prev, this}, []string{"previous week", r.Week}, true, 720, 380)
+	countsPNG, err := bars(barOption(labels, [][]float64{prev, this}, []string{"previous week", r.Week}, true, countAxis), 720, 380)
 	if err != nil {
 		return nil, fmt.Errorf("counts chart: %w", err)
 	}
@@ -32,7 +35,7 @@ func (r *Report) images() ([]Image, error) {
 		tiers = append(tiers, t.Tier+" risk")
 		arrThis, arrPrev = append(arrThis, t.This), append(arrPrev, t.Prev)
 	}
-	arrPNG, err := bars(tiers, [][]float64{arrPrev, arrThis}, []string{"at the previous week's end", "at this week's end"}, false, 720, 320)
+	arrPNG, err := bars(barOption(tiers, [][]float64{arrPrev, arrThis}, []string{"at the previous week's end", "at this week's end"}, false, moneyAxis), 720, 320)
 	if err != nil {
 		return nil, fmt.Errorf("ARR chart: %w", err)
 	}
@@ -42,17 +45,37 @@ func (r *Report) images() ([]Image, error) {
 	}, nil
 }
 
-// bars draws grouped bars; the value axis starts at zero so a small value
-// is never drawn as no bar.
-func bars(categories []string, values [][]float64, names []string, horizontal bool, width, height int) ([]byte, error) {
+// barOption is a chart of grouped bars whose value axis starts at zero, so
+// a small value is never drawn as no bar, and writes its values in their
+// unit (unit: moneyAxis, countAxis).
+func barOption(categories []string, values [][]float64, names []string, horizontal bool, unit charts.ValueFormatter) charts.BarChartOption {
 	opt := charts.NewBarChartOptionWithData(values)
 	opt.Horizontal = horizontal
 	opt.CategoryAxis.Labels = categories
 	for i := range opt.ValueAxis {
 		opt.ValueAxis[i].Min = charts.Ptr(0.0)
+		opt.ValueAxis[i].ValueFormatter = unit
 	}
+	opt.ValueFormatter = unit
 	opt.Legend.SeriesNames = names
 	opt.Legend.Show = charts.Ptr(true)
+	return opt
+}
+
+// moneyAxis writes an axis value as money, shortly: $40M, $1.5M, $250k.
+func moneyAxis(v float64) string { return format.MoneyAxis(v) }
+
+// countAxis writes an axis value as a count: 12, 1,250; a tick between
+// whole numbers keeps one decimal.
+func countAxis(v float64) string {
+	if v != math.Trunc(v) {
+		return fmt.Sprintf("%.1f", v)
+	}
+	return format.Count(v)
+}
+
+// bars draws opt as a PNG.
+func bars(opt charts.BarChartOption, width, height int) ([]byte, error) {
 	p := charts.NewPainter(charts.PainterOptions{OutputFormat: charts.ChartOutputPNG, Width: width, Height: height})
 	if err := p.BarChart(opt); err != nil {
 		return nil, err

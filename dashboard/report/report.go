@@ -47,12 +47,15 @@ type Report struct {
 
 // Freshness says how current the data behind the report is.
 type Freshness struct {
-	Generation     int       `json:"generation"`
-	AsOf           string    `json:"as_of"`
-	LastETLRun     int       `json:"last_etl_run"`
-	LastETLEnded   time.Time `json:"last_etl_ended"`
-	QuarantinedRun int64     `json:"quarantined_last_run"`
-	QuarantinedWk  int64     `json:"quarantined_in_week"`
+	Generation   int       `json:"generation"`
+	AsOf         string    `json:"as_of"`
+	LastETLRun   int       `json:"last_etl_run"`
+	LastETLEnded time.Time `json:"last_etl_ended"`
+	// LastETLStatus is the last published run's status: success, or
+	// warning when it rejected some input.
+	LastETLStatus  string `json:"last_etl_status,omitempty"`
+	QuarantinedRun int64  `json:"quarantined_last_run"`
+	QuarantinedWk  int64  `json:"quarantined_in_week"`
 }
 
 // Count is one number of the week against the week before. Name is the

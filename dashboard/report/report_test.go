@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-analyze/charts"
+
 	"github.com/precedent-dev/precedent/dashboard/format"
 	"github.com/precedent-dev/precedent/etl/generate"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -327,5 +329,53 @@ func TestTableCSV(t *testing.T) {
 `
 	if got := string(tab.CSV()); got != want {
 		t.Errorf("CSV:\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestFreshnessSaysWarnings checks that a report built after a run that
+// rejected input does not call it successful.
+func TestFreshnessSaysWarnings(t *testing.T) {
+	r := build(t, "2026-W47")
+	r.Fresh.LastETLStatus = "warning"
+	text, err := r.Text("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := r.HTML(nil, "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string]string{"text": text, "HTML": page} {
+		if strings.Contains(got, "successful") || !strings.Contains(got, "with warnings: it rejected some input") {
+			t.Errorf("the %s report does not say the last published run had warnings", name)
+		}
+	}
+}
+
+// TestChartAxesInUnits checks the mailed charts write their value axes in
+// their unit ($40M, 12), not as raw numbers (40000000).
+func TestChartAxesInUnits(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		unit   charts.ValueFormatter
+		values map[float64]string
+	}{
+		{"money", moneyAxis, map[float64]string{4e7: "$40M", 2.5e5: "$250k", 0: "$0"}},
+		{"count", countAxis, map[float64]string{12: "12", 1250: "1,250", 2.5: "2.5"}},
+	} {
+		opt := barOption([]string{"a", "b"}, [][]float64{{1, 2}, {3, 4}}, []string{"before", "after"}, false, tt.unit)
+		for _, axis := range opt.ValueAxis {
+			if axis.ValueFormatter == nil {
+				t.Fatalf("%s: a value axis has no formatter", tt.name)
+			}
+			for v, want := range tt.values {
+				if got := axis.ValueFormatter(v); got != want {
+					t.Errorf("%s axis: %v reads %q, want %q", tt.name, v, got, want)
+				}
+			}
+		}
+		if _, err := bars(opt, 720, 320); err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+		}
 	}
 }

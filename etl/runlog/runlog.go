@@ -42,6 +42,36 @@ type Record struct {
 	Detail    json.RawMessage `json:"detail,omitempty"`
 }
 
+// StatusText says in words what the run's status means to a reader: an
+// ETL run that rejected input published "with warnings", one that found
+// nothing changed was "checked, nothing changed". Pages and reports show
+// it; the status itself stays the record's and the CLI's word.
+func (r Record) StatusText() string {
+	switch r.Status {
+	case Running:
+		return "running"
+	case Failed:
+		return "failed"
+	case Abandoned:
+		return "abandoned: the process died mid-run"
+	}
+	if r.Kind != "etl" {
+		if r.Status == Success {
+			return "done"
+		}
+		return r.Status
+	}
+	switch r.Status {
+	case Success:
+		return "published"
+	case Warning:
+		return "published with warnings: some input was rejected"
+	case Unchanged:
+		return "checked, nothing changed: the published generation was kept"
+	}
+	return r.Status
+}
+
 // Log is the run log file.
 type Log struct{ path string }
 

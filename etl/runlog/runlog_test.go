@@ -119,3 +119,21 @@ func TestStartFinish(t *testing.T) {
 		t.Errorf("first run: %+v; totals %d %d %d", first, read, loaded, quarantined)
 	}
 }
+
+func TestStatusText(t *testing.T) {
+	for _, tt := range []struct {
+		kind, status, want string
+	}{
+		{"etl", Success, "published"},
+		{"etl", Warning, "published with warnings: some input was rejected"},
+		{"etl", Unchanged, "checked, nothing changed: the published generation was kept"},
+		{"etl", Failed, "failed"},
+		{"etl", Abandoned, "abandoned: the process died mid-run"},
+		{"report", Success, "done"},
+		{"report", Running, "running"},
+	} {
+		if got := (Record{Kind: tt.kind, Status: tt.status}).StatusText(); got != tt.want {
+			t.Errorf("%s %s: got %q, want %q", tt.kind, tt.status, got, tt.want)
+		}
+	}
+}
