@@ -261,6 +261,9 @@ func (s *Source) pullTable(ctx context.Context, conn *pgx.Conn, duck *sql.DB, t 
 	if err != nil {
 		return obj, cur, err
 	}
+	if env.Progress != nil {
+		env.Progress(etl.Progress{Stage: "pull", Entity: t.object(), Rows: rows})
+	}
 	if rows == 0 {
 		os.Remove(dst)
 		return obj, next, nil
