@@ -178,3 +178,23 @@ func (f *SourceFile) stat(known digests) error {
 	f.Size, f.SHA256 = n, sum
 	return nil
 }
+
+// addLanding adds the run's landing folders to the entries of its source
+// that vendor detection looks into (as folder landing/<source>/). A source
+// folder holding an entry of that name would be read twice: that is an
+// error naming it.
+func addLanding(opts Options, ignored []string) ([]string, error) {
+	names := opts.landingNames()
+	if len(names) == 0 {
+		return ignored, nil
+	}
+	if _, err := os.Lstat(filepath.Join(opts.Source, LandingPrefix)); err == nil {
+		return nil, fmt.Errorf("source %s holds %s, the name its pulled sources' landed files are read under: rename it", opts.Source, LandingPrefix)
+	}
+	for _, name := range names {
+		if _, err := os.Stat(filepath.Join(string(opts.Data), filepath.FromSlash(name))); err == nil {
+			ignored = append(ignored, name)
+		}
+	}
+	return ignored, nil
+}

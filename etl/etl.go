@@ -43,6 +43,11 @@ type Options struct {
 	Vendors  adapters.Config // vendor exports: id keys, escalations, categories, file overrides
 	Progress func(Progress)
 	Logger   *slog.Logger
+	// Pullers pull the sources that are no folder (connector databases)
+	// into their landing folders at the start of the run, under its run
+	// log entry and lock; the run then reads each landing folder as folder
+	// landing/<source>/ of Source.
+	Pullers []Puller
 }
 
 // Models builds derived tables into a generation before it is published.
@@ -79,7 +84,7 @@ type ModelsReport struct {
 
 // Progress is reported as a run goes: one event per file and per stage.
 type Progress struct {
-	Stage   string // "load", "models", "publish"
+	Stage   string // "pull", "load", "models", "publish"
 	Entity  string
 	File    string
 	Rows    int64 // rows read so far for Entity in this run
@@ -104,6 +109,7 @@ type Result struct {
 	Lake      []LakeFile    `json:"lake,omitempty"` // the lake files the run wrote, with their checksums
 	Warnings  []string      `json:"warnings,omitempty"`
 	Models    *ModelsReport `json:"models,omitempty"`
+	Pulls     []PullReport  `json:"pulls,omitempty"` // what the run pulled from its connector sources before loading
 	// Fingerprint identifies the run's inputs: its source files, loader
 	// options, program and models (empty when the models step cannot say
 	// what it depends on). Kept is the generation a run kept because
@@ -208,6 +214,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	res := &Result{RunID: id, StartedAt: rl.StartedAt(), Status: runlog.Running, FullRefresh: opts.FullRefresh}
 	runErr := opts.Data.Recover()
 	if runErr == nil {
+		runErr = pull(ctx, opts, res)
+	}
+	if runErr == nil {
 		opts.Logger.Info("etl run started", "run", id, "source", opts.Source, "full_refresh", opts.FullRefresh)
 		runErr = run(ctx, opts, res)
 	}
@@ -246,7 +255,7 @@ func removeRun(opts Options, id int) {
 // ledgers, close, publish, and prune old generations.
 func run(ctx context.Context, opts Options, res *Result) error {
 	lap := phaseTimer(opts.Logger)
-	src, hashErr := hashSource(opts.Source) // discover says what is wrong with the folder
+	src, hashErr := hashSource(opts) // discover says what is wrong with the folder
 	if hashErr == nil {
 		fp, ok, err := fingerprint(opts, src)
 		if err != nil {
@@ -262,6 +271,9 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		}
 	}
 	files, ignored, skipped, err := discover(opts.Source, src)
+	if err == nil {
+		ignored, err = addLanding(opts, ignored)
+	}
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -32,9 +33,23 @@ type fileDigest struct {
 
 // hashSource hashes every file under the source directory that a run could
 // read: all of them but hidden ones and those inside hidden folders, which
-// are listed by name alone (size -1), since a run warns about them.
-func hashSource(dir string) (digests, error) {
+// are listed by name alone (size -1), since a run warns about them; and the
+// files of the run's landing folders.
+func hashSource(opts Options) (digests, error) {
 	d := digests{}
+	dirs := []string{opts.Source}
+	for _, p := range opts.Pullers {
+		dirs = append(dirs, opts.Data.Landing(p.Name()))
+	}
+	for _, dir := range dirs {
+		if err := hashDir(dir, d); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+func hashDir(dir string, d digests) error {
 	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -60,9 +75,9 @@ func hashSource(dir string) (digests, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("source %s: %w", dir, err)
+		return fmt.Errorf("source %s: %w", dir, err)
 	}
-	return d, nil
+	return nil
 }
 
 // hashFile returns the SHA-256 of the file at path, in hex, and its size.
@@ -93,7 +108,13 @@ func fingerprint(opts Options, src digests) (fp string, ok bool, err error) {
 	}
 	slices.Sort(paths)
 	for _, p := range paths {
-		rel, _ := filepath.Rel(opts.Source, p)
+		rel, err := filepath.Rel(opts.Source, p)
+		if landing, lerr := filepath.Rel(string(opts.Data), p); lerr == nil && strings.HasPrefix(filepath.ToSlash(landing), LandingPrefix+"/") {
+			rel, err = landing, nil
+		}
+		if err != nil {
+			rel = p
+		}
 		fmt.Fprintf(h, "%s %d %s\n", filepath.ToSlash(rel), src[p].size, src[p].sum)
 	}
 	loader, err := json.Marshal(struct {

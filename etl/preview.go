@@ -36,14 +36,14 @@ const samplesPerFile = 3
 
 // PreviewSource loads opts.Source into a temporary data directory, without
 // models, and reports what the load did; nothing of opts.Data is read or
-// written.
+// written, and no source is pulled.
 func PreviewSource(ctx context.Context, opts Options) (*Preview, error) {
 	tmp, err := os.MkdirTemp("", "precedent-preview-")
 	if err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}
 	defer os.RemoveAll(tmp)
-	opts.Data, opts.Models, opts.FullRefresh, opts.Trigger = wh.Dir(tmp), nil, true, "preview"
+	opts.Data, opts.Models, opts.FullRefresh, opts.Trigger, opts.Pullers = wh.Dir(tmp), nil, true, "preview", nil
 	res, runErr := Run(ctx, opts)
 	if res == nil && runErr != nil {
 		return nil, runErr

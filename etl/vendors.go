@@ -29,7 +29,7 @@ func (b *build) detectVendors(ctx context.Context, files []SourceFile, ignored [
 	var candidates []SourceFile
 	var still []string
 	for _, name := range ignored {
-		sub, rest, skipped, err := listFiles(b.opts.Source, name)
+		sub, rest, skipped, err := listFiles(b.opts.root(name), name)
 		if err != nil {
 			return nil, nil, nil, err
 		}

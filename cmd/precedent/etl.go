@@ -17,7 +17,9 @@ func (m *Main) etlCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "etl [--source DIR] [--data DIR] [--full-refresh] [--strict] [--no-models]",
 		Short: "Load a source directory into the lake and publish a new warehouse generation",
-		Long: `Reads every entity file in the source directory, and the exports of Salesforce,
+		Long: `First pulls what is new in the configured sources (sources: in the configuration, such as
+the database a connector syncs; docs/sources.md) into data/landing/<source>/. Then reads every
+entity file in the source directory and the landed files, and the exports of Salesforce,
 DocuSign, NetSuite, HubSpot, Stripe and Zendesk found there (docs/vendors.md), validates
 them against the data contract (docs/data-contract.md), quarantines the rows that cannot load with their file,
 row, column and reason, merges the accepted rows with earlier loads by primary key, builds
@@ -63,6 +65,13 @@ from the source alone when nothing intact is left) and prints a RECOVERED: line.
 // printETL prints what a run did: per entity counts, then every file that
 // did not load cleanly.
 func (m *Main) printETL(res *etl.Result) {
+	for _, p := range res.Pulls {
+		for _, o := range p.Objects {
+			if o.File != "" {
+				fmt.Fprintf(m.Stdout, "pulled %s %s (%s): %d rows, %d marked deleted -> %s\n", p.Source, o.Object, o.Table, o.Rows, o.Deleted, o.File)
+			}
+		}
+	}
 	if res.Kept != 0 {
 		for _, warning := range res.Warnings {
 			fmt.Fprintf(m.Stdout, "warning: %s\n", warning)

@@ -13,15 +13,19 @@ import (
 )
 
 // etlProgress returns the progress callback for an ETL run: on a terminal a
-// live line per entity with rows and rows/s, otherwise structured log lines.
+// live line per table pulled and per entity loaded with rows and rows/s,
+// otherwise structured log lines.
 // done finishes the display.
 func (m *Main) etlProgress() (func(etl.Progress), func()) {
 	f, ok := m.Stderr.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return func(p etl.Progress) {
-			if p.Stage == "load" {
+			switch p.Stage {
+			case "pull":
+				return // the source logs each table it pulled
+			case "load":
 				m.logger.Info("loaded file", "entity", p.Entity, "file", p.File, "rows", p.Rows, "rows_per_s", rate(p.Rows, p.Elapsed))
-			} else {
+			default:
 				m.logger.Info("etl stage", "stage", p.Stage)
 			}
 		}, func() {}
@@ -35,11 +39,12 @@ func (m *Main) etlProgress() (func(etl.Progress), func()) {
 		}
 	}
 	return func(p etl.Progress) {
-		if p.Entity != entity || p.Stage != "load" {
+		bars := p.Stage == "load" || p.Stage == "pull"
+		if p.Entity != entity || !bars {
 			finish()
 			bar, entity = nil, p.Entity
 		}
-		if p.Stage != "load" {
+		if !bars {
 			fmt.Fprintf(m.Stderr, "%s...\n", p.Stage)
 			return
 		}

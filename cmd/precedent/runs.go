@@ -13,6 +13,7 @@ import (
 	"github.com/precedent-dev/precedent/cmd/precedent/schedule"
 	"github.com/precedent-dev/precedent/dashboard/report"
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/postgres"
 	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
@@ -34,7 +35,17 @@ func (m *Main) etlOptions(source, trigger string, attempt int) etl.Options {
 		Vendors:       m.config.Vendors,
 		Program:       program(),
 		Logger:        m.logger,
+		Pullers:       m.pullers(),
 	}
+}
+
+// pullers are the configured sources that are pulled before each ETL run.
+func (m *Main) pullers() []etl.Puller {
+	var out []etl.Puller
+	for _, s := range m.config.Sources {
+		out = append(out, &postgres.Source{SourceName: s.Name, Settings: s.Settings, Vendors: m.config.Vendors, DuckDB: m.duckdb(), Logger: m.logger})
+	}
+	return out
 }
 
 // runETL is the scheduled ETL job: the configured source, recorded by etl.Run.

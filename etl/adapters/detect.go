@@ -148,10 +148,24 @@ func commonKey(k string) (Field, bool) {
 	return Field{}, false
 }
 
-// nameCandidates lists the objects a file's name (and its folders) name.
+// nameCandidates lists the objects a file's name (and its folders) name:
+// its own name, or else the name of the folder holding it, so that
+// salesforce/opportunity/000017.parquet (a pull's landed file) is an
+// Opportunity.
 func nameCandidates(rel string) []*Object {
 	base := path.Base(rel)
-	stem := Canonical(strings.TrimSuffix(base, path.Ext(base)))
+	if out := namedBy(rel, Canonical(strings.TrimSuffix(base, path.Ext(base)))); len(out) > 0 {
+		return out
+	}
+	if dir := path.Dir(rel); dir != "." {
+		return namedBy(dir, Canonical(path.Base(dir)))
+	}
+	return nil
+}
+
+// namedBy lists the objects stem names, within the vendor that a prefix
+// of stem or a folder of rel names.
+func namedBy(rel, stem string) []*Object {
 	hint := ""
 	for _, dir := range strings.Split(path.Dir(rel), "/") {
 		if v := vendorOf(Canonical(dir)); v != "" {

@@ -28,6 +28,8 @@ func TestDetect(t *testing.T) {
 		{"ByNameCustomersNetSuite", "netsuite/customers.csv", []string{"Internal ID", "Company Name", "External ID"}, "netsuite/customer", "name", nil},
 		{"ByNameMissingField", "Opportunity.csv", []string{"Id", "StageName"}, "salesforce/Opportunity", "name", []string{"AccountId"}},
 		{"ByNameMissingOneOf", "sbaa__Approval__c.csv", []string{"Id", "sbaa__Status__c", "sbaa__ApprovalStep__c"}, "salesforce/sbaa__Approval__c", "name", []string{"sbaa__Opportunity__c or Quote__c"}},
+		{"ByNameObjectFolder", "landing/crm_db/salesforce/opportunity/000017.parquet", []string{"id", "account_id", "_fivetran_synced"}, "salesforce/Opportunity", "name", nil},
+		{"ByNameObjectFolderStripe", "landing/pg/stripe/invoice/000003.parquet", []string{"id", "customer_id", "status", "created", "total", "currency"}, "stripe/invoices", "name", nil},
 		{"ByHeader", "extract_2026.csv", []string{"Id", "SBQQ__Quote__c", "SBQQ__Quantity__c", "SBQQ__ListPrice__c", "SBQQ__NetPrice__c"}, "salesforce/SBQQ__QuoteLine__c", "header", nil},
 		{"ByHeaderEnvelope", "export.csv", []string{"envelopeId", "status", "sentDateTime", "completedDateTime"}, "docusign/envelopes", "header", nil},
 		{"ByConfigGlob", "exports/extract1.csv", []string{"Id", "AccountId"}, "salesforce/Opportunity", "config", nil},

@@ -6,7 +6,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -52,7 +51,7 @@ func TestLayoutsRoundTrip(t *testing.T) {
 		})
 	}
 	_, want := load(t, "contract")
-	wantMetrics := headline(t, want)
+	wantMetrics := fixture.Headline(t, want)
 	for _, l := range generate.Layouts {
 		t.Run(l.Name, func(t *testing.T) {
 			res, db := load(t, l.Name)
@@ -74,7 +73,7 @@ func TestLayoutsRoundTrip(t *testing.T) {
 					t.Errorf("%s: no row counted as deleted; the layout writes deleted rows there", path)
 				}
 			}
-			got := headline(t, db)
+			got := fixture.Headline(t, db)
 			for metric, w := range wantMetrics {
 				g, ok := got[metric]
 				switch {
@@ -120,27 +119,4 @@ func layoutVendors(t *testing.T, path string) adapters.Config {
 		t.Fatalf("%s: %v", path, err)
 	}
 	return c
-}
-
-// headline reads the headline metrics' values.
-func headline(t *testing.T, db *sql.DB) map[string]sql.NullFloat64 {
-	t.Helper()
-	rows, err := db.Query("SELECT metric, value FROM headline_metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	out := map[string]sql.NullFloat64{}
-	for rows.Next() {
-		var m string
-		var v sql.NullFloat64
-		if err := rows.Scan(&m, &v); err != nil {
-			t.Fatal(err)
-		}
-		out[strings.TrimSpace(m)] = v
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

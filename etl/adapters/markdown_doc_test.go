@@ -96,7 +96,11 @@ Put the files anywhere in the source folder, as CSV (a header row), JSON lines, 
 API page holding one: Salesforce REST ` + "`records`" + `, Stripe ` + "`data`" + `, Zendesk ` + "`tickets`" + `, DocuSign ` + "`envelopes`" + `) or Parquet. Both
 spellings work: the API names of a report or Data Loader export (` + "`Id`, `AccountId`, `SBQQ__NetPrice__c`" + `)
 and the snake_case columns of connector-synced tables (` + "`id`, `account_id`, `sbqq_net_price_c`" + `, with
-` + "`_fivetran_synced`" + ` and ` + "`is_deleted`" + `: rows marked deleted are dropped and counted as deleted).
+` + "`_fivetran_synced`" + ` and ` + "`is_deleted`" + `: rows marked deleted by ` + "`is_deleted`, `_fivetran_deleted`" + `, Stitch's
+` + "`_sdc_deleted_at`" + ` or Airbyte's ` + "`_ab_cdc_deleted_at`" + ` are dropped and counted as deleted). When an object has
+several files holding one record synced more than once (by ` + "`_fivetran_synced`, `_airbyte_extracted_at`" + ` or
+` + "`_sdc_batched_at`" + `), its latest sync loads and the earlier ones are skipped as superseded: so the files a
+connector database's pulls land ([sources.md](sources.md)) load each record once.
 
 - **Salesforce**: Account, User, Opportunity, OpportunityLineItem, Contract; with CPQ, SBQQ__QuoteLine__c;
   with Advanced Approvals, sbaa__Approval__c (with its opportunity or quote lookup). Data Loader, a report
@@ -127,7 +131,8 @@ rows and headline metrics as the company's contract files (docs/generator.md, "V
    ` + "`vendor/Object`" + ` (for example ` + "`exports/extract.csv: salesforce/Opportunity`" + `).
 2. Its name: the object's name or a listed file name, in any case, optionally after a vendor prefix
    (` + "`salesforce_`, `sf_`, `stripe_`, `zendesk_`, `zd_`, `netsuite_`, `ns_`, `hubspot_`, `docusign_`" + `)
-   or inside a folder named after the vendor (` + "`stripe/invoices.jsonl`" + `). When several vendors use the name,
+   or inside a folder named after the vendor (` + "`stripe/invoices.jsonl`" + `); or, when the file's name names no
+   object, the name of the folder holding it (` + "`salesforce/opportunity/run-000017.parquet`" + `). When several vendors use the name,
    the header decides. A file named like a contract entity (` + "`tickets.csv`" + `) is a contract file unless
    its header lacks the contract's required columns and has a vendor object's.
 3. Its header alone: all required fields and at least three fields of exactly one object.

@@ -149,7 +149,7 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 	for _, cu := range s.cfg.customs(o) {
 		cols = append(cols, convSQL(Field{Conv: cu.Conv}, cu.Key, "currency", "_date_order", zone)+" AS "+wh.Ident(cu.Col()))
 	}
-	deleted, status := "v_true(is_deleted)", "false"
+	deleted, status := "(v_true(is_deleted) OR v_true(_fivetran_deleted) OR _sdc_deleted_at IS NOT NULL OR _ab_cdc_deleted_at IS NOT NULL)", "false"
 	if o.DeletedStatus != "" {
 		status = "coalesce(lower(status) = " + wh.Literal(o.DeletedStatus) + ", false)"
 		deleted = "(" + deleted + " OR " + status + ")"
@@ -159,14 +159,47 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 		clean = append(clean, cleanSQL(f, f.Key())+" AS "+wh.Ident(f.Key()))
 	}
 	cleaned := "SELECT " + strings.Join(clean, ", ") + " FROM (" + strings.Join(src, " UNION ALL ") + ")"
-	q := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT %s FROM (%s) src WHERE NOT %s",
-		wh.Ident(o.Table), strings.Join(cols, ", "), cleaned, deleted)
+	superseded := "false"
+	if len(src) > 1 {
+		cleaned, superseded = versions(o, cleaned), "_version > 1"
+	}
+	q := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT %s FROM (%s) src WHERE NOT %s AND NOT %s",
+		wh.Ident(o.Table), strings.Join(cols, ", "), cleaned, superseded, deleted)
 	if err := s.exec(ctx, q, args...); err != nil {
 		return err
 	}
+	if superseded != "false" {
+		err := s.exec(ctx, fmt.Sprintf(`INSERT INTO vendor_outcome SELECT _file, _row, 'skipped', ?, ?, 'superseded by a later sync of the record', NULL
+FROM (%s) src WHERE %s`, cleaned, superseded), o.Entity, s.header(o, "_fivetran_synced"))
+		if err != nil {
+			return err
+		}
+	}
 	return s.exec(ctx, fmt.Sprintf(`INSERT INTO vendor_outcome SELECT _file, _row, 'deleted', ?, CASE WHEN %[3]s THEN ? ELSE 'IsDeleted' END,
-    CASE WHEN %[3]s THEN ? ELSE ? END, NULL FROM (%[1]s) src WHERE %[2]s`, cleaned, deleted, status),
-		o.Entity, s.header(o, "status"), "status "+o.DeletedStatus+" in "+o.Vendor, "deleted in "+o.Vendor+" (IsDeleted or _fivetran_deleted)")
+    CASE WHEN %[3]s THEN ? ELSE ? END, NULL FROM (%[1]s) src WHERE NOT %[4]s AND %[2]s`, cleaned, deleted, status, superseded),
+		o.Entity, s.header(o, "status"), "status "+o.DeletedStatus+" in "+o.Vendor, "deleted in "+o.Vendor+" (IsDeleted, _fivetran_deleted, _sdc_deleted_at or _ab_cdc_deleted_at)")
+}
+
+// versions numbers the versions of each record that a connector synced
+// more than once (files landed by successive pulls hold a record again when
+// it changed): _version 1 is the latest, by file, then sync time, then row.
+// A record is its id, or all its fields for objects without one; rows
+// without a sync time are each their own version 1.
+func versions(o *Object, cleaned string) string {
+	var sync []string
+	for _, k := range syncKeys {
+		sync = append(sync, wh.Ident(k))
+	}
+	st := "coalesce(" + strings.Join(sync, ", ") + ")"
+	key := []string{wh.Ident("id")}
+	if _, ok := o.Field("id"); !ok {
+		key = nil
+		for _, f := range o.Fields {
+			key = append(key, wh.Ident(f.Key()))
+		}
+	}
+	return fmt.Sprintf(`SELECT *, CASE WHEN %[1]s IS NULL THEN 1 ELSE row_number() OVER (PARTITION BY %[2]s, %[1]s IS NULL ORDER BY _file DESC, %[1]s DESC, _row DESC) END AS _version
+FROM (%[3]s)`, st, strings.Join(key, ", "), cleaned)
 }
 
 // fields records, per file and contract column, the vendor field (as the

@@ -67,11 +67,21 @@ func (f Field) Key() string { return Canonical(f.Name) }
 // ID names the object as configuration does: vendor/Name.
 func (o *Object) ID() string { return o.Vendor + "/" + o.Name }
 
-// common are the connector columns every object may carry.
+// common are the connector columns every object may carry: the deletion
+// flags of Salesforce, Fivetran, Stitch and Airbyte, and their sync times.
 var common = []Field{
-	{Name: "IsDeleted", Aliases: []string{"_fivetran_deleted"}, Conv: Bool, Note: "rows marked deleted are dropped and counted as deleted"},
-	{Name: "_fivetran_synced", Conv: Text, Note: "ignored"},
+	{Name: "IsDeleted", Conv: Bool, Note: "rows marked deleted are dropped and counted as deleted"},
+	{Name: "_fivetran_deleted", Conv: Bool, Note: "true: deleted, as IsDeleted"},
+	{Name: "_sdc_deleted_at", Conv: Text, Note: "Stitch: a time means deleted"},
+	{Name: "_ab_cdc_deleted_at", Conv: Text, Note: "Airbyte (CDC): a time means deleted"},
+	{Name: "_fivetran_synced", Conv: Text, Note: "Fivetran's sync time: of two versions of a record, the later sync wins"},
+	{Name: "_airbyte_extracted_at", Conv: Text, Note: "Airbyte's sync time, as _fivetran_synced"},
+	{Name: "_sdc_batched_at", Conv: Text, Note: "Stitch's sync time, as _fivetran_synced"},
 }
+
+// syncKeys are the keys of the connector sync times, in the order a row's
+// sync time is taken from them.
+var syncKeys = []string{"_fivetran_synced", "_airbyte_extracted_at", "_sdc_batched_at"}
 
 // Columns lists the object's fields, with the connector columns every
 // object may carry.

@@ -57,3 +57,19 @@ func (d Dir) Models() string { return d.Path("models") }
 
 // Reports is the archive of weekly reports.
 func (d Dir) Reports() string { return d.Path("reports") }
+
+// Landing is the landing folder of a source that is pulled (a connector's
+// database): what each pull read, as files <object>/<run>.parquet, kept so
+// that every load can be replayed and audited without the source.
+func (d Dir) Landing(source string) string { return d.Path("landing", source) }
+
+// LandedFile is the file run runID lands an object of a source in,
+// relative to the source's landing folder: run-000017.parquet sorts in
+// run order.
+func LandedFile(object string, runID int) string {
+	return filepath.Join(filepath.FromSlash(object), runName(runID)+".parquet")
+}
+
+// Cursors is the file where a pulled source keeps its cursors: where the
+// last pull of each of its tables stopped.
+func (d Dir) Cursors(source string) string { return d.Path("cursors", source+".json") }

@@ -24,6 +24,7 @@ import (
 	"github.com/precedent-dev/precedent/dashboard/auth"
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/adapters"
+	"github.com/precedent-dev/precedent/etl/postgres"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -59,7 +60,46 @@ type Config struct {
 	// add to the defaults; lists replace them.
 	Vendors adapters.Config `yaml:"vendors"`
 
+	// Sources are the sources that are no folder, pulled at the start of
+	// every ETL run into data/landing/<name>/ and loaded with the source
+	// folder (docs/sources.md).
+	Sources []Source `yaml:"sources,omitempty"`
+
 	path string
+}
+
+// Source is one source that is no folder. Kind postgres is the database a
+// connector (Fivetran, Airbyte, Stitch) syncs the vendors' objects into.
+type Source struct {
+	Name              string `yaml:"name"` // names its landing folder, data/landing/<name>/
+	Kind              string `yaml:"kind"` // postgres
+	postgres.Settings `yaml:",inline"`
+}
+
+var sourceNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
+
+// validateSources checks sources:, naming the source and setting.
+func (c Config) validateSources() []error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, s := range c.Sources {
+		prefix := fmt.Sprintf("sources[%d] (%s)", i, s.Name)
+		switch {
+		case !sourceNameRe.MatchString(s.Name):
+			errs = append(errs, fmt.Errorf("sources[%d].name: %q is not a name of lower-case letters, digits, _ and - (it names the folder data/landing/<name>)", i, s.Name))
+		case seen[s.Name]:
+			errs = append(errs, fmt.Errorf("%s.name: two sources have this name", prefix))
+		}
+		seen[s.Name] = true
+		if s.Kind != "postgres" {
+			errs = append(errs, fmt.Errorf("%s.kind: %q is not a kind of source; want postgres", prefix, s.Kind))
+			continue
+		}
+		if err := s.Settings.Validate(prefix); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
 }
 
 // ETL bounds what a load accepts.
@@ -381,6 +421,7 @@ func (c Config) Validate() error {
 	if err := c.Vendors.Validate(); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, c.validateSources()...)
 	if err := c.ModelSettings(time.Now()).Validate(); err != nil {
 		errs = append(errs, err)
 	}

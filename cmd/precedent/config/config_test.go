@@ -139,3 +139,60 @@ func TestServerSection(t *testing.T) {
 		})
 	}
 }
+
+// TestSources checks sources: a postgres source read from the file, and
+// messages naming the source and setting for each mistake.
+func TestSources(t *testing.T) {
+	t.Setenv("TEST_PG_PASSWORD", "secret")
+	t.Setenv("TEST_PG_EMPTY", "")
+	pwFile := filepath.Join(t.TempDir(), "pw")
+	if err := os.WriteFile(pwFile, []byte("secret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	source := func(body string) string {
+		return "sources:\n  - name: crm_db\n    kind: postgres\n" + body
+	}
+	ok := "    dsn: postgres://reader@db:5432/warehouse\n    password_env: TEST_PG_PASSWORD\n    schemas:\n      salesforce: fivetran_salesforce\n      stripe: stripe\n"
+	for _, tt := range []struct {
+		name, file, err string
+	}{
+		{"OK", source(ok), ""},
+		{"OKPasswordFile", source("    dsn: host=db user=reader dbname=warehouse\n    password_file: " + pwFile + "\n    schemas:\n      netsuite: netsuite2\n"), ""},
+		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want postgres"},
+		{"ErrName", strings.Replace(source(ok), "crm_db", "CRM DB", 1), "sources[0].name: \"CRM DB\" is not a name"},
+		{"ErrPasswordInDSN", source(strings.Replace(ok, "reader@", "reader:hunter2@", 1)), "sources[0] (crm_db).dsn: holds a password"},
+		{"ErrPasswordInKeyValueDSN", source("    dsn: host=db password=hunter2\n    schemas:\n      stripe: stripe\n"), "sources[0] (crm_db).dsn: holds a password"},
+		{"ErrEmptyDSN", source("    schemas:\n      stripe: stripe\n"), "sources[0] (crm_db).dsn: empty"},
+		{"ErrPasswordEnvUnset", source(strings.Replace(ok, "TEST_PG_PASSWORD", "TEST_PG_EMPTY", 1)), "sources[0] (crm_db).password_env: environment variable TEST_PG_EMPTY is not set"},
+		{"ErrPasswordFile", source(strings.Replace(ok, "password_env: TEST_PG_PASSWORD", "password_file: /nonexistent/pw", 1)), "sources[0] (crm_db).password_file: cannot read /nonexistent/pw"},
+		{"ErrVendor", source(ok + "      quickbooks: qb\n"), "sources[0] (crm_db).schemas.quickbooks: no vendor Precedent reads"},
+		{"ErrSchemas", source("    dsn: host=db\n"), "sources[0] (crm_db).schemas: empty"},
+		{"ErrDuplicate", source(ok) + "  - name: crm_db\n    kind: postgres\n" + ok, "sources[1] (crm_db).name: two sources have this name"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "precedent.yaml")
+			if err := os.WriteFile(path, []byte(tt.file), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			c, err := Load(path, true)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Errorf("err = %v, want %q", err, tt.err)
+				}
+				if err != nil && strings.Contains(err.Error(), "hunter2") {
+					t.Errorf("the error shows the password: %v", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.Sources) != 1 || c.Sources[0].Name != "crm_db" || len(c.Sources[0].Schemas) == 0 {
+				t.Errorf("sources = %+v", c.Sources)
+			}
+			if pw, err := c.Sources[0].Password(); pw != "secret" || err != nil {
+				t.Errorf("password = %q (%v), want it from the environment or file", pw, err)
+			}
+		})
+	}
+}

@@ -1,0 +1,103 @@
+package etl
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// A Puller fetches what a source that is no folder (a connector's
+// database) holds new since its last pull, and lands it as files in its
+// landing folder, data/landing/<source>/. The run then reads every landing
+// folder as folder landing/<source>/ of its source, through the same
+// detection, adapters, validation and quarantine as any file; files it
+// loaded before are skipped as unchanged. Package etl knows nothing of the
+// systems pulled from.
+type Puller interface {
+	// Name is the source's name: its landing folder's.
+	Name() string
+	Pull(ctx context.Context, env PullEnv) (PullReport, error)
+}
+
+// PullEnv is what a pull gets from the run.
+type PullEnv struct {
+	RunID   int    // names the files the pull lands: <object>/<run>.parquet
+	Landing string // the source's landing folder
+	Cursors string // the file holding the source's cursors (where each table's last pull stopped)
+	// Progress is called as rows arrive, with Stage "pull", Entity the
+	// source and object, and Rows the rows read of it so far.
+	Progress func(Progress)
+}
+
+// PullReport is what one source's pull did, kept in the run log. It holds
+// no secrets.
+type PullReport struct {
+	Source  string       `json:"source"`
+	Kind    string       `json:"kind"`
+	Objects []PullObject `json:"objects"`
+	Seconds float64      `json:"seconds"`
+}
+
+// PullObject is what a pull read of one table.
+type PullObject struct {
+	Object  string `json:"object"`         // vendor/table
+	Table   string `json:"table"`          // as the source names it (schema.table)
+	Rows    int64  `json:"rows"`           // rows landed
+	Deleted int64  `json:"deleted"`        // of Rows, marked deleted by the connector
+	File    string `json:"file,omitempty"` // the landed file, relative to the data directory; empty when nothing was new
+	Since   string `json:"since,omitempty"`
+	Cursor  string `json:"cursor,omitempty"` // the sync time the next pull starts after
+}
+
+// LandingPrefix is the folder the landing folders appear under in a run's
+// source: a landed file's path is landing/<source>/<object>/<run>.parquet,
+// its path under the data directory.
+const LandingPrefix = "landing"
+
+// pull runs the run's pullers in order. A failed pull fails the run: its
+// error names the source, and what it landed before failing stays, with
+// its cursors, for the next run to load and continue from.
+func pull(ctx context.Context, opts Options, res *Result) error {
+	for _, p := range opts.Pullers {
+		start := time.Now()
+		env := PullEnv{RunID: res.RunID, Landing: opts.Data.Landing(p.Name()), Cursors: opts.Data.Cursors(p.Name()), Progress: func(pr Progress) {
+			if opts.Progress != nil {
+				opts.Progress(pr)
+			}
+		}}
+		if err := os.MkdirAll(env.Landing, 0o755); err != nil {
+			return fmt.Errorf("pull %s: %w", p.Name(), err)
+		}
+		rep, err := p.Pull(ctx, env)
+		rep.Source, rep.Seconds = p.Name(), time.Since(start).Seconds()
+		res.Pulls = append(res.Pulls, rep)
+		if err != nil {
+			return fmt.Errorf("pull %s: %w", p.Name(), err)
+		}
+		opts.Logger.Info("pulled", "source", p.Name(), "objects", len(rep.Objects), "seconds", rep.Seconds)
+	}
+	return nil
+}
+
+// landingNames are the names of the landing folders a run reads besides
+// its source folder, as the source lists them (landing/<name>/).
+func (o Options) landingNames() []string {
+	var out []string
+	for _, p := range o.Pullers {
+		out = append(out, filepath.ToSlash(filepath.Join(LandingPrefix, p.Name()))+"/")
+	}
+	return out
+}
+
+// root is the folder a source path is relative to: the data directory
+// for landed files, else the source folder.
+func (o Options) root(rel string) string {
+	for _, name := range o.landingNames() {
+		if len(rel) >= len(name) && rel[:len(name)] == name {
+			return string(o.Data)
+		}
+	}
+	return o.Source
+}
