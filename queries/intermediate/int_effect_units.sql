@@ -97,27 +97,43 @@ units as (
 ),
 
 -- A cell is big enough when its smaller arm has 10 units (a correlation: 20 units).
+-- Counted by grouping and joined back: window counts with FILTER over these
+-- partitions cost seconds at scale 10.
+cell_counts as (
+    select
+        metric, segment, region, band,
+        count(*) as n,
+        count(*) filter (where treated) as n_treated,
+        count(*) filter (where not treated) as n_control
+    from units
+    group by metric, segment, region, band
+),
+
 cells as (
     select
-        *,
-        case
-            when treated is null then count(*) over cell >= 20
-            else least(count(*) filter (where treated) over cell, count(*) filter (where not treated) over cell) >= 10
-        end as cell_ok
-    from units
-    window cell as (partition by metric, segment, region, band)
+        u.*,
+        case when u.treated is null then c.n >= 20 else least(c.n_treated, c.n_control) >= 10 end as cell_ok
+    from units u
+    join cell_counts c using (metric, segment, region, band)
 ),
 
 -- The leftovers of small cells, pooled by segment and band.
+band_counts as (
+    select
+        metric, segment, band,
+        count(*) filter (where not cell_ok) as n,
+        count(*) filter (where treated and not cell_ok) as n_treated,
+        count(*) filter (where not treated and not cell_ok) as n_control
+    from cells
+    group by metric, segment, band
+),
+
 bands as (
     select
-        *,
-        case
-            when treated is null then count(*) filter (where not cell_ok) over leftover >= 20
-            else least(count(*) filter (where treated and not cell_ok) over leftover, count(*) filter (where not treated and not cell_ok) over leftover) >= 10
-        end as band_ok
-    from cells
-    window leftover as (partition by metric, segment, band)
+        c.*,
+        case when c.treated is null then b.n >= 20 else least(b.n_treated, b.n_control) >= 10 end as band_ok
+    from cells c
+    join band_counts b using (metric, segment, band)
 )
 
 select
