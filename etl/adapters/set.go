@@ -266,6 +266,12 @@ WITH ids AS (
     UNION ALL SELECT 'stripe', id, v_anyid(md_account), 'metadata', 2, _file, _row FROM v_st_customer WHERE md_account IS NOT NULL
     UNION ALL SELECT 'zendesk', id, v_anyid(external_id), 'external_id', 2, _file, _row FROM v_zd_organization WHERE external_id IS NOT NULL
     UNION ALL SELECT 'netsuite', id, v_anyid(externalid), 'externalid', 2, _file, _row FROM v_ns_customer WHERE externalid IS NOT NULL
+    -- A saved search shows a transaction's customer as its display name,
+    -- the entity id and company name ("CUST42 Acme Corp"): the entity id
+    -- in it identifies the customer, never the name alone.
+    UNION ALL SELECT 'netsuite', entityid, v_anyid(externalid), 'externalid by entity id', 3, _file, _row FROM v_ns_customer WHERE externalid IS NOT NULL AND entityid IS NOT NULL
+    UNION ALL SELECT 'netsuite', entityid || ' ' || companyname, v_anyid(externalid), 'externalid by display name', 3, _file, _row FROM v_ns_customer
+        WHERE externalid IS NOT NULL AND entityid IS NOT NULL AND companyname IS NOT NULL
 )
 SELECT source, source_id, arg_min(account_id, (pri, _file, _row)) AS account_id, arg_min(how, (pri, _file, _row)) AS how
 FROM ids GROUP BY source, source_id`

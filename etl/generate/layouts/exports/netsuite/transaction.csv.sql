@@ -3,7 +3,8 @@
 -- and US preferences: Type as displayed (Invoice, Credit Memo), dates
 -- M/D/YYYY, amounts 1,234.56 and credit memos (1,234.56), Status as
 -- displayed (Open, Paid In Full, Voided), Date Closed the day an invoice was
--- paid in full, Name the customer's internal id. Billing Schedule is the
+-- paid in full, Name the customer's display name (entity id and company
+-- name, CUST42 Ridgespring Foods). Billing Schedule is the
 -- invoice's billing configuration; Disputed, Dispute Reason and Salesforce
 -- Contract ID are custom transaction body fields (custbody_...), mapped in
 -- the layout's precedent.yaml. NetSuite has no status for a debt written
@@ -21,7 +22,7 @@ SELECT * EXCLUDE (k) FROM (
         mdy(i.period_start) AS "Start Date",
         mdy(i.period_end) AS "End Date",
         'INV' || idnum(i.invoice_id) AS "Document Number",
-        7000 + idnum(i.account_id) AS "Name",
+        'CUST' || idnum(i.account_id) || ' ' || a.account_name AS "Name",
         i.currency AS "Currency",
         CASE i.status WHEN 'open' THEN 'Open' WHEN 'paid' THEN 'Paid In Full' WHEN 'void' THEN 'Voided' ELSE 'Uncollectible' END AS "Status",
         money(i.amount) AS "Amount (Foreign Currency)",
@@ -32,7 +33,7 @@ SELECT * EXCLUDE (k) FROM (
         i.dispute_reason AS "Dispute Reason",
         sfid('800', i.contract_id) AS "Salesforce Contract ID",
         i.invoice_id AS k
-    FROM invoices i
+    FROM invoices i JOIN accounts a ON a.account_id = i.account_id
     UNION ALL
     SELECT
         500000 + idnum(n.credit_note_id),
@@ -40,7 +41,7 @@ SELECT * EXCLUDE (k) FROM (
         mdy(n.issued_date),
         NULL, NULL, NULL, NULL,
         'CM' || idnum(n.credit_note_id),
-        7000 + idnum(i.account_id),
+        'CUST' || idnum(i.account_id) || ' ' || a.account_name,
         i.currency,
         'Fully Applied',
         money(-n.amount),
@@ -48,6 +49,6 @@ SELECT * EXCLUDE (k) FROM (
         'INV' || idnum(n.invoice_id),
         NULL, 'No', NULL, NULL,
         n.invoice_id || '~' || n.credit_note_id
-    FROM credit_notes n JOIN invoices i ON i.invoice_id = n.invoice_id
+    FROM credit_notes n JOIN invoices i ON i.invoice_id = n.invoice_id JOIN accounts a ON a.account_id = i.account_id
 )
 ORDER BY k
