@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/precedent-dev/precedent/etl/contract"
-	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -29,26 +28,16 @@ func startFromPublished(opts Options, runID int) (bool, error) {
 	if opts.FullRefresh {
 		return false, nil
 	}
-	var v wh.Verifier
-	h, err := opts.Data.Check(&v)
-	if err != nil || h.Damage != nil || h.Published.ID == 0 {
-		return false, nil
-	}
-	runs, err := runlog.Open(opts.Data.RunLog()).Runs("etl")
-	if err != nil {
+	g, _, ok, err := current(opts)
+	if !ok || err != nil {
 		return false, err
-	}
-	for _, r := range runs {
-		if r.ID > h.Published.ID && r.ID != runID && (r.Status == runlog.Success || r.Status == runlog.Warning) {
-			return false, nil // the run will catch up on a rebuilt copy instead
-		}
 	}
 	if err := os.MkdirAll(opts.Data.Generations(), 0o755); err != nil {
 		return false, fmt.Errorf("warehouse folder: %w", err)
 	}
-	if err := copyFile(h.Published.Path, opts.Data.Staging(runID)); err != nil {
+	if err := copyFile(g.Path, opts.Data.Staging(runID)); err != nil {
 		os.Remove(opts.Data.Staging(runID))
-		return false, fmt.Errorf("copy generation %d: %w", h.Published.ID, err)
+		return false, fmt.Errorf("copy generation %d: %w", g.ID, err)
 	}
 	return true, nil
 }

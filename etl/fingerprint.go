@@ -149,32 +149,44 @@ func fingerprint(opts Options, src digests) (fp string, ok bool, err error) {
 // unchanged) and carries over its warnings, which still hold. It returns
 // false when the run must build.
 func keepPublished(opts Options, res *Result, fp string) (bool, error) {
-	var v wh.Verifier
-	h, err := opts.Data.Check(&v)
-	if err != nil || h.Damage != nil || h.Published.ID == 0 {
-		return false, nil
-	}
-	runs, err := runlog.Open(opts.Data.RunLog()).Runs("etl")
-	if err != nil {
+	g, runs, ok, err := current(opts)
+	if !ok || err != nil {
 		return false, err
 	}
 	for _, r := range runs {
-		if r.ID > h.Published.ID && (r.Status == runlog.Success || r.Status == runlog.Warning) {
-			return false, nil // the link was pointed back: the run catches up
-		}
-	}
-	for _, r := range runs {
-		if r.ID != h.Published.ID || len(r.Detail) == 0 {
+		if r.ID != g.ID || len(r.Detail) == 0 {
 			continue
 		}
 		var was Result
 		if json.Unmarshal(r.Detail, &was) != nil || was.Fingerprint != fp {
 			return false, nil
 		}
-		res.Kept, res.Generation = h.Published.ID, h.Published.Path
+		res.Kept, res.Generation = g.ID, g.Path
 		res.Status, res.Warnings = runlog.Unchanged, was.Warnings
-		opts.Logger.Info("nothing changed: generation kept", "run", res.RunID, "generation", h.Published.ID)
+		opts.Logger.Info("nothing changed: generation kept", "run", res.RunID, "generation", g.ID)
 		return true, nil
 	}
 	return false, nil
+}
+
+// current returns the published generation when a run can build on it in
+// the ordinary way: it is intact and no run published after it (else the
+// link was pointed back and the run catches up), with the run log's ETL
+// runs; ok is false otherwise.
+func current(opts Options) (g wh.Generation, runs []runlog.Record, ok bool, err error) {
+	var v wh.Verifier
+	h, err := opts.Data.Check(&v)
+	if err != nil || h.Damage != nil || h.Published.ID == 0 {
+		return g, nil, false, nil
+	}
+	runs, err = runlog.Open(opts.Data.RunLog()).Runs("etl")
+	if err != nil {
+		return g, nil, false, err
+	}
+	for _, r := range runs {
+		if r.ID > h.Published.ID && (r.Status == runlog.Success || r.Status == runlog.Warning) {
+			return g, nil, false, nil
+		}
+	}
+	return h.Published, runs, true, nil
 }

@@ -58,39 +58,7 @@ func TestEndToEndKill(t *testing.T) {
 	before := count()
 
 	// A second, full load, killed once it is loading invoices.
-	cmd := exec.Command(bin, "etl", "--source", src, "--data", data, "--full-refresh", "--as-of", "2026-11-26")
-	cmd.Dir = dir
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	killed := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "entity=invoices") {
-				cmd.Process.Signal(syscall.SIGKILL)
-				killed <- sc.Text()
-				break
-			}
-		}
-		for sc.Scan() {
-		}
-	}()
-	select {
-	case line := <-killed:
-		t.Logf("killed the second load at: %s", line)
-	case <-time.After(2 * time.Minute):
-		cmd.Process.Kill()
-		t.Fatal("the second load never reached invoices")
-	}
-	err = cmd.Wait()
-	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-		t.Fatalf("second load was not killed by SIGKILL: %v", err)
-	}
+	killAt(t, bin, dir, "entity=invoices", "etl", "--source", src, "--data", data, "--full-refresh", "--as-of", "2026-11-26")
 	if _, err := os.Stat(filepath.Join(data, "warehouse", "gen-000002.duckdb.building")); err != nil {
 		t.Fatalf("the killed run left no half-built generation, so it was not mid-run: %v", err)
 	}

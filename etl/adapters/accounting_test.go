@@ -196,30 +196,6 @@ func writeFile(tb testing.TB, path, content string) {
 	}
 }
 
-// copyDir copies a fixture folder into a temp dir.
-func copyDir(tb testing.TB, src string) string {
-	tb.Helper()
-	dst := tb.TempDir()
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return dst
-}
-
 // TestVendorRates converts money with the rates the vendors export:
 // Salesforce's dated rates (the inverse of ConversionRate, the rate dated
 // on or before the row), its static CurrencyType rate for a currency
