@@ -71,6 +71,7 @@ type BuildEnv struct {
 	Prev     string
 	Versions map[string]string
 	Program  string
+	Data     string // the data directory
 }
 
 // ModelsReport summarises the models step for the run log.
@@ -412,7 +413,7 @@ func (b *build) buildModels(ctx context.Context) error {
 		return err
 	}
 	b.progress(ctx, Progress{Stage: "models"})
-	env := BuildEnv{Conn: b.conn, Stage: b.stage, Versions: versions, Program: b.opts.Program}
+	env := BuildEnv{Conn: b.conn, Stage: b.stage, Versions: versions, Program: b.opts.Program, Data: string(b.opts.Data)}
 	if b.prev && !b.scratch && !b.opts.FullRefresh {
 		env.Prev = "prev"
 	}

@@ -33,6 +33,9 @@ type Options struct {
 	// the program's build.
 	Versions map[string]string
 	Program  string
+	// Data is the data directory; a kept mart whose lake file is there is
+	// not exported again.
+	Data string
 }
 
 // Model statuses.
@@ -161,7 +164,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	if err := errors.Join(testErrs...); err != nil {
 		return rep, err
 	}
-	if err := exportMarts(ctx, conn, ordered, opts.Stage); err != nil {
+	if err := exportMarts(ctx, conn, ordered, rep, opts); err != nil {
 		return rep, err
 	}
 	lap("export marts")
@@ -205,10 +208,16 @@ func tables(ctx context.Context, conn *sql.Conn) ([]string, error) {
 	return out, nil
 }
 
-// exportMarts writes every mart to the stage as zstd Parquet.
-func exportMarts(ctx context.Context, conn *sql.Conn, models []*Model, stage string) error {
+// exportMarts writes every mart to the stage as zstd Parquet, but a kept
+// mart whose lake file is in place: the file holds the same rows.
+func exportMarts(ctx context.Context, conn *sql.Conn, models []*Model, rep *Report, opts Options) error {
+	stage := opts.Stage
 	if stage == "" {
 		return nil
+	}
+	kept := map[string]bool{}
+	for _, r := range rep.Models {
+		kept[r.Name] = r.Kept
 	}
 	if err := os.MkdirAll(filepath.Dir(filepath.Join(stage, wh.LakeMart("m"))), 0o755); err != nil {
 		return fmt.Errorf("export marts: %w", err)
@@ -216,6 +225,11 @@ func exportMarts(ctx context.Context, conn *sql.Conn, models []*Model, stage str
 	for _, m := range models {
 		if m.Layer != Marts {
 			continue
+		}
+		if kept[m.Name] && opts.Data != "" {
+			if _, err := os.Stat(filepath.Join(opts.Data, wh.LakeMart(m.Name))); err == nil {
+				continue
+			}
 		}
 		out := filepath.Join(stage, wh.LakeMart(m.Name))
 		if _, err := conn.ExecContext(ctx, "COPY "+wh.Ident(m.Name)+" TO ? (FORMAT parquet, COMPRESSION zstd)", out); err != nil {

@@ -3,6 +3,7 @@ package queries_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,15 +75,27 @@ func TestIncrementalModels(t *testing.T) {
 		kept     []string // models that must be copied
 		computed []string // models that must be computed again
 	}{
-		{"NewTickets", asOf, []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features"}, []string{"stg_tickets", "headline_metrics"}},
+		{"NewTickets", asOf, []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, []string{"stg_tickets", "support_tickets", "headline_metrics"}},
 		{"NewAsOf", asOf.AddDate(0, 0, 1), []string{"stg_tickets", "stg_deals"}, []string{"headline_metrics"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			marts := lakeMarts(t, data)
 			rep := load(data, tt.asOf, false)
 			state := map[string]bool{}
 			for _, r := range rep.Models {
 				state[r.Name] = r.Kept
+			}
+			// A kept mart's lake file is left as it was; a computed one's is
+			// written again.
+			after := lakeMarts(t, data)
+			for _, r := range rep.Models {
+				if r.Layer != queries.Marts {
+					continue
+				}
+				if same := after[r.Name] == marts[r.Name]; same != r.Kept {
+					t.Errorf("mart %s: kept %v, but its lake file unchanged is %v", r.Name, r.Kept, same)
+				}
 			}
 			for _, m := range tt.kept {
 				if kept, ok := state[m]; !ok || !kept {
@@ -133,4 +146,22 @@ func modelRows(t *testing.T, db *sql.DB, model string) string {
 	}
 	rows.Close()
 	return fixture.Value(t, db, "SELECT count(*)::VARCHAR || ' ' || coalesce(md5(string_agg(r::VARCHAR, '|' ORDER BY r::VARCHAR)), '') FROM (SELECT "+strings.Join(cols, ", ")+" FROM "+wh.Ident(model)+") r")
+}
+
+// lakeMarts reads the modification time and size of each mart's lake file.
+func lakeMarts(t *testing.T, data wh.Dir) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob(data.Path(filepath.Join("lake", "marts", "*.parquet")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, f := range files {
+		fi, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[strings.TrimSuffix(filepath.Base(f), ".parquet")] = fmt.Sprint(fi.ModTime().UnixNano(), fi.Size())
+	}
+	return out
 }

@@ -28,6 +28,7 @@ func (s modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsRepo
 		Prev:     env.Prev,
 		Versions: env.Versions,
 		Program:  env.Program,
+		Data:     env.Data,
 	})
 	var out etl.ModelsReport
 	if rep != nil {
