@@ -70,6 +70,11 @@ func pull(ctx context.Context, opts Options, res *Result) error {
 		if err := os.MkdirAll(env.Landing, 0o755); err != nil {
 			return fmt.Errorf("pull %s: %w", p.Name(), err)
 		}
+		// Files a pull that was killed left half-written beside the landing folder.
+		parts, _ := filepath.Glob(filepath.Join(filepath.Dir(env.Landing), "."+filepath.Base(env.Landing)+"-*.part"))
+		for _, part := range parts {
+			os.Remove(part)
+		}
 		rep, err := p.Pull(ctx, env)
 		rep.Source, rep.Seconds = p.Name(), time.Since(start).Seconds()
 		res.Pulls = append(res.Pulls, rep)

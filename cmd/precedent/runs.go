@@ -15,6 +15,7 @@ import (
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/postgres"
 	"github.com/precedent-dev/precedent/etl/runlog"
+	"github.com/precedent-dev/precedent/etl/stripe"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -43,7 +44,12 @@ func (m *Main) etlOptions(source, trigger string, attempt int) etl.Options {
 func (m *Main) pullers() []etl.Puller {
 	var out []etl.Puller
 	for _, s := range m.config.Sources {
-		out = append(out, &postgres.Source{SourceName: s.Name, Settings: s.Settings, Vendors: m.config.Vendors, DuckDB: m.duckdb(), Logger: m.logger})
+		switch s.Kind {
+		case "postgres":
+			out = append(out, &postgres.Source{SourceName: s.Name, Settings: s.Postgres, Vendors: m.config.Vendors, DuckDB: m.duckdb(), Logger: m.logger})
+		case "stripe":
+			out = append(out, &stripe.Source{SourceName: s.Name, Settings: s.Stripe, Logger: m.logger})
+		}
 	}
 	return out
 }

@@ -5,11 +5,9 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -78,8 +76,8 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if err != nil {
 		return rep, err
 	}
-	cursors, err := loadCursors(env.Cursors)
-	if err != nil {
+	cursors := map[string]cursor{} // by schema.table
+	if err := etl.LoadCursors(env.Cursors, &cursors); err != nil {
 		return rep, err
 	}
 	duck, err := wh.Open(ctx, "", s.DuckDB)
@@ -100,7 +98,7 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 		}
 		if next != cursors[t.key()] {
 			cursors[t.key()] = next
-			if err := saveCursors(env.Cursors, cursors); err != nil {
+			if err := etl.SaveCursors(env.Cursors, cursors); err != nil {
 				return rep, err
 			}
 		}
@@ -335,40 +333,4 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 		p.report(max(p.lines-1, 0))
 	}
 	return p.w.Write(b)
-}
-
-// loadCursors reads a source's cursors, by schema.table; none when the
-// file does not exist yet.
-func loadCursors(path string) (map[string]cursor, error) {
-	out := map[string]cursor{}
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("cursors: %w", err)
-	}
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, fmt.Errorf("cursors %s: %w", path, err)
-	}
-	return out, nil
-}
-
-// saveCursors writes the cursors atomically.
-func saveCursors(path string, c map[string]cursor) error {
-	b, err := json.MarshalIndent(c, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("cursors: %w", err)
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("cursors: %w", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("cursors: %w", err)
-	}
-	return nil
 }

@@ -70,6 +70,13 @@ func LandedFile(object string, runID int) string {
 	return filepath.Join(filepath.FromSlash(object), runName(runID)+".parquet")
 }
 
+// LandedJSONLines is the file run runID lands an object pulled from an
+// API in, as JSON lines (one object as the API sent it per line), relative
+// to the source's landing folder: <object>/run-000017.jsonl.
+func LandedJSONLines(object string, runID int) string {
+	return filepath.Join(filepath.FromSlash(object), runName(runID)+".jsonl")
+}
+
 // Cursors is the file where a pulled source keeps its cursors: where the
 // last pull of each of its tables stopped.
 func (d Dir) Cursors(source string) string { return d.Path("cursors", source+".json") }

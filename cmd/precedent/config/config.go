@@ -25,6 +25,7 @@ import (
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/adapters"
 	"github.com/precedent-dev/precedent/etl/postgres"
+	"github.com/precedent-dev/precedent/etl/stripe"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -69,11 +70,14 @@ type Config struct {
 }
 
 // Source is one source that is no folder. Kind postgres is the database a
-// connector (Fivetran, Airbyte, Stitch) syncs the vendors' objects into.
+// connector (Fivetran, Airbyte, Stitch) syncs the vendors' objects into;
+// kind stripe a Stripe account read through its API. Each kind's settings
+// sit beside name and kind.
 type Source struct {
-	Name              string `yaml:"name"` // names its landing folder, data/landing/<name>/
-	Kind              string `yaml:"kind"` // postgres
-	postgres.Settings `yaml:",inline"`
+	Name     string            `yaml:"name"` // names its landing folder, data/landing/<name>/
+	Kind     string            `yaml:"kind"` // postgres or stripe
+	Postgres postgres.Settings `yaml:",inline"`
+	Stripe   stripe.Settings   `yaml:",inline"`
 }
 
 var sourceNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
@@ -91,11 +95,22 @@ func (c Config) validateSources() []error {
 			errs = append(errs, fmt.Errorf("%s.name: two sources have this name", prefix))
 		}
 		seen[s.Name] = true
-		if s.Kind != "postgres" {
-			errs = append(errs, fmt.Errorf("%s.kind: %q is not a kind of source; want postgres", prefix, s.Kind))
-			continue
+		var err error
+		switch s.Kind {
+		case "postgres":
+			err = s.Postgres.Validate(prefix)
+			if s.Stripe != (stripe.Settings{}) {
+				err = errors.Join(err, fmt.Errorf("%s: settings of kind stripe (secret_key_env, secret_key_file, api_base, lookback_days) in a source of kind postgres", prefix))
+			}
+		case "stripe":
+			err = s.Stripe.Validate(prefix)
+			if s.Postgres.DSN != "" || len(s.Postgres.Schemas) > 0 || s.Postgres.PasswordEnv != "" || s.Postgres.PasswordFile != "" {
+				err = errors.Join(err, fmt.Errorf("%s: settings of kind postgres (dsn, password_env, password_file, schemas) in a source of kind stripe", prefix))
+			}
+		default:
+			err = fmt.Errorf("%s.kind: %q is not a kind of source; want postgres or stripe", prefix, s.Kind)
 		}
-		if err := s.Settings.Validate(prefix); err != nil {
+		if err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -158,7 +158,7 @@ func TestSources(t *testing.T) {
 	}{
 		{"OK", source(ok), ""},
 		{"OKPasswordFile", source("    dsn: host=db user=reader dbname=warehouse\n    password_file: " + pwFile + "\n    schemas:\n      netsuite: netsuite2\n"), ""},
-		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want postgres"},
+		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want postgres or stripe"},
 		{"ErrName", strings.Replace(source(ok), "crm_db", "CRM DB", 1), "sources[0].name: \"CRM DB\" is not a name"},
 		{"ErrPasswordInDSN", source(strings.Replace(ok, "reader@", "reader:hunter2@", 1)), "sources[0] (crm_db).dsn: holds a password"},
 		{"ErrPasswordInKeyValueDSN", source("    dsn: host=db password=hunter2\n    schemas:\n      stripe: stripe\n"), "sources[0] (crm_db).dsn: holds a password"},
@@ -167,6 +167,10 @@ func TestSources(t *testing.T) {
 		{"ErrPasswordFile", source(strings.Replace(ok, "password_env: TEST_PG_PASSWORD", "password_file: /nonexistent/pw", 1)), "sources[0] (crm_db).password_file: cannot read /nonexistent/pw"},
 		{"ErrVendor", source(ok + "      quickbooks: qb\n"), "sources[0] (crm_db).schemas.quickbooks: no vendor Precedent reads"},
 		{"ErrSchemas", source("    dsn: host=db\n"), "sources[0] (crm_db).schemas: empty"},
+		{"ErrStripeKeyUnset", "sources:\n  - name: billing\n    kind: stripe\n    secret_key_env: TEST_STRIPE_UNSET\n", "sources[0] (billing).secret_key_env: environment variable TEST_STRIPE_UNSET is not set"},
+		{"ErrStripeNoKey", "sources:\n  - name: billing\n    kind: stripe\n", "sources[0] (billing).secret_key_env: not set"},
+		{"ErrStripeAPIBase", "sources:\n  - name: billing\n    kind: stripe\n    secret_key_env: TEST_PG_PASSWORD\n    api_base: stripe-mock:12111\n", "sources[0] (billing).api_base: \"stripe-mock:12111\" is not an http(s) URL"},
+		{"ErrStripeWithDSN", "sources:\n  - name: billing\n    kind: stripe\n    secret_key_env: TEST_PG_PASSWORD\n    dsn: host=db\n", "sources[0] (billing): settings of kind postgres (dsn, password_env, password_file, schemas) in a source of kind stripe"},
 		{"ErrDuplicate", source(ok) + "  - name: crm_db\n    kind: postgres\n" + ok, "sources[1] (crm_db).name: two sources have this name"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -187,10 +191,10 @@ func TestSources(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(c.Sources) != 1 || c.Sources[0].Name != "crm_db" || len(c.Sources[0].Schemas) == 0 {
+			if len(c.Sources) != 1 || c.Sources[0].Name != "crm_db" || len(c.Sources[0].Postgres.Schemas) == 0 {
 				t.Errorf("sources = %+v", c.Sources)
 			}
-			if pw, err := c.Sources[0].Password(); pw != "secret" || err != nil {
+			if pw, err := c.Sources[0].Postgres.Password(); pw != "secret" || err != nil {
 				t.Errorf("password = %q (%v), want it from the environment or file", pw, err)
 			}
 		})

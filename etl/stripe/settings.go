@@ -1,0 +1,101 @@
+// Package stripe pulls a Stripe account's customers, subscriptions,
+// invoices (with all their lines) and credit notes through Stripe's API,
+// with the official library stripe-go, into a source's landing folder as
+// JSON lines, incrementally by the objects' creation time. The run then
+// loads them through the Stripe adapters, as it loads exported files. It
+// only reads, and never logs the secret key.
+package stripe
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+)
+
+// Settings configure one Stripe account: sources[i] of kind stripe.
+type Settings struct {
+	// SecretKeyEnv names an environment variable holding the secret key (a
+	// restricted key, rk_live_...); SecretKeyFile a file holding it (a
+	// trailing line break is dropped). Exactly one.
+	SecretKeyEnv  string `yaml:"secret_key_env,omitempty"`
+	SecretKeyFile string `yaml:"secret_key_file,omitempty"`
+	// APIBase is the API's address, https://api.stripe.com when empty
+	// (another one for tests, such as stripe-mock's).
+	APIBase string `yaml:"api_base,omitempty"`
+	// LookbackDays is how many days before the newest object of the last
+	// pull each pull reads again, so that an invoice paid, a subscription
+	// cancelled or a draft finalised within them is landed as it is now.
+	// 35 when 0; -1 reads only objects created after the last pull's newest.
+	LookbackDays int `yaml:"lookback_days,omitempty"`
+}
+
+var envVariableRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// Validate checks the settings, naming the setting that is wrong after
+// prefix (such as "sources[1] (billing)"); it checks that the key can be
+// read, so a missing variable or file stops the program at start-up.
+func (s Settings) Validate(prefix string) error {
+	var errs []error
+	bad := func(setting, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s.%s: %s", prefix, setting, fmt.Sprintf(format, args...)))
+	}
+	switch {
+	case s.SecretKeyEnv == "" && s.SecretKeyFile == "":
+		bad("secret_key_env", "not set: name the environment variable (or secret_key_file the file) holding a restricted key with read access")
+	case s.SecretKeyEnv != "" && s.SecretKeyFile != "":
+		bad("secret_key_env", "and secret_key_file are both set: keep one")
+	case s.SecretKeyEnv != "" && !envVariableRe.MatchString(s.SecretKeyEnv):
+		bad("secret_key_env", "%q is not the name of an environment variable", s.SecretKeyEnv)
+	default:
+		if _, err := s.SecretKey(); err != nil {
+			errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
+		}
+	}
+	if s.APIBase != "" {
+		if u, err := url.Parse(s.APIBase); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			bad("api_base", "%q is not an http(s) URL", s.APIBase)
+		}
+	}
+	if s.LookbackDays < -1 {
+		bad("lookback_days", "%d: want -1 (none), 0 (35 days) or a number of days", s.LookbackDays)
+	}
+	return errors.Join(errs...)
+}
+
+// SecretKey reads the key from secret_key_env or secret_key_file. Its
+// error names the setting, never the value.
+func (s Settings) SecretKey() (string, error) {
+	switch {
+	case s.SecretKeyEnv != "":
+		k := os.Getenv(s.SecretKeyEnv)
+		if k == "" {
+			return "", fmt.Errorf("secret_key_env: environment variable %s is not set", s.SecretKeyEnv)
+		}
+		return k, nil
+	case s.SecretKeyFile != "":
+		b, err := os.ReadFile(s.SecretKeyFile)
+		if err != nil {
+			return "", fmt.Errorf("secret_key_file: cannot read %s: %w", s.SecretKeyFile, errors.Unwrap(err))
+		}
+		k := strings.TrimRight(string(b), "\r\n")
+		if k == "" {
+			return "", fmt.Errorf("secret_key_file: %s is empty", s.SecretKeyFile)
+		}
+		return k, nil
+	}
+	return "", errors.New("secret_key_env: not set")
+}
+
+// lookback is the window read again before the cursor, in seconds.
+func (s Settings) lookback() int64 {
+	switch {
+	case s.LookbackDays < 0:
+		return 0
+	case s.LookbackDays == 0:
+		return 35 * 86400
+	}
+	return int64(s.LookbackDays) * 86400
+}
