@@ -3,9 +3,12 @@ package etl
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/precedent-dev/precedent/etl/runlog"
 )
 
 // A Puller fetches what a source that is no folder (a connector's
@@ -55,6 +58,40 @@ type PullObject struct {
 // source: a landed file's path is landing/<source>/<object>/<run>.parquet,
 // its path under the data directory.
 const LandingPrefix = "landing"
+
+// Pull pulls the sources of opts.Pullers and lands what they hold new,
+// loading nothing: the next Run loads it. It takes the ETL's lock and its
+// run ids (landed files are named by them), and records itself in the run
+// log as an ETL run with status landed, or failed.
+func Pull(ctx context.Context, opts Options) (*Result, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Trigger == "" {
+		opts.Trigger = "pull"
+	}
+	if err := os.MkdirAll(string(opts.Data), 0o755); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	rl, err := runlog.Start(string(opts.Data), opts.Data.RunLog(), "etl", opts.Trigger, opts.Attempt)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{RunID: rl.ID(), StartedAt: rl.StartedAt(), Status: runlog.Running}
+	pullErr := pull(ctx, opts, res)
+	res.EndedAt = time.Now().UTC()
+	res.Status = runlog.Landed
+	if pullErr != nil {
+		res.Status = runlog.Failed
+	}
+	if err := rl.Finish(res.Status, pullErr, res); err != nil && pullErr == nil {
+		pullErr = err
+	}
+	if pullErr != nil {
+		return res, fmt.Errorf("pull run %d: %w", res.RunID, pullErr)
+	}
+	return res, nil
+}
 
 // pull runs the run's pullers in order. A failed pull fails the run: its
 // error names the source, and what it landed before failing stays, with

@@ -71,6 +71,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	root.AddCommand(
 		m.generateCommand(),
 		m.etlCommand(),
+		m.pullCommand(),
 		m.sqlCommand(),
 		m.modelsCommand(),
 		m.configCommand(),

@@ -25,6 +25,9 @@ const (
 	// Unchanged: nothing changed since the run that published the
 	// warehouse, which the run kept; it published nothing.
 	Unchanged = "unchanged"
+	// Landed: a pull-only run (precedent pull) landed what the sources
+	// held new; the next ETL run loads it.
+	Landed = "landed"
 )
 
 // Record is one state of one run. A run appends a record when it starts and
