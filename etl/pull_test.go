@@ -41,7 +41,6 @@ func (s *fileSource) Pull(_ context.Context, env PullEnv) (PullReport, error) {
 	return rep, nil
 }
 
-
 // TestPullLandsWithoutLoading checks precedent pull's run: it lands what a
 // source holds new under the ETL's run ids and lock, publishes nothing,
 // records status landed (or failed, with the reason), and the next ETL
