@@ -71,6 +71,8 @@ func (r Record) StatusText() string {
 		return "published with warnings: some input was rejected"
 	case Unchanged:
 		return "checked, nothing changed: the published generation was kept"
+	case Landed:
+		return "pulled, not loaded yet: the next ETL run loads what it landed"
 	}
 	return r.Status
 }

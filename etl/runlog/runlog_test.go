@@ -127,6 +127,7 @@ func TestStatusText(t *testing.T) {
 		{"etl", Success, "published"},
 		{"etl", Warning, "published with warnings: some input was rejected"},
 		{"etl", Unchanged, "checked, nothing changed: the published generation was kept"},
+		{"etl", Landed, "pulled, not loaded yet: the next ETL run loads what it landed"},
 		{"etl", Failed, "failed"},
 		{"etl", Abandoned, "abandoned: the process died mid-run"},
 		{"report", Success, "done"},
