@@ -412,6 +412,38 @@ func testDemo(t *testing.T, browser context.Context) {
 		}
 	})
 
+	// The riskiest renewals are ranked by dollars at stake: the first row
+	// has the largest ARR at risk; one click ranks them by risk score.
+	t.Run("RiskiestByDollars", func(t *testing.T) {
+		tb := openTab(t, browser, ts.URL)
+		tb.open("/")
+		const column = `(function (i) {
+  var amount = function (s) {
+    var m = s.replace(/[$,\s]/g, "").match(/^([0-9.]+)([kM]?)/);
+    return m ? parseFloat(m[1]) * ({"": 1, k: 1e3, M: 1e6})[m[2]] : NaN;
+  };
+  return Array.from(document.querySelectorAll("table.riskiest tbody tr")).map(function (r) {
+    return amount(r.cells[i].textContent);
+  });
+})`
+		atRisk := eval[[]float64](tb, column+"(5)")
+		if len(atRisk) < 2 {
+			t.Fatalf("riskiest renewals: %v, want at least two rows", atRisk)
+		}
+		for _, v := range atRisk[1:] {
+			if v > atRisk[0] {
+				t.Errorf("the first row's ARR at risk %.0f is not the largest (%v)", atRisk[0], atRisk)
+			}
+		}
+		tb.submit("rank by risk score", chromedp.Click(chromedp.CSS(`#riskiest + p a[href*="sort=score"]`)))
+		scores := eval[[]float64](tb, column+"(4)")
+		for _, v := range scores[1:] {
+			if v > scores[0] {
+				t.Errorf("ranked by score, the first row's score %.0f is not the highest (%v)", scores[0], scores)
+			}
+		}
+	})
+
 	t.Run("SQLChart", func(t *testing.T) {
 		tb := openTab(t, browser, ts.URL)
 		tb.open("/sql")
