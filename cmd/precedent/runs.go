@@ -17,6 +17,7 @@ import (
 	"github.com/precedent-dev/precedent/etl/runlog"
 	"github.com/precedent-dev/precedent/etl/stripe"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/etl/zendesk"
 )
 
 // etlOptions are the options of an ETL run from the configuration.
@@ -49,6 +50,8 @@ func (m *Main) pullers() []etl.Puller {
 			out = append(out, &postgres.Source{SourceName: s.Name, Settings: s.Postgres, Vendors: m.config.Vendors, DuckDB: m.duckdb(), Logger: m.logger})
 		case "stripe":
 			out = append(out, &stripe.Source{SourceName: s.Name, Settings: s.Stripe, Logger: m.logger})
+		case "zendesk":
+			out = append(out, &zendesk.Source{SourceName: s.Name, Settings: s.Zendesk, Logger: m.logger})
 		}
 	}
 	return out

@@ -26,6 +26,7 @@ import (
 	"github.com/precedent-dev/precedent/etl/adapters"
 	"github.com/precedent-dev/precedent/etl/postgres"
 	"github.com/precedent-dev/precedent/etl/stripe"
+	"github.com/precedent-dev/precedent/etl/zendesk"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -71,13 +72,14 @@ type Config struct {
 
 // Source is one source that is no folder. Kind postgres is the database a
 // connector (Fivetran, Airbyte, Stitch) syncs the vendors' objects into;
-// kind stripe a Stripe account read through its API. Each kind's settings
-// sit beside name and kind.
+// kind stripe a Stripe account and kind zendesk a Zendesk Support account,
+// read through their APIs. Each kind's settings sit beside name and kind.
 type Source struct {
 	Name     string            `yaml:"name"` // names its landing folder, data/landing/<name>/
-	Kind     string            `yaml:"kind"` // postgres or stripe
+	Kind     string            `yaml:"kind"` // postgres, stripe or zendesk
 	Postgres postgres.Settings `yaml:",inline"`
 	Stripe   stripe.Settings   `yaml:",inline"`
+	Zendesk  zendesk.Settings  `yaml:",inline"`
 }
 
 var sourceNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
@@ -99,22 +101,38 @@ func (c Config) validateSources() []error {
 		switch s.Kind {
 		case "postgres":
 			err = s.Postgres.Validate(prefix)
-			if s.Stripe != (stripe.Settings{}) {
-				err = errors.Join(err, fmt.Errorf("%s: settings of kind stripe (secret_key_env, secret_key_file, api_base, lookback_days) in a source of kind postgres", prefix))
-			}
 		case "stripe":
 			err = s.Stripe.Validate(prefix)
-			if s.Postgres.DSN != "" || len(s.Postgres.Schemas) > 0 || s.Postgres.PasswordEnv != "" || s.Postgres.PasswordFile != "" {
-				err = errors.Join(err, fmt.Errorf("%s: settings of kind postgres (dsn, password_env, password_file, schemas) in a source of kind stripe", prefix))
-			}
+		case "zendesk":
+			err = s.Zendesk.Validate(prefix)
 		default:
-			err = fmt.Errorf("%s.kind: %q is not a kind of source; want postgres or stripe", prefix, s.Kind)
+			errs = append(errs, fmt.Errorf("%s.kind: %q is not a kind of source; want postgres, stripe or zendesk", prefix, s.Kind))
+			continue
+		}
+		for _, other := range s.otherKinds() {
+			err = errors.Join(err, fmt.Errorf("%s: settings of kind %s in a source of kind %s", prefix, other, s.Kind))
 		}
 		if err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errs
+}
+
+// otherKinds are the kinds, besides the source's own, whose settings it
+// holds, each with the settings' names.
+func (s Source) otherKinds() []string {
+	var out []string
+	if s.Kind != "postgres" && (s.Postgres.DSN != "" || len(s.Postgres.Schemas) > 0 || s.Postgres.PasswordEnv != "" || s.Postgres.PasswordFile != "") {
+		out = append(out, "postgres (dsn, password_env, password_file, schemas)")
+	}
+	if s.Kind != "stripe" && s.Stripe != (stripe.Settings{}) {
+		out = append(out, "stripe (secret_key_env, secret_key_file, api_base, lookback_days)")
+	}
+	if s.Kind != "zendesk" && s.Zendesk != (zendesk.Settings{}) {
+		out = append(out, "zendesk (base_url, email, token_env, token_file)")
+	}
+	return out
 }
 
 // ETL bounds what a load accepts.

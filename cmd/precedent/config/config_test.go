@@ -158,7 +158,7 @@ func TestSources(t *testing.T) {
 	}{
 		{"OK", source(ok), ""},
 		{"OKPasswordFile", source("    dsn: host=db user=reader dbname=warehouse\n    password_file: " + pwFile + "\n    schemas:\n      netsuite: netsuite2\n"), ""},
-		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want postgres or stripe"},
+		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want postgres, stripe or zendesk"},
 		{"ErrName", strings.Replace(source(ok), "crm_db", "CRM DB", 1), "sources[0].name: \"CRM DB\" is not a name"},
 		{"ErrPasswordInDSN", source(strings.Replace(ok, "reader@", "reader:hunter2@", 1)), "sources[0] (crm_db).dsn: holds a password"},
 		{"ErrPasswordInKeyValueDSN", source("    dsn: host=db password=hunter2\n    schemas:\n      stripe: stripe\n"), "sources[0] (crm_db).dsn: holds a password"},
@@ -171,6 +171,14 @@ func TestSources(t *testing.T) {
 		{"ErrStripeNoKey", "sources:\n  - name: billing\n    kind: stripe\n", "sources[0] (billing).secret_key_env: not set"},
 		{"ErrStripeAPIBase", "sources:\n  - name: billing\n    kind: stripe\n    secret_key_env: TEST_PG_PASSWORD\n    api_base: stripe-mock:12111\n", "sources[0] (billing).api_base: \"stripe-mock:12111\" is not an http(s) URL"},
 		{"ErrStripeWithDSN", "sources:\n  - name: billing\n    kind: stripe\n    secret_key_env: TEST_PG_PASSWORD\n    dsn: host=db\n", "sources[0] (billing): settings of kind postgres (dsn, password_env, password_file, schemas) in a source of kind stripe"},
+		{"ErrZendeskTokenUnset", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_ZENDESK_UNSET\n", "sources[0] (support).token_env: environment variable TEST_ZENDESK_UNSET is not set"},
+		{"ErrZendeskNoToken", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n", "sources[0] (support).token_env: not set"},
+		{"ErrZendeskTokenFile", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_file: /nonexistent/zd\n", "sources[0] (support).token_file: cannot read /nonexistent/zd"},
+		{"ErrZendeskNoBaseURL", "sources:\n  - name: support\n    kind: zendesk\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n", "sources[0] (support).base_url: not set"},
+		{"ErrZendeskHTTP", "sources:\n  - name: support\n    kind: zendesk\n    base_url: http://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n", "sources[0] (support).base_url: \"http://acme.zendesk.com\" is not https"},
+		{"ErrZendeskNoEmail", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    token_env: TEST_PG_PASSWORD\n", "sources[0] (support).email: not set"},
+		{"ErrZendeskWithSecretKey", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    secret_key_env: TEST_PG_PASSWORD\n", "sources[0] (support): settings of kind stripe (secret_key_env, secret_key_file, api_base, lookback_days) in a source of kind zendesk"},
+		{"ErrPostgresWithEmail", source(ok + "    email: agent@acme.example\n"), "sources[0] (crm_db): settings of kind zendesk (base_url, email, token_env, token_file) in a source of kind postgres"},
 		{"ErrDuplicate", source(ok) + "  - name: crm_db\n    kind: postgres\n" + ok, "sources[1] (crm_db).name: two sources have this name"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -198,5 +206,24 @@ func TestSources(t *testing.T) {
 				t.Errorf("password = %q (%v), want it from the environment or file", pw, err)
 			}
 		})
+	}
+}
+
+func TestZendeskSource(t *testing.T) {
+	t.Setenv("TEST_ZENDESK_TOKEN", "zd-token")
+	path := filepath.Join(t.TempDir(), "precedent.yaml")
+	file := "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_ZENDESK_TOKEN\n"
+	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Sources) != 1 || c.Sources[0].Zendesk.BaseURL != "https://acme.zendesk.com" || c.Sources[0].Zendesk.Email != "agent@acme.example" {
+		t.Errorf("sources = %+v", c.Sources)
+	}
+	if tok, err := c.Sources[0].Zendesk.Token(); tok != "zd-token" || err != nil {
+		t.Errorf("token = %q (%v), want it from the environment", tok, err)
 	}
 }
