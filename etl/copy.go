@@ -24,11 +24,11 @@ import (
 // startFromPublished copies the published generation to the run's staging
 // file when the run can build on it in the ordinary way; it reports
 // whether it did.
-func startFromPublished(opts Options, runID int) (bool, error) {
+func startFromPublished(opts Options, v *wh.Verifier, runID int) (bool, error) {
 	if opts.FullRefresh {
 		return false, nil
 	}
-	g, _, ok, err := current(opts)
+	g, _, ok, err := current(opts, v)
 	if !ok || err != nil {
 		return false, err
 	}
@@ -54,6 +54,11 @@ func mostlyFree(ctx context.Context, conn *sql.Conn) (bool, error) {
 	return free > used, nil
 }
 
+// ordinary says the run builds on the published generation attached as
+// prev in the ordinary way: not a rebuild, not a catch-up, not a full
+// refresh. Only such a run keeps tables and models of prev.
+func (b *build) ordinary() bool { return b.prev && !b.scratch && !b.opts.FullRefresh }
+
 // settleCopy runs once prev is attached: when the run builds on prev in
 // the ordinary way it drops from the copy every table but the entity
 // tables and the models prev's catalog lists as built; otherwise (a
@@ -68,7 +73,7 @@ func (b *build) settleCopy(ctx context.Context) error {
 		return fmt.Errorf("list the copied tables: %w", err)
 	}
 	keep := map[string]bool{}
-	if b.prev && !b.scratch && !b.opts.FullRefresh {
+	if b.ordinary() {
 		for _, e := range contract.Entities {
 			keep[e.Name] = true
 		}

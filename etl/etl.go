@@ -256,6 +256,7 @@ func removeRun(opts Options, id int) {
 // ledgers, close, publish, and prune old generations.
 func run(ctx context.Context, opts Options, res *Result) error {
 	lap := phaseTimer(opts.Logger)
+	var verifier wh.Verifier         // one per run: the published generation is hashed once
 	src, hashErr := hashSource(opts) // discover says what is wrong with the folder
 	if hashErr == nil {
 		fp, ok, err := fingerprint(opts, src)
@@ -265,7 +266,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		if ok {
 			res.Fingerprint = fp
 			if !opts.FullRefresh {
-				if kept, err := keepPublished(opts, res, fp); kept || err != nil {
+				if kept, err := keepPublished(opts, &verifier, res, fp); kept || err != nil {
 					return err
 				}
 			}
@@ -279,7 +280,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return err
 	}
 	res.Skipped = skipped
-	copied, err := startFromPublished(opts, res.RunID)
+	copied, err := startFromPublished(opts, &verifier, res.RunID)
 	if err != nil {
 		return err
 	}
@@ -305,7 +306,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	}
 	defer db.Close()
 	defer conn.Close()
-	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, copied: copied}
+	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, copied: copied, verifier: &verifier}
 	defer b.removeTexts()
 	if err := b.attachPrev(ctx); err != nil {
 		return err
@@ -414,7 +415,7 @@ func (b *build) buildModels(ctx context.Context) error {
 	}
 	b.progress(ctx, Progress{Stage: "models"})
 	env := BuildEnv{Conn: b.conn, Stage: b.stage, Versions: versions, Program: b.opts.Program, Data: string(b.opts.Data)}
-	if b.prev && !b.scratch && !b.opts.FullRefresh {
+	if b.ordinary() {
 		env.Prev = "prev"
 	}
 	rep, err := b.opts.Models.Build(ctx, env)

@@ -148,8 +148,8 @@ func fingerprint(opts Options, src digests) (fp string, ok bool, err error) {
 // fingerprint, the run publishes nothing, keeps that generation (status
 // unchanged) and carries over its warnings, which still hold. It returns
 // false when the run must build.
-func keepPublished(opts Options, res *Result, fp string) (bool, error) {
-	g, runs, ok, err := current(opts)
+func keepPublished(opts Options, v *wh.Verifier, res *Result, fp string) (bool, error) {
+	g, runs, ok, err := current(opts, v)
 	if !ok || err != nil {
 		return false, err
 	}
@@ -172,10 +172,10 @@ func keepPublished(opts Options, res *Result, fp string) (bool, error) {
 // current returns the published generation when a run can build on it in
 // the ordinary way: it is intact and no run published after it (else the
 // link was pointed back and the run catches up), with the run log's ETL
-// runs; ok is false otherwise.
-func current(opts Options) (g wh.Generation, runs []runlog.Record, ok bool, err error) {
-	var v wh.Verifier
-	h, err := opts.Data.Check(&v)
+// runs; ok is false otherwise. v remembers the generation's verdict, so a
+// run hashes the generation once.
+func current(opts Options, v *wh.Verifier) (g wh.Generation, runs []runlog.Record, ok bool, err error) {
+	h, err := opts.Data.Check(v)
 	if err != nil || h.Damage != nil || h.Published.ID == 0 {
 		return g, nil, false, nil
 	}

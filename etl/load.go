@@ -17,14 +17,15 @@ import (
 
 // build is one run's work on its new generation.
 type build struct {
-	opts    Options
-	conn    *sql.Conn
-	res     *Result
-	stage   string
-	digests digests         // the source files' sums, hashed once per run
-	filled  map[string]bool // entities whose earlier rows fillEarlier completed
-	copied  bool            // the generation started as a copy of prev (copy.go)
-	prev    bool            // the generation the run builds on is attached as prev
+	opts     Options
+	conn     *sql.Conn
+	res      *Result
+	stage    string
+	digests  digests         // the source files' sums, hashed once per run
+	filled   map[string]bool // entities whose earlier rows fillEarlier completed
+	copied   bool            // the generation started as a copy of prev (copy.go)
+	verifier *wh.Verifier    // the run's checksum verdicts: each generation hashed once
+	prev     bool            // the generation the run builds on is attached as prev
 	// scratch: prev is the run's rebuilt copy of an intact generation;
 	// damaged: the published generation it replaces.
 	scratch bool

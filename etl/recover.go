@@ -25,8 +25,8 @@ import (
 // for the quarantine history; with no intact generation left the run
 // becomes a full refresh from the source. Result.Recovered says which.
 func (b *build) attachPrev(ctx context.Context) error {
-	var v wh.Verifier
-	h, err := b.opts.Data.Check(&v)
+	v := b.verifier
+	h, err := b.opts.Data.Check(v)
 	if errors.Is(err, wh.ErrNoWarehouse) {
 		return nil
 	}
@@ -43,7 +43,7 @@ func (b *build) attachPrev(ctx context.Context) error {
 			return nil
 		}
 		h.Damage = fmt.Errorf("%s cannot be read: %s", filepath.Base(h.Published.Path), wh.Message(err))
-		if h.Intact, err = b.opts.Data.IntactBefore(&v, h.Published.ID); err != nil {
+		if h.Intact, err = b.opts.Data.IntactBefore(v, h.Published.ID); err != nil {
 			return err
 		}
 	}

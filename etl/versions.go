@@ -17,7 +17,7 @@ import (
 // and writes them to _table_versions.
 func (b *build) tableVersions(ctx context.Context) (map[string]string, error) {
 	prevs := map[string]string{}
-	if b.prev && !b.scratch && !b.opts.FullRefresh {
+	if b.ordinary() {
 		if ok, err := b.prevHas(ctx, "_table_versions"); err != nil {
 			return nil, err
 		} else if ok {
