@@ -97,10 +97,11 @@ func (b *build) settleCopy(ctx context.Context) error {
 	return nil
 }
 
-// keepCopied reports whether entity e's table can stay as the copy has it:
-// the run loads nothing into it and its columns are this version's. When
-// it cannot, the copied table is dropped for the run to build.
-func (b *build) keepCopied(ctx context.Context, e *contract.Entity, loads bool) (bool, error) {
+// keepCopied reports whether entity e's table stays as the copy has it:
+// its columns are this version's, so the run merges the rows it loads
+// into it in place (or, loading none, leaves it). When it cannot, the
+// copied table is dropped for the run to build.
+func (b *build) keepCopied(ctx context.Context, e *contract.Entity) (bool, error) {
 	if !b.copied {
 		return false, nil
 	}
@@ -113,7 +114,7 @@ func (b *build) keepCopied(ctx context.Context, e *contract.Entity, loads bool) 
 		want = append(want, c.Name)
 	}
 	want = append(want, "_run_id", "_source_file", "_source_row")
-	if !loads && slices.EqualFunc(cols, want, strings.EqualFold) {
+	if slices.EqualFunc(cols, want, strings.EqualFold) {
 		return true, nil
 	}
 	if len(cols) > 0 {

@@ -72,13 +72,18 @@ type BuildEnv struct {
 	Versions map[string]string
 	Program  string
 	Data     string // the data directory
+	// Delta lists the entity tables whose only change since Prev is the
+	// rows this run loaded, those whose _run_id is RunID.
+	Delta []string
+	RunID int
 }
 
 // ModelsReport summarises the models step for the run log.
 type ModelsReport struct {
 	Built       int      `json:"built"`
-	Kept        int      `json:"kept,omitempty"`   // of Built, models copied from the generation the run built on: nothing they read changed
-	Failed      []string `json:"failed,omitempty"` // analysts' models that failed, with their errors
+	Kept        int      `json:"kept,omitempty"`        // of Built, models copied from the generation the run built on: nothing they read changed
+	Incremental int      `json:"incremental,omitempty"` // of Built, models updated in place: only the rows of the keys that changed computed again
+	Failed      []string `json:"failed,omitempty"`      // analysts' models that failed, with their errors
 	TestsPassed int      `json:"tests_passed"`
 	TestsFailed []string `json:"tests_failed,omitempty"`
 }
@@ -414,9 +419,10 @@ func (b *build) buildModels(ctx context.Context) error {
 		return err
 	}
 	b.progress(ctx, Progress{Stage: "models"})
-	env := BuildEnv{Conn: b.conn, Stage: b.stage, Versions: versions, Program: b.opts.Program, Data: string(b.opts.Data)}
+	env := BuildEnv{Conn: b.conn, Stage: b.stage, Versions: versions, Program: b.opts.Program, Data: string(b.opts.Data), RunID: b.res.RunID}
 	if b.ordinary() {
 		env.Prev = "prev"
+		env.Delta = b.delta(versions)
 	}
 	rep, err := b.opts.Models.Build(ctx, env)
 	b.res.Models = &rep

@@ -273,11 +273,19 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 		}
 		withPrev = has
 	}
-	if keep, err := b.keepCopied(ctx, e, len(raws) > 0); keep || err != nil {
+	copied, err := b.keepCopied(ctx, e)
+	if err != nil || (copied && len(raws) == 0) {
 		return err
 	}
 	if len(raws) == 0 {
 		return b.keepEarlier(ctx, e, withPrev)
+	}
+	// Into a copied table, the run's rows are checked in a table of their
+	// own and merged in place: the earlier rows are not written again.
+	into := tbl
+	if copied {
+		tbl = wh.Ident("_new_" + e.Name)
+		defer b.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+tbl)
 	}
 	var parts []string
 	for _, r := range raws {
@@ -316,7 +324,17 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 			return fmt.Errorf("finish table: %w", err)
 		}
 	}
-	if withPrev {
+	switch {
+	case copied:
+		// The run's rows replace the earlier rows of their keys.
+		if err := b.exec(ctx, e.Name+": merge in place", "DELETE FROM "+into+" p USING "+tbl+" n WHERE "+keyJoin(e, "p", "n")); err != nil {
+			return fmt.Errorf("merge: %w", err)
+		}
+		if err := b.exec(ctx, e.Name+": merge in place", "INSERT INTO "+into+" BY NAME SELECT * FROM "+tbl); err != nil {
+			return fmt.Errorf("merge: %w", err)
+		}
+		tbl = into
+	case withPrev:
 		// By name: a generation built by an earlier version may lack
 		// columns added since (fillEarlier completes them).
 		q := "INSERT INTO " + tbl + " BY NAME SELECT p.* FROM prev." + tbl + " p ANTI JOIN " + tbl + " n ON " + keyJoin(e, "p", "n")

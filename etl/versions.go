@@ -57,3 +57,17 @@ func (b *build) tableVersions(ctx context.Context) (map[string]string, error) {
 	}
 	return versions, nil
 }
+
+// delta lists the entities whose new version comes from the rows the run
+// loaded alone: every other row is the published generation's, unchanged
+// (an entity whose earlier rows fillEarlier completed changed elsewhere).
+func (b *build) delta(versions map[string]string) []string {
+	mine := fmt.Sprintf("run %d", b.res.RunID)
+	var out []string
+	for _, er := range b.res.Entities {
+		if versions[er.Entity] == mine && er.RowsLoaded > 0 && !b.filled[er.Entity] {
+			out = append(out, er.Entity)
+		}
+	}
+	return out
+}

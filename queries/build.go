@@ -33,6 +33,11 @@ type Options struct {
 	// the program's build.
 	Versions map[string]string
 	Program  string
+	// Delta lists the entity tables whose only change since Prev is their
+	// rows loaded by run RunID (column _run_id): a model declared
+	// incremental from one of them recomputes only those rows' keys.
+	Delta []string
+	RunID int
 	// Data is the data directory; a kept mart whose lake file is there is
 	// not exported again.
 	Data string
@@ -58,6 +63,11 @@ type ModelResult struct {
 	// it was copied from the previous generation, whose state was the same.
 	State string
 	Kept  bool
+	// Incremental says the model's table was updated in place: the rows of
+	// the keys that changed were computed again, the others kept (see
+	// Incremental). Base is the state the update relied on.
+	Incremental bool
+	Base        string
 }
 
 // Report is what a build did.
@@ -120,18 +130,23 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	up := newUpdates(opts)
+	defer up.close(ctx, conn)
 	for _, m := range ordered {
-		state := st.of(m)
+		state, base := st.of(m), st.base(m)
 		var res ModelResult
-		if st.kept(m, state) {
+		switch {
+		case st.kept(m, state):
 			res = keepModel(ctx, conn, m, opts.Prev)
-		} else {
+		case base != "" && st.wasBase[m.Name] == base:
+			res = up.model(ctx, conn, m, failed)
+		default:
 			res = buildModel(ctx, conn, m, failed)
 		}
-		res.State = state
+		res.State, res.Base = state, base
 		rep.Models = append(rep.Models, res)
 		if res.Status == Built {
-			opts.Logger.Debug("model built", "model", m.Name, "rows", res.Rows, "seconds", res.Seconds)
+			opts.Logger.Debug("model built", "model", m.Name, "rows", res.Rows, "seconds", res.Seconds, "kept", res.Kept, "incremental", res.Incremental)
 			continue
 		}
 		failed[m.Name] = true

@@ -17,7 +17,7 @@ func writeCatalog(ctx context.Context, conn *sql.Conn, models []*Model, rep *Rep
 	stmts := []string{
 		`CREATE OR REPLACE TABLE _models (name VARCHAR, layer VARCHAR, path VARCHAR, grain VARCHAR, key VARCHAR[], description VARCHAR,
   depends_on VARCHAR[], status VARCHAR, error VARCHAR, row_count BIGINT, build_seconds DOUBLE, tests_passed INTEGER, tests_failed INTEGER, sql VARCHAR,
-  state VARCHAR, kept BOOLEAN)`,
+  state VARCHAR, kept BOOLEAN, base_state VARCHAR, incremental BOOLEAN)`,
 		`CREATE OR REPLACE TABLE _model_columns (model VARCHAR, position INTEGER, column_name VARCHAR, data_type VARCHAR, description VARCHAR)`,
 		`CREATE OR REPLACE TABLE _data_tests (model VARCHAR, test VARCHAR, status VARCHAR, failing_rows BIGINT, sql VARCHAR, error VARCHAR)`,
 	}
@@ -43,9 +43,9 @@ func writeCatalog(ctx context.Context, conn *sql.Conn, models []*Model, rep *Rep
 				failed++
 			}
 		}
-		_, err := conn.ExecContext(ctx, `INSERT INTO _models VALUES (?, ?, ?, ?, ?::VARCHAR[], ?, ?::VARCHAR[], ?, ?, ?, ?, ?, ?, ?, nullif(?, ''), ?)`,
+		_, err := conn.ExecContext(ctx, `INSERT INTO _models VALUES (?, ?, ?, ?, ?::VARCHAR[], ?, ?::VARCHAR[], ?, ?, ?, ?, ?, ?, ?, nullif(?, ''), ?, nullif(?, ''), ?)`,
 			m.Name, m.Layer, m.Path, m.Header.Grain, []string(m.Header.Key), strings.TrimSpace(m.Header.Description),
-			nonNil(m.Deps), r.Status, r.Error, r.Rows, r.Seconds, passed, failed, m.SQL, r.State, r.Kept)
+			nonNil(m.Deps), r.Status, r.Error, r.Rows, r.Seconds, passed, failed, m.SQL, r.State, r.Kept, r.Base, r.Incremental)
 		if err != nil {
 			return fmt.Errorf("write catalog: %w", err)
 		}

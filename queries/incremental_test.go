@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,11 +19,12 @@ import (
 )
 
 // TestIncrementalModels loads a company, then the same files with 2% new
-// tickets in a new file, then a new as-of date alone. The second and third
-// runs copy the models nothing they read changed in and compute the rest;
-// each must give exactly the tables a load of the same files from nothing
-// gives, every model row for row, and keep or compute the models their
-// inputs say.
+// tickets in a new file, then a new as-of date alone, then more tickets
+// with another as-of date. Each later run copies the models nothing they
+// read changed in, updates in place the tickets' models whose other inputs
+// did not change, and computes the rest; each must give exactly the tables
+// a load of the same files from nothing gives, every model row for row,
+// and keep, update or compute the models their inputs say.
 func TestIncrementalModels(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads a company four times")
@@ -51,7 +53,9 @@ func TestIncrementalModels(t *testing.T) {
 	}
 	load(data, asOf, true)
 
-	// 2% new tickets, in a new file beside the loaded one.
+	// 2% new tickets, in a new file beside the loaded one (columns as
+	// tickets.csv has them: ticket_id, account_id, contract_id, created_at,
+	// resolved_at, category, priority, ...).
 	b, err := os.ReadFile(filepath.Join(src, "tickets.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -67,24 +71,54 @@ func TestIncrementalModels(t *testing.T) {
 	for _, l := range lines[1 : 1+len(lines)/50] {
 		added = append(added, "NEW-"+l)
 	}
+	// And five tickets changed: their contract dropped (so attributed by
+	// date) and their priority raised.
+	changed := 0
+	for _, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if changed == 5 || strings.Contains(l, `"`) || len(f) != 11 || f[2] == "" {
+			continue
+		}
+		f[2], f[6] = "", "urgent"
+		added = append(added, strings.Join(f, ","))
+		changed++
+	}
 	fixture.WriteFile(t, filepath.Join(src, "tickets", "b.csv"), strings.Join(added, "\n")+"\n")
 
+	tickets := []string{"stg_tickets", "int_ticket_attribution", "support_tickets"}
 	tests := []struct {
 		name     string
 		asOf     time.Time
+		more     int      // new tickets added in a new file before the run
 		kept     []string // models that must be copied
 		computed []string // models that must be computed again
+		inPlace  []string // of computed, models that must be updated in place
 	}{
-		{"NewTickets", asOf, []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, []string{"stg_tickets", "support_tickets", "headline_metrics"}},
-		{"NewAsOf", asOf.AddDate(0, 0, 1), []string{"stg_tickets", "stg_deals"}, []string{"headline_metrics"}},
+		{"NewTickets", asOf, 0, []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, append([]string{"headline_metrics"}, tickets...), tickets},
+		{"NewAsOf", asOf.AddDate(0, 0, 1), 0, []string{"stg_tickets", "stg_deals"}, []string{"headline_metrics", "int_ticket_attribution"}, nil},
+		// The attribution reads the as-of date: with it changed, the tickets'
+		// models after stg_tickets are computed in full.
+		{"NewTicketsAndAsOf", asOf.AddDate(0, 0, 2), 25, []string{"stg_deals"}, append([]string{"headline_metrics"}, tickets...), tickets[:1]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.more > 0 {
+				more := []string{lines[0]}
+				for _, l := range lines[1 : 1+tt.more] {
+					more = append(more, "MORE-"+l)
+				}
+				fixture.WriteFile(t, filepath.Join(src, "tickets", "c.csv"), strings.Join(more, "\n")+"\n")
+			}
 			marts := lakeMarts(t, data)
 			rep := load(data, tt.asOf, false)
-			state := map[string]bool{}
+			state, inPlace := map[string]bool{}, map[string]bool{}
 			for _, r := range rep.Models {
-				state[r.Name] = r.Kept
+				state[r.Name], inPlace[r.Name] = r.Kept, r.Incremental
+			}
+			for _, m := range tt.computed {
+				if want := slices.Contains(tt.inPlace, m); inPlace[m] != want {
+					t.Errorf("%s updated in place: %v, want %v", m, inPlace[m], want)
+				}
 			}
 			// A kept mart's lake file is left as it was; a computed one's is
 			// written again.

@@ -68,8 +68,26 @@ type Header struct {
 	Columns     yaml.Node         `yaml:"columns"`
 	Tests       []TestSpec        `yaml:"tests"`
 	DependsOn   StringList        `yaml:"depends_on"`
+	Incremental *Incremental      `yaml:"incremental"`
 	columnDocs  map[string]string // from Columns, in file order in columnOrder
 	columnOrder []string
+}
+
+// Incremental declares that a model's rows can be updated in place: each
+// row with key value k is computed from From's rows with the same value of
+// Key (one column, in both) and from the other tables the model reads.
+// When, since the previous generation, only From changed, and only in
+// known keys, a build deletes the model's rows of those keys and inserts
+// them computed again, instead of computing every row. Written in a
+// header as
+//
+//	-- incremental: {key: ticket_id, from: stg_tickets}
+//
+// From is an entity table (whose rows loaded by the run are its changed
+// keys) or a model updated in place by the same build.
+type Incremental struct {
+	Key  string `yaml:"key"`
+	From string `yaml:"from"`
 }
 
 // TestSpec is one data test as written in a header; exactly one field is set.
@@ -157,6 +175,9 @@ func parseModel(name, layer, path string, src []byte, builtin bool) (*Model, err
 	}
 	if builtin && (m.Header.Grain == "" || len(m.Header.Key) == 0 || m.Header.Description == "") {
 		return nil, fmt.Errorf("%s:1: a built-in model's header needs grain, key and description", path)
+	}
+	if inc := m.Header.Incremental; inc != nil && (inc.Key == "" || inc.From == "" || !slices.Contains(m.Header.Key, inc.Key)) {
+		return nil, fmt.Errorf("%s: header: incremental needs key (one of the model's key columns) and from (the table the rows of a key come from)", path)
 	}
 	for _, t := range m.Header.Tests {
 		if n := t.count(); n != 1 {

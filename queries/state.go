@@ -25,6 +25,7 @@ type states struct {
 	program  string            // the program's build
 	versions map[string]string // table -> version; a missing one is unknown
 	was      map[string]string // model -> the state the previous catalog recorded
+	wasBase  map[string]string // model -> the base state the previous catalog recorded
 }
 
 // settingsTables are the tables Settings.write fills; each one's version
@@ -33,7 +34,7 @@ type states struct {
 var settingsTables = []string{"precedent_settings", "discount_policy", "vague_phrases", "risk_weights"}
 
 func newStates(ctx context.Context, conn *sql.Conn, opts Options) (*states, error) {
-	st := &states{prev: opts.Prev, program: opts.Program, versions: map[string]string{}, was: map[string]string{}}
+	st := &states{prev: opts.Prev, program: opts.Program, versions: map[string]string{}, was: map[string]string{}, wasBase: map[string]string{}}
 	for t, v := range opts.Versions {
 		st.versions[t] = v
 	}
@@ -54,19 +55,61 @@ func newStates(ctx context.Context, conn *sql.Conn, opts Options) (*states, erro
 	if err != nil || n == 0 {
 		return st, err
 	}
-	rows, err := conn.QueryContext(ctx, `SELECT name, state FROM `+wh.Ident(st.prev)+`.main._models WHERE status = ? AND state IS NOT NULL`, Built)
+	// A catalog before models were updated in place has no base states.
+	base := "NULL"
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns() WHERE database_name = ? AND schema_name = 'main' AND table_name = '_models' AND column_name = 'base_state'`, st.prev).Scan(&n); err != nil {
+		return nil, err
+	} else if n > 0 {
+		base = "base_state"
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT name, state, coalesce(`+base+`, '') FROM `+wh.Ident(st.prev)+`.main._models WHERE status = ? AND state IS NOT NULL`, Built)
 	if err != nil {
 		return nil, fmt.Errorf("read the previous models' states: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var name, state string
-		if err := rows.Scan(&name, &state); err != nil {
+		var name, state, base string
+		if err := rows.Scan(&name, &state, &base); err != nil {
 			return nil, fmt.Errorf("read the previous models' states: %w", err)
 		}
 		st.was[name] = state
+		if base != "" {
+			st.wasBase[name] = base
+		}
 	}
 	return st, rows.Err()
+}
+
+// base returns the base state of a model declared incremental: its state
+// leaving out the table its rows come from (Incremental.From); "" for
+// another model, or when something else it reads has no known version.
+// When the base state is the one the previous generation recorded, the
+// model read then what it reads now but for From.
+func (st *states) base(m *Model) string {
+	inc := m.Header.Incremental
+	if inc == nil || m.Err != nil {
+		return ""
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\nincremental\n", st.program, m.SQL)
+	deps := slices.Clone(m.Deps)
+	slices.Sort(deps)
+	from := false
+	for _, d := range deps {
+		if strings.EqualFold(d, inc.From) {
+			from = true
+			continue
+		}
+		v := st.versions[strings.ToLower(d)]
+		if v == "" {
+			return ""
+		}
+		fmt.Fprintf(h, "%s=%s\n", d, v)
+	}
+	if !from {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // of returns model m's state, and records it as the version of m's table

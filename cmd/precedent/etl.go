@@ -104,6 +104,9 @@ func (m *Main) printETL(res *etl.Result) {
 		if res.Models.Kept > 0 {
 			kept = fmt.Sprintf(" (%d of them kept: nothing they read changed)", res.Models.Kept)
 		}
+		if res.Models.Incremental > 0 {
+			kept += fmt.Sprintf(" (%d updated in place: only the rows of changed keys computed)", res.Models.Incremental)
+		}
 		fmt.Fprintf(m.Stdout, "models: %d built%s, %d tests passed, %d failed\n", res.Models.Built, kept, res.Models.TestsPassed, len(res.Models.TestsFailed))
 		for _, f := range append(res.Models.Failed, res.Models.TestsFailed...) {
 			fmt.Fprintf(m.Stdout, "  %s\n", f)

@@ -29,6 +29,8 @@ func (s modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsRepo
 		Versions: env.Versions,
 		Program:  env.Program,
 		Data:     env.Data,
+		Delta:    env.Delta,
+		RunID:    env.RunID,
 	})
 	var out etl.ModelsReport
 	if rep != nil {
@@ -38,6 +40,9 @@ func (s modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsRepo
 			}
 			if r.Kept {
 				out.Kept++
+			}
+			if r.Incremental {
+				out.Incremental++
 			}
 		}
 		out.Failed = rep.FailedModels()

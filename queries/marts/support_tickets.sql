@@ -1,5 +1,6 @@
 -- grain: one row per ticket created by as_of
 -- key: ticket_id
+-- incremental: {key: ticket_id, from: int_ticket_attribution}
 -- description: Support tickets with the contract they belong to (see int_ticket_attribution) and the account's segment and region.
 -- columns:
 --   contract_id: the contract the ticket belongs to, by its own contract_id or by date
