@@ -5,8 +5,11 @@ import (
 	"fmt"
 )
 
-// historySQL reads Zendesk field history and audit Change events as one
-// history: ticket, field, value, previous value, time, with the input row.
+// historySQL reads Zendesk field history, audit Change events and ticket
+// events' Change child events as one history: ticket, field, value,
+// previous value, time, with the input row. A ticket event's child event
+// names the field it changed by its key (priority, tags, group_id) or, as
+// an audit's event does, by field_name and value.
 const historySQL = `CREATE OR REPLACE TEMP TABLE v_zd_changes AS
 SELECT _file, _row, ticket_id, field_name AS field, value, updated AS changed_at,
     lag(value) OVER (PARTITION BY ticket_id, field_name ORDER BY updated, _file, _row) AS previous
@@ -17,13 +20,25 @@ FROM (
     SELECT _file, _row, ticket_id, created_at,
         unnest(from_json(events, '[{"type": "VARCHAR", "field_name": "VARCHAR", "value": "VARCHAR", "previous_value": "VARCHAR"}]')) AS ev
     FROM v_zd_audit WHERE json_valid(events) AND json_type(events) = 'ARRAY'
-) WHERE ev.type = 'Change'`
+) WHERE ev.type = 'Change'
+UNION ALL
+SELECT _file, _row, ticket_id, field, value, created_at, previous
+FROM (
+    SELECT _file, _row, ticket_id, created_at, coalesce(ev.event_type, ev.type) AS type,
+        lower(coalesce(ev.field_name, CASE WHEN ev.priority IS NOT NULL THEN 'priority' WHEN ev.tags IS NOT NULL THEN 'tags' WHEN ev.group_id IS NOT NULL THEN 'group_id' END)) AS field,
+        coalesce(ev.value, ev.priority, ev.tags, ev.group_id) AS value, ev.previous_value AS previous
+    FROM (
+        SELECT _file, _row, ticket_id, created_at,
+            unnest(from_json(child_events, '[{"event_type": "VARCHAR", "type": "VARCHAR", "field_name": "VARCHAR", "value": "VARCHAR", "previous_value": "VARCHAR", "priority": "VARCHAR", "tags": "VARCHAR", "group_id": "VARCHAR"}]')) AS ev
+        FROM v_zd_event WHERE json_valid(child_events) AND json_type(child_events) = 'ARRAY'
+    )
+) WHERE type = 'Change' AND field IS NOT NULL`
 
 func (s *Set) tickets(ctx context.Context) ([]part, error) {
 	if err := s.exec(ctx, historySQL); err != nil {
 		return nil, fmt.Errorf("ticket history: %w", err)
 	}
-	for _, id := range []string{"zendesk/ticket_field_history", "zendesk/ticket_audits", "zendesk/ticket_tags"} {
+	for _, id := range []string{"zendesk/ticket_field_history", "zendesk/ticket_audits", "zendesk/ticket_events", "zendesk/ticket_tags"} {
 		o := s.obj(id)
 		q := `SELECT _file, _row, ? AS _field, 'ticket ' || coalesce(ticket_id, '(empty)') || ' is no Zendesk ticket of this source' AS _reason, *  EXCLUDE (_file, _row),
     ticket_id IN (SELECT id FROM v_zd_ticket) AS known FROM ` + o.Table

@@ -3,12 +3,8 @@ package adapters_test
 import (
 	"context"
 	"database/sql"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/adapters"
@@ -41,7 +37,7 @@ func TestLayoutsRoundTrip(t *testing.T) {
 		}
 		vendors := adapters.DefaultConfig()
 		if layout != "contract" {
-			vendors = layoutVendors(t, filepath.Join(src, generate.LayoutConfig))
+			vendors = company.LayoutVendors(t, src)
 		}
 		return run(t, src, func(o *etl.Options) {
 			o.Vendors = vendors
@@ -80,24 +76,4 @@ func TestLayoutsRoundTrip(t *testing.T) {
 var deletedIn = map[string][]string{
 	"exports":   {"zendesk/tickets.jsonl"},
 	"connector": {"salesforce/opportunity.csv", "zendesk/ticket.csv"},
-}
-
-// layoutVendors reads the vendors settings a layout writes beside its files.
-func layoutVendors(t *testing.T, path string) adapters.Config {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cfg struct {
-		Vendors adapters.Config `yaml:"vendors"`
-	}
-	if err := yaml.Unmarshal(b, &cfg); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	c := cfg.Vendors.WithDefaults()
-	if err := c.Validate(); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return c
 }

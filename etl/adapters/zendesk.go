@@ -49,6 +49,16 @@ var zendesk = []Object{
 		},
 	},
 	{
+		Vendor: "zendesk", Name: "ticket_events", Table: "v_zd_event", Role: Enrich, Entity: "tickets",
+		Doc: "Ticket events from the incremental ticket event export (one per ticket update): their Change child events read like field history.",
+		Fields: []Field{
+			{Name: "id", Conv: Keep, Note: "not mapped"},
+			{Name: "ticket_id", Conv: Keep, Required: true, Note: "the ticket"},
+			{Name: "created_at", Conv: Time, Required: true, Maps: "tickets.escalated_at"},
+			{Name: "child_events", Conv: JSON, Required: true, Maps: "tickets.is_escalated", Note: "Change events (event_type): the field changed as their key (priority, tags, group_id) or as field_name and value, and previous_value"},
+		},
+	},
+	{
 		Vendor: "zendesk", Name: "ticket_tags", Table: "v_zd_tag", Role: Enrich, Entity: "tickets", Files: []string{"ticket_tag"},
 		Doc: "Tags of tickets, one per row (connector table).",
 		Fields: []Field{

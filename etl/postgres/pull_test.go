@@ -9,10 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/precedent-dev/precedent/etl"
-	"github.com/precedent-dev/precedent/etl/adapters"
 	"github.com/precedent-dev/precedent/etl/generate"
 	"github.com/precedent-dev/precedent/etl/postgres"
 	"github.com/precedent-dev/precedent/etl/runlog"
@@ -46,7 +43,7 @@ func TestPull(t *testing.T) {
 	if _, err := generate.Generate(ctx, generate.Options{Out: gen, Scale: 0.1, Seed: 5, AsOf: asOf, Layout: "connector", Effects: generate.DefaultEffects()}); err != nil {
 		t.Fatal(err)
 	}
-	vendors := layoutVendors(t, filepath.Join(gen, generate.LayoutConfig))
+	vendors := company.LayoutVendors(t, gen)
 	schemas := map[string]string{"salesforce": "fivetran_salesforce", "stripe": "stripe", "zendesk": "zendesk"}
 	conn := connect(t, dsn)
 	loadTables(t, conn, gen, schemas)
@@ -223,20 +220,4 @@ func readCursorsWithout(t *testing.T, path, key string) string {
 	delete(m, key)
 	out, _ := json.Marshal(m)
 	return string(out)
-}
-
-// layoutVendors reads the vendors settings the layout writes beside its files.
-func layoutVendors(t *testing.T, path string) adapters.Config {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cfg struct {
-		Vendors adapters.Config `yaml:"vendors"`
-	}
-	if err := yaml.Unmarshal(b, &cfg); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return cfg.Vendors.WithDefaults()
 }

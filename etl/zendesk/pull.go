@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,13 +26,24 @@ type endpoint struct {
 	// byCursor: the cursor-based export (after_cursor); else the
 	// time-based one (end_time).
 	byCursor bool
+	// stamp is the time field of a time-based export's objects whose
+	// greatest value the page's end_time is: the next page starts at that
+	// time and lists again the objects stamped with it, which the pull
+	// skips by id.
+	stamp string
 }
 
 // endpoints are read in this order: organizations first, so a ticket's
-// organization is landed before or with it.
+// organization is landed before or with it, and ticket events last, so a
+// ticket is landed before or with its events. The ticket events' Change
+// events (priority, tags, group) date the escalations; they are read
+// rather than ticket audits because the audits list (GET
+// /api/v2/ticket_audits) has no start time to continue from and leaves out
+// archived tickets.
 var endpoints = []endpoint{
-	{object: "zendesk/organizations", path: "/api/v2/incremental/organizations.json", key: "organizations"},
+	{object: "zendesk/organizations", path: "/api/v2/incremental/organizations.json", key: "organizations", stamp: "updated_at"},
 	{object: "zendesk/tickets", path: "/api/v2/incremental/tickets/cursor.json", key: "tickets", byCursor: true},
+	{object: "zendesk/ticket_events", path: "/api/v2/incremental/ticket_events.json", key: "ticket_events", stamp: "timestamp"},
 }
 
 // maxRetryAfter bounds a wait a 429's Retry-After asks for.
@@ -57,11 +69,13 @@ type Source struct {
 func (s *Source) Name() string { return s.SourceName }
 
 // cursor is where the pulls of one object stand: the tickets' after_cursor,
-// the organizations' end_time. Both move page by page, so a pull that
+// the organizations' and ticket events' end_time with the ids landed of
+// the objects stamped with it. Both move page by page, so a pull that
 // stops continues from the last page it landed.
 type cursor struct {
-	AfterCursor string `json:"after_cursor,omitempty"`
-	StartTime   int64  `json:"start_time,omitempty"`
+	AfterCursor string   `json:"after_cursor,omitempty"`
+	StartTime   int64    `json:"start_time,omitempty"`
+	Landed      []string `json:"landed_at_start_time,omitempty"`
 }
 
 func (c cursor) String() string {
@@ -81,7 +95,8 @@ type page struct {
 	EndTime     int64  `json:"end_time"`
 }
 
-// Pull lands, for each object, what changed since its cursor as
+// Pull lands, for each object (organizations, tickets, ticket events),
+// what changed since its cursor as
 // zendesk/<object>/run-NNNNNN.jsonl, one object as Zendesk sent it per
 // line, then moves its cursor. An object's file is landed and its cursor
 // saved before the next is read; when a call fails for good, what was read
@@ -160,10 +175,21 @@ func (s *Source) pullEndpoint(ctx context.Context, c *client, ep endpoint, curso
 		if err != nil {
 			return land(err)
 		}
+		var stamps []stamp // of the objects landed from this page
 		for _, raw := range items {
+			var st stamp
+			if ep.stamp != "" {
+				if st, err = readStamp(raw, ep.stamp); err != nil {
+					return land(fmt.Errorf("GET %s: %w", ep.path, err))
+				}
+				if st.at == cur.StartTime && slices.Contains(cur.Landed, st.id) {
+					continue // landed from the page before, which ended at its time
+				}
+			}
 			if err := file.Add(raw); err != nil {
 				return land(err)
 			}
+			stamps = append(stamps, st)
 			if ep.byCursor {
 				var t struct {
 					Status string `json:"status"`
@@ -186,12 +212,51 @@ func (s *Source) pullEndpoint(ctx context.Context, c *client, ep endpoint, curso
 			if !pg.EndOfStream && pg.EndTime <= cur.StartTime {
 				return land(fmt.Errorf("GET %s: end_time %d does not move past start_time %d", ep.path, pg.EndTime, cur.StartTime))
 			}
-			cur.StartTime = max(cur.StartTime, pg.EndTime)
+			if pg.EndTime > cur.StartTime {
+				cur.StartTime, cur.Landed = pg.EndTime, nil
+			}
+			for _, st := range stamps {
+				if st.at == cur.StartTime && !slices.Contains(cur.Landed, st.id) {
+					cur.Landed = append(cur.Landed, st.id)
+				}
+			}
 		}
 		if pg.EndOfStream {
 			return land(nil)
 		}
 	}
+}
+
+// stamp is an object's id and the Unix time of its stamp field (-1 when
+// it has none).
+type stamp struct {
+	id string
+	at int64
+}
+
+// readStamp reads an object's id and the field a time-based export's
+// end_time is the greatest of: Unix seconds (ticket events' timestamp) or
+// an ISO 8601 time (organizations' updated_at).
+func readStamp(raw json.RawMessage, field string) (stamp, error) {
+	var o map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &o); err != nil {
+		return stamp{}, fmt.Errorf("an object is not a JSON object: %w", err)
+	}
+	st := stamp{id: strings.Trim(string(o["id"]), `"`), at: -1}
+	var n int64
+	var s string
+	switch v := o[field]; {
+	case v == nil || string(v) == "null":
+	case json.Unmarshal(v, &n) == nil:
+		st.at = n
+	case json.Unmarshal(v, &s) == nil && s != "":
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return st, fmt.Errorf("object %s: %s %q is no time", st.id, field, s)
+		}
+		st.at = t.Unix()
+	}
+	return st, nil
 }
 
 // client makes the calls, authenticated as {email}/token with the token.

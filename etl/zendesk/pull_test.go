@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -32,9 +33,17 @@ const (
 //     call, then cursor=<after_cursor>; the answer holds tickets,
 //     after_url, after_cursor, before_url, before_cursor and
 //     end_of_stream), deleted tickets listed with status "deleted";
-//     organizations with the time-based export (GET
-//     /api/v2/incremental/organizations.json?start_time=; the answer holds
-//     organizations, next_page, count, end_time and end_of_stream);
+//     organizations and ticket events with the time-based export (GET
+//     /api/v2/incremental/organizations.json?start_time= and
+//     /api/v2/incremental/ticket_events.json?start_time=; the answer holds
+//     the objects, next_page, count, end_time and end_of_stream; a page
+//     holds up to 1,000 objects, end_time is the time of its last one and
+//     the start_time of the next page, which so lists again the objects of
+//     that time), a ticket event as
+//     https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#incremental-ticket-event-export
+//     shows it: id, ticket_id, timestamp, created_at, updater_id, via,
+//     system, metadata, event_type "Audit" and child_events, whose Change
+//     events hold the field changed by name with its previous_value;
 //   - pagination, https://developer.zendesk.com/api-reference/introduction/pagination/:
 //     the cursor is opaque, and end_of_stream true says there is no more;
 //   - rate limits, https://developer.zendesk.com/api-reference/introduction/rate-limits/:
@@ -47,6 +56,11 @@ type fakeZendesk struct {
 	// pages are the ticket pages by the cursor they answer ("" for
 	// start_time): the page's tickets, its after_cursor and end_of_stream.
 	pages map[string]ticketPage
+	// orgs are the organizations (nil: organization 501 alone), events
+	// the ticket events, each in the order of its time; perPage bounds a
+	// page of theirs (1,000 when 0).
+	orgs, events []map[string]any
+	perPage      int
 	// fail answers a call with a status instead, once per entry of times
 	// (-1: always); key path?query.
 	fail map[string]failure
@@ -114,23 +128,31 @@ func (f *fakeZendesk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			"before_cursor": nil,
 			"end_of_stream": pg.end,
 		}
-	case "/api/v2/incremental/organizations.json":
-		orgs := []map[string]any{}
-		end := int64(1747000000)
-		if r.URL.Query().Get("start_time") == "0" {
-			orgs = append(orgs, map[string]any{
+	case "/api/v2/incremental/organizations.json", "/api/v2/incremental/ticket_events.json":
+		start, err := strconv.ParseInt(r.URL.Query().Get("start_time"), 10, 64)
+		if err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(`{"error":"InvalidPaginationParameter","description":"start_time is required"}`))
+			return
+		}
+		key, stamp, list := "organizations", "updated_at", f.orgs
+		if strings.HasSuffix(r.URL.Path, "ticket_events.json") {
+			key, stamp, list = "ticket_events", "timestamp", f.events
+		} else if list == nil {
+			list = []map[string]any{{
 				"url": base + "/api/v2/organizations/501.json", "id": 501, "name": "Northwind Analytics",
 				"shared_tickets": false, "shared_comments": false, "external_id": "ACC-1",
 				"created_at": "2021-02-01T10:00:00Z", "updated_at": "2025-05-11T21:46:40Z",
 				"deleted_at": nil, "domain_names": []string{"northwind.example"}, "details": "", "notes": "",
 				"group_id": nil, "tags": []string{}, "organization_fields": map[string]any{},
-			})
+			}}
 		}
+		items, end, eos := f.timePage(list, stamp, start)
 		answer = map[string]any{
-			"organizations": orgs,
-			"next_page":     fmt.Sprintf("%s/api/v2/incremental/organizations.json?start_time=%d", base, end),
-			"count":         len(orgs),
-			"end_of_stream": true,
+			key:             items,
+			"next_page":     fmt.Sprintf("%s%s?start_time=%d", base, r.URL.Path, end),
+			"count":         len(items),
+			"end_of_stream": eos,
 			"end_time":      end,
 		}
 	default:
@@ -139,6 +161,45 @@ func (f *fakeZendesk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	json.NewEncoder(w).Encode(answer)
+}
+
+// timePage is the page of a time-based export from start: the objects
+// stamped at or after it, up to perPage, the time of its last one (start
+// when none) and whether it holds the last one.
+func (f *fakeZendesk) timePage(list []map[string]any, stamp string, start int64) ([]map[string]any, int64, bool) {
+	per := f.perPage
+	if per == 0 {
+		per = 1000
+	}
+	items := []map[string]any{}
+	end := start
+	for i, o := range list {
+		at := unix(o[stamp])
+		if at < start {
+			continue
+		}
+		if len(items) == per {
+			return items, end, false
+		}
+		items, end = append(items, list[i]), at
+	}
+	return items, end, true
+}
+
+// unix reads a time field as Unix seconds: a number or an ISO 8601 time.
+func unix(v any) int64 {
+	switch v := v.(type) {
+	case int64:
+		return v
+	case int:
+		return int64(v)
+	case float64:
+		return int64(v)
+	case string:
+		t, _ := time.Parse(time.RFC3339, v)
+		return t.Unix()
+	}
+	return 0
 }
 
 func (f *fakeZendesk) reset() []string {
@@ -172,7 +233,9 @@ func ticket(base string, id int, status, created string) map[string]any {
 //     ticket is landed and counted deleted by the load, none quarantined;
 //     the ticket resolves to account ACC-1 through its organization's
 //     external_id;
-//  2. the next pull sends the stored after_cursor and lands only the new ticket;
+//  2. the next pull sends the stored after_cursor and lands only the new
+//     ticket, and skips the organization the export lists again at the
+//     end_time it stopped at;
 //  3. a call that keeps failing fails the pull: the page read before is
 //     landed, the cursor is that page's, and the next pull continues from it;
 //  4. a refused token fails the run with Zendesk's 401, never the token.
@@ -219,6 +282,7 @@ func TestPull(t *testing.T) {
 		"/api/v2/incremental/tickets/cursor.json?start_time=0",
 		"/api/v2/incremental/tickets/cursor.json?cursor=MTc0Njk2NDgwMC4wfHwxMDJ8",
 		"/api/v2/incremental/tickets/cursor.json?cursor=MTc0Njk2NDgwMC4wfHwxMDJ8",
+		"/api/v2/incremental/ticket_events.json?start_time=0",
 	}
 	if got := fake.reset(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("calls:\n%s\nwant (a 500 and a 429 retried):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -230,8 +294,8 @@ func TestPull(t *testing.T) {
 	if o := objs["zendesk/organizations"]; o.Rows != 1 || o.Cursor != "1747000000" || o.File != "landing/support/zendesk/organizations/run-000001.jsonl" {
 		t.Errorf("organizations pulled %+v, want 1 row, cursor the end_time", o)
 	}
-	if len(progress) == 0 || progress[len(progress)-1].Entity != "zendesk/tickets" || progress[len(progress)-1].Rows != 3 {
-		t.Errorf("progress %+v, want the tickets' rows last", progress)
+	if n := len(progress); n < 2 || progress[n-2].Entity != "zendesk/tickets" || progress[n-2].Rows != 3 || progress[n-1].Entity != "zendesk/ticket_events" {
+		t.Errorf("progress %+v, want the tickets' rows, then the ticket events'", progress)
 	}
 	b, err := os.ReadFile(filepath.Join(string(data), "landing/support/zendesk/tickets/run-000001.jsonl"))
 	if err != nil {
@@ -270,6 +334,7 @@ func TestPull(t *testing.T) {
 	want = []string{
 		"/api/v2/incremental/organizations.json?start_time=1747000000",
 		"/api/v2/incremental/tickets/cursor.json?cursor=MTc0Njk2NTAwMC4wfHwxMDN8",
+		"/api/v2/incremental/ticket_events.json?start_time=0",
 	}
 	if got := fake.reset(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("second pull's calls:\n%s\nwant the stored cursors:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -279,7 +344,7 @@ func TestPull(t *testing.T) {
 		t.Errorf("second pull's tickets %+v, want only ticket 104", o)
 	}
 	if o := objs["zendesk/organizations"]; o.Rows != 0 || o.File != "" {
-		t.Errorf("second pull's organizations %+v, want none", o)
+		t.Errorf("second pull's organizations %+v, want none: organization 501, listed again at the end_time it set, is skipped", o)
 	}
 	db = fixture.OpenPublished(t, data)
 	if got := fixture.Value(t, db, "SELECT count(*) FROM tickets WHERE ticket_id IN ('101', '102', '104')"); got != "3" {
@@ -313,7 +378,7 @@ func TestPull(t *testing.T) {
 	if _, err := etl.Run(ctx, opts); err != nil {
 		t.Fatal(err)
 	}
-	if got := fake.reset(); len(got) != 2 || !strings.HasSuffix(got[1], "cursor=MTc0NzEwMDAwMC4wfHwxMDV8") {
+	if got := fake.reset(); len(got) != 3 || !strings.HasSuffix(got[1], "cursor=MTc0NzEwMDAwMC4wfHwxMDV8") {
 		t.Errorf("resumed pull's calls %v, want the tickets from the kept cursor", got)
 	}
 	db = fixture.OpenPublished(t, data)

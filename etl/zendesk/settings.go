@@ -1,8 +1,9 @@
-// Package zendesk pulls a Zendesk Support account's tickets and
-// organizations through Zendesk's incremental export API into a source's
-// landing folder as JSON lines: tickets with the cursor-based export,
-// organizations with the time-based one, each continuing from where the
-// last pull stopped. The run then loads them through the Zendesk adapters,
+// Package zendesk pulls a Zendesk Support account's tickets,
+// organizations and ticket events through Zendesk's incremental export API
+// into a source's landing folder as JSON lines: tickets with the
+// cursor-based export, organizations and ticket events (whose Change
+// events date escalations) with the time-based one, each continuing from
+// where the last pull stopped. The run then loads them through the Zendesk adapters,
 // as it loads exported files. It only reads, and never logs the API token.
 package zendesk
 
