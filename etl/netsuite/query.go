@@ -35,7 +35,7 @@ var (
 	keyRe = regexp.MustCompile(`^[0-9]{1,20}$`)
 )
 
-func day(col string) string  { return "TO_CHAR(" + col + ", 'YYYY-MM-DD')" }
+func day(col string) string   { return "TO_CHAR(" + col + ", 'YYYY-MM-DD')" }
 func stamp(col string) string { return "TO_CHAR(" + col + ", '" + tsFormat + "')" }
 
 // objects are read in this order: customers first, so an invoice's
