@@ -183,16 +183,26 @@ FROM (%s) src WHERE %s`, cleaned, superseded), o.Entity, s.header(o, "_fivetran_
 // versions numbers the versions of each record that a connector synced
 // more than once (files landed by successive pulls hold a record again when
 // it changed): _version 1 is the latest, by file, then sync time, then row.
-// A record is its id, or all its fields for objects without one; rows
-// without a sync time are each their own version 1.
+// A record is its id, its Key, or all its fields for objects without
+// either; rows without a sync time (or Modified time) are each their own
+// version 1.
 func versions(o *Object, cleaned string) string {
 	var sync []string
 	for _, k := range syncKeys {
 		sync = append(sync, wh.Ident(k))
 	}
+	if o.Modified != "" {
+		sync = append(sync, wh.Ident(o.Modified))
+	}
 	st := "coalesce(" + strings.Join(sync, ", ") + ")"
 	key := []string{wh.Ident("id")}
-	if _, ok := o.Field("id"); !ok {
+	switch _, ok := o.Field("id"); {
+	case len(o.Key) > 0:
+		key = nil
+		for _, k := range o.Key {
+			key = append(key, wh.Ident(k))
+		}
+	case !ok:
 		key = nil
 		for _, f := range o.Fields {
 			key = append(key, wh.Ident(f.Key()))

@@ -48,6 +48,14 @@ type Object struct {
 	// DeletedStatus is the value of the object's status field that marks a
 	// row deleted by the vendor (Zendesk's "deleted"), besides IsDeleted.
 	DeletedStatus string
+	// Modified is the key of the field holding the record's last change at
+	// the vendor (NetSuite's lastmodifieddate): of versions of a record in
+	// several files, the later file's wins, as with a connector's sync time.
+	Modified string
+	// Key lists the keys of the fields that identify a record when the
+	// object has no id field (NetSuite's transaction lines: transaction and
+	// line); versions of a record are matched by it.
+	Key []string
 }
 
 // Field is one vendor field and what becomes of it.

@@ -24,6 +24,7 @@ import (
 	"github.com/precedent-dev/precedent/dashboard/auth"
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/adapters"
+	"github.com/precedent-dev/precedent/etl/netsuite"
 	"github.com/precedent-dev/precedent/etl/postgres"
 	"github.com/precedent-dev/precedent/etl/stripe"
 	"github.com/precedent-dev/precedent/etl/zendesk"
@@ -72,14 +73,15 @@ type Config struct {
 
 // Source is one source that is no folder. Kind postgres is the database a
 // connector (Fivetran, Airbyte, Stitch) syncs the vendors' objects into;
-// kind stripe a Stripe account and kind zendesk a Zendesk Support account,
-// read through their APIs. Each kind's settings sit beside name and kind.
+// kind stripe a Stripe account, kind zendesk a Zendesk Support account and
+// kind netsuite a NetSuite account, read through their APIs. Each kind's settings sit beside name and kind.
 type Source struct {
 	Name     string            `yaml:"name"` // names its landing folder, data/landing/<name>/
-	Kind     string            `yaml:"kind"` // postgres, stripe or zendesk
+	Kind     string            `yaml:"kind"` // postgres, stripe, zendesk or netsuite
 	Postgres postgres.Settings `yaml:",inline"`
 	Stripe   stripe.Settings   `yaml:",inline"`
 	Zendesk  zendesk.Settings  `yaml:",inline"`
+	NetSuite netsuite.Settings `yaml:",inline"`
 }
 
 var sourceNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
@@ -105,8 +107,10 @@ func (c Config) validateSources() []error {
 			err = s.Stripe.Validate(prefix)
 		case "zendesk":
 			err = s.Zendesk.Validate(prefix)
+		case "netsuite":
+			err = s.NetSuite.Validate(prefix)
 		default:
-			errs = append(errs, fmt.Errorf("%s.kind: %q is not a kind of source; want postgres, stripe or zendesk", prefix, s.Kind))
+			errs = append(errs, fmt.Errorf("%s.kind: %q is not a kind of source; want postgres, stripe, zendesk or netsuite", prefix, s.Kind))
 			continue
 		}
 		for _, other := range s.otherKinds() {
@@ -131,6 +135,9 @@ func (s Source) otherKinds() []string {
 	}
 	if s.Kind != "zendesk" && s.Zendesk != (zendesk.Settings{}) {
 		out = append(out, "zendesk (base_url, email, token_env, token_file)")
+	}
+	if s.Kind != "netsuite" && !s.NetSuite.IsZero() {
+		out = append(out, "netsuite (account_id, suitetalk_url, consumer_key_*, consumer_secret_*, token_id_*, token_secret_*, extra_fields)")
 	}
 	return out
 }

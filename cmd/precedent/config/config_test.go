@@ -158,7 +158,7 @@ func TestSources(t *testing.T) {
 	}{
 		{"OK", source(ok), ""},
 		{"OKPasswordFile", source("    dsn: host=db user=reader dbname=warehouse\n    password_file: " + pwFile + "\n    schemas:\n      netsuite: netsuite2\n"), ""},
-		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want postgres, stripe or zendesk"},
+		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want postgres, stripe, zendesk or netsuite"},
 		{"ErrName", strings.Replace(source(ok), "crm_db", "CRM DB", 1), "sources[0].name: \"CRM DB\" is not a name"},
 		{"ErrPasswordInDSN", source(strings.Replace(ok, "reader@", "reader:hunter2@", 1)), "sources[0] (crm_db).dsn: holds a password"},
 		{"ErrPasswordInKeyValueDSN", source("    dsn: host=db password=hunter2\n    schemas:\n      stripe: stripe\n"), "sources[0] (crm_db).dsn: holds a password"},
@@ -178,6 +178,11 @@ func TestSources(t *testing.T) {
 		{"ErrZendeskHTTP", "sources:\n  - name: support\n    kind: zendesk\n    base_url: http://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n", "sources[0] (support).base_url: \"http://acme.zendesk.com\" is not https"},
 		{"ErrZendeskNoEmail", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    token_env: TEST_PG_PASSWORD\n", "sources[0] (support).email: not set"},
 		{"ErrZendeskWithSecretKey", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    secret_key_env: TEST_PG_PASSWORD\n", "sources[0] (support): settings of kind stripe (secret_key_env, secret_key_file, api_base, lookback_days) in a source of kind zendesk"},
+		{"ErrNetSuiteNoAccount", "sources:\n  - name: erp\n    kind: netsuite\n    consumer_key_env: TEST_PG_PASSWORD\n    consumer_secret_env: TEST_PG_PASSWORD\n    token_id_env: TEST_PG_PASSWORD\n    token_secret_env: TEST_PG_PASSWORD\n", "sources[0] (erp).account_id: not set"},
+		{"ErrNetSuiteTokenSecretUnset", "sources:\n  - name: erp\n    kind: netsuite\n    account_id: 1234567_SB1\n    consumer_key_env: TEST_PG_PASSWORD\n    consumer_secret_file: /nonexistent/cs\n    token_id_env: TEST_PG_PASSWORD\n    token_secret_env: TEST_NS_UNSET\n", "sources[0] (erp).consumer_secret_file: cannot read /nonexistent/cs"},
+		{"ErrNetSuiteExtraFields", "sources:\n  - name: erp\n    kind: netsuite\n    account_id: 1234567\n    consumer_key_env: TEST_PG_PASSWORD\n    consumer_secret_env: TEST_PG_PASSWORD\n    token_id_env: TEST_PG_PASSWORD\n    token_secret_env: TEST_PG_PASSWORD\n    extra_fields:\n      transaction: [\"custbody_x; DROP\"]\n", "sources[0] (erp).extra_fields.transaction: \"custbody_x; DROP\" is not a field id"},
+		{"ErrNetSuiteHTTP", "sources:\n  - name: erp\n    kind: netsuite\n    account_id: 1234567\n    suitetalk_url: http://1234567.suitetalk.api.netsuite.com\n    consumer_key_env: TEST_PG_PASSWORD\n    consumer_secret_env: TEST_PG_PASSWORD\n    token_id_env: TEST_PG_PASSWORD\n    token_secret_env: TEST_PG_PASSWORD\n", "sources[0] (erp).suitetalk_url: \"http://1234567.suitetalk.api.netsuite.com\" is not https"},
+		{"ErrZendeskWithAccountID", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    account_id: \"1234567\"\n", "sources[0] (support): settings of kind netsuite"},
 		{"ErrPostgresWithEmail", source(ok + "    email: agent@acme.example\n"), "sources[0] (crm_db): settings of kind zendesk (base_url, email, token_env, token_file) in a source of kind postgres"},
 		{"ErrDuplicate", source(ok) + "  - name: crm_db\n    kind: postgres\n" + ok, "sources[1] (crm_db).name: two sources have this name"},
 	} {
