@@ -162,6 +162,7 @@ func (c *client) limited(ae *apiError, h http.Header, backoff time.Duration) ([]
 		return nil, 0, fmt.Errorf("%w; DocuSign's hourly API limit (X-RateLimit-Limit %s) resets at %s, in %s, later than a pull waits (%s): the next pull continues from the cursor",
 			ae, h.Get("X-RateLimit-Limit"), reset.UTC().Format(time.TimeOnly+" MST"), wait.Round(time.Second), c.maxWait)
 	}
+	c.quota.known = false // the limit is renewed when the wait is over
 	return nil, wait, ae
 }
 
