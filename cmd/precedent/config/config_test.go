@@ -1,6 +1,10 @@
 package config
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,7 +162,7 @@ func TestSources(t *testing.T) {
 	}{
 		{"OK", source(ok), ""},
 		{"OKPasswordFile", source("    dsn: host=db user=reader dbname=warehouse\n    password_file: " + pwFile + "\n    schemas:\n      netsuite: netsuite2\n"), ""},
-		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want postgres, stripe or zendesk"},
+		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want postgres, stripe, zendesk or docusign"},
 		{"ErrName", strings.Replace(source(ok), "crm_db", "CRM DB", 1), "sources[0].name: \"CRM DB\" is not a name"},
 		{"ErrPasswordInDSN", source(strings.Replace(ok, "reader@", "reader:hunter2@", 1)), "sources[0] (crm_db).dsn: holds a password"},
 		{"ErrPasswordInKeyValueDSN", source("    dsn: host=db password=hunter2\n    schemas:\n      stripe: stripe\n"), "sources[0] (crm_db).dsn: holds a password"},
@@ -179,6 +183,10 @@ func TestSources(t *testing.T) {
 		{"ErrZendeskNoEmail", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    token_env: TEST_PG_PASSWORD\n", "sources[0] (support).email: not set"},
 		{"ErrZendeskWithSecretKey", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    secret_key_env: TEST_PG_PASSWORD\n", "sources[0] (support): settings of kind stripe (secret_key_env, secret_key_file, api_base, lookback_days) in a source of kind zendesk"},
 		{"ErrPostgresWithEmail", source(ok + "    email: agent@acme.example\n"), "sources[0] (crm_db): settings of kind zendesk (base_url, email, token_env, token_file) in a source of kind postgres"},
+		{"ErrDocuSignNoKey", "sources:\n  - name: esign\n    kind: docusign\n    auth_server: account-d.docusign.com\n    integration_key: 7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b\n    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n    from_date: 2024-01-01\n", "sources[0] (esign).private_key_file: not set"},
+		{"ErrDocuSignKeyFile", "sources:\n  - name: esign\n    kind: docusign\n    auth_server: account-d.docusign.com\n    integration_key: 7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b\n    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n    private_key_file: /nonexistent/ds.pem\n    from_date: 2024-01-01\n", "sources[0] (esign).private_key_file: cannot read /nonexistent/ds.pem"},
+		{"ErrDocuSignAuthServer", "sources:\n  - name: esign\n    kind: docusign\n    integration_key: 7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b\n    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n    private_key_env: TEST_PG_PASSWORD\n    from_date: 2024-01-01\n", "sources[0] (esign).auth_server: not set"},
+		{"ErrZendeskWithUserID", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n", "sources[0] (support): settings of kind docusign (auth_server, integration_key, user_id, private_key_file, private_key_env, account_id, from_date, api_reserve) in a source of kind zendesk"},
 		{"ErrDuplicate", source(ok) + "  - name: crm_db\n    kind: postgres\n" + ok, "sources[1] (crm_db).name: two sources have this name"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -225,5 +233,34 @@ func TestZendeskSource(t *testing.T) {
 	}
 	if tok, err := c.Sources[0].Zendesk.Token(); tok != "zd-token" || err != nil {
 		t.Errorf("token = %q (%v), want it from the environment", tok, err)
+	}
+}
+
+func TestDocuSignSource(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "docusign.pem")
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "precedent.yaml")
+	file := "sources:\n  - name: esign\n    kind: docusign\n    auth_server: account.docusign.com\n    integration_key: 7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b\n" +
+		"    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n    private_key_file: " + keyFile + "\n    from_date: 2024-01-01\n    api_reserve: 25\n"
+	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := c.Sources[0].DocuSign
+	if len(c.Sources) != 1 || ds.AuthServer != "account.docusign.com" || ds.UserID != "4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d" || ds.FromDate != "2024-01-01" || ds.APIReserve == nil || *ds.APIReserve != 25 {
+		t.Errorf("sources = %+v", c.Sources)
+	}
+	if k, err := ds.PrivateKey(); err != nil || !k.Equal(key) {
+		t.Errorf("private key (%v), want it from the file", err)
 	}
 }
