@@ -13,6 +13,7 @@ import (
 	"github.com/precedent-dev/precedent/cmd/precedent/schedule"
 	"github.com/precedent-dev/precedent/dashboard/report"
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/docusign"
 	"github.com/precedent-dev/precedent/etl/netsuite"
 	"github.com/precedent-dev/precedent/etl/postgres"
 	"github.com/precedent-dev/precedent/etl/runlog"
@@ -55,6 +56,8 @@ func (m *Main) pullers() []etl.Puller {
 			out = append(out, &zendesk.Source{SourceName: s.Name, Settings: s.Zendesk, Logger: m.logger})
 		case "netsuite":
 			out = append(out, &netsuite.Source{SourceName: s.Name, Settings: s.NetSuite, Logger: m.logger})
+		case "docusign":
+			out = append(out, &docusign.Source{SourceName: s.Name, Settings: s.DocuSign, Logger: m.logger})
 		}
 	}
 	return out

@@ -24,10 +24,6 @@ import (
 	"github.com/precedent-dev/precedent/dashboard/auth"
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/adapters"
-	"github.com/precedent-dev/precedent/etl/netsuite"
-	"github.com/precedent-dev/precedent/etl/postgres"
-	"github.com/precedent-dev/precedent/etl/stripe"
-	"github.com/precedent-dev/precedent/etl/zendesk"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -69,77 +65,6 @@ type Config struct {
 	Sources []Source `yaml:"sources,omitempty"`
 
 	path string
-}
-
-// Source is one source that is no folder. Kind postgres is the database a
-// connector (Fivetran, Airbyte, Stitch) syncs the vendors' objects into;
-// kind stripe a Stripe account, kind zendesk a Zendesk Support account and
-// kind netsuite a NetSuite account, read through their APIs. Each kind's settings sit beside name and kind.
-type Source struct {
-	Name     string            `yaml:"name"` // names its landing folder, data/landing/<name>/
-	Kind     string            `yaml:"kind"` // postgres, stripe, zendesk or netsuite
-	Postgres postgres.Settings `yaml:",inline"`
-	Stripe   stripe.Settings   `yaml:",inline"`
-	Zendesk  zendesk.Settings  `yaml:",inline"`
-	NetSuite netsuite.Settings `yaml:",inline"`
-}
-
-var sourceNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
-
-// validateSources checks sources:, naming the source and setting.
-func (c Config) validateSources() []error {
-	var errs []error
-	seen := map[string]bool{}
-	for i, s := range c.Sources {
-		prefix := fmt.Sprintf("sources[%d] (%s)", i, s.Name)
-		switch {
-		case !sourceNameRe.MatchString(s.Name):
-			errs = append(errs, fmt.Errorf("sources[%d].name: %q is not a name of lower-case letters, digits, _ and - (it names the folder data/landing/<name>)", i, s.Name))
-		case seen[s.Name]:
-			errs = append(errs, fmt.Errorf("%s.name: two sources have this name", prefix))
-		}
-		seen[s.Name] = true
-		var err error
-		switch s.Kind {
-		case "postgres":
-			err = s.Postgres.Validate(prefix)
-		case "stripe":
-			err = s.Stripe.Validate(prefix)
-		case "zendesk":
-			err = s.Zendesk.Validate(prefix)
-		case "netsuite":
-			err = s.NetSuite.Validate(prefix)
-		default:
-			errs = append(errs, fmt.Errorf("%s.kind: %q is not a kind of source; want postgres, stripe, zendesk or netsuite", prefix, s.Kind))
-			continue
-		}
-		for _, other := range s.otherKinds() {
-			err = errors.Join(err, fmt.Errorf("%s: settings of kind %s in a source of kind %s", prefix, other, s.Kind))
-		}
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errs
-}
-
-// otherKinds are the kinds, besides the source's own, whose settings it
-// holds, each with the settings' names.
-func (s Source) otherKinds() []string {
-	var out []string
-	if s.Kind != "postgres" && (s.Postgres.DSN != "" || len(s.Postgres.Schemas) > 0 || s.Postgres.PasswordEnv != "" || s.Postgres.PasswordFile != "") {
-		out = append(out, "postgres (dsn, password_env, password_file, schemas)")
-	}
-	if s.Kind != "stripe" && s.Stripe != (stripe.Settings{}) {
-		out = append(out, "stripe (secret_key_env, secret_key_file, api_base, lookback_days)")
-	}
-	if s.Kind != "zendesk" && s.Zendesk != (zendesk.Settings{}) {
-		out = append(out, "zendesk (base_url, email, token_env, token_file)")
-	}
-	if s.Kind != "netsuite" && !s.NetSuite.IsZero() {
-		out = append(out, "netsuite (account_id, suitetalk_url, consumer_key_*, consumer_secret_*, token_id_*, token_secret_*, extra_fields)")
-	}
-	return out
 }
 
 // ETL bounds what a load accepts.

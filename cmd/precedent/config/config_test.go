@@ -1,6 +1,10 @@
 package config
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,7 +162,7 @@ func TestSources(t *testing.T) {
 	}{
 		{"OK", source(ok), ""},
 		{"OKPasswordFile", source("    dsn: host=db user=reader dbname=warehouse\n    password_file: " + pwFile + "\n    schemas:\n      netsuite: netsuite2\n"), ""},
-		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want postgres, stripe, zendesk or netsuite"},
+		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want one of postgres, stripe, zendesk, netsuite, docusign"},
 		{"ErrName", strings.Replace(source(ok), "crm_db", "CRM DB", 1), "sources[0].name: \"CRM DB\" is not a name"},
 		{"ErrPasswordInDSN", source(strings.Replace(ok, "reader@", "reader:hunter2@", 1)), "sources[0] (crm_db).dsn: holds a password"},
 		{"ErrPasswordInKeyValueDSN", source("    dsn: host=db password=hunter2\n    schemas:\n      stripe: stripe\n"), "sources[0] (crm_db).dsn: holds a password"},
@@ -170,20 +174,24 @@ func TestSources(t *testing.T) {
 		{"ErrStripeKeyUnset", "sources:\n  - name: billing\n    kind: stripe\n    secret_key_env: TEST_STRIPE_UNSET\n", "sources[0] (billing).secret_key_env: environment variable TEST_STRIPE_UNSET is not set"},
 		{"ErrStripeNoKey", "sources:\n  - name: billing\n    kind: stripe\n", "sources[0] (billing).secret_key_env: not set"},
 		{"ErrStripeAPIBase", "sources:\n  - name: billing\n    kind: stripe\n    secret_key_env: TEST_PG_PASSWORD\n    api_base: stripe-mock:12111\n", "sources[0] (billing).api_base: \"stripe-mock:12111\" is not an http(s) URL"},
-		{"ErrStripeWithDSN", "sources:\n  - name: billing\n    kind: stripe\n    secret_key_env: TEST_PG_PASSWORD\n    dsn: host=db\n", "sources[0] (billing): settings of kind postgres (dsn, password_env, password_file, schemas) in a source of kind stripe"},
+		{"ErrStripeWithDSN", "sources:\n  - name: billing\n    kind: stripe\n    secret_key_env: TEST_PG_PASSWORD\n    dsn: host=db\n", "sources[0] (billing).dsn (line 5): not a setting of kind stripe, whose settings are secret_key_env, secret_key_file, api_base, lookback_days (it is a setting of kind postgres)"},
 		{"ErrZendeskTokenUnset", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_ZENDESK_UNSET\n", "sources[0] (support).token_env: environment variable TEST_ZENDESK_UNSET is not set"},
 		{"ErrZendeskNoToken", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n", "sources[0] (support).token_env: not set"},
 		{"ErrZendeskTokenFile", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_file: /nonexistent/zd\n", "sources[0] (support).token_file: cannot read /nonexistent/zd"},
 		{"ErrZendeskNoBaseURL", "sources:\n  - name: support\n    kind: zendesk\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n", "sources[0] (support).base_url: not set"},
 		{"ErrZendeskHTTP", "sources:\n  - name: support\n    kind: zendesk\n    base_url: http://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n", "sources[0] (support).base_url: \"http://acme.zendesk.com\" is not https"},
 		{"ErrZendeskNoEmail", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    token_env: TEST_PG_PASSWORD\n", "sources[0] (support).email: not set"},
-		{"ErrZendeskWithSecretKey", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    secret_key_env: TEST_PG_PASSWORD\n", "sources[0] (support): settings of kind stripe (secret_key_env, secret_key_file, api_base, lookback_days) in a source of kind zendesk"},
+		{"ErrZendeskWithSecretKey", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    secret_key_env: TEST_PG_PASSWORD\n", "sources[0] (support).secret_key_env (line 7): not a setting of kind zendesk, whose settings are base_url, email, token_env, token_file (it is a setting of kind stripe)"},
 		{"ErrNetSuiteNoAccount", "sources:\n  - name: erp\n    kind: netsuite\n    consumer_key_env: TEST_PG_PASSWORD\n    consumer_secret_env: TEST_PG_PASSWORD\n    token_id_env: TEST_PG_PASSWORD\n    token_secret_env: TEST_PG_PASSWORD\n", "sources[0] (erp).account_id: not set"},
 		{"ErrNetSuiteTokenSecretUnset", "sources:\n  - name: erp\n    kind: netsuite\n    account_id: 1234567_SB1\n    consumer_key_env: TEST_PG_PASSWORD\n    consumer_secret_file: /nonexistent/cs\n    token_id_env: TEST_PG_PASSWORD\n    token_secret_env: TEST_NS_UNSET\n", "sources[0] (erp).consumer_secret_file: cannot read /nonexistent/cs"},
 		{"ErrNetSuiteExtraFields", "sources:\n  - name: erp\n    kind: netsuite\n    account_id: 1234567\n    consumer_key_env: TEST_PG_PASSWORD\n    consumer_secret_env: TEST_PG_PASSWORD\n    token_id_env: TEST_PG_PASSWORD\n    token_secret_env: TEST_PG_PASSWORD\n    extra_fields:\n      transaction: [\"custbody_x; DROP\"]\n", "sources[0] (erp).extra_fields.transaction: \"custbody_x; DROP\" is not a field id"},
 		{"ErrNetSuiteHTTP", "sources:\n  - name: erp\n    kind: netsuite\n    account_id: 1234567\n    suitetalk_url: http://1234567.suitetalk.api.netsuite.com\n    consumer_key_env: TEST_PG_PASSWORD\n    consumer_secret_env: TEST_PG_PASSWORD\n    token_id_env: TEST_PG_PASSWORD\n    token_secret_env: TEST_PG_PASSWORD\n", "sources[0] (erp).suitetalk_url: \"http://1234567.suitetalk.api.netsuite.com\" is not https"},
-		{"ErrZendeskWithAccountID", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    account_id: \"1234567\"\n", "sources[0] (support): settings of kind netsuite"},
-		{"ErrPostgresWithEmail", source(ok + "    email: agent@acme.example\n"), "sources[0] (crm_db): settings of kind zendesk (base_url, email, token_env, token_file) in a source of kind postgres"},
+		{"ErrZendeskWithAccountID", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    account_id: \"1234567\"\n", "sources[0] (support).account_id (line 7): not a setting of kind zendesk, whose settings are base_url, email, token_env, token_file (it is a setting of kind netsuite, docusign)"},
+		{"ErrPostgresWithEmail", source(ok + "    email: agent@acme.example\n"), "(crm_db).email"},
+		{"ErrDocuSignNoKey", "sources:\n  - name: esign\n    kind: docusign\n    auth_server: account-d.docusign.com\n    integration_key: 7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b\n    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n    from_date: 2024-01-01\n", "sources[0] (esign).private_key_file: not set"},
+		{"ErrDocuSignKeyFile", "sources:\n  - name: esign\n    kind: docusign\n    auth_server: account-d.docusign.com\n    integration_key: 7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b\n    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n    private_key_file: /nonexistent/ds.pem\n    from_date: 2024-01-01\n", "sources[0] (esign).private_key_file: cannot read /nonexistent/ds.pem"},
+		{"ErrDocuSignAuthServer", "sources:\n  - name: esign\n    kind: docusign\n    integration_key: 7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b\n    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n    private_key_env: TEST_PG_PASSWORD\n    from_date: 2024-01-01\n", "sources[0] (esign).auth_server: not set"},
+		{"ErrZendeskWithUserID", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n", "sources[0] (support).user_id (line 7): not a setting of kind zendesk, whose settings are base_url, email, token_env, token_file (it is a setting of kind docusign)"},
 		{"ErrDuplicate", source(ok) + "  - name: crm_db\n    kind: postgres\n" + ok, "sources[1] (crm_db).name: two sources have this name"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -230,5 +238,34 @@ func TestZendeskSource(t *testing.T) {
 	}
 	if tok, err := c.Sources[0].Zendesk.Token(); tok != "zd-token" || err != nil {
 		t.Errorf("token = %q (%v), want it from the environment", tok, err)
+	}
+}
+
+func TestDocuSignSource(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "docusign.pem")
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "precedent.yaml")
+	file := "sources:\n  - name: esign\n    kind: docusign\n    auth_server: account.docusign.com\n    integration_key: 7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b\n" +
+		"    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n    private_key_file: " + keyFile + "\n    from_date: 2024-01-01\n    api_reserve: 25\n"
+	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := c.Sources[0].DocuSign
+	if len(c.Sources) != 1 || ds.AuthServer != "account.docusign.com" || ds.UserID != "4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d" || ds.FromDate != "2024-01-01" || ds.APIReserve == nil || *ds.APIReserve != 25 {
+		t.Errorf("sources = %+v", c.Sources)
+	}
+	if k, err := ds.PrivateKey(); err != nil || !k.Equal(key) {
+		t.Errorf("private key (%v), want it from the file", err)
 	}
 }

@@ -1,0 +1,128 @@
+package docusign_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/adapters"
+	"github.com/precedent-dev/precedent/etl/generate"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/internal/fixture"
+	"github.com/precedent-dev/precedent/internal/fixture/company"
+	"github.com/precedent-dev/precedent/queries"
+)
+
+// TestCompany generates a company in the exports layout, loads it from its
+// files, then serves its DocuSign envelopes from the fake instead of the
+// file (removed from the folder), pulls and loads: the company is the same
+// (every entity's rows, the headline metrics, the contracts' signed dates
+// and the envelopes recorded), and no envelope pulled is quarantined.
+func TestCompany(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and loads the company twice")
+	}
+	ctx := context.Background()
+	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	settings := queries.DefaultSettings()
+	settings.AsOf = asOf
+	gen := t.TempDir()
+	if _, err := generate.Generate(ctx, generate.Options{Out: gen, Scale: 0.1, Seed: 5, AsOf: asOf, Layout: "exports", Effects: generate.DefaultEffects()}); err != nil {
+		t.Fatal(err)
+	}
+	vendors := layoutVendors(t, filepath.Join(gen, generate.LayoutConfig))
+	fromFiles := wh.Dir(t.TempDir())
+	if _, err := etl.Run(ctx, etl.Options{Source: gen, Data: fromFiles, DuckDB: fixture.DuckDB, Vendors: vendors, Models: &company.Models{Settings: settings}}); err != nil {
+		t.Fatal(err)
+	}
+	want := fixture.OpenPublished(t, fromFiles)
+
+	key, keyPEM := newKey(t)
+	fake := newFake(t, &key.PublicKey)
+	file := filepath.Join(gen, "docusign", "envelopes.jsonl")
+	fake.envelopes = readEnvelopes(t, file)
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	src := source(t, fake, keyPEM)
+	src.PageSize, src.Settings.FromDate = 0, "2000-01-01"
+	data := wh.Dir(t.TempDir())
+	res, err := etl.Run(ctx, etl.Options{Source: gen, Data: data, DuckDB: fixture.DuckDB, Vendors: vendors, Models: &company.Models{Settings: settings}, Pullers: []etl.Puller{src}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if obj := pulled(t, res); obj.Rows != int64(len(fake.envelopes)) {
+		t.Errorf("pulled %d envelopes, want the %d the company has", obj.Rows, len(fake.envelopes))
+	}
+	for _, f := range res.Files {
+		if f.RowsQuarantined > 0 || f.Status != etl.FileLoaded {
+			t.Errorf("%s: %s, %d rows quarantined (%s)", f.Path, f.Status, f.RowsQuarantined, f.Error)
+		}
+	}
+	got := fixture.OpenPublished(t, data)
+	fixture.SameCompany(t, got, want)
+	// The headline metrics do not all read signed dates: the contracts'
+	// dates and the envelopes recorded must agree too.
+	for _, q := range []string{
+		"SELECT count(signed_date) || ' ' || sum(hash(contract_id || signed_date::VARCHAR)) FROM contracts",
+		"SELECT count(*) || ' ' || sum(hash(record_id || status)) FROM vendor_records WHERE vendor = 'docusign'",
+	} {
+		if g, w := fixture.Value(t, got, q), fixture.Value(t, want, q); g != w {
+			t.Errorf("%s: got %s, want %s", q, g, w)
+		}
+	}
+}
+
+// readEnvelopes reads the envelopes the exports layout wrote, one a line.
+func readEnvelopes(t *testing.T, path string) []map[string]any {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []map[string]any
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var e map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		out = append(out, e)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) == 0 {
+		t.Fatalf("%s: no envelopes", path)
+	}
+	return out
+}
+
+// layoutVendors reads the vendors settings a layout writes beside its files.
+func layoutVendors(t *testing.T, path string) adapters.Config {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		Vendors adapters.Config `yaml:"vendors"`
+	}
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	c := cfg.Vendors.WithDefaults()
+	if err := c.Validate(); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return c
+}

@@ -1,0 +1,353 @@
+package docusign_test
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+const (
+	integrationKey = "7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b"
+	userID         = "4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d"
+	accountID      = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
+)
+
+// fakeDocuSign answers as DocuSign's documentation shows:
+//   - the JWT grant, https://developers.docusign.com/platform/auth/jwt/jwt-get-token/:
+//     POST /oauth/token with grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer
+//     and an RS256 assertion (iss the integration key, sub the user, aud the
+//     authentication service's host, iat, exp, scope "signature
+//     impersonation"), verified with the public key of the integration
+//     key's RSA pair; the answer is {"access_token", "token_type":
+//     "Bearer", "expires_in": 3600}; a signature by another key answers 400
+//     {"error":"invalid_grant","error_description":"no_valid_keys_or_signatures"},
+//     a user who has not granted consent 400 {"error":"consent_required"}
+//     (https://developers.docusign.com/platform/auth/consent/);
+//   - the user info, https://developers.docusign.com/platform/auth/reference/user-info/:
+//     GET /oauth/userinfo lists the user's accounts with account_id,
+//     is_default, account_name and base_uri;
+//   - Envelopes: listStatusChanges,
+//     https://developers.docusign.com/docs/esign-rest-api/reference/envelopes/envelopes/liststatuschanges/:
+//     GET /restapi/v2.1/accounts/{accountId}/envelopes with from_date
+//     (required), include=custom_fields, order_by, order, start_position
+//     and count; the answer holds resultSetSize, startPosition, endPosition,
+//     totalSetSize (strings), nextUri (empty on the last page),
+//     previousUri and envelopes; errors are errorDetails {errorCode,
+//     message}: an expired access token 401 AUTHORIZATION_INVALID_TOKEN, an
+//     unknown one 401 USER_AUTHENTICATION_FAILED;
+//   - resource limits, https://developers.docusign.com/platform/account/api-resource-limits/:
+//     every REST answer carries X-RateLimit-Limit, X-RateLimit-Remaining
+//     and X-RateLimit-Reset (Unix seconds of the next hour), and
+//     X-BurstLimit-*; past the limit, 429
+//     HOURLY_APIINVOCATION_LIMIT_EXCEEDED until the reset.
+type fakeDocuSign struct {
+	mu        sync.Mutex
+	pub       *rsa.PublicKey
+	consented map[string]bool      // users who granted the integration key consent
+	clock     *clock               // DocuSign's clock, which tokens expire by
+	pageTime  time.Duration        // the clock moves this much each envelopes page
+	tokens    map[string]time.Time // access tokens issued, and when each expires
+	grants    []jwt.MapClaims      // the claims of the assertions granted
+	refused   []string             // the errors of the grants refused
+	calls     []string             // method path?query
+	answered  map[int]int          // answers by status
+	envelopes []map[string]any     // the account's envelopes as they are now
+	// fail answers a call with its failures, in turn, instead; key
+	// path?query.
+	fail map[string][]failure
+	// refuse refuses every access token on the REST API (a user who may
+	// not use the account).
+	refuse bool
+	// expire makes the access token of a call with this path?query expire
+	// just before it arrives, once.
+	expire    map[string]bool
+	limit     int // X-RateLimit-Limit
+	remaining int // X-RateLimit-Remaining after this call
+	srv       *httptest.Server
+}
+
+type failure struct {
+	status int
+	reset  time.Duration // X-RateLimit-Reset this long after now (a 429)
+	sleep  time.Duration // answer this late (a timeout)
+	times  int           // how many calls it answers; -1: all
+}
+
+// clock is a clock tests move by hand.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+func newFake(t *testing.T, pub *rsa.PublicKey) *fakeDocuSign {
+	f := &fakeDocuSign{pub: pub, consented: map[string]bool{userID: true}, clock: &clock{t: time.Now()},
+		tokens: map[string]time.Time{}, answered: map[int]int{}, fail: map[string][]failure{}, expire: map[string]bool{},
+		limit: 3000, remaining: 2990}
+	f.srv = httptest.NewServer(f)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeDocuSign) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	call := r.URL.Path + "?" + r.URL.RawQuery
+	f.calls = append(f.calls, r.Method+" "+call)
+	status, body, sleep := f.answer(w, r, call)
+	f.answered[status]++
+	f.mu.Unlock()
+	time.Sleep(sleep)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// answer is the answer to a call, and how late to send it.
+func (f *fakeDocuSign) answer(w http.ResponseWriter, r *http.Request, call string) (int, []byte, time.Duration) {
+	switch {
+	case r.Method == http.MethodPost && r.URL.Path == "/oauth/token":
+		return f.token(r)
+	case r.Method == http.MethodGet && r.URL.Path == "/oauth/userinfo":
+		if status, body := f.bearer(r); status != 0 {
+			return status, body, 0
+		}
+		return jsonAnswer(map[string]any{
+			"sub": userID, "name": "Dana Ops", "given_name": "Dana", "family_name": "Ops",
+			"created": "2023-04-13T22:03:03.45", "email": "dana.ops@northwind.example",
+			"accounts": []map[string]any{
+				{"account_id": "0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f", "is_default": false, "account_name": "Northwind Sandbox", "base_uri": "https://demo.docusign.net"},
+				{"account_id": accountID, "is_default": true, "account_name": "Northwind Analytics", "base_uri": f.srv.URL},
+			},
+		})
+	case r.Method == http.MethodGet && r.URL.Path == "/restapi/v2.1/accounts/"+accountID+"/envelopes":
+		if f.expire[call] {
+			delete(f.expire, call)
+			for tok := range f.tokens {
+				f.tokens[tok] = f.clock.now().Add(-time.Second)
+			}
+		}
+		if status, body := f.bearer(r); status != 0 || f.refuse {
+			if f.refuse {
+				return http.StatusUnauthorized, errorDetails("USER_AUTHENTICATION_FAILED", "One or both of Username and Password are invalid. Invalid access token"), 0
+			}
+			return status, body, 0
+		}
+		f.remaining--
+		reset := time.Now().Truncate(time.Hour).Add(time.Hour)
+		w.Header().Set("X-RateLimit-Limit", strconv.Itoa(f.limit))
+		w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(max(f.remaining, 0)))
+		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
+		w.Header().Set("X-BurstLimit-Limit", "500")
+		w.Header().Set("X-BurstLimit-Remaining", "499")
+		if fails := f.fail[call]; len(fails) > 0 {
+			fl := fails[0]
+			if fl.times > 0 {
+				if fails[0].times--; fails[0].times == 0 {
+					f.fail[call] = fails[1:]
+				}
+			}
+			switch {
+			case fl.sleep > 0:
+				status, body, _ := f.list(r)
+				return status, body, fl.sleep
+			case fl.status == http.StatusTooManyRequests:
+				w.Header().Set("X-RateLimit-Remaining", "0")
+				w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(fl.reset).Unix(), 10))
+				return fl.status, errorDetails("HOURLY_APIINVOCATION_LIMIT_EXCEEDED", "The maximum number of hourly API invocations has been exceeded."), 0
+			}
+			return fl.status, errorDetails("UNSPECIFIED_ERROR", "An unexpected error occurred."), 0
+		}
+		return f.list(r)
+	}
+	return http.StatusNotFound, errorDetails("RESOURCE_NOT_FOUND", "The URL provided does not resolve to a resource."), 0
+}
+
+// token answers the JWT grant.
+func (f *fakeDocuSign) token(r *http.Request) (int, []byte, time.Duration) {
+	refuse := func(code, description string) (int, []byte, time.Duration) {
+		f.refused = append(f.refused, code+" "+description)
+		body := map[string]string{"error": code}
+		if description != "" {
+			body["error_description"] = description
+		}
+		b, _ := json.Marshal(body)
+		return http.StatusBadRequest, b, 0
+	}
+	if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "urn:ietf:params:oauth:grant-type:jwt-bearer" {
+		return refuse("unsupported_grant_type", "")
+	}
+	tok, err := jwt.Parse(r.PostForm.Get("assertion"), func(*jwt.Token) (any, error) { return f.pub, nil },
+		jwt.WithValidMethods([]string{"RS256"}), jwt.WithAudience(f.srv.Listener.Addr().String()),
+		jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithTimeFunc(f.clock.now))
+	switch {
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
+		return refuse("invalid_grant", "no_valid_keys_or_signatures")
+	case err != nil:
+		return refuse("invalid_grant", "invalid_request")
+	}
+	claims := tok.Claims.(jwt.MapClaims)
+	iat, _ := claims.GetIssuedAt()
+	exp, _ := claims.GetExpirationTime()
+	switch {
+	case claims["iss"] != integrationKey:
+		return refuse("invalid_grant", "issuer_not_found")
+	case exp.Sub(iat.Time) > time.Hour:
+		return refuse("invalid_grant", "invalid_request")
+	case !slices.Equal(strings.Fields(fmt.Sprint(claims["scope"])), []string{"signature", "impersonation"}):
+		return refuse("invalid_scope", "")
+	case !f.consented[fmt.Sprint(claims["sub"])]:
+		return refuse("consent_required", "")
+	}
+	f.grants = append(f.grants, claims)
+	access := fmt.Sprintf("eyJ0eXAiOiJNVCIsImFsZyI6IlJTMjU2In0.fake-access-%d", len(f.grants))
+	f.tokens[access] = f.clock.now().Add(time.Hour)
+	return jsonAnswer(map[string]any{"access_token": access, "token_type": "Bearer", "expires_in": 3600})
+}
+
+// bearer checks a call's access token: a status and body when it is
+// refused, else 0.
+func (f *fakeDocuSign) bearer(r *http.Request) (int, []byte) {
+	access, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	expires, issued := f.tokens[access]
+	switch {
+	case !ok || !issued:
+		return http.StatusUnauthorized, errorDetails("USER_AUTHENTICATION_FAILED", "One or both of Username and Password are invalid. Invalid access token")
+	case !f.clock.now().Before(expires):
+		return http.StatusUnauthorized, errorDetails("AUTHORIZATION_INVALID_TOKEN", "The access token provided is expired, revoked or malformed.")
+	}
+	return 0, nil
+}
+
+// list answers listStatusChanges: the envelopes whose status changed at
+// or after from_date, oldest change first when asked (order_by
+// status_changed, order asc), a page of them.
+func (f *fakeDocuSign) list(r *http.Request) (int, []byte, time.Duration) {
+	q := r.URL.Query()
+	from, err := time.Parse(time.RFC3339Nano, q.Get("from_date"))
+	if err != nil {
+		return http.StatusBadRequest, errorDetails("INVALID_REQUEST_PARAMETER", "The request contained at least one invalid parameter. A value for 'from_date', 'envelope_ids' or 'transaction_ids' must be specified."), 0
+	}
+	var list []map[string]any
+	for _, e := range f.envelopes {
+		if t, _ := time.Parse(time.RFC3339Nano, e["statusChangedDateTime"].(string)); !t.Before(from) {
+			e := maps.Clone(e)
+			if !strings.Contains(q.Get("include"), "custom_fields") {
+				delete(e, "customFields")
+			}
+			list = append(list, e)
+		}
+	}
+	if q.Get("order_by") == "status_changed" && q.Get("order") == "asc" {
+		slices.SortStableFunc(list, func(a, b map[string]any) int {
+			return strings.Compare(a["statusChangedDateTime"].(string), b["statusChangedDateTime"].(string))
+		})
+	}
+	start, _ := strconv.Atoi(q.Get("start_position"))
+	n, err := strconv.Atoi(q.Get("count"))
+	if err != nil {
+		n = 100
+	}
+	pg := list[min(start, len(list)):min(start+n, len(list))]
+	next := ""
+	if start+len(pg) < len(list) {
+		nq := r.URL.Query()
+		nq.Set("start_position", strconv.Itoa(start+len(pg)))
+		next = "/accounts/" + accountID + "/envelopes?" + nq.Encode()
+	}
+	f.clock.advance(f.pageTime)
+	answer := map[string]any{
+		"resultSetSize": strconv.Itoa(len(pg)), "startPosition": strconv.Itoa(start),
+		"endPosition": strconv.Itoa(start + len(pg) - 1), "totalSetSize": strconv.Itoa(len(list)),
+		"nextUri": next, "previousUri": "",
+	}
+	if len(pg) > 0 {
+		answer["envelopes"] = pg
+	}
+	return jsonAnswer(answer)
+}
+
+// envelope is an envelope as listStatusChanges with include=custom_fields
+// lists it, its DocuSign for Salesforce custom field ##SFOpportunity naming
+// the opportunity (a 15-character id).
+func envelope(id, status, changed, opportunity string) map[string]any {
+	e := map[string]any{
+		"envelopeId": id, "status": status, "emailSubject": "Please DocuSign: Apex order form", "emailBlurb": "",
+		"envelopeUri": "/envelopes/" + id, "recipientsUri": "/envelopes/" + id + "/recipients",
+		"documentsUri": "/envelopes/" + id + "/documents", "customFieldsUri": "/envelopes/" + id + "/custom_fields",
+		"notificationUri": "/envelopes/" + id + "/notification", "certificateUri": "/envelopes/" + id + "/documents/certificate",
+		"createdDateTime": "2025-03-25T15:02:11.0970000Z", "sentDateTime": "2025-03-25T15:02:13.2470000Z",
+		"initialSentDateTime": "2025-03-25T15:02:13.2470000Z", "lastModifiedDateTime": changed, "statusChangedDateTime": changed,
+		"purgeState": "unpurged", "envelopeIdStamping": "true", "is21CFRPart11": "false", "signerCanSignOnMobile": "true",
+		"isSignatureProviderEnvelope": "false", "allowReassign": "true", "expireEnabled": "true", "expireAfter": "120",
+		"sender": map[string]any{"userName": "Dana Ops", "userId": userID, "accountId": accountID, "email": "dana.ops@northwind.example"},
+		"customFields": map[string]any{
+			"textCustomFields": []map[string]any{
+				{"fieldId": "10541937601", "name": "##SFOpportunity", "show": "false", "required": "false", "value": opportunity},
+			},
+			"listCustomFields": []any{},
+		},
+	}
+	switch status {
+	case "completed":
+		e["deliveredDateTime"], e["completedDateTime"] = changed, changed
+	case "voided":
+		e["voidedDateTime"], e["voidedReason"] = changed, "Corrected order form"
+	case "declined":
+		e["declinedDateTime"] = changed
+	}
+	return e
+}
+
+func jsonAnswer(v any) (int, []byte, time.Duration) {
+	b, _ := json.Marshal(v)
+	return http.StatusOK, b, 0
+}
+
+func errorDetails(code, message string) []byte {
+	b, _ := json.Marshal(map[string]string{"errorCode": code, "message": message})
+	return b
+}
+
+func (f *fakeDocuSign) reset() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	calls := f.calls
+	f.calls = nil
+	return calls
+}
+
+// newKey makes an RSA key pair and its private key in PEM.
+func newKey(t *testing.T) (*rsa.PrivateKey, string) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return key, string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+}

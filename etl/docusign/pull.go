@@ -1,0 +1,235 @@
+package docusign
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/precedent-dev/precedent/etl"
+)
+
+// object is what the pull lands: the folder the DocuSign envelopes
+// adapter reads.
+const object = "docusign/envelopes"
+
+// Source is one DocuSign eSignature account.
+type Source struct {
+	SourceName string
+	Settings   Settings
+	// Retries is how often a call is retried after a 5xx, a 429, a network
+	// error or a timeout: 4 when 0, none when negative.
+	Retries int
+	// Backoff is the wait before the first retry (1s when 0), doubled at
+	// each; a 429 waits for the hourly limit's reset.
+	Backoff time.Duration
+	// MaxWait is the longest a 429 waits for the hourly limit's reset (10
+	// minutes when 0); a later reset fails the pull, saying when it is.
+	MaxWait time.Duration
+	// PageSize is the envelopes asked for a page (count): 100 when 0.
+	PageSize int
+	// Now is the clock access tokens expire by (time.Now when nil).
+	Now    func() time.Time
+	Logger *slog.Logger
+	// HTTPClient makes the calls (one with a 60s timeout when nil).
+	HTTPClient *http.Client
+}
+
+// Name is the source's name.
+func (s *Source) Name() string { return s.SourceName }
+
+// cursor is where the pulls stand: the latest status change landed, as
+// DocuSign wrote it, and the envelopes that changed then, which the next
+// pull (asking from that time on) does not land again.
+type cursor struct {
+	FromDate    string   `json:"from_date"`
+	EnvelopeIDs []string `json:"envelope_ids,omitempty"`
+}
+
+// page is one answer of Envelopes: listStatusChanges
+// (https://developers.docusign.com/docs/esign-rest-api/reference/envelopes/envelopes/liststatuschanges/);
+// DocuSign writes its counts as strings.
+type page struct {
+	EndPosition  count             `json:"endPosition"`
+	TotalSetSize count             `json:"totalSetSize"`
+	NextURI      string            `json:"nextUri"`
+	Envelopes    []json.RawMessage `json:"envelopes"`
+}
+
+// count is a number DocuSign may write as a string.
+type count int
+
+func (n *count) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "" || s == "null" {
+		*n = 0
+		return nil
+	}
+	v, err := strconv.Atoi(s)
+	*n = count(v)
+	return err
+}
+
+// Pull lands the envelopes whose status changed since the cursor as
+// docusign/envelopes/run-NNNNNN.jsonl, one envelope as DocuSign sent it
+// (with its customFields) per line, then moves the cursor to the latest
+// status change landed. Envelopes are asked for oldest change first, so
+// when a call fails for good what was read is landed and the next pull
+// continues after it.
+func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, error) {
+	rep := etl.PullReport{Kind: "docusign"}
+	log := s.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	key, err := s.Settings.PrivateKey()
+	if err != nil {
+		return rep, err
+	}
+	auth, err := s.Settings.authURL()
+	if err != nil {
+		return rep, fmt.Errorf("auth_server: %w", err)
+	}
+	cursors := map[string]cursor{}
+	if err := etl.LoadCursors(env.Cursors, &cursors); err != nil {
+		return rep, err
+	}
+	c := &client{http: s.HTTPClient, auth: auth, settings: s.Settings, key: key, now: s.Now, retries: s.Retries, backoff: s.Backoff, maxWait: s.MaxWait, log: log}
+	if c.http == nil {
+		c.http = &http.Client{Timeout: 60 * time.Second}
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	switch {
+	case c.retries == 0:
+		c.retries = 4
+	case c.retries < 0:
+		c.retries = 0
+	}
+	if c.backoff <= 0 {
+		c.backoff = time.Second
+	}
+	if c.maxWait <= 0 {
+		c.maxWait = 10 * time.Minute
+	}
+	obj, err := s.pullEnvelopes(ctx, c, cursors, env)
+	rep.Objects = append(rep.Objects, obj)
+	if err != nil {
+		return rep, fmt.Errorf("%s: %w", object, c.redact(err))
+	}
+	log.Info("pulled object", "source", s.SourceName, "object", obj.Object, "rows", obj.Rows, "file", obj.File,
+		"calls", c.calls, "rate_limit_remaining", c.quota.remaining)
+	return rep, nil
+}
+
+// pullEnvelopes lands what listStatusChanges lists from the cursor on,
+// page by page (start_position, count) until it says there is no more.
+func (s *Source) pullEnvelopes(ctx context.Context, c *client, cursors map[string]cursor, env etl.PullEnv) (etl.PullObject, error) {
+	cur, ok := cursors[object]
+	if !ok || cur.FromDate == "" {
+		from, err := s.Settings.from()
+		if err != nil {
+			return etl.PullObject{Object: object}, fmt.Errorf("from_date: %w", err)
+		}
+		cur = cursor{FromDate: from.UTC().Format(time.RFC3339)}
+	}
+	since, err := changeTime(cur.FromDate)
+	if err != nil {
+		return etl.PullObject{Object: object}, fmt.Errorf("cursor from_date %q: %w", cur.FromDate, err)
+	}
+	obj := etl.PullObject{Object: object, Since: cur.FromDate}
+	if err := c.connect(ctx); err != nil {
+		return obj, err
+	}
+	obj.Table = c.path + "/envelopes"
+	file := etl.NewJSONLines(env, s.SourceName, object)
+	next, newest := cur, since
+	// land lands what was read and saves the cursor, after a failure too.
+	land := func(failed error) (etl.PullObject, error) {
+		var err error
+		if obj.File, err = file.Land(); err != nil {
+			file.Discard()
+			return obj, errors.Join(failed, err)
+		}
+		obj.Rows, obj.Cursor = file.Rows(), next.FromDate
+		cursors[object] = next
+		if err := etl.SaveCursors(env.Cursors, cursors); err != nil {
+			return obj, errors.Join(failed, err)
+		}
+		return obj, failed
+	}
+	size := s.PageSize
+	if size <= 0 {
+		size = 100
+	}
+	for pos := 0; ; {
+		q := url.Values{
+			"from_date":      {cur.FromDate},
+			"include":        {"custom_fields"},
+			"order_by":       {"status_changed"},
+			"order":          {"asc"},
+			"count":          {strconv.Itoa(size)},
+			"start_position": {strconv.Itoa(pos)},
+		}
+		var pg page
+		if err := c.get(ctx, "/envelopes", q, &pg); err != nil {
+			return land(err)
+		}
+		for _, raw := range pg.Envelopes {
+			var e struct {
+				EnvelopeID            string `json:"envelopeId"`
+				StatusChangedDateTime string `json:"statusChangedDateTime"`
+				LastModifiedDateTime  string `json:"lastModifiedDateTime"`
+			}
+			if err := json.Unmarshal(raw, &e); err != nil || e.EnvelopeID == "" {
+				return land(fmt.Errorf("GET /envelopes: an envelope without envelopeId: %.200s", raw))
+			}
+			changed := e.StatusChangedDateTime
+			if changed == "" {
+				changed = e.LastModifiedDateTime
+			}
+			t, err := changeTime(changed)
+			if err != nil {
+				return land(fmt.Errorf("GET /envelopes: envelope %s: statusChangedDateTime %q: %w", e.EnvelopeID, changed, err))
+			}
+			// Changes before the cursor, or at it and landed, were landed
+			// by an earlier pull.
+			if t.Before(since) || (t.Equal(since) && slices.Contains(cur.EnvelopeIDs, e.EnvelopeID)) {
+				continue
+			}
+			if err := file.Add(raw); err != nil {
+				return land(err)
+			}
+			switch {
+			case t.After(newest):
+				newest, next = t, cursor{FromDate: changed, EnvelopeIDs: []string{e.EnvelopeID}}
+			case t.Equal(newest) && !slices.Contains(next.EnvelopeIDs, e.EnvelopeID):
+				next.EnvelopeIDs = append(next.EnvelopeIDs, e.EnvelopeID)
+			}
+		}
+		if env.Progress != nil {
+			env.Progress(etl.Progress{Stage: "pull", Entity: object, Rows: file.Rows()})
+		}
+		end := int(pg.EndPosition)
+		if len(pg.Envelopes) == 0 || (pg.NextURI == "" && end+1 >= int(pg.TotalSetSize)) {
+			return land(nil)
+		}
+		if end < pos {
+			return land(fmt.Errorf("GET /envelopes: endPosition %d does not move past start_position %d", end, pos))
+		}
+		pos = end + 1
+	}
+}
+
+// changeTime reads a DocuSign time, such as 2025-05-11T09:45:02.5070000Z.
+func changeTime(s string) (time.Time, error) {
+	return time.Parse(time.RFC3339Nano, s)
+}
