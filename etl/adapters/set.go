@@ -1,6 +1,7 @@
 package adapters
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -183,16 +184,21 @@ FROM (%s) src WHERE %s`, cleaned, superseded), o.Entity, s.header(o, "_fivetran_
 // versions numbers the versions of each record that a connector synced
 // more than once (files landed by successive pulls hold a record again when
 // it changed): _version 1 is the latest, by file, then sync time, then row.
-// A record is its id, or all its fields for objects without one; rows
-// without a sync time are each their own version 1.
+// A record is its key (id), or all its fields for objects without one;
+// rows without a sync time (or the object's Modified) are each their own
+// version 1.
 func versions(o *Object, cleaned string) string {
 	var sync []string
 	for _, k := range syncKeys {
 		sync = append(sync, wh.Ident(k))
 	}
+	if o.Modified != "" {
+		sync = append(sync, wh.Ident(Canonical(o.Modified)))
+	}
 	st := "coalesce(" + strings.Join(sync, ", ") + ")"
-	key := []string{wh.Ident("id")}
-	if _, ok := o.Field("id"); !ok {
+	id := Canonical(cmp.Or(o.Key, "id"))
+	key := []string{wh.Ident(id)}
+	if _, ok := o.Field(id); !ok {
 		key = nil
 		for _, f := range o.Fields {
 			key = append(key, wh.Ident(f.Key()))

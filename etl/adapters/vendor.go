@@ -48,6 +48,14 @@ type Object struct {
 	// DeletedStatus is the value of the object's status field that marks a
 	// row deleted by the vendor (Zendesk's "deleted"), besides IsDeleted.
 	DeletedStatus string
+	// Key is the field naming a record, by which the versions of one
+	// record (landed again by successive pulls) are told apart: "id" when
+	// empty.
+	Key string
+	// Modified is the field holding when the vendor last changed a record:
+	// a row with no connector sync time (an API pull's) is versioned by it
+	// as by a sync time.
+	Modified string
 }
 
 // Field is one vendor field and what becomes of it.
@@ -70,7 +78,7 @@ func (o *Object) ID() string { return o.Vendor + "/" + o.Name }
 // common are the connector columns every object may carry: the deletion
 // flags of Salesforce, Fivetran, Stitch and Airbyte, and their sync times.
 var common = []Field{
-	{Name: "IsDeleted", Conv: Bool, Note: "rows marked deleted are dropped and counted as deleted"},
+	{Name: "IsDeleted", Aliases: []string{"archived"}, Conv: Bool, Note: "rows marked deleted (HubSpot's archived) are dropped and counted as deleted"},
 	{Name: "_fivetran_deleted", Conv: Bool, Note: "true: deleted, as IsDeleted"},
 	{Name: "_sdc_deleted_at", Conv: Text, Note: "Stitch: a time means deleted"},
 	{Name: "_ab_cdc_deleted_at", Conv: Text, Note: "Airbyte (CDC): a time means deleted"},
