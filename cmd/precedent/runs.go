@@ -13,6 +13,7 @@ import (
 	"github.com/precedent-dev/precedent/cmd/precedent/schedule"
 	"github.com/precedent-dev/precedent/dashboard/report"
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/hubspot"
 	"github.com/precedent-dev/precedent/etl/postgres"
 	"github.com/precedent-dev/precedent/etl/runlog"
 	"github.com/precedent-dev/precedent/etl/stripe"
@@ -52,6 +53,8 @@ func (m *Main) pullers() []etl.Puller {
 			out = append(out, &stripe.Source{SourceName: s.Name, Settings: s.Stripe, Logger: m.logger})
 		case "zendesk":
 			out = append(out, &zendesk.Source{SourceName: s.Name, Settings: s.Zendesk, Logger: m.logger})
+		case "hubspot":
+			out = append(out, &hubspot.Source{SourceName: s.Name, Settings: s.HubSpot, Logger: m.logger})
 		}
 	}
 	return out

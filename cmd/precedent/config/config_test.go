@@ -158,7 +158,7 @@ func TestSources(t *testing.T) {
 	}{
 		{"OK", source(ok), ""},
 		{"OKPasswordFile", source("    dsn: host=db user=reader dbname=warehouse\n    password_file: " + pwFile + "\n    schemas:\n      netsuite: netsuite2\n"), ""},
-		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want postgres, stripe or zendesk"},
+		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want postgres, stripe, zendesk or hubspot"},
 		{"ErrName", strings.Replace(source(ok), "crm_db", "CRM DB", 1), "sources[0].name: \"CRM DB\" is not a name"},
 		{"ErrPasswordInDSN", source(strings.Replace(ok, "reader@", "reader:hunter2@", 1)), "sources[0] (crm_db).dsn: holds a password"},
 		{"ErrPasswordInKeyValueDSN", source("    dsn: host=db password=hunter2\n    schemas:\n      stripe: stripe\n"), "sources[0] (crm_db).dsn: holds a password"},
@@ -179,6 +179,12 @@ func TestSources(t *testing.T) {
 		{"ErrZendeskNoEmail", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    token_env: TEST_PG_PASSWORD\n", "sources[0] (support).email: not set"},
 		{"ErrZendeskWithSecretKey", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    secret_key_env: TEST_PG_PASSWORD\n", "sources[0] (support): settings of kind stripe (secret_key_env, secret_key_file, api_base, lookback_days) in a source of kind zendesk"},
 		{"ErrPostgresWithEmail", source(ok + "    email: agent@acme.example\n"), "sources[0] (crm_db): settings of kind zendesk (base_url, email, token_env, token_file) in a source of kind postgres"},
+		{"ErrHubSpotNoToken", "sources:\n  - name: crm\n    kind: hubspot\n", "sources[0] (crm).access_token_env: not set"},
+		{"ErrHubSpotTokenUnset", "sources:\n  - name: crm\n    kind: hubspot\n    access_token_env: TEST_HUBSPOT_UNSET\n", "sources[0] (crm).access_token_env: environment variable TEST_HUBSPOT_UNSET is not set"},
+		{"ErrHubSpotHTTP", "sources:\n  - name: crm\n    kind: hubspot\n    access_token_env: TEST_PG_PASSWORD\n    api_url: http://api.hubapi.com\n", "sources[0] (crm).api_url: \"http://api.hubapi.com\" is not https"},
+		{"ErrHubSpotReserve", "sources:\n  - name: crm\n    kind: hubspot\n    access_token_env: TEST_PG_PASSWORD\n    daily_reserve: -5\n", "sources[0] (crm).daily_reserve: -5 is negative"},
+		{"ErrHubSpotWithEmail", "sources:\n  - name: crm\n    kind: hubspot\n    access_token_env: TEST_PG_PASSWORD\n    email: agent@acme.example\n", "sources[0] (crm): settings of kind zendesk (base_url, email, token_env, token_file) in a source of kind hubspot"},
+		{"ErrZendeskWithAccessToken", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    access_token_env: TEST_PG_PASSWORD\n", "sources[0] (support): settings of kind hubspot (api_url, access_token_env, access_token_file, daily_reserve) in a source of kind zendesk"},
 		{"ErrDuplicate", source(ok) + "  - name: crm_db\n    kind: postgres\n" + ok, "sources[1] (crm_db).name: two sources have this name"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -224,6 +230,25 @@ func TestZendeskSource(t *testing.T) {
 		t.Errorf("sources = %+v", c.Sources)
 	}
 	if tok, err := c.Sources[0].Zendesk.Token(); tok != "zd-token" || err != nil {
+		t.Errorf("token = %q (%v), want it from the environment", tok, err)
+	}
+}
+
+func TestHubSpotSource(t *testing.T) {
+	t.Setenv("TEST_HUBSPOT_TOKEN", "pat-na1-token")
+	path := filepath.Join(t.TempDir(), "precedent.yaml")
+	file := "sources:\n  - name: crm\n    kind: hubspot\n    access_token_env: TEST_HUBSPOT_TOKEN\n    daily_reserve: 50000\n"
+	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Sources) != 1 || c.Sources[0].HubSpot.DailyReserve != 50000 || c.Sources[0].HubSpot.APIURL != "" {
+		t.Errorf("sources = %+v", c.Sources)
+	}
+	if tok, err := c.Sources[0].HubSpot.Token(); tok != "pat-na1-token" || err != nil {
 		t.Errorf("token = %q (%v), want it from the environment", tok, err)
 	}
 }
