@@ -14,7 +14,7 @@ type associated struct {
 	primary bool // of the association type labelled Primary
 }
 
-// batchRead is the v4 associations batch read's body and answer
+// batchInput and batchAnswer are the v4 associations batch read's body and answer
 // (https://developers.hubspot.com/docs/api/crm/associations, "Retrieve
 // associations"): per record, the associated records with their
 // association types, paged per record; a record with none is an error of
