@@ -14,6 +14,7 @@ import (
 	"github.com/precedent-dev/precedent/dashboard/report"
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/docusign"
+	"github.com/precedent-dev/precedent/etl/hubspot"
 	"github.com/precedent-dev/precedent/etl/netsuite"
 	"github.com/precedent-dev/precedent/etl/postgres"
 	"github.com/precedent-dev/precedent/etl/runlog"
@@ -58,6 +59,8 @@ func (m *Main) pullers() []etl.Puller {
 			out = append(out, &netsuite.Source{SourceName: s.Name, Settings: s.NetSuite, Logger: m.logger})
 		case "docusign":
 			out = append(out, &docusign.Source{SourceName: s.Name, Settings: s.DocuSign, Logger: m.logger})
+		case "hubspot":
+			out = append(out, &hubspot.Source{SourceName: s.Name, Settings: s.HubSpot, Logger: m.logger})
 		}
 	}
 	return out

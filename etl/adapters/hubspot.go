@@ -1,10 +1,12 @@
 package adapters
 
-// hubspot maps HubSpot CRM exports and connector tables (property_ prefixes
-// are dropped).
+// hubspot maps HubSpot CRM exports, connector tables (property_ prefixes
+// are dropped) and the records a pull lands (etl/hubspot: the API's
+// records with their properties as fields, archived ones marked archived).
 var hubspot = []Object{
 	{
 		Vendor: "hubspot", Name: "companies", Table: "v_hs_company", Role: Load, Entity: "accounts", Files: []string{"company"},
+		Key: []string{"hs_object_id"}, Modified: "hs_lastmodifieddate",
 		Doc: "Companies are the accounts when HubSpot is the CRM.",
 		Fields: []Field{
 			{Name: "hs_object_id", Aliases: []string{"company_id", "record_id", "id"}, Conv: Keep, Required: true, Maps: "accounts.account_id"},
@@ -14,10 +16,12 @@ var hubspot = []Object{
 			{Name: "country", Aliases: []string{"country_region"}, Conv: Text, Maps: "accounts.region"},
 			{Name: "industry", Conv: Text, Maps: "accounts.industry"},
 			{Name: "createdate", Aliases: []string{"create_date"}, Conv: Date, Maps: "accounts.created_date"},
+			{Name: "hs_lastmodifieddate", Aliases: []string{"last_modified_date"}, Conv: Text, Note: "when HubSpot last changed the record: of two versions of it, the later file wins"},
 		},
 	},
 	{
 		Vendor: "hubspot", Name: "deals", Table: "v_hs_deal", Role: Load, Entity: "deals", Files: []string{"deal"},
+		Key: []string{"deal_id"}, Modified: "hs_lastmodifieddate",
 		Doc: "Deals of any pipeline.",
 		Fields: []Field{
 			{Name: "deal_id", Aliases: []string{"hs_object_id", "record_id"}, Conv: Keep, Required: true, Maps: "deals.deal_id"},
@@ -30,10 +34,12 @@ var hubspot = []Object{
 			{Name: "pipeline", Conv: Text, Note: "not mapped"},
 			{Name: "dealtype", Aliases: []string{"deal_type"}, Conv: Lower, Maps: "deals.deal_type", Note: "newbusiness: new; renewal: renewal; existingbusiness: expansion"},
 			{Name: "deal_currency_code", Aliases: []string{"currency"}, Conv: Upper, Maps: "deals.currency"},
+			{Name: "hs_lastmodifieddate", Aliases: []string{"last_modified_date"}, Conv: Text, Note: "when HubSpot last changed the record: of two versions of it, the later file wins"},
 		},
 	},
 	{
 		Vendor: "hubspot", Name: "line_items", Table: "v_hs_line_item", Role: Load, Entity: "deal_lines", Files: []string{"line_item"},
+		Key: []string{"hs_object_id"}, Modified: "hs_lastmodifieddate",
 		Doc: "Line items of deals.",
 		Fields: []Field{
 			{Name: "hs_object_id", Aliases: []string{"line_item_id", "record_id", "id"}, Conv: Keep, Required: true, Maps: "deal_lines.line_id"},
@@ -44,10 +50,12 @@ var hubspot = []Object{
 			{Name: "price", Conv: Number, Required: true, Maps: "deal_lines.list_unit_price"},
 			{Name: "amount", Conv: Number, Maps: "deal_lines.net_unit_price", Note: "amount / quantity; else price less hs_discount_percentage"},
 			{Name: "hs_discount_percentage", Conv: Number, Maps: "deal_lines.net_unit_price"},
+			{Name: "hs_lastmodifieddate", Aliases: []string{"last_modified_date"}, Conv: Text, Note: "when HubSpot last changed the record: of two versions of it, the later file wins"},
 		},
 	},
 	{
 		Vendor: "hubspot", Name: "tickets", Table: "v_hs_ticket", Role: Load, Entity: "tickets", Files: []string{"ticket"},
+		Key: []string{"hs_object_id"}, Modified: "hs_lastmodifieddate",
 		Doc: "Tickets; categories through vendors.categories (defaults: PRODUCT_ISSUE bug, BILLING_ISSUE billing, FEATURE_REQUEST feature_request, GENERAL_INQUIRY question). An export holds a ticket's current priority, not its history, so no HubSpot ticket is marked escalated: an escalation is a change and its moment, which only Zendesk's field history or audits carry.",
 		Fields: []Field{
 			{Name: "hs_object_id", Aliases: []string{"hs_ticket_id", "ticket_id", "record_id", "id"}, Conv: Keep, Required: true, Maps: "tickets.ticket_id"},
@@ -58,6 +66,7 @@ var hubspot = []Object{
 			{Name: "hs_ticket_priority", Aliases: []string{"priority"}, Conv: Lower, Maps: "tickets.priority", Note: "medium: normal"},
 			{Name: "createdate", Aliases: []string{"create_date"}, Conv: Time, Required: true, Maps: "tickets.created_at"},
 			{Name: "closed_date", Aliases: []string{"close_date"}, Conv: Time, Maps: "tickets.resolved_at"},
+			{Name: "hs_lastmodifieddate", Aliases: []string{"last_modified_date"}, Conv: Text, Note: "when HubSpot last changed the record: of two versions of it, the later file wins"},
 		},
 	},
 	{

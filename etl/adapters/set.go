@@ -183,27 +183,31 @@ FROM (%s) src WHERE %s`, cleaned, superseded), o.Entity, s.header(o, "_fivetran_
 // versions numbers the versions of each record that a connector synced
 // more than once (files landed by successive pulls hold a record again when
 // it changed): _version 1 is the latest, by file, then sync time, then row.
-// A record is its id, its Key, or all its fields for objects without
-// either; rows without a sync time (or Modified time) are each their own
-// version 1.
+// A record is its Key (id when the object sets none), or all its fields
+// for objects without one; rows without a sync time (or the object's
+// Modified) are each their own version 1.
 func versions(o *Object, cleaned string) string {
 	var sync []string
 	for _, k := range syncKeys {
 		sync = append(sync, wh.Ident(k))
 	}
 	if o.Modified != "" {
-		sync = append(sync, wh.Ident(o.Modified))
+		sync = append(sync, wh.Ident(Canonical(o.Modified)))
 	}
 	st := "coalesce(" + strings.Join(sync, ", ") + ")"
-	key := []string{wh.Ident("id")}
-	switch _, ok := o.Field("id"); {
-	case len(o.Key) > 0:
-		key = nil
-		for _, k := range o.Key {
-			key = append(key, wh.Ident(k))
+	ids := o.Key
+	if len(ids) == 0 {
+		ids = []string{"id"}
+	}
+	var key []string
+	for _, k := range ids {
+		if _, ok := o.Field(Canonical(k)); !ok {
+			key = nil
+			break
 		}
-	case !ok:
-		key = nil
+		key = append(key, wh.Ident(Canonical(k)))
+	}
+	if key == nil {
 		for _, f := range o.Fields {
 			key = append(key, wh.Ident(f.Key()))
 		}

@@ -48,13 +48,15 @@ type Object struct {
 	// DeletedStatus is the value of the object's status field that marks a
 	// row deleted by the vendor (Zendesk's "deleted"), besides IsDeleted.
 	DeletedStatus string
-	// Modified is the key of the field holding the record's last change at
-	// the vendor (NetSuite's lastmodifieddate): of versions of a record in
-	// several files, the later file's wins, as with a connector's sync time.
+	// Modified is the key of the field holding when the vendor last changed
+	// a record (NetSuite's lastmodifieddate, HubSpot's hs_lastmodifieddate):
+	// a row with no connector sync time (an API pull's) is versioned by it
+	// as by a sync time, so of a record landed by several pulls the latest
+	// wins.
 	Modified string
-	// Key lists the keys of the fields that identify a record when the
-	// object has no id field (NetSuite's transaction lines: transaction and
-	// line); versions of a record are matched by it.
+	// Key lists the keys of the fields that identify a record, by which the
+	// versions of one record are told apart: "id" when empty (NetSuite's
+	// transaction lines: transaction and line; HubSpot's hs_object_id).
 	Key []string
 }
 
@@ -78,7 +80,7 @@ func (o *Object) ID() string { return o.Vendor + "/" + o.Name }
 // common are the connector columns every object may carry: the deletion
 // flags of Salesforce, Fivetran, Stitch and Airbyte, and their sync times.
 var common = []Field{
-	{Name: "IsDeleted", Conv: Bool, Note: "rows marked deleted are dropped and counted as deleted"},
+	{Name: "IsDeleted", Aliases: []string{"archived"}, Conv: Bool, Note: "rows marked deleted (HubSpot's archived) are dropped and counted as deleted"},
 	{Name: "_fivetran_deleted", Conv: Bool, Note: "true: deleted, as IsDeleted"},
 	{Name: "_sdc_deleted_at", Conv: Text, Note: "Stitch: a time means deleted"},
 	{Name: "_ab_cdc_deleted_at", Conv: Text, Note: "Airbyte (CDC): a time means deleted"},

@@ -162,7 +162,7 @@ func TestSources(t *testing.T) {
 	}{
 		{"OK", source(ok), ""},
 		{"OKPasswordFile", source("    dsn: host=db user=reader dbname=warehouse\n    password_file: " + pwFile + "\n    schemas:\n      netsuite: netsuite2\n"), ""},
-		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want one of postgres, stripe, zendesk, netsuite, docusign"},
+		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want one of postgres, stripe, zendesk, netsuite, docusign, hubspot"},
 		{"ErrName", strings.Replace(source(ok), "crm_db", "CRM DB", 1), "sources[0].name: \"CRM DB\" is not a name"},
 		{"ErrPasswordInDSN", source(strings.Replace(ok, "reader@", "reader:hunter2@", 1)), "sources[0] (crm_db).dsn: holds a password"},
 		{"ErrPasswordInKeyValueDSN", source("    dsn: host=db password=hunter2\n    schemas:\n      stripe: stripe\n"), "sources[0] (crm_db).dsn: holds a password"},
@@ -192,6 +192,12 @@ func TestSources(t *testing.T) {
 		{"ErrDocuSignKeyFile", "sources:\n  - name: esign\n    kind: docusign\n    auth_server: account-d.docusign.com\n    integration_key: 7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b\n    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n    private_key_file: /nonexistent/ds.pem\n    from_date: 2024-01-01\n", "sources[0] (esign).private_key_file: cannot read /nonexistent/ds.pem"},
 		{"ErrDocuSignAuthServer", "sources:\n  - name: esign\n    kind: docusign\n    integration_key: 7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b\n    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n    private_key_env: TEST_PG_PASSWORD\n    from_date: 2024-01-01\n", "sources[0] (esign).auth_server: not set"},
 		{"ErrZendeskWithUserID", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n", "sources[0] (support).user_id (line 7): not a setting of kind zendesk, whose settings are base_url, email, token_env, token_file (it is a setting of kind docusign)"},
+		{"ErrHubSpotNoToken", "sources:\n  - name: crm\n    kind: hubspot\n", "sources[0] (crm).access_token_env: not set"},
+		{"ErrHubSpotTokenUnset", "sources:\n  - name: crm\n    kind: hubspot\n    access_token_env: TEST_HUBSPOT_UNSET\n", "sources[0] (crm).access_token_env: environment variable TEST_HUBSPOT_UNSET is not set"},
+		{"ErrHubSpotHTTP", "sources:\n  - name: crm\n    kind: hubspot\n    access_token_env: TEST_PG_PASSWORD\n    api_url: http://api.hubapi.com\n", "sources[0] (crm).api_url: \"http://api.hubapi.com\" is not https"},
+		{"ErrHubSpotReserve", "sources:\n  - name: crm\n    kind: hubspot\n    access_token_env: TEST_PG_PASSWORD\n    daily_reserve: -5\n", "sources[0] (crm).daily_reserve: -5 is negative"},
+		{"ErrHubSpotWithEmail", "sources:\n  - name: crm\n    kind: hubspot\n    access_token_env: TEST_PG_PASSWORD\n    email: agent@acme.example\n", "sources[0] (crm).email (line 5): not a setting of kind hubspot, whose settings are api_url, access_token_env, access_token_file, daily_reserve (it is a setting of kind zendesk)"},
+		{"ErrZendeskWithAccessToken", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    access_token_env: TEST_PG_PASSWORD\n", "sources[0] (support).access_token_env (line 7): not a setting of kind zendesk, whose settings are base_url, email, token_env, token_file (it is a setting of kind hubspot)"},
 		{"ErrDuplicate", source(ok) + "  - name: crm_db\n    kind: postgres\n" + ok, "sources[1] (crm_db).name: two sources have this name"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -267,5 +273,24 @@ func TestDocuSignSource(t *testing.T) {
 	}
 	if k, err := ds.PrivateKey(); err != nil || !k.Equal(key) {
 		t.Errorf("private key (%v), want it from the file", err)
+	}
+}
+
+func TestHubSpotSource(t *testing.T) {
+	t.Setenv("TEST_HUBSPOT_TOKEN", "pat-na1-token")
+	path := filepath.Join(t.TempDir(), "precedent.yaml")
+	file := "sources:\n  - name: crm\n    kind: hubspot\n    access_token_env: TEST_HUBSPOT_TOKEN\n    daily_reserve: 50000\n"
+	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Sources) != 1 || c.Sources[0].HubSpot.DailyReserve != 50000 || c.Sources[0].HubSpot.APIURL != "" {
+		t.Errorf("sources = %+v", c.Sources)
+	}
+	if tok, err := c.Sources[0].HubSpot.Token(); tok != "pat-na1-token" || err != nil {
+		t.Errorf("token = %q (%v), want it from the environment", tok, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/precedent-dev/precedent/etl/docusign"
+	"github.com/precedent-dev/precedent/etl/hubspot"
 	"github.com/precedent-dev/precedent/etl/netsuite"
 	"github.com/precedent-dev/precedent/etl/postgres"
 	"github.com/precedent-dev/precedent/etl/stripe"
@@ -28,12 +29,13 @@ type Source struct {
 	Zendesk  zendesk.Settings
 	NetSuite netsuite.Settings
 	DocuSign docusign.Settings
+	HubSpot  hubspot.Settings
 
 	unknown []*yaml.Node // keys that are no setting of the kind
 }
 
 // Kinds are the kinds of source.
-var Kinds = []string{"postgres", "stripe", "zendesk", "netsuite", "docusign"}
+var Kinds = []string{"postgres", "stripe", "zendesk", "netsuite", "docusign", "hubspot"}
 
 // validator is what every kind's settings are.
 type validator interface{ Validate(prefix string) error }
@@ -52,6 +54,8 @@ func (s *Source) settings() validator {
 		return &s.NetSuite
 	case "docusign":
 		return &s.DocuSign
+	case "hubspot":
+		return &s.HubSpot
 	}
 	return nil
 }
