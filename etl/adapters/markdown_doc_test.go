@@ -98,8 +98,8 @@ spellings work: the API names of a report or Data Loader export (` + "`Id`, `Acc
 and the snake_case columns of connector-synced tables (` + "`id`, `account_id`, `sbqq_net_price_c`" + `, with
 ` + "`_fivetran_synced`" + ` and ` + "`is_deleted`" + `: rows marked deleted by ` + "`is_deleted`, `_fivetran_deleted`" + `, Stitch's
 ` + "`_sdc_deleted_at`" + ` or Airbyte's ` + "`_ab_cdc_deleted_at`" + ` are dropped and counted as deleted). When an object has
-several files holding one record synced more than once (by ` + "`_fivetran_synced`, `_airbyte_extracted_at`" + ` or
-` + "`_sdc_batched_at`" + `), its latest sync loads and the earlier ones are skipped as superseded: so the files a
+several files holding one record synced more than once (by ` + "`_fivetran_synced`, `_airbyte_extracted_at`" + `,
+` + "`_sdc_batched_at`" + ` or Salesforce's ` + "`SystemModstamp`" + `), its latest sync loads and the earlier ones are skipped as superseded: so the files a
 connector database's pulls land ([sources.md](sources.md)) load each record once.
 
 - **Salesforce**: Account, User, Opportunity, OpportunityLineItem, Contract; with CPQ, SBQQ__QuoteLine__c;
