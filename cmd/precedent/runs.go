@@ -15,6 +15,7 @@ import (
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/postgres"
 	"github.com/precedent-dev/precedent/etl/runlog"
+	"github.com/precedent-dev/precedent/etl/salesforce"
 	"github.com/precedent-dev/precedent/etl/stripe"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/etl/zendesk"
@@ -52,6 +53,8 @@ func (m *Main) pullers() []etl.Puller {
 			out = append(out, &stripe.Source{SourceName: s.Name, Settings: s.Stripe, Logger: m.logger})
 		case "zendesk":
 			out = append(out, &zendesk.Source{SourceName: s.Name, Settings: s.Zendesk, Logger: m.logger})
+		case "salesforce":
+			out = append(out, &salesforce.Source{SourceName: s.Name, Settings: s.Salesforce, Vendors: m.config.Vendors, Logger: m.logger})
 		}
 	}
 	return out

@@ -25,6 +25,7 @@ import (
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/adapters"
 	"github.com/precedent-dev/precedent/etl/postgres"
+	"github.com/precedent-dev/precedent/etl/salesforce"
 	"github.com/precedent-dev/precedent/etl/stripe"
 	"github.com/precedent-dev/precedent/etl/zendesk"
 	"github.com/precedent-dev/precedent/queries"
@@ -72,14 +73,16 @@ type Config struct {
 
 // Source is one source that is no folder. Kind postgres is the database a
 // connector (Fivetran, Airbyte, Stitch) syncs the vendors' objects into;
-// kind stripe a Stripe account and kind zendesk a Zendesk Support account,
-// read through their APIs. Each kind's settings sit beside name and kind.
+// kind stripe a Stripe account, kind zendesk a Zendesk Support account and
+// kind salesforce a Salesforce org, read through their APIs. Each kind's
+// settings sit beside name and kind.
 type Source struct {
-	Name     string            `yaml:"name"` // names its landing folder, data/landing/<name>/
-	Kind     string            `yaml:"kind"` // postgres, stripe or zendesk
-	Postgres postgres.Settings `yaml:",inline"`
-	Stripe   stripe.Settings   `yaml:",inline"`
-	Zendesk  zendesk.Settings  `yaml:",inline"`
+	Name       string              `yaml:"name"` // names its landing folder, data/landing/<name>/
+	Kind       string              `yaml:"kind"` // postgres, stripe, zendesk or salesforce
+	Postgres   postgres.Settings   `yaml:",inline"`
+	Stripe     stripe.Settings     `yaml:",inline"`
+	Zendesk    zendesk.Settings    `yaml:",inline"`
+	Salesforce salesforce.Settings `yaml:",inline"`
 }
 
 var sourceNameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,62}$`)
@@ -105,8 +108,10 @@ func (c Config) validateSources() []error {
 			err = s.Stripe.Validate(prefix)
 		case "zendesk":
 			err = s.Zendesk.Validate(prefix)
+		case "salesforce":
+			err = s.Salesforce.Validate(prefix)
 		default:
-			errs = append(errs, fmt.Errorf("%s.kind: %q is not a kind of source; want postgres, stripe or zendesk", prefix, s.Kind))
+			errs = append(errs, fmt.Errorf("%s.kind: %q is not a kind of source; want postgres, stripe, zendesk or salesforce", prefix, s.Kind))
 			continue
 		}
 		for _, other := range s.otherKinds() {
@@ -131,6 +136,9 @@ func (s Source) otherKinds() []string {
 	}
 	if s.Kind != "zendesk" && s.Zendesk != (zendesk.Settings{}) {
 		out = append(out, "zendesk (base_url, email, token_env, token_file)")
+	}
+	if s.Kind != "salesforce" && !s.Salesforce.IsZero() {
+		out = append(out, "salesforce (login_url, client_id, flow, username, private_key_file, private_key_env, client_secret_env, client_secret_file, api_version, api_share, bulk_threshold, objects)")
 	}
 	return out
 }
