@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/precedent-dev/precedent/etl"
 )
@@ -54,4 +55,31 @@ func TestBulk(t *testing.T) {
 	if fr := file(t, res, o.File); fr.RowsLoaded != 3 || fr.RowsDeleted != 1 {
 		t.Errorf("loaded %d, deleted %d, want 3 and 1", fr.RowsLoaded, fr.RowsDeleted)
 	}
+}
+
+// TestSettle checks that the cursor stays a minute behind the server's
+// time: records changed in the minute before a query are read again by
+// the next pull, in case a transaction committing late saved a record
+// with an earlier SystemModstamp.
+func TestSettle(t *testing.T) {
+	f := smallOrg(t)
+	f.now = time.Date(2026, 1, 5, 10, 0, 30, 0, time.UTC)
+	src, opts, _ := setup(t, f)
+	src.Settings.Objects = []string{"Account"}
+	res, err := etl.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := pulled(t, res)["salesforce/Account"]; o.Rows != 3 || o.Cursor != "2026-01-05T09:59:30Z" {
+		t.Errorf("Account pulled %+v, want 3 rows and the cursor a minute before the server's time", o)
+	}
+	f.set(func() { f.now = f.now.Add(time.Hour) })
+	res, err = etl.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := pulled(t, res)["salesforce/Account"]; o.Rows != 3 || o.Cursor != "2026-01-05T10:00:02Z" {
+		t.Errorf("next pull's Account %+v, want the 3 accounts again, then the cursor at the last", o)
+	}
+	noQuarantine(t, res)
 }

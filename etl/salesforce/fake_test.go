@@ -85,6 +85,8 @@ type fakeOrg struct {
 	queries []string // the SOQL of queries and jobs
 	pages   map[string]*queryResult
 	jobs    map[string]*fakeJob
+	// now is the server's time, sent in every answer's Date header.
+	now time.Time
 }
 
 type failure struct {
@@ -141,7 +143,8 @@ type fakeJob struct {
 
 func newFakeOrg(t *testing.T) *fakeOrg {
 	f := &fakeOrg{tokens: map[string]bool{}, objects: map[string]*fakeObject{}, pageSize: 2000, bulkPage: 100000,
-		limit: 100000, fail: map[string]failure{}, pages: map[string]*queryResult{}, jobs: map[string]*fakeJob{}}
+		limit: 100000, fail: map[string]failure{}, pages: map[string]*queryResult{}, jobs: map[string]*fakeJob{},
+		now: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}
 	f.srv = httptest.NewServer(f)
 	t.Cleanup(f.srv.Close)
 	return f
@@ -173,6 +176,7 @@ func route(r *http.Request) string {
 
 func (f *fakeOrg) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
+	w.Header().Set("Date", f.now.Format(http.TimeFormat))
 	rt := route(r)
 	f.calls = append(f.calls, rt)
 	if fl, ok := f.fail[rt]; ok && fl.times != 0 {

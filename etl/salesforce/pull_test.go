@@ -295,10 +295,14 @@ func file(t *testing.T, res *etl.Result, path string) etl.FileResult {
 	return etl.FileResult{}
 }
 
-// noQuarantine fails t for a landed file with quarantined rows.
+// noQuarantine fails t for a landed file not loaded whole (or skipped as
+// already loaded).
 func noQuarantine(t *testing.T, res *etl.Result) {
 	t.Helper()
 	for _, f := range res.Files {
+		if f.Status == etl.FileUnchanged {
+			continue
+		}
 		if strings.HasPrefix(f.Path, "landing/") && (f.RowsQuarantined > 0 || f.Error != "" || f.Status != etl.FileLoaded) {
 			t.Errorf("%s: %s, %d rows quarantined %s", f.Path, f.Status, f.RowsQuarantined, f.Error)
 		}

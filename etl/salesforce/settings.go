@@ -100,9 +100,8 @@ func (s Settings) Validate(prefix string) error {
 		if s.ClientSecretEnv != "" || s.ClientSecretFile != "" {
 			bad("client_secret_env", "is for flow client_credentials; flow jwt signs with private_key_file or private_key_env")
 		}
-		bad2 := s.secretSettings("private_key", s.PrivateKeyEnv, s.PrivateKeyFile)
-		if bad2 != "" {
-			bad("private_key_file", "%s", bad2)
+		if problem := s.secretSettings("private_key", s.PrivateKeyEnv, s.PrivateKeyFile); problem != "" {
+			bad("private_key_file", "%s", problem)
 		} else if _, err := s.privateKey(); err != nil {
 			errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
 		}
@@ -110,9 +109,8 @@ func (s Settings) Validate(prefix string) error {
 		if s.Username != "" || s.PrivateKeyEnv != "" || s.PrivateKeyFile != "" {
 			bad("username", "username and private_key_* are for flow jwt; flow client_credentials reads as the app's run-as user")
 		}
-		bad2 := s.secretSettings("client_secret", s.ClientSecretEnv, s.ClientSecretFile)
-		if bad2 != "" {
-			bad("client_secret_env", "%s", bad2)
+		if problem := s.secretSettings("client_secret", s.ClientSecretEnv, s.ClientSecretFile); problem != "" {
+			bad("client_secret_env", "%s", problem)
 		} else if _, err := s.clientSecret(); err != nil {
 			errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
 		}
