@@ -18,6 +18,7 @@ import (
 	"github.com/precedent-dev/precedent/etl/netsuite"
 	"github.com/precedent-dev/precedent/etl/postgres"
 	"github.com/precedent-dev/precedent/etl/runlog"
+	"github.com/precedent-dev/precedent/etl/salesforce"
 	"github.com/precedent-dev/precedent/etl/stripe"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/etl/zendesk"
@@ -61,6 +62,8 @@ func (m *Main) pullers() []etl.Puller {
 			out = append(out, &docusign.Source{SourceName: s.Name, Settings: s.DocuSign, Logger: m.logger})
 		case "hubspot":
 			out = append(out, &hubspot.Source{SourceName: s.Name, Settings: s.HubSpot, Logger: m.logger})
+		case "salesforce":
+			out = append(out, &salesforce.Source{SourceName: s.Name, Settings: s.Salesforce, Vendors: m.config.Vendors, Logger: m.logger})
 		}
 	}
 	return out

@@ -98,10 +98,10 @@ spellings work: the API names of a report or Data Loader export (` + "`Id`, `Acc
 and the snake_case columns of connector-synced tables (` + "`id`, `account_id`, `sbqq_net_price_c`" + `, with
 ` + "`_fivetran_synced`" + ` and ` + "`is_deleted`" + `: rows marked deleted by ` + "`is_deleted`, `_fivetran_deleted`" + `, Stitch's
 ` + "`_sdc_deleted_at`" + `, Airbyte's ` + "`_ab_cdc_deleted_at`" + ` or HubSpot's ` + "`archived`" + ` are dropped and counted as deleted). When an object has
-several files holding one record synced more than once (by ` + "`_fivetran_synced`, `_airbyte_extracted_at`" + ` or
-` + "`_sdc_batched_at`" + `; for HubSpot records, by ` + "`hs_lastmodifieddate`" + `), its latest sync loads and the earlier ones are
-skipped as superseded: so the files a connector database's or an API's pulls land ([sources.md](sources.md)) load
-each record once.
+several files holding one record synced more than once (by ` + "`_fivetran_synced`, `_airbyte_extracted_at`" + `,
+` + "`_sdc_batched_at`" + ` or Salesforce's ` + "`SystemModstamp`" + `; for NetSuite and HubSpot records, by their last-modified date), its latest
+sync loads and the earlier ones are skipped as superseded: so the files a connector database's or an API's pulls land
+([sources.md](sources.md)) load each record once.
 
 - **Salesforce**: Account, User, Opportunity, OpportunityLineItem, Contract; with CPQ, SBQQ__QuoteLine__c;
   with Advanced Approvals, sbaa__Approval__c (with its opportunity or quote lookup). Data Loader, a report

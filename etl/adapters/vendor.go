@@ -87,11 +87,13 @@ var common = []Field{
 	{Name: "_fivetran_synced", Conv: Text, Note: "Fivetran's sync time: of two versions of a record, the later sync wins"},
 	{Name: "_airbyte_extracted_at", Conv: Text, Note: "Airbyte's sync time, as _fivetran_synced"},
 	{Name: "_sdc_batched_at", Conv: Text, Note: "Stitch's sync time, as _fivetran_synced"},
+	{Name: "SystemModstamp", Conv: Text, Note: "Salesforce's last change time, as the API sends it: as _fivetran_synced"},
 }
 
 // syncKeys are the keys of the connector sync times, in the order a row's
-// sync time is taken from them.
-var syncKeys = []string{"_fivetran_synced", "_airbyte_extracted_at", "_sdc_batched_at"}
+// sync time is taken from them; Salesforce's SystemModstamp, which the
+// records a Salesforce source pulls carry, last.
+var syncKeys = []string{"_fivetran_synced", "_airbyte_extracted_at", "_sdc_batched_at", "system_modstamp"}
 
 // Columns lists the object's fields, with the connector columns every
 // object may carry.

@@ -162,7 +162,7 @@ func TestSources(t *testing.T) {
 	}{
 		{"OK", source(ok), ""},
 		{"OKPasswordFile", source("    dsn: host=db user=reader dbname=warehouse\n    password_file: " + pwFile + "\n    schemas:\n      netsuite: netsuite2\n"), ""},
-		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want one of postgres, stripe, zendesk, netsuite, docusign, hubspot"},
+		{"ErrKind", "sources:\n  - name: crm_db\n    kind: mysql\n", "sources[0] (crm_db).kind: \"mysql\" is not a kind of source; want one of postgres, stripe, zendesk, netsuite, docusign, hubspot, salesforce"},
 		{"ErrName", strings.Replace(source(ok), "crm_db", "CRM DB", 1), "sources[0].name: \"CRM DB\" is not a name"},
 		{"ErrPasswordInDSN", source(strings.Replace(ok, "reader@", "reader:hunter2@", 1)), "sources[0] (crm_db).dsn: holds a password"},
 		{"ErrPasswordInKeyValueDSN", source("    dsn: host=db password=hunter2\n    schemas:\n      stripe: stripe\n"), "sources[0] (crm_db).dsn: holds a password"},
@@ -198,6 +198,10 @@ func TestSources(t *testing.T) {
 		{"ErrHubSpotReserve", "sources:\n  - name: crm\n    kind: hubspot\n    access_token_env: TEST_PG_PASSWORD\n    daily_reserve: -5\n", "sources[0] (crm).daily_reserve: -5 is negative"},
 		{"ErrHubSpotWithEmail", "sources:\n  - name: crm\n    kind: hubspot\n    access_token_env: TEST_PG_PASSWORD\n    email: agent@acme.example\n", "sources[0] (crm).email (line 5): not a setting of kind hubspot, whose settings are api_url, access_token_env, access_token_file, daily_reserve (it is a setting of kind zendesk)"},
 		{"ErrZendeskWithAccessToken", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    access_token_env: TEST_PG_PASSWORD\n", "sources[0] (support).access_token_env (line 7): not a setting of kind zendesk, whose settings are base_url, email, token_env, token_file (it is a setting of kind hubspot)"},
+		{"ErrSalesforceNoFlow", "sources:\n  - name: crm\n    kind: salesforce\n    client_id: 3MVG9abc\n", "sources[0] (crm).flow: not set"},
+		{"ErrSalesforceNoKey", "sources:\n  - name: crm\n    kind: salesforce\n    client_id: 3MVG9abc\n    flow: jwt\n    username: etl@acme.example\n    private_key_file: /nonexistent/sf.key\n", "sources[0] (crm).private_key_file: cannot read /nonexistent/sf.key"},
+		{"ErrSalesforceWithEmail", "sources:\n  - name: crm\n    kind: salesforce\n    client_id: 3MVG9abc\n    flow: client_credentials\n    client_secret_env: TEST_PG_PASSWORD\n    email: agent@acme.example\n", "sources[0] (crm).email (line 7): not a setting of kind salesforce"},
+		{"ErrZendeskWithClientID", "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_PG_PASSWORD\n    client_id: 3MVG9abc\n", "sources[0] (support).client_id (line 7): not a setting of kind zendesk, whose settings are base_url, email, token_env, token_file (it is a setting of kind salesforce)"},
 		{"ErrDuplicate", source(ok) + "  - name: crm_db\n    kind: postgres\n" + ok, "sources[1] (crm_db).name: two sources have this name"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -292,5 +296,25 @@ func TestHubSpotSource(t *testing.T) {
 	}
 	if tok, err := c.Sources[0].HubSpot.Token(); tok != "pat-na1-token" || err != nil {
 		t.Errorf("token = %q (%v), want it from the environment", tok, err)
+	}
+}
+
+func TestSalesforceSource(t *testing.T) {
+	t.Setenv("TEST_SF_SECRET", "sf-secret")
+	path := filepath.Join(t.TempDir(), "precedent.yaml")
+	file := "sources:\n  - name: crm\n    kind: salesforce\n    login_url: https://acme.my.salesforce.com\n    client_id: 3MVG9abc\n    flow: client_credentials\n    client_secret_env: TEST_SF_SECRET\n    api_share: 0.25\n    objects: [Account, Opportunity]\n"
+	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Sources) != 1 {
+		t.Fatalf("sources = %+v", c.Sources)
+	}
+	sf := c.Sources[0].Salesforce
+	if sf.LoginURL != "https://acme.my.salesforce.com" || sf.Flow != "client_credentials" || sf.APIShare != 0.25 || len(sf.Objects) != 2 {
+		t.Errorf("salesforce settings = %+v", sf)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/precedent-dev/precedent/etl/hubspot"
 	"github.com/precedent-dev/precedent/etl/netsuite"
 	"github.com/precedent-dev/precedent/etl/postgres"
+	"github.com/precedent-dev/precedent/etl/salesforce"
 	"github.com/precedent-dev/precedent/etl/stripe"
 	"github.com/precedent-dev/precedent/etl/zendesk"
 )
@@ -22,20 +23,21 @@ import (
 // the other kinds are a vendor's account read through its API. The kind's
 // settings sit beside name and kind; only the field of its kind is set.
 type Source struct {
-	Name     string // names its landing folder, data/landing/<name>/
-	Kind     string // one of Kinds
-	Postgres postgres.Settings
-	Stripe   stripe.Settings
-	Zendesk  zendesk.Settings
-	NetSuite netsuite.Settings
-	DocuSign docusign.Settings
-	HubSpot  hubspot.Settings
+	Name       string // names its landing folder, data/landing/<name>/
+	Kind       string // one of Kinds
+	Postgres   postgres.Settings
+	Stripe     stripe.Settings
+	Zendesk    zendesk.Settings
+	NetSuite   netsuite.Settings
+	DocuSign   docusign.Settings
+	HubSpot    hubspot.Settings
+	Salesforce salesforce.Settings
 
 	unknown []*yaml.Node // keys that are no setting of the kind
 }
 
 // Kinds are the kinds of source.
-var Kinds = []string{"postgres", "stripe", "zendesk", "netsuite", "docusign", "hubspot"}
+var Kinds = []string{"postgres", "stripe", "zendesk", "netsuite", "docusign", "hubspot", "salesforce"}
 
 // validator is what every kind's settings are.
 type validator interface{ Validate(prefix string) error }
@@ -56,6 +58,8 @@ func (s *Source) settings() validator {
 		return &s.DocuSign
 	case "hubspot":
 		return &s.HubSpot
+	case "salesforce":
+		return &s.Salesforce
 	}
 	return nil
 }

@@ -1,0 +1,85 @@
+package salesforce_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/precedent-dev/precedent/etl"
+)
+
+// TestBulk pulls an object with more changed records than bulk_threshold
+// through a Bulk API 2.0 query job (operation queryAll): the first REST
+// page's totalSize sends it there, the job is polled until JobComplete,
+// its CSV results are read in two pages through Sforce-Locator, and each
+// row lands typed as the REST API would send it, so the accounts load as
+// from REST, the deleted one counted deleted.
+func TestBulk(t *testing.T) {
+	ctx := context.Background()
+	f := smallOrg(t)
+	f.bulkPage = 2
+	f.objects["Account"].records = append(f.objects["Account"].records, record{"Id": "0015g00000SfA09AAA", "IsDeleted": true,
+		"Name": "Gone Ltd", "NumberOfEmployees": 5, "SystemModstamp": "2026-01-05T09:00:00.000Z"})
+	src, opts, data := setup(t, f)
+	src.Settings.BulkThreshold = 2
+	src.Settings.Objects = []string{"Account"}
+	res, err := etl.Run(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"token", "describe Account", "queryAll Account", "job create", "job state", "job state", "job results ", "job results 2"}
+	if got := f.take(); !slices.Equal(got, want) {
+		t.Errorf("calls %v, want %v", got, want)
+	}
+	if q := f.queries[len(f.queries)-1]; strings.Contains(q, "ORDER BY") {
+		t.Errorf("the job's query %q is ordered (it slows Bulk API 2.0 queries)", q)
+	}
+	o := pulled(t, res)["salesforce/Account"]
+	if o.Rows != 4 || o.Deleted != 1 || o.Cursor != "2026-01-05T10:00:02Z" {
+		t.Errorf("Account pulled %+v, want 4 rows, 1 deleted, cursor the greatest SystemModstamp", o)
+	}
+	b, err := os.ReadFile(filepath.Join(string(data), o.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{`"IsDeleted":true`, `"NumberOfEmployees":1200`, `"AnnualRevenue":1500000000`, `"AnnualRevenue":null`, `"Name":"Corvid Bio"`} {
+		if !strings.Contains(string(b), s) {
+			t.Errorf("landed:\n%s\nwant %s (typed as the REST API types it)", b, s)
+		}
+	}
+	noQuarantine(t, res)
+	if fr := file(t, res, o.File); fr.RowsLoaded != 3 || fr.RowsDeleted != 1 {
+		t.Errorf("loaded %d, deleted %d, want 3 and 1", fr.RowsLoaded, fr.RowsDeleted)
+	}
+}
+
+// TestSettle checks that the cursor stays a minute behind the server's
+// time: records changed in the minute before a query are read again by
+// the next pull, in case a transaction committing late saved a record
+// with an earlier SystemModstamp.
+func TestSettle(t *testing.T) {
+	f := smallOrg(t)
+	f.now = time.Date(2026, 1, 5, 10, 0, 30, 0, time.UTC)
+	src, opts, _ := setup(t, f)
+	src.Settings.Objects = []string{"Account"}
+	res, err := etl.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := pulled(t, res)["salesforce/Account"]; o.Rows != 3 || o.Cursor != "2026-01-05T09:59:30Z" {
+		t.Errorf("Account pulled %+v, want 3 rows and the cursor a minute before the server's time", o)
+	}
+	f.set(func() { f.now = f.now.Add(time.Hour) })
+	res, err = etl.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := pulled(t, res)["salesforce/Account"]; o.Rows != 3 || o.Cursor != "2026-01-05T10:00:02Z" {
+		t.Errorf("next pull's Account %+v, want the 3 accounts again, then the cursor at the last", o)
+	}
+	noQuarantine(t, res)
+}

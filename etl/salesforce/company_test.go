@@ -1,0 +1,176 @@
+package salesforce_test
+
+import (
+	"context"
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/adapters"
+	"github.com/precedent-dev/precedent/etl/generate"
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/internal/fixture"
+	"github.com/precedent-dev/precedent/internal/fixture/company"
+)
+
+// TestCompany generates a company as vendor exports, loads it from its
+// files, then serves its Salesforce Data Loader extracts from the fake org
+// (typed as the REST API types values), removes them from the source
+// folder, pulls and loads: the company loads to the same rows and
+// headline metrics, nothing quarantined.
+func TestCompany(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and loads a company twice")
+	}
+	ctx := context.Background()
+	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	gen := t.TempDir()
+	if _, err := generate.Generate(ctx, generate.Options{Out: gen, Scale: 0.1, Seed: 5, AsOf: asOf, Layout: "exports", Effects: generate.DefaultEffects()}); err != nil {
+		t.Fatal(err)
+	}
+	vendors := layoutVendors(t, filepath.Join(gen, generate.LayoutConfig))
+	fromFiles := wh.Dir(t.TempDir())
+	if _, err := etl.Run(ctx, etl.Options{Source: gen, Data: fromFiles, DuckDB: fixture.DuckDB, Vendors: vendors, Models: company.ModelsAsOf(asOf)}); err != nil {
+		t.Fatal(err)
+	}
+	want := fixture.OpenPublished(t, fromFiles)
+
+	f := newFakeOrg(t)
+	f.clientID, f.secret = clientID, secret
+	f.pageSize = 500
+	f.addObjects("OpportunityLineItem")
+	served := serveExports(t, f, filepath.Join(gen, "salesforce"))
+	src := fixture.CopySource(t, gen)
+	if err := os.RemoveAll(filepath.Join(src, "salesforce")); err != nil {
+		t.Fatal(err)
+	}
+	sf, opts, data := setup(t, f)
+	sf.Vendors = vendors
+	sf.HTTPClient = nil
+	opts.Source, opts.Vendors, opts.Models = src, vendors, company.ModelsAsOf(asOf)
+	res, err := etl.Run(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := pulled(t, res)
+	for object, n := range served {
+		if o := objs["salesforce/"+object]; o.Rows != int64(n) {
+			t.Errorf("%s: %d rows pulled, want %d", object, o.Rows, n)
+		}
+	}
+	noQuarantine(t, res)
+	got := fixture.OpenPublished(t, data)
+	fixture.SameCompany(t, got, want)
+	// Values typed as the API types them (sbaa__ApprovalStep__c 2.0,
+	// SBQQ__SubscriptionTerm__c 12.0, Auto_Renew__c true) read as from the
+	// extracts; the custom fields are pulled.
+	for _, q := range []string{
+		"SELECT string_agg(approval_level || ':' || n, ' ' ORDER BY approval_level) FROM (SELECT approval_level, count(*) AS n FROM deals GROUP BY 1)",
+		"SELECT string_agg(term_months || ':' || n, ' ' ORDER BY term_months) FROM (SELECT term_months, count(*) AS n FROM deals GROUP BY 1)",
+		"SELECT count(*) || ' ' || count(discount_reason) || ' ' || count(precedent_deal_id) FROM deals",
+		"SELECT count(*) FILTER (auto_renew) || ' ' || count(*) FILTER (has_side_letter) FROM contracts",
+	} {
+		if g, w := fixture.Value(t, got, q), fixture.Value(t, want, q); g != w {
+			t.Errorf("%s: %s, want %s", q, g, w)
+		}
+	}
+}
+
+// serveExports gives the fake org the objects of the Data Loader extracts
+// in dir, with their records: each value typed as the object's field is
+// (booleans, numbers, null for an empty value), IsDeleted false, and a
+// SystemModstamp a second apart. It returns the records served by object.
+func serveExports(t *testing.T, f *fakeOrg, dir string) map[string]int {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.csv"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no extracts in %s: %v", dir, err)
+	}
+	modstamp := time.Date(2026, 6, 30, 18, 0, 0, 0, time.UTC)
+	served := map[string]int{}
+	for _, path := range files {
+		object := strings.TrimSuffix(filepath.Base(path), ".csv")
+		f.addObjects(object)
+		o := f.objects[object]
+		rows := readCSV(t, path)
+		for _, row := range rows[1:] {
+			rec := record{"SystemModstamp": modstamp.Format("2006-01-02T15:04:05.000Z")}
+			modstamp = modstamp.Add(time.Second)
+			if slices.ContainsFunc(o.fields, func(fl fakeField) bool { return fl.name == "IsDeleted" }) {
+				rec["IsDeleted"] = false
+			}
+			for i, h := range rows[0] {
+				j := slices.IndexFunc(o.fields, func(fl fakeField) bool { return strings.EqualFold(fl.name, h) })
+				if j < 0 {
+					t.Fatalf("%s: the fake's %s has no field %s", path, object, h)
+				}
+				rec[o.fields[j].name] = typedValue(t, row[i], o.fields[j].typ)
+			}
+			o.records = append(o.records, rec)
+		}
+		served[object] = len(rows) - 1
+	}
+	return served
+}
+
+// typedValue is a Data Loader value as the REST API types it.
+func typedValue(t *testing.T, v, typ string) any {
+	t.Helper()
+	if v == "" {
+		return nil
+	}
+	var err error
+	var out any = v
+	switch typ {
+	case "boolean":
+		out, err = strconv.ParseBool(v)
+	case "int":
+		out, err = strconv.Atoi(v)
+	case "double", "currency", "percent":
+		var d float64
+		d, err = strconv.ParseFloat(v, 64)
+		out = double(d)
+	}
+	if err != nil {
+		t.Fatalf("%q is no %s: %v", v, typ, err)
+	}
+	return out
+}
+
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	h, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	rows, err := csv.NewReader(h).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return rows
+}
+
+// layoutVendors reads the vendors settings a layout writes beside its files.
+func layoutVendors(t *testing.T, path string) adapters.Config {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cfg struct {
+		Vendors adapters.Config `yaml:"vendors"`
+	}
+	if err := yaml.Unmarshal(b, &cfg); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return cfg.Vendors.WithDefaults()
+}

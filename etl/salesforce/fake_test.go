@@ -1,0 +1,486 @@
+package salesforce_test
+
+import (
+	"bytes"
+	"crypto/rsa"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+const apiVersion = "v62.0"
+
+// fakeOrg answers as a Salesforce org does, per Salesforce's documentation:
+//   - the OAuth 2.0 token endpoint, POST /services/oauth2/token: the JWT
+//     bearer flow (grant_type urn:ietf:params:oauth:grant-type:jwt-bearer,
+//     an RS256 JWT with iss the consumer key, sub the username, aud the
+//     login URL, exp within minutes),
+//     https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm,
+//     and the client credentials flow (grant_type client_credentials,
+//     client_id, client_secret),
+//     https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_client_credentials_flow.htm;
+//     the answer holds access_token, instance_url, id, token_type, issued_at
+//     and signature; a refusal is 400 with an OAuth error and
+//     error_description,
+//     https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_flow_errors.htm;
+//   - REST API errors are a list of {message, errorCode}; an expired or
+//     revoked token is 401 INVALID_SESSION_ID "Session expired or invalid";
+//     a missing resource 404 NOT_FOUND,
+//     https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm;
+//   - every REST answer carries Sforce-Limit-Info: api-usage=N/M,
+//     https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm;
+//   - GET /services/data/vXX.X/sobjects/<Object>/describe lists the
+//     object's fields with their name and type,
+//     https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm;
+//   - GET /services/data/vXX.X/queryAll/?q=<SOQL> answers totalSize, done,
+//     nextRecordsUrl (/services/data/vXX.X/query/<locator>-<offset>, query
+//     in the URL even for queryAll) and records, each with its attributes
+//     (type, url); deleted records come with IsDeleted true; a field the
+//     object lacks is 400 INVALID_FIELD,
+//     https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_queryall.htm
+//     and .../dome_queryall.htm; doubles and currencies are written as Java
+//     writes a double (21500.0, 1.5E8), booleans and null as JSON's;
+//   - Bulk API 2.0 query jobs: POST /services/data/vXX.X/jobs/query
+//     {operation, query} answers the job (id, state UploadComplete, ...);
+//     GET /jobs/query/<id> its state (InProgress, then JobComplete); GET
+//     /jobs/query/<id>/results?maxRecords=N[&locator=L] a CSV page with
+//     Sforce-Locator (the string null after the last) and
+//     Sforce-NumberOfRecords,
+//     https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm.
+type fakeOrg struct {
+	mu  sync.Mutex
+	srv *httptest.Server
+
+	clientID, secret string         // client credentials
+	username         string         // JWT bearer
+	publicKey        *rsa.PublicKey // of the JWT's signing key
+
+	tokens  map[string]bool // valid access tokens
+	issued  int
+	objects map[string]*fakeObject
+	// pageSize is the records a query page holds; bulkPage the most a
+	// results page does (besides maxRecords).
+	pageSize, bulkPage int
+	used, limit        int // the org's API requests of the day
+	// expireAt invalidates every token when the API call of this number
+	// arrives (0: never); revoked at every call.
+	expireAt int
+	revoked  bool
+	// fail answers a route with a status instead, once per entry of times
+	// (-1: always); sleep instead makes the call outlast the client's
+	// timeout.
+	fail    map[string]failure
+	calls   []string // routes, in order
+	queries []string // the SOQL of queries and jobs
+	pages   map[string]*queryResult
+	jobs    map[string]*fakeJob
+	// now is the server's time, sent in every answer's Date header.
+	now time.Time
+}
+
+type failure struct {
+	status     int
+	retryAfter string
+	times      int
+	sleep      time.Duration
+}
+
+type fakeObject struct {
+	fields  []fakeField
+	records []record
+}
+
+type fakeField struct{ name, typ string }
+
+// record is a record's values: string, bool, nil, int or double.
+type record map[string]any
+
+// double is a double, currency or percent value.
+type double float64
+
+// MarshalJSON writes d as Java's Double.toString does, which is how the
+// REST API writes doubles: 21500.0, 80822.13, 1.5E8.
+func (d double) MarshalJSON() ([]byte, error) {
+	f := float64(d)
+	if a := max(f, -f); a == 0 || (a >= 1e-3 && a < 1e7) {
+		s := strconv.FormatFloat(f, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return []byte(s), nil
+	}
+	mant, exp, _ := strings.Cut(strconv.FormatFloat(f, 'E', -1, 64), "E")
+	if !strings.Contains(mant, ".") {
+		mant += ".0"
+	}
+	n, _ := strconv.Atoi(exp)
+	return []byte(mant + "E" + strconv.Itoa(n)), nil
+}
+
+type queryResult struct {
+	object  string
+	fields  []string
+	records []record
+}
+
+type fakeJob struct {
+	id, object, operation string
+	fields                []string
+	records               []record
+	polls                 int
+}
+
+func newFakeOrg(t *testing.T) *fakeOrg {
+	f := &fakeOrg{tokens: map[string]bool{}, objects: map[string]*fakeObject{}, pageSize: 2000, bulkPage: 100000,
+		limit: 100000, fail: map[string]failure{}, pages: map[string]*queryResult{}, jobs: map[string]*fakeJob{},
+		now: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}
+	f.srv = httptest.NewServer(f)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// route names a call for failures and the call log.
+func route(r *http.Request) string {
+	p := strings.TrimPrefix(r.URL.Path, "/services/data/"+apiVersion)
+	switch {
+	case r.URL.Path == "/services/oauth2/token":
+		return "token"
+	case strings.HasPrefix(p, "/sobjects/"):
+		return "describe " + strings.Split(p, "/")[2]
+	case p == "/queryAll/":
+		_, from, _ := strings.Cut(r.URL.Query().Get("q"), " FROM ")
+		return "queryAll " + strings.Fields(from)[0]
+	case strings.HasPrefix(p, "/query/"):
+		_, offset, _ := strings.Cut(p, "-")
+		return "more " + offset
+	case p == "/jobs/query":
+		return "job create"
+	case strings.HasSuffix(p, "/results"):
+		return "job results " + r.URL.Query().Get("locator")
+	case strings.HasPrefix(p, "/jobs/query/"):
+		return "job state"
+	}
+	return r.Method + " " + r.URL.Path
+}
+
+func (f *fakeOrg) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	w.Header().Set("Date", f.now.Format(http.TimeFormat))
+	rt := route(r)
+	f.calls = append(f.calls, rt)
+	if fl, ok := f.fail[rt]; ok && fl.times != 0 {
+		fl.times--
+		f.fail[rt] = fl
+		f.mu.Unlock()
+		if fl.sleep > 0 {
+			time.Sleep(fl.sleep)
+			return
+		}
+		if fl.retryAfter != "" {
+			w.Header().Set("Retry-After", fl.retryAfter)
+		}
+		errorList(w, fl.status, map[int]string{429: "REQUEST_LIMIT_EXCEEDED", 503: "SERVER_UNAVAILABLE"}[fl.status], "The server is unavailable to handle the request")
+		return
+	}
+	defer f.mu.Unlock()
+	if rt == "token" {
+		f.token(w, r)
+		return
+	}
+	if !strings.HasPrefix(r.URL.Path, "/services/data/"+apiVersion+"/") {
+		errorList(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+		return
+	}
+	f.used++
+	if f.revoked || (f.expireAt > 0 && f.used == f.expireAt) {
+		clear(f.tokens)
+	}
+	w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", f.used, f.limit))
+	if !f.tokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")] {
+		errorList(w, http.StatusUnauthorized, "INVALID_SESSION_ID", "Session expired or invalid")
+		return
+	}
+	p := strings.TrimPrefix(r.URL.Path, "/services/data/"+apiVersion)
+	switch {
+	case strings.HasPrefix(p, "/sobjects/") && strings.HasSuffix(p, "/describe"):
+		f.describe(w, strings.Split(p, "/")[2])
+	case p == "/queryAll/":
+		f.queryAll(w, r.URL.Query().Get("q"))
+	case strings.HasPrefix(p, "/query/"):
+		f.more(w, strings.TrimPrefix(p, "/query/"))
+	case p == "/jobs/query" && r.Method == http.MethodPost:
+		f.createJob(w, r)
+	case strings.HasPrefix(p, "/jobs/query/") && strings.HasSuffix(p, "/results"):
+		f.results(w, r, strings.Split(p, "/")[3])
+	case strings.HasPrefix(p, "/jobs/query/"):
+		f.jobState(w, strings.TrimPrefix(p, "/jobs/query/"))
+	default:
+		errorList(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+	}
+}
+
+func errorList(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode([]map[string]string{{"message": msg, "errorCode": code}})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+	json.NewEncoder(w).Encode(v)
+}
+
+func (f *fakeOrg) token(w http.ResponseWriter, r *http.Request) {
+	refuse := func(code, desc string) {
+		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusBadRequest)
+		json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": desc})
+	}
+	if err := r.ParseForm(); err != nil {
+		refuse("invalid_request", "invalid request")
+		return
+	}
+	switch r.PostForm.Get("grant_type") {
+	case "client_credentials":
+		if r.PostForm.Get("client_id") != f.clientID || r.PostForm.Get("client_secret") != f.secret || f.secret == "" {
+			refuse("invalid_client", "invalid client credentials")
+			return
+		}
+	case "urn:ietf:params:oauth:grant-type:jwt-bearer":
+		var claims jwt.RegisteredClaims
+		_, err := jwt.ParseWithClaims(r.PostForm.Get("assertion"), &claims, func(*jwt.Token) (any, error) { return f.publicKey, nil },
+			jwt.WithValidMethods([]string{"RS256"}), jwt.WithAudience(f.srv.URL), jwt.WithIssuer(f.clientID), jwt.WithSubject(f.username), jwt.WithExpirationRequired())
+		if err != nil || f.publicKey == nil {
+			refuse("invalid_grant", "invalid assertion")
+			return
+		}
+		if exp := claims.ExpiresAt.Time; time.Until(exp) > 5*time.Minute {
+			refuse("invalid_grant", "expiration is too far in the future")
+			return
+		}
+	default:
+		refuse("unsupported_grant_type", "grant type not supported")
+		return
+	}
+	f.issued++
+	tok := fmt.Sprintf("00D5g000004ABCD!AQ0AQFakeAccessToken%03d", f.issued)
+	f.tokens[tok] = true
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, map[string]string{
+		"access_token": tok, "instance_url": f.srv.URL, "id": f.srv.URL + "/id/00D5g000004ABCDEAA/0055g00000ABCDEAA1",
+		"token_type": "Bearer", "issued_at": strconv.FormatInt(time.Now().UnixMilli(), 10), "signature": "c2lnbmF0dXJl", "scope": "api",
+	})
+}
+
+func (f *fakeOrg) describe(w http.ResponseWriter, name string) {
+	o, ok := f.objects[name]
+	if !ok {
+		errorList(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+		return
+	}
+	var fields []map[string]any
+	for _, fl := range o.fields {
+		fields = append(fields, map[string]any{"name": fl.name, "type": fl.typ, "label": fl.name, "custom": strings.HasSuffix(fl.name, "__c"), "nillable": fl.name != "Id"})
+	}
+	writeJSON(w, map[string]any{"name": name, "label": name, "queryable": true, "retrieveable": true, "custom": strings.HasSuffix(name, "__c"), "fields": fields})
+}
+
+var soqlRe = regexp.MustCompile(`^SELECT (.+) FROM (\w+)(?: WHERE SystemModstamp > (\S+))?( ORDER BY SystemModstamp)?$`)
+
+// query runs the SOQL the pull sends; an error is written to w.
+func (f *fakeOrg) query(w http.ResponseWriter, soql string) (*queryResult, bool) {
+	f.queries = append(f.queries, soql)
+	m := soqlRe.FindStringSubmatch(soql)
+	if m == nil {
+		errorList(w, http.StatusBadRequest, "MALFORMED_QUERY", "unexpected token")
+		return nil, false
+	}
+	o, ok := f.objects[m[2]]
+	if !ok {
+		errorList(w, http.StatusBadRequest, "INVALID_TYPE", fmt.Sprintf("sObject type '%s' is not supported.", m[2]))
+		return nil, false
+	}
+	res := &queryResult{object: m[2], fields: strings.Split(m[1], ", ")}
+	for _, name := range res.fields {
+		if !slices.ContainsFunc(o.fields, func(fl fakeField) bool { return fl.name == name }) {
+			errorList(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("No such column '%s' on entity '%s'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.", name, m[2]))
+			return nil, false
+		}
+	}
+	var since time.Time
+	if m[3] != "" {
+		var err error
+		if since, err = time.Parse(time.RFC3339, m[3]); err != nil {
+			errorList(w, http.StatusBadRequest, "INVALID_QUERY_FILTER_OPERATOR", "invalid dateTime "+m[3])
+			return nil, false
+		}
+	}
+	for _, rec := range o.records {
+		if stamp(rec).After(since) {
+			res.records = append(res.records, rec)
+		}
+	}
+	if m[4] != "" {
+		slices.SortStableFunc(res.records, func(a, b record) int { return stamp(a).Compare(stamp(b)) })
+	}
+	return res, true
+}
+
+func stamp(rec record) time.Time {
+	t, err := time.Parse("2006-01-02T15:04:05.000Z", rec["SystemModstamp"].(string))
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func (f *fakeOrg) queryAll(w http.ResponseWriter, soql string) {
+	res, ok := f.query(w, soql)
+	if !ok {
+		return
+	}
+	loc := fmt.Sprintf("01gD00000%09dAAA", len(f.pages)+1)
+	f.pages[loc] = res
+	f.page(w, loc, 0)
+}
+
+func (f *fakeOrg) more(w http.ResponseWriter, next string) {
+	loc, off, _ := strings.Cut(next, "-")
+	offset, err := strconv.Atoi(off)
+	if _, ok := f.pages[loc]; !ok || err != nil {
+		errorList(w, http.StatusBadRequest, "INVALID_QUERY_LOCATOR", "invalid query locator")
+		return
+	}
+	f.page(w, loc, offset)
+}
+
+// page writes the records of a query result from offset on.
+func (f *fakeOrg) page(w http.ResponseWriter, loc string, offset int) {
+	res := f.pages[loc]
+	end := min(offset+f.pageSize, len(res.records))
+	recs := []map[string]any{}
+	for _, rec := range res.records[offset:end] {
+		out := map[string]any{"attributes": map[string]string{"type": res.object, "url": "/services/data/" + apiVersion + "/sobjects/" + res.object + "/" + rec["Id"].(string)}}
+		for _, name := range res.fields {
+			out[name] = rest(rec[name])
+		}
+		recs = append(recs, out)
+	}
+	answer := map[string]any{"totalSize": len(res.records), "done": end == len(res.records), "records": recs}
+	if end < len(res.records) {
+		answer["nextRecordsUrl"] = fmt.Sprintf("/services/data/%s/query/%s-%d", apiVersion, loc, end)
+	}
+	writeJSON(w, answer)
+}
+
+// rest is a value as the REST API writes it: dateTimes with +0000.
+func rest(v any) any {
+	if s, ok := v.(string); ok && len(s) == 24 && strings.HasSuffix(s, "Z") && s[10] == 'T' {
+		return strings.TrimSuffix(s, "Z") + "+0000"
+	}
+	return v
+}
+
+func (f *fakeOrg) createJob(w http.ResponseWriter, r *http.Request) {
+	var req struct{ Operation, Query string }
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || (req.Operation != "query" && req.Operation != "queryAll") {
+		errorList(w, http.StatusBadRequest, "INVALIDJOB", "invalid operation")
+		return
+	}
+	res, ok := f.query(w, req.Query)
+	if !ok {
+		return
+	}
+	job := &fakeJob{id: fmt.Sprintf("750R0000000%04dIAA", len(f.jobs)+1), object: res.object, operation: req.Operation, fields: res.fields, records: res.records}
+	f.jobs[job.id] = job
+	writeJSON(w, f.jobInfo(job, "UploadComplete"))
+}
+
+func (f *fakeOrg) jobInfo(job *fakeJob, state string) map[string]any {
+	return map[string]any{"id": job.id, "operation": job.operation, "object": job.object, "createdById": "0055g00000ABCDEAA1",
+		"createdDate": "2026-01-10T17:50:19.000+0000", "systemModstamp": "2026-01-10T17:50:19.000+0000", "state": state,
+		"concurrencyMode": "Parallel", "contentType": "CSV", "apiVersion": 62.0, "lineEnding": "LF", "columnDelimiter": "COMMA"}
+}
+
+func (f *fakeOrg) jobState(w http.ResponseWriter, id string) {
+	job, ok := f.jobs[id]
+	if !ok {
+		errorList(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+		return
+	}
+	job.polls++
+	state := "InProgress"
+	if job.polls > 1 {
+		state = "JobComplete"
+	}
+	info := f.jobInfo(job, state)
+	info["numberRecordsProcessed"] = len(job.records)
+	writeJSON(w, info)
+}
+
+func (f *fakeOrg) results(w http.ResponseWriter, r *http.Request, id string) {
+	job, ok := f.jobs[id]
+	if !ok || job.polls < 2 {
+		errorList(w, http.StatusBadRequest, "INVALIDJOBSTATE", "job is not complete")
+		return
+	}
+	offset, _ := strconv.Atoi(r.URL.Query().Get("locator"))
+	size := f.bulkPage
+	if n, err := strconv.Atoi(r.URL.Query().Get("maxRecords")); err == nil && n > 0 {
+		size = min(size, n)
+	}
+	end := min(offset+size, len(job.records))
+	var b bytes.Buffer
+	cw := csv.NewWriter(&b)
+	cw.Write(job.fields)
+	for _, rec := range job.records[offset:end] {
+		row := make([]string, len(job.fields))
+		for i, name := range job.fields {
+			switch v := rec[name].(type) {
+			case nil:
+			case double:
+				row[i] = strconv.FormatFloat(float64(v), 'f', -1, 64)
+			default:
+				row[i] = fmt.Sprint(v)
+			}
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	locator := "null"
+	if end < len(job.records) {
+		locator = strconv.Itoa(end)
+	}
+	w.Header().Set("Content-Type", "text/csv")
+	w.Header().Set("Sforce-Locator", locator)
+	w.Header().Set("Sforce-NumberOfRecords", strconv.Itoa(end-offset))
+	w.Write(b.Bytes())
+}
+
+// take returns the calls made since the last take.
+func (f *fakeOrg) take() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	calls := f.calls
+	f.calls = nil
+	return calls
+}
+
+// set runs change with the org locked.
+func (f *fakeOrg) set(change func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	change()
+}

@@ -1,0 +1,252 @@
+// Package salesforce pulls a Salesforce org's records (accounts, users,
+// opportunities and their products, CPQ quote lines, Advanced Approvals,
+// contracts and currency rates: the objects the Salesforce adapters read)
+// through the REST API's queryAll, or Bulk API 2.0 for large objects, into
+// a source's landing folder as JSON lines, incrementally by SystemModstamp.
+// The run then loads them through the Salesforce adapters, as it loads
+// Data Loader exports. It only reads, keeps within a share of the org's
+// daily API limit, and never logs the private key, client secret or token.
+package salesforce
+
+import (
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// The authorization flows.
+const (
+	FlowJWT               = "jwt"
+	FlowClientCredentials = "client_credentials"
+)
+
+// Defaults of the settings.
+const (
+	DefaultLoginURL      = "https://login.salesforce.com"
+	DefaultAPIVersion    = "v62.0"
+	DefaultAPIShare      = 0.5
+	DefaultBulkThreshold = 50000
+)
+
+// Settings configure one Salesforce org: sources[i] of kind salesforce.
+type Settings struct {
+	// LoginURL is where tokens are requested: https://login.salesforce.com
+	// (the default), https://test.salesforce.com for a sandbox, or the
+	// org's My Domain (https://acme.my.salesforce.com), which the client
+	// credentials flow needs.
+	LoginURL string `yaml:"login_url,omitempty"`
+	// ClientID is the connected app's consumer key.
+	ClientID string `yaml:"client_id,omitempty"`
+	// Flow is the OAuth 2.0 flow: jwt (JWT bearer, signed with the private
+	// key whose certificate the app holds) or client_credentials (the
+	// app's consumer secret; the app's run-as user reads).
+	Flow string `yaml:"flow,omitempty"`
+	// Username is the user the JWT bearer flow reads as.
+	Username string `yaml:"username,omitempty"`
+	// PrivateKeyFile or PrivateKeyEnv hold the PEM RSA private key the
+	// JWT is signed with (flow jwt); exactly one.
+	PrivateKeyFile string `yaml:"private_key_file,omitempty"`
+	PrivateKeyEnv  string `yaml:"private_key_env,omitempty"`
+	// ClientSecretEnv or ClientSecretFile hold the consumer secret (flow
+	// client_credentials); exactly one.
+	ClientSecretEnv  string `yaml:"client_secret_env,omitempty"`
+	ClientSecretFile string `yaml:"client_secret_file,omitempty"`
+	// APIVersion is the REST API version, such as v62.0 (the default).
+	APIVersion string `yaml:"api_version,omitempty"`
+	// APIShare is the most of the org's daily API request limit a pull
+	// may have used, between 0 and 1 (0.5 when 0).
+	APIShare float64 `yaml:"api_share,omitempty"`
+	// BulkThreshold: an object with more records to read than this goes
+	// through Bulk API 2.0 instead of REST queries (50000 when 0).
+	BulkThreshold int `yaml:"bulk_threshold,omitempty"`
+	// Objects, when set, are the objects pulled (API names, such as
+	// Opportunity); by default every object the Salesforce adapters read.
+	Objects []string `yaml:"objects,omitempty"`
+}
+
+var (
+	envVariableRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	apiVersionRe  = regexp.MustCompile(`^v[0-9]{2,3}\.0$`)
+	objectNameRe  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+)
+
+// Validate checks the settings, naming the setting that is wrong after
+// prefix (such as "sources[2] (crm)"); it checks that the private key or
+// secret can be read, so a missing variable or file stops the program at
+// start-up.
+func (s Settings) Validate(prefix string) error {
+	var errs []error
+	bad := func(setting, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s.%s: %s", prefix, setting, fmt.Sprintf(format, args...)))
+	}
+	if err := checkURL(s.loginURL()); err != nil {
+		bad("login_url", "%q %v", s.LoginURL, err)
+	}
+	if s.ClientID == "" {
+		bad("client_id", "not set: the connected app's consumer key")
+	}
+	switch s.Flow {
+	case FlowJWT:
+		if s.Username == "" {
+			bad("username", "not set: the user the JWT bearer flow reads as")
+		}
+		if s.ClientSecretEnv != "" || s.ClientSecretFile != "" {
+			bad("client_secret_env", "is for flow client_credentials; flow jwt signs with private_key_file or private_key_env")
+		}
+		if problem := s.secretSettings("private_key", s.PrivateKeyEnv, s.PrivateKeyFile); problem != "" {
+			bad("private_key_file", "%s", problem)
+		} else if _, err := s.privateKey(); err != nil {
+			errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
+		}
+	case FlowClientCredentials:
+		if s.Username != "" || s.PrivateKeyEnv != "" || s.PrivateKeyFile != "" {
+			bad("username", "username and private_key_* are for flow jwt; flow client_credentials reads as the app's run-as user")
+		}
+		if problem := s.secretSettings("client_secret", s.ClientSecretEnv, s.ClientSecretFile); problem != "" {
+			bad("client_secret_env", "%s", problem)
+		} else if _, err := s.clientSecret(); err != nil {
+			errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
+		}
+	case "":
+		bad("flow", "not set: jwt (JWT bearer, with username and a private key) or client_credentials (with a client secret)")
+	default:
+		bad("flow", "%q is not a flow; want jwt or client_credentials", s.Flow)
+	}
+	if s.APIVersion != "" && !apiVersionRe.MatchString(s.APIVersion) {
+		bad("api_version", "%q is not an API version such as %s", s.APIVersion, DefaultAPIVersion)
+	}
+	if s.APIShare < 0 || s.APIShare > 1 {
+		bad("api_share", "%g is not a share between 0 and 1 of the org's daily API limit", s.APIShare)
+	}
+	if s.BulkThreshold < 0 {
+		bad("bulk_threshold", "%d is negative", s.BulkThreshold)
+	}
+	for i, o := range s.Objects {
+		if _, ok := adapterObject(o); !ok || !objectNameRe.MatchString(o) {
+			bad(fmt.Sprintf("objects[%d]", i), "%q is not an object the Salesforce adapters read (%s)", o, strings.Join(adapterObjectNames(), ", "))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// secretSettings says what is wrong with a pair of *_env and *_file
+// settings, or "".
+func (s Settings) secretSettings(name, env, file string) string {
+	switch {
+	case env == "" && file == "":
+		return fmt.Sprintf("not set: name the file (or %s_env the environment variable) holding the %s", name, strings.ReplaceAll(name, "_", " "))
+	case env != "" && file != "":
+		return fmt.Sprintf("and %s_env are both set: keep one", name)
+	case env != "" && !envVariableRe.MatchString(env):
+		return fmt.Sprintf("%s_env %q is not the name of an environment variable", name, env)
+	}
+	return ""
+}
+
+// checkURL accepts an https address, or an http one on this host (tests):
+// secrets and tokens must not cross a network in the clear.
+func checkURL(base string) error {
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return errors.New("is not an https URL")
+	}
+	if u.RawQuery != "" || u.User != nil || strings.Trim(u.Path, "/") != "" {
+		return errors.New("is not a host's address alone (no path, query or user)")
+	}
+	if u.Scheme == "http" {
+		host := u.Hostname()
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return errors.New("is not https (http only to this host)")
+		}
+	}
+	return nil
+}
+
+// readSecret reads a secret from an environment variable or a file. Its
+// error names the setting, never the value.
+func readSecret(name, env, file string) (string, error) {
+	switch {
+	case env != "":
+		v := os.Getenv(env)
+		if v == "" {
+			return "", fmt.Errorf("%s_env: environment variable %s is not set", name, env)
+		}
+		return v, nil
+	case file != "":
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("%s_file: cannot read %s: %w", name, file, errors.Unwrap(err))
+		}
+		v := strings.TrimRight(string(b), "\r\n")
+		if v == "" {
+			return "", fmt.Errorf("%s_file: %s is empty", name, file)
+		}
+		return v, nil
+	}
+	return "", fmt.Errorf("%s_file: not set", name)
+}
+
+// privateKey reads and parses the JWT signing key.
+func (s Settings) privateKey() (*rsa.PrivateKey, error) {
+	pem, err := readSecret("private_key", s.PrivateKeyEnv, s.PrivateKeyFile)
+	if err != nil {
+		return nil, err
+	}
+	key, err := jwt.ParseRSAPrivateKeyFromPEM([]byte(pem))
+	if err != nil {
+		setting := "private_key_file"
+		if s.PrivateKeyEnv != "" {
+			setting = "private_key_env"
+		}
+		// The parser's error quotes no key material.
+		return nil, fmt.Errorf("%s: not a PEM RSA private key: %w", setting, err)
+	}
+	return key, nil
+}
+
+// clientSecret reads the consumer secret.
+func (s Settings) clientSecret() (string, error) {
+	return readSecret("client_secret", s.ClientSecretEnv, s.ClientSecretFile)
+}
+
+func (s Settings) loginURL() string {
+	if s.LoginURL == "" {
+		return DefaultLoginURL
+	}
+	return strings.TrimRight(s.LoginURL, "/")
+}
+
+func (s Settings) apiVersion() string {
+	if s.APIVersion == "" {
+		return DefaultAPIVersion
+	}
+	return s.APIVersion
+}
+
+func (s Settings) apiShare() float64 {
+	if s.APIShare == 0 {
+		return DefaultAPIShare
+	}
+	return s.APIShare
+}
+
+func (s Settings) bulkThreshold() int {
+	if s.BulkThreshold == 0 {
+		return DefaultBulkThreshold
+	}
+	return s.BulkThreshold
+}
+
+// IsZero says whether no setting is set.
+func (s Settings) IsZero() bool {
+	return s.LoginURL == "" && s.ClientID == "" && s.Flow == "" && s.Username == "" && s.PrivateKeyFile == "" &&
+		s.PrivateKeyEnv == "" && s.ClientSecretEnv == "" && s.ClientSecretFile == "" && s.APIVersion == "" &&
+		s.APIShare == 0 && s.BulkThreshold == 0 && len(s.Objects) == 0
+}
