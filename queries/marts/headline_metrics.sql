@@ -61,7 +61,7 @@ slope_fits as (
         f.fit,
         f.slope,
         f.n,
-        sqrt(sum(power(p.y - f.slope * p.x, 2)) / nullif(f.n - f.groups - 1, 0) / nullif(f.sxx, 0)) as se
+        sqrt(sum(power(p.y - f.slope * p.x, 2)) / nullif(greatest(f.n - f.groups - 1, 0), 0) / nullif(f.sxx, 0)) as se
     from pairs p
     join slope_fit f on f.fit = p.fit
     group by f.fit, f.slope, f.n, f.groups, f.sxx
@@ -204,8 +204,8 @@ spearman as (
         'ambiguity_escalation_spearman' as metric,
         corr(rx, ry) as value,
         count(*) as n,
-        tanh(atanh(corr(rx, ry)) - 1.96 / sqrt(count(*) - 3)) as ci_low,
-        tanh(atanh(corr(rx, ry)) + 1.96 / sqrt(count(*) - 3)) as ci_high,
+        tanh(atanh(corr(rx, ry)) - 1.96 / sqrt(nullif(greatest(count(*) - 3, 0), 0))) as ci_low,
+        tanh(atanh(corr(rx, ry)) + 1.96 / sqrt(nullif(greatest(count(*) - 3, 0), 0))) as ci_high,
         0.0 as null_value,
         'Spearman rank correlation over contracts started by as_of of ambiguity_score and escalated tickets per exposure year; CI by Fisher z' as description
     from ranked
