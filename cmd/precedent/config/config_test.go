@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -316,5 +317,40 @@ func TestSalesforceSource(t *testing.T) {
 	sf := c.Sources[0].Salesforce
 	if sf.LoginURL != "https://acme.my.salesforce.com" || sf.Flow != "client_credentials" || sf.APIShare != 0.25 || len(sf.Objects) != 2 {
 		t.Errorf("salesforce settings = %+v", sf)
+	}
+}
+
+// TestSourcesRoundTrip saves a configuration with sources of several kinds
+// (as precedent user add does) and reads it back: each source keeps its
+// kind's settings, beside name and kind as they were written.
+func TestSourcesRoundTrip(t *testing.T) {
+	t.Setenv("TEST_RT_SECRET", "s3cret")
+	path := filepath.Join(t.TempDir(), "precedent.yaml")
+	file := "sources:\n" +
+		"  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_RT_SECRET\n" +
+		"  - name: erp\n    kind: netsuite\n    account_id: 1234567_SB1\n    consumer_key_env: TEST_RT_SECRET\n    consumer_secret_env: TEST_RT_SECRET\n    token_id_env: TEST_RT_SECRET\n    token_secret_env: TEST_RT_SECRET\n" +
+		"  - name: crm\n    kind: hubspot\n    access_token_env: TEST_RT_SECRET\n    daily_reserve: 500\n"
+	if err := os.WriteFile(path, []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Save(); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	for _, want := range []string{"    kind: netsuite\n    account_id: 1234567_SB1\n", "    kind: hubspot\n"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("saved configuration lacks %q:\n%s", want, b)
+		}
+	}
+	again, err := Load(path, true)
+	if err != nil {
+		t.Fatalf("the saved configuration does not load: %v\n%s", err, b)
+	}
+	if !reflect.DeepEqual(again.Sources, c.Sources) {
+		t.Errorf("sources after a save: %+v, want %+v", again.Sources, c.Sources)
 	}
 }

@@ -103,6 +103,27 @@ func (s *Source) UnmarshalYAML(n *yaml.Node) error {
 	return kept.Decode(target)
 }
 
+// MarshalYAML writes the source as it is read: name, kind and the kind's
+// settings beside them.
+func (s Source) MarshalYAML() (any, error) {
+	out := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	for _, kv := range [][2]string{{"name", s.Name}, {"kind", s.Kind}} {
+		out.Content = append(out.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: kv[0]}, &yaml.Node{Kind: yaml.ScalarNode, Value: kv[1]})
+	}
+	target := s.settings()
+	if target == nil {
+		return out, nil
+	}
+	var settings yaml.Node
+	if err := settings.Encode(target); err != nil {
+		return nil, fmt.Errorf("source %s: %w", s.Name, err)
+	}
+	if settings.Kind == yaml.MappingNode {
+		out.Content = append(out.Content, settings.Content...)
+	}
+	return out, nil
+}
+
 // settingNames lists the YAML names of the fields of the settings v points at.
 func settingNames(v any) []string {
 	t := reflect.TypeOf(v).Elem()
