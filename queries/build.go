@@ -160,11 +160,15 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	}
 	lap("build")
 	var testErrs []error
+	earlier, err := earlierTests(ctx, conn, opts.Prev, rep)
+	if err != nil {
+		return rep, err
+	}
 	for _, m := range ordered {
 		if failed[m.Name] {
 			continue
 		}
-		for _, t := range runTests(ctx, conn, m) {
+		for _, t := range runTests(ctx, conn, m, earlier) {
 			rep.Tests = append(rep.Tests, t)
 			if t.Status != Pass && m.Builtin {
 				testErrs = append(testErrs, fmt.Errorf("data test %s on %s: %s", t.Name, m.Name, t.detail()))
@@ -172,7 +176,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		}
 	}
 	lap("data tests")
-	if err := wh.InTx(ctx, conn, func() error { return writeCatalog(ctx, conn, ordered, rep) }); err != nil {
+	if err := wh.InTx(ctx, conn, func() error { return writeCatalog(ctx, conn, ordered, rep, opts.Prev) }); err != nil {
 		return rep, err
 	}
 	lap("catalog")

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
 // writeCatalog records, in the generation, every model (layer, grain, key,
@@ -13,7 +15,11 @@ import (
 // columns of each with their documentation, and every data test's result,
 // so `precedent models` (through ReadCatalog) and the dashboard's schema
 // browser read them back.
-func writeCatalog(ctx context.Context, conn *sql.Conn, models []*Model, rep *Report) error {
+//
+// The columns of the models rep kept are copied from the previous
+// generation prev's catalog in one statement: their tables and headers
+// are the ones it records.
+func writeCatalog(ctx context.Context, conn *sql.Conn, models []*Model, rep *Report, prev string) error {
 	stmts := []string{
 		`CREATE OR REPLACE TABLE _models (name VARCHAR, layer VARCHAR, path VARCHAR, grain VARCHAR, key VARCHAR[], description VARCHAR,
   depends_on VARCHAR[], status VARCHAR, error VARCHAR, row_count BIGINT, build_seconds DOUBLE, tests_passed INTEGER, tests_failed INTEGER, sql VARCHAR,
@@ -27,8 +33,18 @@ func writeCatalog(ctx context.Context, conn *sql.Conn, models []*Model, rep *Rep
 		}
 	}
 	byName := map[string]ModelResult{}
+	var kept []string
 	for _, r := range rep.Models {
 		byName[r.Name] = r
+		if r.Kept {
+			kept = append(kept, r.Name)
+		}
+	}
+	if prev != "" && len(kept) > 0 {
+		_, err := conn.ExecContext(ctx, `INSERT INTO _model_columns SELECT * FROM `+wh.Ident(prev)+`.main._model_columns WHERE list_contains(?::VARCHAR[], model) ORDER BY model, position`, kept)
+		if err != nil {
+			return fmt.Errorf("write catalog columns of the kept models: %w", err)
+		}
 	}
 	for _, m := range models {
 		r := byName[m.Name]
@@ -49,7 +65,7 @@ func writeCatalog(ctx context.Context, conn *sql.Conn, models []*Model, rep *Rep
 		if err != nil {
 			return fmt.Errorf("write catalog: %w", err)
 		}
-		if r.Status != Built {
+		if r.Status != Built || (r.Kept && prev != "") {
 			continue
 		}
 		// Column types come from the built table; descriptions from the header.

@@ -24,6 +24,9 @@ type TestResult struct {
 	Status      string
 	FailingRows int64
 	Error       string
+	// Reused says the result is the previous generation's: the test reads
+	// only its model's table, which was kept.
+	Reused bool
 }
 
 func (t TestResult) detail() string {
@@ -37,6 +40,7 @@ type dataTest struct {
 	name string
 	sql  string
 	args []any
+	self bool // reads only the model's own table
 }
 
 // tests turns a model's header into SQL that counts failing rows. The key
@@ -54,10 +58,11 @@ func (m *Model) tests() []dataTest {
 		out = append(out, dataTest{
 			name: "unique(" + strings.Join(cols, ", ") + ")",
 			sql:  "SELECT count(*) FROM (SELECT " + strings.Join(q, ", ") + " FROM " + t + " GROUP BY ALL HAVING count(*) > 1)",
+			self: true,
 		})
 	}
 	notNull := func(c string) {
-		out = append(out, dataTest{name: "not_null(" + c + ")", sql: "SELECT count(*) FROM " + t + " WHERE " + wh.Ident(c) + " IS NULL"})
+		out = append(out, dataTest{name: "not_null(" + c + ")", sql: "SELECT count(*) FROM " + t + " WHERE " + wh.Ident(c) + " IS NULL", self: true})
 	}
 	if len(m.Header.Key) > 0 {
 		unique(m.Header.Key)
@@ -79,6 +84,7 @@ func (m *Model) tests() []dataTest {
 				name: "accepted_values(" + av.Column + ")",
 				sql:  "SELECT count(*) FROM " + t + " WHERE " + wh.Ident(av.Column) + " IS NOT NULL AND NOT list_contains(?::VARCHAR[], " + wh.Ident(av.Column) + "::VARCHAR)",
 				args: []any{av.Values},
+				self: true,
 			})
 		case spec.Relationships != nil:
 			r := spec.Relationships
@@ -134,9 +140,17 @@ func assertName(q string) string {
 	return "assert: " + text
 }
 
-func runTests(ctx context.Context, conn *sql.Conn, m *Model) []TestResult {
+// runTests runs model m's data tests. A test that reads only m's table and
+// has a result in earlier (m was kept: its table is the previous
+// generation's) is not run again.
+func runTests(ctx context.Context, conn *sql.Conn, m *Model, earlier map[[3]string]TestResult) []TestResult {
 	var out []TestResult
 	for _, dt := range m.tests() {
+		if r, ok := earlier[[3]string{m.Name, dt.name, dt.sql}]; ok && dt.self {
+			r.Reused = true
+			out = append(out, r)
+			continue
+		}
 		r := TestResult{Model: m.Name, Name: dt.name, SQL: dt.sql, Status: Pass}
 		if err := conn.QueryRowContext(ctx, dt.sql, dt.args...).Scan(&r.FailingRows); err != nil {
 			r.Status, r.Error = Error, wh.Message(err)
@@ -146,4 +160,33 @@ func runTests(ctx context.Context, conn *sql.Conn, m *Model) []TestResult {
 		out = append(out, r)
 	}
 	return out
+}
+
+// earlierTests reads, from the previous generation prev, the results of
+// the data tests of the models rep kept (copied from prev), by model, test
+// name and SQL.
+func earlierTests(ctx context.Context, conn *sql.Conn, prev string, rep *Report) (map[[3]string]TestResult, error) {
+	out := map[[3]string]TestResult{}
+	var kept []string
+	for _, r := range rep.Models {
+		if r.Kept {
+			kept = append(kept, r.Name)
+		}
+	}
+	if prev == "" || len(kept) == 0 {
+		return out, nil
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT model, test, status, failing_rows, sql, coalesce(error, '') FROM `+wh.Ident(prev)+`.main._data_tests WHERE list_contains(?::VARCHAR[], model)`, kept)
+	if err != nil {
+		return nil, fmt.Errorf("read the previous data tests: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r TestResult
+		if err := rows.Scan(&r.Model, &r.Name, &r.Status, &r.FailingRows, &r.SQL, &r.Error); err != nil {
+			return nil, fmt.Errorf("read the previous data tests: %w", err)
+		}
+		out[[3]string{r.Model, r.Name, r.SQL}] = r
+	}
+	return out, rows.Err()
 }
