@@ -76,9 +76,13 @@ var macros = []string{
     THEN coalesce(v_fmt_ts(try_cast(x AS TIMESTAMPTZ) AT TIME ZONE 'UTC'), x)
   ELSE coalesce(v_fmt_ts(timezone(tz, v_local(x, ord)) AT TIME ZONE 'UTC'), x)
   END`,
+	// Unix seconds may come with a fraction: Airbyte's PostgreSQL
+	// destination keeps a JSON-schema number (Stripe's due_date,
+	// period_start) in a DECIMAL(38,9) column, printed 1743465600.000000000.
 	`CREATE OR REPLACE TEMP MACRO v_unix(x) AS CASE
   WHEN regexp_full_match(x, '\d{12,}') THEN v_fmt_ts(to_timestamp(x::BIGINT / 1000.0) AT TIME ZONE 'UTC')
   WHEN regexp_full_match(x, '\d{1,11}') THEN v_fmt_ts(to_timestamp(x::BIGINT) AT TIME ZONE 'UTC')
+  WHEN regexp_full_match(x, '\d{1,11}\.\d+') THEN v_fmt_ts(to_timestamp(x::DOUBLE) AT TIME ZONE 'UTC')
   ELSE v_ts(x, 'UTC', 'mdy') END`,
 	// A date as written; a date with a time is converted to UTC first.
 	`CREATE OR REPLACE TEMP MACRO v_date(x, tz, ord) AS CASE

@@ -79,6 +79,21 @@ var common = []Field{
 	{Name: "_sdc_batched_at", Conv: Text, Note: "Stitch's sync time, as _fivetran_synced"},
 }
 
+// DeletionFlag says whether column, spelled as a table or file heads it,
+// is one of the connector columns every object may carry that mark a row
+// deleted (IsDeleted, _fivetran_deleted, _sdc_deleted_at,
+// _ab_cdc_deleted_at), matched as headers are: IsDeleted, ISDELETED and
+// is_deleted alike. isBool is true for the flags that mark a row deleted
+// when true; the others mark it deleted when set.
+func DeletionFlag(column string) (isBool, ok bool) {
+	for _, f := range common {
+		if strings.Contains(f.Key(), "deleted") && key(f.Name) == key(column) {
+			return f.Conv == Bool, true
+		}
+	}
+	return false, false
+}
+
 // syncKeys are the keys of the connector sync times, in the order a row's
 // sync time is taken from them.
 var syncKeys = []string{"_fivetran_synced", "_airbyte_extracted_at", "_sdc_batched_at"}
