@@ -16,7 +16,7 @@ const (
 	SFID                 // Salesforce id: a 15-character id gets its 3 check characters (18-character form)
 	Date                 // YYYY-MM-DD, M/D/YYYY or D/M/YYYY (the file's date order), D.M.YYYY, or a timestamp's date in UTC
 	Time                 // timestamp to UTC; without an offset it is in the vendor's time zone (default UTC)
-	Unix                 // Unix seconds (or milliseconds, or ISO 8601) to a UTC timestamp
+	Unix                 // Unix seconds (a fraction allowed), milliseconds or ISO 8601 to a UTC timestamp
 	UnixDate             // Unix seconds (or ISO 8601) to the UTC date
 	Minor                // integer in the currency's minor unit to the major unit (JPY and other zero-decimal currencies are not divided)
 	Upper                // trimmed, upper case (currency codes)
