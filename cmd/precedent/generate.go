@@ -18,7 +18,7 @@ func (m *Main) generateCommand() *cobra.Command {
 	var seed uint64
 	var fiscal int
 	cmd := &cobra.Command{
-		Use:   "generate --out DIR [--scale S] [--seed N] [--as-of DATE] [--format csv|parquet|jsonl] [--effects default|none|confounded] [--layout contract|exports|connector]",
+		Use:   "generate --out DIR [--scale S] [--seed N] [--as-of DATE] [--format csv|parquet|jsonl] [--effects default|none|confounded] [--layout contract|exports|connector|airbyte]",
 		Short: "Write a deterministic synthetic company (scale 1 is about 2,000 accounts)",
 		Long: `Writes a synthetic B2B SaaS company's quote-to-cash history, about five years up to the
 as-of date, one file per entity of the data contract. The same options give byte-identical
@@ -29,9 +29,11 @@ docs/generator.md for the effects and their strengths).
 
 --layout writes the same company as a set of vendor exports instead of the contract's files:
 exports (Salesforce Data Loader extracts with CPQ and Advanced Approvals, DocuSign REST
-envelopes, NetSuite saved searches with their default labels, Zendesk API JSON) or connector
+envelopes, NetSuite saved searches with their default labels, Zendesk API JSON), connector
 (snake_case Salesforce, Stripe and Zendesk tables as Fivetran syncs them, deleted rows
-included). Each writes precedent.yaml beside its files with the vendors settings (custom
+included) or airbyte (the tables Airbyte's PostgreSQL destination writes: Salesforce objects
+and fields by their API names, Stripe and Zendesk streams, Airbyte's _airbyte_ columns,
+deleted rows included). Each writes precedent.yaml beside its files with the vendors settings (custom
 fields) it needs: precedent etl --source DIR --config DIR/precedent.yaml. See docs/vendors.md.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -94,7 +96,7 @@ fields) it needs: precedent etl --source DIR --config DIR/precedent.yaml. See do
 	f.Uint64Var(&seed, "seed", 1, "random seed")
 	f.StringVar(&format, "format", "csv", "file format: csv, parquet or jsonl")
 	f.StringVar(&effects, "effects", "default", "planted effects: default, none or confounded")
-	f.StringVar(&layout, "layout", "contract", "files to write: contract (one per entity), exports or connector (vendor exports)")
+	f.StringVar(&layout, "layout", "contract", "files to write: contract (one per entity), exports, connector or airbyte (vendor exports)")
 	f.IntVar(&fiscal, "fiscal-year-start-month", 0, "month fiscal years start (default: the config's fiscal_year_start_month)")
 	return cmd
 }

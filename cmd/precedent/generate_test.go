@@ -42,8 +42,9 @@ func TestGenerateLayout(t *testing.T) {
 	}{
 		{"Exports", []string{"--layout", "exports"}, "salesforce/Opportunity", ""},
 		{"Connector", []string{"--layout", "connector"}, "stripe/invoice_line_item", ""},
+		{"Airbyte", []string{"--layout", "airbyte"}, "salesforce/SBQQ__QuoteLine__c", ""},
 		{"Contract", []string{"--layout", "contract", "--format", "jsonl"}, "deals.jsonl", ""},
-		{"Unknown", []string{"--layout", "hubspot"}, "", `--layout "hubspot": want contract, exports, connector`},
+		{"Unknown", []string{"--layout", "hubspot"}, "", `--layout "hubspot": want contract, exports, connector, airbyte`},
 		{"FormatBeside", []string{"--layout", "exports", "--format", "csv"}, "", "--format applies to the contract layout"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

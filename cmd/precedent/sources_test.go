@@ -37,6 +37,7 @@ func TestSources(t *testing.T) {
 		{"custom", "../../etl/adapters/testdata/custom", false, ""},
 		{"layout_exports", t.TempDir(), false, "exports"},
 		{"layout_connector", t.TempDir(), false, "connector"},
+		{"layout_airbyte", t.TempDir(), false, "airbyte"},
 		{"encoding", "../../etl/testdata/encoding/windows1252", true, ""},
 		{"empty", t.TempDir(), true, ""},
 	}

@@ -106,6 +106,7 @@ func TestConversions(t *testing.T) {
 		{"MinorNotANumberPassesOn", "v_minor(?, ?)", []any{"12.5", "usd"}, "12.5"},
 		{"UnixSeconds", "v_unix(?)", []any{"1743465600"}, "2025-04-01 00:00:00"},
 		{"UnixMilliseconds", "v_unix(?)", []any{"1743465600500"}, "2025-04-01 00:00:00"},
+		{"UnixDecimalSeconds", "v_unix(?)", []any{"1743465600.000000000"}, "2025-04-01 00:00:00"},
 		{"UnixISO", "v_unix(?)", []any{"2025-04-01T02:00:00+02:00"}, "2025-04-01 00:00:00"},
 		{"UnixDate", "left(v_unix(?), 10)", []any{"1743551999"}, "2025-04-01"},
 		{"TimeOffsetToUTC", "v_ts(?, ?, 'mdy')", []any{"2025-07-14T23:30:00-07:00", "UTC"}, "2025-07-15 06:30:00"},

@@ -16,7 +16,7 @@ const (
 	SFID                 // Salesforce id: a 15-character id gets its 3 check characters (18-character form)
 	Date                 // YYYY-MM-DD, M/D/YYYY or D/M/YYYY (the file's date order), D.M.YYYY, or a timestamp's date in UTC
 	Time                 // timestamp to UTC; without an offset it is in the vendor's time zone (default UTC)
-	Unix                 // Unix seconds (or milliseconds, or ISO 8601) to a UTC timestamp
+	Unix                 // Unix seconds (a fraction allowed), milliseconds or ISO 8601 to a UTC timestamp
 	UnixDate             // Unix seconds (or ISO 8601) to the UTC date
 	Minor                // integer in the currency's minor unit to the major unit (JPY and other zero-decimal currencies are not divided)
 	Upper                // trimmed, upper case (currency codes)
@@ -76,9 +76,13 @@ var macros = []string{
     THEN coalesce(v_fmt_ts(try_cast(x AS TIMESTAMPTZ) AT TIME ZONE 'UTC'), x)
   ELSE coalesce(v_fmt_ts(timezone(tz, v_local(x, ord)) AT TIME ZONE 'UTC'), x)
   END`,
+	// Unix seconds may come with a fraction: Airbyte's PostgreSQL
+	// destination keeps a JSON-schema number (Stripe's due_date,
+	// period_start) in a DECIMAL(38,9) column, printed 1743465600.000000000.
 	`CREATE OR REPLACE TEMP MACRO v_unix(x) AS CASE
   WHEN regexp_full_match(x, '\d{12,}') THEN v_fmt_ts(to_timestamp(x::BIGINT / 1000.0) AT TIME ZONE 'UTC')
   WHEN regexp_full_match(x, '\d{1,11}') THEN v_fmt_ts(to_timestamp(x::BIGINT) AT TIME ZONE 'UTC')
+  WHEN regexp_full_match(x, '\d{1,11}\.\d+') THEN v_fmt_ts(to_timestamp(x::DOUBLE) AT TIME ZONE 'UTC')
   ELSE v_ts(x, 'UTC', 'mdy') END`,
 	// A date as written; a date with a time is converted to UTC first.
 	`CREATE OR REPLACE TEMP MACRO v_date(x, tz, ord) AS CASE

@@ -105,3 +105,26 @@ func TestDateOrderSetting(t *testing.T) {
 		})
 	}
 }
+
+// TestDeletionFlag checks that the connectors' deletion columns are known
+// in every spelling a table heads them with, and nothing else is.
+func TestDeletionFlag(t *testing.T) {
+	for _, tc := range []struct {
+		column       string
+		ok, wantBool bool
+	}{
+		{"IsDeleted", true, true},           // Salesforce, as Airbyte keeps it
+		{"is_deleted", true, true},          // Fivetran, Stripe through Airbyte
+		{"ISDELETED", true, true},           // Data Loader
+		{"_fivetran_deleted", true, true},   // Fivetran
+		{"_sdc_deleted_at", true, false},    // Stitch
+		{"_ab_cdc_deleted_at", true, false}, // Airbyte CDC
+		{"deleted", false, false},           // Stripe's API field, not a connector's flag
+		{"_airbyte_extracted_at", false, false},
+	} {
+		isBool, ok := DeletionFlag(tc.column)
+		if ok != tc.ok || isBool != tc.wantBool {
+			t.Errorf("DeletionFlag(%q) = %v, %v; want %v, %v", tc.column, isBool, ok, tc.wantBool, tc.ok)
+		}
+	}
+}

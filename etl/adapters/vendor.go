@@ -90,6 +90,21 @@ var common = []Field{
 	{Name: "SystemModstamp", Conv: Text, Note: "Salesforce's last change time, as the API sends it: as _fivetran_synced"},
 }
 
+// DeletionFlag says whether column, spelled as a table or file heads it,
+// is one of the connector columns every object may carry that mark a row
+// deleted (IsDeleted, _fivetran_deleted, _sdc_deleted_at,
+// _ab_cdc_deleted_at), matched as headers are: IsDeleted, ISDELETED and
+// is_deleted alike. isBool is true for the flags that mark a row deleted
+// when true; the others mark it deleted when set.
+func DeletionFlag(column string) (isBool, ok bool) {
+	for _, f := range common {
+		if strings.Contains(f.Key(), "deleted") && key(f.Name) == key(column) {
+			return f.Conv == Bool, true
+		}
+	}
+	return false, false
+}
+
 // syncKeys are the keys of the connector sync times, in the order a row's
 // sync time is taken from them; Salesforce's SystemModstamp, which the
 // records a Salesforce source pulls carry, last.

@@ -36,6 +36,7 @@ type Layout struct {
 var Layouts = []Layout{
 	{Name: "exports", Doc: "the files a company exports by hand: Salesforce Data Loader extracts (UPPER-case API names, every value quoted) of accounts, users, opportunities, CPQ quote lines, Advanced Approvals and contracts; DocuSign eSignature REST envelopes; NetSuite saved searches with their default labels (M/D/YYYY dates, 1,234.56 amounts); Zendesk Support API JSON with deleted tickets and audits"},
 	{Name: "connector", Doc: "the tables a connector (Fivetran) syncs into a database, as CSV: snake_case Salesforce, Stripe and Zendesk tables with _fivetran_synced, is_deleted and _fivetran_deleted, deleted rows included"},
+	{Name: "airbyte", Doc: "the tables Airbyte's PostgreSQL destination writes, as CSV as PostgreSQL prints them: Salesforce objects and fields by their API names (Opportunity, IsDeleted), Stripe and Zendesk Support streams by the APIs' field names (objects and arrays as JSON), Airbyte's _airbyte_raw_id, _airbyte_extracted_at, _airbyte_meta and _airbyte_generation_id, deleted rows included"},
 }
 
 // LayoutNames lists the layouts by name, the contract's own first.

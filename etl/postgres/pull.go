@@ -283,12 +283,15 @@ func land(ctx context.Context, duck *sql.DB, csvPath, landing, dst string, colum
 		return 0, 0, fmt.Errorf("read the rows sent: %s", wh.Message(err))
 	}
 	defer duck.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS landed")
+	// The deletion flags as the adapters read them: Salesforce's IsDeleted
+	// (is_deleted in Fivetran's tables, "IsDeleted" in Airbyte's),
+	// _fivetran_deleted, and the Stitch and Airbyte CDC deletion times.
 	del := []string{"false"}
 	for _, c := range columns {
-		switch c {
-		case "_fivetran_deleted", "is_deleted":
+		switch isBool, ok := adapters.DeletionFlag(c); {
+		case ok && isBool:
 			del = append(del, "coalesce(lower("+wh.Ident(c)+") IN ('t', 'true'), false)")
-		case "_sdc_deleted_at", "_ab_cdc_deleted_at":
+		case ok:
 			del = append(del, "coalesce("+wh.Ident(c)+", '') <> ''")
 		}
 	}

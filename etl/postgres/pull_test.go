@@ -46,7 +46,7 @@ func TestPull(t *testing.T) {
 	vendors := company.LayoutVendors(t, gen)
 	schemas := map[string]string{"salesforce": "fivetran_salesforce", "stripe": "stripe", "zendesk": "zendesk"}
 	conn := connect(t, dsn)
-	loadTables(t, conn, gen, schemas)
+	loadTables(t, conn, gen, schemas, fivetranTypes)
 
 	// The same company from its files.
 	fromFiles := wh.Dir(t.TempDir())
@@ -56,14 +56,7 @@ func TestPull(t *testing.T) {
 	want := fixture.OpenPublished(t, fromFiles)
 
 	// The source folder keeps what no connector table holds.
-	src := t.TempDir()
-	for _, name := range []string{"contract_terms.csv", "fx_rates.csv"} {
-		b, err := os.ReadFile(filepath.Join(gen, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fixture.WriteFile(t, filepath.Join(src, name), string(b))
-	}
+	src := ownFiles(t, gen)
 	const secret = "not-the-password-9f3a"
 	t.Setenv("TEST_PG_PASSWORD", secret)
 	data := wh.Dir(t.TempDir())
@@ -220,4 +213,19 @@ func readCursorsWithout(t *testing.T, path, key string) string {
 	delete(m, key)
 	out, _ := json.Marshal(m)
 	return string(out)
+}
+
+// ownFiles copies the files of a generated layout that no connector table
+// holds (contract terms, exchange rates) into a new source folder.
+func ownFiles(t *testing.T, gen string) string {
+	t.Helper()
+	src := t.TempDir()
+	for _, name := range []string{"contract_terms.csv", "fx_rates.csv"} {
+		b, err := os.ReadFile(filepath.Join(gen, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fixture.WriteFile(t, filepath.Join(src, name), string(b))
+	}
+	return src
 }

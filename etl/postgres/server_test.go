@@ -96,11 +96,32 @@ func execSQL(tb testing.TB, conn *pgx.Conn, stmts ...string) {
 	}
 }
 
+// fivetranTypes are the column types of Fivetran's tables that change how
+// PostgreSQL prints a value: the sync time and the deletion flags.
+var fivetranTypes = map[string]string{
+	"_fivetran_synced":  "timestamptz",
+	"_fivetran_deleted": "boolean",
+	"is_deleted":        "boolean",
+}
+
+// airbyteTypes are the column types Airbyte's PostgreSQL destination gives
+// its metadata columns (docs/integrations/destinations/postgres.md in
+// airbytehq/airbyte, "Output Schema (Direct Load)") and the layout's
+// timestamps, booleans and JSON (its "Final Tables Data type mapping"). The
+// layout writes numbers as a DECIMAL(38,9) prints them, so they stay text.
+var airbyteTypes = map[string]string{
+	"_airbyte_raw_id": "varchar", "_airbyte_extracted_at": "timestamptz", "_airbyte_meta": "jsonb", "_airbyte_generation_id": "bigint",
+	"IsDeleted": "boolean", "IsWon": "boolean", "IsClosed": "boolean", "IsActive": "boolean", "SBQQ__Renewal__c": "boolean",
+	"Auto_Renew__c": "boolean", "Side_Letter__c": "boolean", "is_deleted": "boolean", "proration": "boolean",
+	"CreatedDate": "timestamptz", "LastModifiedDate": "timestamptz", "created_at": "timestamptz", "updated_at": "timestamptz",
+	"metadata": "jsonb", "status_transitions": "jsonb", "period": "jsonb", "price": "jsonb",
+	"via": "jsonb", "tags": "jsonb", "domain_names": "jsonb", "events": "jsonb",
+}
+
 // loadTables creates one table per CSV file of folder dir/<vendor> in
-// schema schemas[vendor], as a connector would: every column text but the
-// sync time (timestamptz) and the deletion flags (boolean), then copies the
-// file in.
-func loadTables(tb testing.TB, conn *pgx.Conn, dir string, schemas map[string]string) {
+// schema schemas[vendor], as a connector would: every column text but
+// those types names, then copies the file in.
+func loadTables(tb testing.TB, conn *pgx.Conn, dir string, schemas, types map[string]string) {
 	tb.Helper()
 	ctx := context.Background()
 	for vendor, schema := range schemas {
@@ -121,11 +142,8 @@ func loadTables(tb testing.TB, conn *pgx.Conn, dir string, schemas map[string]st
 			var cols []string
 			for _, c := range strings.Split(strings.TrimSpace(header), ",") {
 				typ := "text"
-				switch c {
-				case "_fivetran_synced":
-					typ = "timestamptz"
-				case "_fivetran_deleted", "is_deleted":
-					typ = "boolean"
+				if t, ok := types[c]; ok {
+					typ = t
 				}
 				cols = append(cols, pgx.Identifier{c}.Sanitize()+" "+typ)
 			}

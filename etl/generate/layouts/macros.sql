@@ -28,3 +28,18 @@ CREATE MACRO unix(t) AS CAST(epoch(CAST(t AS TIMESTAMP)) AS BIGINT);
 
 -- ISO 8601 in UTC as the Zendesk API writes it: 2025-05-02T09:00:00Z.
 CREATE MACRO isoz(t) AS strftime(t, '%Y-%m-%dT%H:%M:%SZ');
+
+-- Values as PostgreSQL prints the columns Airbyte's Postgres destination
+-- creates (COPY ... TO ... CSV): timestamptz in UTC (2026-01-01
+-- 00:00:00+00), a JSON-schema number as DECIMAL(38,9) (12.500000000), a
+-- boolean as t or f.
+CREATE MACRO pgtz(t) AS strftime(CAST(t AS TIMESTAMP), '%Y-%m-%d %H:%M:%S+00');
+CREATE MACRO pgnum(x) AS CAST(CAST(x AS DECIMAL(38,9)) AS VARCHAR);
+CREATE MACRO pgbool(b) AS CASE WHEN b THEN 't' WHEN NOT b THEN 'f' END;
+
+-- Airbyte's metadata columns of a record (docs/integrations/destinations/postgres.md,
+-- "Output Schema (Direct Load)"): _airbyte_raw_id, a uuid per record (made
+-- here from the record's key), _airbyte_meta and _airbyte_generation_id of
+-- the first sync. Every record was extracted at 2026-01-01 00:00:00 UTC.
+CREATE MACRO abraw(k) AS regexp_replace(md5(k), '^(.{8})(.{4})(.{4})(.{4})(.{12})$', '\1-\2-\3-\4-\5');
+CREATE MACRO abmeta() AS '{"changes": [], "sync_id": 1}';
