@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,7 +21,8 @@ import (
 
 // TestIncrementalModels loads a company, then the same files with 2% new
 // tickets in a new file, then a new as-of date alone, then more tickets
-// with another as-of date. Each later run copies the models nothing they
+// with another as-of date, then a new discount policy, then an analyst's
+// model added and its SQL changed. Each later run copies the models nothing they
 // read changed in, updates in place the tickets' models whose other inputs
 // did not change, and computes the rest; each must give exactly the tables
 // a load of the same files from nothing gives, every model row for row,
@@ -36,9 +38,14 @@ func TestIncrementalModels(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := wh.Dir(t.TempDir())
-	load := func(data wh.Dir, asOf time.Time, fresh bool) *queries.Report {
+	userDir := t.TempDir()
+	load := func(data wh.Dir, asOf time.Time, policy map[string]float64, fresh bool) *queries.Report {
 		t.Helper()
 		m := company.ModelsAsOf(asOf)
+		m.UserDir = userDir
+		if policy != nil {
+			m.Settings.PolicyMax = policy
+		}
 		if _, err := company.Load(ctx, src, data, m); err != nil {
 			t.Fatal(err)
 		}
@@ -51,7 +58,7 @@ func TestIncrementalModels(t *testing.T) {
 		}
 		return m.Report
 	}
-	load(data, asOf, true)
+	load(data, asOf, nil, true)
 
 	// 2% new tickets, in a new file beside the loaded one (columns as
 	// tickets.csv has them: ticket_id, account_id, contract_id, created_at,
@@ -86,19 +93,28 @@ func TestIncrementalModels(t *testing.T) {
 	fixture.WriteFile(t, filepath.Join(src, "tickets", "b.csv"), strings.Join(added, "\n")+"\n")
 
 	tickets := []string{"stg_tickets", "int_ticket_attribution", "support_tickets"}
+	policy := maps.Clone(queries.DefaultSettings().PolicyMax)
+	policy["smb"] += 0.05
 	tests := []struct {
 		name     string
 		asOf     time.Time
 		more     int      // new tickets added in a new file before the run
+		policy   map[string]float64
+		model    string // the analyst's model my_deals.sql, when set
 		kept     []string // models that must be copied
 		computed []string // models that must be computed again
 		inPlace  []string // of computed, models that must be updated in place
 	}{
-		{"NewTickets", asOf, 0, []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, append([]string{"headline_metrics"}, tickets...), tickets},
-		{"NewAsOf", asOf.AddDate(0, 0, 1), 0, []string{"stg_tickets", "stg_deals"}, []string{"headline_metrics", "int_ticket_attribution"}, nil},
+		{"NewTickets", asOf, 0, nil, "", []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, append([]string{"headline_metrics"}, tickets...), tickets},
+		{"NewAsOf", asOf.AddDate(0, 0, 1), 0, nil, "", []string{"stg_tickets", "stg_deals"}, []string{"headline_metrics", "int_ticket_attribution"}, nil},
 		// The attribution reads the as-of date: with it changed, the tickets'
 		// models after stg_tickets are computed in full.
-		{"NewTicketsAndAsOf", asOf.AddDate(0, 0, 2), 25, []string{"stg_deals"}, append([]string{"headline_metrics"}, tickets...), tickets[:1]},
+		{"NewTicketsAndAsOf", asOf.AddDate(0, 0, 2), 25, nil, "", []string{"stg_deals"}, append([]string{"headline_metrics"}, tickets...), tickets[:1]},
+		// A configuration change: the discount policy computes what reads it.
+		{"NewPolicy", asOf.AddDate(0, 0, 2), 0, policy, "", append([]string{"stg_deals", "int_contract_scope_features"}, tickets...), []string{"int_deals_enriched", "deal_discounts", "headline_metrics"}, nil},
+		// An analyst's model added, then its SQL changed: it alone is computed.
+		{"ModelAdded", asOf.AddDate(0, 0, 2), 0, policy, "select deal_id from stg_deals", append([]string{"stg_deals", "deal_discounts", "headline_metrics"}, tickets...), []string{"my_deals"}, nil},
+		{"ModelChanged", asOf.AddDate(0, 0, 2), 0, policy, "select deal_id, account_id from stg_deals", append([]string{"stg_deals", "deal_discounts", "headline_metrics"}, tickets...), []string{"my_deals"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,8 +125,11 @@ func TestIncrementalModels(t *testing.T) {
 				}
 				fixture.WriteFile(t, filepath.Join(src, "tickets", "c.csv"), strings.Join(more, "\n")+"\n")
 			}
+			if tt.model != "" {
+				fixture.WriteFile(t, filepath.Join(userDir, "my_deals.sql"), tt.model+"\n")
+			}
 			marts := lakeMarts(t, data)
-			rep := load(data, tt.asOf, false)
+			rep := load(data, tt.asOf, tt.policy, false)
 			state, inPlace := map[string]bool{}, map[string]bool{}
 			for _, r := range rep.Models {
 				state[r.Name], inPlace[r.Name] = r.Kept, r.Incremental
@@ -159,7 +178,7 @@ func TestIncrementalModels(t *testing.T) {
 				}
 			}
 			fresh := wh.Dir(t.TempDir())
-			load(fresh, tt.asOf, true)
+			load(fresh, tt.asOf, tt.policy, true)
 			got, want := fixture.OpenPublished(t, data), fixture.OpenPublished(t, fresh)
 			// The catalog's columns, copied for the kept models, are the
 			// ones a build from nothing records.
