@@ -98,9 +98,9 @@ func TestIncrementalModels(t *testing.T) {
 	tests := []struct {
 		name     string
 		asOf     time.Time
-		more     int      // new tickets added in a new file before the run
+		more     int // new tickets added in a new file before the run
 		policy   map[string]float64
-		model    string // the analyst's model my_deals.sql, when set
+		model    string   // the analyst's model my_deals.sql, when set
 		kept     []string // models that must be copied
 		computed []string // models that must be computed again
 		inPlace  []string // of computed, models that must be updated in place
