@@ -64,13 +64,16 @@ func (s *Set) tickets(ctx context.Context) ([]part, error) {
 		groups = []string{}
 	}
 	return []part{
+		// The tags and their category are a ticket row's (_file, _row), not
+		// its id's: two rows of one ticket (two exports holding it) each
+		// get their own, and neither is repeated by the other's.
 		{sql: `WITH tagl AS (
-    SELECT t.id, list_concat(v_words(t.tags), coalesce(x.tags, [])) AS tags
+    SELECT t._file, t._row, list_concat(v_words(t.tags), coalesce(x.tags, [])) AS tags
     FROM v_zd_ticket t LEFT JOIN (SELECT ticket_id, list(tag ORDER BY _file, _row) AS tags FROM v_zd_tag GROUP BY ticket_id) x ON x.ticket_id = t.id
 ), tagpos AS (
-    SELECT id, unnest(tags) AS tag, generate_subscripts(tags, 1) AS pos FROM tagl
+    SELECT _file, _row, unnest(tags) AS tag, generate_subscripts(tags, 1) AS pos FROM tagl
 ), tagcat AS (
-    SELECT p.id, arg_min(c.category, p.pos) AS category FROM tagpos p JOIN vendor_categories c ON c.k = p.tag GROUP BY p.id
+    SELECT p._file, p._row, arg_min(c.category, p.pos) AS category FROM tagpos p JOIN vendor_categories c ON c.k = p.tag GROUP BY p._file, p._row
 ), events AS (
     SELECT ticket_id, changed_at FROM v_zd_changes
     WHERE field = 'priority' AND lower(value) IN ('high', 'urgent') AND previous IS NOT NULL AND lower(previous) NOT IN ('high', 'urgent')
@@ -90,8 +93,8 @@ SELECT t._file, t._row, true AS _primary, CASE WHEN idn.account_id IS NULL THEN 
     CASE WHEN esc.ticket_id IS NOT NULL OR list_has_any(g.tags, $1::VARCHAR[]) OR list_contains($2::VARCHAR[], t.group_id) THEN 'true' ELSE 'false' END AS is_escalated,
     esc.escalated_at, t.subject, nullif(array_to_string(g.tags, ';'), '') AS tags
 FROM v_zd_ticket t
-LEFT JOIN tagl g ON g.id = t.id
-LEFT JOIN tagcat tc ON tc.id = t.id
+LEFT JOIN tagl g ON g._file = t._file AND g._row = t._row
+LEFT JOIN tagcat tc ON tc._file = t._file AND tc._row = t._row
 LEFT JOIN vendor_categories yc ON yc.k = t.type
 LEFT JOIN esc ON esc.ticket_id = t.id
 LEFT JOIN v_identity idn ON idn.source = 'zendesk' AND idn.source_id = t.organization_id`, args: []any{tags, groups, s.header(zt, "organization_id")}},
