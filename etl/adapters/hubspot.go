@@ -4,7 +4,7 @@ package adapters
 // are dropped).
 var hubspot = []Object{
 	{
-		Vendor: "hubspot", Name: "companies", Table: "v_hs_company", Role: Load, Entity: "accounts", Files: []string{"company"},
+		Vendor: "hubspot", Name: "companies", Key: "hs_object_id", Table: "v_hs_company", Role: Load, Entity: "accounts", Files: []string{"company"},
 		Doc: "Companies are the accounts when HubSpot is the CRM.",
 		Fields: []Field{
 			{Name: "hs_object_id", Aliases: []string{"company_id", "record_id", "id"}, Conv: Keep, Required: true, Maps: "accounts.account_id"},
@@ -17,7 +17,7 @@ var hubspot = []Object{
 		},
 	},
 	{
-		Vendor: "hubspot", Name: "deals", Table: "v_hs_deal", Role: Load, Entity: "deals", Files: []string{"deal"},
+		Vendor: "hubspot", Name: "deals", Key: "deal_id", Table: "v_hs_deal", Role: Load, Entity: "deals", Files: []string{"deal"},
 		Doc: "Deals of any pipeline.",
 		Fields: []Field{
 			{Name: "deal_id", Aliases: []string{"hs_object_id", "record_id"}, Conv: Keep, Required: true, Maps: "deals.deal_id"},
@@ -33,7 +33,7 @@ var hubspot = []Object{
 		},
 	},
 	{
-		Vendor: "hubspot", Name: "line_items", Table: "v_hs_line_item", Role: Load, Entity: "deal_lines", Files: []string{"line_item"},
+		Vendor: "hubspot", Name: "line_items", Key: "hs_object_id", Table: "v_hs_line_item", Role: Load, Entity: "deal_lines", Files: []string{"line_item"},
 		Doc: "Line items of deals.",
 		Fields: []Field{
 			{Name: "hs_object_id", Aliases: []string{"line_item_id", "record_id", "id"}, Conv: Keep, Required: true, Maps: "deal_lines.line_id"},
@@ -47,7 +47,7 @@ var hubspot = []Object{
 		},
 	},
 	{
-		Vendor: "hubspot", Name: "tickets", Table: "v_hs_ticket", Role: Load, Entity: "tickets", Files: []string{"ticket"},
+		Vendor: "hubspot", Name: "tickets", Key: "hs_object_id", Table: "v_hs_ticket", Role: Load, Entity: "tickets", Files: []string{"ticket"},
 		Doc: "Tickets; categories through vendors.categories (defaults: PRODUCT_ISSUE bug, BILLING_ISSUE billing, FEATURE_REQUEST feature_request, GENERAL_INQUIRY question). An export holds a ticket's current priority, not its history, so no HubSpot ticket is marked escalated: an escalation is a change and its moment, which only Zendesk's field history or audits carry.",
 		Fields: []Field{
 			{Name: "hs_object_id", Aliases: []string{"hs_ticket_id", "ticket_id", "record_id", "id"}, Conv: Keep, Required: true, Maps: "tickets.ticket_id"},

@@ -48,6 +48,9 @@ type Object struct {
 	// DeletedStatus is the value of the object's status field that marks a
 	// row deleted by the vendor (Zendesk's "deleted"), besides IsDeleted.
 	DeletedStatus string
+	// Key is the key of the field that identifies a record when that is
+	// not id (HubSpot's hs_object_id, DocuSign's envelope_id); see RecordKey.
+	Key string
 }
 
 // Field is one vendor field and what becomes of it.
@@ -63,6 +66,19 @@ type Field struct {
 
 // Key is the field's canonical snake name: the column of the object's table.
 func (f Field) Key() string { return Canonical(f.Name) }
+
+// RecordKey is the key of the field that identifies a record of the
+// object: Key, else id when the object has that field, else empty (a
+// record is then all its fields). Rows of one record are its versions.
+func (o *Object) RecordKey() string {
+	if o.Key != "" {
+		return o.Key
+	}
+	if _, ok := o.Field("id"); ok {
+		return "id"
+	}
+	return ""
+}
 
 // ID names the object as configuration does: vendor/Name.
 func (o *Object) ID() string { return o.Vendor + "/" + o.Name }
