@@ -38,15 +38,23 @@ func (s *Set) tickets(ctx context.Context) ([]part, error) {
 	if err := s.exec(ctx, historySQL); err != nil {
 		return nil, fmt.Errorf("ticket history: %w", err)
 	}
+	// A ticket's history, audits, events and tags enrich it; those of a
+	// ticket deleted in Zendesk (its export lists them, as a connector
+	// keeps them) are counted deleted with it; the others name no ticket
+	// of the source and are quarantined.
 	for _, id := range []string{"zendesk/ticket_field_history", "zendesk/ticket_audits", "zendesk/ticket_events", "zendesk/ticket_tags"} {
 		o := s.obj(id)
-		q := `SELECT _file, _row, ? AS _field, 'ticket ' || coalesce(ticket_id, '(empty)') || ' is no Zendesk ticket of this source' AS _reason, *  EXCLUDE (_file, _row),
-    ticket_id IN (SELECT id FROM v_zd_ticket) AS known FROM ` + o.Table
-		if err := s.outcome(ctx, o, Enrichment, "SELECT * FROM ("+q+") WHERE known", s.header(o, "ticket_id")); err != nil {
-			return nil, err
-		}
-		if err := s.outcome(ctx, o, Quarantined, "SELECT * FROM ("+q+") WHERE NOT known", s.header(o, "ticket_id")); err != nil {
-			return nil, err
+		q := `SELECT _file, _row, ? AS _field,
+    CASE WHEN deleted THEN 'ticket ' || ticket_id || ' is deleted in Zendesk' ELSE 'ticket ' || coalesce(ticket_id, '(empty)') || ' is no Zendesk ticket of this source' END AS _reason,
+    * EXCLUDE (_file, _row, known, deleted) FROM (
+    SELECT *, coalesce(ticket_id IN (SELECT id FROM v_zd_ticket WHERE id IS NOT NULL), false) AS known,
+        coalesce(ticket_id IN (SELECT id FROM vendor_deleted WHERE object = 'zendesk/tickets' AND id IS NOT NULL), false) AS deleted
+    FROM ` + o.Table + `)`
+		outcomes := []struct{ outcome, where string }{{Enrichment, "known"}, {Deleted, "NOT known AND deleted"}, {Quarantined, "NOT known AND NOT deleted"}}
+		for _, oc := range outcomes {
+			if err := s.outcome(ctx, o, oc.outcome, q+" WHERE "+oc.where, s.header(o, "ticket_id")); err != nil {
+				return nil, err
+			}
 		}
 	}
 	td := s.obj("hubspot/ticket_deal")

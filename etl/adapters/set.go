@@ -59,6 +59,7 @@ func Open(ctx context.Context, conn *sql.Conn, cfg Config, files []File) (*Set, 
 	stmts := append(slices.Clone(macros),
 		`CREATE OR REPLACE TEMP TABLE vendor_outcome (seq INTEGER, "row" BIGINT, outcome VARCHAR, entity VARCHAR, field VARCHAR, reason VARCHAR, raw VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_fields (seq INTEGER, entity VARCHAR, column_name VARCHAR, field VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE vendor_deleted (seq INTEGER, "row" BIGINT, object VARCHAR, id VARCHAR, field VARCHAR, reason VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_record_rows (seq INTEGER, "row" BIGINT, vendor VARCHAR, object VARCHAR, record_id VARCHAR, status VARCHAR, detail VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_categories (k VARCHAR, category VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_levels (step VARCHAR, level VARCHAR, rank INTEGER)`,
@@ -112,7 +113,9 @@ func (s *Set) settings(ctx context.Context) error {
 
 // convert creates o's table from its files' raw tables: each field
 // converted, metadata keys extracted, the versions a later one supersedes
-// skipped, deleted rows dropped and counted.
+// skipped, deleted rows dropped, counted and listed with their record id
+// in vendor_deleted (so that rows of other objects can name the deleted
+// record they belong to).
 func (s *Set) convert(ctx context.Context, o *Object) error {
 	var src []string
 	var landed []string
@@ -186,9 +189,17 @@ FROM (%s) src WHERE %s`, cleaned, superseded), o.Entity, s.header(o, "_fivetran_
 			return err
 		}
 	}
-	return s.exec(ctx, fmt.Sprintf(`INSERT INTO vendor_outcome SELECT _file, _row, 'deleted', ?, CASE WHEN %[3]s THEN ? ELSE 'IsDeleted' END,
-    CASE WHEN %[3]s THEN ? ELSE ? END, NULL FROM (%[1]s) src WHERE NOT %[4]s AND %[2]s`, cleaned, deleted, status, superseded),
-		o.Entity, s.header(o, "status"), "status "+o.DeletedStatus+" in "+o.Vendor, "deleted in "+o.Vendor+" (IsDeleted, _fivetran_deleted, _sdc_deleted_at or _ab_cdc_deleted_at)")
+	id := "NULL"
+	if k := o.RecordKey(); k != "" {
+		id = wh.Ident(k)
+	}
+	err := s.exec(ctx, fmt.Sprintf(`INSERT INTO vendor_deleted SELECT _file, _row, ?, %[5]s, CASE WHEN %[3]s THEN ? ELSE 'IsDeleted' END,
+    CASE WHEN %[3]s THEN ? ELSE ? END FROM (%[1]s) src WHERE NOT %[4]s AND %[2]s`, cleaned, deleted, status, superseded, id),
+		o.ID(), s.header(o, "status"), "status "+o.DeletedStatus+" in "+o.Vendor, "deleted in "+o.Vendor+" (IsDeleted, _fivetran_deleted, _sdc_deleted_at or _ab_cdc_deleted_at)")
+	if err != nil {
+		return err
+	}
+	return s.exec(ctx, `INSERT INTO vendor_outcome SELECT seq, "row", 'deleted', ?, field, reason, NULL FROM vendor_deleted WHERE object = ?`, o.Entity, o.ID())
 }
 
 // versions numbers the versions of each record that a connector synced
