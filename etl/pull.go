@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/precedent-dev/precedent/etl/runlog"
@@ -133,13 +134,21 @@ func (o Options) landingNames() []string {
 	return out
 }
 
+// landed says a source path is a landed file's (under landing/<source>/).
+func (o Options) landed(rel string) bool {
+	for _, name := range o.landingNames() {
+		if strings.HasPrefix(rel, name) {
+			return true
+		}
+	}
+	return false
+}
+
 // root is the folder a source path is relative to: the data directory
 // for landed files, else the source folder.
 func (o Options) root(rel string) string {
-	for _, name := range o.landingNames() {
-		if len(rel) >= len(name) && rel[:len(name)] == name {
-			return string(o.Data)
-		}
+	if o.landed(rel) {
+		return string(o.Data)
 	}
 	return o.Source
 }

@@ -262,7 +262,7 @@ func (b *build) readVendorFile(ctx context.Context, f SourceFile) (vf adapters.F
 		b.opts.Logger.Error("source file rejected", "vendor", o.Vendor, "object", o.Name, "file", f.Path, "missing", strings.Join(raw.missing, ", "))
 		return vf, false, b.rejectVendorFile(ctx, fr, pseudo, raw, raw.missing[0], fmt.Sprintf("file rejected: %s %s is missing required field %s", o.Vendor, o.Name, strings.Join(raw.missing, ", ")))
 	}
-	vf = adapters.File{Seq: b.seq, Path: f.Path, Object: o, Table: raw.table, Header: map[string]string{}}
+	vf = adapters.File{Seq: b.seq, Path: f.Path, Object: o, Table: raw.table, Header: map[string]string{}, Landed: b.opts.landed(f.Path)}
 	for i, h := range f.header {
 		if cols.Keys[i] != "" {
 			vf.Header[cols.Keys[i]] = h

@@ -38,15 +38,23 @@ func (s *Set) tickets(ctx context.Context) ([]part, error) {
 	if err := s.exec(ctx, historySQL); err != nil {
 		return nil, fmt.Errorf("ticket history: %w", err)
 	}
+	// A ticket's history, audits, events and tags enrich it; those of a
+	// ticket deleted in Zendesk (its export lists them, as a connector
+	// keeps them) are counted deleted with it; the others name no ticket
+	// of the source and are quarantined.
 	for _, id := range []string{"zendesk/ticket_field_history", "zendesk/ticket_audits", "zendesk/ticket_events", "zendesk/ticket_tags"} {
 		o := s.obj(id)
-		q := `SELECT _file, _row, ? AS _field, 'ticket ' || coalesce(ticket_id, '(empty)') || ' is no Zendesk ticket of this source' AS _reason, *  EXCLUDE (_file, _row),
-    ticket_id IN (SELECT id FROM v_zd_ticket) AS known FROM ` + o.Table
-		if err := s.outcome(ctx, o, Enrichment, "SELECT * FROM ("+q+") WHERE known", s.header(o, "ticket_id")); err != nil {
-			return nil, err
-		}
-		if err := s.outcome(ctx, o, Quarantined, "SELECT * FROM ("+q+") WHERE NOT known", s.header(o, "ticket_id")); err != nil {
-			return nil, err
+		q := `SELECT _file, _row, ? AS _field,
+    CASE WHEN deleted THEN 'ticket ' || ticket_id || ' is deleted in Zendesk' ELSE 'ticket ' || coalesce(ticket_id, '(empty)') || ' is no Zendesk ticket of this source' END AS _reason,
+    * EXCLUDE (_file, _row, known, deleted) FROM (
+    SELECT *, coalesce(ticket_id IN (SELECT id FROM v_zd_ticket WHERE id IS NOT NULL), false) AS known,
+        coalesce(ticket_id IN (SELECT id FROM vendor_deleted WHERE object = 'zendesk/tickets' AND id IS NOT NULL), false) AS deleted
+    FROM ` + o.Table + `)`
+		outcomes := []struct{ outcome, where string }{{Enrichment, "known"}, {Deleted, "NOT known AND deleted"}, {Quarantined, "NOT known AND NOT deleted"}}
+		for _, oc := range outcomes {
+			if err := s.outcome(ctx, o, oc.outcome, q+" WHERE "+oc.where, s.header(o, "ticket_id")); err != nil {
+				return nil, err
+			}
 		}
 	}
 	td := s.obj("hubspot/ticket_deal")
@@ -64,13 +72,16 @@ func (s *Set) tickets(ctx context.Context) ([]part, error) {
 		groups = []string{}
 	}
 	return []part{
+		// The tags and their category are a ticket row's (_file, _row), not
+		// its id's: two rows of one ticket (two exports holding it) each
+		// get their own, and neither is repeated by the other's.
 		{sql: `WITH tagl AS (
-    SELECT t.id, list_concat(v_words(t.tags), coalesce(x.tags, [])) AS tags
+    SELECT t._file, t._row, list_concat(v_words(t.tags), coalesce(x.tags, [])) AS tags
     FROM v_zd_ticket t LEFT JOIN (SELECT ticket_id, list(tag ORDER BY _file, _row) AS tags FROM v_zd_tag GROUP BY ticket_id) x ON x.ticket_id = t.id
 ), tagpos AS (
-    SELECT id, unnest(tags) AS tag, generate_subscripts(tags, 1) AS pos FROM tagl
+    SELECT _file, _row, unnest(tags) AS tag, generate_subscripts(tags, 1) AS pos FROM tagl
 ), tagcat AS (
-    SELECT p.id, arg_min(c.category, p.pos) AS category FROM tagpos p JOIN vendor_categories c ON c.k = p.tag GROUP BY p.id
+    SELECT p._file, p._row, arg_min(c.category, p.pos) AS category FROM tagpos p JOIN vendor_categories c ON c.k = p.tag GROUP BY p._file, p._row
 ), events AS (
     SELECT ticket_id, changed_at FROM v_zd_changes
     WHERE field = 'priority' AND lower(value) IN ('high', 'urgent') AND previous IS NOT NULL AND lower(previous) NOT IN ('high', 'urgent')
@@ -90,8 +101,8 @@ SELECT t._file, t._row, true AS _primary, CASE WHEN idn.account_id IS NULL THEN 
     CASE WHEN esc.ticket_id IS NOT NULL OR list_has_any(g.tags, $1::VARCHAR[]) OR list_contains($2::VARCHAR[], t.group_id) THEN 'true' ELSE 'false' END AS is_escalated,
     esc.escalated_at, t.subject, nullif(array_to_string(g.tags, ';'), '') AS tags
 FROM v_zd_ticket t
-LEFT JOIN tagl g ON g.id = t.id
-LEFT JOIN tagcat tc ON tc.id = t.id
+LEFT JOIN tagl g ON g._file = t._file AND g._row = t._row
+LEFT JOIN tagcat tc ON tc._file = t._file AND tc._row = t._row
 LEFT JOIN vendor_categories yc ON yc.k = t.type
 LEFT JOIN esc ON esc.ticket_id = t.id
 LEFT JOIN v_identity idn ON idn.source = 'zendesk' AND idn.source_id = t.organization_id`, args: []any{tags, groups, s.header(zt, "organization_id")}},

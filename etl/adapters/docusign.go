@@ -5,7 +5,7 @@ package adapters
 // object.
 var docusign = []Object{
 	{
-		Vendor: "docusign", Name: "envelopes", Table: "v_ds_envelope", Role: Enrich, Entity: "contracts", Files: []string{"envelope", "envelope_status"},
+		Vendor: "docusign", Name: "envelopes", Key: []string{"envelope_id"}, Table: "v_ds_envelope", Role: Enrich, Entity: "contracts", Files: []string{"envelope", "envelope_status"},
 		Doc: "Envelopes. A completed one gives its contract's signed date and deal; declined, voided or unfinished ones are recorded in vendor_records, never turned into contracts.",
 		Fields: []Field{
 			{Name: "envelopeId", Conv: Keep, Required: true, Note: "the envelope, in vendor_records when not completed"},

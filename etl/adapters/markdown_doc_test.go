@@ -100,8 +100,11 @@ and the snake_case columns of connector-synced tables (` + "`id`, `account_id`, 
 ` + "`_sdc_deleted_at`" + `, Airbyte's ` + "`_ab_cdc_deleted_at`" + ` or HubSpot's ` + "`archived`" + ` are dropped and counted as deleted). When an object has
 several files holding one record synced more than once (by ` + "`_fivetran_synced`, `_airbyte_extracted_at`" + `,
 ` + "`_sdc_batched_at`" + ` or Salesforce's ` + "`SystemModstamp`" + `; for NetSuite and HubSpot records, by their last-modified date), its latest
-sync loads and the earlier ones are skipped as superseded: so the files a connector database's or an API's pulls land
-([sources.md](sources.md)) load each record once.
+sync loads and the earlier ones are skipped as superseded: so the files a connector database's pulls land
+([sources.md](sources.md)) load each record once. Files a pull landed from an API with no such time: of
+those, the latest landing of a record loads (the later run's file, then the later line) and the earlier ones
+are skipped as superseded. Exported files carry no order: of two holding one record, the entity's duplicate
+key check loads the later file's row (by name) and quarantines the other.
 
 - **Salesforce**: Account, User, Opportunity, OpportunityLineItem, Contract; with CPQ, SBQQ__QuoteLine__c;
   with Advanced Approvals, sbaa__Approval__c (with its opportunity or quote lookup). Data Loader, a report
@@ -189,9 +192,10 @@ which add up to ` + "`rows_read`" + `); a run where a row has none fails:
   history row, a tag, a ticket-deal association, a resolved customer, an account_xref row);
 - **recorded**: kept in the warehouse table ` + "`vendor_records`" + ` only: declined, voided or unfinished envelopes
   (never turned into contracts) and card disputes (not B2B invoice disputes);
-- **deleted**: marked deleted by the vendor or connector;
+- **deleted**: marked deleted by the vendor or connector, or belonging to a record that is (the field
+  history, audits, events and tags of a deleted Zendesk ticket);
 - **skipped**: not a record of its own: a draft contract, an opportunity product superseded by CPQ quote
-  lines, a NetSuite main or tax line, a void credit note.
+  lines, a NetSuite main or tax line, a void credit note, an earlier sync or landing of a record.
 
 Per entity, rows read (contract files plus rows the vendor step handed to the entity or quarantined for
 it) = loaded + quarantined, as for contract files. Vendor objects enrich each other, so they are read as

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/precedent-dev/precedent/etl/contract"
@@ -35,6 +36,10 @@ type File struct {
 	// DateOrder is how the file writes slash dates: mdy or dmy (see
 	// Config.DateOrder); empty reads them month first.
 	DateOrder string
+	// Landed says a pull landed the file: the run's landed files of an
+	// object come in pull order (Seq), and a later landing of a record
+	// without a sync time supersedes the earlier ones (see versions).
+	Landed bool
 }
 
 // Set is one run's vendor files, converted into one temp table per object
@@ -54,6 +59,7 @@ func Open(ctx context.Context, conn *sql.Conn, cfg Config, files []File) (*Set, 
 	stmts := append(slices.Clone(macros),
 		`CREATE OR REPLACE TEMP TABLE vendor_outcome (seq INTEGER, "row" BIGINT, outcome VARCHAR, entity VARCHAR, field VARCHAR, reason VARCHAR, raw VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_fields (seq INTEGER, entity VARCHAR, column_name VARCHAR, field VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE vendor_deleted (seq INTEGER, "row" BIGINT, object VARCHAR, id VARCHAR, field VARCHAR, reason VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_record_rows (seq INTEGER, "row" BIGINT, vendor VARCHAR, object VARCHAR, record_id VARCHAR, status VARCHAR, detail VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_categories (k VARCHAR, category VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_levels (step VARCHAR, level VARCHAR, rank INTEGER)`,
@@ -106,9 +112,13 @@ func (s *Set) settings(ctx context.Context) error {
 }
 
 // convert creates o's table from its files' raw tables: each field
-// converted, metadata keys extracted, deleted rows dropped and counted.
+// converted, metadata keys extracted, the versions a later one supersedes
+// skipped, deleted rows dropped, counted and listed with their record id
+// in vendor_deleted (so that rows of other objects can name the deleted
+// record they belong to).
 func (s *Set) convert(ctx context.Context, o *Object) error {
 	var src []string
+	var landed []string
 	for _, f := range s.files {
 		if f.Object == o {
 			order := f.DateOrder
@@ -116,6 +126,9 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 				order = MDY
 			}
 			src = append(src, "SELECT *, "+wh.Literal(order)+" AS _date_order FROM "+wh.Ident(f.Table))
+			if f.Landed {
+				landed = append(landed, strconv.Itoa(f.Seq))
+			}
 		}
 	}
 	if len(src) == 0 {
@@ -160,8 +173,8 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 	}
 	cleaned := "SELECT " + strings.Join(clean, ", ") + " FROM (" + strings.Join(src, " UNION ALL ") + ")"
 	superseded := "false"
-	if len(src) > 1 {
-		cleaned, superseded = versions(o, cleaned), "_version > 1"
+	if len(src) > 1 || len(landed) > 0 {
+		cleaned, superseded = versions(o, cleaned, landed), "_version > 1"
 	}
 	q := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT %s FROM (%s) src WHERE NOT %s AND NOT %s",
 		wh.Ident(o.Table), strings.Join(cols, ", "), cleaned, superseded, deleted)
@@ -169,24 +182,44 @@ func (s *Set) convert(ctx context.Context, o *Object) error {
 		return err
 	}
 	if superseded != "false" {
-		err := s.exec(ctx, fmt.Sprintf(`INSERT INTO vendor_outcome SELECT _file, _row, 'skipped', ?, ?, 'superseded by a later sync of the record', NULL
-FROM (%s) src WHERE %s`, cleaned, superseded), o.Entity, s.header(o, "_fivetran_synced"))
+		err := s.exec(ctx, fmt.Sprintf(`INSERT INTO vendor_outcome SELECT _file, _row, 'skipped', ?, CASE WHEN _synced THEN ? ELSE ? END,
+    CASE WHEN _synced THEN 'superseded by a later sync of the record' ELSE 'superseded by a later landing of the record' END, NULL
+FROM (%s) src WHERE %s`, cleaned, superseded), o.Entity, s.header(o, "_fivetran_synced"), s.header(o, strings.Join(o.RecordKey(), ", ")))
 		if err != nil {
 			return err
 		}
 	}
-	return s.exec(ctx, fmt.Sprintf(`INSERT INTO vendor_outcome SELECT _file, _row, 'deleted', ?, CASE WHEN %[3]s THEN ? ELSE 'IsDeleted' END,
-    CASE WHEN %[3]s THEN ? ELSE ? END, NULL FROM (%[1]s) src WHERE NOT %[4]s AND %[2]s`, cleaned, deleted, status, superseded),
-		o.Entity, s.header(o, "status"), "status "+o.DeletedStatus+" in "+o.Vendor, "deleted in "+o.Vendor+" (IsDeleted, _fivetran_deleted, _sdc_deleted_at or _ab_cdc_deleted_at)")
+	id := "NULL"
+	if keys := o.RecordKey(); len(keys) > 0 {
+		var cols []string
+		for _, k := range keys {
+			cols = append(cols, wh.Ident(k)+"::VARCHAR")
+		}
+		id = "concat_ws('|', " + strings.Join(cols, ", ") + ")"
+	}
+	err := s.exec(ctx, fmt.Sprintf(`INSERT INTO vendor_deleted SELECT _file, _row, ?, %[5]s, CASE WHEN %[3]s THEN ? ELSE 'IsDeleted' END,
+    CASE WHEN %[3]s THEN ? ELSE ? END FROM (%[1]s) src WHERE NOT %[4]s AND %[2]s`, cleaned, deleted, status, superseded, id),
+		o.ID(), s.header(o, "status"), "status "+o.DeletedStatus+" in "+o.Vendor, "deleted in "+o.Vendor+" (IsDeleted, _fivetran_deleted, _sdc_deleted_at or _ab_cdc_deleted_at)")
+	if err != nil {
+		return err
+	}
+	return s.exec(ctx, `INSERT INTO vendor_outcome SELECT seq, "row", 'deleted', ?, field, reason, NULL FROM vendor_deleted WHERE object = ?`, o.Entity, o.ID())
 }
 
 // versions numbers the versions of each record that a connector synced
-// more than once (files landed by successive pulls hold a record again when
-// it changed): _version 1 is the latest, by file, then sync time, then row.
-// A record is its Key (id when the object sets none), or all its fields
-// for objects without one; rows without a sync time (or the object's
-// Modified) are each their own version 1.
-func versions(o *Object, cleaned string) string {
+// or a pull landed more than once (successive pulls land a record again
+// when it changed): _version 1 is the latest. A record is its RecordKey
+// (rows without one are no versions of each other), or all its fields for
+// objects without a key. Of the rows with a sync time, the latest is by
+// file, then sync time (or the object's Modified time), then row. Of the rows without one, those the
+// landed files hold (Seq in landed) are versions by file, then row: an
+// object's landed files are named run-NNNNNN, so their order is the pull
+// order, and a pull lands objects in the order the API listed them. Rows
+// of exported files without a sync time are each their own version 1: of
+// two exports holding a record neither is known to be the later, and the
+// entity's duplicate key check quarantines one, naming the row that wins.
+// _synced says a row has a sync time.
+func versions(o *Object, cleaned string, landed []string) string {
 	var sync []string
 	for _, k := range syncKeys {
 		sync = append(sync, wh.Ident(k))
@@ -194,26 +227,31 @@ func versions(o *Object, cleaned string) string {
 	if o.Modified != "" {
 		sync = append(sync, wh.Ident(Canonical(o.Modified)))
 	}
+	if o.Modified != "" {
+		sync = append(sync, wh.Ident(Canonical(o.Modified)))
+	}
 	st := "coalesce(" + strings.Join(sync, ", ") + ")"
-	ids := o.Key
-	if len(ids) == 0 {
-		ids = []string{"id"}
-	}
-	var key []string
-	for _, k := range ids {
-		if _, ok := o.Field(Canonical(k)); !ok {
-			key = nil
-			break
+	var key, notNull []string
+	keyed := "true"
+	if keys := o.RecordKey(); len(keys) > 0 {
+		for _, k := range keys {
+			key, notNull = append(key, wh.Ident(k)), append(notNull, wh.Ident(k)+" IS NOT NULL")
 		}
-		key = append(key, wh.Ident(Canonical(k)))
-	}
-	if key == nil {
+		keyed = strings.Join(notNull, " AND ")
+	} else {
 		for _, f := range o.Fields {
 			key = append(key, wh.Ident(f.Key()))
 		}
 	}
-	return fmt.Sprintf(`SELECT *, CASE WHEN %[1]s IS NULL THEN 1 ELSE row_number() OVER (PARTITION BY %[2]s, %[1]s IS NULL ORDER BY _file DESC, %[1]s DESC, _row DESC) END AS _version
-FROM (%[3]s)`, st, strings.Join(key, ", "), cleaned)
+	inLanded := "false"
+	if len(landed) > 0 {
+		inLanded = "_file IN (" + strings.Join(landed, ", ") + ")"
+	}
+	return fmt.Sprintf(`SELECT *, CASE WHEN _kind IS NULL THEN 1 ELSE row_number() OVER (PARTITION BY %[2]s, _kind ORDER BY _file DESC, %[1]s DESC, _row DESC) END AS _version,
+    _kind = 'synced' AS _synced
+FROM (
+    SELECT *, CASE WHEN NOT %[5]s THEN NULL WHEN %[1]s IS NOT NULL THEN 'synced' WHEN %[4]s THEN 'landed' END AS _kind FROM (%[3]s)
+)`, st, strings.Join(key, ", "), cleaned, inLanded, keyed)
 }
 
 // fields records, per file and contract column, the vendor field (as the

@@ -74,6 +74,24 @@ type Field struct {
 // Key is the field's canonical snake name: the column of the object's table.
 func (f Field) Key() string { return Canonical(f.Name) }
 
+// RecordKey lists the canonical keys of the fields that identify a
+// record, by which the versions of one record are told apart: Key when
+// set, else id when the object has it; none when a field is missing.
+func (o *Object) RecordKey() []string {
+	keys := o.Key
+	if len(keys) == 0 {
+		keys = []string{"id"}
+	}
+	var out []string
+	for _, k := range keys {
+		if _, ok := o.Field(Canonical(k)); !ok {
+			return nil
+		}
+		out = append(out, Canonical(k))
+	}
+	return out
+}
+
 // ID names the object as configuration does: vendor/Name.
 func (o *Object) ID() string { return o.Vendor + "/" + o.Name }
 

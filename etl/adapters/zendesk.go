@@ -13,7 +13,7 @@ var zendesk = []Object{
 	},
 	{
 		Vendor: "zendesk", Name: "tickets", Table: "v_zd_ticket", Role: Load, Entity: "tickets", Files: []string{"ticket"}, DeletedStatus: "deleted",
-		Doc: "Tickets. Escalations come from field history or audits (priority raised to high or urgent, an escalation tag added, moved to an escalation group). Tickets with status deleted (the API's incremental export lists them) are dropped and counted as deleted.",
+		Doc: "Tickets. Escalations come from field history or audits (priority raised to high or urgent, an escalation tag added, moved to an escalation group). Tickets with status deleted (the API's incremental export lists them) are dropped and counted as deleted, and so are their field history, audits, events and tags.",
 		Fields: []Field{
 			{Name: "id", Aliases: []string{"ticket_id"}, Conv: Keep, Required: true, Maps: "tickets.ticket_id"},
 			{Name: "organization_id", Conv: Keep, Required: true, Maps: "tickets.account_id", Note: "resolved to an account"},
