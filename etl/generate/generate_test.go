@@ -185,7 +185,7 @@ func TestOptions(t *testing.T) {
 		{"ErrFormat", Options{Out: out, AsOf: asOf, Format: "xlsx"}, `unknown format "xlsx"`},
 		{"ErrScale", Options{Out: out, AsOf: asOf, Scale: -1}, "scale -1 out of range"},
 		{"ErrFiscalMonth", Options{Out: out, AsOf: asOf, FiscalYearStartMonth: 13}, "fiscal year start month 13"},
-		{"ErrLayout", Options{Out: out, AsOf: asOf, Layout: "hubspot"}, `unknown layout "hubspot" (want contract, exports, connector)`},
+		{"ErrLayout", Options{Out: out, AsOf: asOf, Layout: "hubspot"}, `unknown layout "hubspot" (want contract, exports, connector, airbyte)`},
 		{"ErrLayoutFormat", Options{Out: out, AsOf: asOf, Layout: "exports", Format: "parquet"}, "layout exports writes each vendor's own formats"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
