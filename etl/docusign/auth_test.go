@@ -12,6 +12,7 @@ import (
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/docusign"
+	"github.com/precedent-dev/precedent/etl/docusign/docusignfake"
 )
 
 // pullOnce pulls straight into a temporary landing folder, run 1.
@@ -30,7 +31,7 @@ func sixEnvelopes() []map[string]any {
 	var out []map[string]any
 	for i := range 6 {
 		id := fmt.Sprintf("4b728be4-%04d-4d6e-9a1a-7c5d0e0f%04d", 10+i, 10+i)
-		out = append(out, envelope(id, "sent", fmt.Sprintf("2025-08-%02dT10:00:00.0000000Z", 1+i), "0065g00000Ap2Bb"))
+		out = append(out, docusignfake.Envelope(id, "sent", fmt.Sprintf("2025-08-%02dT10:00:00.0000000Z", 1+i), "0065g00000Ap2Bb"))
 	}
 	return out
 }
@@ -39,9 +40,9 @@ func sixEnvelopes() []map[string]any {
 // so the first access token (an hour) has expired by the third page;
 // the pull gets a new one before it does, and no call is refused.
 func TestTokenRenewedBeforeExpiry(t *testing.T) {
-	key, keyPEM := newKey(t)
-	fake := newFake(t, &key.PublicKey)
-	fake.envelopes, fake.pageTime = sixEnvelopes(), 30*time.Minute
+	key, keyPEM := docusignfake.NewKey(t)
+	fake := docusignfake.New(t, &key.PublicKey)
+	fake.Envelopes, fake.PageTime = sixEnvelopes(), 30*time.Minute
 	rep, err := pullOnce(t, source(t, fake, keyPEM))
 	if err != nil {
 		t.Fatal(err)
@@ -49,8 +50,8 @@ func TestTokenRenewedBeforeExpiry(t *testing.T) {
 	if rep.Objects[0].Rows != 6 {
 		t.Errorf("pulled %+v, want 6 envelopes", rep.Objects)
 	}
-	if len(fake.grants) != 2 || fake.answered[http.StatusUnauthorized] != 0 {
-		t.Errorf("%d grants and %d calls refused, want 2 grants and none refused: %v", len(fake.grants), fake.answered[http.StatusUnauthorized], fake.reset())
+	if len(fake.Grants) != 2 || fake.Answered[http.StatusUnauthorized] != 0 {
+		t.Errorf("%d grants and %d calls refused, want 2 grants and none refused: %v", len(fake.Grants), fake.Answered[http.StatusUnauthorized], fake.Reset())
 	}
 }
 
@@ -59,9 +60,9 @@ func TestTokenRenewedBeforeExpiry(t *testing.T) {
 // api_reserve keeps for other integrations, landing what it read and
 // saying so.
 func TestQuotaReserve(t *testing.T) {
-	key, keyPEM := newKey(t)
-	fake := newFake(t, &key.PublicKey)
-	fake.envelopes, fake.limit, fake.remaining = sixEnvelopes(), 1000, 102
+	key, keyPEM := docusignfake.NewKey(t)
+	fake := docusignfake.New(t, &key.PublicKey)
+	fake.Envelopes, fake.Limit, fake.Remaining = sixEnvelopes(), 1000, 102
 	rep, err := pullOnce(t, source(t, fake, keyPEM))
 	if err == nil || !strings.Contains(err.Error(), "stopped before DocuSign's hourly API limit: 100 of 1000 calls are left this hour and api_reserve keeps 10% (100)") {
 		t.Fatalf("got %v, want the pull stopped by the reserve", err)
@@ -69,7 +70,7 @@ func TestQuotaReserve(t *testing.T) {
 	if o := rep.Objects[0]; o.Rows != 4 || o.Cursor != "2025-08-04T10:00:00.0000000Z" {
 		t.Errorf("pulled %+v, want the two pages read landed and the cursor theirs", o)
 	}
-	if n := strings.Count(strings.Join(fake.reset(), "\n"), "/envelopes?"); n != 2 {
+	if n := strings.Count(strings.Join(fake.Reset(), "\n"), "/envelopes?"); n != 2 {
 		t.Errorf("%d envelopes calls, want 2", n)
 	}
 }
@@ -77,45 +78,45 @@ func TestQuotaReserve(t *testing.T) {
 // TestRateLimitTooLong: a 429 whose reset is an hour away fails the pull
 // at once, saying when the limit resets.
 func TestRateLimitTooLong(t *testing.T) {
-	key, keyPEM := newKey(t)
-	fake := newFake(t, &key.PublicKey)
-	fake.envelopes = sixEnvelopes()
-	fake.fail[listCall("2025-01-01T00:00:00Z", 0)] = []failure{{status: http.StatusTooManyRequests, reset: time.Hour, times: -1}}
+	key, keyPEM := docusignfake.NewKey(t)
+	fake := docusignfake.New(t, &key.PublicKey)
+	fake.Envelopes = sixEnvelopes()
+	fake.Fail[listCall("2025-01-01T00:00:00Z", 0)] = []docusignfake.Failure{{Status: http.StatusTooManyRequests, Reset: time.Hour, Times: -1}}
 	_, err := pullOnce(t, source(t, fake, keyPEM))
 	if err == nil || !strings.Contains(err.Error(), "429 HOURLY_APIINVOCATION_LIMIT_EXCEEDED: The maximum number of hourly API invocations has been exceeded.; DocuSign's hourly API limit (X-RateLimit-Limit 3000) resets at") ||
 		!strings.Contains(err.Error(), "later than a pull waits (10m0s)") {
 		t.Fatalf("got %v, want the 429 and when the limit resets", err)
 	}
-	if n := strings.Count(strings.Join(fake.reset(), "\n"), "/envelopes?"); n != 1 {
+	if n := strings.Count(strings.Join(fake.Reset(), "\n"), "/envelopes?"); n != 1 {
 		t.Errorf("%d envelopes calls, want 1", n)
 	}
 }
 
 // TestAuthErrors: what a refused grant or token says; never a secret.
 func TestAuthErrors(t *testing.T) {
-	key, keyPEM := newKey(t)
-	_, otherPEM := newKey(t)
+	key, keyPEM := docusignfake.NewKey(t)
+	_, otherPEM := docusignfake.NewKey(t)
 	for _, tt := range []struct {
 		name  string
-		edit  func(*fakeDocuSign, *docusign.Source)
+		edit  func(*docusignfake.DocuSign, *docusign.Source)
 		want  []string
 		calls int
 	}{
-		{"WrongKey", func(_ *fakeDocuSign, s *docusign.Source) { t.Setenv("TEST_DOCUSIGN_KEY", otherPEM) },
+		{"WrongKey", func(_ *docusignfake.DocuSign, s *docusign.Source) { t.Setenv("TEST_DOCUSIGN_KEY", otherPEM) },
 			[]string{"POST /oauth/token: 400 invalid_grant: no_valid_keys_or_signatures: check integration_key, user_id, auth_server", "one of the integration key's RSA key pairs"}, 1},
-		{"ConsentRequired", func(f *fakeDocuSign, _ *docusign.Source) { delete(f.consented, userID) },
-			[]string{"POST /oauth/token: 400 consent_required: user " + userID + " has not granted integration key " + integrationKey + " consent for the scopes \"signature impersonation\"",
-				"/oauth/auth?response_type=code&scope=signature%20impersonation&client_id=" + integrationKey, "https://developers.docusign.com/platform/auth/consent/"}, 1},
-		{"TokenRefused", func(f *fakeDocuSign, _ *docusign.Source) { f.refuse = true },
+		{"ConsentRequired", func(f *docusignfake.DocuSign, _ *docusign.Source) { delete(f.Consented, docusignfake.UserID) },
+			[]string{"POST /oauth/token: 400 consent_required: user " + docusignfake.UserID + " has not granted integration key " + docusignfake.IntegrationKey + " consent for the scopes \"signature impersonation\"",
+				"/oauth/auth?response_type=code&scope=signature%20impersonation&client_id=" + docusignfake.IntegrationKey, "https://developers.docusign.com/platform/auth/consent/"}, 1},
+		{"TokenRefused", func(f *docusignfake.DocuSign, _ *docusign.Source) { f.Refuse = true },
 			[]string{"401 USER_AUTHENTICATION_FAILED: One or both of Username and Password are invalid. Invalid access token: DocuSign refused a new access token too"}, 5},
-		{"NoSuchAccount", func(_ *fakeDocuSign, s *docusign.Source) {
+		{"NoSuchAccount", func(_ *docusignfake.DocuSign, s *docusign.Source) {
 			s.Settings.AccountID = "00000000-0000-4000-8000-000000000000"
 		},
-			[]string{"account_id 00000000-0000-4000-8000-000000000000 is not one of user " + userID + "'s accounts"}, 2},
+			[]string{"account_id 00000000-0000-4000-8000-000000000000 is not one of user " + docusignfake.UserID + "'s accounts"}, 2},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			fake := newFake(t, &key.PublicKey)
-			fake.envelopes = sixEnvelopes()
+			fake := docusignfake.New(t, &key.PublicKey)
+			fake.Envelopes = sixEnvelopes()
 			src := source(t, fake, keyPEM)
 			tt.edit(fake, src)
 			_, err := pullOnce(t, src)
@@ -124,10 +125,10 @@ func TestAuthErrors(t *testing.T) {
 					t.Errorf("got %v, want %q", err, w)
 				}
 			}
-			if calls := fake.reset(); len(calls) != tt.calls {
+			if calls := fake.Reset(); len(calls) != tt.calls {
 				t.Errorf("calls %v, want %d (a refused grant is not retried; a refused token renewed once)", calls, tt.calls)
 			}
-			for tok := range fake.tokens {
+			for tok := range fake.Tokens {
 				if err != nil && strings.Contains(err.Error(), tok) {
 					t.Errorf("the error holds access token %s", tok)
 				}
@@ -141,7 +142,7 @@ func TestAuthErrors(t *testing.T) {
 
 // TestValidate checks the settings' messages, each naming the setting.
 func TestValidate(t *testing.T) {
-	_, keyPEM := newKey(t)
+	_, keyPEM := docusignfake.NewKey(t)
 	keyFile := filepath.Join(t.TempDir(), "docusign.pem")
 	if err := os.WriteFile(keyFile, []byte(keyPEM), 0o600); err != nil {
 		t.Fatal(err)
@@ -150,7 +151,7 @@ func TestValidate(t *testing.T) {
 	if err := os.WriteFile(notKey, []byte("-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ok := docusign.Settings{AuthServer: "account-d.docusign.com", IntegrationKey: integrationKey, UserID: userID, PrivateKeyFile: keyFile, FromDate: "2024-01-01"}
+	ok := docusign.Settings{AuthServer: "account-d.docusign.com", IntegrationKey: docusignfake.IntegrationKey, UserID: docusignfake.UserID, PrivateKeyFile: keyFile, FromDate: "2024-01-01"}
 	reserve := 95
 	for _, tt := range []struct {
 		name string

@@ -1,9 +1,7 @@
 package docusign_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/adapters"
+	"github.com/precedent-dev/precedent/etl/docusign/docusignfake"
 	"github.com/precedent-dev/precedent/etl/generate"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
@@ -44,11 +43,10 @@ func TestCompany(t *testing.T) {
 	}
 	want := fixture.OpenPublished(t, fromFiles)
 
-	key, keyPEM := newKey(t)
-	fake := newFake(t, &key.PublicKey)
-	file := filepath.Join(gen, "docusign", "envelopes.jsonl")
-	fake.envelopes = readEnvelopes(t, file)
-	if err := os.Remove(file); err != nil {
+	key, keyPEM := docusignfake.NewKey(t)
+	fake := docusignfake.New(t, &key.PublicKey)
+	fake.ServeCompany(t, gen)
+	if err := os.RemoveAll(filepath.Join(gen, "docusign")); err != nil {
 		t.Fatal(err)
 	}
 	src := source(t, fake, keyPEM)
@@ -58,8 +56,8 @@ func TestCompany(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if obj := pulled(t, res); obj.Rows != int64(len(fake.envelopes)) {
-		t.Errorf("pulled %d envelopes, want the %d the company has", obj.Rows, len(fake.envelopes))
+	if obj := pulled(t, res); obj.Rows != int64(len(fake.Envelopes)) {
+		t.Errorf("pulled %d envelopes, want the %d the company has", obj.Rows, len(fake.Envelopes))
 	}
 	for _, f := range res.Files {
 		if f.RowsQuarantined > 0 || f.Status != etl.FileLoaded {
@@ -78,33 +76,6 @@ func TestCompany(t *testing.T) {
 			t.Errorf("%s: got %s, want %s", q, g, w)
 		}
 	}
-}
-
-// readEnvelopes reads the envelopes the exports layout wrote, one a line.
-func readEnvelopes(t *testing.T, path string) []map[string]any {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []map[string]any
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var e map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		out = append(out, e)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	if len(out) == 0 {
-		t.Fatalf("%s: no envelopes", path)
-	}
-	return out
 }
 
 // layoutVendors reads the vendors settings a layout writes beside its files.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/docusign"
+	"github.com/precedent-dev/precedent/etl/docusign/docusignfake"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
 )
@@ -42,21 +43,21 @@ var salesforce = map[string]string{
 func listCall(from string, start int) string {
 	q := url.Values{"from_date": {from}, "include": {"custom_fields"}, "order_by": {"status_changed"}, "order": {"asc"},
 		"count": {"2"}, "start_position": {fmt.Sprint(start)}}
-	return "/restapi/v2.1/accounts/" + accountID + "/envelopes?" + q.Encode()
+	return "/restapi/v2.1/accounts/" + docusignfake.AccountID + "/envelopes?" + q.Encode()
 }
 
 // source is a pull from the fake with the key in an environment variable,
 // two envelopes a page.
-func source(t *testing.T, fake *fakeDocuSign, keyPEM string) *docusign.Source {
+func source(t *testing.T, fake *docusignfake.DocuSign, keyPEM string) *docusign.Source {
 	t.Helper()
 	t.Setenv("TEST_DOCUSIGN_KEY", keyPEM)
-	settings := docusign.Settings{AuthServer: fake.srv.URL, IntegrationKey: integrationKey, UserID: userID,
+	settings := docusign.Settings{AuthServer: fake.URL(), IntegrationKey: docusignfake.IntegrationKey, UserID: docusignfake.UserID,
 		PrivateKeyEnv: "TEST_DOCUSIGN_KEY", FromDate: "2025-01-01"}
 	if err := settings.Validate("sources[0] (esign)"); err != nil {
 		t.Fatal(err)
 	}
 	return &docusign.Source{SourceName: "esign", Settings: settings, Retries: 2, Backoff: time.Millisecond, PageSize: 2,
-		Now: fake.clock.now, HTTPClient: &http.Client{Timeout: 200 * time.Millisecond}}
+		Now: fake.Clock.Now, HTTPClient: &http.Client{Timeout: 200 * time.Millisecond}}
 }
 
 // TestPull pulls from a fake DocuSign and loads what it landed, run by run:
@@ -75,16 +76,16 @@ func source(t *testing.T, fake *fakeDocuSign, keyPEM string) *docusign.Source {
 //  5. no access token, assertion or key is in the errors or the run log.
 func TestPull(t *testing.T) {
 	ctx := context.Background()
-	key, keyPEM := newKey(t)
-	fake := newFake(t, &key.PublicKey)
-	fake.envelopes = []map[string]any{
-		envelope(env1, "completed", "2025-03-27T09:45:02.5070000Z", "0065g00000Ap1Aa"),
-		envelope(env2, "sent", "2025-06-02T10:00:02.0000000Z", "0065g00000Ap2Bb"),
-		envelope(env3, "voided", "2025-06-01T11:00:00.0000000Z", "0065g00000Ap2Bb"),
+	key, keyPEM := docusignfake.NewKey(t)
+	fake := docusignfake.New(t, &key.PublicKey)
+	fake.Envelopes = []map[string]any{
+		docusignfake.Envelope(env1, "completed", "2025-03-27T09:45:02.5070000Z", "0065g00000Ap1Aa"),
+		docusignfake.Envelope(env2, "sent", "2025-06-02T10:00:02.0000000Z", "0065g00000Ap2Bb"),
+		docusignfake.Envelope(env3, "voided", "2025-06-01T11:00:00.0000000Z", "0065g00000Ap2Bb"),
 	}
 	first := "2025-01-01T00:00:00Z"
-	fake.fail[listCall(first, 0)] = []failure{{status: http.StatusInternalServerError, times: 1}}
-	fake.fail[listCall(first, 2)] = []failure{{sleep: 400 * time.Millisecond, times: 1}, {status: http.StatusTooManyRequests, reset: 2 * time.Second, times: 1}}
+	fake.Fail[listCall(first, 0)] = []docusignfake.Failure{{Status: http.StatusInternalServerError, Times: 1}}
+	fake.Fail[listCall(first, 2)] = []docusignfake.Failure{{Sleep: 400 * time.Millisecond, Times: 1}, {Status: http.StatusTooManyRequests, Reset: 2 * time.Second, Times: 1}}
 	src := source(t, fake, keyPEM)
 	dir := t.TempDir()
 	for name, body := range salesforce {
@@ -112,15 +113,15 @@ func TestPull(t *testing.T) {
 		"GET " + listCall(first, 0), "GET " + listCall(first, 0),
 		"GET " + listCall(first, 2), "GET " + listCall(first, 2), "GET " + listCall(first, 2),
 	}
-	if got := fake.reset(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if got := fake.Reset(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("calls:\n%s\nwant (a 500, a timeout and a 429 retried):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if len(fake.grants) != 1 || fake.grants[0]["sub"] != userID || fake.grants[0]["aud"] != fake.srv.Listener.Addr().String() {
-		t.Errorf("grants %v, want one for the user, to the authentication service", fake.grants)
+	if len(fake.Grants) != 1 || fake.Grants[0]["sub"] != docusignfake.UserID || fake.Grants[0]["aud"] != fake.Host() {
+		t.Errorf("grants %v, want one for the user, to the authentication service", fake.Grants)
 	}
 	obj := pulled(t, res)
 	if obj.Rows != 3 || obj.File != "landing/esign/docusign/envelopes/run-000001.jsonl" || obj.Since != first ||
-		obj.Cursor != "2025-06-02T10:00:02.0000000Z" || obj.Table != "/restapi/v2.1/accounts/"+accountID+"/envelopes" {
+		obj.Cursor != "2025-06-02T10:00:02.0000000Z" || obj.Table != "/restapi/v2.1/accounts/"+docusignfake.AccountID+"/envelopes" {
 		t.Errorf("pulled %+v, want 3 envelopes in run-000001.jsonl, cursor the last status change", obj)
 	}
 	if len(progress) == 0 || progress[len(progress)-1].Rows != 3 || progress[len(progress)-1].Entity != "docusign/envelopes" {
@@ -145,15 +146,15 @@ func TestPull(t *testing.T) {
 	db.Close()
 
 	// 2.
-	fake.envelopes[1] = envelope(env2, "completed", "2025-06-05T16:20:00.1230000Z", "0065g00000Ap2Bb")
+	fake.Envelopes[1] = docusignfake.Envelope(env2, "completed", "2025-06-05T16:20:00.1230000Z", "0065g00000Ap2Bb")
 	cur := "2025-06-02T10:00:02.0000000Z"
-	fake.expire[listCall(cur, 0)] = true
+	fake.Expire[listCall(cur, 0)] = true
 	res, err = etl.Run(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want = []string{"POST /oauth/token?", "GET /oauth/userinfo?", "GET " + listCall(cur, 0), "POST /oauth/token?", "GET " + listCall(cur, 0)}
-	if got := fake.reset(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if got := fake.Reset(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("calls:\n%s\nwant the expired token replaced and the call made again:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if obj := pulled(t, res); obj.Rows != 1 || obj.Since != cur || obj.Cursor != "2025-06-05T16:20:00.1230000Z" {
@@ -176,14 +177,14 @@ func TestPull(t *testing.T) {
 	statuses := []string{"sent", "delivered", "declined", "sent", "voided", "sent"}
 	for i, status := range statuses {
 		id := fmt.Sprintf("4b728be4-%04d-4d6e-9a1a-7c5d0e0f%04d", 4+i, 4+i)
-		fake.envelopes = append(fake.envelopes, envelope(id, status, fmt.Sprintf("2025-07-%02dT10:00:00.0000000Z", 1+i), "0065g00000Ap2Bb"))
+		fake.Envelopes = append(fake.Envelopes, docusignfake.Envelope(id, status, fmt.Sprintf("2025-07-%02dT10:00:00.0000000Z", 1+i), "0065g00000Ap2Bb"))
 	}
-	fake.fail[listCall(cur, 4)] = []failure{{status: http.StatusServiceUnavailable, times: -1}}
+	fake.Fail[listCall(cur, 4)] = []docusignfake.Failure{{Status: http.StatusServiceUnavailable, Times: -1}}
 	_, err = etl.Run(ctx, opts)
 	if err == nil || !strings.Contains(err.Error(), "pull esign: docusign/envelopes: GET /envelopes?") || !strings.Contains(err.Error(), "503 UNSPECIFIED_ERROR") {
 		t.Fatalf("got %v, want the third page's 503", err)
 	}
-	if n := strings.Count(strings.Join(fake.reset(), "\n"), listCall(cur, 4)); n != 3 {
+	if n := strings.Count(strings.Join(fake.Reset(), "\n"), listCall(cur, 4)); n != 3 {
 		t.Errorf("%d calls of the failing page, want 3 (two retries)", n)
 	}
 	if lines := landed(t, data, 3); len(lines) != 3 {
@@ -198,14 +199,14 @@ func TestPull(t *testing.T) {
 	}
 
 	// 4.
-	delete(fake.fail, listCall(cur, 4))
+	delete(fake.Fail, listCall(cur, 4))
 	res, err = etl.Run(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cur = "2025-07-03T10:00:00.0000000Z"
 	want = []string{"POST /oauth/token?", "GET /oauth/userinfo?", "GET " + listCall(cur, 0), "GET " + listCall(cur, 2)}
-	if got := fake.reset(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if got := fake.Reset(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("calls:\n%s\nwant the rest from the cursor:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if obj := pulled(t, res); obj.Rows != 3 || obj.Since != cur {
@@ -223,7 +224,7 @@ func TestPull(t *testing.T) {
 
 	// 5.
 	log, _ := os.ReadFile(data.RunLog())
-	for tok := range fake.tokens {
+	for tok := range fake.Tokens {
 		if strings.Contains(string(log), tok) {
 			t.Errorf("the run log holds access token %s", tok)
 		}

@@ -2,11 +2,9 @@ package netsuite_test
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/precedent-dev/precedent/etl/adapters"
 	"github.com/precedent-dev/precedent/etl/generate"
 	"github.com/precedent-dev/precedent/etl/netsuite"
+	"github.com/precedent-dev/precedent/etl/netsuite/netsuitefake"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/internal/fixture/company"
@@ -48,11 +47,10 @@ func TestCompany(t *testing.T) {
 	}
 	want := fixture.OpenPublished(t, fromFiles)
 
-	f := newFake()
-	defer f.srv.Close()
-	serveExports(t, f, filepath.Join(gen, "netsuite"))
-	if len(f.tables["customer"]) == 0 || len(f.tables["transaction"]) == 0 || len(f.tables["transactionline"]) == 0 {
-		t.Fatalf("the exports hold %d customers, %d transactions, %d lines: nothing to compare", len(f.tables["customer"]), len(f.tables["transaction"]), len(f.tables["transactionline"]))
+	f := netsuitefake.New(t)
+	f.ServeCompany(t, gen)
+	if len(f.Tables["customer"]) == 0 || len(f.Tables["transaction"]) == 0 || len(f.Tables["transactionline"]) == 0 {
+		t.Fatalf("the exports hold %d customers, %d transactions, %d lines: nothing to compare", len(f.Tables["customer"]), len(f.Tables["transaction"]), len(f.Tables["transactionline"]))
 	}
 	if err := os.RemoveAll(filepath.Join(gen, "netsuite")); err != nil {
 		t.Fatal(err)
@@ -71,119 +69,13 @@ func TestCompany(t *testing.T) {
 	}
 	for _, p := range res.Pulls {
 		for _, o := range p.Objects {
-			if o.Rows != int64(len(f.tables[strings.TrimPrefix(o.Object, "netsuite/")])) {
-				t.Errorf("%s: %d rows landed, want %d", o.Object, o.Rows, len(f.tables[strings.TrimPrefix(o.Object, "netsuite/")]))
+			if o.Rows != int64(len(f.Tables[strings.TrimPrefix(o.Object, "netsuite/")])) {
+				t.Errorf("%s: %d rows landed, want %d", o.Object, o.Rows, len(f.Tables[strings.TrimPrefix(o.Object, "netsuite/")]))
 			}
 		}
 	}
 	noQuarantine(t, res)
 	fixture.SameCompany(t, fixture.OpenPublished(t, data), want)
-}
-
-// serveExports turns the exports layout's saved searches into SuiteQL rows.
-func serveExports(t *testing.T, f *fakeNetSuite, dir string) {
-	t.Helper()
-	customers := readCSV(t, filepath.Join(dir, "customer.csv"))
-	byEntity := map[string]string{}
-	for _, c := range customers {
-		byEntity[c["ID"]] = c["Internal ID"]
-		f.tables["customer"] = append(f.tables["customer"], row{
-			"id": c["Internal ID"], "entityid": c["ID"], "companyname": nullable(c["Company Name"]),
-			"externalid": nullable(c["External ID"]), "lastmodifieddate": "2026-06-01 00:00:00",
-		})
-	}
-	txs := readCSV(t, filepath.Join(dir, "transaction.csv"))
-	byTranID, modified := map[string]string{}, map[string]string{}
-	for i, tx := range txs {
-		byTranID[tx["Document Number"]] = tx["Internal ID"]
-		modified[tx["Internal ID"]] = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second).Format(time.DateTime)
-	}
-	for _, tx := range txs {
-		typ := map[string]string{"Invoice": "CustInvc", "Credit Memo": "CustCred"}[tx["Type"]]
-		status := map[string]string{"Open": "A", "Paid In Full": "B", "Voided": "V", "Fully Applied": "B"}[tx["Status"]]
-		if status == "" {
-			status = tx["Status"]
-		}
-		r := row{
-			"id": tx["Internal ID"], "type": typ, "tranid": tx["Document Number"],
-			"trandate": iso(t, tx["Date"]), "duedate": iso(t, tx["Due Date"]), "closedate": iso(t, tx["Date Closed"]),
-			"startdate": iso(t, tx["Start Date"]), "enddate": iso(t, tx["End Date"]),
-			"entity": byEntity[strings.Fields(tx["Name"])[0]], "currency": tx["Currency"], "status": status,
-			"foreigntotal": amount(t, tx["Amount (Foreign Currency)"]), "memo": nullable(tx["Memo"]),
-			"billingschedule": nullable(tx["Billing Schedule"]), "custbody_disputed": map[string]string{"Yes": "T", "No": "F"}[tx["Disputed"]],
-			"custbody_dispute_reason": nullable(tx["Dispute Reason"]), "custbody_sf_contract_id": nullable(tx["Salesforce Contract ID"]),
-			"lastmodifieddate": modified[tx["Internal ID"]],
-		}
-		if applied := tx["Applied To Transaction"]; applied != "" {
-			r["appliedtotransaction"] = byTranID[applied]
-		}
-		f.tables["transaction"] = append(f.tables["transaction"], r)
-	}
-	for _, l := range readCSV(t, filepath.Join(dir, "transactionline.csv")) {
-		seq, _ := strconv.Atoi(l["Line Sequence Number"])
-		f.tables["transactionline"] = append(f.tables["transactionline"], row{
-			"transaction": l["Internal ID"], "linesequencenumber": seq, "item": nullable(l["Item"]), "memo": nullable(l["Memo"]),
-			"quantity": amount(t, l["Quantity"]), "rate": amount(t, l["Item Rate"]), "foreignamount": amount(t, l["Amount"]),
-			"lastmodifieddate": modified[l["Internal ID"]],
-		})
-	}
-}
-
-func readCSV(t *testing.T, path string) []map[string]string {
-	t.Helper()
-	fh, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	recs, err := csv.NewReader(fh).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	var out []map[string]string
-	for _, rec := range recs[1:] {
-		m := map[string]string{}
-		for i, h := range recs[0] {
-			m[strings.TrimPrefix(h, "\ufeff")] = rec[i]
-		}
-		out = append(out, m)
-	}
-	return out
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// iso is a saved search's M/D/YYYY date as TO_CHAR(..., 'YYYY-MM-DD') writes it.
-func iso(t *testing.T, s string) any {
-	if s == "" {
-		return nil
-	}
-	d, err := time.Parse("1/2/2006", s)
-	if err != nil {
-		t.Fatalf("date %q: %v", s, err)
-	}
-	return d.Format(time.DateOnly)
-}
-
-// amount is a saved search's 1,234.56 or (1,234.56) as SuiteQL's number.
-func amount(t *testing.T, s string) any {
-	if s == "" {
-		return nil
-	}
-	neg := strings.HasPrefix(s, "(")
-	v, err := strconv.ParseFloat(strings.NewReplacer(",", "", "(", "", ")", "").Replace(s), 64)
-	if err != nil {
-		t.Fatalf("amount %q: %v", s, err)
-	}
-	if neg {
-		v = -v
-	}
-	return v
 }
 
 // layoutVendors reads the vendors settings the layout writes beside its files.

@@ -11,29 +11,30 @@ import (
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/netsuite"
+	"github.com/precedent-dev/precedent/etl/netsuite/netsuitefake"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
-func invoice(id, customer, date, total, modified string) row {
-	return row{"id": id, "type": "CustInvc", "tranid": "INV" + id, "trandate": date, "duedate": date, "startdate": date,
+func invoice(id, customer, date, total, modified string) netsuitefake.Row {
+	return netsuitefake.Row{"id": id, "type": "CustInvc", "tranid": "INV" + id, "trandate": date, "duedate": date, "startdate": date,
 		"entity": customer, "currency": "USD", "exchangerate": 1, "status": "A", "foreigntotal": total, "lastmodifieddate": modified}
 }
 
-func line(tx string, seq int, amount float64, modified string) row {
-	return row{"transaction": tx, "linesequencenumber": seq, "item": "PLAT-ANNUAL", "memo": "Platform", "quantity": -1,
+func line(tx string, seq int, amount float64, modified string) netsuitefake.Row {
+	return netsuitefake.Row{"transaction": tx, "linesequencenumber": seq, "item": "PLAT-ANNUAL", "memo": "Platform", "quantity": -1,
 		"rate": amount, "foreignamount": -amount, "lastmodifieddate": modified}
 }
 
 // settings point a source at the fake, the credentials in the environment.
-func settings(t *testing.T, f *fakeNetSuite) netsuite.Settings {
+func settings(t *testing.T, f *netsuitefake.NetSuite) netsuite.Settings {
 	t.Helper()
-	t.Setenv("TEST_NS_CONSUMER_KEY", consumerKey)
-	t.Setenv("TEST_NS_CONSUMER_SECRET", consumerSecret)
-	t.Setenv("TEST_NS_TOKEN_ID", tokenID)
-	t.Setenv("TEST_NS_TOKEN_SECRET", tokenSecret)
+	t.Setenv("TEST_NS_CONSUMER_KEY", netsuitefake.ConsumerKey)
+	t.Setenv("TEST_NS_CONSUMER_SECRET", netsuitefake.ConsumerSecret)
+	t.Setenv("TEST_NS_TOKEN_ID", netsuitefake.TokenID)
+	t.Setenv("TEST_NS_TOKEN_SECRET", netsuitefake.TokenSecret)
 	s := netsuite.Settings{
-		AccountID: "1234567-sb1", SuiteTalkURL: f.srv.URL,
+		AccountID: "1234567-sb1", SuiteTalkURL: f.URL(),
 		ConsumerKeyEnv: "TEST_NS_CONSUMER_KEY", ConsumerSecretEnv: "TEST_NS_CONSUMER_SECRET",
 		TokenIDEnv: "TEST_NS_TOKEN_ID", TokenSecretEnv: "TEST_NS_TOKEN_SECRET",
 	}
@@ -58,24 +59,23 @@ func settings(t *testing.T, f *fakeNetSuite) netsuite.Settings {
 //     retried, the secrets in no error and not in the run log.
 func TestPull(t *testing.T) {
 	ctx := context.Background()
-	f := newFake()
-	defer f.srv.Close()
-	f.tables["customer"] = []row{
+	f := netsuitefake.New(t)
+	f.Tables["customer"] = []netsuitefake.Row{
 		{"id": "7001", "entityid": "CUST1", "companyname": "Northwind Analytics", "externalid": "ACC-1", "lastmodifieddate": "2025-05-01 09:00:00"},
 	}
-	f.tables["transaction"] = []row{
+	f.Tables["transaction"] = []netsuitefake.Row{
 		invoice("100001", "7001", "2025-05-01", "1200", "2025-05-01 10:00:00"),
 		invoice("100002", "7001", "2025-05-02", "800", "2025-05-02 10:00:00"),
 		{"id": "500001", "type": "CustCred", "tranid": "CM1", "trandate": "2025-05-03", "entity": "7001", "currency": "USD",
 			"status": "B", "foreigntotal": -200, "memo": "service credit", "appliedtotransaction": "100001", "lastmodifieddate": "2025-05-03 10:00:00"},
 	}
-	f.tables["transactionline"] = []row{
+	f.Tables["transactionline"] = []netsuitefake.Row{
 		line("100001", 1, 1000, "2025-05-01 10:00:00"), line("100001", 2, 200, "2025-05-01 10:00:00"),
 		line("100002", 1, 800, "2025-05-02 10:00:00"),
 	}
-	f.fail["customer@"] = failure{status: http.StatusInternalServerError, times: 1}
-	f.fail["transaction@2025-05-02 10:00:00"] = failure{status: http.StatusTooManyRequests, times: 1}
-	f.fail["transactionline@"] = failure{sleep: 300 * time.Millisecond, times: 1}
+	f.Fail["customer@"] = netsuitefake.Failure{Status: http.StatusInternalServerError, Times: 1}
+	f.Fail["transaction@2025-05-02 10:00:00"] = netsuitefake.Failure{Status: http.StatusTooManyRequests, Times: 1}
+	f.Fail["transactionline@"] = netsuitefake.Failure{Sleep: 300 * time.Millisecond, Times: 1}
 
 	src := &netsuite.Source{SourceName: "erp", Settings: settings(t, f), Retries: 2, Backoff: time.Millisecond, PageSize: 2,
 		HTTPClient: &http.Client{Timeout: 150 * time.Millisecond}}
@@ -98,7 +98,7 @@ func TestPull(t *testing.T) {
 		"deletedrecord@", "transaction@", "transaction@2025-05-02 10:00:00", "transaction@2025-05-02 10:00:00",
 		"transactionline@", "transactionline@", "transactionline@2025-05-01 10:00:00",
 	}
-	if got := f.reset(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if got := f.Reset(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("calls:\n%s\nwant (a 500, a 429 and a timeout retried, pages of 2 after the last record landed):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	objs := pulled(t, res)
@@ -132,16 +132,16 @@ func TestPull(t *testing.T) {
 	db.Close()
 
 	// 2. Invoice 100002 changes; credit memo 500001 is deleted.
-	f.tables["transaction"][1] = invoice("100002", "7001", "2025-05-02", "950", "2025-05-04 10:00:00")
-	f.tables["transaction"] = f.tables["transaction"][:2]
-	f.tables["transactionline"][2] = line("100002", 1, 950, "2025-05-04 10:00:00")
-	f.tables["deletedrecord"] = []row{{"recordid": "500001", "type": "creditmemo", "deleteddate": "2025-05-04 11:00:00"}}
+	f.Tables["transaction"][1] = invoice("100002", "7001", "2025-05-02", "950", "2025-05-04 10:00:00")
+	f.Tables["transaction"] = f.Tables["transaction"][:2]
+	f.Tables["transactionline"][2] = line("100002", 1, 950, "2025-05-04 10:00:00")
+	f.Tables["deletedrecord"] = []netsuitefake.Row{{"recordid": "500001", "type": "creditmemo", "deleteddate": "2025-05-04 11:00:00"}}
 	res, err = etl.Run(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want = []string{"deletedrecord@", "customer@2025-05-01 09:00:00", "deletedrecord@", "transaction@2025-05-03 10:00:00", "transactionline@2025-05-02 10:00:00"}
-	if got := f.reset(); strings.Join(got, "\n") != strings.Join(want, "\n") {
+	if got := f.Reset(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("second pull's calls:\n%s\nwant after the stored cursors:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	objs = pulled(t, res)
@@ -167,15 +167,15 @@ func TestPull(t *testing.T) {
 	// 3. Three new invoices in pages of two; the second page keeps failing.
 	for i, id := range []string{"100003", "100004", "100005"} {
 		m := "2025-05-05 10:00:0" + string(rune('0'+i))
-		f.tables["transaction"] = append(f.tables["transaction"], invoice(id, "7001", "2025-05-05", "100", m))
-		f.tables["transactionline"] = append(f.tables["transactionline"], line(id, 1, 100, m))
+		f.Tables["transaction"] = append(f.Tables["transaction"], invoice(id, "7001", "2025-05-05", "100", m))
+		f.Tables["transactionline"] = append(f.Tables["transactionline"], line(id, 1, 100, m))
 	}
-	f.fail["transaction@2025-05-05 10:00:01"] = failure{status: http.StatusServiceUnavailable, times: -1}
+	f.Fail["transaction@2025-05-05 10:00:01"] = netsuitefake.Failure{Status: http.StatusServiceUnavailable, Times: -1}
 	_, err = etl.Run(ctx, opts)
 	if err == nil || !strings.Contains(err.Error(), "pull erp: netsuite/transaction: POST /services/rest/query/v1/suiteql: 503 UNEXPECTED_ERROR") {
 		t.Fatalf("got %v, want the transactions' 503", err)
 	}
-	if n := strings.Count(strings.Join(f.reset(), "\n"), "transaction@2025-05-05 10:00:01"); n != 3 {
+	if n := strings.Count(strings.Join(f.Reset(), "\n"), "transaction@2025-05-05 10:00:01"); n != 3 {
 		t.Errorf("%d calls of the failing page, want 3 (two retries)", n)
 	}
 	var cursors map[string]map[string]map[string]any
@@ -185,7 +185,7 @@ func TestPull(t *testing.T) {
 	if got := cursors["netsuite/transaction"]["lastmodifieddate"]["time"]; got != "2025-05-05 10:00:01" {
 		t.Errorf("transactions' cursor %v, want the last invoice landed (100004)", got)
 	}
-	delete(f.fail, "transaction@2025-05-05 10:00:01")
+	delete(f.Fail, "transaction@2025-05-05 10:00:01")
 	res, err = etl.Run(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +193,7 @@ func TestPull(t *testing.T) {
 	if got := pulled(t, res)["netsuite/transaction"]; got.Rows != 1 || got.Since != "2025-05-05 10:00:01 100004" {
 		t.Errorf("resumed transactions %+v, want only 100005 after 100004", got)
 	}
-	f.reset()
+	f.Reset()
 	noQuarantine(t, res)
 	db = fixture.OpenPublished(t, data)
 	if got := fixture.Value(t, db, "SELECT count(*) || ' ' || count(DISTINCT invoice_id) FROM invoices WHERE invoice_id IN ('100003', '100004', '100005')"); got != "3 3" {
@@ -211,11 +211,11 @@ func TestPull(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "401 NetSuite refused the token-based authentication") || !strings.Contains(err.Error(), "INVALID_LOGIN Invalid login attempt") {
 		t.Errorf("got %v, want NetSuite's 401", err)
 	}
-	if n := len(f.reset()); n != 1 {
+	if n := len(f.Reset()); n != 1 {
 		t.Errorf("%d calls, want 1: a 401 is not retried", n)
 	}
 	b, _ = os.ReadFile(data.RunLog())
-	for _, secret := range []string{consumerKey, consumerSecret, tokenID, tokenSecret, wrong} {
+	for _, secret := range []string{netsuitefake.ConsumerKey, netsuitefake.ConsumerSecret, netsuitefake.TokenID, netsuitefake.TokenSecret, wrong} {
 		if err != nil && strings.Contains(err.Error(), secret) {
 			t.Errorf("the error holds a credential: %v", err)
 		}

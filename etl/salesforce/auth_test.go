@@ -14,6 +14,7 @@ import (
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/salesforce"
+	"github.com/precedent-dev/precedent/etl/salesforce/salesforcefake"
 )
 
 // TestJWT pulls with the JWT bearer flow: the fake verifies the
@@ -21,17 +22,17 @@ import (
 // iss, sub, aud and exp; a key the app does not hold is refused with
 // invalid_grant, and the error holds no key material.
 func TestJWT(t *testing.T) {
-	f := newFakeOrg(t)
-	f.clientID, f.username = clientID, "integration@acme.example"
-	f.addObjects("User")
-	f.objects["User"].records = []record{{"Id": "0055g00000SfU01AAA", "Name": "Ines Duarte", "SystemModstamp": "2025-10-01T08:00:00.000Z"}}
+	f := salesforcefake.New(t)
+	f.ClientID, f.Username = clientID, "integration@acme.example"
+	f.AddObjects("User")
+	f.Objects["User"].Records = []salesforcefake.Record{{"Id": "0055g00000SfU01AAA", "Name": "Ines Duarte", "SystemModstamp": "2025-10-01T08:00:00.000Z"}}
 	key := rsaKey(t)
-	f.publicKey = &key.PublicKey
+	f.PublicKey = &key.PublicKey
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "server.key")
 	writeKey(t, keyFile, key)
-	settings := salesforce.Settings{LoginURL: f.srv.URL, ClientID: clientID, Flow: salesforce.FlowJWT, Username: f.username,
-		PrivateKeyFile: keyFile, APIVersion: apiVersion, Objects: []string{"User"}}
+	settings := salesforce.Settings{LoginURL: f.URL(), ClientID: clientID, Flow: salesforce.FlowJWT, Username: f.Username,
+		PrivateKeyFile: keyFile, APIVersion: salesforcefake.APIVersion, Objects: []string{"User"}}
 	if err := settings.Validate("sources[0] (crm)"); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestJWT(t *testing.T) {
 	if len(rep.Objects) != 1 || rep.Objects[0].Rows != 1 {
 		t.Errorf("pulled %+v, want the one user", rep.Objects)
 	}
-	if got := f.take(); !slices.Equal(got, []string{"token", "describe User", "queryAll User"}) {
+	if got := f.Take(); !slices.Equal(got, []string{"token", "describe User", "queryAll User"}) {
 		t.Errorf("calls %v", got)
 	}
 

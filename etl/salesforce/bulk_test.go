@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/salesforce/salesforcefake"
 )
 
 // TestBulk pulls an object with more changed records than bulk_threshold
@@ -21,8 +22,8 @@ import (
 func TestBulk(t *testing.T) {
 	ctx := context.Background()
 	f := smallOrg(t)
-	f.bulkPage = 2
-	f.objects["Account"].records = append(f.objects["Account"].records, record{"Id": "0015g00000SfA09AAA", "IsDeleted": true,
+	f.BulkPage = 2
+	f.Objects["Account"].Records = append(f.Objects["Account"].Records, salesforcefake.Record{"Id": "0015g00000SfA09AAA", "IsDeleted": true,
 		"Name": "Gone Ltd", "NumberOfEmployees": 5, "SystemModstamp": "2026-01-05T09:00:00.000Z"})
 	src, opts, data := setup(t, f)
 	src.Settings.BulkThreshold = 2
@@ -32,10 +33,10 @@ func TestBulk(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"token", "describe Account", "queryAll Account", "job create", "job state", "job state", "job results ", "job results 2"}
-	if got := f.take(); !slices.Equal(got, want) {
+	if got := f.Take(); !slices.Equal(got, want) {
 		t.Errorf("calls %v, want %v", got, want)
 	}
-	if q := f.queries[len(f.queries)-1]; strings.Contains(q, "ORDER BY") {
+	if q := f.Queries[len(f.Queries)-1]; strings.Contains(q, "ORDER BY") {
 		t.Errorf("the job's query %q is ordered (it slows Bulk API 2.0 queries)", q)
 	}
 	o := pulled(t, res)["salesforce/Account"]
@@ -63,7 +64,7 @@ func TestBulk(t *testing.T) {
 // with an earlier SystemModstamp.
 func TestSettle(t *testing.T) {
 	f := smallOrg(t)
-	f.now = time.Date(2026, 1, 5, 10, 0, 30, 0, time.UTC)
+	f.Now = time.Date(2026, 1, 5, 10, 0, 30, 0, time.UTC)
 	src, opts, _ := setup(t, f)
 	src.Settings.Objects = []string{"Account"}
 	res, err := etl.Run(context.Background(), opts)
@@ -73,7 +74,7 @@ func TestSettle(t *testing.T) {
 	if o := pulled(t, res)["salesforce/Account"]; o.Rows != 3 || o.Cursor != "2026-01-05T09:59:30Z" {
 		t.Errorf("Account pulled %+v, want 3 rows and the cursor a minute before the server's time", o)
 	}
-	f.set(func() { f.now = f.now.Add(time.Hour) })
+	f.Set(func() { f.Now = f.Now.Add(time.Hour) })
 	res, err = etl.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)

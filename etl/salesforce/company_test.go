@@ -2,12 +2,8 @@ package salesforce_test
 
 import (
 	"context"
-	"encoding/csv"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +12,7 @@ import (
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/adapters"
 	"github.com/precedent-dev/precedent/etl/generate"
+	"github.com/precedent-dev/precedent/etl/salesforce/salesforcefake"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/internal/fixture/company"
@@ -43,11 +40,11 @@ func TestCompany(t *testing.T) {
 	}
 	want := fixture.OpenPublished(t, fromFiles)
 
-	f := newFakeOrg(t)
-	f.clientID, f.secret = clientID, secret
-	f.pageSize = 500
-	f.addObjects("OpportunityLineItem")
-	served := serveExports(t, f, filepath.Join(gen, "salesforce"))
+	f := salesforcefake.New(t)
+	f.ClientID, f.Secret = clientID, secret
+	f.PageSize = 500
+	f.AddObjects("OpportunityLineItem")
+	served := f.ServeCompany(t, gen)
 	src := fixture.CopySource(t, gen)
 	if err := os.RemoveAll(filepath.Join(src, "salesforce")); err != nil {
 		t.Fatal(err)
@@ -82,81 +79,6 @@ func TestCompany(t *testing.T) {
 			t.Errorf("%s: %s, want %s", q, g, w)
 		}
 	}
-}
-
-// serveExports gives the fake org the objects of the Data Loader extracts
-// in dir, with their records: each value typed as the object's field is
-// (booleans, numbers, null for an empty value), IsDeleted false, and a
-// SystemModstamp a second apart. It returns the records served by object.
-func serveExports(t *testing.T, f *fakeOrg, dir string) map[string]int {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.csv"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no extracts in %s: %v", dir, err)
-	}
-	modstamp := time.Date(2026, 6, 30, 18, 0, 0, 0, time.UTC)
-	served := map[string]int{}
-	for _, path := range files {
-		object := strings.TrimSuffix(filepath.Base(path), ".csv")
-		f.addObjects(object)
-		o := f.objects[object]
-		rows := readCSV(t, path)
-		for _, row := range rows[1:] {
-			rec := record{"SystemModstamp": modstamp.Format("2006-01-02T15:04:05.000Z")}
-			modstamp = modstamp.Add(time.Second)
-			if slices.ContainsFunc(o.fields, func(fl fakeField) bool { return fl.name == "IsDeleted" }) {
-				rec["IsDeleted"] = false
-			}
-			for i, h := range rows[0] {
-				j := slices.IndexFunc(o.fields, func(fl fakeField) bool { return strings.EqualFold(fl.name, h) })
-				if j < 0 {
-					t.Fatalf("%s: the fake's %s has no field %s", path, object, h)
-				}
-				rec[o.fields[j].name] = typedValue(t, row[i], o.fields[j].typ)
-			}
-			o.records = append(o.records, rec)
-		}
-		served[object] = len(rows) - 1
-	}
-	return served
-}
-
-// typedValue is a Data Loader value as the REST API types it.
-func typedValue(t *testing.T, v, typ string) any {
-	t.Helper()
-	if v == "" {
-		return nil
-	}
-	var err error
-	var out any = v
-	switch typ {
-	case "boolean":
-		out, err = strconv.ParseBool(v)
-	case "int":
-		out, err = strconv.Atoi(v)
-	case "double", "currency", "percent":
-		var d float64
-		d, err = strconv.ParseFloat(v, 64)
-		out = double(d)
-	}
-	if err != nil {
-		t.Fatalf("%q is no %s: %v", v, typ, err)
-	}
-	return out
-}
-
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	h, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	rows, err := csv.NewReader(h).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return rows
 }
 
 // layoutVendors reads the vendors settings a layout writes beside its files.

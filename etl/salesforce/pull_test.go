@@ -13,6 +13,7 @@ import (
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/salesforce"
+	"github.com/precedent-dev/precedent/etl/salesforce/salesforcefake"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
 )
@@ -26,28 +27,28 @@ const (
 // 1.5E9, as the API writes large doubles), a user, two opportunities (one
 // deleted), and Contract and OpportunityLineItem without records; it has
 // neither CPQ, Advanced Approvals nor multiple currencies.
-func smallOrg(t *testing.T) *fakeOrg {
-	f := newFakeOrg(t)
-	f.clientID, f.secret = clientID, secret
-	f.addObjects("Account", "User", "Opportunity", "OpportunityLineItem", "Contract")
-	f.objects["Account"].records = []record{
+func smallOrg(t *testing.T) *salesforcefake.Org {
+	f := salesforcefake.New(t)
+	f.ClientID, f.Secret = clientID, secret
+	f.AddObjects("Account", "User", "Opportunity", "OpportunityLineItem", "Contract")
+	f.Objects["Account"].Records = []salesforcefake.Record{
 		{"Id": "0015g00000SfA01AAA", "IsDeleted": false, "Name": "Northwind Sales", "Type": "Customer", "BillingCountry": "NA", "Industry": "Software",
 			"NumberOfEmployees": 1200, "AnnualRevenue": nil, "CreatedDate": "2025-11-03T09:00:00.000Z", "SystemModstamp": "2026-01-05T10:00:00.000Z"},
 		{"Id": "0015g00000SfA02AAA", "IsDeleted": false, "Name": "Heron Retail", "Type": "Customer", "BillingCountry": "EMEA", "Industry": "Retail",
-			"NumberOfEmployees": nil, "AnnualRevenue": double(6.5e7), "CreatedDate": "2025-11-04T09:00:00.000Z", "SystemModstamp": "2026-01-05T10:00:01.000Z"},
+			"NumberOfEmployees": nil, "AnnualRevenue": salesforcefake.Double(6.5e7), "CreatedDate": "2025-11-04T09:00:00.000Z", "SystemModstamp": "2026-01-05T10:00:01.000Z"},
 		{"Id": "0015g00000SfA03AAA", "IsDeleted": false, "Name": "Corvid Bio", "Type": "Customer", "BillingCountry": "APAC", "Industry": "Biotech",
-			"NumberOfEmployees": nil, "AnnualRevenue": double(1.5e9), "CreatedDate": "2025-11-05T09:00:00.000Z", "SystemModstamp": "2026-01-05T10:00:02.000Z"},
+			"NumberOfEmployees": nil, "AnnualRevenue": salesforcefake.Double(1.5e9), "CreatedDate": "2025-11-05T09:00:00.000Z", "SystemModstamp": "2026-01-05T10:00:02.000Z"},
 	}
-	f.objects["User"].records = []record{
+	f.Objects["User"].Records = []salesforcefake.Record{
 		{"Id": "0055g00000SfU01AAA", "Name": "Ines Duarte", "Department": "Enterprise East", "ManagerId": nil, "IsActive": true, "SystemModstamp": "2025-10-01T08:00:00.000Z"},
 	}
-	f.objects["Opportunity"].records = []record{
+	f.Objects["Opportunity"].Records = []salesforcefake.Record{
 		{"Id": "0065g00000SfO01AAA", "IsDeleted": false, "AccountId": "0015g00000SfA01AAA", "Name": "Northwind - New", "OwnerId": "0055g00000SfU01AAA",
 			"Type": "New Business", "StageName": "Closed Won", "IsWon": true, "IsClosed": true, "CreatedDate": "2025-12-01T09:00:00.000Z",
-			"CloseDate": "2025-12-20", "Amount": double(48000), "CurrencyIsoCode": "USD", "FiscalQuarter": 4, "SystemModstamp": "2026-01-05T11:00:00.000Z"},
+			"CloseDate": "2025-12-20", "Amount": salesforcefake.Double(48000), "CurrencyIsoCode": "USD", "FiscalQuarter": 4, "SystemModstamp": "2026-01-05T11:00:00.000Z"},
 		{"Id": "0065g00000SfO02AAA", "IsDeleted": true, "AccountId": "0015g00000SfA02AAA", "Name": "Heron - New", "OwnerId": "0055g00000SfU01AAA",
 			"Type": "New Business", "StageName": "Prospecting", "IsWon": false, "IsClosed": false, "CreatedDate": "2025-12-02T09:00:00.000Z",
-			"CloseDate": "2026-02-20", "Amount": double(12000.5), "CurrencyIsoCode": "USD", "FiscalQuarter": 1, "SystemModstamp": "2026-01-05T11:00:01.000Z"},
+			"CloseDate": "2026-02-20", "Amount": salesforcefake.Double(12000.5), "CurrencyIsoCode": "USD", "FiscalQuarter": 1, "SystemModstamp": "2026-01-05T11:00:01.000Z"},
 	}
 	return f
 }
@@ -55,10 +56,10 @@ func smallOrg(t *testing.T) *fakeOrg {
 // setup is a source of kind salesforce reading the fake org with the
 // client credentials flow, and the ETL options that pull and load it over
 // testdata/good.
-func setup(t *testing.T, f *fakeOrg) (*salesforce.Source, etl.Options, wh.Dir) {
+func setup(t *testing.T, f *salesforcefake.Org) (*salesforce.Source, etl.Options, wh.Dir) {
 	t.Setenv("TEST_SF_SECRET", secret)
-	settings := salesforce.Settings{LoginURL: f.srv.URL, ClientID: clientID, Flow: salesforce.FlowClientCredentials,
-		ClientSecretEnv: "TEST_SF_SECRET", APIVersion: apiVersion}
+	settings := salesforce.Settings{LoginURL: f.URL(), ClientID: clientID, Flow: salesforce.FlowClientCredentials,
+		ClientSecretEnv: "TEST_SF_SECRET", APIVersion: salesforcefake.APIVersion}
 	if err := settings.Validate("sources[0] (crm)"); err != nil {
 		t.Fatal(err)
 	}
@@ -84,11 +85,11 @@ func setup(t *testing.T, f *fakeOrg) (*salesforce.Source, etl.Options, wh.Dir) {
 func TestPull(t *testing.T) {
 	ctx := context.Background()
 	f := smallOrg(t)
-	f.pageSize = 2
-	f.expireAt = 4 // describe User
-	f.fail["queryAll Account"] = failure{status: http.StatusServiceUnavailable, times: 1}
-	f.fail["more 2"] = failure{status: http.StatusTooManyRequests, retryAfter: "1", times: 1}
-	f.fail["describe Opportunity"] = failure{sleep: time.Second, times: 1}
+	f.PageSize = 2
+	f.ExpireAt = 4 // describe User
+	f.Fail["queryAll Account"] = salesforcefake.Failure{Status: http.StatusServiceUnavailable, Times: 1}
+	f.Fail["more 2"] = salesforcefake.Failure{Status: http.StatusTooManyRequests, RetryAfter: "1", Times: 1}
+	f.Fail["describe Opportunity"] = salesforcefake.Failure{Sleep: time.Second, Times: 1}
 	_, opts, data := setup(t, f)
 	var progress []etl.Progress
 	opts.Progress = func(p etl.Progress) {
@@ -110,7 +111,7 @@ func TestPull(t *testing.T) {
 		"describe User", "token", "describe User", "queryAll User", "describe Opportunity", "describe Opportunity", "queryAll Opportunity",
 		"describe OpportunityLineItem", "queryAll OpportunityLineItem", "describe SBQQ__QuoteLine__c", "describe Contract", "queryAll Contract",
 		"describe sbaa__Approval__c", "describe DatedConversionRate", "describe CurrencyType"}
-	if got := f.take(); !slices.Equal(got, want) {
+	if got := f.Take(); !slices.Equal(got, want) {
 		t.Errorf("calls:\n%s\nwant (503, 429 and a timeout retried, a new token after the 401):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	objs := pulled(t, res)
@@ -155,18 +156,18 @@ func TestPull(t *testing.T) {
 	db.Close()
 
 	// 2. An account changes: only it is landed, and its new name loads.
-	f.set(func() {
-		f.objects["Account"].records[0]["Name"] = "Northwind Sales Group"
-		f.objects["Account"].records[0]["SystemModstamp"] = "2026-01-06T08:00:00.000Z"
+	f.Set(func() {
+		f.Objects["Account"].Records[0]["Name"] = "Northwind Sales Group"
+		f.Objects["Account"].Records[0]["SystemModstamp"] = "2026-01-06T08:00:00.000Z"
 	})
 	res, err = etl.Run(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Contains(f.queries, "SELECT Id, IsDeleted, SystemModstamp, Name, Segment__c, NumberOfEmployees, AnnualRevenue, BillingCountry, Industry, CreatedDate, Type, OwnerId, ParentId FROM Account WHERE SystemModstamp > 2026-01-05T10:00:02Z ORDER BY SystemModstamp") {
-		t.Errorf("queries %q, want Account's from its cursor", f.queries)
+	if !slices.Contains(f.Queries, "SELECT Id, IsDeleted, SystemModstamp, Name, Segment__c, NumberOfEmployees, AnnualRevenue, BillingCountry, Industry, CreatedDate, Type, OwnerId, ParentId FROM Account WHERE SystemModstamp > 2026-01-05T10:00:02Z ORDER BY SystemModstamp") {
+		t.Errorf("queries %q, want Account's from its cursor", f.Queries)
 	}
-	f.take()
+	f.Take()
 	objs = pulled(t, res)
 	if o := objs["salesforce/Account"]; o.Rows != 1 || o.Since != "2026-01-05T10:00:02Z" || o.Cursor != "2026-01-06T08:00:00Z" {
 		t.Errorf("second pull's Account %+v, want the changed account only", o)
@@ -187,18 +188,18 @@ func TestPull(t *testing.T) {
 	// failing. The pull lands those two, and the cursor moves to the
 	// first (the second's SystemModstamp might be shared by records not
 	// read yet).
-	f.set(func() {
+	f.Set(func() {
 		for i, id := range []string{"0015g00000SfA04AAA", "0015g00000SfA05AAA", "0015g00000SfA06AAA"} {
-			f.objects["Account"].records = append(f.objects["Account"].records, record{"Id": id, "IsDeleted": false, "Name": "Added " + id[12:15],
+			f.Objects["Account"].Records = append(f.Objects["Account"].Records, salesforcefake.Record{"Id": id, "IsDeleted": false, "Name": "Added " + id[12:15],
 				"BillingCountry": "NA", "NumberOfEmployees": 20, "SystemModstamp": "2026-01-07T00:00:0" + string(rune('1'+i)) + ".000Z"})
 		}
-		f.fail["more 2"] = failure{status: http.StatusServiceUnavailable, times: -1}
+		f.Fail["more 2"] = salesforcefake.Failure{Status: http.StatusServiceUnavailable, Times: -1}
 	})
 	_, err = etl.Run(ctx, opts)
 	if err == nil || !strings.Contains(err.Error(), "pull crm: salesforce Account: GET /services/data/v62.0/query/") || !strings.Contains(err.Error(), "503 SERVER_UNAVAILABLE") {
 		t.Fatalf("got %v, want Account's 503", err)
 	}
-	if n := slices.Index(f.take(), "describe User"); n >= 0 {
+	if n := slices.Index(f.Take(), "describe User"); n >= 0 {
 		t.Errorf("the failed pull went on to User")
 	}
 	var cursors map[string]map[string]string
@@ -208,7 +209,7 @@ func TestPull(t *testing.T) {
 	if got := cursors["salesforce/Account"]["system_modstamp"]; got != "2026-01-07T00:00:01Z" {
 		t.Errorf("Account cursor %s, want the first added account's SystemModstamp", got)
 	}
-	f.set(func() { delete(f.fail, "more 2") })
+	f.Set(func() { delete(f.Fail, "more 2") })
 	res, err = etl.Run(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -222,20 +223,20 @@ func TestPull(t *testing.T) {
 		t.Errorf("accounts: %s, want 6, each once", got)
 	}
 	db.Close()
-	f.take()
+	f.Take()
 
 	// 4. The org has used all but 4 requests of the pull's share: the pull
 	// makes 4 calls (besides the token request, which is not counted) and
 	// stops.
-	f.set(func() { f.used, f.limit = 49996, 100000 })
+	f.Set(func() { f.Used, f.Limit = 49996, 100000 })
 	_, err = etl.Run(ctx, opts)
 	if !errors.Is(err, salesforce.ErrAPIShare) || !strings.Contains(err.Error(), "salesforce Opportunity: api_share reached: the org has used 50000 of its 100000 daily API requests and a pull may use up to 50000 (api_share 0.5)") {
 		t.Errorf("got %v, want the pull stopped at api_share before Opportunity", err)
 	}
-	if got := f.take(); len(got) != 5 || got[4] != "queryAll User" {
+	if got := f.Take(); len(got) != 5 || got[4] != "queryAll User" {
 		t.Errorf("calls %v, want a token and 4 calls, the last User's query", got)
 	}
-	f.set(func() { f.used = 0 })
+	f.Set(func() { f.Used = 0 })
 
 	// 5. A wrong secret is refused at the token endpoint, not retried; a
 	// revoked token is asked for again once.
@@ -245,16 +246,16 @@ func TestPull(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "400 Salesforce refused the client_credentials credentials (client_id, the client secret): invalid_client: invalid client credentials") {
 		t.Errorf("got %v, want the token endpoint's refusal", err)
 	}
-	if got := f.take(); !slices.Equal(got, []string{"token"}) {
+	if got := f.Take(); !slices.Equal(got, []string{"token"}) {
 		t.Errorf("calls %v, want one token request", got)
 	}
 	t.Setenv("TEST_SF_SECRET", secret)
-	f.set(func() { f.revoked = true })
+	f.Set(func() { f.Revoked = true })
 	_, err = etl.Run(ctx, opts)
 	if err == nil || !strings.Contains(err.Error(), "401 INVALID_SESSION_ID: Session expired or invalid") {
 		t.Errorf("got %v, want the 401", err)
 	}
-	if got := f.take(); !slices.Equal(got, []string{"token", "describe Account", "token", "describe Account"}) {
+	if got := f.Take(); !slices.Equal(got, []string{"token", "describe Account", "token", "describe Account"}) {
 		t.Errorf("calls %v, want one new token and one retry", got)
 	}
 	log, _ := os.ReadFile(data.RunLog())

@@ -1,15 +1,9 @@
 package zendesk_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/base64"
-	"encoding/json"
-	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +12,7 @@ import (
 	"github.com/precedent-dev/precedent/etl/generate"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/etl/zendesk"
+	"github.com/precedent-dev/precedent/etl/zendesk/zendeskfake"
 	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/internal/fixture/company"
 	"github.com/precedent-dev/precedent/queries"
@@ -49,30 +44,22 @@ func TestPullCompany(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	fake := &fakeZendesk{fail: map[string]failure{}}
-	fake.srv = httptest.NewServer(fake)
-	defer fake.srv.Close()
-	fake.orgs = readLines(t, filepath.Join(src, "zendesk/organizations.jsonl"))
-	slices.SortStableFunc(fake.orgs, func(a, b map[string]any) int { return int(unix(a["updated_at"]) - unix(b["updated_at"])) })
-	fake.pages = ticketPages(readLines(t, filepath.Join(src, "zendesk/tickets.jsonl")), 1000)
-	for _, a := range readLines(t, filepath.Join(src, "zendesk/ticket_audits.jsonl")) {
-		fake.events = append(fake.events, auditEvent(a))
-	}
-	slices.SortStableFunc(fake.events, func(a, b map[string]any) int { return int(unix(a["timestamp"]) - unix(b["timestamp"])) })
+	fake := zendeskfake.New(t)
+	fake.ServeCompany(t, src)
 	if err := os.RemoveAll(filepath.Join(src, "zendesk")); err != nil {
 		t.Fatal(err)
 	}
 
-	t.Setenv("TEST_ZENDESK_TOKEN", token)
-	pull := &zendesk.Source{SourceName: "support", Settings: zendesk.Settings{BaseURL: fake.srv.URL, Email: email, TokenEnv: "TEST_ZENDESK_TOKEN"}}
+	t.Setenv("TEST_ZENDESK_TOKEN", zendeskfake.Token)
+	pull := &zendesk.Source{SourceName: "support", Settings: zendesk.Settings{BaseURL: fake.URL(), Email: zendeskfake.Email, TokenEnv: "TEST_ZENDESK_TOKEN"}}
 	data := wh.Dir(t.TempDir())
 	res, err := etl.Run(ctx, etl.Options{Source: src, Data: data, DuckDB: fixture.DuckDB, Vendors: vendors, Models: &company.Models{Settings: settings}, Pullers: []etl.Puller{pull}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	objs := pulled(t, res)
-	if o := objs["zendesk/ticket_events"]; o.Rows != int64(len(fake.events)) || o.Rows == 0 {
-		t.Errorf("ticket events pulled %+v, want the %d audits", o, len(fake.events))
+	if o := objs["zendesk/ticket_events"]; o.Rows != int64(len(fake.Events)) || o.Rows == 0 {
+		t.Errorf("ticket events pulled %+v, want the %d audits", o, len(fake.Events))
 	}
 	for _, f := range res.Files {
 		if f.RowsQuarantined > 0 || f.Status != etl.FileLoaded {
@@ -87,57 +74,4 @@ func TestPullCompany(t *testing.T) {
 	if g, w := fixture.Value(t, got, esc), fixture.Value(t, want, esc); g != w || strings.HasPrefix(w, "0 ") || strings.Contains(w, " 0 dated") {
 		t.Errorf("pulled: %s; from files: %s", g, w)
 	}
-}
-
-// readLines reads a JSON lines file's objects.
-func readLines(t *testing.T, path string) []map[string]any {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []map[string]any
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		var o map[string]any
-		if err := json.Unmarshal(sc.Bytes(), &o); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		out = append(out, o)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// ticketPages splits tickets into the cursor-based export's pages of per,
-// each after_cursor opaque.
-func ticketPages(tickets []map[string]any, per int) map[string]ticketPage {
-	pages := map[string]ticketPage{}
-	key := ""
-	for i := 0; ; i += per {
-		after := base64.StdEncoding.EncodeToString(fmt.Appendf(nil, "%d.0||%d|", 1746000000+i, i+per))
-		end := i+per >= len(tickets)
-		pages[key] = ticketPage{tickets: tickets[i:min(i+per, len(tickets))], after: after, end: end}
-		if end {
-			pages[after] = ticketPage{tickets: []map[string]any{}, after: after, end: true}
-			return pages
-		}
-		key = after
-	}
-}
-
-// auditEvent is the ticket event of the update a ticket audit records:
-// each audit event a child event, the field it sets named by its key.
-func auditEvent(a map[string]any) map[string]any {
-	id := int(a["id"].(float64))
-	var children []map[string]any
-	for i, e := range a["events"].([]any) {
-		e := e.(map[string]any)
-		children = append(children, childEvent(id*10+i, e["type"].(string), e["field_name"].(string), e["value"], e["previous_value"]))
-	}
-	return ticketEvent(id, int(a["ticket_id"].(float64)), unix(a["created_at"]), children...)
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,36 +14,9 @@ import (
 	"github.com/precedent-dev/precedent/etl"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/etl/zendesk"
+	"github.com/precedent-dev/precedent/etl/zendesk/zendeskfake"
 	"github.com/precedent-dev/precedent/internal/fixture"
 )
-
-// ticketEvent is a ticket update as the incremental ticket event export
-// lists it
-// (https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#incremental-ticket-event-export),
-// at Unix time at, with its child events.
-func ticketEvent(id, ticketID int, at int64, children ...map[string]any) map[string]any {
-	return map[string]any{
-		"id": id, "ticket_id": ticketID, "timestamp": at, "created_at": time.Unix(at, 0).UTC().Format(time.RFC3339),
-		"updater_id": 9001, "via": "Web form", "system": map[string]any{"client": "Mozilla/5.0", "ip_address": "203.0.113.7", "location": "Berlin, Germany"},
-		"metadata": map[string]any{}, "event_type": "Audit", "child_events": children,
-	}
-}
-
-// childEvent is one of a ticket event's child events: a Create or Change
-// of field (to value, from previous for a Change), or a Comment when field
-// is empty (without the comment_events sideload: only whether one is there).
-func childEvent(id int, kind, field string, value, previous any) map[string]any {
-	ev := map[string]any{"id": id, "via": "Web form", "via_reference_id": nil, "event_type": kind}
-	switch kind {
-	case "Comment":
-		ev["comment_present"], ev["comment_public"] = true, true
-	case "Change":
-		ev[field], ev["previous_value"] = value, previous
-	default:
-		ev[field] = value
-	}
-	return ev
-}
 
 // TestPullTicketEvents pulls ticket events from a fake Zendesk in pages of
 // two, which the export starts again at the last event's time, and loads
@@ -60,33 +32,32 @@ func childEvent(id int, kind, field string, value, previous any) map[string]any 
 //     once.
 func TestPullTicketEvents(t *testing.T) {
 	ctx := context.Background()
-	fake := &fakeZendesk{fail: map[string]failure{}, perPage: 2}
-	fake.srv = httptest.NewServer(fake)
-	defer fake.srv.Close()
-	base := fake.srv.URL
+	fake := zendeskfake.New(t)
+	fake.PerPage = 2
+	base := fake.URL()
 	t201, t202 := ticket(base, 201, "open", "2025-04-30T09:00:00Z"), ticket(base, 202, "open", "2025-04-30T10:00:00Z")
 	t201["priority"] = "urgent"
-	fake.pages = map[string]ticketPage{
-		"":                         {tickets: []map[string]any{t201, t202}, after: "MTc0NjAwMDAwMC4wfHwyMDJ8", end: true},
-		"MTc0NjAwMDAwMC4wfHwyMDJ8": {tickets: []map[string]any{}, after: "MTc0NjAwMDAwMC4wfHwyMDJ8", end: true},
+	fake.Pages = map[string]zendeskfake.TicketPage{
+		"":                         {Tickets: []map[string]any{t201, t202}, After: "MTc0NjAwMDAwMC4wfHwyMDJ8", End: true},
+		"MTc0NjAwMDAwMC4wfHwyMDJ8": {Tickets: []map[string]any{}, After: "MTc0NjAwMDAwMC4wfHwyMDJ8", End: true},
 	}
 	const t0 = int64(1746000000) // 2025-04-30T08:00:00Z
-	fake.events = []map[string]any{
-		ticketEvent(1001, 201, t0+100, childEvent(10011, "Comment", "", nil, nil), childEvent(10012, "Create", "priority", "normal", nil), childEvent(10013, "Create", "status", "new", nil)),
-		ticketEvent(1002, 202, t0+200, childEvent(10021, "Create", "priority", "normal", nil), childEvent(10022, "Create", "tags", []string{"export"}, nil)),
-		ticketEvent(1003, 201, t0+300, childEvent(10031, "Comment", "", nil, nil), childEvent(10032, "Change", "priority", "urgent", "normal")),
-		ticketEvent(1004, 202, t0+400, childEvent(10041, "Change", "status", "open", "new")),
+	fake.Events = []map[string]any{
+		zendeskfake.TicketEvent(1001, 201, t0+100, zendeskfake.ChildEvent(10011, "Comment", "", nil, nil), zendeskfake.ChildEvent(10012, "Create", "priority", "normal", nil), zendeskfake.ChildEvent(10013, "Create", "status", "new", nil)),
+		zendeskfake.TicketEvent(1002, 202, t0+200, zendeskfake.ChildEvent(10021, "Create", "priority", "normal", nil), zendeskfake.ChildEvent(10022, "Create", "tags", []string{"export"}, nil)),
+		zendeskfake.TicketEvent(1003, 201, t0+300, zendeskfake.ChildEvent(10031, "Comment", "", nil, nil), zendeskfake.ChildEvent(10032, "Change", "priority", "urgent", "normal")),
+		zendeskfake.TicketEvent(1004, 202, t0+400, zendeskfake.ChildEvent(10041, "Change", "status", "open", "new")),
 	}
-	fake.fail["/api/v2/incremental/ticket_events.json?start_time=1746000200"] = failure{status: http.StatusTooManyRequests, retryAfter: "1", times: 1}
-	fake.fail["/api/v2/incremental/ticket_events.json?start_time=1746000300"] = failure{status: http.StatusInternalServerError, times: 1}
+	fake.Fail["/api/v2/incremental/ticket_events.json?start_time=1746000200"] = zendeskfake.Failure{Status: http.StatusTooManyRequests, RetryAfter: "1", Times: 1}
+	fake.Fail["/api/v2/incremental/ticket_events.json?start_time=1746000300"] = zendeskfake.Failure{Status: http.StatusInternalServerError, Times: 1}
 
-	t.Setenv("TEST_ZENDESK_TOKEN", token)
-	src := &zendesk.Source{SourceName: "support", Settings: zendesk.Settings{BaseURL: base, Email: email, TokenEnv: "TEST_ZENDESK_TOKEN"}, Retries: 2, Backoff: time.Millisecond}
+	t.Setenv("TEST_ZENDESK_TOKEN", zendeskfake.Token)
+	src := &zendesk.Source{SourceName: "support", Settings: zendesk.Settings{BaseURL: base, Email: zendeskfake.Email, TokenEnv: "TEST_ZENDESK_TOKEN"}, Retries: 2, Backoff: time.Millisecond}
 	data := wh.Dir(t.TempDir())
 	opts := etl.Options{Source: fixture.CopySource(t, "../testdata/good"), Data: data, DuckDB: fixture.DuckDB, Pullers: []etl.Puller{src}}
 	eventCalls := func() []string {
 		var out []string
-		for _, c := range fake.reset() {
+		for _, c := range fake.Reset() {
 			if strings.Contains(c, "ticket_events") {
 				out = append(out, strings.TrimPrefix(c, "/api/v2/incremental/ticket_events.json?"))
 			}
@@ -123,9 +94,9 @@ func TestPullTicketEvents(t *testing.T) {
 
 	// 2. Ticket 202's priority raised to high; the page from the stored
 	// end_time lists event 1004 again.
-	fake.events = append(fake.events,
-		ticketEvent(1005, 202, t0+500, childEvent(10051, "Change", "priority", "high", "normal")),
-		ticketEvent(1006, 202, t0+600, childEvent(10061, "Change", "tags", []string{"export", "billing"}, []string{"export"})))
+	fake.Events = append(fake.Events,
+		zendeskfake.TicketEvent(1005, 202, t0+500, zendeskfake.ChildEvent(10051, "Change", "priority", "high", "normal")),
+		zendeskfake.TicketEvent(1006, 202, t0+600, zendeskfake.ChildEvent(10061, "Change", "tags", []string{"export", "billing"}, []string{"export"})))
 	if _, err := etl.Run(ctx, opts); err != nil {
 		t.Fatal(err)
 	}
@@ -139,16 +110,16 @@ func TestPullTicketEvents(t *testing.T) {
 	db.Close()
 
 	// 3. The page after event 1007 keeps failing.
-	fake.events = append(fake.events, ticketEvent(1007, 201, t0+700, childEvent(10071, "Change", "status", "solved", "open")),
-		ticketEvent(1008, 202, t0+800, childEvent(10081, "Change", "status", "solved", "open")))
-	fake.fail["/api/v2/incremental/ticket_events.json?start_time=1746000700"] = failure{status: http.StatusBadGateway, times: -1}
+	fake.Events = append(fake.Events, zendeskfake.TicketEvent(1007, 201, t0+700, zendeskfake.ChildEvent(10071, "Change", "status", "solved", "open")),
+		zendeskfake.TicketEvent(1008, 202, t0+800, zendeskfake.ChildEvent(10081, "Change", "status", "solved", "open")))
+	fake.Fail["/api/v2/incremental/ticket_events.json?start_time=1746000700"] = zendeskfake.Failure{Status: http.StatusBadGateway, Times: -1}
 	if _, err := etl.Run(ctx, opts); err == nil || !strings.Contains(err.Error(), "zendesk/ticket_events: GET /api/v2/incremental/ticket_events.json?start_time=1746000700: 502") {
 		t.Fatalf("got %v, want the ticket events' 502", err)
 	}
 	if got, want := strings.Join(eventCalls(), " "), "start_time=1746000600 start_time=1746000700 start_time=1746000700 start_time=1746000700"; got != want {
 		t.Errorf("failing pull's ticket event calls %s, want %s (two retries)", got, want)
 	}
-	delete(fake.fail, "/api/v2/incremental/ticket_events.json?start_time=1746000700")
+	delete(fake.Fail, "/api/v2/incremental/ticket_events.json?start_time=1746000700")
 	if _, err := etl.Run(ctx, opts); err != nil {
 		t.Fatal(err)
 	}

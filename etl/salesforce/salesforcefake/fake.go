@@ -1,4 +1,7 @@
-package salesforce_test
+// Package salesforcefake is a Salesforce org for tests: an httptest server
+// that answers as Salesforce's documentation shows (cited below), with the
+// records tests give it or a generated company's Data Loader extracts.
+package salesforcefake
 
 import (
 	"bytes"
@@ -19,9 +22,10 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-const apiVersion = "v62.0"
+// APIVersion is the REST API version the org answers under.
+const APIVersion = "v62.0"
 
-// fakeOrg answers as a Salesforce org does, per Salesforce's documentation:
+// Org answers as a Salesforce org does, per Salesforce's documentation:
 //   - the OAuth 2.0 token endpoint, POST /services/oauth2/token: the JWT
 //     bearer flow (grant_type urn:ietf:params:oauth:grant-type:jwt-bearer,
 //     an RS256 JWT with iss the consumer key, sub the username, aud the
@@ -58,60 +62,64 @@ const apiVersion = "v62.0"
 //     Sforce-Locator (the string null after the last) and
 //     Sforce-NumberOfRecords,
 //     https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm.
-type fakeOrg struct {
+type Org struct {
 	mu  sync.Mutex
 	srv *httptest.Server
 
-	clientID, secret string         // client credentials
-	username         string         // JWT bearer
-	publicKey        *rsa.PublicKey // of the JWT's signing key
+	ClientID, Secret string         // client credentials
+	Username         string         // JWT bearer
+	PublicKey        *rsa.PublicKey // of the JWT's signing key
 
 	tokens  map[string]bool // valid access tokens
 	issued  int
-	objects map[string]*fakeObject
-	// pageSize is the records a query page holds; bulkPage the most a
+	Objects map[string]*Object
+	// PageSize is the records a query page holds; BulkPage the most a
 	// results page does (besides maxRecords).
-	pageSize, bulkPage int
-	used, limit        int // the org's API requests of the day
-	// expireAt invalidates every token when the API call of this number
-	// arrives (0: never); revoked at every call.
-	expireAt int
-	revoked  bool
-	// fail answers a route with a status instead, once per entry of times
-	// (-1: always); sleep instead makes the call outlast the client's
+	PageSize, BulkPage int
+	Used, Limit        int // the org's API requests of the day
+	// ExpireAt invalidates every token when the API call of this number
+	// arrives (0: never); Revoked at every call.
+	ExpireAt int
+	Revoked  bool
+	// Fail answers a route with a status instead, once per entry of Times
+	// (-1: always); Sleep instead makes the call outlast the client's
 	// timeout.
-	fail    map[string]failure
+	Fail    map[string]Failure
 	calls   []string // routes, in order
-	queries []string // the SOQL of queries and jobs
+	Queries []string // the SOQL of queries and jobs
 	pages   map[string]*queryResult
-	jobs    map[string]*fakeJob
-	// now is the server's time, sent in every answer's Date header.
-	now time.Time
+	jobs    map[string]*queryJob
+	// Now is the server's time, sent in every answer's Date header.
+	Now time.Time
 }
 
-type failure struct {
-	status     int
-	retryAfter string
-	times      int
-	sleep      time.Duration
+// Failure is how the org answers a route instead of serving it.
+type Failure struct {
+	Status     int
+	RetryAfter string
+	Times      int
+	Sleep      time.Duration
 }
 
-type fakeObject struct {
-	fields  []fakeField
-	records []record
+// Object is one of the org's objects: its fields (as describe lists them)
+// and its records.
+type Object struct {
+	Fields  []Field
+	Records []Record
 }
 
-type fakeField struct{ name, typ string }
+// Field is an object's field: its API name and describe type.
+type Field struct{ Name, Type string }
 
-// record is a record's values: string, bool, nil, int or double.
-type record map[string]any
+// Record is a record's values: string, bool, nil, int or Double.
+type Record map[string]any
 
-// double is a double, currency or percent value.
-type double float64
+// Double is a double, currency or percent value.
+type Double float64
 
 // MarshalJSON writes d as Java's Double.toString does, which is how the
 // REST API writes doubles: 21500.0, 80822.13, 1.5E8.
-func (d double) MarshalJSON() ([]byte, error) {
+func (d Double) MarshalJSON() ([]byte, error) {
 	f := float64(d)
 	if a := max(f, -f); a == 0 || (a >= 1e-3 && a < 1e7) {
 		s := strconv.FormatFloat(f, 'f', -1, 64)
@@ -131,28 +139,30 @@ func (d double) MarshalJSON() ([]byte, error) {
 type queryResult struct {
 	object  string
 	fields  []string
-	records []record
+	records []Record
 }
 
-type fakeJob struct {
+type queryJob struct {
 	id, object, operation string
 	fields                []string
-	records               []record
+	records               []Record
 	polls                 int
 }
 
-func newFakeOrg(t *testing.T) *fakeOrg {
-	f := &fakeOrg{tokens: map[string]bool{}, objects: map[string]*fakeObject{}, pageSize: 2000, bulkPage: 100000,
-		limit: 100000, fail: map[string]failure{}, pages: map[string]*queryResult{}, jobs: map[string]*fakeJob{},
-		now: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}
+// New starts an org without objects, closed when tb ends: 2,000 records
+// a query page, 100,000 API requests a day, its time 2026-07-01.
+func New(tb testing.TB) *Org {
+	f := &Org{tokens: map[string]bool{}, Objects: map[string]*Object{}, PageSize: 2000, BulkPage: 100000,
+		Limit: 100000, Fail: map[string]Failure{}, pages: map[string]*queryResult{}, jobs: map[string]*queryJob{},
+		Now: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}
 	f.srv = httptest.NewServer(f)
-	t.Cleanup(f.srv.Close)
+	tb.Cleanup(f.srv.Close)
 	return f
 }
 
 // route names a call for failures and the call log.
 func route(r *http.Request) string {
-	p := strings.TrimPrefix(r.URL.Path, "/services/data/"+apiVersion)
+	p := strings.TrimPrefix(r.URL.Path, "/services/data/"+APIVersion)
 	switch {
 	case r.URL.Path == "/services/oauth2/token":
 		return "token"
@@ -174,23 +184,23 @@ func route(r *http.Request) string {
 	return r.Method + " " + r.URL.Path
 }
 
-func (f *fakeOrg) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (f *Org) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
-	w.Header().Set("Date", f.now.Format(http.TimeFormat))
+	w.Header().Set("Date", f.Now.Format(http.TimeFormat))
 	rt := route(r)
 	f.calls = append(f.calls, rt)
-	if fl, ok := f.fail[rt]; ok && fl.times != 0 {
-		fl.times--
-		f.fail[rt] = fl
+	if fl, ok := f.Fail[rt]; ok && fl.Times != 0 {
+		fl.Times--
+		f.Fail[rt] = fl
 		f.mu.Unlock()
-		if fl.sleep > 0 {
-			time.Sleep(fl.sleep)
+		if fl.Sleep > 0 {
+			time.Sleep(fl.Sleep)
 			return
 		}
-		if fl.retryAfter != "" {
-			w.Header().Set("Retry-After", fl.retryAfter)
+		if fl.RetryAfter != "" {
+			w.Header().Set("Retry-After", fl.RetryAfter)
 		}
-		errorList(w, fl.status, map[int]string{429: "REQUEST_LIMIT_EXCEEDED", 503: "SERVER_UNAVAILABLE"}[fl.status], "The server is unavailable to handle the request")
+		errorList(w, fl.Status, map[int]string{429: "REQUEST_LIMIT_EXCEEDED", 503: "SERVER_UNAVAILABLE"}[fl.Status], "The server is unavailable to handle the request")
 		return
 	}
 	defer f.mu.Unlock()
@@ -198,20 +208,20 @@ func (f *fakeOrg) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.token(w, r)
 		return
 	}
-	if !strings.HasPrefix(r.URL.Path, "/services/data/"+apiVersion+"/") {
+	if !strings.HasPrefix(r.URL.Path, "/services/data/"+APIVersion+"/") {
 		errorList(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
 		return
 	}
-	f.used++
-	if f.revoked || (f.expireAt > 0 && f.used == f.expireAt) {
+	f.Used++
+	if f.Revoked || (f.ExpireAt > 0 && f.Used == f.ExpireAt) {
 		clear(f.tokens)
 	}
-	w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", f.used, f.limit))
+	w.Header().Set("Sforce-Limit-Info", fmt.Sprintf("api-usage=%d/%d", f.Used, f.Limit))
 	if !f.tokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")] {
 		errorList(w, http.StatusUnauthorized, "INVALID_SESSION_ID", "Session expired or invalid")
 		return
 	}
-	p := strings.TrimPrefix(r.URL.Path, "/services/data/"+apiVersion)
+	p := strings.TrimPrefix(r.URL.Path, "/services/data/"+APIVersion)
 	switch {
 	case strings.HasPrefix(p, "/sobjects/") && strings.HasSuffix(p, "/describe"):
 		f.describe(w, strings.Split(p, "/")[2])
@@ -241,7 +251,7 @@ func writeJSON(w http.ResponseWriter, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-func (f *fakeOrg) token(w http.ResponseWriter, r *http.Request) {
+func (f *Org) token(w http.ResponseWriter, r *http.Request) {
 	refuse := func(code, desc string) {
 		w.Header().Set("Content-Type", "application/json;charset=UTF-8")
 		w.Header().Set("Cache-Control", "no-store")
@@ -254,15 +264,15 @@ func (f *fakeOrg) token(w http.ResponseWriter, r *http.Request) {
 	}
 	switch r.PostForm.Get("grant_type") {
 	case "client_credentials":
-		if r.PostForm.Get("client_id") != f.clientID || r.PostForm.Get("client_secret") != f.secret || f.secret == "" {
+		if r.PostForm.Get("client_id") != f.ClientID || r.PostForm.Get("client_secret") != f.Secret || f.Secret == "" {
 			refuse("invalid_client", "invalid client credentials")
 			return
 		}
 	case "urn:ietf:params:oauth:grant-type:jwt-bearer":
 		var claims jwt.RegisteredClaims
-		_, err := jwt.ParseWithClaims(r.PostForm.Get("assertion"), &claims, func(*jwt.Token) (any, error) { return f.publicKey, nil },
-			jwt.WithValidMethods([]string{"RS256"}), jwt.WithAudience(f.srv.URL), jwt.WithIssuer(f.clientID), jwt.WithSubject(f.username), jwt.WithExpirationRequired())
-		if err != nil || f.publicKey == nil {
+		_, err := jwt.ParseWithClaims(r.PostForm.Get("assertion"), &claims, func(*jwt.Token) (any, error) { return f.PublicKey, nil },
+			jwt.WithValidMethods([]string{"RS256"}), jwt.WithAudience(f.srv.URL), jwt.WithIssuer(f.ClientID), jwt.WithSubject(f.Username), jwt.WithExpirationRequired())
+		if err != nil || f.PublicKey == nil {
 			refuse("invalid_grant", "invalid assertion")
 			return
 		}
@@ -284,15 +294,15 @@ func (f *fakeOrg) token(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (f *fakeOrg) describe(w http.ResponseWriter, name string) {
-	o, ok := f.objects[name]
+func (f *Org) describe(w http.ResponseWriter, name string) {
+	o, ok := f.Objects[name]
 	if !ok {
 		errorList(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
 		return
 	}
 	var fields []map[string]any
-	for _, fl := range o.fields {
-		fields = append(fields, map[string]any{"name": fl.name, "type": fl.typ, "label": fl.name, "custom": strings.HasSuffix(fl.name, "__c"), "nillable": fl.name != "Id"})
+	for _, fl := range o.Fields {
+		fields = append(fields, map[string]any{"name": fl.Name, "type": fl.Type, "label": fl.Name, "custom": strings.HasSuffix(fl.Name, "__c"), "nillable": fl.Name != "Id"})
 	}
 	writeJSON(w, map[string]any{"name": name, "label": name, "queryable": true, "retrieveable": true, "custom": strings.HasSuffix(name, "__c"), "fields": fields})
 }
@@ -300,21 +310,21 @@ func (f *fakeOrg) describe(w http.ResponseWriter, name string) {
 var soqlRe = regexp.MustCompile(`^SELECT (.+) FROM (\w+)(?: WHERE SystemModstamp > (\S+))?( ORDER BY SystemModstamp)?$`)
 
 // query runs the SOQL the pull sends; an error is written to w.
-func (f *fakeOrg) query(w http.ResponseWriter, soql string) (*queryResult, bool) {
-	f.queries = append(f.queries, soql)
+func (f *Org) query(w http.ResponseWriter, soql string) (*queryResult, bool) {
+	f.Queries = append(f.Queries, soql)
 	m := soqlRe.FindStringSubmatch(soql)
 	if m == nil {
 		errorList(w, http.StatusBadRequest, "MALFORMED_QUERY", "unexpected token")
 		return nil, false
 	}
-	o, ok := f.objects[m[2]]
+	o, ok := f.Objects[m[2]]
 	if !ok {
 		errorList(w, http.StatusBadRequest, "INVALID_TYPE", fmt.Sprintf("sObject type '%s' is not supported.", m[2]))
 		return nil, false
 	}
 	res := &queryResult{object: m[2], fields: strings.Split(m[1], ", ")}
 	for _, name := range res.fields {
-		if !slices.ContainsFunc(o.fields, func(fl fakeField) bool { return fl.name == name }) {
+		if !slices.ContainsFunc(o.Fields, func(fl Field) bool { return fl.Name == name }) {
 			errorList(w, http.StatusBadRequest, "INVALID_FIELD", fmt.Sprintf("No such column '%s' on entity '%s'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.", name, m[2]))
 			return nil, false
 		}
@@ -327,18 +337,18 @@ func (f *fakeOrg) query(w http.ResponseWriter, soql string) (*queryResult, bool)
 			return nil, false
 		}
 	}
-	for _, rec := range o.records {
+	for _, rec := range o.Records {
 		if stamp(rec).After(since) {
 			res.records = append(res.records, rec)
 		}
 	}
 	if m[4] != "" {
-		slices.SortStableFunc(res.records, func(a, b record) int { return stamp(a).Compare(stamp(b)) })
+		slices.SortStableFunc(res.records, func(a, b Record) int { return stamp(a).Compare(stamp(b)) })
 	}
 	return res, true
 }
 
-func stamp(rec record) time.Time {
+func stamp(rec Record) time.Time {
 	t, err := time.Parse("2006-01-02T15:04:05.000Z", rec["SystemModstamp"].(string))
 	if err != nil {
 		panic(err)
@@ -346,7 +356,7 @@ func stamp(rec record) time.Time {
 	return t
 }
 
-func (f *fakeOrg) queryAll(w http.ResponseWriter, soql string) {
+func (f *Org) queryAll(w http.ResponseWriter, soql string) {
 	res, ok := f.query(w, soql)
 	if !ok {
 		return
@@ -356,7 +366,7 @@ func (f *fakeOrg) queryAll(w http.ResponseWriter, soql string) {
 	f.page(w, loc, 0)
 }
 
-func (f *fakeOrg) more(w http.ResponseWriter, next string) {
+func (f *Org) more(w http.ResponseWriter, next string) {
 	loc, off, _ := strings.Cut(next, "-")
 	offset, err := strconv.Atoi(off)
 	if _, ok := f.pages[loc]; !ok || err != nil {
@@ -367,12 +377,12 @@ func (f *fakeOrg) more(w http.ResponseWriter, next string) {
 }
 
 // page writes the records of a query result from offset on.
-func (f *fakeOrg) page(w http.ResponseWriter, loc string, offset int) {
+func (f *Org) page(w http.ResponseWriter, loc string, offset int) {
 	res := f.pages[loc]
-	end := min(offset+f.pageSize, len(res.records))
+	end := min(offset+f.PageSize, len(res.records))
 	recs := []map[string]any{}
 	for _, rec := range res.records[offset:end] {
-		out := map[string]any{"attributes": map[string]string{"type": res.object, "url": "/services/data/" + apiVersion + "/sobjects/" + res.object + "/" + rec["Id"].(string)}}
+		out := map[string]any{"attributes": map[string]string{"type": res.object, "url": "/services/data/" + APIVersion + "/sobjects/" + res.object + "/" + rec["Id"].(string)}}
 		for _, name := range res.fields {
 			out[name] = rest(rec[name])
 		}
@@ -380,7 +390,7 @@ func (f *fakeOrg) page(w http.ResponseWriter, loc string, offset int) {
 	}
 	answer := map[string]any{"totalSize": len(res.records), "done": end == len(res.records), "records": recs}
 	if end < len(res.records) {
-		answer["nextRecordsUrl"] = fmt.Sprintf("/services/data/%s/query/%s-%d", apiVersion, loc, end)
+		answer["nextRecordsUrl"] = fmt.Sprintf("/services/data/%s/query/%s-%d", APIVersion, loc, end)
 	}
 	writeJSON(w, answer)
 }
@@ -393,7 +403,7 @@ func rest(v any) any {
 	return v
 }
 
-func (f *fakeOrg) createJob(w http.ResponseWriter, r *http.Request) {
+func (f *Org) createJob(w http.ResponseWriter, r *http.Request) {
 	var req struct{ Operation, Query string }
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || (req.Operation != "query" && req.Operation != "queryAll") {
 		errorList(w, http.StatusBadRequest, "INVALIDJOB", "invalid operation")
@@ -403,18 +413,18 @@ func (f *fakeOrg) createJob(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	job := &fakeJob{id: fmt.Sprintf("750R0000000%04dIAA", len(f.jobs)+1), object: res.object, operation: req.Operation, fields: res.fields, records: res.records}
+	job := &queryJob{id: fmt.Sprintf("750R0000000%04dIAA", len(f.jobs)+1), object: res.object, operation: req.Operation, fields: res.fields, records: res.records}
 	f.jobs[job.id] = job
 	writeJSON(w, f.jobInfo(job, "UploadComplete"))
 }
 
-func (f *fakeOrg) jobInfo(job *fakeJob, state string) map[string]any {
+func (f *Org) jobInfo(job *queryJob, state string) map[string]any {
 	return map[string]any{"id": job.id, "operation": job.operation, "object": job.object, "createdById": "0055g00000ABCDEAA1",
 		"createdDate": "2026-01-10T17:50:19.000+0000", "systemModstamp": "2026-01-10T17:50:19.000+0000", "state": state,
 		"concurrencyMode": "Parallel", "contentType": "CSV", "apiVersion": 62.0, "lineEnding": "LF", "columnDelimiter": "COMMA"}
 }
 
-func (f *fakeOrg) jobState(w http.ResponseWriter, id string) {
+func (f *Org) jobState(w http.ResponseWriter, id string) {
 	job, ok := f.jobs[id]
 	if !ok {
 		errorList(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
@@ -430,14 +440,14 @@ func (f *fakeOrg) jobState(w http.ResponseWriter, id string) {
 	writeJSON(w, info)
 }
 
-func (f *fakeOrg) results(w http.ResponseWriter, r *http.Request, id string) {
+func (f *Org) results(w http.ResponseWriter, r *http.Request, id string) {
 	job, ok := f.jobs[id]
 	if !ok || job.polls < 2 {
 		errorList(w, http.StatusBadRequest, "INVALIDJOBSTATE", "job is not complete")
 		return
 	}
 	offset, _ := strconv.Atoi(r.URL.Query().Get("locator"))
-	size := f.bulkPage
+	size := f.BulkPage
 	if n, err := strconv.Atoi(r.URL.Query().Get("maxRecords")); err == nil && n > 0 {
 		size = min(size, n)
 	}
@@ -450,7 +460,7 @@ func (f *fakeOrg) results(w http.ResponseWriter, r *http.Request, id string) {
 		for i, name := range job.fields {
 			switch v := rec[name].(type) {
 			case nil:
-			case double:
+			case Double:
 				row[i] = strconv.FormatFloat(float64(v), 'f', -1, 64)
 			default:
 				row[i] = fmt.Sprint(v)
@@ -469,8 +479,8 @@ func (f *fakeOrg) results(w http.ResponseWriter, r *http.Request, id string) {
 	w.Write(b.Bytes())
 }
 
-// take returns the calls made since the last take.
-func (f *fakeOrg) take() []string {
+// Take returns the calls made since the last Take.
+func (f *Org) Take() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	calls := f.calls
@@ -478,9 +488,12 @@ func (f *fakeOrg) take() []string {
 	return calls
 }
 
-// set runs change with the org locked.
-func (f *fakeOrg) set(change func()) {
+// Set runs change with the org locked.
+func (f *Org) Set(change func()) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	change()
 }
+
+// URL is the org's address: its login URL and instance URL.
+func (f *Org) URL() string { return f.srv.URL }

@@ -1,4 +1,7 @@
-package netsuite_test
+// Package netsuitefake is a NetSuite account for tests: an httptest server
+// that answers SuiteQL as NetSuite's documentation shows (cited below),
+// with the rows tests give it or a generated company's saved searches.
+package netsuitefake
 
 import (
 	"crypto/hmac"
@@ -15,23 +18,24 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 )
 
 // The credentials the fake accepts (no real account's).
 const (
-	account        = "1234567_SB1"
-	consumerKey    = "ck-3f1e9a0c7b2d4e5f8a6b"
-	consumerSecret = "cs-9d8c7b6a5f4e3d2c1b0a"
-	tokenID        = "tk-0a1b2c3d4e5f6a7b8c9d"
-	tokenSecret    = "ts-5e4d3c2b1a0f9e8d7c6b"
+	Account        = "1234567_SB1"
+	ConsumerKey    = "ck-3f1e9a0c7b2d4e5f8a6b"
+	ConsumerSecret = "cs-9d8c7b6a5f4e3d2c1b0a"
+	TokenID        = "tk-0a1b2c3d4e5f6a7b8c9d"
+	TokenSecret    = "ts-5e4d3c2b1a0f9e8d7c6b"
 )
 
-// row is a record as SuiteQL answers it: field ids, ids as strings,
+// Row is a record as SuiteQL answers it: field ids, ids as strings,
 // numbers as numbers.
-type row map[string]any
+type Row map[string]any
 
-// fakeNetSuite answers as NetSuite's REST web services documentation
+// NetSuite answers as NetSuite's REST web services documentation
 // shows:
 //   - SuiteQL, https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_157909186990.html:
 //     POST /services/rest/query/v1/suiteql?limit=&offset= with header
@@ -57,20 +61,21 @@ type row map[string]any
 // aliases, the deletedrecord types and the cursor (TO_TIMESTAMP and the
 // keys after it) that the pull writes, and answers the table's rows after
 // the cursor in (lastmodifieddate, keys) order.
-type fakeNetSuite struct {
+type NetSuite struct {
 	mu     sync.Mutex
-	tables map[string][]row // customer, transaction, transactionline, deletedrecord
+	Tables map[string][]Row // customer, transaction, transactionline, deletedrecord
 	calls  []string         // table@cursor time
-	// fail answers the next calls of a table@cursor with a status (or
-	// sleeps, status 0), times times (-1: always).
-	fail map[string]failure
+	// Fail answers the next calls of a table@cursor with a status (or
+	// sleeps, status 0), Times times (-1: always).
+	Fail map[string]Failure
 	srv  *httptest.Server
 }
 
-type failure struct {
-	status int
-	sleep  time.Duration
-	times  int
+// Failure is how the account answers a table@cursor instead of serving it.
+type Failure struct {
+	Status int
+	Sleep  time.Duration
+	Times  int
 }
 
 // order is each table's order: its time field, then its keys.
@@ -89,20 +94,25 @@ var (
 	typesRe = regexp.MustCompile(`d\.type IN \(([^)]*)\)`)
 )
 
-func newFake() *fakeNetSuite {
-	f := &fakeNetSuite{tables: map[string][]row{}, fail: map[string]failure{}}
+// New starts an account without rows, closed when tb ends.
+func New(tb testing.TB) *NetSuite {
+	f := &NetSuite{Tables: map[string][]Row{}, Fail: map[string]Failure{}}
 	f.srv = httptest.NewServer(f)
+	tb.Cleanup(f.srv.Close)
 	return f
 }
 
-func (f *fakeNetSuite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// URL is the account's REST address (suitetalk_url).
+func (f *NetSuite) URL() string { return f.srv.URL }
+
+func (f *NetSuite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	w.Header().Set("Content-Type", "application/vnd.oracle.resource+json; type=error")
 	if !f.signed(r) {
 		f.mu.Lock()
 		f.calls = append(f.calls, "refused")
 		f.mu.Unlock()
-		w.Header().Set("WWW-Authenticate", `OAuth realm="`+account+`", error="token_rejected", error_description="Invalid login attempt."`)
+		w.Header().Set("WWW-Authenticate", `OAuth realm="`+Account+`", error="token_rejected", error_description="Invalid login attempt."`)
 		answerError(w, http.StatusUnauthorized, "Unauthorized", "INVALID_LOGIN", "Invalid login attempt. For more details, see the Login Audit Trail in the NetSuite UI at Setup > Users/Roles > User Management > View Login Audit Trail.")
 		return
 	}
@@ -136,23 +146,23 @@ func (f *fakeNetSuite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	key := table + "@" + cur
 	f.calls = append(f.calls, key)
-	fl, ok := f.fail[key]
-	failing := ok && fl.times != 0
-	if failing && fl.times > 0 {
-		fl.times--
-		f.fail[key] = fl
+	fl, ok := f.Fail[key]
+	failing := ok && fl.Times != 0
+	if failing && fl.Times > 0 {
+		fl.Times--
+		f.Fail[key] = fl
 	}
 	rows := f.after(table, req.Q, cur)
 	f.mu.Unlock()
 	if failing {
-		switch fl.status {
+		switch fl.Status {
 		case 0:
-			time.Sleep(fl.sleep)
+			time.Sleep(fl.Sleep)
 		case http.StatusTooManyRequests:
-			answerError(w, fl.status, "Too Many Requests", "CONCURRENCY_LIMIT_EXCEEDED", "Concurrent request limit exceeded. Request blocked.")
+			answerError(w, fl.Status, "Too Many Requests", "CONCURRENCY_LIMIT_EXCEEDED", "Concurrent request limit exceeded. Request blocked.")
 			return
 		default:
-			answerError(w, fl.status, http.StatusText(fl.status), "UNEXPECTED_ERROR", "An unexpected error occurred. Error ID: m4ym7ks6bfkz2y0ahxlv")
+			answerError(w, fl.Status, http.StatusText(fl.Status), "UNEXPECTED_ERROR", "An unexpected error occurred. Error ID: m4ym7ks6bfkz2y0ahxlv")
 			return
 		}
 	}
@@ -183,7 +193,7 @@ func (f *fakeNetSuite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // after are the table's rows after the query's cursor, in order.
-func (f *fakeNetSuite) after(table, q, cur string) []row {
+func (f *NetSuite) after(table, q, cur string) []Row {
 	cols := order[table]
 	keys := map[string]int64{}
 	for _, k := range keyRe.FindAllStringSubmatch(q, -1) {
@@ -195,7 +205,7 @@ func (f *fakeNetSuite) after(table, q, cur string) []row {
 	if m := typesRe.FindStringSubmatch(q); m != nil {
 		types = strings.Split(strings.NewReplacer("'", "", " ", "").Replace(m[1]), ",")
 	}
-	cmp := func(a, b row) int {
+	cmp := func(a, b Row) int {
 		if c := strings.Compare(a[cols[0]].(string), b[cols[0]].(string)); c != 0 {
 			return c
 		}
@@ -206,8 +216,8 @@ func (f *fakeNetSuite) after(table, q, cur string) []row {
 		}
 		return 0
 	}
-	var out []row
-	for _, r := range f.tables[table] {
+	var out []Row
+	for _, r := range f.Tables[table] {
 		if types != nil && !slices.Contains(types, r["type"].(string)) {
 			continue
 		}
@@ -244,7 +254,7 @@ func num(v any) int64 {
 // signed checks the request's OAuth 1.0a signature (RFC 5849, section
 // 3.4: the base string of the method, the URL without query and the sorted
 // parameters; HMAC-SHA256 keyed by the encoded secrets joined by &).
-func (f *fakeNetSuite) signed(r *http.Request) bool {
+func (f *NetSuite) signed(r *http.Request) bool {
 	h, ok := strings.CutPrefix(r.Header.Get("Authorization"), "OAuth ")
 	if !ok {
 		return false
@@ -258,7 +268,7 @@ func (f *fakeNetSuite) signed(r *http.Request) bool {
 		}
 		params[k] = v
 	}
-	if params["realm"] != account || params["oauth_consumer_key"] != consumerKey || params["oauth_token"] != tokenID ||
+	if params["realm"] != Account || params["oauth_consumer_key"] != ConsumerKey || params["oauth_token"] != TokenID ||
 		params["oauth_signature_method"] != "HMAC-SHA256" || params["oauth_version"] != "1.0" || params["oauth_nonce"] == "" {
 		return false
 	}
@@ -276,7 +286,7 @@ func (f *fakeNetSuite) signed(r *http.Request) bool {
 	}
 	slices.Sort(norm)
 	base := r.Method + "&" + enc("http://"+r.Host+r.URL.Path) + "&" + enc(strings.Join(norm, "&"))
-	mac := hmac.New(sha256.New, []byte(enc(consumerSecret)+"&"+enc(tokenSecret)))
+	mac := hmac.New(sha256.New, []byte(enc(ConsumerSecret)+"&"+enc(TokenSecret)))
 	mac.Write([]byte(base))
 	return hmac.Equal([]byte(params["oauth_signature"]), []byte(base64.StdEncoding.EncodeToString(mac.Sum(nil))))
 }
@@ -290,8 +300,8 @@ func answerError(w http.ResponseWriter, status int, title, code, detail string) 
 	})
 }
 
-// reset returns the calls made since the last reset.
-func (f *fakeNetSuite) reset() []string {
+// Reset returns the calls made since the last Reset.
+func (f *NetSuite) Reset() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	calls := f.calls

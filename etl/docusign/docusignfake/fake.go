@@ -1,4 +1,7 @@
-package docusign_test
+// Package docusignfake is a DocuSign account for tests: an httptest server
+// that answers as DocuSign's documentation shows (cited below), with the
+// envelopes tests give it or a generated company's.
+package docusignfake
 
 import (
 	"crypto/rand"
@@ -21,13 +24,14 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
+// The integration key, user and account the fake knows (no real ones).
 const (
-	integrationKey = "7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b"
-	userID         = "4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d"
-	accountID      = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
+	IntegrationKey = "7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b"
+	UserID         = "4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d"
+	AccountID      = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
 )
 
-// fakeDocuSign answers as DocuSign's documentation shows:
+// DocuSign answers as DocuSign's documentation shows:
 //   - the JWT grant, https://developers.docusign.com/platform/auth/jwt/jwt-get-token/:
 //     POST /oauth/token with grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer
 //     and an RS256 assertion (iss the integration key, sub the user, aud the
@@ -55,72 +59,86 @@ const (
 //     and X-RateLimit-Reset (Unix seconds of the next hour), and
 //     X-BurstLimit-*; past the limit, 429
 //     HOURLY_APIINVOCATION_LIMIT_EXCEEDED until the reset.
-type fakeDocuSign struct {
+type DocuSign struct {
 	mu        sync.Mutex
 	pub       *rsa.PublicKey
-	consented map[string]bool      // users who granted the integration key consent
-	clock     *clock               // DocuSign's clock, which tokens expire by
-	pageTime  time.Duration        // the clock moves this much each envelopes page
-	tokens    map[string]time.Time // access tokens issued, and when each expires
-	grants    []jwt.MapClaims      // the claims of the assertions granted
+	Consented map[string]bool      // users who granted the integration key consent
+	Clock     *Clock               // DocuSign's clock, which tokens expire by
+	PageTime  time.Duration        // the clock moves this much each envelopes page
+	Tokens    map[string]time.Time // access tokens issued, and when each expires
+	Grants    []jwt.MapClaims      // the claims of the assertions granted
 	refused   []string             // the errors of the grants refused
 	calls     []string             // method path?query
-	answered  map[int]int          // answers by status
-	envelopes []map[string]any     // the account's envelopes as they are now
-	// fail answers a call with its failures, in turn, instead; key
+	Answered  map[int]int          // answers by status
+	Envelopes []map[string]any     // the account's envelopes as they are now
+	// Fail answers a call with its failures, in turn, instead; key
 	// path?query.
-	fail map[string][]failure
-	// refuse refuses every access token on the REST API (a user who may
+	Fail map[string][]Failure
+	// Refuse refuses every access token on the REST API (a user who may
 	// not use the account).
-	refuse bool
-	// expire makes the access token of a call with this path?query expire
+	Refuse bool
+	// Expire makes the access token of a call with this path?query expire
 	// just before it arrives, once.
-	expire    map[string]bool
-	limit     int // X-RateLimit-Limit
-	remaining int // X-RateLimit-Remaining after this call
+	Expire    map[string]bool
+	Limit     int // X-RateLimit-Limit
+	Remaining int // X-RateLimit-Remaining after this call
 	srv       *httptest.Server
 }
 
-type failure struct {
-	status int
-	reset  time.Duration // X-RateLimit-Reset this long after now (a 429)
-	sleep  time.Duration // answer this late (a timeout)
-	times  int           // how many calls it answers; -1: all
+// Failure is how DocuSign answers a call instead of serving it.
+type Failure struct {
+	Status int
+	Reset  time.Duration // X-RateLimit-Reset this long after now (a 429)
+	Sleep  time.Duration // answer this late (a timeout)
+	Times  int           // how many calls it answers; -1: all
 }
 
-// clock is a clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
+// Clock is DocuSign's clock: the time of day, moved on by hand as tests
+// need (a token's hour passing in a test's second).
+type Clock struct {
+	mu    sync.Mutex
+	ahead time.Duration
 }
 
-func (c *clock) now() time.Time {
+// Now is the clock's time.
+func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.t
+	return time.Now().Add(c.ahead)
 }
 
-func (c *clock) advance(d time.Duration) {
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
-	c.t = c.t.Add(d)
+	c.ahead += d
 	c.mu.Unlock()
 }
 
-func newFake(t *testing.T, pub *rsa.PublicKey) *fakeDocuSign {
-	f := &fakeDocuSign{pub: pub, consented: map[string]bool{userID: true}, clock: &clock{t: time.Now()},
-		tokens: map[string]time.Time{}, answered: map[int]int{}, fail: map[string][]failure{}, expire: map[string]bool{},
-		limit: 3000, remaining: 2990}
+// New starts a DocuSign account without envelopes, closed when tb ends,
+// whose integration key's RSA key pair has the public key pub; user UserID
+// has granted it consent.
+func New(tb testing.TB, pub *rsa.PublicKey) *DocuSign {
+	f := &DocuSign{pub: pub, Consented: map[string]bool{UserID: true}, Clock: &Clock{},
+		Tokens: map[string]time.Time{}, Answered: map[int]int{}, Fail: map[string][]Failure{}, Expire: map[string]bool{},
+		Limit: 3000, Remaining: 2990}
 	f.srv = httptest.NewServer(f)
-	t.Cleanup(f.srv.Close)
+	tb.Cleanup(f.srv.Close)
 	return f
 }
 
-func (f *fakeDocuSign) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// URL is the address of the authentication service and the account's
+// base_uri.
+func (f *DocuSign) URL() string { return f.srv.URL }
+
+// Host is the authentication service's host, the assertions' audience.
+func (f *DocuSign) Host() string { return f.srv.Listener.Addr().String() }
+
+func (f *DocuSign) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	call := r.URL.Path + "?" + r.URL.RawQuery
 	f.calls = append(f.calls, r.Method+" "+call)
 	status, body, sleep := f.answer(w, r, call)
-	f.answered[status]++
+	f.Answered[status]++
 	f.mu.Unlock()
 	time.Sleep(sleep)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -129,7 +147,7 @@ func (f *fakeDocuSign) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // answer is the answer to a call, and how late to send it.
-func (f *fakeDocuSign) answer(w http.ResponseWriter, r *http.Request, call string) (int, []byte, time.Duration) {
+func (f *DocuSign) answer(w http.ResponseWriter, r *http.Request, call string) (int, []byte, time.Duration) {
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/oauth/token":
 		return f.token(r)
@@ -138,50 +156,50 @@ func (f *fakeDocuSign) answer(w http.ResponseWriter, r *http.Request, call strin
 			return status, body, 0
 		}
 		return jsonAnswer(map[string]any{
-			"sub": userID, "name": "Dana Ops", "given_name": "Dana", "family_name": "Ops",
+			"sub": UserID, "name": "Dana Ops", "given_name": "Dana", "family_name": "Ops",
 			"created": "2023-04-13T22:03:03.45", "email": "dana.ops@northwind.example",
 			"accounts": []map[string]any{
 				{"account_id": "0f9e8d7c-6b5a-4c3d-2e1f-0a9b8c7d6e5f", "is_default": false, "account_name": "Northwind Sandbox", "base_uri": "https://demo.docusign.net"},
-				{"account_id": accountID, "is_default": true, "account_name": "Northwind Analytics", "base_uri": f.srv.URL},
+				{"account_id": AccountID, "is_default": true, "account_name": "Northwind Analytics", "base_uri": f.srv.URL},
 			},
 		})
-	case r.Method == http.MethodGet && r.URL.Path == "/restapi/v2.1/accounts/"+accountID+"/envelopes":
-		if f.expire[call] {
-			delete(f.expire, call)
-			for tok := range f.tokens {
-				f.tokens[tok] = f.clock.now().Add(-time.Second)
+	case r.Method == http.MethodGet && r.URL.Path == "/restapi/v2.1/accounts/"+AccountID+"/envelopes":
+		if f.Expire[call] {
+			delete(f.Expire, call)
+			for tok := range f.Tokens {
+				f.Tokens[tok] = f.Clock.Now().Add(-time.Second)
 			}
 		}
-		if status, body := f.bearer(r); status != 0 || f.refuse {
-			if f.refuse {
+		if status, body := f.bearer(r); status != 0 || f.Refuse {
+			if f.Refuse {
 				return http.StatusUnauthorized, errorDetails("USER_AUTHENTICATION_FAILED", "One or both of Username and Password are invalid. Invalid access token"), 0
 			}
 			return status, body, 0
 		}
-		f.remaining--
+		f.Remaining--
 		reset := time.Now().Truncate(time.Hour).Add(time.Hour)
-		w.Header().Set("X-RateLimit-Limit", strconv.Itoa(f.limit))
-		w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(max(f.remaining, 0)))
+		w.Header().Set("X-RateLimit-Limit", strconv.Itoa(f.Limit))
+		w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(max(f.Remaining, 0)))
 		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset.Unix(), 10))
 		w.Header().Set("X-BurstLimit-Limit", "500")
 		w.Header().Set("X-BurstLimit-Remaining", "499")
-		if fails := f.fail[call]; len(fails) > 0 {
+		if fails := f.Fail[call]; len(fails) > 0 {
 			fl := fails[0]
-			if fl.times > 0 {
-				if fails[0].times--; fails[0].times == 0 {
-					f.fail[call] = fails[1:]
+			if fl.Times > 0 {
+				if fails[0].Times--; fails[0].Times == 0 {
+					f.Fail[call] = fails[1:]
 				}
 			}
 			switch {
-			case fl.sleep > 0:
+			case fl.Sleep > 0:
 				status, body, _ := f.list(r)
-				return status, body, fl.sleep
-			case fl.status == http.StatusTooManyRequests:
+				return status, body, fl.Sleep
+			case fl.Status == http.StatusTooManyRequests:
 				w.Header().Set("X-RateLimit-Remaining", "0")
-				w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(fl.reset).Unix(), 10))
-				return fl.status, errorDetails("HOURLY_APIINVOCATION_LIMIT_EXCEEDED", "The maximum number of hourly API invocations has been exceeded."), 0
+				w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(fl.Reset).Unix(), 10))
+				return fl.Status, errorDetails("HOURLY_APIINVOCATION_LIMIT_EXCEEDED", "The maximum number of hourly API invocations has been exceeded."), 0
 			}
-			return fl.status, errorDetails("UNSPECIFIED_ERROR", "An unexpected error occurred."), 0
+			return fl.Status, errorDetails("UNSPECIFIED_ERROR", "An unexpected error occurred."), 0
 		}
 		return f.list(r)
 	}
@@ -189,7 +207,7 @@ func (f *fakeDocuSign) answer(w http.ResponseWriter, r *http.Request, call strin
 }
 
 // token answers the JWT grant.
-func (f *fakeDocuSign) token(r *http.Request) (int, []byte, time.Duration) {
+func (f *DocuSign) token(r *http.Request) (int, []byte, time.Duration) {
 	refuse := func(code, description string) (int, []byte, time.Duration) {
 		f.refused = append(f.refused, code+" "+description)
 		body := map[string]string{"error": code}
@@ -204,7 +222,7 @@ func (f *fakeDocuSign) token(r *http.Request) (int, []byte, time.Duration) {
 	}
 	tok, err := jwt.Parse(r.PostForm.Get("assertion"), func(*jwt.Token) (any, error) { return f.pub, nil },
 		jwt.WithValidMethods([]string{"RS256"}), jwt.WithAudience(f.srv.Listener.Addr().String()),
-		jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithTimeFunc(f.clock.now))
+		jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithTimeFunc(f.Clock.Now))
 	switch {
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
 		return refuse("invalid_grant", "no_valid_keys_or_signatures")
@@ -215,30 +233,30 @@ func (f *fakeDocuSign) token(r *http.Request) (int, []byte, time.Duration) {
 	iat, _ := claims.GetIssuedAt()
 	exp, _ := claims.GetExpirationTime()
 	switch {
-	case claims["iss"] != integrationKey:
+	case claims["iss"] != IntegrationKey:
 		return refuse("invalid_grant", "issuer_not_found")
 	case exp.Sub(iat.Time) > time.Hour:
 		return refuse("invalid_grant", "invalid_request")
 	case !slices.Equal(strings.Fields(fmt.Sprint(claims["scope"])), []string{"signature", "impersonation"}):
 		return refuse("invalid_scope", "")
-	case !f.consented[fmt.Sprint(claims["sub"])]:
+	case !f.Consented[fmt.Sprint(claims["sub"])]:
 		return refuse("consent_required", "")
 	}
-	f.grants = append(f.grants, claims)
-	access := fmt.Sprintf("eyJ0eXAiOiJNVCIsImFsZyI6IlJTMjU2In0.fake-access-%d", len(f.grants))
-	f.tokens[access] = f.clock.now().Add(time.Hour)
+	f.Grants = append(f.Grants, claims)
+	access := fmt.Sprintf("eyJ0eXAiOiJNVCIsImFsZyI6IlJTMjU2In0.fake-access-%d", len(f.Grants))
+	f.Tokens[access] = f.Clock.Now().Add(time.Hour)
 	return jsonAnswer(map[string]any{"access_token": access, "token_type": "Bearer", "expires_in": 3600})
 }
 
 // bearer checks a call's access token: a status and body when it is
 // refused, else 0.
-func (f *fakeDocuSign) bearer(r *http.Request) (int, []byte) {
+func (f *DocuSign) bearer(r *http.Request) (int, []byte) {
 	access, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	expires, issued := f.tokens[access]
+	expires, issued := f.Tokens[access]
 	switch {
 	case !ok || !issued:
 		return http.StatusUnauthorized, errorDetails("USER_AUTHENTICATION_FAILED", "One or both of Username and Password are invalid. Invalid access token")
-	case !f.clock.now().Before(expires):
+	case !f.Clock.Now().Before(expires):
 		return http.StatusUnauthorized, errorDetails("AUTHORIZATION_INVALID_TOKEN", "The access token provided is expired, revoked or malformed.")
 	}
 	return 0, nil
@@ -247,14 +265,14 @@ func (f *fakeDocuSign) bearer(r *http.Request) (int, []byte) {
 // list answers listStatusChanges: the envelopes whose status changed at
 // or after from_date, oldest change first when asked (order_by
 // status_changed, order asc), a page of them.
-func (f *fakeDocuSign) list(r *http.Request) (int, []byte, time.Duration) {
+func (f *DocuSign) list(r *http.Request) (int, []byte, time.Duration) {
 	q := r.URL.Query()
 	from, err := time.Parse(time.RFC3339Nano, q.Get("from_date"))
 	if err != nil {
 		return http.StatusBadRequest, errorDetails("INVALID_REQUEST_PARAMETER", "The request contained at least one invalid parameter. A value for 'from_date', 'envelope_ids' or 'transaction_ids' must be specified."), 0
 	}
 	var list []map[string]any
-	for _, e := range f.envelopes {
+	for _, e := range f.Envelopes {
 		if t, _ := time.Parse(time.RFC3339Nano, e["statusChangedDateTime"].(string)); !t.Before(from) {
 			e := maps.Clone(e)
 			if !strings.Contains(q.Get("include"), "custom_fields") {
@@ -278,9 +296,9 @@ func (f *fakeDocuSign) list(r *http.Request) (int, []byte, time.Duration) {
 	if start+len(pg) < len(list) {
 		nq := r.URL.Query()
 		nq.Set("start_position", strconv.Itoa(start+len(pg)))
-		next = "/accounts/" + accountID + "/envelopes?" + nq.Encode()
+		next = "/accounts/" + AccountID + "/envelopes?" + nq.Encode()
 	}
-	f.clock.advance(f.pageTime)
+	f.Clock.Advance(f.PageTime)
 	answer := map[string]any{
 		"resultSetSize": strconv.Itoa(len(pg)), "startPosition": strconv.Itoa(start),
 		"endPosition": strconv.Itoa(start + len(pg) - 1), "totalSetSize": strconv.Itoa(len(list)),
@@ -292,10 +310,10 @@ func (f *fakeDocuSign) list(r *http.Request) (int, []byte, time.Duration) {
 	return jsonAnswer(answer)
 }
 
-// envelope is an envelope as listStatusChanges with include=custom_fields
+// Envelope is an envelope as listStatusChanges with include=custom_fields
 // lists it, its DocuSign for Salesforce custom field ##SFOpportunity naming
 // the opportunity (a 15-character id).
-func envelope(id, status, changed, opportunity string) map[string]any {
+func Envelope(id, status, changed, opportunity string) map[string]any {
 	e := map[string]any{
 		"envelopeId": id, "status": status, "emailSubject": "Please DocuSign: Apex order form", "emailBlurb": "",
 		"envelopeUri": "/envelopes/" + id, "recipientsUri": "/envelopes/" + id + "/recipients",
@@ -305,7 +323,7 @@ func envelope(id, status, changed, opportunity string) map[string]any {
 		"initialSentDateTime": "2025-03-25T15:02:13.2470000Z", "lastModifiedDateTime": changed, "statusChangedDateTime": changed,
 		"purgeState": "unpurged", "envelopeIdStamping": "true", "is21CFRPart11": "false", "signerCanSignOnMobile": "true",
 		"isSignatureProviderEnvelope": "false", "allowReassign": "true", "expireEnabled": "true", "expireAfter": "120",
-		"sender": map[string]any{"userName": "Dana Ops", "userId": userID, "accountId": accountID, "email": "dana.ops@northwind.example"},
+		"sender": map[string]any{"userName": "Dana Ops", "userId": UserID, "accountId": AccountID, "email": "dana.ops@northwind.example"},
 		"customFields": map[string]any{
 			"textCustomFields": []map[string]any{
 				{"fieldId": "10541937601", "name": "##SFOpportunity", "show": "false", "required": "false", "value": opportunity},
@@ -334,7 +352,8 @@ func errorDetails(code, message string) []byte {
 	return b
 }
 
-func (f *fakeDocuSign) reset() []string {
+// Reset returns the calls made since the last Reset.
+func (f *DocuSign) Reset() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	calls := f.calls
@@ -342,12 +361,12 @@ func (f *fakeDocuSign) reset() []string {
 	return calls
 }
 
-// newKey makes an RSA key pair and its private key in PEM.
-func newKey(t *testing.T) (*rsa.PrivateKey, string) {
-	t.Helper()
+// NewKey makes an RSA key pair and its private key in PEM.
+func NewKey(tb testing.TB) (*rsa.PrivateKey, string) {
+	tb.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return key, string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
 }

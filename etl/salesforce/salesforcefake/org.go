@@ -1,4 +1,4 @@
-package salesforce_test
+package salesforcefake
 
 // orgFields are the fields (API name and describe type) the fake org's
 // objects have: those the Salesforce Object Reference lists for Account,
@@ -8,7 +8,7 @@ package salesforce_test
 // they are not all the adapters know: Opportunity has no
 // SBQQ__PrimaryQuote__c (the pull must not ask for it), and User has no
 // IsDeleted (users are deactivated, never deleted).
-var orgFields = map[string][]fakeField{
+var orgFields = map[string][]Field{
 	"Account": {
 		{"Id", "id"}, {"IsDeleted", "boolean"}, {"Name", "string"}, {"Type", "picklist"}, {"ParentId", "reference"},
 		{"BillingCountry", "string"}, {"Industry", "picklist"}, {"AnnualRevenue", "currency"}, {"NumberOfEmployees", "int"},
@@ -28,14 +28,14 @@ var orgFields = map[string][]fakeField{
 	},
 	"OpportunityLineItem": {
 		{"Id", "id"}, {"IsDeleted", "boolean"}, {"OpportunityId", "reference"}, {"ProductCode", "string"}, {"Name", "string"},
-		{"Quantity", "double"}, {"TotalPrice", "currency"}, {"UnitPrice", "currency"}, {"ListPrice", "currency"},
+		{"Quantity", "Double"}, {"TotalPrice", "currency"}, {"UnitPrice", "currency"}, {"ListPrice", "currency"},
 		{"Discount", "percent"}, {"SystemModstamp", "datetime"},
 	},
 	"SBQQ__QuoteLine__c": {
 		{"Id", "id"}, {"IsDeleted", "boolean"}, {"Name", "string"}, {"SBQQ__Quote__c", "reference"}, {"SBQQ__ProductCode__c", "string"},
-		{"SBQQ__Description__c", "textarea"}, {"SBQQ__Quantity__c", "double"}, {"SBQQ__ListPrice__c", "currency"},
+		{"SBQQ__Description__c", "textarea"}, {"SBQQ__Quantity__c", "Double"}, {"SBQQ__ListPrice__c", "currency"},
 		{"SBQQ__NetPrice__c", "currency"}, {"SBQQ__CustomerPrice__c", "currency"}, {"SBQQ__RegularPrice__c", "currency"},
-		{"SBQQ__Discount__c", "percent"}, {"SBQQ__AdditionalDiscountAmount__c", "currency"}, {"SBQQ__SubscriptionTerm__c", "double"},
+		{"SBQQ__Discount__c", "percent"}, {"SBQQ__AdditionalDiscountAmount__c", "currency"}, {"SBQQ__SubscriptionTerm__c", "Double"},
 		{"SBQQ__Renewal__c", "boolean"}, {"SystemModstamp", "datetime"},
 	},
 	"Contract": {
@@ -46,15 +46,15 @@ var orgFields = map[string][]fakeField{
 		{"Auto_Renew__c", "boolean"}, {"Side_Letter__c", "boolean"},
 	},
 	"sbaa__Approval__c": {
-		{"Id", "id"}, {"IsDeleted", "boolean"}, {"Name", "string"}, {"sbaa__Status__c", "picklist"}, {"sbaa__ApprovalStep__c", "double"},
+		{"Id", "id"}, {"IsDeleted", "boolean"}, {"Name", "string"}, {"sbaa__Status__c", "picklist"}, {"sbaa__ApprovalStep__c", "Double"},
 		{"sbaa__Approver__c", "reference"}, {"sbaa__Opportunity__c", "reference"}, {"Quote__c", "reference"},
 		{"LastModifiedDate", "datetime"}, {"SystemModstamp", "datetime"},
 	},
 }
 
-// addObjects gives the fake org the named objects, without records.
-func (f *fakeOrg) addObjects(names ...string) {
+// AddObjects gives the org the named objects, without records.
+func (f *Org) AddObjects(names ...string) {
 	for _, n := range names {
-		f.objects[n] = &fakeObject{fields: orgFields[n]}
+		f.Objects[n] = &Object{Fields: orgFields[n]}
 	}
 }
