@@ -2,7 +2,6 @@ package zendesk_test
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/precedent-dev/precedent/etl"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/etl/zendesk"
+	"github.com/precedent-dev/precedent/etl/zendesk/zendeskfake"
 	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
@@ -27,22 +27,20 @@ import (
 //     one outcome.
 func TestPullChangedTicket(t *testing.T) {
 	ctx := context.Background()
-	fake := &fakeZendesk{fail: map[string]failure{}}
-	fake.srv = httptest.NewServer(fake)
-	defer fake.srv.Close()
-	base := fake.srv.URL
+	fake := zendeskfake.New(t)
+	base := fake.URL()
 	const t0 = int64(1746000000) // 2025-04-30T08:00:00Z
-	fake.pages = map[string]ticketPage{
-		"": {tickets: []map[string]any{ticket(base, 301, "open", "2025-04-30T09:00:00Z"), ticket(base, 302, "open", "2025-04-30T10:00:00Z"),
-			ticket(base, 303, "deleted", "2025-04-30T11:00:00Z")}, after: "MTc0NjAwMDAwMC4wfHwzMDN8", end: true},
+	fake.Pages = map[string]zendeskfake.TicketPage{
+		"": {Tickets: []map[string]any{ticket(base, 301, "open", "2025-04-30T09:00:00Z"), ticket(base, 302, "open", "2025-04-30T10:00:00Z"),
+			ticket(base, 303, "deleted", "2025-04-30T11:00:00Z")}, After: "MTc0NjAwMDAwMC4wfHwzMDN8", End: true},
 	}
-	fake.events = []map[string]any{
-		ticketEvent(3001, 301, t0+100, childEvent(30011, "Create", "priority", "normal", nil)),
-		ticketEvent(3002, 303, t0+200, childEvent(30021, "Create", "priority", "normal", nil)),
-		ticketEvent(3003, 303, t0+300, childEvent(30031, "Change", "status", "deleted", "open")),
+	fake.Events = []map[string]any{
+		zendeskfake.TicketEvent(3001, 301, t0+100, zendeskfake.ChildEvent(30011, "Create", "priority", "normal", nil)),
+		zendeskfake.TicketEvent(3002, 303, t0+200, zendeskfake.ChildEvent(30021, "Create", "priority", "normal", nil)),
+		zendeskfake.TicketEvent(3003, 303, t0+300, zendeskfake.ChildEvent(30031, "Change", "status", "deleted", "open")),
 	}
-	t.Setenv("TEST_ZENDESK_TOKEN", token)
-	src := &zendesk.Source{SourceName: "support", Settings: zendesk.Settings{BaseURL: base, Email: email, TokenEnv: "TEST_ZENDESK_TOKEN"}, Retries: 2, Backoff: time.Millisecond}
+	t.Setenv("TEST_ZENDESK_TOKEN", zendeskfake.Token)
+	src := &zendesk.Source{SourceName: "support", Settings: zendesk.Settings{BaseURL: base, Email: zendeskfake.Email, TokenEnv: "TEST_ZENDESK_TOKEN"}, Retries: 2, Backoff: time.Millisecond}
 	data := wh.Dir(t.TempDir())
 	opts := etl.Options{Source: fixture.CopySource(t, "../testdata/good"), Data: data, DuckDB: fixture.DuckDB, Pullers: []etl.Puller{src}}
 
@@ -62,10 +60,10 @@ func TestPullChangedTicket(t *testing.T) {
 	// 2.
 	t301, t302 := ticket(base, 301, "solved", "2025-04-30T09:00:00Z"), ticket(base, 302, "deleted", "2025-04-30T10:00:00Z")
 	t301["priority"], t301["updated_at"] = "urgent", "2025-05-12T12:00:00Z"
-	fake.pages["MTc0NjAwMDAwMC4wfHwzMDN8"] = ticketPage{tickets: []map[string]any{t301, t302}, after: "MTc0NzA1MDAwMC4wfHwzMDJ8", end: true}
-	fake.events = append(fake.events,
-		ticketEvent(3004, 301, t0+400, childEvent(30041, "Change", "priority", "urgent", "normal"), childEvent(30042, "Change", "status", "solved", "open")),
-		ticketEvent(3005, 302, t0+500, childEvent(30051, "Change", "status", "deleted", "open")))
+	fake.Pages["MTc0NjAwMDAwMC4wfHwzMDN8"] = zendeskfake.TicketPage{Tickets: []map[string]any{t301, t302}, After: "MTc0NzA1MDAwMC4wfHwzMDJ8", End: true}
+	fake.Events = append(fake.Events,
+		zendeskfake.TicketEvent(3004, 301, t0+400, zendeskfake.ChildEvent(30041, "Change", "priority", "urgent", "normal"), zendeskfake.ChildEvent(30042, "Change", "status", "solved", "open")),
+		zendeskfake.TicketEvent(3005, 302, t0+500, zendeskfake.ChildEvent(30051, "Change", "status", "deleted", "open")))
 	res, err = etl.Run(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
