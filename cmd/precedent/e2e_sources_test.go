@@ -42,6 +42,9 @@ const (
 // systems' APIs, Salesforce, NetSuite, DocuSign and Zendesk, serving one
 // company generated in the exports layout (Stripe's stripe-mock cannot
 // serve a generated company; docs/sources.md):
+//  0. a run killed (SIGKILL) once its pull landed the first object is
+//     followed by one that fetches the rest and loads the same company,
+//     each record once;
 //  1. precedent etl with the four in sources: and only the files no API
 //     serves in the source folder pulls and loads, in one run, the company
 //     precedent etl loads from the whole exports folder: every entity's
@@ -101,8 +104,34 @@ func TestEndToEndSources(t *testing.T) {
 	data := filepath.Join(dir, "pulled")
 	etlArgs := []string{"etl", "--config", cfg, "--source", src, "--data", data}
 
+	// 0. A run killed (SIGKILL) once its pull landed the first object: the
+	// next run fetches the rest and loads each record once.
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+	killed := filepath.Join(dir, "killed")
+	killAt(t, bin, dir, "salesforce object pulled", "etl", "--config", cfg, "--source", src, "--data", killed, "--as-of", "2026-06-30")
+	out := must(env, "etl", "--config", cfg, "--source", src, "--data", killed)
+	if again, all := pulledObjects(t, out)["crm salesforce/Account"], served["Account"]; again >= all {
+		t.Errorf("after the kill, the pull fetched %d of %d accounts again; want only the rest", again, all)
+	}
+	if runs := etlRuns(t, killed); len(runs) != 2 || runs[1].Status != runlog.Success {
+		t.Errorf("runs after the kill: %+v, want the killed one and a successful one", runs)
+	} else {
+		for _, f := range runs[1].ETL().Files {
+			if f.RowsQuarantined > 0 {
+				t.Errorf("after the kill, %s: %d rows quarantined", f.Path, f.RowsQuarantined)
+			}
+		}
+	}
+	kdb, fdb := fixture.OpenPublished(t, wh.Dir(killed)), fixture.OpenPublished(t, wh.Dir(files))
+	fixture.SameCompany(t, kdb, fdb)
+	kdb.Close()
+	fdb.Close()
+
 	// 1.
-	out := must(env, etlArgs...)
+	out = must(env, etlArgs...)
 	want := map[string]int{}
 	for object, n := range served {
 		want["crm salesforce/"+object] = n
