@@ -44,17 +44,21 @@ type Set struct {
 	conn  *sql.Conn
 	cfg   Config
 	files []File
+	// deleted holds the loading objects with rows the vendor marked
+	// deleted, kept in deletedTable(o) (deleted.go).
+	deleted map[*Object]bool
 }
 
 // Open converts the files of a run: it creates the macros and the outcome
-// tables, converts every object's rows into its table (dropping deleted
-// rows), and resolves identities.
+// tables, converts every object's rows into its table (setting deleted
+// rows apart), and resolves identities.
 func Open(ctx context.Context, conn *sql.Conn, cfg Config, files []File) (*Set, error) {
-	s := &Set{conn: conn, cfg: cfg.WithDefaults(), files: files}
+	s := &Set{conn: conn, cfg: cfg.WithDefaults(), files: files, deleted: map[*Object]bool{}}
 	stmts := append(slices.Clone(macros),
 		`CREATE OR REPLACE TEMP TABLE vendor_outcome (seq INTEGER, "row" BIGINT, outcome VARCHAR, entity VARCHAR, field VARCHAR, reason VARCHAR, raw VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_fields (seq INTEGER, entity VARCHAR, column_name VARCHAR, field VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_record_rows (seq INTEGER, "row" BIGINT, vendor VARCHAR, object VARCHAR, record_id VARCHAR, status VARCHAR, detail VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE vendor_record_ids (vendor VARCHAR, object VARCHAR, record_id VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_categories (k VARCHAR, category VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_levels (step VARCHAR, level VARCHAR, rank INTEGER)`,
 	)
@@ -106,7 +110,8 @@ func (s *Set) settings(ctx context.Context) error {
 }
 
 // convert creates o's table from its files' raw tables: each field
-// converted, metadata keys extracted, deleted rows dropped and counted.
+// converted, metadata keys extracted, deleted rows counted and set apart
+// (keepDeleted).
 func (s *Set) convert(ctx context.Context, o *Object) error {
 	var src []string
 	for _, f := range s.files {
@@ -175,9 +180,13 @@ FROM (%s) src WHERE %s`, cleaned, superseded), o.Entity, s.header(o, "_fivetran_
 			return err
 		}
 	}
-	return s.exec(ctx, fmt.Sprintf(`INSERT INTO vendor_outcome SELECT _file, _row, 'deleted', ?, CASE WHEN %[3]s THEN ? ELSE 'IsDeleted' END,
+	err := s.exec(ctx, fmt.Sprintf(`INSERT INTO vendor_outcome SELECT _file, _row, 'deleted', ?, CASE WHEN %[3]s THEN ? ELSE 'IsDeleted' END,
     CASE WHEN %[3]s THEN ? ELSE ? END, NULL FROM (%[1]s) src WHERE NOT %[4]s AND %[2]s`, cleaned, deleted, status, superseded),
 		o.Entity, s.header(o, "status"), "status "+o.DeletedStatus+" in "+o.Vendor, "deleted in "+o.Vendor+" (IsDeleted, _fivetran_deleted, _sdc_deleted_at or _ab_cdc_deleted_at)")
+	if err != nil {
+		return err
+	}
+	return s.keepDeleted(ctx, o, fmt.Sprintf("SELECT %s FROM (%s) src WHERE NOT %s AND %s", strings.Join(cols, ", "), cleaned, superseded, deleted), args)
 }
 
 // versions numbers the versions of each record that a connector synced
