@@ -129,15 +129,21 @@ type Result struct {
 
 // EntityResult counts one entity's rows in a run. RowsRead = RowsLoaded +
 // RowsQuarantined always holds; Rows is the entity's size in the warehouse
-// after merging with earlier loads.
+// after merging with earlier loads and removing the rows RowsDeleted and
+// RowsOrphaned count.
 type EntityResult struct {
-	Entity          string  `json:"entity"`
-	Files           int     `json:"files"`
-	RowsRead        int64   `json:"rows_read"`
-	RowsLoaded      int64   `json:"rows_loaded"`
-	RowsQuarantined int64   `json:"rows_quarantined"`
-	Rows            int64   `json:"rows"`
-	Seconds         float64 `json:"seconds"`
+	Entity          string `json:"entity"`
+	Files           int    `json:"files"`
+	RowsRead        int64  `json:"rows_read"`
+	RowsLoaded      int64  `json:"rows_loaded"`
+	RowsQuarantined int64  `json:"rows_quarantined"`
+	// RowsDeleted and RowsOrphaned count the rows of earlier loads the run
+	// removed: those of records deleted at the vendor, and those whose
+	// foreign key named a removed row (etl/deleted.go).
+	RowsDeleted  int64   `json:"rows_deleted,omitempty"`
+	RowsOrphaned int64   `json:"rows_orphaned,omitempty"`
+	Rows         int64   `json:"rows"`
+	Seconds      float64 `json:"seconds"`
 }
 
 // ColumnMapping is how one column of a vendor file was read.
@@ -311,7 +317,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	}
 	defer db.Close()
 	defer conn.Close()
-	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, copied: copied, verifier: &verifier}
+	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, deleted: map[string]bool{}, removed: map[string]int64{}, copied: copied, verifier: &verifier}
 	defer b.removeTexts()
 	if err := b.attachPrev(ctx); err != nil {
 		return err

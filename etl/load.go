@@ -39,6 +39,11 @@ type build struct {
 	vendor    *adapters.Set    // the run's vendor files, nil without any
 	vendorRaw []*rawFile       // their raw tables
 	vendorIn  map[string]int64 // rows the vendor step handed to (or quarantined for) each entity
+	// deleted: entities with keys of records deleted at the vendor, in
+	// temp table deleted_<entity>; removed: earlier rows removed from each
+	// entity, their keys in temp table removed_<entity> (deleted.go).
+	deleted map[string]bool
+	removed map[string]int64
 }
 
 // loadAll loads every entity in contract order, so parents are merged
@@ -224,6 +229,9 @@ func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []Sour
 		raws = append(raws, vr)
 	}
 	if err := b.validate(ctx, e, raws); err != nil {
+		return err
+	}
+	if err := b.removeDeleted(ctx, e, &er); err != nil {
 		return err
 	}
 	if err := b.count(ctx, e, &er); err != nil {
@@ -435,6 +443,10 @@ func (b *build) badSQL(e *contract.Entity, chk string, dup bool) string {
 			keys = "SELECT DISTINCT " + wh.Ident(tcol) + " AS k FROM " + chk + " WHERE len(_errors) = 0"
 			if b.prev && !b.opts.FullRefresh {
 				keys += " UNION SELECT " + wh.Ident(tcol) + " FROM prev." + wh.Ident(target)
+				if b.deleted[target] {
+					// Not a row the vendor deleted: it is about to go.
+					keys += " WHERE " + wh.Ident(tcol) + " NOT IN (SELECT " + wh.Ident(tcol) + " FROM " + wh.Ident("deleted_"+target) + ")"
+				}
 			}
 		} else {
 			if col.RefIfLoaded && b.entityRows(target) == 0 {

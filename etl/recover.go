@@ -177,21 +177,29 @@ func (b *build) replay(ctx context.Context, base int) ([]replayed, int, error) {
 		}
 		for i := range contract.Entities {
 			e := &contract.Entities[i]
-			rel := filepath.ToSlash(wh.LakeEntity(e.Name, r.id))
-			f, ok := recorded[rel]
-			switch {
-			case !ok && exists(b.opts.Data, rel):
-				b.distrust(rel, fmt.Sprintf("run %d recorded no checksum for it", r.id), false)
-				untrusted++
-			case !ok:
-				// The run brought no rows for the entity.
-			default:
-				trusted, err := b.replayFile(ctx, r.id, f, func() error { return b.mergeLake(ctx, e, f.Path) })
-				if err != nil {
-					return nil, 0, err
-				}
-				if !trusted {
+			// The run's rows, then the keys of the earlier rows it removed.
+			for _, lf := range []struct {
+				rel   string
+				apply func(path string) error
+			}{
+				{filepath.ToSlash(wh.LakeEntity(e.Name, r.id)), func(path string) error { return b.mergeLake(ctx, e, path) }},
+				{filepath.ToSlash(wh.LakeRemoved(e.Name, r.id)), func(path string) error { return b.removeLake(ctx, e, path) }},
+			} {
+				f, ok := recorded[lf.rel]
+				switch {
+				case !ok && exists(b.opts.Data, lf.rel):
+					b.distrust(lf.rel, fmt.Sprintf("run %d recorded no checksum for it", r.id), false)
 					untrusted++
+				case !ok:
+					// The run brought no rows for the entity, or removed none.
+				default:
+					trusted, err := b.replayFile(ctx, r.id, f, func() error { return lf.apply(f.Path) })
+					if err != nil {
+						return nil, 0, err
+					}
+					if !trusted {
+						untrusted++
+					}
 				}
 			}
 		}
@@ -293,6 +301,17 @@ func (b *build) mergeLake(ctx context.Context, e *contract.Entity, rel string) e
 		return err
 	}
 	return b.exec(ctx, e.Name+": rebuild", "INSERT INTO "+tbl+" BY NAME SELECT * FROM read_parquet(?)", path)
+}
+
+// removeLake removes from prev's table the rows whose keys a run's lake
+// file of removed rows lists.
+func (b *build) removeLake(ctx context.Context, e *contract.Entity, rel string) error {
+	path := b.opts.Data.Path(filepath.FromSlash(rel))
+	has, err := b.prevHas(ctx, e.Name)
+	if err != nil || !has {
+		return err
+	}
+	return b.exec(ctx, e.Name+": rebuild", "DELETE FROM prev."+wh.Ident(e.Name)+" t USING read_parquet(?) g WHERE "+keyJoin(e, "g", "t"), path)
 }
 
 // startOver empties prev's entity tables, file ledger and entity lake

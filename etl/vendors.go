@@ -322,6 +322,11 @@ FROM vendor_outcome o JOIN run_files f ON f.seq = o.seq WHERE o.outcome = 'quara
 		return nil, fmt.Errorf("quarantine vendor rows: %w", err)
 	}
 	b.vendorIn[e.Name] += built.Rows + built.Quarantined
+	if built.Deleted != "" {
+		if err := b.deletedKeys(ctx, e, built.Deleted); err != nil {
+			return nil, err
+		}
+	}
 	if built.Rows == 0 {
 		return nil, nil
 	}
@@ -383,8 +388,25 @@ FROM x GROUP BY seq`, b.res.RunID)
 			return fmt.Errorf("row accounting broken for vendor file %s", raw.file.Path)
 		}
 	}
+	return b.recordVendorRecords(ctx)
+}
+
+// recordVendorRecords keeps one row per vendor record in vendor_records,
+// its latest version's: the run reads every vendor file again when one
+// changed, so the records it read replace what earlier runs recorded of
+// them (also when the run recorded nothing of one: a sent envelope since
+// completed), and of a record recorded twice in the run the later file's
+// row wins.
+func (b *build) recordVendorRecords(ctx context.Context) error {
+	_, err := b.conn.ExecContext(ctx, `DELETE FROM vendor_records v USING vendor_record_ids i
+WHERE v.vendor = i.vendor AND v.object = i.object AND v.record_id = i.record_id`)
+	if err != nil {
+		return fmt.Errorf("record vendor records: %w", err)
+	}
 	_, err = b.conn.ExecContext(ctx, `INSERT INTO vendor_records SELECT ?, r.vendor, r.object, r.record_id, r.status, r.detail, f.path, r."row"
-FROM vendor_record_rows r JOIN run_files f ON f.seq = r.seq ORDER BY r.seq, r."row"`, b.res.RunID)
+FROM vendor_record_rows r JOIN run_files f ON f.seq = r.seq
+QUALIFY r.record_id IS NULL OR row_number() OVER (PARTITION BY r.vendor, r.object, r.record_id ORDER BY r.seq DESC, r."row" DESC) = 1
+ORDER BY r.seq, r."row"`, b.res.RunID)
 	if err != nil {
 		return fmt.Errorf("record vendor records: %w", err)
 	}

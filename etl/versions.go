@@ -10,8 +10,9 @@ import (
 // that stays the same from one generation to the next as long as the
 // table's rows do. A run that builds on the published generation in the
 // ordinary way (no rebuild, no --full-refresh) keeps the version of every
-// entity it loaded no row into and whose earlier rows it did not complete;
-// every other table gets the run's own version.
+// entity it loaded no row into, removed no row from (etl/deleted.go) and
+// whose earlier rows it did not complete; every other table gets the
+// run's own version.
 
 // tableVersions returns the version of each entity table this run built,
 // and writes them to _table_versions.
@@ -42,7 +43,7 @@ func (b *build) tableVersions(ctx context.Context) (map[string]string, error) {
 	versions := map[string]string{}
 	for _, er := range b.res.Entities {
 		v, ok := prevs[er.Entity]
-		if !ok || er.RowsLoaded > 0 || b.filled[er.Entity] {
+		if !ok || er.RowsLoaded > 0 || b.filled[er.Entity] || er.RowsDeleted+er.RowsOrphaned > 0 {
 			v = mine
 		}
 		versions[er.Entity] = v
@@ -60,12 +61,13 @@ func (b *build) tableVersions(ctx context.Context) (map[string]string, error) {
 
 // delta lists the entities whose new version comes from the rows the run
 // loaded alone: every other row is the published generation's, unchanged
-// (an entity whose earlier rows fillEarlier completed changed elsewhere).
+// (an entity whose earlier rows fillEarlier completed, or that lost
+// earlier rows, changed elsewhere: no row of this run names the change).
 func (b *build) delta(versions map[string]string) []string {
 	mine := fmt.Sprintf("run %d", b.res.RunID)
 	var out []string
 	for _, er := range b.res.Entities {
-		if versions[er.Entity] == mine && er.RowsLoaded > 0 && !b.filled[er.Entity] {
+		if versions[er.Entity] == mine && er.RowsLoaded > 0 && !b.filled[er.Entity] && er.RowsDeleted+er.RowsOrphaned == 0 {
 			out = append(out, er.Entity)
 		}
 	}

@@ -85,6 +85,11 @@ func (m *Main) printETL(res *etl.Result) {
 		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t\n", e.Entity, e.Files, e.RowsRead, e.RowsLoaded, e.RowsQuarantined, e.Rows)
 	}
 	w.Flush()
+	for _, e := range res.Entities {
+		if e.RowsDeleted+e.RowsOrphaned > 0 {
+			fmt.Fprintf(m.Stdout, "%s: deleted at the vendor: %d removed; referring to a removed row: %d removed\n", e.Entity, e.RowsDeleted, e.RowsOrphaned)
+		}
+	}
 	for _, warning := range res.Warnings {
 		fmt.Fprintf(m.Stdout, "warning: %s\n", warning)
 	}

@@ -12,10 +12,13 @@ import (
 // part is one source of an entity's rows: a SELECT with _file, _row,
 // _primary (the row is its input row's own, not derived from it), and
 // optionally _outcome ('quarantined' or 'skipped'), _field and _reason,
-// plus any of the entity's columns by name.
+// plus any of the entity's columns by name. from is the object whose rows
+// are its primary rows, read from the object's table: the part then also
+// gives the keys of its records the vendor deleted (deleted.go).
 type part struct {
 	sql  string
 	args []any
+	from *Object
 }
 
 // Built is what Build handed to an entity.
@@ -24,6 +27,10 @@ type Built struct {
 	Rows        int64  // rows in Table
 	Quarantined int64  // rows quarantined by the vendor step for this entity (in vendor_outcome)
 	Files       int    // vendor files the rows in Table come from
+	// Deleted is the table of the keys of the entity's records the vendor
+	// marked deleted: _file, _row, then the key columns as text; empty
+	// when none was.
+	Deleted string
 }
 
 // Build makes the rows the vendor files give entity e, in temp table
@@ -35,11 +42,11 @@ func (s *Set) Build(ctx context.Context, e *contract.Entity) (Built, error) {
 	var err error
 	switch e.Name {
 	case "fx_rates":
-		parts = fxRates
+		parts = s.fxRates()
 	case "accounts":
 		parts, err = s.accounts(ctx)
 	case "reps":
-		parts = []part{{sql: `SELECT _file, _row, true AS _primary, id AS rep_id, name AS rep_name, department AS team, manager_id FROM v_sf_user`}}
+		parts = []part{{sql: `SELECT _file, _row, true AS _primary, id AS rep_id, name AS rep_name, department AS team, manager_id FROM v_sf_user`, from: s.obj("salesforce/User")}}
 	case "deals":
 		parts, err = s.deals(ctx)
 	case "deal_lines":
@@ -61,7 +68,12 @@ func (s *Set) Build(ctx context.Context, e *contract.Entity) (Built, error) {
 	if err != nil {
 		return Built{}, fmt.Errorf("map %s: %w", e.Name, err)
 	}
-	return s.assemble(ctx, e, parts)
+	b, err := s.assemble(ctx, e, parts)
+	if err != nil {
+		return b, err
+	}
+	b.Deleted, err = s.deletions(ctx, e, parts)
+	return b, err
 }
 
 // assemble unions an entity's parts, records their rows' outcomes and
@@ -125,17 +137,18 @@ func (s *Set) outcome(ctx context.Context, o *Object, outcome, q string, args ..
 // and the rate on each NetSuite transaction (one per currency and date). Salesforce writes
 // units of the currency per corporate unit, so the rate to base is the
 // inverse.
-var fxRates = []part{
-	{sql: `SELECT _file, _row, true AS _primary, iso_code AS currency, start_date AS date,
+func (s *Set) fxRates() []part {
+	return []part{
+		{sql: `SELECT _file, _row, true AS _primary, iso_code AS currency, start_date AS date,
     coalesce(CAST(CAST(1 / nullif(v_num(conversion_rate), 0) AS DECIMAL(18,8)) AS VARCHAR), conversion_rate) AS rate_to_base
-FROM v_sf_dated_rate`},
-	{sql: `SELECT _file, _row, true AS _primary,
+FROM v_sf_dated_rate`, from: s.obj("salesforce/DatedConversionRate")},
+		{sql: `SELECT _file, _row, true AS _primary,
     CASE WHEN iso_code IN (SELECT iso_code FROM v_sf_dated_rate) THEN 'skipped' END AS _outcome, 'IsoCode' AS _field,
     'the currency has dated rates (DatedConversionRate), which win over its static rate' AS _reason,
     iso_code AS currency, '1900-01-01' AS date,
     coalesce(CAST(CAST(1 / nullif(v_num(conversion_rate), 0) AS DECIMAL(18,8)) AS VARCHAR), conversion_rate) AS rate_to_base
-FROM v_sf_currency_type`},
-	{sql: `WITH b AS (
+FROM v_sf_currency_type`, from: s.obj("salesforce/CurrencyType")},
+		{sql: `WITH b AS (
     SELECT b._file, b._row, i.currency, b.created, b.exchange_rate,
         row_number() OVER (PARTITION BY i.currency, b.created ORDER BY b._file, b._row) AS nth
     FROM v_st_balance b
@@ -146,10 +159,11 @@ SELECT _file, _row, true AS _primary, CASE WHEN currency IS NULL OR nth > 1 THEN
     CASE WHEN currency IS NULL THEN 'no exchange rate, or its charge paid no invoice of this source'
         ELSE 'an earlier balance transaction gives the rate of ' || currency || ' on ' || created END AS _reason,
     currency, created AS date, exchange_rate AS rate_to_base
-FROM b`},
-	{sql: `SELECT DISTINCT ON (currency, trandate) _file, _row, false AS _primary, currency, trandate AS date, exchangerate AS rate_to_base
+FROM b`, from: s.obj("stripe/balance_transactions")},
+		{sql: `SELECT DISTINCT ON (currency, trandate) _file, _row, false AS _primary, currency, trandate AS date, exchangerate AS rate_to_base
 FROM v_ns_transaction WHERE exchangerate IS NOT NULL AND currency IS NOT NULL AND trandate IS NOT NULL
 ORDER BY currency, trandate, _file, _row`},
+	}
 }
 
 // segmentSQL derives a segment from employees, else annual revenue.
@@ -191,9 +205,9 @@ FROM v_account_xref x`
 	return []part{
 		{sql: `SELECT _file, _row, true AS _primary, id AS account_id, name AS account_name,
   coalesce(regexp_replace(segment_c, '[^a-z]+', '_', 'g'), ` + fmt.Sprintf(segmentSQL, "number_of_employees", "annual_revenue") + `) AS segment,
-  billing_country AS region, industry, created_date FROM v_sf_account`},
+  billing_country AS region, industry, created_date FROM v_sf_account`, from: s.obj("salesforce/Account")},
 		{sql: `SELECT _file, _row, true AS _primary, hs_object_id AS account_id, name AS account_name,
-  ` + fmt.Sprintf(segmentSQL, "numberofemployees", "annualrevenue") + ` AS segment, country AS region, industry, createdate AS created_date FROM v_hs_company`},
+  ` + fmt.Sprintf(segmentSQL, "numberofemployees", "annualrevenue") + ` AS segment, country AS region, industry, createdate AS created_date FROM v_hs_company`, from: s.obj("hubspot/companies")},
 	}, nil
 }
 

@@ -74,6 +74,9 @@ FROM v_st_dispute WHERE NOT coalesce(list_contains(?::VARCHAR[], reason), false)
 	if err != nil {
 		return nil, fmt.Errorf("record disputes: %w", err)
 	}
+	if err := s.exec(ctx, `INSERT INTO vendor_record_ids SELECT DISTINCT 'stripe', 'disputes', id FROM v_st_dispute WHERE id IS NOT NULL`); err != nil {
+		return nil, fmt.Errorf("record disputes: %w", err)
+	}
 	inv := s.obj("stripe/invoices")
 	tx := s.obj("netsuite/transaction")
 	return []part{
@@ -109,7 +112,7 @@ SELECT _file, _row, true AS _primary, CASE WHEN acct IS NULL THEN 'quarantined' 
     cfg AS billing_config_id,
     CASE WHEN coalesce(dp_reason, cn_reason, md_reason) IS NOT NULL THEN 'true' ELSE 'false' END AS is_disputed,
     nullif(concat_ws('; ', dp_reason, cn_reason, md_reason), '') AS dispute_reason
-FROM inv`, args: []any{s.cfg.DisputeCreditReasons, s.cfg.DisputeReasons, s.cfg.StripeDisputeKey, s.header(inv, "customer"), s.cfg.StripeBillingConfig}},
+FROM inv`, args: []any{s.cfg.DisputeCreditReasons, s.cfg.DisputeReasons, s.cfg.StripeDisputeKey, s.header(inv, "customer"), s.cfg.StripeBillingConfig}, from: inv},
 		{sql: `WITH t AS (
     SELECT t.*, ` + fmt.Sprintf(nsTypeSQL, "t.type") + ` AS kind, idn.account_id AS acct,
         regexp_replace(regexp_replace(lower(t.status), '^custinvc:', ''), '[^a-z]', '', 'g') AS st
@@ -127,7 +130,7 @@ SELECT _file, _row, true AS _primary,
          WHEN st IN ('voided', 'void', 'v', 'e') THEN 'void' ELSE lower(status) END AS status,
     CASE WHEN st IN ('paidinfull', 'paid', 'b') OR status IS NULL THEN closedate END AS paid_date,
     CASE WHEN billingschedule IS NOT NULL THEN 'schedule:' || billingschedule WHEN customform IS NOT NULL THEN 'form:' || customform END AS billing_config_id
-FROM t WHERE kind <> 'credit'`, args: []any{s.header(tx, "type"), s.header(tx, "entity")}},
+FROM t WHERE kind <> 'credit'`, args: []any{s.header(tx, "type"), s.header(tx, "entity")}, from: tx},
 	}, nil
 }
 
@@ -138,7 +141,7 @@ func (s *Set) invoiceLines() []part {
     coalesce(` + fmt.Sprintf(stripeRefSQL, "price") + `, json_extract_string(pricing, '$.price_details.price'), ` + fmt.Sprintf(stripeRefSQL, "plan") + `) AS sku,
     description, quantity,
     CASE WHEN v_num(quantity) <> 0 THEN CAST(CAST(v_num(amount) / v_num(quantity) AS DECIMAL(18,4)) AS VARCHAR) END AS unit_price, amount
-FROM v_st_line`},
+FROM v_st_line`, from: s.obj("stripe/invoice_line_items")},
 		{sql: `WITH l AS (
     SELECT l.*, ` + fmt.Sprintf(nsTypeSQL, "t.type") + ` AS kind, t.id IS NOT NULL AS known,
         v_true(l.mainline) OR v_true(l.taxline) AS summary
@@ -153,7 +156,7 @@ SELECT l._file, l._row, true AS _primary,
     coalesce(l.linesequencenumber, CAST(row_number() OVER (PARTITION BY l.transaction, l.summary ORDER BY l._file, l._row) AS VARCHAR)) AS line_no,
     l.item AS sku, l.memo AS description, CAST(abs(v_num(l.quantity)) AS VARCHAR) AS quantity, l.rate AS unit_price,
     coalesce(CAST(CAST(v_num(l.netamount) * sign.s AS DECIMAL(18,2)) AS VARCHAR), l.netamount) AS amount
-FROM l LEFT JOIN sign ON sign.transaction = l.transaction`},
+FROM l LEFT JOIN sign ON sign.transaction = l.transaction`, from: s.obj("netsuite/transactionline")},
 	}
 }
 
@@ -162,7 +165,7 @@ func (s *Set) creditNotes() []part {
 	return []part{
 		{sql: `SELECT _file, _row, true AS _primary, CASE WHEN status = 'void' THEN 'skipped' END AS _outcome, 'status' AS _field, 'void credit note' AS _reason,
     id AS credit_note_id, invoice AS invoice_id, created AS issued_date, amount, nullif(concat_ws(': ', reason, memo), '') AS reason
-FROM v_st_credit_note`},
+FROM v_st_credit_note`, from: s.obj("stripe/credit_notes")},
 		{sql: `WITH inv AS (
     SELECT id, tranid FROM v_ns_transaction WHERE ` + fmt.Sprintf(nsTypeSQL, "type") + ` = 'invoice'
 ), cr AS (
@@ -177,6 +180,6 @@ SELECT _file, _row, true AS _primary, CASE WHEN appliedtotransaction IS NULL THE
     'credit memo ' || coalesce(id, '') || ' is applied to no invoice' AS _reason,
     id AS credit_note_id, invoice_id, trandate AS issued_date,
     coalesce(CAST(CAST(abs(v_num(foreigntotal)) AS DECIMAL(18,2)) AS VARCHAR), foreigntotal) AS amount, memo AS reason
-FROM cr`, args: []any{s.header(tx, "appliedtotransaction")}},
+FROM cr`, args: []any{s.header(tx, "appliedtotransaction")}, from: tx},
 	}
 }

@@ -94,7 +94,7 @@ SELECT o._file, o._row, true AS _primary, o.id AS deal_id, o.account_id, o.owner
 FROM v_sf_opportunity o
 LEFT JOIN ql ON ql.deal_id = o.id
 LEFT JOIN oli ON oli.deal_id = o.id
-LEFT JOIN appr ON appr.deal_id = o.id`},
+LEFT JOIN appr ON appr.deal_id = o.id`, from: s.obj("salesforce/Opportunity")},
 		{sql: `WITH hl AS (
     SELECT deal_id, sum(v_num(quantity) * v_num(price)) AS list_amount FROM (` + hsLineSQL + `) GROUP BY deal_id
 )
@@ -104,7 +104,7 @@ SELECT d._file, d._row, true AS _primary, d.deal_id, regexp_extract(d.associated
     CASE regexp_replace(d.dealstage, '[^a-z]', '', 'g') WHEN 'closedwon' THEN 'won' WHEN 'closedlost' THEN 'lost' ELSE CASE WHEN d.dealstage IS NOT NULL THEN 'open' END END AS stage,
     d.createdate AS created_date, d.closedate AS close_date,
     coalesce(CAST(CAST(hl.list_amount AS DECIMAL(18,2)) AS VARCHAR), d.amount) AS list_amount, d.amount AS net_amount, d.deal_currency_code AS currency
-FROM v_hs_deal d LEFT JOIN hl ON hl.deal_id = d.deal_id`},
+FROM v_hs_deal d LEFT JOIN hl ON hl.deal_id = d.deal_id`, from: s.obj("hubspot/deals")},
 	}, nil
 }
 
@@ -117,14 +117,14 @@ func (s *Set) dealLines() []part {
     'quote ' || coalesce(sbqq_quote_c, '(empty)') || ' is no Opportunity''s SyncedQuoteId or SBQQ__PrimaryQuote__c in this source' AS _reason,
     id AS line_id, deal_id, sbqq_product_code_c AS sku, sbqq_description_c AS description, sbqq_quantity_c AS quantity,
     sbqq_list_price_c AS list_unit_price, net_price AS net_unit_price
-FROM (` + quoteLineSQL + `)`, args: []any{s.header(ql, "sbqq_quote_c")}},
+FROM (` + quoteLineSQL + `)`, args: []any{s.header(ql, "sbqq_quote_c")}, from: ql},
 		{sql: `SELECT _file, _row, true AS _primary, CASE WHEN superseded THEN 'skipped' END AS _outcome, ? AS _field,
     'superseded by the CPQ quote lines of the opportunity''s synced quote' AS _reason,
     id AS line_id, opportunity_id AS deal_id, product_code AS sku, name AS description, quantity,
     coalesce(list_price, unit_price) AS list_unit_price, net_price AS net_unit_price
-FROM (` + oliSQL + `)`, args: []any{s.header(oli, "opportunity_id")}},
+FROM (` + oliSQL + `)`, args: []any{s.header(oli, "opportunity_id")}, from: oli},
 		{sql: `SELECT _file, _row, true AS _primary, hs_object_id AS line_id, deal_id, hs_sku AS sku, name AS description, quantity,
-    price AS list_unit_price, net_price AS net_unit_price FROM (` + hsLineSQL + `)`},
+    price AS list_unit_price, net_price AS net_unit_price FROM (` + hsLineSQL + `)`, from: s.obj("hubspot/line_items")},
 	}
 }
 
@@ -167,24 +167,33 @@ FROM v_env_match WHERE contract_id IS NOT NULL`); err != nil {
 FROM v_envelope WHERE status IS DISTINCT FROM 'completed'`); err != nil {
 		return nil, fmt.Errorf("record envelopes: %w", err)
 	}
-	err = s.exec(ctx, `CREATE OR REPLACE TEMP TABLE v_sf_contract_x AS
-WITH signed AS (
-    SELECT contract_id, min(done_date) AS signed_date, arg_min(opportunity_id, done_date) AS deal_id FROM v_env_match WHERE contract_id IS NOT NULL GROUP BY contract_id
-)
-SELECT c.*, coalesce(c.sbqq_opportunity_c, g.deal_id) AS deal_id, coalesce(c.customer_signed_date, strftime(g.signed_date, '%Y-%m-%d')) AS signed_date,
-    CASE WHEN c.status IN ('draft', 'in approval process') AND c.customer_signed_date IS NULL AND g.contract_id IS NULL
-        THEN 'contract status ' || c.status || ': not a signed agreement' END AS _skip
-FROM v_sf_contract c LEFT JOIN signed g ON g.contract_id = c.id`)
-	if err != nil {
+	// Every envelope read, recorded or not, replaces what earlier runs
+	// recorded of it: a sent envelope since completed is no longer sent.
+	if err := s.exec(ctx, `INSERT INTO vendor_record_ids SELECT DISTINCT 'docusign', object, envelope_id FROM v_envelope WHERE envelope_id IS NOT NULL`); err != nil {
+		return nil, fmt.Errorf("record envelopes: %w", err)
+	}
+	if err := s.exec(ctx, `CREATE OR REPLACE TEMP TABLE v_sf_contract_x AS `+contractSQL); err != nil {
 		return nil, fmt.Errorf("contracts: %w", err)
 	}
+	// The contract's own part reads v_sf_contract, not v_sf_contract_x,
+	// so that it also gives the keys of deleted contracts.
 	return []part{{sql: `SELECT c._file, c._row, true AS _primary, CASE WHEN c._skip IS NOT NULL THEN 'skipped' END AS _outcome, 'Status' AS _field, c._skip AS _reason,
     c.id AS contract_id, c.account_id, c.deal_id, c.start_date,
     coalesce(c.end_date, strftime(try_cast(c.start_date AS DATE) + to_months(CAST(v_num(c.contract_term) AS INTEGER)) - INTERVAL 1 DAY, '%Y-%m-%d')) AS end_date,
     coalesce(c.arr_c, CAST(CAST(v_num(o.amount) * 12 / coalesce(nullif(v_num(c.contract_term), 0), 12) AS DECIMAL(18,2)) AS VARCHAR)) AS arr,
     c.currency_iso_code AS currency, p.id AS renews_contract_id, c.signed_date, c.description AS scope_text
-FROM v_sf_contract_x c
+FROM (` + contractSQL + `) c
 LEFT JOIN v_sf_opportunity o ON o.id = c.deal_id
 LEFT JOIN v_sf_contract p ON p.sbqq_renewal_opportunity_c = c.deal_id AND p.id <> c.id
-QUALIFY row_number() OVER (PARTITION BY c._file, c._row ORDER BY p.id) = 1`}}, nil
+QUALIFY row_number() OVER (PARTITION BY c._file, c._row ORDER BY p.id) = 1`, from: s.obj("salesforce/Contract")}}, nil
 }
+
+// contractSQL reads Salesforce contracts with their deal and signed date,
+// from the contract or its completed envelope, and why a draft is skipped.
+const contractSQL = `WITH signed AS (
+    SELECT contract_id, min(done_date) AS signed_date, arg_min(opportunity_id, done_date) AS deal_id FROM v_env_match WHERE contract_id IS NOT NULL GROUP BY contract_id
+)
+SELECT c.*, coalesce(c.sbqq_opportunity_c, g.deal_id) AS deal_id, coalesce(c.customer_signed_date, strftime(g.signed_date, '%Y-%m-%d')) AS signed_date,
+    CASE WHEN c.status IN ('draft', 'in approval process') AND c.customer_signed_date IS NULL AND g.contract_id IS NULL
+        THEN 'contract status ' || c.status || ': not a signed agreement' END AS _skip
+FROM v_sf_contract c LEFT JOIN signed g ON g.contract_id = c.id`

@@ -105,7 +105,7 @@ LEFT JOIN tagl g ON g._file = t._file AND g._row = t._row
 LEFT JOIN tagcat tc ON tc._file = t._file AND tc._row = t._row
 LEFT JOIN vendor_categories yc ON yc.k = t.type
 LEFT JOIN esc ON esc.ticket_id = t.id
-LEFT JOIN v_identity idn ON idn.source = 'zendesk' AND idn.source_id = t.organization_id`, args: []any{tags, groups, s.header(zt, "organization_id")}},
+LEFT JOIN v_identity idn ON idn.source = 'zendesk' AND idn.source_id = t.organization_id`, args: []any{tags, groups, s.header(zt, "organization_id")}, from: zt},
 		{sql: `WITH td AS (
     SELECT ticket_id, arg_max(c.contract_id, c.start_date) AS contract_id FROM v_hs_ticket_deal x JOIN main.contracts c ON c.deal_id = x.deal_id GROUP BY ticket_id
 )
@@ -115,6 +115,6 @@ SELECT t._file, t._row, true AS _primary, t.hs_object_id AS ticket_id, regexp_ex
     CASE t.hs_ticket_priority WHEN 'medium' THEN 'normal' ELSE t.hs_ticket_priority END AS priority, t.subject
 FROM v_hs_ticket t
 LEFT JOIN td ON td.ticket_id = t.hs_object_id
-LEFT JOIN vendor_categories c ON c.k = t.hs_ticket_category`},
+LEFT JOIN vendor_categories c ON c.k = t.hs_ticket_category`, from: s.obj("hubspot/tickets")},
 	}, nil
 }

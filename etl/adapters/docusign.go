@@ -5,10 +5,12 @@ package adapters
 // object.
 var docusign = []Object{
 	{
-		Vendor: "docusign", Name: "envelopes", Key: []string{"envelope_id"}, Table: "v_ds_envelope", Role: Enrich, Entity: "contracts", Files: []string{"envelope", "envelope_status"},
+		Vendor: "docusign", Name: "envelopes", Table: "v_ds_envelope", Role: Enrich, Entity: "contracts", Files: []string{"envelope", "envelope_status"},
+		Key: []string{"envelopeId"}, Modified: "statusChangedDateTime",
 		Doc: "Envelopes. A completed one gives its contract's signed date and deal; declined, voided or unfinished ones are recorded in vendor_records, never turned into contracts.",
 		Fields: []Field{
 			{Name: "envelopeId", Conv: Keep, Required: true, Note: "the envelope, in vendor_records when not completed"},
+			{Name: "statusChangedDateTime", Conv: Time, Note: "of an envelope landed more than once (a pull lands it at each status change), the latest change wins"},
 			{Name: "status", Conv: Lower, Required: true, Maps: "contracts.signed_date", Note: "only completed envelopes sign; sent, delivered, declined, voided are recorded"},
 			{Name: "sentDateTime", Conv: Time, Note: "kept in vendor_records"},
 			{Name: "completedDateTime", Conv: Time, Maps: "contracts.signed_date", Note: "its UTC date"},

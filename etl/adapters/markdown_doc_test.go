@@ -97,9 +97,11 @@ API page holding one: Salesforce REST ` + "`records`" + `, Stripe ` + "`data`" +
 spellings work: the API names of a report or Data Loader export (` + "`Id`, `AccountId`, `SBQQ__NetPrice__c`" + `)
 and the snake_case columns of connector-synced tables (` + "`id`, `account_id`, `sbqq_net_price_c`" + `, with
 ` + "`_fivetran_synced`" + ` and ` + "`is_deleted`" + `: rows marked deleted by ` + "`is_deleted`, `_fivetran_deleted`" + `, Stitch's
-` + "`_sdc_deleted_at`" + `, Airbyte's ` + "`_ab_cdc_deleted_at`" + ` or HubSpot's ` + "`archived`" + ` are dropped and counted as deleted). When an object has
+` + "`_sdc_deleted_at`" + `, Airbyte's ` + "`_ab_cdc_deleted_at`" + ` or HubSpot's ` + "`archived`" + ` load no row, are counted as deleted, and
+remove what an earlier run loaded of the record: see "Records deleted at the vendor" below). When an object has
 several files holding one record synced more than once (by ` + "`_fivetran_synced`, `_airbyte_extracted_at`" + `,
-` + "`_sdc_batched_at`" + ` or Salesforce's ` + "`SystemModstamp`" + `; for NetSuite and HubSpot records, by their last-modified date), its latest
+` + "`_sdc_batched_at`" + ` or Salesforce's ` + "`SystemModstamp`" + `; for NetSuite and HubSpot records, by their last-modified date;
+for DocuSign envelopes, by their status change time), its latest
 sync loads and the earlier ones are skipped as superseded: so the files a connector database's pulls land
 ([sources.md](sources.md)) load each record once. Files a pull landed from an API with no such time: of
 those, the latest landing of a record loads (the later run's file, then the later line) and the earlier ones
@@ -191,15 +193,33 @@ which add up to ` + "`rows_read`" + `); a run where a row has none fails:
 - **enrichment**: its values filled columns of other rows (an approval, a completed envelope, a field
   history row, a tag, a ticket-deal association, a resolved customer, an account_xref row);
 - **recorded**: kept in the warehouse table ` + "`vendor_records`" + ` only: declined, voided or unfinished envelopes
-  (never turned into contracts) and card disputes (not B2B invoice disputes);
+  (never turned into contracts) and card disputes (not B2B invoice disputes). It holds one row per record,
+  its latest version's: the records a run reads replace what earlier runs recorded of them (a sent envelope
+  since completed is no longer there);
 - **deleted**: marked deleted by the vendor or connector, or belonging to a record that is (the field
-  history, audits, events and tags of a deleted Zendesk ticket);
+  history, audits, events and tags of a deleted Zendesk ticket); see below;
 - **skipped**: not a record of its own: a draft contract, an opportunity product superseded by CPQ quote
   lines, a NetSuite main or tax line, a void credit note, an earlier sync or landing of a record.
 
 Per entity, rows read (contract files plus rows the vendor step handed to the entity or quarantined for
 it) = loaded + quarantined, as for contract files. Vendor objects enrich each other, so they are read as
 a set: when any vendor file changed, all are read again; when none did, all are skipped as unchanged.
+
+## Records deleted at the vendor
+
+A row marked deleted loads nothing, and the run removes from the warehouse the row an earlier run loaded
+of the record. The record's key is the one its entity's mapping gives it (an Opportunity's ` + "`Id`" + ` is
+` + "`deals.deal_id`" + `, a Zendesk ticket's ` + "`id`" + ` is ` + "`tickets.ticket_id`" + `, a NetSuite credit memo's ` + "`id`" + `
+is ` + "`credit_notes.credit_note_id`" + `): the mapping runs over the deleted rows too. Rows that refer to a removed
+row through a foreign key of the contract (a deleted opportunity's deal lines and contract, a deleted
+invoice's lines and credit notes) are removed with it: a fresh load would quarantine them, as the run
+quarantines those of its own rows that still refer to it (a quote line of the deleted opportunity's
+quote). So after a run the warehouse holds what a fresh load of the same files would. The run result
+counts both per entity (` + "`rows_deleted`, `rows_orphaned`" + `; ` + "`precedent etl`" + ` prints them), the entity's
+table version changes, and the lake keeps the removed keys beside the run's rows
+(` + "`lake/<entity>/run-NNNNNN.removed.parquet`" + `), so a rebuild replaying the run removes them too. Rows a
+run loads itself are never removed. A record deleted without a trace (a hard delete, a row missing from
+a new full export) is not seen: only ` + "`--full-refresh`" + ` drops it.
 
 ## Configuration
 

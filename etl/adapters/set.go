@@ -49,18 +49,22 @@ type Set struct {
 	conn  *sql.Conn
 	cfg   Config
 	files []File
+	// deleted holds the loading objects with rows the vendor marked
+	// deleted, kept in deletedTable(o) (deleted.go).
+	deleted map[*Object]bool
 }
 
 // Open converts the files of a run: it creates the macros and the outcome
-// tables, converts every object's rows into its table (dropping deleted
-// rows), and resolves identities.
+// tables, converts every object's rows into its table (setting deleted
+// rows apart), and resolves identities.
 func Open(ctx context.Context, conn *sql.Conn, cfg Config, files []File) (*Set, error) {
-	s := &Set{conn: conn, cfg: cfg.WithDefaults(), files: files}
+	s := &Set{conn: conn, cfg: cfg.WithDefaults(), files: files, deleted: map[*Object]bool{}}
 	stmts := append(slices.Clone(macros),
 		`CREATE OR REPLACE TEMP TABLE vendor_outcome (seq INTEGER, "row" BIGINT, outcome VARCHAR, entity VARCHAR, field VARCHAR, reason VARCHAR, raw VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_fields (seq INTEGER, entity VARCHAR, column_name VARCHAR, field VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_deleted (seq INTEGER, "row" BIGINT, object VARCHAR, id VARCHAR, field VARCHAR, reason VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_record_rows (seq INTEGER, "row" BIGINT, vendor VARCHAR, object VARCHAR, record_id VARCHAR, status VARCHAR, detail VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE vendor_record_ids (vendor VARCHAR, object VARCHAR, record_id VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_categories (k VARCHAR, category VARCHAR)`,
 		`CREATE OR REPLACE TEMP TABLE vendor_levels (step VARCHAR, level VARCHAR, rank INTEGER)`,
 	)
@@ -113,9 +117,9 @@ func (s *Set) settings(ctx context.Context) error {
 
 // convert creates o's table from its files' raw tables: each field
 // converted, metadata keys extracted, the versions a later one supersedes
-// skipped, deleted rows dropped, counted and listed with their record id
+// skipped, deleted rows dropped, counted, listed with their record id
 // in vendor_deleted (so that rows of other objects can name the deleted
-// record they belong to).
+// record they belong to) and set apart (keepDeleted).
 func (s *Set) convert(ctx context.Context, o *Object) error {
 	var src []string
 	var landed []string
@@ -203,7 +207,10 @@ FROM (%s) src WHERE %s`, cleaned, superseded), o.Entity, s.header(o, "_fivetran_
 	if err != nil {
 		return err
 	}
-	return s.exec(ctx, `INSERT INTO vendor_outcome SELECT seq, "row", 'deleted', ?, field, reason, NULL FROM vendor_deleted WHERE object = ?`, o.Entity, o.ID())
+	if err := s.exec(ctx, `INSERT INTO vendor_outcome SELECT seq, "row", 'deleted', ?, field, reason, NULL FROM vendor_deleted WHERE object = ?`, o.Entity, o.ID()); err != nil {
+		return err
+	}
+	return s.keepDeleted(ctx, o, fmt.Sprintf("SELECT %s FROM (%s) src WHERE NOT %s AND %s", strings.Join(cols, ", "), cleaned, superseded, deleted), args)
 }
 
 // versions numbers the versions of each record that a connector synced

@@ -98,7 +98,7 @@ func (o *Object) ID() string { return o.Vendor + "/" + o.Name }
 // common are the connector columns every object may carry: the deletion
 // flags of Salesforce, Fivetran, Stitch and Airbyte, and their sync times.
 var common = []Field{
-	{Name: "IsDeleted", Aliases: []string{"archived"}, Conv: Bool, Note: "rows marked deleted (HubSpot's archived) are dropped and counted as deleted"},
+	{Name: "IsDeleted", Aliases: []string{"archived"}, Conv: Bool, Note: "rows marked deleted (HubSpot's archived) load nothing, are counted as deleted and remove what an earlier run loaded of the record"},
 	{Name: "_fivetran_deleted", Conv: Bool, Note: "true: deleted, as IsDeleted"},
 	{Name: "_sdc_deleted_at", Conv: Text, Note: "Stitch: a time means deleted"},
 	{Name: "_ab_cdc_deleted_at", Conv: Text, Note: "Airbyte (CDC): a time means deleted"},

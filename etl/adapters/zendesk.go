@@ -13,13 +13,13 @@ var zendesk = []Object{
 	},
 	{
 		Vendor: "zendesk", Name: "tickets", Table: "v_zd_ticket", Role: Load, Entity: "tickets", Files: []string{"ticket"}, DeletedStatus: "deleted",
-		Doc: "Tickets. Escalations come from field history or audits (priority raised to high or urgent, an escalation tag added, moved to an escalation group). Tickets with status deleted (the API's incremental export lists them) are dropped and counted as deleted, and so are their field history, audits, events and tags.",
+		Doc: "Tickets. Escalations come from field history or audits (priority raised to high or urgent, an escalation tag added, moved to an escalation group). Tickets with status deleted (the API's incremental export lists them) load nothing, are counted as deleted and remove what an earlier run loaded of them; their field history, audits, events and tags are counted as deleted too.",
 		Fields: []Field{
 			{Name: "id", Aliases: []string{"ticket_id"}, Conv: Keep, Required: true, Maps: "tickets.ticket_id"},
 			{Name: "organization_id", Conv: Keep, Required: true, Maps: "tickets.account_id", Note: "resolved to an account"},
 			{Name: "created_at", Conv: Time, Required: true, Maps: "tickets.created_at"},
 			{Name: "updated_at", Conv: Time, Maps: "tickets.resolved_at", Note: "when status is solved or closed"},
-			{Name: "status", Conv: Lower, Maps: "tickets.resolved_at", Note: "deleted: the row is dropped and counted as deleted"},
+			{Name: "status", Conv: Lower, Maps: "tickets.resolved_at", Note: "deleted: the ticket is deleted, as IsDeleted"},
 			{Name: "priority", Conv: Lower, Maps: "tickets.priority"},
 			{Name: "type", Conv: Lower, Maps: "tickets.category", Note: "problem, incident: bug; question: question; task: other (when no tag maps)"},
 			{Name: "subject", Conv: Text, Maps: "tickets.subject"},

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -70,9 +71,12 @@ func source(t *testing.T, fake *docusignfake.DocuSign, keyPEM string) *docusign.
 //  2. the sent envelope is completed: the next pull asks from the cursor,
 //     its access token has expired (401), so it gets a new one and asks
 //     again; it lands the envelope a second time and its contract is signed;
+//     its sent version is superseded and no longer recorded, and the voided
+//     envelope stays recorded once;
 //  3. a page that keeps failing fails the run: the pages before it are
 //     landed and the cursor is their last status change;
-//  4. the rerun continues from the cursor, and each envelope loads once;
+//  4. the rerun continues from the cursor, and each envelope loads once
+//     and is recorded once;
 //  5. no access token, assertion or key is in the errors or the run log.
 func TestPull(t *testing.T) {
 	ctx := context.Background()
@@ -163,7 +167,19 @@ func TestPull(t *testing.T) {
 	if lines := landed(t, data, 2); len(lines) != 1 || !strings.Contains(lines[0], `"status":"completed"`) {
 		t.Errorf("landed %v, want the completed envelope", lines)
 	}
+	// The envelope's sent version is superseded by its completed one, and
+	// no longer recorded; the voided envelope is recorded once.
+	checkFiles(t, res, map[string][2]int64{
+		"landing/esign/docusign/envelopes/run-000001.jsonl": {1, 1},
+		"landing/esign/docusign/envelopes/run-000002.jsonl": {1, 0},
+	})
+	if f := res.Files[slices.IndexFunc(res.Files, func(f etl.FileResult) bool { return strings.HasSuffix(f.Path, "run-000001.jsonl") })]; f.RowsSkipped != 1 {
+		t.Errorf("run-000001.jsonl: %d rows skipped, want the sent envelope's first version", f.RowsSkipped)
+	}
 	db = fixture.OpenPublished(t, data)
+	if got := fixture.Value(t, db, "SELECT string_agg(record_id || ' ' || status || ' ' || run_id, ',' ORDER BY record_id) FROM vendor_records WHERE vendor = 'docusign'"); got != env3+" voided 2" {
+		t.Errorf("recorded envelopes %s, want only the voided one, once", got)
+	}
 	if got := fixture.Value(t, db, "SELECT signed_date FROM contracts WHERE contract_id = '8005g00000Ap2BbAAJ'"); got != "2025-06-05" {
 		t.Errorf("contract Ap2Bb signed %s, want 2025-06-05 (the envelope as completed)", got)
 	}
@@ -217,8 +233,8 @@ func TestPull(t *testing.T) {
 		"landing/esign/docusign/envelopes/run-000004.jsonl": {0, 3},
 	})
 	db = fixture.OpenPublished(t, data)
-	if got := fixture.Value(t, db, "SELECT count(*) || ' ' || count(DISTINCT record_id) FROM vendor_records WHERE vendor = 'docusign' AND record_id > '4b728be4-0004'"); got != "6 6" {
-		t.Errorf("the six later envelopes recorded (rows, envelopes) %s, want 6 6", got)
+	if got := fixture.Value(t, db, "SELECT count(*) || ' ' || count(DISTINCT record_id) FROM vendor_records WHERE vendor = 'docusign'"); got != "7 7" {
+		t.Errorf("recorded (rows, envelopes) %s, want 7 7: the voided one and the six later ones, each once", got)
 	}
 	db.Close()
 

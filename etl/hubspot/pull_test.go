@@ -54,7 +54,7 @@ func smallCompany(f *fakeHubSpot) {
 //     and contract;
 //  2. the next pull searches what changed since: a changed deal is landed
 //     again and its latest version loads; an archived company and line item
-//     are landed and counted deleted;
+//     are landed, counted deleted and removed from the warehouse;
 //  3. a pull that fails midway lands what it read; the rerun continues
 //     from the cursor, through the search's 10,000-result cap, and loads
 //     each record once;
@@ -172,9 +172,7 @@ func TestPull(t *testing.T) {
 	}
 	noQuarantine(t, res)
 	// The archived records are counted deleted, their earlier versions
-	// superseded. (The warehouse still holds what an earlier run loaded of
-	// them: its merge with the earlier load keeps every row whose key this
-	// run loaded no row for, etl/load.go.)
+	// superseded, and the rows the first run loaded of them removed.
 	files := map[string]etl.FileResult{}
 	for _, f := range res.Files {
 		files[f.Path] = f
@@ -193,6 +191,14 @@ func TestPull(t *testing.T) {
 	db = fixture.OpenPublished(t, data)
 	if got := fixture.Value(t, db, "SELECT count(*) || ' ' || max(net_amount) FROM deals WHERE deal_id = '201'"); got != "1 9000.00" {
 		t.Errorf("deal 201: %s, want its latest version once", got)
+	}
+	if got := fixture.Value(t, db, "SELECT (SELECT count(*) FROM accounts WHERE account_id = '250') || ' ' || (SELECT count(*) FROM deal_lines WHERE line_id = '302')"); got != "0 0" {
+		t.Errorf("archived company 250 and line item 302 in the warehouse (rows) %s, want 0 0", got)
+	}
+	for _, er := range res.Entities {
+		if want := map[string]int64{"accounts": 1, "deal_lines": 1}[er.Entity]; er.RowsDeleted != want || er.RowsOrphaned != 0 {
+			t.Errorf("%s: %d rows removed as deleted, %d as orphaned, want %d and 0", er.Entity, er.RowsDeleted, er.RowsOrphaned, want)
+		}
 	}
 	db.Close()
 
@@ -229,8 +235,8 @@ func TestPull(t *testing.T) {
 	}
 	noQuarantine(t, res)
 	db = fixture.OpenPublished(t, data)
-	if got := fixture.Value(t, db, "SELECT count(*) || ' ' || count(DISTINCT account_id) FROM accounts"); got != "12150 12150" {
-		t.Errorf("accounts: %s, want each of the 150 and the 12,000 new once", got)
+	if got := fixture.Value(t, db, "SELECT count(*) || ' ' || count(DISTINCT account_id) FROM accounts"); got != "12149 12149" {
+		t.Errorf("accounts: %s, want each of the 149 left (250 is archived) and the 12,000 new once", got)
 	}
 	db.Close()
 

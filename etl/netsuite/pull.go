@@ -205,8 +205,9 @@ func (p *puller) record(item map[string]json.RawMessage) error {
 }
 
 // deletion lands a deleted record as the object's row holding its id,
-// marked is_deleted (the adapters drop it and count it as deleted), with
-// its deletion time as lastmodifieddate; every other column is null.
+// marked is_deleted (the adapters count it as deleted and remove what an
+// earlier run loaded of it), with its deletion time as lastmodifieddate
+// and its deletedrecord type as type; every other column is null.
 func (p *puller) deletion(item map[string]json.RawMessage) error {
 	next := position{Time: text(item["deleteddate"]), Keys: []string{text(item["recordid"])}}
 	if err := check(next); err != nil {
@@ -217,6 +218,11 @@ func (p *puller) deletion(item map[string]json.RawMessage) error {
 		row[col] = nil
 	}
 	row["id"], row["lastmodifieddate"], row["is_deleted"] = next.Keys[0], next.Time, true
+	if _, ok := row["type"]; ok {
+		// invoice or creditmemo: the adapters tell an invoice's key from
+		// a credit note's by it.
+		row["type"] = text(item["type"])
+	}
 	b, err := json.Marshal(row)
 	if err != nil {
 		return err

@@ -51,7 +51,8 @@ func settings(t *testing.T, f *netsuitefake.NetSuite) netsuite.Settings {
 //     through the customer's externalid;
 //  2. the next pull asks only for what changed after each cursor: an
 //     invoice changed (landed again, its new total loads) and a credit memo
-//     deleted (landed from deletedrecord and counted deleted);
+//     deleted (landed from deletedrecord with its type, counted deleted and
+//     removed from the warehouse);
 //  3. a page that keeps failing fails the pull: the page before is landed
 //     with its cursor, and the next pull continues after it, loading each
 //     invoice once;
@@ -161,6 +162,11 @@ func TestPull(t *testing.T) {
 	}
 	if got := fixture.Value(t, db, "SELECT string_agg(CAST(amount AS VARCHAR), ', ') FROM invoice_lines WHERE invoice_id = '100002'"); got != "950.00" {
 		t.Errorf("invoice 100002's lines: %s, want its latest line once", got)
+	}
+	// Landed with its deletedrecord type, the deleted credit memo is known
+	// for a credit note, and the row the first run loaded of it removed.
+	if got := fixture.Value(t, db, "SELECT count(*) FROM credit_notes WHERE credit_note_id = '500001'"); got != "0" {
+		t.Errorf("deleted credit memo 500001: %s rows, want 0", got)
 	}
 	db.Close()
 

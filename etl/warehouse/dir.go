@@ -29,6 +29,13 @@ func LakeEntity(entity string, runID int) string {
 	return filepath.Join("lake", entity, runName(runID)+".parquet")
 }
 
+// LakeRemoved is the lake file of the keys of the rows of earlier loads
+// that one run removed from an entity (deleted at the vendor, or referring
+// to a removed row), relative to the data directory.
+func LakeRemoved(entity string, runID int) string {
+	return filepath.Join("lake", entity, runName(runID)+".removed.parquet")
+}
+
 // LakeMart is the lake file of a mart, relative to the data directory.
 func LakeMart(model string) string { return filepath.Join("lake", "marts", model+".parquet") }
 
