@@ -42,10 +42,27 @@ func SaveCursors(path string, c any) error {
 	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
 		return fmt.Errorf("cursors: %w", err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := LandFile(tmp, path); err != nil {
 		return fmt.Errorf("cursors: %w", err)
 	}
 	return nil
+}
+
+// LandFile moves a file written beside its folder (part) to its place
+// (dst) durably: the file is flushed to disk before the rename and the
+// folder after it, so that after a host crash a cursor saved later never
+// survives without the file it covers.
+func LandFile(part, dst string) error {
+	if err := wh.SyncPath(part); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	if err := os.Rename(part, dst); err != nil {
+		return err
+	}
+	return wh.SyncPath(filepath.Dir(dst))
 }
 
 // JSONLines lands the objects an API sent for one of a source's objects
@@ -77,7 +94,7 @@ func (j *JSONLines) Add(obj json.RawMessage) error {
 	if j.f == nil {
 		f, err := os.Create(j.part)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s: %w", j.object, err)
 		}
 		j.f, j.w = f, bufio.NewWriter(f)
 	}
@@ -87,7 +104,7 @@ func (j *JSONLines) Add(obj json.RawMessage) error {
 	}
 	line.WriteByte('\n')
 	if _, err := j.w.Write(line.Bytes()); err != nil {
-		return err
+		return fmt.Errorf("%s: write %s: %w", j.object, j.part, err)
 	}
 	j.rows++
 	return nil
@@ -108,10 +125,7 @@ func (j *JSONLines) Land() (string, error) {
 	}
 	j.f = nil
 	if err == nil {
-		err = os.MkdirAll(filepath.Dir(j.dst), 0o755)
-	}
-	if err == nil {
-		err = os.Rename(j.part, j.dst)
+		err = LandFile(j.part, j.dst)
 	}
 	if err != nil {
 		os.Remove(j.part)

@@ -307,8 +307,8 @@ func land(ctx context.Context, duck *sql.DB, csvPath, landing, dst string, colum
 	if _, err := duck.ExecContext(ctx, "COPY landed TO "+wh.Literal(part)+" (FORMAT parquet, COMPRESSION zstd)"); err != nil {
 		return 0, 0, fmt.Errorf("write %s: %s", dst, wh.Message(err))
 	}
-	if err := os.Rename(part, dst); err != nil {
-		return 0, 0, err
+	if err := etl.LandFile(part, dst); err != nil {
+		return 0, 0, fmt.Errorf("land %s: %w", dst, err)
 	}
 	return rows, deleted, nil
 }

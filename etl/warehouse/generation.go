@@ -114,7 +114,7 @@ func parseGen(name string) (int, error) {
 // mix, and a crash at any point leaves the previous generation published.
 func (d Dir) Publish(id int) error {
 	final := filepath.Join(d.Generations(), genName(id))
-	if err := syncPath(d.Staging(id)); err != nil {
+	if err := SyncPath(d.Staging(id)); err != nil {
 		return fmt.Errorf("publish generation %d: %w", id, err)
 	}
 	if err := os.Rename(d.Staging(id), final); err != nil {
@@ -164,7 +164,7 @@ func (d Dir) link(id int) error {
 	if err := os.Rename(link, d.Current()); err != nil {
 		return err
 	}
-	return syncPath(filepath.Dir(d.Current()))
+	return SyncPath(filepath.Dir(d.Current()))
 }
 
 // Scratch is where a run that rebuilds a damaged warehouse copies the
@@ -237,8 +237,9 @@ func (d Dir) Prune(keep int) error {
 	return nil
 }
 
-// syncPath flushes a file, or a directory's entries, to disk.
-func syncPath(path string) error {
+// SyncPath flushes a file, or a directory's entries, to disk: after a
+// rename, syncing the folder makes the new name survive a host crash.
+func SyncPath(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err

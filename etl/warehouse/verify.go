@@ -80,7 +80,7 @@ func writeChecksum(path, name string) error {
 	if err := os.WriteFile(tmp, []byte(sum.SHA256+"  "+name+"\n"), 0o644); err != nil {
 		return err
 	}
-	if err := syncPath(tmp); err != nil {
+	if err := SyncPath(tmp); err != nil {
 		return err
 	}
 	return os.Rename(tmp, checksumPath(path))

@@ -46,6 +46,10 @@ var endpoints = []endpoint{
 	{object: "zendesk/ticket_events", path: "/api/v2/incremental/ticket_events.json", key: "ticket_events", stamp: "timestamp"},
 }
 
+// maxBody bounds an answer read: an incremental export page holds at most
+// 1,000 objects.
+const maxBody = 64 << 20
+
 // maxRetryAfter bounds a wait a 429's Retry-After asks for.
 const maxRetryAfter = 10 * time.Minute
 
@@ -120,6 +124,12 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if c.http == nil {
 		c.http = &http.Client{Timeout: 60 * time.Second}
 	}
+	// No redirect is followed: Zendesk's API answers where it is asked, and
+	// a redirect could carry the Basic credentials elsewhere, or in the
+	// clear.
+	noRedirect := *c.http
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.http = &noRedirect
 	if c.backoff <= 0 {
 		c.backoff = time.Second
 	}
@@ -323,9 +333,12 @@ func (c *client) get(ctx context.Context, path string, q url.Values, attempt int
 		return nil, backoff, err
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, 256<<20))
+	body, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
 	if err != nil {
 		return nil, backoff, err
+	}
+	if len(body) > maxBody {
+		return nil, 0, fmt.Errorf("the answer is larger than %d MiB; a page holds at most 1,000 objects", maxBody>>20)
 	}
 	switch {
 	case res.StatusCode == http.StatusOK:
@@ -342,6 +355,8 @@ func (c *client) get(ctx context.Context, path string, q url.Values, attempt int
 		return nil, wait, fmt.Errorf("429 rate limited (Retry-After %q): %s", res.Header.Get("Retry-After"), message(body))
 	case res.StatusCode >= 500:
 		return nil, backoff, fmt.Errorf("%d %s", res.StatusCode, message(body))
+	case res.StatusCode >= 300 && res.StatusCode < 400:
+		return nil, 0, fmt.Errorf("%d redirect to %s not followed: is base_url the account's own address?", res.StatusCode, res.Header.Get("Location"))
 	}
 	return nil, 0, fmt.Errorf("%d %s", res.StatusCode, message(body))
 }
