@@ -146,7 +146,8 @@ func (s *Source) backend() stripeapi.Backend {
 		MaxNetworkRetries: &retries,
 		EnableTelemetry:   &telemetry,
 		LeveledLogger:     &stripeapi.LeveledLogger{Level: stripeapi.LevelNull},
-		HTTPClient:        &http.Client{Timeout: 80 * time.Second},
+		// No redirect is followed: the secret key must reach Stripe alone.
+		HTTPClient: &http.Client{Timeout: 80 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 	}
 	if s.Settings.APIBase != "" {
 		base := strings.TrimRight(s.Settings.APIBase, "/")
