@@ -136,6 +136,15 @@ func (c *client) once(ctx context.Context, req *http.Request, attempt int) ([]by
 	if res.StatusCode == http.StatusOK {
 		return body, 0, nil
 	}
+	if res.StatusCode >= 300 && res.StatusCode < 400 {
+		// Not followed (noRedirects): say where it led, without its query.
+		to, _ := url.Parse(res.Header.Get("Location"))
+		if to == nil {
+			to = &url.URL{}
+		}
+		to.RawQuery, to.Fragment, to.User = "", "", nil
+		return nil, 0, &apiError{status: res.StatusCode, message: fmt.Sprintf("a redirect to %q, not followed", to)}
+	}
 	ae := answerError(res.StatusCode, body)
 	switch {
 	case res.StatusCode == http.StatusTooManyRequests || ae.code == "HOURLY_APIINVOCATION_LIMIT_EXCEEDED" || ae.code == "BURST_APIINVOCATION_LIMIT_EXCEEDED":

@@ -79,7 +79,11 @@ type DocuSign struct {
 	Refuse bool
 	// Expire makes the access token of a call with this path?query expire
 	// just before it arrives, once.
-	Expire    map[string]bool
+	Expire map[string]bool
+	// Redirect answers every call to a path with 307 Temporary Redirect to
+	// this address followed by the path and query (a misconfigured proxy
+	// or a hostile network; DocuSign's calls do not redirect).
+	Redirect  map[string]string
 	Limit     int // X-RateLimit-Limit
 	Remaining int // X-RateLimit-Remaining after this call
 	srv       *httptest.Server
@@ -119,7 +123,7 @@ func (c *Clock) Advance(d time.Duration) {
 // has granted it consent.
 func New(tb testing.TB, pub *rsa.PublicKey) *DocuSign {
 	f := &DocuSign{pub: pub, Consented: map[string]bool{UserID: true}, Clock: &Clock{},
-		Tokens: map[string]time.Time{}, Answered: map[int]int{}, Fail: map[string][]Failure{}, Expire: map[string]bool{},
+		Tokens: map[string]time.Time{}, Answered: map[int]int{}, Fail: map[string][]Failure{}, Expire: map[string]bool{}, Redirect: map[string]string{},
 		Limit: 3000, Remaining: 2990}
 	f.srv = httptest.NewServer(f)
 	tb.Cleanup(f.srv.Close)
@@ -148,6 +152,10 @@ func (f *DocuSign) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // answer is the answer to a call, and how late to send it.
 func (f *DocuSign) answer(w http.ResponseWriter, r *http.Request, call string) (int, []byte, time.Duration) {
+	if to, ok := f.Redirect[r.URL.Path]; ok {
+		w.Header().Set("Location", to+r.URL.RequestURI())
+		return http.StatusTemporaryRedirect, nil, 0
+	}
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/oauth/token":
 		return f.token(r)
