@@ -18,15 +18,16 @@ import (
 // client makes a pull's calls: to the authentication service for access
 // tokens and the user's accounts, and to the account's REST API.
 type client struct {
-	http     *http.Client
-	auth     *url.URL // the authentication service
-	settings Settings
-	key      *rsa.PrivateKey
-	now      func() time.Time // the clock tokens expire by
-	retries  int              // of a 5xx, a 429, a network error or a timeout
-	backoff  time.Duration    // before the first retry, doubled at each
-	maxWait  time.Duration    // the longest a 429 waits for the hourly limit's reset
-	log      *slog.Logger
+	http      *http.Client
+	auth      *url.URL // the authentication service
+	settings  Settings
+	key       *rsa.PrivateKey
+	now       func() time.Time // the clock tokens expire by
+	retries   int              // of a 5xx, a 429, a network error or a timeout
+	backoff   time.Duration    // before the first retry, doubled at each
+	maxWait   time.Duration    // the longest a 429 waits for the hourly limit's reset
+	maxAnswer int64            // the largest answer read, in bytes
+	log       *slog.Logger
 
 	token   string    // the access token; "" before the first
 	renewAt time.Time // when a new one is asked for, a little before it expires
@@ -128,9 +129,14 @@ func (c *client) once(ctx context.Context, req *http.Request, attempt int) ([]by
 		return nil, backoff, err
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, 256<<20))
+	// One byte more than the limit tells an answer cut short from one
+	// that fits.
+	body, err := io.ReadAll(io.LimitReader(res.Body, c.maxAnswer+1))
 	if err != nil {
 		return nil, backoff, err
+	}
+	if int64(len(body)) > c.maxAnswer {
+		return nil, 0, fmt.Errorf("%d %s: the answer is larger than %d bytes, more than a pull reads", res.StatusCode, http.StatusText(res.StatusCode), c.maxAnswer)
 	}
 	c.quota.read(res.Header)
 	if res.StatusCode == http.StatusOK {

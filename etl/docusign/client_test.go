@@ -45,3 +45,24 @@ func TestNoRedirects(t *testing.T) {
 		})
 	}
 }
+
+// TestAnswerTooLarge: an envelopes page larger than MaxAnswer fails the
+// pull, saying so, instead of being read cut short; it is not retried, and
+// nothing is landed.
+func TestAnswerTooLarge(t *testing.T) {
+	key, keyPEM := docusignfake.NewKey(t)
+	fake := docusignfake.New(t, &key.PublicKey)
+	fake.Envelopes = sixEnvelopes()
+	src := source(t, fake, keyPEM)
+	src.MaxAnswer = 2000 // the token and the user info fit, a page of two envelopes does not
+	rep, err := pullOnce(t, src)
+	if err == nil || !strings.Contains(err.Error(), "200 OK: the answer is larger than 2000 bytes, more than a pull reads") {
+		t.Fatalf("got %v, want the page too large", err)
+	}
+	if o := rep.Objects[0]; o.Rows != 0 || o.File != "" || o.Cursor != "2025-01-01T00:00:00Z" {
+		t.Errorf("pulled %+v, want nothing landed and the cursor where it was", o)
+	}
+	if n := strings.Count(strings.Join(fake.Reset(), "\n"), "/envelopes?"); n != 1 {
+		t.Errorf("%d envelopes calls, want 1", n)
+	}
+}

@@ -35,6 +35,9 @@ type Source struct {
 	MaxWait time.Duration
 	// PageSize is the envelopes asked for a page (count): 100 when 0.
 	PageSize int
+	// MaxAnswer is the largest answer read, in bytes (64 MiB when 0): a
+	// larger one fails the call rather than being cut short.
+	MaxAnswer int64
 	// Now is the clock access tokens expire by (time.Now when nil).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -101,7 +104,7 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if err := etl.LoadCursors(env.Cursors, &cursors); err != nil {
 		return rep, err
 	}
-	c := &client{http: noRedirects(s.HTTPClient), auth: auth, settings: s.Settings, key: key, now: s.Now, retries: s.Retries, backoff: s.Backoff, maxWait: s.MaxWait, log: log}
+	c := &client{http: noRedirects(s.HTTPClient), auth: auth, settings: s.Settings, key: key, now: s.Now, retries: s.Retries, backoff: s.Backoff, maxWait: s.MaxWait, maxAnswer: s.MaxAnswer, log: log}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -116,6 +119,9 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	}
 	if c.maxWait <= 0 {
 		c.maxWait = 10 * time.Minute
+	}
+	if c.maxAnswer <= 0 {
+		c.maxAnswer = 64 << 20
 	}
 	obj, err := s.pullEnvelopes(ctx, c, cursors, env)
 	rep.Objects = append(rep.Objects, obj)
