@@ -147,7 +147,12 @@ func noRedirects(hc *http.Client) *http.Client {
 }
 
 // pullEnvelopes lands what listStatusChanges lists from the cursor on,
-// page by page (start_position, count) until it says there is no more.
+// page by page until it says there is no more. Each page asks from the
+// cursor so far (start_position 0) and skips the envelopes already landed
+// at its instant: an envelope that changes while the pull pages moves to
+// the end of the list and shifts the rest, so an offset into the list
+// would skip one. start_position only gets past a page whose envelopes
+// all changed at the cursor's instant.
 func (s *Source) pullEnvelopes(ctx context.Context, c *client, cursors map[string]cursor, env etl.PullEnv) (etl.PullObject, error) {
 	cur, ok := cursors[object]
 	if !ok || cur.FromDate == "" {
@@ -187,8 +192,9 @@ func (s *Source) pullEnvelopes(ctx context.Context, c *client, cursors map[strin
 		size = 100
 	}
 	for pos := 0; ; {
+		from, landedThen := newest, slices.Clone(next.EnvelopeIDs)
 		q := url.Values{
-			"from_date":      {cur.FromDate},
+			"from_date":      {next.FromDate},
 			"include":        {"custom_fields"},
 			"order_by":       {"status_changed"},
 			"order":          {"asc"},
@@ -200,25 +206,13 @@ func (s *Source) pullEnvelopes(ctx context.Context, c *client, cursors map[strin
 			return land(err)
 		}
 		for _, raw := range pg.Envelopes {
-			var e struct {
-				EnvelopeID            string `json:"envelopeId"`
-				StatusChangedDateTime string `json:"statusChangedDateTime"`
-				LastModifiedDateTime  string `json:"lastModifiedDateTime"`
-			}
-			if err := json.Unmarshal(raw, &e); err != nil || e.EnvelopeID == "" {
-				return land(fmt.Errorf("GET /envelopes: an envelope without envelopeId: %.200s", raw))
-			}
-			changed := e.StatusChangedDateTime
-			if changed == "" {
-				changed = e.LastModifiedDateTime
-			}
-			t, err := changeTime(changed)
+			id, changed, t, err := change(raw)
 			if err != nil {
-				return land(fmt.Errorf("GET /envelopes: envelope %s: statusChangedDateTime %q: %w", e.EnvelopeID, changed, err))
+				return land(fmt.Errorf("GET /envelopes: %w", err))
 			}
 			// Changes before the cursor, or at it and landed, were landed
-			// by an earlier pull.
-			if t.Before(since) || (t.Equal(since) && slices.Contains(cur.EnvelopeIDs, e.EnvelopeID)) {
+			// by an earlier page or pull.
+			if t.Before(from) || (t.Equal(from) && slices.Contains(landedThen, id)) {
 				continue
 			}
 			if err := file.Add(raw); err != nil {
@@ -226,23 +220,47 @@ func (s *Source) pullEnvelopes(ctx context.Context, c *client, cursors map[strin
 			}
 			switch {
 			case t.After(newest):
-				newest, next = t, cursor{FromDate: changed, EnvelopeIDs: []string{e.EnvelopeID}}
-			case t.Equal(newest) && !slices.Contains(next.EnvelopeIDs, e.EnvelopeID):
-				next.EnvelopeIDs = append(next.EnvelopeIDs, e.EnvelopeID)
+				newest, next = t, cursor{FromDate: changed, EnvelopeIDs: []string{id}}
+			case t.Equal(newest) && !slices.Contains(next.EnvelopeIDs, id):
+				next.EnvelopeIDs = append(next.EnvelopeIDs, id)
 			}
 		}
 		if env.Progress != nil {
 			env.Progress(etl.Progress{Stage: "pull", Entity: object, Rows: file.Rows()})
 		}
-		end := int(pg.EndPosition)
-		if len(pg.Envelopes) == 0 || (pg.NextURI == "" && end+1 >= int(pg.TotalSetSize)) {
+		if len(pg.Envelopes) == 0 || (pg.NextURI == "" && int(pg.EndPosition)+1 >= int(pg.TotalSetSize)) {
 			return land(nil)
 		}
-		if end < pos {
-			return land(fmt.Errorf("GET /envelopes: endPosition %d does not move past start_position %d", end, pos))
+		// A page that did not move the cursor changed at its instant (or
+		// before) only: the next one starts after it.
+		if newest.After(from) {
+			pos = 0
+		} else {
+			pos += len(pg.Envelopes)
 		}
-		pos = end + 1
 	}
+}
+
+// change reads an envelope's id and the time its status changed
+// (statusChangedDateTime, else lastModifiedDateTime), as written and
+// parsed.
+func change(raw json.RawMessage) (id, changed string, t time.Time, err error) {
+	var e struct {
+		EnvelopeID            string `json:"envelopeId"`
+		StatusChangedDateTime string `json:"statusChangedDateTime"`
+		LastModifiedDateTime  string `json:"lastModifiedDateTime"`
+	}
+	if err := json.Unmarshal(raw, &e); err != nil || e.EnvelopeID == "" {
+		return "", "", t, fmt.Errorf("an envelope without envelopeId: %.200s", raw)
+	}
+	changed = e.StatusChangedDateTime
+	if changed == "" {
+		changed = e.LastModifiedDateTime
+	}
+	if t, err = changeTime(changed); err != nil {
+		return "", "", t, fmt.Errorf("envelope %s: statusChangedDateTime %q: %w", e.EnvelopeID, changed, err)
+	}
+	return e.EnvelopeID, changed, t, nil
 }
 
 // changeTime reads a DocuSign time, such as 2025-05-11T09:45:02.5070000Z.

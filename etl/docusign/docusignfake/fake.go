@@ -80,6 +80,10 @@ type DocuSign struct {
 	// Expire makes the access token of a call with this path?query expire
 	// just before it arrives, once.
 	Expire map[string]bool
+	// AfterList, when set, runs after each listStatusChanges page is
+	// answered, with the fake locked: a test changes Envelopes in it, as
+	// the account's users do while a pull pages.
+	AfterList func()
 	// Redirect answers every call to a path with 307 Temporary Redirect to
 	// this address followed by the path and query (a misconfigured proxy
 	// or a hostile network; DocuSign's calls do not redirect).
@@ -315,7 +319,11 @@ func (f *DocuSign) list(r *http.Request) (int, []byte, time.Duration) {
 	if len(pg) > 0 {
 		answer["envelopes"] = pg
 	}
-	return jsonAnswer(answer)
+	status, body, _ := jsonAnswer(answer)
+	if f.AfterList != nil {
+		f.AfterList()
+	}
+	return status, body, 0
 }
 
 // Envelope is an envelope as listStatusChanges with include=custom_fields
