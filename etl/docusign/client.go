@@ -37,6 +37,7 @@ type client struct {
 	rest  string // <base_uri><path>
 	quota quota
 	calls int
+	date  time.Time // DocuSign's time: the Date of its latest answer
 }
 
 // quota is the hourly API limit as the last REST answer's headers gave it.
@@ -139,6 +140,9 @@ func (c *client) once(ctx context.Context, req *http.Request, attempt int) ([]by
 		return nil, 0, fmt.Errorf("%d %s: the answer is larger than %d bytes, more than a pull reads", res.StatusCode, http.StatusText(res.StatusCode), c.maxAnswer)
 	}
 	c.quota.read(res.Header)
+	if date, err := http.ParseTime(res.Header.Get("Date")); err == nil {
+		c.date = date
+	}
 	if res.StatusCode == http.StatusOK {
 		return body, 0, nil
 	}
@@ -160,6 +164,16 @@ func (c *client) once(ctx context.Context, req *http.Request, attempt int) ([]by
 		return nil, backoff, ae
 	}
 	return nil, 0, ae
+}
+
+// serverTime is DocuSign's time as its latest answer gave it (the Date
+// header every answer carries, https://www.rfc-editor.org/rfc/rfc9110#section-6.6.1),
+// or this machine's when none did.
+func (c *client) serverTime() time.Time {
+	if c.date.IsZero() {
+		return c.now()
+	}
+	return c.date
 }
 
 // limited is the wait after a rate-limited answer: until the hourly

@@ -50,7 +50,9 @@ func (s *Source) Name() string { return s.SourceName }
 
 // cursor is where the pulls stand: the latest status change landed, as
 // DocuSign wrote it, and the envelopes that changed then, which the next
-// pull (asking from that time on) does not land again.
+// pull (asking from that time on) does not land again. A pull asks only
+// for changes up to settle before DocuSign's time, so the cursor stays at
+// least that far behind it.
 type cursor struct {
 	FromDate    string   `json:"from_date"`
 	EnvelopeIDs []string `json:"envelope_ids,omitempty"`
@@ -80,12 +82,12 @@ func (n *count) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// Pull lands the envelopes whose status changed since the cursor as
-// docusign/envelopes/run-NNNNNN.jsonl, one envelope as DocuSign sent it
-// (with its customFields) per line, then moves the cursor to the latest
-// status change landed. Envelopes are asked for oldest change first, so
-// when a call fails for good what was read is landed and the next pull
-// continues after it.
+// Pull lands the envelopes whose status changed since the cursor, up to
+// settle before DocuSign's time, as docusign/envelopes/run-NNNNNN.jsonl,
+// one envelope as DocuSign sent it (with its customFields) per line, then
+// moves the cursor to the latest status change landed. Envelopes are asked
+// for oldest change first, so when a call fails for good what was read is
+// landed and the next pull continues after it.
 func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, error) {
 	rep := etl.PullReport{Kind: "docusign"}
 	log := s.Logger
@@ -146,6 +148,15 @@ func noRedirects(hc *http.Client) *http.Client {
 	return &c
 }
 
+// settle is how long before DocuSign's time (its answers' Date) a status
+// change must be for a pull to read it: each page asks up to then
+// (to_date), so a change saved in a transaction that commits after the
+// page was read, with a time before it, is not passed by the cursor and is
+// read by the next pull. DocuSign documents no such delay, nor how soon a
+// change is listed; its API guidelines ask for polls 15 minutes apart or
+// more, so five minutes delays little.
+const settle = 5 * time.Minute
+
 // pullEnvelopes lands what listStatusChanges lists from the cursor on,
 // page by page until it says there is no more. Each page asks from the
 // cursor so far (start_position 0) and skips the envelopes already landed
@@ -193,8 +204,13 @@ func (s *Source) pullEnvelopes(ctx context.Context, c *client, cursors map[strin
 	}
 	for pos := 0; ; {
 		from, landedThen := newest, slices.Clone(next.EnvelopeIDs)
+		upTo := c.serverTime().Add(-settle).UTC().Truncate(time.Second)
+		if !upTo.After(from) {
+			return land(nil)
+		}
 		q := url.Values{
 			"from_date":      {next.FromDate},
+			"to_date":        {upTo.Format(time.RFC3339)},
 			"include":        {"custom_fields"},
 			"order_by":       {"status_changed"},
 			"order":          {"asc"},

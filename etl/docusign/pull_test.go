@@ -40,17 +40,25 @@ var salesforce = map[string]string{
 		"8005g00000Ap2BbAAJ,0015g00000ApIxAAAV,2025-07-01,2026-03-31,9,Activated,Platform upgrade,0065g00000Ap2BbAAJ\n",
 }
 
-// listCall is the call of a page of listStatusChanges as the pull makes it.
+// testNow is where the tests stop the fake's clock; listStatusChanges is
+// asked for changes up to five minutes before (upTo).
+var testNow = time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+
+const upTo = "2026-07-01T11:55:00Z"
+
+// listCall is the call of a page of listStatusChanges as the pull makes it
+// while the fake's clock stands at testNow.
 func listCall(from string, start int) string {
-	q := url.Values{"from_date": {from}, "include": {"custom_fields"}, "order_by": {"status_changed"}, "order": {"asc"},
+	q := url.Values{"from_date": {from}, "to_date": {upTo}, "include": {"custom_fields"}, "order_by": {"status_changed"}, "order": {"asc"},
 		"count": {"2"}, "start_position": {fmt.Sprint(start)}}
 	return "/restapi/v2.1/accounts/" + docusignfake.AccountID + "/envelopes?" + q.Encode()
 }
 
 // source is a pull from the fake with the key in an environment variable,
-// two envelopes a page.
+// two envelopes a page; it stops the fake's clock at testNow.
 func source(t *testing.T, fake *docusignfake.DocuSign, keyPEM string) *docusign.Source {
 	t.Helper()
+	fake.Clock.Stop(testNow)
 	t.Setenv("TEST_DOCUSIGN_KEY", keyPEM)
 	settings := docusign.Settings{AuthServer: fake.URL(), IntegrationKey: docusignfake.IntegrationKey, UserID: docusignfake.UserID,
 		PrivateKeyEnv: "TEST_DOCUSIGN_KEY", FromDate: "2025-01-01"}

@@ -48,8 +48,12 @@ const (
 //   - Envelopes: listStatusChanges,
 //     https://developers.docusign.com/docs/esign-rest-api/reference/envelopes/envelopes/liststatuschanges/:
 //     GET /restapi/v2.1/accounts/{accountId}/envelopes with from_date
-//     (required), include=custom_fields, order_by, order, start_position
-//     and count; the answer holds resultSetSize, startPosition, endPosition,
+//     (required; changes at or after it), to_date ("the date and time to
+//     stop looking for status changes. The default is the current date and
+//     time", per the same page and the eSignature OpenAPI specification,
+//     https://github.com/docusign/OpenAPI-Specifications), include=custom_fields,
+//     order_by, order, start_position (the zero-based index of the first
+//     result) and count; the answer holds resultSetSize, startPosition, endPosition,
 //     totalSetSize (strings), nextUri (empty on the last page),
 //     previousUri and envelopes; errors are errorDetails {errorCode,
 //     message}: an expired access token 401 AUTHORIZATION_INVALID_TOKEN, an
@@ -58,7 +62,10 @@ const (
 //     every REST answer carries X-RateLimit-Limit, X-RateLimit-Remaining
 //     and X-RateLimit-Reset (Unix seconds of the next hour), and
 //     X-BurstLimit-*; past the limit, 429
-//     HOURLY_APIINVOCATION_LIMIT_EXCEEDED until the reset.
+//     HOURLY_APIINVOCATION_LIMIT_EXCEEDED until the reset;
+//   - every answer carries Date, the server's time by its Clock
+//     (https://www.rfc-editor.org/rfc/rfc9110#section-6.6.1: an origin
+//     server with a clock sends it).
 type DocuSign struct {
 	mu        sync.Mutex
 	pub       *rsa.PublicKey
@@ -102,17 +109,28 @@ type Failure struct {
 }
 
 // Clock is DocuSign's clock: the time of day, moved on by hand as tests
-// need (a token's hour passing in a test's second).
+// need (a token's hour passing in a test's second), or stopped.
 type Clock struct {
 	mu    sync.Mutex
 	ahead time.Duration
+	at    time.Time // where a stopped clock stands; zero while it runs
 }
 
 // Now is the clock's time.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.at.IsZero() {
+		return c.at.Add(c.ahead)
+	}
 	return time.Now().Add(c.ahead)
+}
+
+// Stop stops the clock at t: from then on it moves only by Advance.
+func (c *Clock) Stop(t time.Time) {
+	c.mu.Lock()
+	c.at, c.ahead = t, 0
+	c.mu.Unlock()
 }
 
 // Advance moves the clock on by d.
@@ -149,6 +167,7 @@ func (f *DocuSign) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.Answered[status]++
 	f.mu.Unlock()
 	time.Sleep(sleep)
+	w.Header().Set("Date", f.Clock.Now().UTC().Format(http.TimeFormat))
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(body)
@@ -275,17 +294,24 @@ func (f *DocuSign) bearer(r *http.Request) (int, []byte) {
 }
 
 // list answers listStatusChanges: the envelopes whose status changed at
-// or after from_date, oldest change first when asked (order_by
-// status_changed, order asc), a page of them.
+// or after from_date and at or before to_date (now when not given), oldest
+// change first when asked (order_by status_changed, order asc), a page of
+// them.
 func (f *DocuSign) list(r *http.Request) (int, []byte, time.Duration) {
 	q := r.URL.Query()
 	from, err := time.Parse(time.RFC3339Nano, q.Get("from_date"))
 	if err != nil {
 		return http.StatusBadRequest, errorDetails("INVALID_REQUEST_PARAMETER", "The request contained at least one invalid parameter. A value for 'from_date', 'envelope_ids' or 'transaction_ids' must be specified."), 0
 	}
+	to := f.Clock.Now()
+	if s := q.Get("to_date"); s != "" {
+		if to, err = time.Parse(time.RFC3339Nano, s); err != nil {
+			return http.StatusBadRequest, errorDetails("INVALID_REQUEST_PARAMETER", "The request contained at least one invalid parameter."), 0
+		}
+	}
 	var list []map[string]any
 	for _, e := range f.Envelopes {
-		if t, _ := time.Parse(time.RFC3339Nano, e["statusChangedDateTime"].(string)); !t.Before(from) {
+		if t, _ := time.Parse(time.RFC3339Nano, e["statusChangedDateTime"].(string)); !t.Before(from) && !t.After(to) {
 			e := maps.Clone(e)
 			if !strings.Contains(q.Get("include"), "custom_fields") {
 				delete(e, "customFields")

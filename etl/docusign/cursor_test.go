@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/docusign"
@@ -129,5 +131,58 @@ func TestSameInstant(t *testing.T) {
 	}
 	if _, landed := p.pull(t); len(landed) != 0 {
 		t.Errorf("the next pull landed %v, want none", ids(landed))
+	}
+}
+
+// TestSettle: the pull asks for changes up to five minutes before
+// DocuSign's time (its answers' Date). An envelope completed 20 seconds
+// before is left to the next pull; so is one whose change, 30 seconds
+// before, commits only after the pull read (it is not listed yet): had the
+// cursor passed the completed one, the next pull, asking from it, would
+// never read the late one.
+func TestSettle(t *testing.T) {
+	key, keyPEM := docusignfake.NewKey(t)
+	fake := docusignfake.New(t, &key.PublicKey)
+	src := source(t, fake, keyPEM)
+	at := func(d time.Duration) string { return testNow.Add(d).Format("2006-01-02T15:04:05.0000000Z") }
+	fake.Envelopes = []map[string]any{
+		docusignfake.Envelope("4b728be4-0030-4d6e-9a1a-7c5d0e0f0030", "sent", at(-10*time.Minute), "0065g00000Ap1Aa"),
+		docusignfake.Envelope("4b728be4-0031-4d6e-9a1a-7c5d0e0f0031", "completed", at(-20*time.Second), "0065g00000Ap2Bb"),
+	}
+	p := &pulls{src: src, dir: t.TempDir()}
+	obj, landed := p.pull(t)
+	if got := ids(landed); !slices.Equal(got, []string{"0030 sent"}) || obj.Cursor != at(-10*time.Minute) {
+		t.Errorf("landed %v, cursor %s; want only the envelope changed before the margin, and its change", got, obj.Cursor)
+	}
+	if calls := strings.Join(fake.Reset(), "\n"); !strings.Contains(calls, "to_date="+url.QueryEscape(upTo)) {
+		t.Errorf("calls:\n%s\nwant to_date %s, five minutes before the Date of DocuSign's answers", calls, upTo)
+	}
+	fake.Envelopes = append(fake.Envelopes, docusignfake.Envelope("4b728be4-0032-4d6e-9a1a-7c5d0e0f0032", "voided", at(-30*time.Second), "0065g00000Ap2Bb"))
+	fake.Clock.Advance(10 * time.Minute)
+	obj, landed = p.pull(t)
+	if got := ids(landed); !slices.Equal(got, []string{"0032 voided", "0031 completed"}) || obj.Cursor != at(-20*time.Second) {
+		t.Errorf("the next pull landed %v, cursor %s; want the late envelope and the one within the margin", got, obj.Cursor)
+	}
+}
+
+// TestCursorWithinMargin: a cursor later than five minutes before
+// DocuSign's time (saved before pulls kept the margin) asks for nothing
+// until DocuSign's time has moved past it: no envelopes call, the cursor
+// kept.
+func TestCursorWithinMargin(t *testing.T) {
+	key, keyPEM := docusignfake.NewKey(t)
+	fake := docusignfake.New(t, &key.PublicKey)
+	fake.Envelopes = sixEnvelopes()
+	p := &pulls{src: source(t, fake, keyPEM), dir: t.TempDir()}
+	from := testNow.Add(-time.Minute).Format(time.RFC3339)
+	if err := etl.SaveCursors(filepath.Join(p.dir, "cursors.json"), map[string]any{"docusign/envelopes": map[string]any{"from_date": from}}); err != nil {
+		t.Fatal(err)
+	}
+	obj, landed := p.pull(t)
+	if len(landed) != 0 || obj.Cursor != from {
+		t.Errorf("landed %v, cursor %s; want none and the cursor kept", ids(landed), obj.Cursor)
+	}
+	if calls := strings.Join(fake.Reset(), "\n"); strings.Contains(calls, "/envelopes?") {
+		t.Errorf("calls:\n%s\nwant no envelopes call", calls)
 	}
 }
