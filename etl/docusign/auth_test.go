@@ -26,7 +26,8 @@ func pullOnce(t *testing.T, src *docusign.Source) (etl.PullReport, error) {
 	return src.Pull(context.Background(), etl.PullEnv{RunID: 1, Landing: landing, Cursors: filepath.Join(dir, "cursors.json")})
 }
 
-// sixEnvelopes are three pages of two.
+// sixEnvelopes are five pages of two: each page after the first lists
+// again the envelope landed last, at the cursor it asks from.
 func sixEnvelopes() []map[string]any {
 	var out []map[string]any
 	for i := range 6 {
@@ -37,8 +38,9 @@ func sixEnvelopes() []map[string]any {
 }
 
 // TestTokenRenewedBeforeExpiry: DocuSign's clock moves 30 minutes a page,
-// so the first access token (an hour) has expired by the third page;
-// the pull gets a new one before it does, and no call is refused.
+// so the first access token (an hour) has expired by the third page and
+// the second by the fifth; the pull gets a new one before each does, and
+// no call is refused.
 func TestTokenRenewedBeforeExpiry(t *testing.T) {
 	key, keyPEM := docusignfake.NewKey(t)
 	fake := docusignfake.New(t, &key.PublicKey)
@@ -50,8 +52,8 @@ func TestTokenRenewedBeforeExpiry(t *testing.T) {
 	if rep.Objects[0].Rows != 6 {
 		t.Errorf("pulled %+v, want 6 envelopes", rep.Objects)
 	}
-	if len(fake.Grants) != 2 || fake.Answered[http.StatusUnauthorized] != 0 {
-		t.Errorf("%d grants and %d calls refused, want 2 grants and none refused: %v", len(fake.Grants), fake.Answered[http.StatusUnauthorized], fake.Reset())
+	if len(fake.Grants) != 3 || fake.Answered[http.StatusUnauthorized] != 0 {
+		t.Errorf("%d grants and %d calls refused, want 3 grants and none refused: %v", len(fake.Grants), fake.Answered[http.StatusUnauthorized], fake.Reset())
 	}
 }
 
@@ -67,7 +69,7 @@ func TestQuotaReserve(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "stopped before DocuSign's hourly API limit: 100 of 1000 calls are left this hour and api_reserve keeps 10% (100)") {
 		t.Fatalf("got %v, want the pull stopped by the reserve", err)
 	}
-	if o := rep.Objects[0]; o.Rows != 4 || o.Cursor != "2025-08-04T10:00:00.0000000Z" {
+	if o := rep.Objects[0]; o.Rows != 3 || o.Cursor != "2025-08-03T10:00:00.0000000Z" {
 		t.Errorf("pulled %+v, want the two pages read landed and the cursor theirs", o)
 	}
 	if n := strings.Count(strings.Join(fake.Reset(), "\n"), "/envelopes?"); n != 2 {

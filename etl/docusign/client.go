@@ -18,15 +18,16 @@ import (
 // client makes a pull's calls: to the authentication service for access
 // tokens and the user's accounts, and to the account's REST API.
 type client struct {
-	http     *http.Client
-	auth     *url.URL // the authentication service
-	settings Settings
-	key      *rsa.PrivateKey
-	now      func() time.Time // the clock tokens expire by
-	retries  int              // of a 5xx, a 429, a network error or a timeout
-	backoff  time.Duration    // before the first retry, doubled at each
-	maxWait  time.Duration    // the longest a 429 waits for the hourly limit's reset
-	log      *slog.Logger
+	http      *http.Client
+	auth      *url.URL // the authentication service
+	settings  Settings
+	key       *rsa.PrivateKey
+	now       func() time.Time // the clock tokens expire by
+	retries   int              // of a 5xx, a 429, a network error or a timeout
+	backoff   time.Duration    // before the first retry, doubled at each
+	maxWait   time.Duration    // the longest a 429 waits for the hourly limit's reset
+	maxAnswer int64            // the largest answer read, in bytes
+	log       *slog.Logger
 
 	token   string    // the access token; "" before the first
 	renewAt time.Time // when a new one is asked for, a little before it expires
@@ -36,6 +37,7 @@ type client struct {
 	rest  string // <base_uri><path>
 	quota quota
 	calls int
+	date  time.Time // DocuSign's time: the Date of its latest answer
 }
 
 // quota is the hourly API limit as the last REST answer's headers gave it.
@@ -128,13 +130,30 @@ func (c *client) once(ctx context.Context, req *http.Request, attempt int) ([]by
 		return nil, backoff, err
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, 256<<20))
+	// One byte more than the limit tells an answer cut short from one
+	// that fits.
+	body, err := io.ReadAll(io.LimitReader(res.Body, c.maxAnswer+1))
 	if err != nil {
 		return nil, backoff, err
 	}
+	if int64(len(body)) > c.maxAnswer {
+		return nil, 0, fmt.Errorf("%d %s: the answer is larger than %d bytes, more than a pull reads", res.StatusCode, http.StatusText(res.StatusCode), c.maxAnswer)
+	}
 	c.quota.read(res.Header)
+	if date, err := http.ParseTime(res.Header.Get("Date")); err == nil {
+		c.date = date
+	}
 	if res.StatusCode == http.StatusOK {
 		return body, 0, nil
+	}
+	if res.StatusCode >= 300 && res.StatusCode < 400 {
+		// Not followed (noRedirects): say where it led, without its query.
+		to, _ := url.Parse(res.Header.Get("Location"))
+		if to == nil {
+			to = &url.URL{}
+		}
+		to.RawQuery, to.Fragment, to.User = "", "", nil
+		return nil, 0, &apiError{status: res.StatusCode, message: fmt.Sprintf("a redirect to %q, not followed", to)}
 	}
 	ae := answerError(res.StatusCode, body)
 	switch {
@@ -145,6 +164,16 @@ func (c *client) once(ctx context.Context, req *http.Request, attempt int) ([]by
 		return nil, backoff, ae
 	}
 	return nil, 0, ae
+}
+
+// serverTime is DocuSign's time as its latest answer gave it (the Date
+// header every answer carries, https://www.rfc-editor.org/rfc/rfc9110#section-6.6.1),
+// or this machine's when none did.
+func (c *client) serverTime() time.Time {
+	if c.date.IsZero() {
+		return c.now()
+	}
+	return c.date
 }
 
 // limited is the wait after a rate-limited answer: until the hourly

@@ -35,6 +35,9 @@ type Source struct {
 	MaxWait time.Duration
 	// PageSize is the envelopes asked for a page (count): 100 when 0.
 	PageSize int
+	// MaxAnswer is the largest answer read, in bytes (64 MiB when 0): a
+	// larger one fails the call rather than being cut short.
+	MaxAnswer int64
 	// Now is the clock access tokens expire by (time.Now when nil).
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -47,7 +50,9 @@ func (s *Source) Name() string { return s.SourceName }
 
 // cursor is where the pulls stand: the latest status change landed, as
 // DocuSign wrote it, and the envelopes that changed then, which the next
-// pull (asking from that time on) does not land again.
+// pull (asking from that time on) does not land again. A pull asks only
+// for changes up to settle before DocuSign's time, so the cursor stays at
+// least that far behind it.
 type cursor struct {
 	FromDate    string   `json:"from_date"`
 	EnvelopeIDs []string `json:"envelope_ids,omitempty"`
@@ -77,12 +82,12 @@ func (n *count) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-// Pull lands the envelopes whose status changed since the cursor as
-// docusign/envelopes/run-NNNNNN.jsonl, one envelope as DocuSign sent it
-// (with its customFields) per line, then moves the cursor to the latest
-// status change landed. Envelopes are asked for oldest change first, so
-// when a call fails for good what was read is landed and the next pull
-// continues after it.
+// Pull lands the envelopes whose status changed since the cursor, up to
+// settle before DocuSign's time, as docusign/envelopes/run-NNNNNN.jsonl,
+// one envelope as DocuSign sent it (with its customFields) per line, then
+// moves the cursor to the latest status change landed. Envelopes are asked
+// for oldest change first, so when a call fails for good what was read is
+// landed and the next pull continues after it.
 func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, error) {
 	rep := etl.PullReport{Kind: "docusign"}
 	log := s.Logger
@@ -101,10 +106,7 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if err := etl.LoadCursors(env.Cursors, &cursors); err != nil {
 		return rep, err
 	}
-	c := &client{http: s.HTTPClient, auth: auth, settings: s.Settings, key: key, now: s.Now, retries: s.Retries, backoff: s.Backoff, maxWait: s.MaxWait, log: log}
-	if c.http == nil {
-		c.http = &http.Client{Timeout: 60 * time.Second}
-	}
+	c := &client{http: noRedirects(s.HTTPClient), auth: auth, settings: s.Settings, key: key, now: s.Now, retries: s.Retries, backoff: s.Backoff, maxWait: s.MaxWait, maxAnswer: s.MaxAnswer, log: log}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -120,6 +122,9 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if c.maxWait <= 0 {
 		c.maxWait = 10 * time.Minute
 	}
+	if c.maxAnswer <= 0 {
+		c.maxAnswer = 64 << 20
+	}
 	obj, err := s.pullEnvelopes(ctx, c, cursors, env)
 	rep.Objects = append(rep.Objects, obj)
 	if err != nil {
@@ -130,8 +135,35 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	return rep, nil
 }
 
+// noRedirects is a copy of hc (a client with a 60s timeout when nil) that
+// follows no redirect: none of DocuSign's calls redirects, and a redirect
+// followed would send the assertion (a 307 sends the POST again) or the
+// access token to another server, or in the clear.
+func noRedirects(hc *http.Client) *http.Client {
+	c := http.Client{Timeout: 60 * time.Second}
+	if hc != nil {
+		c = *hc
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &c
+}
+
+// settle is how long before DocuSign's time (its answers' Date) a status
+// change must be for a pull to read it: each page asks up to then
+// (to_date), so a change saved in a transaction that commits after the
+// page was read, with a time before it, is not passed by the cursor and is
+// read by the next pull. DocuSign documents no such delay, nor how soon a
+// change is listed; its API guidelines ask for polls 15 minutes apart or
+// more, so five minutes delays little.
+const settle = 5 * time.Minute
+
 // pullEnvelopes lands what listStatusChanges lists from the cursor on,
-// page by page (start_position, count) until it says there is no more.
+// page by page until it says there is no more. Each page asks from the
+// cursor so far (start_position 0) and skips the envelopes already landed
+// at its instant: an envelope that changes while the pull pages moves to
+// the end of the list and shifts the rest, so an offset into the list
+// would skip one. start_position only gets past a page whose envelopes
+// all changed at the cursor's instant.
 func (s *Source) pullEnvelopes(ctx context.Context, c *client, cursors map[string]cursor, env etl.PullEnv) (etl.PullObject, error) {
 	cur, ok := cursors[object]
 	if !ok || cur.FromDate == "" {
@@ -171,8 +203,14 @@ func (s *Source) pullEnvelopes(ctx context.Context, c *client, cursors map[strin
 		size = 100
 	}
 	for pos := 0; ; {
+		from, landedThen := newest, slices.Clone(next.EnvelopeIDs)
+		upTo := c.serverTime().Add(-settle).UTC().Truncate(time.Second)
+		if !upTo.After(from) {
+			return land(nil)
+		}
 		q := url.Values{
-			"from_date":      {cur.FromDate},
+			"from_date":      {next.FromDate},
+			"to_date":        {upTo.Format(time.RFC3339)},
 			"include":        {"custom_fields"},
 			"order_by":       {"status_changed"},
 			"order":          {"asc"},
@@ -184,25 +222,13 @@ func (s *Source) pullEnvelopes(ctx context.Context, c *client, cursors map[strin
 			return land(err)
 		}
 		for _, raw := range pg.Envelopes {
-			var e struct {
-				EnvelopeID            string `json:"envelopeId"`
-				StatusChangedDateTime string `json:"statusChangedDateTime"`
-				LastModifiedDateTime  string `json:"lastModifiedDateTime"`
-			}
-			if err := json.Unmarshal(raw, &e); err != nil || e.EnvelopeID == "" {
-				return land(fmt.Errorf("GET /envelopes: an envelope without envelopeId: %.200s", raw))
-			}
-			changed := e.StatusChangedDateTime
-			if changed == "" {
-				changed = e.LastModifiedDateTime
-			}
-			t, err := changeTime(changed)
+			id, changed, t, err := change(raw)
 			if err != nil {
-				return land(fmt.Errorf("GET /envelopes: envelope %s: statusChangedDateTime %q: %w", e.EnvelopeID, changed, err))
+				return land(fmt.Errorf("GET /envelopes: %w", err))
 			}
 			// Changes before the cursor, or at it and landed, were landed
-			// by an earlier pull.
-			if t.Before(since) || (t.Equal(since) && slices.Contains(cur.EnvelopeIDs, e.EnvelopeID)) {
+			// by an earlier page or pull.
+			if t.Before(from) || (t.Equal(from) && slices.Contains(landedThen, id)) {
 				continue
 			}
 			if err := file.Add(raw); err != nil {
@@ -210,23 +236,47 @@ func (s *Source) pullEnvelopes(ctx context.Context, c *client, cursors map[strin
 			}
 			switch {
 			case t.After(newest):
-				newest, next = t, cursor{FromDate: changed, EnvelopeIDs: []string{e.EnvelopeID}}
-			case t.Equal(newest) && !slices.Contains(next.EnvelopeIDs, e.EnvelopeID):
-				next.EnvelopeIDs = append(next.EnvelopeIDs, e.EnvelopeID)
+				newest, next = t, cursor{FromDate: changed, EnvelopeIDs: []string{id}}
+			case t.Equal(newest) && !slices.Contains(next.EnvelopeIDs, id):
+				next.EnvelopeIDs = append(next.EnvelopeIDs, id)
 			}
 		}
 		if env.Progress != nil {
 			env.Progress(etl.Progress{Stage: "pull", Entity: object, Rows: file.Rows()})
 		}
-		end := int(pg.EndPosition)
-		if len(pg.Envelopes) == 0 || (pg.NextURI == "" && end+1 >= int(pg.TotalSetSize)) {
+		if len(pg.Envelopes) == 0 || (pg.NextURI == "" && int(pg.EndPosition)+1 >= int(pg.TotalSetSize)) {
 			return land(nil)
 		}
-		if end < pos {
-			return land(fmt.Errorf("GET /envelopes: endPosition %d does not move past start_position %d", end, pos))
+		// A page that did not move the cursor changed at its instant (or
+		// before) only: the next one starts after it.
+		if newest.After(from) {
+			pos = 0
+		} else {
+			pos += len(pg.Envelopes)
 		}
-		pos = end + 1
 	}
+}
+
+// change reads an envelope's id and the time its status changed
+// (statusChangedDateTime, else lastModifiedDateTime), as written and
+// parsed.
+func change(raw json.RawMessage) (id, changed string, t time.Time, err error) {
+	var e struct {
+		EnvelopeID            string `json:"envelopeId"`
+		StatusChangedDateTime string `json:"statusChangedDateTime"`
+		LastModifiedDateTime  string `json:"lastModifiedDateTime"`
+	}
+	if err := json.Unmarshal(raw, &e); err != nil || e.EnvelopeID == "" {
+		return "", "", t, fmt.Errorf("an envelope without envelopeId: %.200s", raw)
+	}
+	changed = e.StatusChangedDateTime
+	if changed == "" {
+		changed = e.LastModifiedDateTime
+	}
+	if t, err = changeTime(changed); err != nil {
+		return "", "", t, fmt.Errorf("envelope %s: statusChangedDateTime %q: %w", e.EnvelopeID, changed, err)
+	}
+	return e.EnvelopeID, changed, t, nil
 }
 
 // changeTime reads a DocuSign time, such as 2025-05-11T09:45:02.5070000Z.

@@ -40,17 +40,25 @@ var salesforce = map[string]string{
 		"8005g00000Ap2BbAAJ,0015g00000ApIxAAAV,2025-07-01,2026-03-31,9,Activated,Platform upgrade,0065g00000Ap2BbAAJ\n",
 }
 
-// listCall is the call of a page of listStatusChanges as the pull makes it.
+// testNow is where the tests stop the fake's clock; listStatusChanges is
+// asked for changes up to five minutes before (upTo).
+var testNow = time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)
+
+const upTo = "2026-07-01T11:55:00Z"
+
+// listCall is the call of a page of listStatusChanges as the pull makes it
+// while the fake's clock stands at testNow.
 func listCall(from string, start int) string {
-	q := url.Values{"from_date": {from}, "include": {"custom_fields"}, "order_by": {"status_changed"}, "order": {"asc"},
+	q := url.Values{"from_date": {from}, "to_date": {upTo}, "include": {"custom_fields"}, "order_by": {"status_changed"}, "order": {"asc"},
 		"count": {"2"}, "start_position": {fmt.Sprint(start)}}
 	return "/restapi/v2.1/accounts/" + docusignfake.AccountID + "/envelopes?" + q.Encode()
 }
 
 // source is a pull from the fake with the key in an environment variable,
-// two envelopes a page.
+// two envelopes a page; it stops the fake's clock at testNow.
 func source(t *testing.T, fake *docusignfake.DocuSign, keyPEM string) *docusign.Source {
 	t.Helper()
+	fake.Clock.Stop(testNow)
 	t.Setenv("TEST_DOCUSIGN_KEY", keyPEM)
 	settings := docusign.Settings{AuthServer: fake.URL(), IntegrationKey: docusignfake.IntegrationKey, UserID: docusignfake.UserID,
 		PrivateKeyEnv: "TEST_DOCUSIGN_KEY", FromDate: "2025-01-01"}
@@ -64,8 +72,9 @@ func source(t *testing.T, fake *docusignfake.DocuSign, keyPEM string) *docusign.
 // TestPull pulls from a fake DocuSign and loads what it landed, run by run:
 //  1. a JWT grant the fake verifies with the public key, the default
 //     account from /oauth/userinfo, then the envelopes changed since
-//     from_date in two pages: the first answered 500 once, the second late
-//     once (a timeout) and 429 once (waited until X-RateLimit-Reset); the
+//     from_date in two pages, the second from the first's last change: the
+//     first answered 500 once, the second late once (a timeout) and 429
+//     once (waited until X-RateLimit-Reset); the
 //     signed envelope signs its contract, the voided and the sent one are
 //     recorded, none quarantined;
 //  2. the sent envelope is completed: the next pull asks from the cursor,
@@ -87,9 +96,9 @@ func TestPull(t *testing.T) {
 		docusignfake.Envelope(env2, "sent", "2025-06-02T10:00:02.0000000Z", "0065g00000Ap2Bb"),
 		docusignfake.Envelope(env3, "voided", "2025-06-01T11:00:00.0000000Z", "0065g00000Ap2Bb"),
 	}
-	first := "2025-01-01T00:00:00Z"
+	first, second := "2025-01-01T00:00:00Z", "2025-06-01T11:00:00.0000000Z"
 	fake.Fail[listCall(first, 0)] = []docusignfake.Failure{{Status: http.StatusInternalServerError, Times: 1}}
-	fake.Fail[listCall(first, 2)] = []docusignfake.Failure{{Sleep: 400 * time.Millisecond, Times: 1}, {Status: http.StatusTooManyRequests, Reset: 2 * time.Second, Times: 1}}
+	fake.Fail[listCall(second, 0)] = []docusignfake.Failure{{Sleep: 400 * time.Millisecond, Times: 1}, {Status: http.StatusTooManyRequests, Reset: 2 * time.Second, Times: 1}}
 	src := source(t, fake, keyPEM)
 	dir := t.TempDir()
 	for name, body := range salesforce {
@@ -115,7 +124,7 @@ func TestPull(t *testing.T) {
 	want := []string{
 		"POST /oauth/token?", "GET /oauth/userinfo?",
 		"GET " + listCall(first, 0), "GET " + listCall(first, 0),
-		"GET " + listCall(first, 2), "GET " + listCall(first, 2), "GET " + listCall(first, 2),
+		"GET " + listCall(second, 0), "GET " + listCall(second, 0), "GET " + listCall(second, 0),
 	}
 	if got := fake.Reset(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("calls:\n%s\nwant (a 500, a timeout and a 429 retried):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -188,19 +197,22 @@ func TestPull(t *testing.T) {
 	}
 	db.Close()
 
-	// 3. Six more envelopes; the third page keeps failing.
+	// 3. Six more envelopes, pages of two from the cursor so far, each
+	// listing first the envelope landed at the cursor: the fourth page keeps
+	// failing.
 	cur = "2025-06-05T16:20:00.1230000Z"
 	statuses := []string{"sent", "delivered", "declined", "sent", "voided", "sent"}
 	for i, status := range statuses {
 		id := fmt.Sprintf("4b728be4-%04d-4d6e-9a1a-7c5d0e0f%04d", 4+i, 4+i)
 		fake.Envelopes = append(fake.Envelopes, docusignfake.Envelope(id, status, fmt.Sprintf("2025-07-%02dT10:00:00.0000000Z", 1+i), "0065g00000Ap2Bb"))
 	}
-	fake.Fail[listCall(cur, 4)] = []docusignfake.Failure{{Status: http.StatusServiceUnavailable, Times: -1}}
+	failing := listCall("2025-07-03T10:00:00.0000000Z", 0)
+	fake.Fail[failing] = []docusignfake.Failure{{Status: http.StatusServiceUnavailable, Times: -1}}
 	_, err = etl.Run(ctx, opts)
 	if err == nil || !strings.Contains(err.Error(), "pull esign: docusign/envelopes: GET /envelopes?") || !strings.Contains(err.Error(), "503 UNSPECIFIED_ERROR") {
-		t.Fatalf("got %v, want the third page's 503", err)
+		t.Fatalf("got %v, want the fourth page's 503", err)
 	}
-	if n := strings.Count(strings.Join(fake.Reset(), "\n"), listCall(cur, 4)); n != 3 {
+	if n := strings.Count(strings.Join(fake.Reset(), "\n"), failing); n != 3 {
 		t.Errorf("%d calls of the failing page, want 3 (two retries)", n)
 	}
 	if lines := landed(t, data, 3); len(lines) != 3 {
@@ -215,13 +227,14 @@ func TestPull(t *testing.T) {
 	}
 
 	// 4.
-	delete(fake.Fail, listCall(cur, 4))
+	delete(fake.Fail, failing)
 	res, err = etl.Run(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cur = "2025-07-03T10:00:00.0000000Z"
-	want = []string{"POST /oauth/token?", "GET /oauth/userinfo?", "GET " + listCall(cur, 0), "GET " + listCall(cur, 2)}
+	want = []string{"POST /oauth/token?", "GET /oauth/userinfo?", "GET " + listCall(cur, 0),
+		"GET " + listCall("2025-07-04T10:00:00.0000000Z", 0), "GET " + listCall("2025-07-05T10:00:00.0000000Z", 0)}
 	if got := fake.Reset(); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("calls:\n%s\nwant the rest from the cursor:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}

@@ -48,8 +48,12 @@ const (
 //   - Envelopes: listStatusChanges,
 //     https://developers.docusign.com/docs/esign-rest-api/reference/envelopes/envelopes/liststatuschanges/:
 //     GET /restapi/v2.1/accounts/{accountId}/envelopes with from_date
-//     (required), include=custom_fields, order_by, order, start_position
-//     and count; the answer holds resultSetSize, startPosition, endPosition,
+//     (required; changes at or after it), to_date ("the date and time to
+//     stop looking for status changes. The default is the current date and
+//     time", per the same page and the eSignature OpenAPI specification,
+//     https://github.com/docusign/OpenAPI-Specifications), include=custom_fields,
+//     order_by, order, start_position (the zero-based index of the first
+//     result) and count; the answer holds resultSetSize, startPosition, endPosition,
 //     totalSetSize (strings), nextUri (empty on the last page),
 //     previousUri and envelopes; errors are errorDetails {errorCode,
 //     message}: an expired access token 401 AUTHORIZATION_INVALID_TOKEN, an
@@ -58,7 +62,10 @@ const (
 //     every REST answer carries X-RateLimit-Limit, X-RateLimit-Remaining
 //     and X-RateLimit-Reset (Unix seconds of the next hour), and
 //     X-BurstLimit-*; past the limit, 429
-//     HOURLY_APIINVOCATION_LIMIT_EXCEEDED until the reset.
+//     HOURLY_APIINVOCATION_LIMIT_EXCEEDED until the reset;
+//   - every answer carries Date, the server's time by its Clock
+//     (https://www.rfc-editor.org/rfc/rfc9110#section-6.6.1: an origin
+//     server with a clock sends it).
 type DocuSign struct {
 	mu        sync.Mutex
 	pub       *rsa.PublicKey
@@ -79,7 +86,15 @@ type DocuSign struct {
 	Refuse bool
 	// Expire makes the access token of a call with this path?query expire
 	// just before it arrives, once.
-	Expire    map[string]bool
+	Expire map[string]bool
+	// AfterList, when set, runs after each listStatusChanges page is
+	// answered, with the fake locked: a test changes Envelopes in it, as
+	// the account's users do while a pull pages.
+	AfterList func()
+	// Redirect answers every call to a path with 307 Temporary Redirect to
+	// this address followed by the path and query (a misconfigured proxy
+	// or a hostile network; DocuSign's calls do not redirect).
+	Redirect  map[string]string
 	Limit     int // X-RateLimit-Limit
 	Remaining int // X-RateLimit-Remaining after this call
 	srv       *httptest.Server
@@ -94,17 +109,28 @@ type Failure struct {
 }
 
 // Clock is DocuSign's clock: the time of day, moved on by hand as tests
-// need (a token's hour passing in a test's second).
+// need (a token's hour passing in a test's second), or stopped.
 type Clock struct {
 	mu    sync.Mutex
 	ahead time.Duration
+	at    time.Time // where a stopped clock stands; zero while it runs
 }
 
 // Now is the clock's time.
 func (c *Clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.at.IsZero() {
+		return c.at.Add(c.ahead)
+	}
 	return time.Now().Add(c.ahead)
+}
+
+// Stop stops the clock at t: from then on it moves only by Advance.
+func (c *Clock) Stop(t time.Time) {
+	c.mu.Lock()
+	c.at, c.ahead = t, 0
+	c.mu.Unlock()
 }
 
 // Advance moves the clock on by d.
@@ -119,7 +145,7 @@ func (c *Clock) Advance(d time.Duration) {
 // has granted it consent.
 func New(tb testing.TB, pub *rsa.PublicKey) *DocuSign {
 	f := &DocuSign{pub: pub, Consented: map[string]bool{UserID: true}, Clock: &Clock{},
-		Tokens: map[string]time.Time{}, Answered: map[int]int{}, Fail: map[string][]Failure{}, Expire: map[string]bool{},
+		Tokens: map[string]time.Time{}, Answered: map[int]int{}, Fail: map[string][]Failure{}, Expire: map[string]bool{}, Redirect: map[string]string{},
 		Limit: 3000, Remaining: 2990}
 	f.srv = httptest.NewServer(f)
 	tb.Cleanup(f.srv.Close)
@@ -141,6 +167,7 @@ func (f *DocuSign) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f.Answered[status]++
 	f.mu.Unlock()
 	time.Sleep(sleep)
+	w.Header().Set("Date", f.Clock.Now().UTC().Format(http.TimeFormat))
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(body)
@@ -148,6 +175,10 @@ func (f *DocuSign) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // answer is the answer to a call, and how late to send it.
 func (f *DocuSign) answer(w http.ResponseWriter, r *http.Request, call string) (int, []byte, time.Duration) {
+	if to, ok := f.Redirect[r.URL.Path]; ok {
+		w.Header().Set("Location", to+r.URL.RequestURI())
+		return http.StatusTemporaryRedirect, nil, 0
+	}
 	switch {
 	case r.Method == http.MethodPost && r.URL.Path == "/oauth/token":
 		return f.token(r)
@@ -263,17 +294,24 @@ func (f *DocuSign) bearer(r *http.Request) (int, []byte) {
 }
 
 // list answers listStatusChanges: the envelopes whose status changed at
-// or after from_date, oldest change first when asked (order_by
-// status_changed, order asc), a page of them.
+// or after from_date and at or before to_date (now when not given), oldest
+// change first when asked (order_by status_changed, order asc), a page of
+// them.
 func (f *DocuSign) list(r *http.Request) (int, []byte, time.Duration) {
 	q := r.URL.Query()
 	from, err := time.Parse(time.RFC3339Nano, q.Get("from_date"))
 	if err != nil {
 		return http.StatusBadRequest, errorDetails("INVALID_REQUEST_PARAMETER", "The request contained at least one invalid parameter. A value for 'from_date', 'envelope_ids' or 'transaction_ids' must be specified."), 0
 	}
+	to := f.Clock.Now()
+	if s := q.Get("to_date"); s != "" {
+		if to, err = time.Parse(time.RFC3339Nano, s); err != nil {
+			return http.StatusBadRequest, errorDetails("INVALID_REQUEST_PARAMETER", "The request contained at least one invalid parameter."), 0
+		}
+	}
 	var list []map[string]any
 	for _, e := range f.Envelopes {
-		if t, _ := time.Parse(time.RFC3339Nano, e["statusChangedDateTime"].(string)); !t.Before(from) {
+		if t, _ := time.Parse(time.RFC3339Nano, e["statusChangedDateTime"].(string)); !t.Before(from) && !t.After(to) {
 			e := maps.Clone(e)
 			if !strings.Contains(q.Get("include"), "custom_fields") {
 				delete(e, "customFields")
@@ -307,7 +345,11 @@ func (f *DocuSign) list(r *http.Request) (int, []byte, time.Duration) {
 	if len(pg) > 0 {
 		answer["envelopes"] = pg
 	}
-	return jsonAnswer(answer)
+	status, body, _ := jsonAnswer(answer)
+	if f.AfterList != nil {
+		f.AfterList()
+	}
+	return status, body, 0
 }
 
 // Envelope is an envelope as listStatusChanges with include=custom_fields
