@@ -21,9 +21,8 @@ import (
 const pageSize = 100
 
 // searchCap is the most results one search query pages through
-// (https://developers.hubspot.com/docs/api/crm/search, "Limitations"):
-// past it, the pull searches again from the last record's modification
-// time.
+// (https://developers.hubspot.com/docs/api/crm/search, "Limitations"); the
+// pull pages by offset only through records changed in one millisecond.
 const searchCap = 10000
 
 // modifiedProperty is the property the search filters and sorts on: when
@@ -330,11 +329,16 @@ type sortRule struct {
 }
 
 // search lands the records changed at or after the cursor's time, but for
-// those already landed at exactly it (Seen): modification times are in
-// milliseconds and several records may share one, so the search starts
-// again at the last time landed rather than after it. A query pages
-// through at most searchCap results; past them it searches again from
-// where it stands.
+// those already landed at exactly it (Seen), oldest first: modification
+// times are in milliseconds and several records may share one, so each
+// search starts at the last time landed rather than after it. After each
+// page it searches again from the cursor instead of following the page's
+// paging.next.after: that is an offset into the results sorted by
+// modification time, and a record changed while the pull pages moves to
+// their end, shifting the rest forward, so an offset would skip one. It
+// follows the offset only while the pages hold no time later than the one
+// searched from (more than a page of records changed in one millisecond),
+// as far as the search pages (searchCap results).
 func (p *objectPull) search(ctx context.Context) error {
 	path := "/crm/v3/objects/" + p.o.name + "/search"
 	after, from := "", p.cur.Modified
@@ -368,17 +372,17 @@ func (p *objectPull) search(ctx context.Context) error {
 			}
 		}
 		next := pg.Paging.Next.After
-		if next == "" {
+		switch {
+		case next == "":
 			return nil
-		}
-		if n, err := strconv.Atoi(next); err == nil && n >= searchCap {
-			if p.cur.Modified == from {
+		case p.cur.Modified > from:
+			after, from = "", p.cur.Modified
+		default:
+			if n, err := strconv.Atoi(next); err == nil && n >= searchCap {
 				return fmt.Errorf("POST %s: more than %d records were changed at %s: the search cannot page past them", path, searchCap, p.cur)
 			}
-			after, from = "", p.cur.Modified
-			continue
+			after = next
 		}
-		after = next
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,8 +56,9 @@ func smallCompany(f *hubspotfake.HubSpot) {
 //     again and its latest version loads; an archived company and line item
 //     are landed, counted deleted and removed from the warehouse;
 //  3. a pull that fails midway lands what it read; the rerun continues
-//     from the cursor, through the search's 10,000-result cap, and loads
-//     each record once;
+//     from the cursor, searching again from the last record landed after
+//     each page (past the search's 10,000-result cap), and loads each
+//     record once;
 //  4. a refused token fails the run with HubSpot's 401, never the token.
 func TestPull(t *testing.T) {
 	ctx := context.Background()
@@ -200,21 +202,23 @@ func TestPull(t *testing.T) {
 	}
 	db.Close()
 
-	// 3. 12,000 companies changed; the search page at offset 1000 keeps
-	// failing: the pull fails with the first 1,000 landed.
+	// 3. 12,000 companies changed, more than one search query pages
+	// through. Each page is followed by a search from the last company
+	// landed (100, then 99 new a page); the eleventh, from the 991st
+	// company's time, keeps failing: the pull fails with 991 landed.
 	for i := 1; i <= 12000; i++ {
 		fake.Put("companies", hubspotfake.Record{ID: fmt.Sprint(10000 + i), Created: t0, Modified: later.Add(time.Duration(i) * time.Millisecond),
 			Props: map[string]string{"name": fmt.Sprintf("Company %d", 10000+i), "numberofemployees": "40", "country": "US", "industry": "Finance"}})
 	}
-	fail := hubspotfake.Failure{Method: "POST", Path: "/crm/v3/objects/companies/search", Has: `"after":"1000"`, Status: http.StatusServiceUnavailable, Times: -1}
-	fake.FailOn(fail)
+	from991 := fmt.Sprint(later.Add(991 * time.Millisecond).UnixMilli())
+	fake.FailOn(hubspotfake.Failure{Method: "POST", Path: "/crm/v3/objects/companies/search", Has: `"value":"` + from991 + `"`, Status: http.StatusServiceUnavailable, Times: -1})
 	_, err = etl.Run(ctx, opts)
 	if err == nil || !strings.Contains(err.Error(), "pull crm: hubspot/companies: POST /crm/v3/objects/companies/search: 503 INTERNAL_ERROR: internal error") {
 		t.Fatalf("got %v, want the companies' 503", err)
 	}
 	fake.Reset()
-	if o := pulledFile(t, data, "hubspot/companies", 3); o != 1000 {
-		t.Errorf("the failed pull landed %d companies, want the 1,000 read before the failure", o)
+	if o := pulledFile(t, data, "hubspot/companies", 3); o != 991 {
+		t.Errorf("the failed pull landed %d companies, want the 991 read before the failure", o)
 	}
 	fake.Heal()
 	res, err = etl.Run(ctx, opts)
@@ -222,14 +226,20 @@ func TestPull(t *testing.T) {
 		t.Fatal(err)
 	}
 	calls = fake.Reset()
-	if n := count(calls, "POST /crm/v3/objects/companies/search GTE "+fmt.Sprint(later.Add(1000*time.Millisecond).UnixMilli())+` after ""`); n != 1 {
-		t.Errorf("the rerun did not start at the last company landed:\n%s", strings.Join(calls[:3], "\n"))
+	searches := slices.DeleteFunc(slices.Clone(calls), func(c string) bool { return !strings.HasPrefix(c, "POST /crm/v3/objects/companies/search") })
+	if len(searches) == 0 || searches[0] != "POST /crm/v3/objects/companies/search GTE "+from991+` after ""` {
+		t.Errorf("the rerun did not start at the last company landed:\n%s", strings.Join(searches[:min(3, len(searches))], "\n"))
 	}
-	if n := count(calls, "POST /crm/v3/objects/companies/search GTE "+fmt.Sprint(later.Add(10999*time.Millisecond).UnixMilli())+` after ""`); n != 1 {
-		t.Errorf("no search again from the 10,000th result's time, past the cap")
+	for _, c := range searches {
+		if !strings.HasSuffix(c, ` after ""`) {
+			t.Errorf("%s: the search followed an offset", c)
+		}
 	}
-	if o := pulled(t, res)["hubspot/companies"]; o.Rows != 11000 {
-		t.Errorf("the rerun landed %d companies, want the 11,000 left", o.Rows)
+	if n := len(searches); n != 112 {
+		t.Errorf("%d company searches, want 112 (11,009 companies, 99 new a page)", n)
+	}
+	if o := pulled(t, res)["hubspot/companies"]; o.Rows != 11009 {
+		t.Errorf("the rerun landed %d companies, want the 11,009 left", o.Rows)
 	}
 	noQuarantine(t, res)
 	db = fixture.OpenPublished(t, data)
