@@ -1,6 +1,7 @@
 package hubspot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,6 +25,16 @@ const pageSize = 100
 // (https://developers.hubspot.com/docs/api/crm/search, "Limitations"); the
 // pull pages by offset only through records changed in one millisecond.
 const searchCap = 10000
+
+// settle is how long before a listing's or search's start, by HubSpot's
+// clock (the Date of its first answer), a record must have changed for the
+// saved cursor to pass it: "it may take a few moments for newly created or
+// updated CRM objects to appear in search results"
+// (https://developers.hubspot.com/docs/api/crm/search, "Limitations"), and
+// a record saved in a transaction that commits after the read may carry an
+// earlier time. The next pull reads such records again; a record landed
+// twice is harmless, its later landing wins.
+const settle = 5 * time.Minute
 
 // modifiedProperty is the property the search filters and sorts on: when
 // HubSpot last changed the record (contacts name it lastmodifieddate; the
@@ -90,7 +101,8 @@ type cursor struct {
 	// from; Started when (by HubSpot's clock) it began.
 	After   string `json:"after,omitempty"`
 	Started int64  `json:"started,omitempty"`
-	// Archived (Unix milliseconds) is the latest archivedAt landed.
+	// Archived (Unix milliseconds): every record archived before it is
+	// landed.
 	Archived int64 `json:"archived,omitempty"`
 }
 
@@ -212,6 +224,7 @@ type objectPull struct {
 	env     etl.PullEnv
 	cursors map[string]cursor
 	cur     cursor
+	asOf    time.Time // the Date of this pull's first search answer
 	file    *etl.JSONLines
 	rows    *etl.JSONLines // the association rows, when the object has some
 	deleted int64
@@ -234,6 +247,7 @@ func (p *objectPull) run(ctx context.Context) ([]etl.PullObject, error) {
 	if err == nil {
 		err = p.archived(ctx)
 	}
+	p.settle()
 	// Land what was read and save the cursor, after a failure too.
 	obj := etl.PullObject{Object: key, Table: "/crm/v3/objects/" + p.o.name, Since: since}
 	out := []etl.PullObject{}
@@ -270,8 +284,8 @@ func (p *objectPull) properties() []string {
 
 // changed lands the records changed since the cursor: all of them, listed
 // page by page, on the first pull; then, by the search API, those changed
-// since (the first listing's start, or the last record landed), oldest
-// first.
+// since (settle before the first listing's start, or the last record
+// landed), oldest first.
 func (p *objectPull) changed(ctx context.Context) error {
 	path := "/crm/v3/objects/" + p.o.name
 	if p.cur.Modified == 0 {
@@ -298,9 +312,20 @@ func (p *objectPull) changed(ctx context.Context) error {
 				break
 			}
 		}
-		p.cur.Modified, p.cur.Started = p.cur.Started, 0
+		p.cur.Modified, p.cur.Started = p.cur.Started-settle.Milliseconds(), 0
 	}
 	return p.search(ctx)
+}
+
+// settle moves the cursor back to settle before the search's start when it
+// passed that: what changed since is searched again by the next pull.
+func (p *objectPull) settle() {
+	if p.asOf.IsZero() {
+		return
+	}
+	if limit := p.asOf.Add(-settle).UnixMilli(); p.cur.Modified > limit {
+		p.cur.Modified, p.cur.Seen = limit, nil
+	}
 }
 
 // searchRequest is the search API's body
@@ -351,8 +376,12 @@ func (p *objectPull) search(ctx context.Context) error {
 			After:        after,
 		}
 		var pg page
-		if _, err := p.c.do(ctx, http.MethodPost, path, nil, req, &pg); err != nil {
+		date, err := p.c.do(ctx, http.MethodPost, path, nil, req, &pg)
+		if err != nil {
 			return err
+		}
+		if p.asOf.IsZero() {
+			p.asOf = cmp.Or(date, time.Now())
 		}
 		var fresh []record
 		for _, r := range pg.Results {

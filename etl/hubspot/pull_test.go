@@ -63,6 +63,7 @@ func smallCompany(f *hubspotfake.HubSpot) {
 func TestPull(t *testing.T) {
 	ctx := context.Background()
 	fake := hubspotfake.New(t)
+	fake.SetNow(t0.Add(24 * time.Hour))
 	smallCompany(fake)
 	fake.FailOn(hubspotfake.Failure{Method: "GET", Path: "/crm/v3/objects/companies", Has: "archived=false", Status: http.StatusInternalServerError, Times: 1})
 	fake.FailOn(hubspotfake.Failure{Method: "POST", Path: "/crm/v4/associations/deals/companies/batch/read", Status: http.StatusTooManyRequests, Policy: "TEN_SECONDLY_ROLLING", Times: 1})
@@ -147,7 +148,8 @@ func TestPull(t *testing.T) {
 	db.Close()
 
 	// 2. A deal changed, a company and a line item archived.
-	later := time.Now().Add(time.Minute).UTC().Truncate(time.Millisecond)
+	later := t0.Add(25 * time.Hour)
+	fake.SetNow(t0.Add(26 * time.Hour))
 	fake.Put("deals", hubspotfake.Record{ID: "201", Created: t0, Modified: later, Props: map[string]string{"amount": "9000", "closedate": "2025-06-27T00:00:00Z",
 		"dealstage": "closedwon", "pipeline": "default", "dealtype": "newbusiness", "hubspot_owner_id": "owner-1", "deal_currency_code": "USD"}})
 	fake.Put("companies", hubspotfake.Record{ID: "250", Modified: t0, ArchivedAt: later, Props: map[string]string{"name": "Company 250"}})
