@@ -417,19 +417,27 @@ func (p *objectPull) search(ctx context.Context) error {
 
 // archived lands the records archived since the last pull. The API lists
 // every archived record, oldest id first, so each pull pages through all
-// of them and lands those archived after the cursor; the cursor moves when
-// the listing is done.
+// of them and lands those archived after the cursor. When the listing is
+// done the cursor moves to the latest archivedAt landed, but no later than
+// settle before the listing's start (the Date of its first answer): a
+// record archived while the listing pages, on a page already passed, may
+// have been archived before one found on a later page.
 func (p *objectPull) archived(ctx context.Context) error {
 	path := "/crm/v3/objects/" + p.o.name
 	after, latest := "", p.cur.Archived
+	var start time.Time
 	for {
 		q := url.Values{"limit": {strconv.Itoa(pageSize)}, "archived": {"true"}, "properties": {strings.Join(p.properties(), ",")}}
 		if after != "" {
 			q.Set("after", after)
 		}
 		var pg page
-		if _, err := p.c.do(ctx, http.MethodGet, path, q, nil, &pg); err != nil {
+		date, err := p.c.do(ctx, http.MethodGet, path, q, nil, &pg)
+		if err != nil {
 			return err
+		}
+		if start.IsZero() {
+			start = cmp.Or(date, time.Now())
 		}
 		for _, r := range pg.Results {
 			at := millis(r.ArchivedAt)
@@ -444,7 +452,7 @@ func (p *objectPull) archived(ctx context.Context) error {
 		}
 		p.progress()
 		if after = pg.Paging.Next.After; after == "" {
-			p.cur.Archived = latest
+			p.cur.Archived = min(latest, start.Add(-settle).UnixMilli())
 			return nil
 		}
 	}
