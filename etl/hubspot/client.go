@@ -160,6 +160,8 @@ func (c *client) once(ctx context.Context, method, path string, q url.Values, pa
 		return nil, date, c.rateWait(res.Header, e, backoff), fmt.Errorf("429 rate limited (%s): %s", cmp.Or(e.PolicyName, "no policy named"), message(e, b))
 	case res.StatusCode >= 500:
 		return nil, date, backoff, fmt.Errorf("%d %s", res.StatusCode, message(e, b))
+	case res.StatusCode >= 300 && res.StatusCode < 400:
+		return nil, date, 0, fmt.Errorf("%d redirect to %s not followed: is api_url HubSpot's API address?", res.StatusCode, res.Header.Get("Location"))
 	}
 	return nil, date, 0, fmt.Errorf("%d %s", res.StatusCode, message(e, b))
 }

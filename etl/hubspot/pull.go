@@ -81,7 +81,8 @@ type Source struct {
 	// error (1s when 0), doubled at each; a 429 waits its policy's window.
 	Backoff time.Duration
 	Logger  *slog.Logger
-	// HTTPClient makes the calls (one with a 60s timeout when nil).
+	// HTTPClient makes the calls (one with a 60s timeout when nil); a copy
+	// of it that follows no redirect.
 	HTTPClient *http.Client
 	// Sleep waits between retries (a timer when nil; tests record the waits).
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -148,6 +149,12 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if c.http == nil {
 		c.http = &http.Client{Timeout: 60 * time.Second}
 	}
+	// No redirect is followed: HubSpot's API answers where it is asked,
+	// and a redirect could carry the token (and a search's body) to
+	// another host, or in the clear.
+	noRedirect := *c.http
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.http = &noRedirect
 	if c.backoff <= 0 {
 		c.backoff = time.Second
 	}
