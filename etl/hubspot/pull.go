@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/adapters"
 )
 
 // pageSize is the records a list or search page asks for (the list API's
@@ -74,6 +76,10 @@ var objects = []object{
 type Source struct {
 	SourceName string
 	Settings   Settings
+	// Vendors is the run's vendor configuration: the custom fields its
+	// fields setting maps for the objects pulled are asked for as
+	// properties.
+	Vendors adapters.Config
 	// Retries is how often a call is retried after a 5xx, a ten-secondly
 	// 429, a network error or a timeout: 4 when 0, none when negative.
 	Retries int
@@ -230,6 +236,7 @@ type objectPull struct {
 	o       object
 	env     etl.PullEnv
 	cursors map[string]cursor
+	props   []string // the properties asked for
 	cur     cursor
 	asOf    time.Time // the Date of this pull's first search answer
 	file    *etl.JSONLines
@@ -241,6 +248,7 @@ type objectPull struct {
 func (p *objectPull) run(ctx context.Context) ([]etl.PullObject, error) {
 	key := "hubspot/" + p.o.name
 	p.cur = p.cursors[key]
+	p.props = p.properties()
 	since := p.cur.String()
 	p.file = etl.NewJSONLines(p.env, p.src.SourceName, key)
 	var rowsName string
@@ -284,9 +292,23 @@ func (p *objectPull) run(ctx context.Context) ([]etl.PullObject, error) {
 	return out, err
 }
 
-// properties are the properties every call asks for.
+// properties are the properties every call asks for: those the adapter
+// reads and the custom fields vendors.fields maps for the object (by their
+// internal names, as HubSpot's exports head them; docs/vendors.md).
 func (p *objectPull) properties() []string {
-	return append([]string{"hs_object_id", "createdate", modifiedProperty}, p.o.properties...)
+	out := append([]string{"hs_object_id", "createdate", modifiedProperty}, p.o.properties...)
+	mine, _ := adapters.Lookup("hubspot/" + p.o.name)
+	for _, id := range slices.Sorted(maps.Keys(p.src.Vendors.CustomFields)) {
+		if o, ok := adapters.Lookup(id); !ok || o != mine {
+			continue
+		}
+		for _, name := range slices.Sorted(maps.Values(p.src.Vendors.CustomFields[id])) {
+			if name = strings.TrimSpace(name); name != "" && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
 }
 
 // changed lands the records changed since the cursor: all of them, listed
@@ -297,7 +319,7 @@ func (p *objectPull) changed(ctx context.Context) error {
 	path := "/crm/v3/objects/" + p.o.name
 	if p.cur.Modified == 0 {
 		for {
-			q := url.Values{"limit": {strconv.Itoa(pageSize)}, "archived": {"false"}, "properties": {strings.Join(p.properties(), ",")}}
+			q := url.Values{"limit": {strconv.Itoa(pageSize)}, "archived": {"false"}, "properties": {strings.Join(p.props, ",")}}
 			if p.cur.After != "" {
 				q.Set("after", p.cur.After)
 			}
@@ -378,7 +400,7 @@ func (p *objectPull) search(ctx context.Context) error {
 		req := searchRequest{
 			FilterGroups: []filterGroup{{Filters: []filter{{PropertyName: modifiedProperty, Operator: "GTE", Value: strconv.FormatInt(from, 10)}}}},
 			Sorts:        []sortRule{{PropertyName: modifiedProperty, Direction: "ASCENDING"}},
-			Properties:   p.properties(),
+			Properties:   p.props,
 			Limit:        pageSize,
 			After:        after,
 		}
@@ -434,7 +456,7 @@ func (p *objectPull) archived(ctx context.Context) error {
 	after, latest := "", p.cur.Archived
 	var start time.Time
 	for {
-		q := url.Values{"limit": {strconv.Itoa(pageSize)}, "archived": {"true"}, "properties": {strings.Join(p.properties(), ",")}}
+		q := url.Values{"limit": {strconv.Itoa(pageSize)}, "archived": {"true"}, "properties": {strings.Join(p.props, ",")}}
 		if after != "" {
 			q.Set("after", after)
 		}
