@@ -262,7 +262,7 @@ func (p *objectPull) run(ctx context.Context) ([]etl.PullObject, error) {
 	if err == nil {
 		err = p.archived(ctx)
 	}
-	p.settle()
+	p.holdBack()
 	// Land what was read and save the cursor, after a failure too.
 	obj := etl.PullObject{Object: key, Table: "/crm/v3/objects/" + p.o.name, Since: since}
 	out := []etl.PullObject{}
@@ -346,9 +346,9 @@ func (p *objectPull) changed(ctx context.Context) error {
 	return p.search(ctx)
 }
 
-// settle moves the cursor back to settle before the search's start when it
+// holdBack moves the cursor back to settle before the search's start when it
 // passed that: what changed since is searched again by the next pull.
-func (p *objectPull) settle() {
+func (p *objectPull) holdBack() {
 	if p.asOf.IsZero() {
 		return
 	}
