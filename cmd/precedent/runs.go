@@ -61,7 +61,7 @@ func (m *Main) pullers() []etl.Puller {
 		case "docusign":
 			out = append(out, &docusign.Source{SourceName: s.Name, Settings: s.DocuSign, Logger: m.logger})
 		case "hubspot":
-			out = append(out, &hubspot.Source{SourceName: s.Name, Settings: s.HubSpot, Logger: m.logger})
+			out = append(out, &hubspot.Source{SourceName: s.Name, Settings: s.HubSpot, Vendors: m.config.Vendors, Logger: m.logger})
 		case "salesforce":
 			out = append(out, &salesforce.Source{SourceName: s.Name, Settings: s.Salesforce, Vendors: m.config.Vendors, Logger: m.logger})
 		}

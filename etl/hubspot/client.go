@@ -26,6 +26,10 @@ const (
 	maxRateWait     = time.Minute
 )
 
+// maxAnswer bounds an answer read: a page holds at most 100 records (200
+// for a search), and a batch read the associations of 100.
+const maxAnswer = 64 << 20
+
 // client makes the calls, authenticated with the private app's access
 // token as a bearer token, and keeps what the answers' rate-limit headers
 // say of the daily limit.
@@ -38,6 +42,7 @@ type client struct {
 	reserve int           // daily calls left to other apps; 0: a tenth of the daily limit
 	sleep   func(context.Context, time.Duration) error
 	log     *slog.Logger
+	maxBody int // the largest answer read; maxAnswer when 0
 
 	calls      int
 	dailyLimit int // X-HubSpot-RateLimit-Daily of the last answer that had it; 0 unknown
@@ -141,9 +146,13 @@ func (c *client) once(ctx context.Context, method, path string, q url.Values, pa
 	defer res.Body.Close()
 	date, _ := http.ParseTime(res.Header.Get("Date"))
 	c.limits(res.Header)
-	b, err := io.ReadAll(io.LimitReader(res.Body, 256<<20))
+	limit := cmp.Or(c.maxBody, maxAnswer)
+	b, err := io.ReadAll(io.LimitReader(res.Body, int64(limit)+1))
 	if err != nil {
 		return nil, date, backoff, err
+	}
+	if len(b) > limit {
+		return nil, date, 0, fmt.Errorf("%d: the answer is larger than %s; a page holds at most 100 records", res.StatusCode, size(limit))
 	}
 	var e apiError
 	json.Unmarshal(b, &e)
@@ -160,6 +169,8 @@ func (c *client) once(ctx context.Context, method, path string, q url.Values, pa
 		return nil, date, c.rateWait(res.Header, e, backoff), fmt.Errorf("429 rate limited (%s): %s", cmp.Or(e.PolicyName, "no policy named"), message(e, b))
 	case res.StatusCode >= 500:
 		return nil, date, backoff, fmt.Errorf("%d %s", res.StatusCode, message(e, b))
+	case res.StatusCode >= 300 && res.StatusCode < 400:
+		return nil, date, 0, fmt.Errorf("%d redirect to %s not followed: is api_url HubSpot's API address?", res.StatusCode, res.Header.Get("Location"))
 	}
 	return nil, date, 0, fmt.Errorf("%d %s", res.StatusCode, message(e, b))
 }
@@ -212,6 +223,14 @@ func message(e apiError, body []byte) string {
 		out += " (correlationId " + e.CorrelationID + ")"
 	}
 	return out
+}
+
+// size writes a number of bytes.
+func size(n int) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // redact removes the token from an error's text.

@@ -12,6 +12,7 @@ import (
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/contract"
 	"github.com/precedent-dev/precedent/etl/hubspot"
+	"github.com/precedent-dev/precedent/etl/hubspot/hubspotfake"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/internal/fixture/company"
@@ -30,8 +31,7 @@ func TestSameAsExports(t *testing.T) {
 		t.Skip("loads the company twice")
 	}
 	ctx := context.Background()
-	fake := newFake(token)
-	defer fake.srv.Close()
+	fake := hubspotfake.New(t)
 	smallCompany(fake)
 	contracts := "contract_id,account_id,deal_id,start_date,end_date,arr\nK-1,101,201,2025-07-01,2026-06-30,8000\n"
 
@@ -46,8 +46,8 @@ func TestSameAsExports(t *testing.T) {
 	}
 	noQuarantine(t, res)
 
-	t.Setenv("TEST_HUBSPOT_TOKEN", token)
-	src := &hubspot.Source{SourceName: "crm", Settings: hubspot.Settings{APIURL: fake.srv.URL, AccessTokenEnv: "TEST_HUBSPOT_TOKEN"}}
+	t.Setenv("TEST_HUBSPOT_TOKEN", hubspotfake.Token)
+	src := &hubspot.Source{SourceName: "crm", Settings: hubspot.Settings{APIURL: fake.URL(), AccessTokenEnv: "TEST_HUBSPOT_TOKEN"}}
 	pulledSrc := t.TempDir()
 	fixture.WriteFile(t, filepath.Join(pulledSrc, "contracts.csv"), contracts)
 	fromAPI := wh.Dir(t.TempDir())
@@ -74,10 +74,10 @@ func TestSameAsExports(t *testing.T) {
 }
 
 // writeExports writes the fake's records as HubSpot CSV exports.
-func writeExports(t *testing.T, f *fakeHubSpot, dir string) {
+func writeExports(t *testing.T, f *hubspotfake.HubSpot, dir string) {
 	t.Helper()
 	first := func(from, to, id string) string {
-		if ids := f.assocs[from+"/"+to][id]; len(ids) > 0 {
+		if ids := f.Links(from, to)[id]; len(ids) > 0 {
 			return ids[0]
 		}
 		return ""
@@ -90,24 +90,24 @@ func writeExports(t *testing.T, f *fakeHubSpot, dir string) {
 		"ticket_deal": {{"ticket_id", "deal_id"}},
 	}
 	for typ, header := range files {
-		for _, r := range f.objects[typ] {
-			row := []string{r.id}
+		for _, r := range f.Records(typ) {
+			row := []string{r.ID}
 			for _, k := range header[0][1:] {
 				switch k {
 				case "createdate":
-					row = append(row, r.created.Format("2006-01-02T15:04:05.000Z"))
+					row = append(row, r.Created.Format("2006-01-02T15:04:05.000Z"))
 				case "associatedcompanyid":
-					row = append(row, first(typ, "companies", r.id))
+					row = append(row, first(typ, "companies", r.ID))
 				case "deal_id":
-					row = append(row, first(typ, "deals", r.id))
+					row = append(row, first(typ, "deals", r.ID))
 				default:
-					row = append(row, r.props[k])
+					row = append(row, r.Props[k])
 				}
 			}
 			files[typ] = append(files[typ], row)
 		}
 	}
-	for id, deals := range f.assocs["tickets/deals"] {
+	for id, deals := range f.Links("tickets", "deals") {
 		for _, d := range deals {
 			files["ticket_deal"] = append(files["ticket_deal"], []string{id, d})
 		}

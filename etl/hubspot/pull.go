@@ -1,11 +1,13 @@
 package hubspot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/adapters"
 )
 
 // pageSize is the records a list or search page asks for (the list API's
@@ -21,10 +24,19 @@ import (
 const pageSize = 100
 
 // searchCap is the most results one search query pages through
-// (https://developers.hubspot.com/docs/api/crm/search, "Limitations"):
-// past it, the pull searches again from the last record's modification
-// time.
+// (https://developers.hubspot.com/docs/api/crm/search, "Limitations"); the
+// pull pages by offset only through records changed in one millisecond.
 const searchCap = 10000
+
+// settle is how long before a listing's or search's start, by HubSpot's
+// clock (the Date of its first answer), a record must have changed for the
+// saved cursor to pass it: "it may take a few moments for newly created or
+// updated CRM objects to appear in search results"
+// (https://developers.hubspot.com/docs/api/crm/search, "Limitations"), and
+// a record saved in a transaction that commits after the read may carry an
+// earlier time. The next pull reads such records again; a record landed
+// twice is harmless, its later landing wins.
+const settle = 5 * time.Minute
 
 // modifiedProperty is the property the search filters and sorts on: when
 // HubSpot last changed the record (contacts name it lastmodifieddate; the
@@ -64,6 +76,10 @@ var objects = []object{
 type Source struct {
 	SourceName string
 	Settings   Settings
+	// Vendors is the run's vendor configuration: the custom fields its
+	// fields setting maps for the objects pulled are asked for as
+	// properties.
+	Vendors adapters.Config
 	// Retries is how often a call is retried after a 5xx, a ten-secondly
 	// 429, a network error or a timeout: 4 when 0, none when negative.
 	Retries int
@@ -71,7 +87,8 @@ type Source struct {
 	// error (1s when 0), doubled at each; a 429 waits its policy's window.
 	Backoff time.Duration
 	Logger  *slog.Logger
-	// HTTPClient makes the calls (one with a 60s timeout when nil).
+	// HTTPClient makes the calls (one with a 60s timeout when nil); a copy
+	// of it that follows no redirect.
 	HTTPClient *http.Client
 	// Sleep waits between retries (a timer when nil; tests record the waits).
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -91,7 +108,8 @@ type cursor struct {
 	// from; Started when (by HubSpot's clock) it began.
 	After   string `json:"after,omitempty"`
 	Started int64  `json:"started,omitempty"`
-	// Archived (Unix milliseconds) is the latest archivedAt landed.
+	// Archived (Unix milliseconds): every record archived before it is
+	// landed.
 	Archived int64 `json:"archived,omitempty"`
 }
 
@@ -137,6 +155,12 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if c.http == nil {
 		c.http = &http.Client{Timeout: 60 * time.Second}
 	}
+	// No redirect is followed: HubSpot's API answers where it is asked,
+	// and a redirect could carry the token (and a search's body) to
+	// another host, or in the clear.
+	noRedirect := *c.http
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.http = &noRedirect
 	if c.backoff <= 0 {
 		c.backoff = time.Second
 	}
@@ -212,7 +236,9 @@ type objectPull struct {
 	o       object
 	env     etl.PullEnv
 	cursors map[string]cursor
+	props   []string // the properties asked for
 	cur     cursor
+	asOf    time.Time // the Date of this pull's first search answer
 	file    *etl.JSONLines
 	rows    *etl.JSONLines // the association rows, when the object has some
 	deleted int64
@@ -222,6 +248,7 @@ type objectPull struct {
 func (p *objectPull) run(ctx context.Context) ([]etl.PullObject, error) {
 	key := "hubspot/" + p.o.name
 	p.cur = p.cursors[key]
+	p.props = p.properties()
 	since := p.cur.String()
 	p.file = etl.NewJSONLines(p.env, p.src.SourceName, key)
 	var rowsName string
@@ -235,6 +262,7 @@ func (p *objectPull) run(ctx context.Context) ([]etl.PullObject, error) {
 	if err == nil {
 		err = p.archived(ctx)
 	}
+	p.holdBack()
 	// Land what was read and save the cursor, after a failure too.
 	obj := etl.PullObject{Object: key, Table: "/crm/v3/objects/" + p.o.name, Since: since}
 	out := []etl.PullObject{}
@@ -264,20 +292,34 @@ func (p *objectPull) run(ctx context.Context) ([]etl.PullObject, error) {
 	return out, err
 }
 
-// properties are the properties every call asks for.
+// properties are the properties every call asks for: those the adapter
+// reads and the custom fields vendors.fields maps for the object (by their
+// internal names, as HubSpot's exports head them; docs/vendors.md).
 func (p *objectPull) properties() []string {
-	return append([]string{"hs_object_id", "createdate", modifiedProperty}, p.o.properties...)
+	out := append([]string{"hs_object_id", "createdate", modifiedProperty}, p.o.properties...)
+	mine, _ := adapters.Lookup("hubspot/" + p.o.name)
+	for _, id := range slices.Sorted(maps.Keys(p.src.Vendors.CustomFields)) {
+		if o, ok := adapters.Lookup(id); !ok || o != mine {
+			continue
+		}
+		for _, name := range slices.Sorted(maps.Values(p.src.Vendors.CustomFields[id])) {
+			if name = strings.TrimSpace(name); name != "" && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
 }
 
 // changed lands the records changed since the cursor: all of them, listed
 // page by page, on the first pull; then, by the search API, those changed
-// since (the first listing's start, or the last record landed), oldest
-// first.
+// since (settle before the first listing's start, or the last record
+// landed), oldest first.
 func (p *objectPull) changed(ctx context.Context) error {
 	path := "/crm/v3/objects/" + p.o.name
 	if p.cur.Modified == 0 {
 		for {
-			q := url.Values{"limit": {strconv.Itoa(pageSize)}, "archived": {"false"}, "properties": {strings.Join(p.properties(), ",")}}
+			q := url.Values{"limit": {strconv.Itoa(pageSize)}, "archived": {"false"}, "properties": {strings.Join(p.props, ",")}}
 			if p.cur.After != "" {
 				q.Set("after", p.cur.After)
 			}
@@ -299,9 +341,20 @@ func (p *objectPull) changed(ctx context.Context) error {
 				break
 			}
 		}
-		p.cur.Modified, p.cur.Started = p.cur.Started, 0
+		p.cur.Modified, p.cur.Started = p.cur.Started-settle.Milliseconds(), 0
 	}
 	return p.search(ctx)
+}
+
+// holdBack moves the cursor back to settle before the search's start when it
+// passed that: what changed since is searched again by the next pull.
+func (p *objectPull) holdBack() {
+	if p.asOf.IsZero() {
+		return
+	}
+	if limit := p.asOf.Add(-settle).UnixMilli(); p.cur.Modified > limit {
+		p.cur.Modified, p.cur.Seen = limit, nil
+	}
 }
 
 // searchRequest is the search API's body
@@ -330,11 +383,16 @@ type sortRule struct {
 }
 
 // search lands the records changed at or after the cursor's time, but for
-// those already landed at exactly it (Seen): modification times are in
-// milliseconds and several records may share one, so the search starts
-// again at the last time landed rather than after it. A query pages
-// through at most searchCap results; past them it searches again from
-// where it stands.
+// those already landed at exactly it (Seen), oldest first: modification
+// times are in milliseconds and several records may share one, so each
+// search starts at the last time landed rather than after it. After each
+// page it searches again from the cursor instead of following the page's
+// paging.next.after: that is an offset into the results sorted by
+// modification time, and a record changed while the pull pages moves to
+// their end, shifting the rest forward, so an offset would skip one. It
+// follows the offset only while the pages hold no time later than the one
+// searched from (more than a page of records changed in one millisecond),
+// as far as the search pages (searchCap results).
 func (p *objectPull) search(ctx context.Context) error {
 	path := "/crm/v3/objects/" + p.o.name + "/search"
 	after, from := "", p.cur.Modified
@@ -342,13 +400,17 @@ func (p *objectPull) search(ctx context.Context) error {
 		req := searchRequest{
 			FilterGroups: []filterGroup{{Filters: []filter{{PropertyName: modifiedProperty, Operator: "GTE", Value: strconv.FormatInt(from, 10)}}}},
 			Sorts:        []sortRule{{PropertyName: modifiedProperty, Direction: "ASCENDING"}},
-			Properties:   p.properties(),
+			Properties:   p.props,
 			Limit:        pageSize,
 			After:        after,
 		}
 		var pg page
-		if _, err := p.c.do(ctx, http.MethodPost, path, nil, req, &pg); err != nil {
+		date, err := p.c.do(ctx, http.MethodPost, path, nil, req, &pg)
+		if err != nil {
 			return err
+		}
+		if p.asOf.IsZero() {
+			p.asOf = cmp.Or(date, time.Now())
 		}
 		var fresh []record
 		for _, r := range pg.Results {
@@ -368,35 +430,43 @@ func (p *objectPull) search(ctx context.Context) error {
 			}
 		}
 		next := pg.Paging.Next.After
-		if next == "" {
+		switch {
+		case next == "":
 			return nil
-		}
-		if n, err := strconv.Atoi(next); err == nil && n >= searchCap {
-			if p.cur.Modified == from {
+		case p.cur.Modified > from:
+			after, from = "", p.cur.Modified
+		default:
+			if n, err := strconv.Atoi(next); err == nil && n >= searchCap {
 				return fmt.Errorf("POST %s: more than %d records were changed at %s: the search cannot page past them", path, searchCap, p.cur)
 			}
-			after, from = "", p.cur.Modified
-			continue
+			after = next
 		}
-		after = next
 	}
 }
 
 // archived lands the records archived since the last pull. The API lists
 // every archived record, oldest id first, so each pull pages through all
-// of them and lands those archived after the cursor; the cursor moves when
-// the listing is done.
+// of them and lands those archived after the cursor. When the listing is
+// done the cursor moves to the latest archivedAt landed, but no later than
+// settle before the listing's start (the Date of its first answer): a
+// record archived while the listing pages, on a page already passed, may
+// have been archived before one found on a later page.
 func (p *objectPull) archived(ctx context.Context) error {
 	path := "/crm/v3/objects/" + p.o.name
 	after, latest := "", p.cur.Archived
+	var start time.Time
 	for {
-		q := url.Values{"limit": {strconv.Itoa(pageSize)}, "archived": {"true"}, "properties": {strings.Join(p.properties(), ",")}}
+		q := url.Values{"limit": {strconv.Itoa(pageSize)}, "archived": {"true"}, "properties": {strings.Join(p.props, ",")}}
 		if after != "" {
 			q.Set("after", after)
 		}
 		var pg page
-		if _, err := p.c.do(ctx, http.MethodGet, path, q, nil, &pg); err != nil {
+		date, err := p.c.do(ctx, http.MethodGet, path, q, nil, &pg)
+		if err != nil {
 			return err
+		}
+		if start.IsZero() {
+			start = cmp.Or(date, time.Now())
 		}
 		for _, r := range pg.Results {
 			at := millis(r.ArchivedAt)
@@ -411,7 +481,7 @@ func (p *objectPull) archived(ctx context.Context) error {
 		}
 		p.progress()
 		if after = pg.Paging.Next.After; after == "" {
-			p.cur.Archived = latest
+			p.cur.Archived = min(latest, start.Add(-settle).UnixMilli())
 			return nil
 		}
 	}

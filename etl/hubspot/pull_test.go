@@ -6,44 +6,44 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/hubspot"
+	"github.com/precedent-dev/precedent/etl/hubspot/hubspotfake"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
 )
-
-const token = "pat-na1-11111111-2222-3333-4444-555555555555"
 
 var t0 = time.Date(2025, 5, 1, 9, 0, 0, 0, time.UTC)
 
 // smallCompany puts a small HubSpot account into f: 150 companies (two
 // list pages), two deals, three line items, two tickets, one linked to a
 // deal.
-func smallCompany(f *fakeHubSpot) {
+func smallCompany(f *hubspotfake.HubSpot) {
 	for i := 101; i <= 250; i++ {
-		f.put("companies", &fakeRecord{id: fmt.Sprint(i), modified: t0.Add(time.Duration(i) * time.Minute),
-			props: map[string]string{"name": fmt.Sprintf("Company %d", i), "numberofemployees": "1200", "country": "US", "industry": "Software"}})
+		f.Put("companies", hubspotfake.Record{ID: fmt.Sprint(i), Modified: t0.Add(time.Duration(i) * time.Minute),
+			Props: map[string]string{"name": fmt.Sprintf("Company %d", i), "numberofemployees": "1200", "country": "US", "industry": "Software"}})
 	}
-	f.put("deals", &fakeRecord{id: "201", modified: t0, props: map[string]string{"amount": "8000", "closedate": "2025-06-27T00:00:00Z",
+	f.Put("deals", hubspotfake.Record{ID: "201", Modified: t0, Props: map[string]string{"amount": "8000", "closedate": "2025-06-27T00:00:00Z",
 		"dealstage": "closedwon", "pipeline": "default", "dealtype": "newbusiness", "hubspot_owner_id": "owner-1", "deal_currency_code": "USD"}})
-	f.put("deals", &fakeRecord{id: "202", modified: t0, props: map[string]string{"amount": "500", "closedate": "2025-07-15T00:00:00Z",
+	f.Put("deals", hubspotfake.Record{ID: "202", Modified: t0, Props: map[string]string{"amount": "500", "closedate": "2025-07-15T00:00:00Z",
 		"dealstage": "closedlost", "pipeline": "default", "dealtype": "existingbusiness", "hubspot_owner_id": "owner-1", "deal_currency_code": "USD"}})
-	f.link("deals", "companies", "201", "101", "102")
-	f.link("deals", "companies", "202", "102")
+	f.Link("deals", "companies", "201", "101", "102")
+	f.Link("deals", "companies", "202", "102")
 	for i, d := range []string{"201", "201", "202"} {
 		id := fmt.Sprint(301 + i)
-		f.put("line_items", &fakeRecord{id: id, modified: t0, props: map[string]string{"hs_sku": "SKU-" + id, "name": "Seats", "quantity": "10", "price": "100", "amount": "800"}})
-		f.link("line_items", "deals", id, d)
+		f.Put("line_items", hubspotfake.Record{ID: id, Modified: t0, Props: map[string]string{"hs_sku": "SKU-" + id, "name": "Seats", "quantity": "10", "price": "100", "amount": "800"}})
+		f.Link("line_items", "deals", id, d)
 	}
-	f.put("tickets", &fakeRecord{id: "401", modified: t0, props: map[string]string{"subject": "Invoice shows wrong seats", "hs_ticket_category": "BILLING_ISSUE", "hs_ticket_priority": "MEDIUM"}})
-	f.put("tickets", &fakeRecord{id: "402", modified: t0, props: map[string]string{"subject": "Question", "hs_ticket_category": "GENERAL_INQUIRY", "hs_ticket_priority": "LOW"}})
-	f.link("tickets", "companies", "401", "101")
-	f.link("tickets", "companies", "402", "101")
-	f.link("tickets", "deals", "401", "201")
+	f.Put("tickets", hubspotfake.Record{ID: "401", Modified: t0, Props: map[string]string{"subject": "Invoice shows wrong seats", "hs_ticket_category": "BILLING_ISSUE", "hs_ticket_priority": "MEDIUM"}})
+	f.Put("tickets", hubspotfake.Record{ID: "402", Modified: t0, Props: map[string]string{"subject": "Question", "hs_ticket_category": "GENERAL_INQUIRY", "hs_ticket_priority": "LOW"}})
+	f.Link("tickets", "companies", "401", "101")
+	f.Link("tickets", "companies", "402", "101")
+	f.Link("tickets", "deals", "401", "201")
 }
 
 // TestPull pulls from a fake HubSpot and loads what it landed, run by run:
@@ -56,20 +56,21 @@ func smallCompany(f *fakeHubSpot) {
 //     again and its latest version loads; an archived company and line item
 //     are landed, counted deleted and removed from the warehouse;
 //  3. a pull that fails midway lands what it read; the rerun continues
-//     from the cursor, through the search's 10,000-result cap, and loads
-//     each record once;
+//     from the cursor, searching again from the last record landed after
+//     each page (past the search's 10,000-result cap), and loads each
+//     record once;
 //  4. a refused token fails the run with HubSpot's 401, never the token.
 func TestPull(t *testing.T) {
 	ctx := context.Background()
-	fake := newFake(token)
-	defer fake.srv.Close()
+	fake := hubspotfake.New(t)
+	fake.SetNow(t0.Add(24 * time.Hour))
 	smallCompany(fake)
-	fake.failOn(&failure{method: "GET", path: "/crm/v3/objects/companies", has: "archived=false", status: http.StatusInternalServerError, times: 1})
-	fake.failOn(&failure{method: "POST", path: "/crm/v4/associations/deals/companies/batch/read", status: http.StatusTooManyRequests, policy: "TEN_SECONDLY_ROLLING", times: 1})
-	fake.failOn(&failure{method: "GET", path: "/crm/v3/objects/tickets", has: "archived=false", status: http.StatusOK, delay: 600 * time.Millisecond, times: 1})
+	fake.FailOn(hubspotfake.Failure{Method: "GET", Path: "/crm/v3/objects/companies", Has: "archived=false", Status: http.StatusInternalServerError, Times: 1})
+	fake.FailOn(hubspotfake.Failure{Method: "POST", Path: "/crm/v4/associations/deals/companies/batch/read", Status: http.StatusTooManyRequests, Policy: "TEN_SECONDLY_ROLLING", Times: 1})
+	fake.FailOn(hubspotfake.Failure{Method: "GET", Path: "/crm/v3/objects/tickets", Has: "archived=false", Status: http.StatusOK, Delay: 600 * time.Millisecond, Times: 1})
 
-	t.Setenv("TEST_HUBSPOT_TOKEN", token)
-	settings := hubspot.Settings{APIURL: fake.srv.URL, AccessTokenEnv: "TEST_HUBSPOT_TOKEN"}
+	t.Setenv("TEST_HUBSPOT_TOKEN", hubspotfake.Token)
+	settings := hubspot.Settings{APIURL: fake.URL(), AccessTokenEnv: "TEST_HUBSPOT_TOKEN"}
 	if err := settings.Validate("sources[0] (crm)"); err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func TestPull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	calls := fake.reset()
+	calls := fake.Reset()
 	if got := count(calls, "GET /crm/v3/objects/companies?after="); got != 1 {
 		t.Errorf("%d calls of the companies' second page, want 1:\n%s", got, strings.Join(calls, "\n"))
 	}
@@ -147,16 +148,17 @@ func TestPull(t *testing.T) {
 	db.Close()
 
 	// 2. A deal changed, a company and a line item archived.
-	later := time.Now().Add(time.Minute).UTC().Truncate(time.Millisecond)
-	fake.put("deals", &fakeRecord{id: "201", created: t0, modified: later, props: map[string]string{"amount": "9000", "closedate": "2025-06-27T00:00:00Z",
+	later := t0.Add(25 * time.Hour)
+	fake.SetNow(t0.Add(26 * time.Hour))
+	fake.Put("deals", hubspotfake.Record{ID: "201", Created: t0, Modified: later, Props: map[string]string{"amount": "9000", "closedate": "2025-06-27T00:00:00Z",
 		"dealstage": "closedwon", "pipeline": "default", "dealtype": "newbusiness", "hubspot_owner_id": "owner-1", "deal_currency_code": "USD"}})
-	fake.put("companies", &fakeRecord{id: "250", modified: t0, archivedAt: later, props: map[string]string{"name": "Company 250"}})
-	fake.put("line_items", &fakeRecord{id: "302", modified: t0, archivedAt: later, props: map[string]string{"name": "Seats"}})
+	fake.Put("companies", hubspotfake.Record{ID: "250", Modified: t0, ArchivedAt: later, Props: map[string]string{"name": "Company 250"}})
+	fake.Put("line_items", hubspotfake.Record{ID: "302", Modified: t0, ArchivedAt: later, Props: map[string]string{"name": "Seats"}})
 	res, err = etl.Run(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	calls = fake.reset()
+	calls = fake.Reset()
 	if n := count(calls, "GET /crm/v3/objects/deals?archived=false"); n != 0 {
 		t.Errorf("the second pull listed the deals %d times, want a search", n)
 	}
@@ -202,36 +204,44 @@ func TestPull(t *testing.T) {
 	}
 	db.Close()
 
-	// 3. 12,000 companies changed; the search page at offset 1000 keeps
-	// failing: the pull fails with the first 1,000 landed.
+	// 3. 12,000 companies changed, more than one search query pages
+	// through. Each page is followed by a search from the last company
+	// landed (100, then 99 new a page); the eleventh, from the 991st
+	// company's time, keeps failing: the pull fails with 991 landed.
 	for i := 1; i <= 12000; i++ {
-		fake.put("companies", &fakeRecord{id: fmt.Sprint(10000 + i), created: t0, modified: later.Add(time.Duration(i) * time.Millisecond),
-			props: map[string]string{"name": fmt.Sprintf("Company %d", 10000+i), "numberofemployees": "40", "country": "US", "industry": "Finance"}})
+		fake.Put("companies", hubspotfake.Record{ID: fmt.Sprint(10000 + i), Created: t0, Modified: later.Add(time.Duration(i) * time.Millisecond),
+			Props: map[string]string{"name": fmt.Sprintf("Company %d", 10000+i), "numberofemployees": "40", "country": "US", "industry": "Finance"}})
 	}
-	fail := &failure{method: "POST", path: "/crm/v3/objects/companies/search", has: `"after":"1000"`, status: http.StatusServiceUnavailable, times: -1}
-	fake.failOn(fail)
+	from991 := fmt.Sprint(later.Add(991 * time.Millisecond).UnixMilli())
+	fake.FailOn(hubspotfake.Failure{Method: "POST", Path: "/crm/v3/objects/companies/search", Has: `"value":"` + from991 + `"`, Status: http.StatusServiceUnavailable, Times: -1})
 	_, err = etl.Run(ctx, opts)
 	if err == nil || !strings.Contains(err.Error(), "pull crm: hubspot/companies: POST /crm/v3/objects/companies/search: 503 INTERNAL_ERROR: internal error") {
 		t.Fatalf("got %v, want the companies' 503", err)
 	}
-	fake.reset()
-	if o := pulledFile(t, data, "hubspot/companies", 3); o != 1000 {
-		t.Errorf("the failed pull landed %d companies, want the 1,000 read before the failure", o)
+	fake.Reset()
+	if o := pulledFile(t, data, "hubspot/companies", 3); o != 991 {
+		t.Errorf("the failed pull landed %d companies, want the 991 read before the failure", o)
 	}
-	fail.times = 0
+	fake.Heal()
 	res, err = etl.Run(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	calls = fake.reset()
-	if n := count(calls, "POST /crm/v3/objects/companies/search GTE "+fmt.Sprint(later.Add(1000*time.Millisecond).UnixMilli())+` after ""`); n != 1 {
-		t.Errorf("the rerun did not start at the last company landed:\n%s", strings.Join(calls[:3], "\n"))
+	calls = fake.Reset()
+	searches := slices.DeleteFunc(slices.Clone(calls), func(c string) bool { return !strings.HasPrefix(c, "POST /crm/v3/objects/companies/search") })
+	if len(searches) == 0 || searches[0] != "POST /crm/v3/objects/companies/search GTE "+from991+` after ""` {
+		t.Errorf("the rerun did not start at the last company landed:\n%s", strings.Join(searches[:min(3, len(searches))], "\n"))
 	}
-	if n := count(calls, "POST /crm/v3/objects/companies/search GTE "+fmt.Sprint(later.Add(10999*time.Millisecond).UnixMilli())+` after ""`); n != 1 {
-		t.Errorf("no search again from the 10,000th result's time, past the cap")
+	for _, c := range searches {
+		if !strings.HasSuffix(c, ` after ""`) {
+			t.Errorf("%s: the search followed an offset", c)
+		}
 	}
-	if o := pulled(t, res)["hubspot/companies"]; o.Rows != 11000 {
-		t.Errorf("the rerun landed %d companies, want the 11,000 left", o.Rows)
+	if n := len(searches); n != 112 {
+		t.Errorf("%d company searches, want 112 (11,009 companies, 99 new a page)", n)
+	}
+	if o := pulled(t, res)["hubspot/companies"]; o.Rows != 11009 {
+		t.Errorf("the rerun landed %d companies, want the 11,009 left", o.Rows)
 	}
 	noQuarantine(t, res)
 	db = fixture.OpenPublished(t, data)
@@ -248,11 +258,11 @@ func TestPull(t *testing.T) {
 		!strings.Contains(err.Error(), "INVALID_AUTHENTICATION") {
 		t.Errorf("got %v, want HubSpot's 401", err)
 	}
-	if n := len(fake.reset()); n != 1 {
+	if n := len(fake.Reset()); n != 1 {
 		t.Errorf("%d calls, want 1: a 401 is not retried", n)
 	}
 	b, _ = os.ReadFile(data.RunLog())
-	for _, secret := range []string{token, wrong} {
+	for _, secret := range []string{hubspotfake.Token, wrong} {
 		if err != nil && strings.Contains(err.Error(), secret) {
 			t.Errorf("the error holds the token: %v", err)
 		}
@@ -267,21 +277,20 @@ func TestPull(t *testing.T) {
 // policy, landing what it read and keeping its cursors.
 func TestDailyLimit(t *testing.T) {
 	ctx := context.Background()
-	fake := newFake(token)
-	defer fake.srv.Close()
+	fake := hubspotfake.New(t)
 	smallCompany(fake)
-	t.Setenv("TEST_HUBSPOT_TOKEN", token)
+	t.Setenv("TEST_HUBSPOT_TOKEN", hubspotfake.Token)
 	dir := t.TempDir()
 	env := etl.PullEnv{RunID: 1, Landing: filepath.Join(dir, "landing"), Cursors: filepath.Join(dir, "cursors.json")}
 
 	t.Run("Reserve", func(t *testing.T) {
-		fake.dailyLeft = 25001 // the default reserve is a tenth of the 250,000
-		src := &hubspot.Source{SourceName: "crm", Settings: hubspot.Settings{APIURL: fake.srv.URL, AccessTokenEnv: "TEST_HUBSPOT_TOKEN"}}
+		fake.SetDailyLeft(25001) // the default reserve is a tenth of the 250,000
+		src := &hubspot.Source{SourceName: "crm", Settings: hubspot.Settings{APIURL: fake.URL(), AccessTokenEnv: "TEST_HUBSPOT_TOKEN"}}
 		rep, err := src.Pull(ctx, env)
 		if err == nil || !strings.Contains(err.Error(), "the account has 25000 of its 250000 daily API calls left") {
 			t.Fatalf("got %v, want the stop before the reserve", err)
 		}
-		if calls := fake.reset(); len(calls) != 1 {
+		if calls := fake.Reset(); len(calls) != 1 {
 			t.Errorf("calls %v, want the one before the reserve", calls)
 		}
 		if len(rep.Objects) != 1 || rep.Objects[0].Rows != 100 || rep.Objects[0].Cursor == "" {
@@ -289,14 +298,14 @@ func TestDailyLimit(t *testing.T) {
 		}
 	})
 	t.Run("Daily429", func(t *testing.T) {
-		fake.dailyLeft = 200000
-		fake.failOn(&failure{method: "GET", path: "/crm/v3/objects/companies", status: http.StatusTooManyRequests, policy: "DAILY", times: -1})
-		src := &hubspot.Source{SourceName: "crm", Settings: hubspot.Settings{APIURL: fake.srv.URL, AccessTokenEnv: "TEST_HUBSPOT_TOKEN", DailyReserve: 1000}}
+		fake.SetDailyLeft(200000)
+		fake.FailOn(hubspotfake.Failure{Method: "GET", Path: "/crm/v3/objects/companies", Status: http.StatusTooManyRequests, Policy: "DAILY", Times: -1})
+		src := &hubspot.Source{SourceName: "crm", Settings: hubspot.Settings{APIURL: fake.URL(), AccessTokenEnv: "TEST_HUBSPOT_TOKEN", DailyReserve: 1000}}
 		_, err := src.Pull(ctx, env)
 		if err == nil || !strings.Contains(err.Error(), "429 the account's daily API limit is used up (policy DAILY)") {
 			t.Fatalf("got %v, want the daily limit", err)
 		}
-		if calls := fake.reset(); len(calls) != 1 || !strings.Contains(calls[0], "after=") {
+		if calls := fake.Reset(); len(calls) != 1 || !strings.Contains(calls[0], "after=") {
 			t.Errorf("calls %v, want one, from the stored cursor, not retried", calls)
 		}
 	})
