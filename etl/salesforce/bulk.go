@@ -92,7 +92,7 @@ func (p *objectPull) await(ctx context.Context, job bulkJob) error {
 		case "JobComplete":
 			return nil
 		case "Failed", "Aborted":
-			return fmt.Errorf("Bulk API 2.0 query job %s %s: %s", job.ID, job.State, job.ErrorMessage)
+			return fmt.Errorf("bulk API 2.0 query job %s %s: %s", job.ID, job.State, job.ErrorMessage)
 		}
 		if err := sleep(ctx, wait); err != nil {
 			return err

@@ -243,10 +243,3 @@ func (s Settings) bulkThreshold() int {
 	}
 	return s.BulkThreshold
 }
-
-// IsZero says whether no setting is set.
-func (s Settings) IsZero() bool {
-	return s.LoginURL == "" && s.ClientID == "" && s.Flow == "" && s.Username == "" && s.PrivateKeyFile == "" &&
-		s.PrivateKeyEnv == "" && s.ClientSecretEnv == "" && s.ClientSecretFile == "" && s.APIVersion == "" &&
-		s.APIShare == 0 && s.BulkThreshold == 0 && len(s.Objects) == 0
-}
