@@ -32,6 +32,20 @@ type client struct {
 	log     *slog.Logger
 }
 
+// noRedirects is a copy of hc (a client with a 120s timeout when nil)
+// that follows no redirect: on a 307 or 308 Go would send the signed
+// request again to wherever the Location points, and SuiteQL never
+// redirects. The redirect is answered as an error.
+func noRedirects(hc *http.Client) *http.Client {
+	c := &http.Client{Timeout: 120 * time.Second}
+	if hc != nil {
+		cp := *hc
+		c = &cp
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
+}
+
 // page is one answer of the suiteql resource: {links, count, hasMore,
 // items, offset, totalResults}; every item also has its own links.
 type page struct {
@@ -114,6 +128,8 @@ func (c *client) post(ctx context.Context, q string, limit, attempt int) ([]byte
 		return nil, wait, fmt.Errorf("429 the account's concurrency limit is reached: %s", message(body))
 	case res.StatusCode >= 500:
 		return nil, backoff, fmt.Errorf("%d %s", res.StatusCode, message(body))
+	case res.StatusCode >= 300 && res.StatusCode < 400:
+		return nil, 0, fmt.Errorf("%d a redirect to %q, not followed (suitetalk_url or account_id may be wrong)", res.StatusCode, res.Header.Get("Location"))
 	}
 	return nil, 0, fmt.Errorf("%d %s", res.StatusCode, message(body))
 }

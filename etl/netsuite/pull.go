@@ -30,7 +30,8 @@ type Source struct {
 	// PageSize is the results asked per call: 1000 (SuiteQL's most) when 0.
 	PageSize int
 	Logger   *slog.Logger
-	// HTTPClient makes the calls (one with a 120s timeout when nil).
+	// HTTPClient makes the calls (one with a 120s timeout when nil); a copy
+	// of it is used that follows no redirect.
 	HTTPClient *http.Client
 }
 
@@ -71,10 +72,7 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if err := etl.LoadCursors(env.Cursors, &cursors); err != nil {
 		return rep, err
 	}
-	c := &client{http: s.HTTPClient, base: s.Settings.base(), auth: auth, retries: s.Retries, backoff: s.Backoff, log: log}
-	if c.http == nil {
-		c.http = &http.Client{Timeout: 120 * time.Second}
-	}
+	c := &client{http: noRedirects(s.HTTPClient), base: s.Settings.base(), auth: auth, retries: s.Retries, backoff: s.Backoff, log: log}
 	if c.retries == 0 {
 		c.retries = 4
 	}

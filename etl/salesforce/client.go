@@ -45,6 +45,22 @@ type client struct {
 	calls       int // calls made, besides token requests
 }
 
+// noRedirects is a copy of hc (a client with a 120s timeout when nil)
+// that follows no redirect: on a 307 or 308 Go would send the token
+// request's body (the client secret or the JWT) again to wherever the
+// Location points, and the Authorization header to the same host even
+// over http. None of the calls needs a redirect; one is answered as an
+// error.
+func noRedirects(hc *http.Client) *http.Client {
+	c := &http.Client{Timeout: 120 * time.Second}
+	if hc != nil {
+		cp := *hc
+		c = &cp
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
+}
+
 // response is an answer with status 2xx.
 type response struct {
 	header http.Header
@@ -191,6 +207,9 @@ func (c *client) once(ctx context.Context, method, path string, body []byte, acc
 	case res.StatusCode >= 500:
 		code, msg := apiError(data)
 		return nil, backoff, fmt.Errorf("%d %s: %s", res.StatusCode, code, msg)
+	}
+	if res.StatusCode >= 300 && res.StatusCode < 400 {
+		return nil, 0, fmt.Errorf("%d a redirect to %q, not followed", res.StatusCode, res.Header.Get("Location"))
 	}
 	code, msg := apiError(data)
 	if code == "REQUEST_LIMIT_EXCEEDED" {

@@ -32,7 +32,8 @@ type Source struct {
 	// when 0), doubled up to 30s while the job runs.
 	Poll   time.Duration
 	Logger *slog.Logger
-	// HTTPClient makes the calls (one with a 120s timeout when nil).
+	// HTTPClient makes the calls (one with a 120s timeout when nil); a copy
+	// of it is used that follows no redirect.
 	HTTPClient *http.Client
 }
 
@@ -66,11 +67,8 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if err := etl.LoadCursors(env.Cursors, &cursors); err != nil {
 		return rep, err
 	}
-	c := &client{http: s.HTTPClient, auth: auth, version: s.Settings.apiVersion(), share: s.Settings.apiShare(),
+	c := &client{http: noRedirects(s.HTTPClient), auth: auth, version: s.Settings.apiVersion(), share: s.Settings.apiShare(),
 		retries: s.retries(), backoff: s.Backoff, log: log}
-	if c.http == nil {
-		c.http = &http.Client{Timeout: 120 * time.Second}
-	}
 	if c.backoff <= 0 {
 		c.backoff = time.Second
 	}
