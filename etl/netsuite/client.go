@@ -109,7 +109,10 @@ func (c *client) post(ctx context.Context, q string, limit, attempt int) ([]byte
 		return nil, backoff, err
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, 256<<20))
+	body, err := readAll(res.Body, maxBody)
+	if errors.Is(err, errTooLarge) {
+		return nil, 0, fmt.Errorf("%d %w", res.StatusCode, err)
+	}
 	if err != nil {
 		return nil, backoff, err
 	}
@@ -132,6 +135,23 @@ func (c *client) post(ctx context.Context, q string, limit, attempt int) ([]byte
 		return nil, 0, fmt.Errorf("%d a redirect to %q, not followed (suitetalk_url or account_id may be wrong)", res.StatusCode, res.Header.Get("Location"))
 	}
 	return nil, 0, fmt.Errorf("%d %s", res.StatusCode, message(body))
+}
+
+// maxBody is the most bytes an answer may have: a page of 1000 records
+// is far smaller.
+var maxBody int64 = 64 << 20
+
+// errTooLarge is an answer longer than maxBody.
+var errTooLarge = errors.New("answer too large")
+
+// readAll reads r whole, failing with errTooLarge past limit bytes rather
+// than cutting the answer short.
+func readAll(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err == nil && int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: over %d bytes, not read", errTooLarge, limit)
+	}
+	return b, err
 }
 
 // message is what an error answer says: its o:errorDetails (each error

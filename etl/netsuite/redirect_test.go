@@ -42,3 +42,27 @@ func TestNoRedirect(t *testing.T) {
 		t.Errorf("the injected client was changed")
 	}
 }
+
+// TestTooLarge checks that an answer over the size limit fails the pull,
+// not retried, instead of being cut short: what was cut would be lost, as
+// the cursor passes the last record read.
+func TestTooLarge(t *testing.T) {
+	f := netsuitefake.New(t)
+	for _, id := range []string{"7001", "7002", "7003", "7004", "7005"} {
+		f.Tables["customer"] = append(f.Tables["customer"], netsuitefake.Row{"id": id, "entityid": "CUST" + id, "companyname": "Company " + id, "lastmodifieddate": "2025-05-01 09:00:00"})
+	}
+	defer netsuite.SetMaxBody(600)()
+	src := &netsuite.Source{SourceName: "erp", Settings: settings(t, f), Retries: 2, Backoff: time.Millisecond}
+	dir := t.TempDir()
+	env := etl.PullEnv{RunID: 1, Landing: filepath.Join(dir, "landing"), Cursors: filepath.Join(dir, "cursors.json")}
+	rep, err := src.Pull(context.Background(), env)
+	if err == nil || !strings.Contains(err.Error(), "netsuite/customer: POST /services/rest/query/v1/suiteql: 200 answer too large: over 600 bytes, not read") {
+		t.Errorf("got %v, want the customers' page refused as too large", err)
+	}
+	if got := strings.Join(f.Reset(), " "); got != "deletedrecord@ customer@" {
+		t.Errorf("calls %s, want the customers' page once (not retried)", got)
+	}
+	if len(rep.Objects) != 1 || rep.Objects[0].Rows != 0 || rep.Objects[0].Cursor != "" {
+		t.Errorf("pulled %+v, want no customer landed and no cursor", rep.Objects)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/salesforce"
 	"github.com/precedent-dev/precedent/etl/salesforce/salesforcefake"
 )
 
@@ -83,4 +84,31 @@ func TestSettle(t *testing.T) {
 		t.Errorf("next pull's Account %+v, want the 3 accounts again, then the cursor at the last", o)
 	}
 	noQuarantine(t, res)
+}
+
+// TestBulkPageTooLarge checks that a Bulk API 2.0 results page over the
+// size limit fails the pull, not retried, with the cursor unchanged,
+// instead of being cut short at a row's end: the rows cut would be lost,
+// as the cursor moves to the greatest SystemModstamp read.
+func TestBulkPageTooLarge(t *testing.T) {
+	f := smallOrg(t)
+	src, opts, data := setup(t, f)
+	src.Settings.BulkThreshold = 2
+	src.Settings.Objects = []string{"Account"}
+	defer salesforce.SetMaxBodies(64<<20, 300)()
+	_, err := etl.Run(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), "/results?maxRecords=50000: 200 answer too large: over 300 bytes, not read") {
+		t.Errorf("got %v, want the results page refused as too large", err)
+	}
+	want := []string{"token", "describe Account", "queryAll Account", "job create", "job state", "job state", "job results "}
+	if got := f.Take(); !slices.Equal(got, want) {
+		t.Errorf("calls %v, want %v (the page not asked again)", got, want)
+	}
+	var cursors map[string]map[string]string
+	if err := etl.LoadCursors(data.Cursors("crm"), &cursors); err != nil {
+		t.Fatal(err)
+	}
+	if c := cursors["salesforce/Account"]["system_modstamp"]; c != "" {
+		t.Errorf("Account's cursor %q, want none", c)
+	}
 }

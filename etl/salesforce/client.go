@@ -181,7 +181,14 @@ func (c *client) once(ctx context.Context, method, path string, body []byte, acc
 	}
 	defer res.Body.Close()
 	c.usage(res.Header.Get("Sforce-Limit-Info"))
-	data, err := readBody(res)
+	limit := maxJSONBody
+	if accept == "text/csv" {
+		limit = maxCSVBody
+	}
+	data, err := readBody(res, limit)
+	if errors.Is(err, errTooLarge) {
+		return nil, 0, fmt.Errorf("%d %w", res.StatusCode, err)
+	}
 	if err != nil {
 		return nil, backoff, err
 	}
@@ -266,9 +273,26 @@ func (c *client) redact(err error) error {
 	return errors.New(out)
 }
 
-// readBody reads an answer's body, up to 1 GiB.
-func readBody(res *http.Response) ([]byte, error) {
-	return io.ReadAll(io.LimitReader(res.Body, 1<<30))
+// The most bytes an answer may have: a JSON answer (a query page holds
+// at most 2,000 records), and a Bulk API 2.0 results page (at most
+// bulkPageRecords rows).
+var (
+	maxJSONBody int64 = 64 << 20
+	maxCSVBody  int64 = 1 << 30
+)
+
+// errTooLarge is an answer longer than its limit.
+var errTooLarge = errors.New("answer too large")
+
+// readBody reads an answer's body whole, failing with errTooLarge past
+// limit bytes rather than cutting it short (a CSV page cut at a row's end
+// would lose rows the cursor then passes).
+func readBody(res *http.Response, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(res.Body, limit+1))
+	if err == nil && int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: over %d bytes, not read", errTooLarge, limit)
+	}
+	return b, err
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
