@@ -79,6 +79,12 @@ func TestSettings(t *testing.T) {
 		{"OKClientCredentials", func(s *salesforce.Settings) {
 			*s = salesforce.Settings{LoginURL: "https://acme.my.salesforce.com", ClientID: clientID, Flow: "client_credentials", ClientSecretEnv: "TEST_SF_SECRET", APIShare: 0.2, BulkThreshold: 10000, Objects: []string{"Opportunity"}}
 		}, ""},
+		{"ErrClientCredentialsLogin", func(s *salesforce.Settings) {
+			*s = salesforce.Settings{ClientID: clientID, Flow: "client_credentials", ClientSecretEnv: "TEST_SF_SECRET"}
+		}, "sources[0] (crm).login_url: https://login.salesforce.com is refused by flow client_credentials, which needs the org's My Domain login URL"},
+		{"ErrClientCredentialsTest", func(s *salesforce.Settings) {
+			*s = salesforce.Settings{LoginURL: "https://TEST.salesforce.com/", ClientID: clientID, Flow: "client_credentials", ClientSecretEnv: "TEST_SF_SECRET"}
+		}, "login_url: https://TEST.salesforce.com is refused by flow client_credentials"},
 		{"ErrFlow", func(s *salesforce.Settings) { s.Flow = "password" }, `sources[0] (crm).flow: "password" is not a flow`},
 		{"ErrHTTP", func(s *salesforce.Settings) { s.LoginURL = "http://login.salesforce.com" }, "login_url: \"http://login.salesforce.com\" is not https"},
 		{"ErrUsername", func(s *salesforce.Settings) { s.Username = "" }, "sources[0] (crm).username: not set"},

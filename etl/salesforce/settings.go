@@ -109,6 +109,13 @@ func (s Settings) Validate(prefix string) error {
 		if s.Username != "" || s.PrivateKeyEnv != "" || s.PrivateKeyFile != "" {
 			bad("username", "username and private_key_* are for flow jwt; flow client_credentials reads as the app's run-as user")
 		}
+		// "The client credentials flow doesn't support calls to
+		// login.salesforce.com or test.salesforce.com": it needs the org's
+		// My Domain login URL.
+		// https://help.salesforce.com/s/articleView?id=000886201&type=1
+		if host := strings.ToLower(strings.TrimSuffix(hostname(s.loginURL()), ".")); host == "login.salesforce.com" || host == "test.salesforce.com" {
+			bad("login_url", "%s is refused by flow client_credentials, which needs the org's My Domain login URL (such as https://acme.my.salesforce.com, or https://acme--uat.sandbox.my.salesforce.com for a sandbox)", s.loginURL())
+		}
 		if problem := s.secretSettings("client_secret", s.ClientSecretEnv, s.ClientSecretFile); problem != "" {
 			bad("client_secret_env", "%s", problem)
 		} else if _, err := s.clientSecret(); err != nil {
@@ -167,6 +174,15 @@ func checkURL(base string) error {
 		}
 	}
 	return nil
+}
+
+// hostname is the host of an address, "" when it is none.
+func hostname(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 // readSecret reads a secret from an environment variable or a file. Its
