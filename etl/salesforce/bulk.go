@@ -40,7 +40,7 @@ func (p *objectPull) bulk(ctx context.Context, cur cursor) (cursor, error) {
 	if err != nil {
 		return cur, err
 	}
-	res, err := p.c.do(ctx, http.MethodPost, p.c.apiPath("/jobs/query"), body)
+	res, err := p.c.create(ctx, p.c.apiPath("/jobs/query"), body)
 	if err != nil {
 		return cur, err
 	}

@@ -112,3 +112,30 @@ func TestBulkPageTooLarge(t *testing.T) {
 		t.Errorf("Account's cursor %q, want none", c)
 	}
 }
+
+// TestBulkCreateTimeout checks that a job creation that times out is not
+// retried: the job may have been created without the answer arriving, and
+// a retry would run the query twice. The pull fails with the cursor
+// unchanged.
+func TestBulkCreateTimeout(t *testing.T) {
+	f := smallOrg(t)
+	f.Fail["job create"] = salesforcefake.Failure{Sleep: time.Second, Times: 1}
+	src, opts, data := setup(t, f)
+	src.Settings.BulkThreshold = 2
+	src.Settings.Objects = []string{"Account"}
+	_, err := etl.Run(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), "POST /services/data/v62.0/jobs/query: not retried, as it may have been carried out without an answer") {
+		t.Errorf("got %v, want the job creation not retried", err)
+	}
+	want := []string{"token", "describe Account", "queryAll Account", "job create"}
+	if got := f.Take(); !slices.Equal(got, want) {
+		t.Errorf("calls %v, want %v", got, want)
+	}
+	var cursors map[string]map[string]string
+	if err := etl.LoadCursors(data.Cursors("crm"), &cursors); err != nil {
+		t.Fatal(err)
+	}
+	if c := cursors["salesforce/Account"]["system_modstamp"]; c != "" {
+		t.Errorf("Account's cursor %q, want none", c)
+	}
+}

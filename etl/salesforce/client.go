@@ -95,11 +95,29 @@ func (c *client) getToken(ctx context.Context) error {
 // and timeouts with back-off, gets a new token once on 401, and stops
 // with ErrAPIShare before a call the share does not allow.
 func (c *client) do(ctx context.Context, method, path string, body []byte) (*response, error) {
-	return c.doAccept(ctx, method, path, body, "application/json")
+	return c.send(ctx, method, path, body, "application/json", true)
 }
 
 // doAccept is do, asking for an answer of media type accept.
 func (c *client) doAccept(ctx context.Context, method, path string, body []byte, accept string) (*response, error) {
+	return c.send(ctx, method, path, body, accept, true)
+}
+
+// create is do for a call that creates something: one that got no answer
+// (a timeout, a connection lost) is not retried, as it may have created
+// it; an answer saying it failed (5xx, 429) is.
+func (c *client) create(ctx context.Context, path string, body []byte) (*response, error) {
+	return c.send(ctx, http.MethodPost, path, body, "application/json", false)
+}
+
+// unanswered is the error of a call whose answer did not arrive whole.
+type unanswered struct{ error }
+
+func (u unanswered) Unwrap() error { return u.error }
+
+// send makes the call; unanswered calls are retried only when
+// retryUnanswered.
+func (c *client) send(ctx context.Context, method, path string, body []byte, accept string, retryUnanswered bool) (*response, error) {
 	call := method + " " + path
 	if c.token.AccessToken == "" {
 		if err := c.getToken(ctx); err != nil {
@@ -125,6 +143,9 @@ func (c *client) doAccept(ctx context.Context, method, path string, body []byte,
 			}
 			attempt--
 			continue
+		}
+		if errors.As(err, new(unanswered)) && !retryUnanswered {
+			return nil, fmt.Errorf("%s: not retried, as it may have been carried out without an answer: %w", call, err)
 		}
 		if wait == 0 || attempt >= c.retries {
 			return nil, fmt.Errorf("%s: %w", call, err)
@@ -177,7 +198,7 @@ func (c *client) once(ctx context.Context, method, path string, body []byte, acc
 		if ctx.Err() != nil {
 			return nil, 0, ctx.Err()
 		}
-		return nil, backoff, err
+		return nil, backoff, unanswered{err}
 	}
 	defer res.Body.Close()
 	c.usage(res.Header.Get("Sforce-Limit-Info"))
@@ -190,7 +211,7 @@ func (c *client) once(ctx context.Context, method, path string, body []byte, acc
 		return nil, 0, fmt.Errorf("%d %w", res.StatusCode, err)
 	}
 	if err != nil {
-		return nil, backoff, err
+		return nil, backoff, unanswered{err}
 	}
 	switch {
 	case res.StatusCode >= 200 && res.StatusCode < 300:
