@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/salesforce"
@@ -91,6 +92,7 @@ func TestSettings(t *testing.T) {
 		{"ErrKeyNotPEM", func(s *salesforce.Settings) { s.PrivateKeyFile = notKey }, "sources[0] (crm).private_key_file: not a PEM RSA private key"},
 		{"ErrKeyEnvUnset", func(s *salesforce.Settings) { s.PrivateKeyFile, s.PrivateKeyEnv = "", "TEST_SF_UNSET_KEY" }, "private_key_env: environment variable TEST_SF_UNSET_KEY is not set"},
 		{"ErrShare", func(s *salesforce.Settings) { s.APIShare = 1.5 }, "api_share: 1.5 is not a share"},
+		{"ErrBulkMaxWait", func(s *salesforce.Settings) { s.BulkMaxWait = -time.Minute }, "bulk_max_wait: -1m0s is negative"},
 		{"ErrVersion", func(s *salesforce.Settings) { s.APIVersion = "62" }, `api_version: "62" is not an API version`},
 		{"ErrObject", func(s *salesforce.Settings) { s.Objects = []string{"Lead"} }, `objects[0]: "Lead" is not an object the Salesforce adapters read`},
 	} {

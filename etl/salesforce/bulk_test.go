@@ -139,3 +139,32 @@ func TestBulkCreateTimeout(t *testing.T) {
 		t.Errorf("Account's cursor %q, want none", c)
 	}
 }
+
+// TestBulkMaxWait checks that a query job not complete within
+// bulk_max_wait is aborted (PATCH state Aborted) and fails the pull with
+// the cursor unchanged.
+func TestBulkMaxWait(t *testing.T) {
+	f := smallOrg(t)
+	f.JobPolls = 1000
+	src, opts, data := setup(t, f)
+	src.Settings.BulkThreshold = 2
+	src.Settings.BulkMaxWait = 50 * time.Millisecond
+	src.Settings.Objects = []string{"Account"}
+	_, err := etl.Run(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), "salesforce Account: bulk API 2.0 query job 750R00000000001IAA still InProgress after bulk_max_wait 50ms: aborted") {
+		t.Errorf("got %v, want the job given up on", err)
+	}
+	if calls := f.Take(); calls[len(calls)-1] != "job abort" {
+		t.Errorf("calls %v, want the job aborted last", calls)
+	}
+	if got := f.Jobs(); got["750R00000000001IAA"] != "Aborted" {
+		t.Errorf("jobs %v, want the job aborted", got)
+	}
+	var cursors map[string]map[string]string
+	if err := etl.LoadCursors(data.Cursors("crm"), &cursors); err != nil {
+		t.Fatal(err)
+	}
+	if c := cursors["salesforce/Account"]["system_modstamp"]; c != "" {
+		t.Errorf("Account's cursor %q, want none", c)
+	}
+}

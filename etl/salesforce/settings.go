@@ -17,6 +17,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -33,6 +34,7 @@ const (
 	DefaultAPIVersion    = "v62.0"
 	DefaultAPIShare      = 0.5
 	DefaultBulkThreshold = 50000
+	DefaultBulkMaxWait   = time.Hour
 )
 
 // Settings configure one Salesforce org: sources[i] of kind salesforce.
@@ -66,6 +68,10 @@ type Settings struct {
 	// BulkThreshold: an object with more records to read than this goes
 	// through Bulk API 2.0 instead of REST queries (50000 when 0).
 	BulkThreshold int `yaml:"bulk_threshold,omitempty"`
+	// BulkMaxWait is how long a Bulk API 2.0 query job may take to
+	// complete (an hour when 0); past it the job is aborted and the pull
+	// fails, its cursor unchanged.
+	BulkMaxWait time.Duration `yaml:"bulk_max_wait,omitempty"`
 	// Objects, when set, are the objects pulled (API names, such as
 	// Opportunity); by default every object the Salesforce adapters read.
 	Objects []string `yaml:"objects,omitempty"`
@@ -134,6 +140,9 @@ func (s Settings) Validate(prefix string) error {
 	}
 	if s.BulkThreshold < 0 {
 		bad("bulk_threshold", "%d is negative", s.BulkThreshold)
+	}
+	if s.BulkMaxWait < 0 {
+		bad("bulk_max_wait", "%s is negative", s.BulkMaxWait)
 	}
 	for i, o := range s.Objects {
 		if _, ok := adapterObject(o); !ok || !objectNameRe.MatchString(o) {
@@ -258,4 +267,11 @@ func (s Settings) bulkThreshold() int {
 		return DefaultBulkThreshold
 	}
 	return s.BulkThreshold
+}
+
+func (s Settings) bulkMaxWait() time.Duration {
+	if s.BulkMaxWait == 0 {
+		return DefaultBulkMaxWait
+	}
+	return s.BulkMaxWait
 }

@@ -61,7 +61,10 @@ const APIVersion = "v62.0"
 //     /jobs/query/<id>/results?maxRecords=N[&locator=L] a CSV page with
 //     Sforce-Locator (the string null after the last) and
 //     Sforce-NumberOfRecords,
-//     https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm.
+//     https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm;
+//     PATCH /jobs/query/<id> {"state": "Aborted"} aborts a job still
+//     UploadComplete or InProgress and answers its info, state Aborted,
+//     https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_abort_job.htm.
 type Org struct {
 	mu  sync.Mutex
 	srv *httptest.Server
@@ -91,6 +94,9 @@ type Org struct {
 	jobs    map[string]*queryJob
 	// Now is the server's time, sent in every answer's Date header.
 	Now time.Time
+	// JobPolls is how many state reads a query job answers InProgress
+	// before JobComplete (1 when 0).
+	JobPolls int
 }
 
 // Failure is how the org answers a route instead of serving it.
@@ -147,6 +153,7 @@ type queryJob struct {
 	fields                []string
 	records               []Record
 	polls                 int
+	state                 string
 }
 
 // New starts an org without objects, closed when tb ends: 2,000 records
@@ -178,6 +185,8 @@ func route(r *http.Request) string {
 		return "job create"
 	case strings.HasSuffix(p, "/results"):
 		return "job results " + r.URL.Query().Get("locator")
+	case strings.HasPrefix(p, "/jobs/query/") && r.Method == http.MethodPatch:
+		return "job abort"
 	case strings.HasPrefix(p, "/jobs/query/"):
 		return "job state"
 	}
@@ -233,6 +242,8 @@ func (f *Org) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.createJob(w, r)
 	case strings.HasPrefix(p, "/jobs/query/") && strings.HasSuffix(p, "/results"):
 		f.results(w, r, strings.Split(p, "/")[3])
+	case strings.HasPrefix(p, "/jobs/query/") && r.Method == http.MethodPatch:
+		f.abortJob(w, r, strings.TrimPrefix(p, "/jobs/query/"))
 	case strings.HasPrefix(p, "/jobs/query/"):
 		f.jobState(w, strings.TrimPrefix(p, "/jobs/query/"))
 	default:
@@ -413,9 +424,40 @@ func (f *Org) createJob(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	job := &queryJob{id: fmt.Sprintf("750R0000000%04dIAA", len(f.jobs)+1), object: res.object, operation: req.Operation, fields: res.fields, records: res.records}
+	job := &queryJob{id: fmt.Sprintf("750R0000000%04dIAA", len(f.jobs)+1), object: res.object, operation: req.Operation, fields: res.fields, records: res.records,
+		state: "UploadComplete"}
 	f.jobs[job.id] = job
-	writeJSON(w, f.jobInfo(job, "UploadComplete"))
+	writeJSON(w, f.jobInfo(job, job.state))
+}
+
+// Jobs are the states of the query jobs created, by id.
+func (f *Org) Jobs() map[string]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string]string{}
+	for id, job := range f.jobs {
+		out[id] = job.state
+	}
+	return out
+}
+
+func (f *Org) abortJob(w http.ResponseWriter, r *http.Request, id string) {
+	job, ok := f.jobs[id]
+	if !ok {
+		errorList(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+		return
+	}
+	var req struct{ State string }
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.State != "Aborted" {
+		errorList(w, http.StatusBadRequest, "INVALIDJOB", "invalid state")
+		return
+	}
+	if job.state != "UploadComplete" && job.state != "InProgress" {
+		errorList(w, http.StatusBadRequest, "INVALIDJOBSTATE", "job is "+job.state)
+		return
+	}
+	job.state = "Aborted"
+	writeJSON(w, f.jobInfo(job, job.state))
 }
 
 func (f *Org) jobInfo(job *queryJob, state string) map[string]any {
@@ -430,19 +472,21 @@ func (f *Org) jobState(w http.ResponseWriter, id string) {
 		errorList(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
 		return
 	}
-	job.polls++
-	state := "InProgress"
-	if job.polls > 1 {
-		state = "JobComplete"
+	if job.state == "UploadComplete" || job.state == "InProgress" {
+		job.polls++
+		job.state = "InProgress"
+		if job.polls > max(f.JobPolls, 1) {
+			job.state = "JobComplete"
+		}
 	}
-	info := f.jobInfo(job, state)
+	info := f.jobInfo(job, job.state)
 	info["numberRecordsProcessed"] = len(job.records)
 	writeJSON(w, info)
 }
 
 func (f *Org) results(w http.ResponseWriter, r *http.Request, id string) {
 	job, ok := f.jobs[id]
-	if !ok || job.polls < 2 {
+	if !ok || job.state != "JobComplete" {
 		errorList(w, http.StatusBadRequest, "INVALIDJOBSTATE", "job is not complete")
 		return
 	}
