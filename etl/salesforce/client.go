@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,6 +40,8 @@ type client struct {
 	retries int           // of a 5xx, a 429, a network error or a timeout
 	backoff time.Duration // before the first retry, doubled at each
 	log     *slog.Logger
+	// versionChecked says the instance was found to serve version.
+	versionChecked bool
 	// used and limit are the org's API requests of the day, as the last
 	// answer's Sforce-Limit-Info said (limit 0: not known yet).
 	used, limit int
@@ -155,6 +158,35 @@ func (c *client) send(ctx context.Context, method, path string, body []byte, acc
 			return nil, err
 		}
 	}
+}
+
+// checkVersion checks, once, that the instance serves the API version:
+// when it does not, every call under it answers 404, as if no object
+// were in the org. The Versions resource lists those it serves.
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_versions.htm
+func (c *client) checkVersion(ctx context.Context) error {
+	if c.versionChecked {
+		return nil
+	}
+	res, err := c.do(ctx, http.MethodGet, "/services/data/", nil)
+	if err != nil {
+		return err
+	}
+	var versions []struct {
+		Version string `json:"version"`
+	}
+	if err := json.Unmarshal(res.body, &versions); err != nil {
+		return fmt.Errorf("GET /services/data/: the answer is not a list of versions: %w", err)
+	}
+	var served []string
+	for _, v := range versions {
+		served = append(served, "v"+v.Version)
+	}
+	if !slices.Contains(served, c.version) {
+		return fmt.Errorf("api_version %s is not one the org's instance %s serves (%s)", c.version, c.token.InstanceURL, strings.Join(served, ", "))
+	}
+	c.versionChecked = true
+	return nil
 }
 
 // allowed says whether one more call keeps the org's API usage within

@@ -44,6 +44,10 @@ const APIVersion = "v62.0"
 //     https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm;
 //   - every REST answer carries Sforce-Limit-Info: api-usage=N/M,
 //     https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm;
+//   - GET /services/data/ lists the versions the instance serves, each
+//     {label, url, version}, without authentication,
+//     https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_versions.htm;
+//     this org serves one, APIVersion;
 //   - GET /services/data/vXX.X/sobjects/<Object>/describe lists the
 //     object's fields with their name and type,
 //     https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm;
@@ -173,6 +177,8 @@ func route(r *http.Request) string {
 	switch {
 	case r.URL.Path == "/services/oauth2/token":
 		return "token"
+	case r.URL.Path == "/services/data/":
+		return "versions"
 	case strings.HasPrefix(p, "/sobjects/"):
 		return "describe " + strings.Split(p, "/")[2]
 	case p == "/queryAll/":
@@ -215,6 +221,10 @@ func (f *Org) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	if rt == "token" {
 		f.token(w, r)
+		return
+	}
+	if rt == "versions" {
+		writeJSON(w, []map[string]string{{"label": "Winter '25", "url": "/services/data/" + APIVersion, "version": strings.TrimPrefix(APIVersion, "v")}})
 		return
 	}
 	if !strings.HasPrefix(r.URL.Path, "/services/data/"+APIVersion+"/") {
