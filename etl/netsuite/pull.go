@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/adapters"
 )
 
 // pageSize is the most results SuiteQL answers in one page.
@@ -21,6 +22,13 @@ const pageSize = 1000
 type Source struct {
 	SourceName string
 	Settings   Settings
+	// Vendors.TimeZones["netsuite"] is the time zone of the token's user
+	// (its Set Preferences time zone), the clock SuiteQL writes and reads
+	// times on, which the adapters read the landed times in too. Known,
+	// the cursor trails the server's time by a minute and skips the hour
+	// the end of daylight saving time repeats; unset, it trails by up to a
+	// day (as on the earliest clock, UTC-12). See settled.
+	Vendors adapters.Config
 	// Retries is how often a call is retried after a 5xx, a 429, a network
 	// error or a timeout: 4 when 0, none when negative.
 	Retries int
@@ -33,6 +41,20 @@ type Source struct {
 	// HTTPClient makes the calls (one with a 120s timeout when nil); a copy
 	// of it is used that follows no redirect.
 	HTTPClient *http.Client
+}
+
+// location is the zone of NetSuite's times, vendors.time_zones.netsuite;
+// nil when it is not set.
+func (s *Source) location() (*time.Location, error) {
+	tz := s.Vendors.TimeZones["netsuite"]
+	if tz == "" {
+		return nil, nil
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("vendors.time_zones.netsuite: %w", err)
+	}
+	return loc, nil
 }
 
 // Name is the source's name.
@@ -68,7 +90,7 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if err != nil {
 		return rep, err
 	}
-	loc, err := s.Settings.location()
+	loc, err := s.location()
 	if err != nil {
 		return rep, err
 	}

@@ -36,7 +36,7 @@ type object struct {
 // with it, or the user's wall clock) nor which time zone a SuiteQL
 // session has, so a UTC comparison could not be checked; the times stay
 // on the user's clock, and settled keeps a saved cursor out of the
-// repeated hour.
+// repeated hour when vendors.time_zones.netsuite names the zone.
 const tsFormat = "YYYY-MM-DD HH24:MI:SS"
 
 var (

@@ -17,7 +17,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 )
 
 // Settings configure one NetSuite account: sources[i] of kind netsuite.
@@ -39,12 +38,6 @@ type Settings struct {
 	TokenIDFile        string `yaml:"token_id_file,omitempty"`
 	TokenSecretEnv     string `yaml:"token_secret_env,omitempty"`
 	TokenSecretFile    string `yaml:"token_secret_file,omitempty"`
-	// TimeZone is the time zone of the token's user (its Set Preferences
-	// time zone), such as America/New_York: SuiteQL writes and reads
-	// times on that clock. Known, the cursor trails the server's time by a
-	// minute and skips the hour the end of daylight saving time repeats;
-	// unset, it trails by up to a day (as on the earliest clock, UTC-12).
-	TimeZone string `yaml:"time_zone,omitempty"`
 	// ExtraFields are more field ids to read of an object (customer,
 	// transaction, transactionline), such as the custom transaction body
 	// fields custbody_disputed or billingschedule; vendors.fields maps
@@ -88,9 +81,6 @@ func (s Settings) Validate(prefix string) error {
 		if err := checkURL(s.SuiteTalkURL); err != nil {
 			bad("suitetalk_url", "%q %v", s.SuiteTalkURL, err)
 		}
-	}
-	if _, err := s.location(); err != nil {
-		bad("time_zone", "%q is not a time zone name such as America/New_York", s.TimeZone)
 	}
 	for _, c := range s.credentials() {
 		switch {
@@ -170,14 +160,6 @@ func (s Settings) tokens() (tba, error) {
 		}
 	}
 	return tba{realm: s.realm(), consumerKey: v[0], consumerSecret: v[1], tokenID: v[2], tokenSecret: v[3]}, nil
-}
-
-// location is the time zone setting's, nil when unset.
-func (s Settings) location() (*time.Location, error) {
-	if s.TimeZone == "" {
-		return nil, nil
-	}
-	return time.LoadLocation(s.TimeZone)
 }
 
 // realm is the account id as the Authorization header names it: upper

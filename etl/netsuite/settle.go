@@ -21,9 +21,10 @@ const earliestClock = -12 * time.Hour
 // to cur, and was first answered at asOf (the server's Date; zero when
 // not known): cur, but
 //   - no later than asOf less settle on the token user's clock, the time
-//     zone SuiteQL writes and reads times in (time_zone; when unset, the
-//     earliest clock anywhere, so the cursor may lag up to a day);
-//   - with time_zone set, out of a wall-clock hour that the end of
+//     zone SuiteQL writes and reads times in (vendors.time_zones.netsuite;
+//     when unset, the earliest clock anywhere, so the cursor may lag up to
+//     a day);
+//   - with that zone known, out of a wall-clock hour that the end of
 //     daylight saving time repeats: a time in it names two instants, and
 //     a record saved in the second with a time before the cursor's would
 //     never be read. The cursor moves back an hour, so the next pull
