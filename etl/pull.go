@@ -53,6 +53,9 @@ type PullObject struct {
 	File    string `json:"file,omitempty"` // the landed file, relative to the data directory; empty when nothing was new
 	Since   string `json:"since,omitempty"`
 	Cursor  string `json:"cursor,omitempty"` // the sync time the next pull starts after
+	// Skipped says why the table was not read (such as an object the
+	// source does not have), empty when it was.
+	Skipped string `json:"skipped,omitempty"`
 }
 
 // LandingPrefix is the folder the landing folders appear under in a run's

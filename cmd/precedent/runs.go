@@ -57,7 +57,7 @@ func (m *Main) pullers() []etl.Puller {
 		case "zendesk":
 			out = append(out, &zendesk.Source{SourceName: s.Name, Settings: s.Zendesk, Logger: m.logger})
 		case "netsuite":
-			out = append(out, &netsuite.Source{SourceName: s.Name, Settings: s.NetSuite, Logger: m.logger})
+			out = append(out, &netsuite.Source{SourceName: s.Name, Settings: s.NetSuite, Vendors: m.config.Vendors, Logger: m.logger})
 		case "docusign":
 			out = append(out, &docusign.Source{SourceName: s.Name, Settings: s.DocuSign, Logger: m.logger})
 		case "hubspot":

@@ -32,20 +32,38 @@ type client struct {
 	log     *slog.Logger
 }
 
+// noRedirects is a copy of hc (a client with a 120s timeout when nil)
+// that follows no redirect: on a 307 or 308 Go would send the signed
+// request again to wherever the Location points, and SuiteQL never
+// redirects. The redirect is answered as an error.
+func noRedirects(hc *http.Client) *http.Client {
+	c := &http.Client{Timeout: 120 * time.Second}
+	if hc != nil {
+		cp := *hc
+		c = &cp
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
+}
+
 // page is one answer of the suiteql resource: {links, count, hasMore,
 // items, offset, totalResults}; every item also has its own links.
 type page struct {
 	HasMore bool                         `json:"hasMore"`
 	Items   []map[string]json.RawMessage `json:"items"`
+	// date is the answer's Date header: the server's time (zero when
+	// absent).
+	date time.Time
 }
 
 // query runs one page of a SuiteQL query: the first limit results.
 func (c *client) query(ctx context.Context, q string, limit int) (page, error) {
 	call := "POST " + suiteQLPath
 	for attempt := 0; ; attempt++ {
-		body, wait, err := c.post(ctx, q, limit, attempt)
+		body, wait, header, err := c.post(ctx, q, limit, attempt)
 		if err == nil {
 			var pg page
+			pg.date, _ = http.ParseTime(header.Get("Date"))
 			if err := json.Unmarshal(body, &pg); err != nil {
 				return page{}, fmt.Errorf("%s: the answer is not SuiteQL's page: %w", call, err)
 			}
@@ -66,20 +84,20 @@ func (c *client) query(ctx context.Context, q string, limit int) (page, error) {
 	}
 }
 
-// post makes one call and returns its body; on failure, the wait before a
-// retry, or 0 when it must not be retried.
-func (c *client) post(ctx context.Context, q string, limit, attempt int) ([]byte, time.Duration, error) {
+// post makes one call and returns its body and headers; on failure, the
+// wait before a retry, or 0 when it must not be retried.
+func (c *client) post(ctx context.Context, q string, limit, attempt int) ([]byte, time.Duration, http.Header, error) {
 	u, err := url.Parse(c.base + suiteQLPath + "?limit=" + strconv.Itoa(limit) + "&offset=0")
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	payload, err := json.Marshal(map[string]string{"q": q})
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(payload))
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
 	req.Header.Set("Authorization", c.auth.authorization(http.MethodPost, u, nonce(), strconv.FormatInt(time.Now().Unix(), 10)))
 	req.Header.Set("Content-Type", "application/json")
@@ -90,32 +108,54 @@ func (c *client) post(ctx context.Context, q string, limit, attempt int) ([]byte
 	res, err := c.http.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, 0, ctx.Err()
+			return nil, 0, nil, ctx.Err()
 		}
-		return nil, backoff, err
+		return nil, backoff, nil, err
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, 256<<20))
+	body, err := readAll(res.Body, maxBody)
+	if errors.Is(err, errTooLarge) {
+		return nil, 0, nil, fmt.Errorf("%d %w", res.StatusCode, err)
+	}
 	if err != nil {
-		return nil, backoff, err
+		return nil, backoff, nil, err
 	}
 	switch {
 	case res.StatusCode == http.StatusOK:
-		return body, 0, nil
+		return body, 0, res.Header, nil
 	case res.StatusCode == http.StatusUnauthorized:
-		return nil, 0, fmt.Errorf("401 NetSuite refused the token-based authentication (account_id, the consumer key and secret, the token id and secret; the token's role needs Log in using Access Tokens and REST Web Services): %s", message(body))
+		return nil, 0, nil, fmt.Errorf("401 NetSuite refused the token-based authentication (account_id, the consumer key and secret, the token id and secret; the token's role needs Log in using Access Tokens and REST Web Services): %s", message(body))
 	case res.StatusCode == http.StatusForbidden:
-		return nil, 0, fmt.Errorf("403 the token's role may not read this (it needs SuiteAnalytics Workbook, REST Web Services and view on customers and transactions): %s", message(body))
+		return nil, 0, nil, fmt.Errorf("403 the token's role may not read this (it needs SuiteAnalytics Workbook, REST Web Services and view on customers and transactions): %s", message(body))
 	case res.StatusCode == http.StatusTooManyRequests:
 		wait := backoff
 		if secs, err := strconv.Atoi(strings.TrimSpace(res.Header.Get("Retry-After"))); err == nil && secs >= 0 {
 			wait = min(max(time.Duration(secs)*time.Second, time.Millisecond), maxRetryAfter)
 		}
-		return nil, wait, fmt.Errorf("429 the account's concurrency limit is reached: %s", message(body))
+		return nil, wait, nil, fmt.Errorf("429 the account's concurrency limit is reached: %s", message(body))
 	case res.StatusCode >= 500:
-		return nil, backoff, fmt.Errorf("%d %s", res.StatusCode, message(body))
+		return nil, backoff, nil, fmt.Errorf("%d %s", res.StatusCode, message(body))
+	case res.StatusCode >= 300 && res.StatusCode < 400:
+		return nil, 0, nil, fmt.Errorf("%d a redirect to %q, not followed (suitetalk_url or account_id may be wrong)", res.StatusCode, res.Header.Get("Location"))
 	}
-	return nil, 0, fmt.Errorf("%d %s", res.StatusCode, message(body))
+	return nil, 0, nil, fmt.Errorf("%d %s", res.StatusCode, message(body))
+}
+
+// maxBody is the most bytes an answer may have: a page of 1000 records
+// is far smaller.
+var maxBody int64 = 64 << 20
+
+// errTooLarge is an answer longer than maxBody.
+var errTooLarge = errors.New("answer too large")
+
+// readAll reads r whole, failing with errTooLarge past limit bytes rather
+// than cutting the answer short.
+func readAll(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err == nil && int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: over %d bytes, not read", errTooLarge, limit)
+	}
+	return b, err
 }
 
 // message is what an error answer says: its o:errorDetails (each error

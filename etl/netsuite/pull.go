@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/adapters"
 )
 
 // pageSize is the most results SuiteQL answers in one page.
@@ -21,6 +22,13 @@ const pageSize = 1000
 type Source struct {
 	SourceName string
 	Settings   Settings
+	// Vendors.TimeZones["netsuite"] is the time zone of the token's user
+	// (its Set Preferences time zone), the clock SuiteQL writes and reads
+	// times on, which the adapters read the landed times in too. Known,
+	// the cursor trails the server's time by a minute and skips the hour
+	// the end of daylight saving time repeats; unset, it trails by up to a
+	// day (as on the earliest clock, UTC-12). See settled.
+	Vendors adapters.Config
 	// Retries is how often a call is retried after a 5xx, a 429, a network
 	// error or a timeout: 4 when 0, none when negative.
 	Retries int
@@ -30,8 +38,23 @@ type Source struct {
 	// PageSize is the results asked per call: 1000 (SuiteQL's most) when 0.
 	PageSize int
 	Logger   *slog.Logger
-	// HTTPClient makes the calls (one with a 120s timeout when nil).
+	// HTTPClient makes the calls (one with a 120s timeout when nil); a copy
+	// of it is used that follows no redirect.
 	HTTPClient *http.Client
+}
+
+// location is the zone of NetSuite's times, vendors.time_zones.netsuite;
+// nil when it is not set.
+func (s *Source) location() (*time.Location, error) {
+	tz := s.Vendors.TimeZones["netsuite"]
+	if tz == "" {
+		return nil, nil
+	}
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("vendors.time_zones.netsuite: %w", err)
+	}
+	return loc, nil
 }
 
 // Name is the source's name.
@@ -67,14 +90,15 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if err != nil {
 		return rep, err
 	}
+	loc, err := s.location()
+	if err != nil {
+		return rep, err
+	}
 	cursors := map[string]cursor{} // by object
 	if err := etl.LoadCursors(env.Cursors, &cursors); err != nil {
 		return rep, err
 	}
-	c := &client{http: s.HTTPClient, base: s.Settings.base(), auth: auth, retries: s.Retries, backoff: s.Backoff, log: log}
-	if c.http == nil {
-		c.http = &http.Client{Timeout: 120 * time.Second}
-	}
+	c := &client{http: noRedirects(s.HTTPClient), base: s.Settings.base(), auth: auth, retries: s.Retries, backoff: s.Backoff, log: log}
 	if c.retries == 0 {
 		c.retries = 4
 	}
@@ -86,7 +110,7 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 		limit = pageSize
 	}
 	for _, o := range objects {
-		p := puller{c: c, o: o, extra: s.Settings.ExtraFields[o.table], limit: limit, env: env}
+		p := puller{c: c, o: o, extra: s.Settings.ExtraFields[o.table], limit: limit, env: env, loc: loc}
 		obj, err := p.pull(ctx, s.SourceName, cursors)
 		rep.Objects = append(rep.Objects, obj)
 		if err != nil {
@@ -106,6 +130,7 @@ type puller struct {
 	env   etl.PullEnv
 	file  *etl.JSONLines
 	cur   cursor
+	loc   *time.Location // the token user's time zone; nil when unknown
 }
 
 // pull lands the object's deletions, then its records, after its cursor.
@@ -130,27 +155,36 @@ func (p *puller) pull(ctx context.Context, source string, cursors map[string]cur
 		return obj, failed
 	}
 	if len(p.o.deleted) > 0 {
-		n, err := p.read(ctx, func() string { return p.o.deletedQuery(p.cur.Deleted) }, p.deletion)
+		n, err := p.read(ctx, func() string { return p.o.deletedQuery(p.cur.Deleted) }, p.deletion, &p.cur.Deleted)
 		deleted = n
 		if err != nil {
 			return land(err)
 		}
 	}
-	_, err := p.read(ctx, func() string { return p.o.query(p.cur.Modified, p.extra) }, p.record)
+	_, err := p.read(ctx, func() string { return p.o.query(p.cur.Modified, p.extra) }, p.record, &p.cur.Modified)
 	return land(err)
 }
 
-// read lands the results of a query page by page until hasMore is false.
-// Each page asks for the results after the last one landed (offset 0):
-// SuiteQL runs the query again for every page, and a record changed
-// between two pages moves to the end, which would shift later offsets
-// past a record never read.
-func (p *puller) read(ctx context.Context, query func() string, add func(map[string]json.RawMessage) error) (int64, error) {
+// read lands the results of a query page by page until hasMore is false;
+// add moves *cur to each result landed. Each page asks for the results
+// after the last one landed (offset 0): SuiteQL runs the query again for
+// every page, and a record changed between two pages moves to the end,
+// which would shift later offsets past a record never read. A page that
+// does not move *cur fails the read, which would otherwise ask for it
+// forever. Once read, or failed, *cur is settled (see settled).
+func (p *puller) read(ctx context.Context, query func() string, add func(map[string]json.RawMessage) error, cur *position) (int64, error) {
 	var n int64
-	for {
+	start := *cur
+	var asOf time.Time
+	defer func() { *cur = settled(start, *cur, asOf, p.loc) }()
+	for first := true; ; first = false {
+		from := *cur
 		pg, err := p.c.query(ctx, query(), p.limit)
 		if err != nil {
 			return n, err
+		}
+		if first {
+			asOf = pg.date
 		}
 		for _, item := range pg.Items {
 			if err := add(item); err != nil {
@@ -166,6 +200,11 @@ func (p *puller) read(ctx context.Context, query func() string, add func(map[str
 		}
 		if len(pg.Items) == 0 {
 			return n, errors.New("SuiteQL answered no results and hasMore true")
+		}
+		if !before(from, *cur) {
+			return n, fmt.Errorf("SuiteQL answered a full page ending at %s, not after the position it was asked after (%s): "+
+				"more records than a page share one second (lastmodifieddate may hold fractions of a second the cursor cannot tell apart)",
+				cur, &from)
 		}
 	}
 }

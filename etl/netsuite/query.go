@@ -3,6 +3,7 @@ package netsuite
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -27,7 +28,15 @@ type object struct {
 }
 
 // tsFormat is how times are written to and read from SuiteQL: TO_CHAR and
-// TO_TIMESTAMP with it, in the time zone of the token's user.
+// TO_TIMESTAMP with it, on the clock of the token's user. In the hour the
+// end of daylight saving time repeats, such a time names two instants.
+// SuiteQL lists SYS_EXTRACT_UTC and FROM_TZ among its functions
+// (https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_158513731864.html),
+// but no NetSuite page says how lastmodifieddate is stored (a time zone
+// with it, or the user's wall clock) nor which time zone a SuiteQL
+// session has, so a UTC comparison could not be checked; the times stay
+// on the user's clock, and settled keeps a saved cursor out of the
+// repeated hour when vendors.time_zones.netsuite names the zone.
 const tsFormat = "YYYY-MM-DD HH24:MI:SS"
 
 var (
@@ -138,6 +147,28 @@ func (o object) deletedQuery(cur position) string {
 type position struct {
 	Time string   `json:"time,omitempty"`
 	Keys []string `json:"keys,omitempty"`
+}
+
+// String is p as the pull report shows it: the time, then the keys.
+func (p *position) String() string {
+	return strings.TrimSpace(p.Time + " " + strings.Join(p.Keys, "/"))
+}
+
+// before says whether a comes before b in the order (time, keys...); the
+// start (no time) comes before any position. Keys are internal ids,
+// compared as numbers.
+func before(a, b position) bool {
+	if a.Time != b.Time {
+		return a.Time < b.Time
+	}
+	for i := range min(len(a.Keys), len(b.Keys)) {
+		x, _ := strconv.ParseUint(a.Keys[i], 10, 64)
+		y, _ := strconv.ParseUint(b.Keys[i], 10, 64)
+		if x != y {
+			return x < y
+		}
+	}
+	return false
 }
 
 // after is the condition of the records after p in the order (time, keys...),

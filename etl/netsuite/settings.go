@@ -45,11 +45,6 @@ type Settings struct {
 	ExtraFields map[string][]string `yaml:"extra_fields,omitempty"`
 }
 
-// IsZero tells whether no setting is set.
-func (s Settings) IsZero() bool {
-	return s.AccountID == "" && s.SuiteTalkURL == "" && len(s.ExtraFields) == 0 && len(s.secrets()) == 0
-}
-
 var (
 	envVariableRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	accountRe     = regexp.MustCompile(`^[0-9A-Za-z]+([_-][0-9A-Za-z]+)?$`)
@@ -66,17 +61,6 @@ func (s Settings) credentials() []secret {
 		{"token_id", s.TokenIDEnv, s.TokenIDFile},
 		{"token_secret", s.TokenSecretEnv, s.TokenSecretFile},
 	}
-}
-
-// secrets are the credentials that have a setting.
-func (s Settings) secrets() []secret {
-	var out []secret
-	for _, c := range s.credentials() {
-		if c.env != "" || c.file != "" {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // Validate checks the settings, naming the setting that is wrong after

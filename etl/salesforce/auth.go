@@ -108,7 +108,7 @@ func (a *authenticator) request(ctx context.Context, hc *http.Client, backoff ti
 		return token{}, backoff, fmt.Errorf("POST %s: %w", tokenPath, err)
 	}
 	defer res.Body.Close()
-	body, err := readBody(res)
+	body, err := readBody(res, maxJSONBody)
 	if err != nil {
 		return token{}, backoff, fmt.Errorf("POST %s: %w", tokenPath, err)
 	}
@@ -123,6 +123,8 @@ func (a *authenticator) request(ctx context.Context, hc *http.Client, backoff ti
 		}
 		t.InstanceURL = strings.TrimRight(t.InstanceURL, "/")
 		return t, 0, nil
+	case res.StatusCode >= 300 && res.StatusCode < 400:
+		return token{}, 0, fmt.Errorf("POST %s: %d a redirect to %q, not followed (login_url may be wrong)", tokenPath, res.StatusCode, res.Header.Get("Location"))
 	case res.StatusCode >= 500 || res.StatusCode == http.StatusTooManyRequests:
 		return token{}, backoff, fmt.Errorf("POST %s: %d %s", tokenPath, res.StatusCode, oauthMessage(body))
 	}

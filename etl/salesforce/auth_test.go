@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/salesforce"
@@ -79,12 +80,19 @@ func TestSettings(t *testing.T) {
 		{"OKClientCredentials", func(s *salesforce.Settings) {
 			*s = salesforce.Settings{LoginURL: "https://acme.my.salesforce.com", ClientID: clientID, Flow: "client_credentials", ClientSecretEnv: "TEST_SF_SECRET", APIShare: 0.2, BulkThreshold: 10000, Objects: []string{"Opportunity"}}
 		}, ""},
+		{"ErrClientCredentialsLogin", func(s *salesforce.Settings) {
+			*s = salesforce.Settings{ClientID: clientID, Flow: "client_credentials", ClientSecretEnv: "TEST_SF_SECRET"}
+		}, "sources[0] (crm).login_url: https://login.salesforce.com is refused by flow client_credentials, which needs the org's My Domain login URL"},
+		{"ErrClientCredentialsTest", func(s *salesforce.Settings) {
+			*s = salesforce.Settings{LoginURL: "https://TEST.salesforce.com/", ClientID: clientID, Flow: "client_credentials", ClientSecretEnv: "TEST_SF_SECRET"}
+		}, "login_url: https://TEST.salesforce.com is refused by flow client_credentials"},
 		{"ErrFlow", func(s *salesforce.Settings) { s.Flow = "password" }, `sources[0] (crm).flow: "password" is not a flow`},
 		{"ErrHTTP", func(s *salesforce.Settings) { s.LoginURL = "http://login.salesforce.com" }, "login_url: \"http://login.salesforce.com\" is not https"},
 		{"ErrUsername", func(s *salesforce.Settings) { s.Username = "" }, "sources[0] (crm).username: not set"},
 		{"ErrKeyNotPEM", func(s *salesforce.Settings) { s.PrivateKeyFile = notKey }, "sources[0] (crm).private_key_file: not a PEM RSA private key"},
 		{"ErrKeyEnvUnset", func(s *salesforce.Settings) { s.PrivateKeyFile, s.PrivateKeyEnv = "", "TEST_SF_UNSET_KEY" }, "private_key_env: environment variable TEST_SF_UNSET_KEY is not set"},
 		{"ErrShare", func(s *salesforce.Settings) { s.APIShare = 1.5 }, "api_share: 1.5 is not a share"},
+		{"ErrBulkMaxWait", func(s *salesforce.Settings) { s.BulkMaxWait = -time.Minute }, "bulk_max_wait: -1m0s is negative"},
 		{"ErrVersion", func(s *salesforce.Settings) { s.APIVersion = "62" }, `api_version: "62" is not an API version`},
 		{"ErrObject", func(s *salesforce.Settings) { s.Objects = []string{"Lead"} }, `objects[0]: "Lead" is not an object the Salesforce adapters read`},
 	} {

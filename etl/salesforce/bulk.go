@@ -40,7 +40,7 @@ func (p *objectPull) bulk(ctx context.Context, cur cursor) (cursor, error) {
 	if err != nil {
 		return cur, err
 	}
-	res, err := p.c.do(ctx, http.MethodPost, p.c.apiPath("/jobs/query"), body)
+	res, err := p.c.create(ctx, p.c.apiPath("/jobs/query"), body)
 	if err != nil {
 		return cur, err
 	}
@@ -81,20 +81,35 @@ func (p *objectPull) bulk(ctx context.Context, cur cursor) (cursor, error) {
 }
 
 // await polls the job until it completes, waiting Poll, doubled up to 30s,
-// between reads.
-func (p *objectPull) await(ctx context.Context, job bulkJob) error {
+// between reads. A job not complete within bulk_max_wait, or whose
+// polling fails, is aborted: it would go on using the org's resources
+// for a pull that has given up.
+func (p *objectPull) await(ctx context.Context, job bulkJob) (err error) {
 	wait := p.src.Poll
 	if wait <= 0 {
 		wait = 2 * time.Second
 	}
+	maxWait := p.src.Settings.bulkMaxWait()
+	deadline := time.Now().Add(maxWait)
+	defer func() {
+		if err != nil && (job.State == "UploadComplete" || job.State == "InProgress") {
+			if aerr := p.abort(ctx, job.ID); aerr != nil {
+				err = errors.Join(err, aerr)
+			}
+		}
+	}()
 	for {
 		switch job.State {
 		case "JobComplete":
 			return nil
 		case "Failed", "Aborted":
-			return fmt.Errorf("Bulk API 2.0 query job %s %s: %s", job.ID, job.State, job.ErrorMessage)
+			return fmt.Errorf("bulk API 2.0 query job %s %s: %s", job.ID, job.State, job.ErrorMessage)
 		}
-		if err := sleep(ctx, wait); err != nil {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return fmt.Errorf("bulk API 2.0 query job %s still %s after bulk_max_wait %s: aborted", job.ID, job.State, maxWait)
+		}
+		if err := sleep(ctx, min(wait, left)); err != nil {
 			return err
 		}
 		wait = min(2*wait, 30*time.Second)
@@ -106,6 +121,20 @@ func (p *objectPull) await(ctx context.Context, job bulkJob) error {
 			return fmt.Errorf("GET /jobs/query/%s: the answer is not a job: %w", job.ID, err)
 		}
 	}
+}
+
+// abort aborts a query job that has not completed, as "Abort a Query
+// Job" shows: PATCH /jobs/query/<id> with {"state": "Aborted"}. It is
+// asked for even when ctx is done (the pull stopped), within a minute.
+// https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_abort_job.htm
+func (p *objectPull) abort(ctx context.Context, id string) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if _, err := p.c.do(ctx, http.MethodPatch, p.c.apiPath("/jobs/query/"+id), []byte(`{"state":"Aborted"}`)); err != nil {
+		return fmt.Errorf("abort bulk API 2.0 query job %s: %w", id, err)
+	}
+	p.log.Info("salesforce Bulk API 2.0 query job aborted", "object", p.object.Name, "job", id)
+	return nil
 }
 
 // addCSV adds the rows of one page of a job's CSV results to the file,

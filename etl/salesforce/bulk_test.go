@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/precedent-dev/precedent/etl"
+	"github.com/precedent-dev/precedent/etl/salesforce"
 	"github.com/precedent-dev/precedent/etl/salesforce/salesforcefake"
 )
 
@@ -83,4 +84,87 @@ func TestSettle(t *testing.T) {
 		t.Errorf("next pull's Account %+v, want the 3 accounts again, then the cursor at the last", o)
 	}
 	noQuarantine(t, res)
+}
+
+// TestBulkPageTooLarge checks that a Bulk API 2.0 results page over the
+// size limit fails the pull, not retried, with the cursor unchanged,
+// instead of being cut short at a row's end: the rows cut would be lost,
+// as the cursor moves to the greatest SystemModstamp read.
+func TestBulkPageTooLarge(t *testing.T) {
+	f := smallOrg(t)
+	src, opts, data := setup(t, f)
+	src.Settings.BulkThreshold = 2
+	src.Settings.Objects = []string{"Account"}
+	defer salesforce.SetMaxBodies(64<<20, 300)()
+	_, err := etl.Run(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), "/results?maxRecords=50000: 200 answer too large: over 300 bytes, not read") {
+		t.Errorf("got %v, want the results page refused as too large", err)
+	}
+	want := []string{"token", "describe Account", "queryAll Account", "job create", "job state", "job state", "job results "}
+	if got := f.Take(); !slices.Equal(got, want) {
+		t.Errorf("calls %v, want %v (the page not asked again)", got, want)
+	}
+	var cursors map[string]map[string]string
+	if err := etl.LoadCursors(data.Cursors("crm"), &cursors); err != nil {
+		t.Fatal(err)
+	}
+	if c := cursors["salesforce/Account"]["system_modstamp"]; c != "" {
+		t.Errorf("Account's cursor %q, want none", c)
+	}
+}
+
+// TestBulkCreateTimeout checks that a job creation that times out is not
+// retried: the job may have been created without the answer arriving, and
+// a retry would run the query twice. The pull fails with the cursor
+// unchanged.
+func TestBulkCreateTimeout(t *testing.T) {
+	f := smallOrg(t)
+	f.Fail["job create"] = salesforcefake.Failure{Sleep: time.Second, Times: 1}
+	src, opts, data := setup(t, f)
+	src.Settings.BulkThreshold = 2
+	src.Settings.Objects = []string{"Account"}
+	_, err := etl.Run(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), "POST /services/data/v62.0/jobs/query: not retried, as it may have been carried out without an answer") {
+		t.Errorf("got %v, want the job creation not retried", err)
+	}
+	want := []string{"token", "describe Account", "queryAll Account", "job create"}
+	if got := f.Take(); !slices.Equal(got, want) {
+		t.Errorf("calls %v, want %v", got, want)
+	}
+	var cursors map[string]map[string]string
+	if err := etl.LoadCursors(data.Cursors("crm"), &cursors); err != nil {
+		t.Fatal(err)
+	}
+	if c := cursors["salesforce/Account"]["system_modstamp"]; c != "" {
+		t.Errorf("Account's cursor %q, want none", c)
+	}
+}
+
+// TestBulkMaxWait checks that a query job not complete within
+// bulk_max_wait is aborted (PATCH state Aborted) and fails the pull with
+// the cursor unchanged.
+func TestBulkMaxWait(t *testing.T) {
+	f := smallOrg(t)
+	f.JobPolls = 1000
+	src, opts, data := setup(t, f)
+	src.Settings.BulkThreshold = 2
+	src.Settings.BulkMaxWait = 50 * time.Millisecond
+	src.Settings.Objects = []string{"Account"}
+	_, err := etl.Run(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), "salesforce Account: bulk API 2.0 query job 750R00000000001IAA still InProgress after bulk_max_wait 50ms: aborted") {
+		t.Errorf("got %v, want the job given up on", err)
+	}
+	if calls := f.Take(); calls[len(calls)-1] != "job abort" {
+		t.Errorf("calls %v, want the job aborted last", calls)
+	}
+	if got := f.Jobs(); got["750R00000000001IAA"] != "Aborted" {
+		t.Errorf("jobs %v, want the job aborted", got)
+	}
+	var cursors map[string]map[string]string
+	if err := etl.LoadCursors(data.Cursors("crm"), &cursors); err != nil {
+		t.Fatal(err)
+	}
+	if c := cursors["salesforce/Account"]["system_modstamp"]; c != "" {
+		t.Errorf("Account's cursor %q, want none", c)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -39,10 +40,28 @@ type client struct {
 	retries int           // of a 5xx, a 429, a network error or a timeout
 	backoff time.Duration // before the first retry, doubled at each
 	log     *slog.Logger
+	// versionChecked says the instance was found to serve version.
+	versionChecked bool
 	// used and limit are the org's API requests of the day, as the last
 	// answer's Sforce-Limit-Info said (limit 0: not known yet).
 	used, limit int
 	calls       int // calls made, besides token requests
+}
+
+// noRedirects is a copy of hc (a client with a 120s timeout when nil)
+// that follows no redirect: on a 307 or 308 Go would send the token
+// request's body (the client secret or the JWT) again to wherever the
+// Location points, and the Authorization header to the same host even
+// over http. None of the calls needs a redirect; one is answered as an
+// error.
+func noRedirects(hc *http.Client) *http.Client {
+	c := &http.Client{Timeout: 120 * time.Second}
+	if hc != nil {
+		cp := *hc
+		c = &cp
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return c
 }
 
 // response is an answer with status 2xx.
@@ -79,11 +98,29 @@ func (c *client) getToken(ctx context.Context) error {
 // and timeouts with back-off, gets a new token once on 401, and stops
 // with ErrAPIShare before a call the share does not allow.
 func (c *client) do(ctx context.Context, method, path string, body []byte) (*response, error) {
-	return c.doAccept(ctx, method, path, body, "application/json")
+	return c.send(ctx, method, path, body, "application/json", true)
 }
 
 // doAccept is do, asking for an answer of media type accept.
 func (c *client) doAccept(ctx context.Context, method, path string, body []byte, accept string) (*response, error) {
+	return c.send(ctx, method, path, body, accept, true)
+}
+
+// create is do for a call that creates something: one that got no answer
+// (a timeout, a connection lost) is not retried, as it may have created
+// it; an answer saying it failed (5xx, 429) is.
+func (c *client) create(ctx context.Context, path string, body []byte) (*response, error) {
+	return c.send(ctx, http.MethodPost, path, body, "application/json", false)
+}
+
+// unanswered is the error of a call whose answer did not arrive whole.
+type unanswered struct{ error }
+
+func (u unanswered) Unwrap() error { return u.error }
+
+// send makes the call; unanswered calls are retried only when
+// retryUnanswered.
+func (c *client) send(ctx context.Context, method, path string, body []byte, accept string, retryUnanswered bool) (*response, error) {
 	call := method + " " + path
 	if c.token.AccessToken == "" {
 		if err := c.getToken(ctx); err != nil {
@@ -110,6 +147,9 @@ func (c *client) doAccept(ctx context.Context, method, path string, body []byte,
 			attempt--
 			continue
 		}
+		if errors.As(err, new(unanswered)) && !retryUnanswered {
+			return nil, fmt.Errorf("%s: not retried, as it may have been carried out without an answer: %w", call, err)
+		}
 		if wait == 0 || attempt >= c.retries {
 			return nil, fmt.Errorf("%s: %w", call, err)
 		}
@@ -118,6 +158,35 @@ func (c *client) doAccept(ctx context.Context, method, path string, body []byte,
 			return nil, err
 		}
 	}
+}
+
+// checkVersion checks, once, that the instance serves the API version:
+// when it does not, every call under it answers 404, as if no object
+// were in the org. The Versions resource lists those it serves.
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_versions.htm
+func (c *client) checkVersion(ctx context.Context) error {
+	if c.versionChecked {
+		return nil
+	}
+	res, err := c.do(ctx, http.MethodGet, "/services/data/", nil)
+	if err != nil {
+		return err
+	}
+	var versions []struct {
+		Version string `json:"version"`
+	}
+	if err := json.Unmarshal(res.body, &versions); err != nil {
+		return fmt.Errorf("GET /services/data/: the answer is not a list of versions: %w", err)
+	}
+	var served []string
+	for _, v := range versions {
+		served = append(served, "v"+v.Version)
+	}
+	if !slices.Contains(served, c.version) {
+		return fmt.Errorf("api_version %s is not one the org's instance %s serves (%s)", c.version, c.token.InstanceURL, strings.Join(served, ", "))
+	}
+	c.versionChecked = true
+	return nil
 }
 
 // allowed says whether one more call keeps the org's API usage within
@@ -161,13 +230,20 @@ func (c *client) once(ctx context.Context, method, path string, body []byte, acc
 		if ctx.Err() != nil {
 			return nil, 0, ctx.Err()
 		}
-		return nil, backoff, err
+		return nil, backoff, unanswered{err}
 	}
 	defer res.Body.Close()
 	c.usage(res.Header.Get("Sforce-Limit-Info"))
-	data, err := readBody(res)
+	limit := maxJSONBody
+	if accept == "text/csv" {
+		limit = maxCSVBody
+	}
+	data, err := readBody(res, limit)
+	if errors.Is(err, errTooLarge) {
+		return nil, 0, fmt.Errorf("%d %w", res.StatusCode, err)
+	}
 	if err != nil {
-		return nil, backoff, err
+		return nil, backoff, unanswered{err}
 	}
 	switch {
 	case res.StatusCode >= 200 && res.StatusCode < 300:
@@ -191,6 +267,9 @@ func (c *client) once(ctx context.Context, method, path string, body []byte, acc
 	case res.StatusCode >= 500:
 		code, msg := apiError(data)
 		return nil, backoff, fmt.Errorf("%d %s: %s", res.StatusCode, code, msg)
+	}
+	if res.StatusCode >= 300 && res.StatusCode < 400 {
+		return nil, 0, fmt.Errorf("%d a redirect to %q, not followed", res.StatusCode, res.Header.Get("Location"))
 	}
 	code, msg := apiError(data)
 	if code == "REQUEST_LIMIT_EXCEEDED" {
@@ -247,9 +326,26 @@ func (c *client) redact(err error) error {
 	return errors.New(out)
 }
 
-// readBody reads an answer's body, up to 1 GiB.
-func readBody(res *http.Response) ([]byte, error) {
-	return io.ReadAll(io.LimitReader(res.Body, 1<<30))
+// The most bytes an answer may have: a JSON answer (a query page holds
+// at most 2,000 records), and a Bulk API 2.0 results page (at most
+// bulkPageRecords rows).
+var (
+	maxJSONBody int64 = 64 << 20
+	maxCSVBody  int64 = 1 << 30
+)
+
+// errTooLarge is an answer longer than its limit.
+var errTooLarge = errors.New("answer too large")
+
+// readBody reads an answer's body whole, failing with errTooLarge past
+// limit bytes rather than cutting it short (a CSV page cut at a row's end
+// would lose rows the cursor then passes).
+func readBody(res *http.Response, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(res.Body, limit+1))
+	if err == nil && int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w: over %d bytes, not read", errTooLarge, limit)
+	}
+	return b, err
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

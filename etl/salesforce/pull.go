@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,7 +33,8 @@ type Source struct {
 	// when 0), doubled up to 30s while the job runs.
 	Poll   time.Duration
 	Logger *slog.Logger
-	// HTTPClient makes the calls (one with a 120s timeout when nil).
+	// HTTPClient makes the calls (one with a 120s timeout when nil); a copy
+	// of it is used that follows no redirect.
 	HTTPClient *http.Client
 }
 
@@ -66,11 +68,8 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if err := etl.LoadCursors(env.Cursors, &cursors); err != nil {
 		return rep, err
 	}
-	c := &client{http: s.HTTPClient, auth: auth, version: s.Settings.apiVersion(), share: s.Settings.apiShare(),
+	c := &client{http: noRedirects(s.HTTPClient), auth: auth, version: s.Settings.apiVersion(), share: s.Settings.apiShare(),
 		retries: s.retries(), backoff: s.Backoff, log: log}
-	if c.http == nil {
-		c.http = &http.Client{Timeout: 120 * time.Second}
-	}
 	if c.backoff <= 0 {
 		c.backoff = time.Second
 	}
@@ -141,14 +140,22 @@ type objectPull struct {
 // key names the object in landing and in the cursors: salesforce/<Object>.
 func (p *objectPull) key() string { return "salesforce/" + p.object.Name }
 
+// required are the objects every org has: one the user cannot read fails
+// the pull rather than landing nothing.
+var required = []string{"Account", "Opportunity"}
+
 // pull reads the object's describe, then its changed records through REST
 // queryAll or, when more than bulk_threshold changed, Bulk API 2.0. An
-// object the org does not have is skipped (an empty PullObject).
+// object the org does not have (describe answers 404, once the instance is
+// known to serve the API version), or the user cannot query, is skipped,
+// saying so in its PullObject; Account and Opportunity are not.
 func (p *objectPull) pull(ctx context.Context) (etl.PullObject, error) {
 	res, err := p.c.do(ctx, http.MethodGet, p.c.apiPath("/sobjects/"+p.object.Name+"/describe"), nil)
 	if errors.Is(err, errNotFound) {
-		p.log.Info("salesforce object not in the org: skipped", "source", p.src.SourceName, "object", p.object.Name)
-		return etl.PullObject{}, nil
+		if err := p.c.checkVersion(ctx); err != nil {
+			return etl.PullObject{}, err
+		}
+		return p.skip("not in the org, or not visible to the user (describe answered 404)")
 	}
 	if err != nil {
 		return etl.PullObject{}, err
@@ -158,8 +165,7 @@ func (p *objectPull) pull(ctx context.Context) (etl.PullObject, error) {
 		return etl.PullObject{}, fmt.Errorf("describe: the answer is not JSON: %w", err)
 	}
 	if !d.Queryable {
-		p.log.Info("salesforce object not queryable by this user: skipped", "source", p.src.SourceName, "object", p.object.Name)
-		return etl.PullObject{}, nil
+		return p.skip("not queryable by the user (describe says queryable false)")
 	}
 	p.fields = present(wanted(p.object, p.src.Vendors), d.Fields)
 	if !p.has(fieldID) || !p.has(fieldModstamp) {
@@ -189,6 +195,16 @@ func (p *objectPull) pull(ctx context.Context) (etl.PullObject, error) {
 		landed, err = p.bulk(ctx, cur)
 	}
 	return land(landed, err)
+}
+
+// skip reports the object skipped for reason, or fails when it is one
+// every org has.
+func (p *objectPull) skip(reason string) (etl.PullObject, error) {
+	if slices.Contains(required, p.object.Name) {
+		return etl.PullObject{}, fmt.Errorf("%s: every org has %s; the user needs read access to it (its profile or a permission set)", reason, p.object.Name)
+	}
+	p.log.Info("salesforce object skipped", "source", p.src.SourceName, "object", p.object.Name, "reason", reason)
+	return etl.PullObject{Object: p.key(), Table: p.object.Name, Skipped: reason}, nil
 }
 
 // has says whether the object is read with field name.

@@ -74,7 +74,8 @@ func setup(t *testing.T, f *salesforcefake.Org) (*salesforce.Source, etl.Options
 //  1. Account in two pages through nextRecordsUrl (a 503 and a 429
 //     retried), the token expiring before User (a new one, the call
 //     retried), Opportunity's describe timing out once; objects the org
-//     lacks skipped; a deleted opportunity counted deleted; JSON numbers,
+//     lacks skipped, listed as skipped, once the API version is known to
+//     be served; a deleted opportunity counted deleted; JSON numbers,
 //     booleans and nulls loaded, nothing quarantined;
 //  2. a changed account: only it is landed again, and its latest version
 //     loads;
@@ -109,7 +110,7 @@ func TestPull(t *testing.T) {
 	}
 	want := []string{"token", "describe Account", "queryAll Account", "queryAll Account", "more 2", "more 2",
 		"describe User", "token", "describe User", "queryAll User", "describe Opportunity", "describe Opportunity", "queryAll Opportunity",
-		"describe OpportunityLineItem", "queryAll OpportunityLineItem", "describe SBQQ__QuoteLine__c", "describe Contract", "queryAll Contract",
+		"describe OpportunityLineItem", "queryAll OpportunityLineItem", "describe SBQQ__QuoteLine__c", "versions", "describe Contract", "queryAll Contract",
 		"describe sbaa__Approval__c", "describe DatedConversionRate", "describe CurrencyType"}
 	if got := f.Take(); !slices.Equal(got, want) {
 		t.Errorf("calls:\n%s\nwant (503, 429 and a timeout retried, a new token after the 401):\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -121,8 +122,8 @@ func TestPull(t *testing.T) {
 	if o := objs["salesforce/Opportunity"]; o.Rows != 2 || o.Deleted != 1 {
 		t.Errorf("Opportunity pulled %+v, want 2 rows, 1 deleted", o)
 	}
-	if o, ok := objs["salesforce/SBQQ__QuoteLine__c"]; ok {
-		t.Errorf("SBQQ__QuoteLine__c pulled %+v: the org has no CPQ", o)
+	if o := objs["salesforce/SBQQ__QuoteLine__c"]; o.Skipped != "not in the org, or not visible to the user (describe answered 404)" || o.Rows != 0 {
+		t.Errorf("SBQQ__QuoteLine__c pulled %+v, want it skipped: the org has no CPQ", o)
 	}
 	if o := objs["salesforce/Contract"]; o.Rows != 0 || o.File != "" {
 		t.Errorf("Contract pulled %+v, want nothing landed", o)
@@ -307,5 +308,33 @@ func noQuarantine(t *testing.T, res *etl.Result) {
 		if strings.HasPrefix(f.Path, "landing/") && (f.RowsQuarantined > 0 || f.Error != "" || f.Status != etl.FileLoaded) {
 			t.Errorf("%s: %s, %d rows quarantined %s", f.Path, f.Status, f.RowsQuarantined, f.Error)
 		}
+	}
+}
+
+// TestWrongVersion checks that an API version the instance does not serve
+// fails the pull, naming the versions it serves, instead of every object
+// answering 404 and being skipped as not in the org.
+func TestWrongVersion(t *testing.T) {
+	f := smallOrg(t)
+	src, opts, _ := setup(t, f)
+	src.Settings.APIVersion = "v99.0"
+	_, err := etl.Run(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), "pull crm: salesforce Account: api_version v99.0 is not one the org's instance "+f.URL()+" serves (v62.0)") {
+		t.Errorf("got %v, want the version refused", err)
+	}
+	if got := f.Take(); !slices.Equal(got, []string{"token", "GET /services/data/v99.0/sobjects/Account/describe", "versions"}) {
+		t.Errorf("calls %v", got)
+	}
+}
+
+// TestRequired checks that an org whose Account or Opportunity the user
+// cannot see fails the pull, instead of landing nothing.
+func TestRequired(t *testing.T) {
+	f := smallOrg(t)
+	delete(f.Objects, "Opportunity")
+	_, opts, _ := setup(t, f)
+	_, err := etl.Run(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), "pull crm: salesforce Opportunity: not in the org, or not visible to the user (describe answered 404): every org has Opportunity; the user needs read access to it") {
+		t.Errorf("got %v, want Opportunity required", err)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -33,6 +34,7 @@ const (
 	DefaultAPIVersion    = "v62.0"
 	DefaultAPIShare      = 0.5
 	DefaultBulkThreshold = 50000
+	DefaultBulkMaxWait   = time.Hour
 )
 
 // Settings configure one Salesforce org: sources[i] of kind salesforce.
@@ -66,6 +68,10 @@ type Settings struct {
 	// BulkThreshold: an object with more records to read than this goes
 	// through Bulk API 2.0 instead of REST queries (50000 when 0).
 	BulkThreshold int `yaml:"bulk_threshold,omitempty"`
+	// BulkMaxWait is how long a Bulk API 2.0 query job may take to
+	// complete (an hour when 0); past it the job is aborted and the pull
+	// fails, its cursor unchanged.
+	BulkMaxWait time.Duration `yaml:"bulk_max_wait,omitempty"`
 	// Objects, when set, are the objects pulled (API names, such as
 	// Opportunity); by default every object the Salesforce adapters read.
 	Objects []string `yaml:"objects,omitempty"`
@@ -109,6 +115,13 @@ func (s Settings) Validate(prefix string) error {
 		if s.Username != "" || s.PrivateKeyEnv != "" || s.PrivateKeyFile != "" {
 			bad("username", "username and private_key_* are for flow jwt; flow client_credentials reads as the app's run-as user")
 		}
+		// "The client credentials flow doesn't support calls to
+		// login.salesforce.com or test.salesforce.com": it needs the org's
+		// My Domain login URL.
+		// https://help.salesforce.com/s/articleView?id=000886201&type=1
+		if host := strings.ToLower(strings.TrimSuffix(hostname(s.loginURL()), ".")); host == "login.salesforce.com" || host == "test.salesforce.com" {
+			bad("login_url", "%s is refused by flow client_credentials, which needs the org's My Domain login URL (such as https://acme.my.salesforce.com, or https://acme--uat.sandbox.my.salesforce.com for a sandbox)", s.loginURL())
+		}
 		if problem := s.secretSettings("client_secret", s.ClientSecretEnv, s.ClientSecretFile); problem != "" {
 			bad("client_secret_env", "%s", problem)
 		} else if _, err := s.clientSecret(); err != nil {
@@ -127,6 +140,9 @@ func (s Settings) Validate(prefix string) error {
 	}
 	if s.BulkThreshold < 0 {
 		bad("bulk_threshold", "%d is negative", s.BulkThreshold)
+	}
+	if s.BulkMaxWait < 0 {
+		bad("bulk_max_wait", "%s is negative", s.BulkMaxWait)
 	}
 	for i, o := range s.Objects {
 		if _, ok := adapterObject(o); !ok || !objectNameRe.MatchString(o) {
@@ -167,6 +183,15 @@ func checkURL(base string) error {
 		}
 	}
 	return nil
+}
+
+// hostname is the host of an address, "" when it is none.
+func hostname(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
 }
 
 // readSecret reads a secret from an environment variable or a file. Its
@@ -244,9 +269,9 @@ func (s Settings) bulkThreshold() int {
 	return s.BulkThreshold
 }
 
-// IsZero says whether no setting is set.
-func (s Settings) IsZero() bool {
-	return s.LoginURL == "" && s.ClientID == "" && s.Flow == "" && s.Username == "" && s.PrivateKeyFile == "" &&
-		s.PrivateKeyEnv == "" && s.ClientSecretEnv == "" && s.ClientSecretFile == "" && s.APIVersion == "" &&
-		s.APIShare == 0 && s.BulkThreshold == 0 && len(s.Objects) == 0
+func (s Settings) bulkMaxWait() time.Duration {
+	if s.BulkMaxWait == 0 {
+		return DefaultBulkMaxWait
+	}
+	return s.BulkMaxWait
 }

@@ -53,6 +53,10 @@ type Row map[string]any
 //     with the WWW-Authenticate header of "RESTlets and REST Web Services
 //     Authentication Errors",
 //     https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/subsect_158521885412.html;
+//   - every answer carries the Date header HTTP requires of an origin
+//     server with a clock (RFC 9110, section 6.6.1,
+//     https://www.rfc-editor.org/rfc/rfc9110.html#section-6.6.1): Now, or
+//     the real time when Now is zero;
 //   - concurrency governance: a request over the account's limit is
 //     refused with 429 Too Many Requests,
 //     https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_0827103226.html.
@@ -60,7 +64,10 @@ type Row map[string]any
 // It is no SQL engine: it reads from the query the table, the selected
 // aliases, the deletedrecord types and the cursor (TO_TIMESTAMP and the
 // keys after it) that the pull writes, and answers the table's rows after
-// the cursor in (lastmodifieddate, keys) order.
+// the cursor in (lastmodifieddate, keys) order. A row's time may hold
+// fractions of a second ("2025-05-01 10:00:00.250"): it is compared whole
+// with the cursor, as the column is, and answered to the second, as
+// TO_CHAR(..., 'YYYY-MM-DD HH24:MI:SS') writes it.
 type NetSuite struct {
 	mu     sync.Mutex
 	Tables map[string][]Row // customer, transaction, transactionline, deletedrecord
@@ -68,7 +75,10 @@ type NetSuite struct {
 	// Fail answers the next calls of a table@cursor with a status (or
 	// sleeps, status 0), Times times (-1: always).
 	Fail map[string]Failure
-	srv  *httptest.Server
+	// Now is the server's time, sent in each answer's Date header (the
+	// real time when zero).
+	Now time.Time
+	srv *httptest.Server
 }
 
 // Failure is how the account answers a table@cursor instead of serving it.
@@ -107,6 +117,11 @@ func (f *NetSuite) URL() string { return f.srv.URL }
 
 func (f *NetSuite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
+	f.mu.Lock()
+	if !f.Now.IsZero() {
+		w.Header().Set("Date", f.Now.UTC().Format(http.TimeFormat))
+	}
+	f.mu.Unlock()
 	w.Header().Set("Content-Type", "application/vnd.oracle.resource+json; type=error")
 	if !f.signed(r) {
 		f.mu.Lock()
@@ -175,6 +190,9 @@ func (f *NetSuite) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		item := map[string]any{"links": []any{}}
 		for _, a := range aliases {
 			if v, ok := rows[i][a]; ok && v != nil {
+				if t, ok := v.(string); ok && a == order[table][0] && len(t) > len(time.DateTime) {
+					v = t[:len(time.DateTime)]
+				}
 				item[a] = v
 			}
 		}

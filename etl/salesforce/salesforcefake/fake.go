@@ -44,6 +44,10 @@ const APIVersion = "v62.0"
 //     https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm;
 //   - every REST answer carries Sforce-Limit-Info: api-usage=N/M,
 //     https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm;
+//   - GET /services/data/ lists the versions the instance serves, each
+//     {label, url, version}, without authentication,
+//     https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_versions.htm;
+//     this org serves one, APIVersion;
 //   - GET /services/data/vXX.X/sobjects/<Object>/describe lists the
 //     object's fields with their name and type,
 //     https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm;
@@ -61,7 +65,10 @@ const APIVersion = "v62.0"
 //     /jobs/query/<id>/results?maxRecords=N[&locator=L] a CSV page with
 //     Sforce-Locator (the string null after the last) and
 //     Sforce-NumberOfRecords,
-//     https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm.
+//     https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/queries.htm;
+//     PATCH /jobs/query/<id> {"state": "Aborted"} aborts a job still
+//     UploadComplete or InProgress and answers its info, state Aborted,
+//     https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_abort_job.htm.
 type Org struct {
 	mu  sync.Mutex
 	srv *httptest.Server
@@ -91,6 +98,9 @@ type Org struct {
 	jobs    map[string]*queryJob
 	// Now is the server's time, sent in every answer's Date header.
 	Now time.Time
+	// JobPolls is how many state reads a query job answers InProgress
+	// before JobComplete (1 when 0).
+	JobPolls int
 }
 
 // Failure is how the org answers a route instead of serving it.
@@ -147,6 +157,7 @@ type queryJob struct {
 	fields                []string
 	records               []Record
 	polls                 int
+	state                 string
 }
 
 // New starts an org without objects, closed when tb ends: 2,000 records
@@ -166,6 +177,8 @@ func route(r *http.Request) string {
 	switch {
 	case r.URL.Path == "/services/oauth2/token":
 		return "token"
+	case r.URL.Path == "/services/data/":
+		return "versions"
 	case strings.HasPrefix(p, "/sobjects/"):
 		return "describe " + strings.Split(p, "/")[2]
 	case p == "/queryAll/":
@@ -178,6 +191,8 @@ func route(r *http.Request) string {
 		return "job create"
 	case strings.HasSuffix(p, "/results"):
 		return "job results " + r.URL.Query().Get("locator")
+	case strings.HasPrefix(p, "/jobs/query/") && r.Method == http.MethodPatch:
+		return "job abort"
 	case strings.HasPrefix(p, "/jobs/query/"):
 		return "job state"
 	}
@@ -208,6 +223,10 @@ func (f *Org) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.token(w, r)
 		return
 	}
+	if rt == "versions" {
+		writeJSON(w, []map[string]string{{"label": "Winter '25", "url": "/services/data/" + APIVersion, "version": strings.TrimPrefix(APIVersion, "v")}})
+		return
+	}
 	if !strings.HasPrefix(r.URL.Path, "/services/data/"+APIVersion+"/") {
 		errorList(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
 		return
@@ -233,6 +252,8 @@ func (f *Org) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.createJob(w, r)
 	case strings.HasPrefix(p, "/jobs/query/") && strings.HasSuffix(p, "/results"):
 		f.results(w, r, strings.Split(p, "/")[3])
+	case strings.HasPrefix(p, "/jobs/query/") && r.Method == http.MethodPatch:
+		f.abortJob(w, r, strings.TrimPrefix(p, "/jobs/query/"))
 	case strings.HasPrefix(p, "/jobs/query/"):
 		f.jobState(w, strings.TrimPrefix(p, "/jobs/query/"))
 	default:
@@ -413,9 +434,40 @@ func (f *Org) createJob(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	job := &queryJob{id: fmt.Sprintf("750R0000000%04dIAA", len(f.jobs)+1), object: res.object, operation: req.Operation, fields: res.fields, records: res.records}
+	job := &queryJob{id: fmt.Sprintf("750R0000000%04dIAA", len(f.jobs)+1), object: res.object, operation: req.Operation, fields: res.fields, records: res.records,
+		state: "UploadComplete"}
 	f.jobs[job.id] = job
-	writeJSON(w, f.jobInfo(job, "UploadComplete"))
+	writeJSON(w, f.jobInfo(job, job.state))
+}
+
+// Jobs are the states of the query jobs created, by id.
+func (f *Org) Jobs() map[string]string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string]string{}
+	for id, job := range f.jobs {
+		out[id] = job.state
+	}
+	return out
+}
+
+func (f *Org) abortJob(w http.ResponseWriter, r *http.Request, id string) {
+	job, ok := f.jobs[id]
+	if !ok {
+		errorList(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
+		return
+	}
+	var req struct{ State string }
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.State != "Aborted" {
+		errorList(w, http.StatusBadRequest, "INVALIDJOB", "invalid state")
+		return
+	}
+	if job.state != "UploadComplete" && job.state != "InProgress" {
+		errorList(w, http.StatusBadRequest, "INVALIDJOBSTATE", "job is "+job.state)
+		return
+	}
+	job.state = "Aborted"
+	writeJSON(w, f.jobInfo(job, job.state))
 }
 
 func (f *Org) jobInfo(job *queryJob, state string) map[string]any {
@@ -430,19 +482,21 @@ func (f *Org) jobState(w http.ResponseWriter, id string) {
 		errorList(w, http.StatusNotFound, "NOT_FOUND", "The requested resource does not exist")
 		return
 	}
-	job.polls++
-	state := "InProgress"
-	if job.polls > 1 {
-		state = "JobComplete"
+	if job.state == "UploadComplete" || job.state == "InProgress" {
+		job.polls++
+		job.state = "InProgress"
+		if job.polls > max(f.JobPolls, 1) {
+			job.state = "JobComplete"
+		}
 	}
-	info := f.jobInfo(job, state)
+	info := f.jobInfo(job, job.state)
 	info["numberRecordsProcessed"] = len(job.records)
 	writeJSON(w, info)
 }
 
 func (f *Org) results(w http.ResponseWriter, r *http.Request, id string) {
 	job, ok := f.jobs[id]
-	if !ok || job.polls < 2 {
+	if !ok || job.state != "JobComplete" {
 		errorList(w, http.StatusBadRequest, "INVALIDJOBSTATE", "job is not complete")
 		return
 	}
