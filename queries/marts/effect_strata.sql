@@ -22,11 +22,22 @@
 -- tests:
 --   - not_null: [metric, stratum, segment, units]
 with ranked as (
+    -- Ranks only for the correlation: four window functions over every
+    -- unit cost seconds at scale 100, and only the correlation's units
+    -- use them.
     select
-        *,
-        rank() over (partition by metric, stratum order by x) + (count(*) over (partition by metric, stratum, x) - 1) / 2.0 as rx,
-        rank() over (partition by metric, stratum order by outcome) + (count(*) over (partition by metric, stratum, outcome) - 1) / 2.0 as ry
+        metric,
+        stratum,
+        rank() over (partition by stratum order by x) + (count(*) over (partition by stratum, x) - 1) / 2.0 as rx,
+        rank() over (partition by stratum order by outcome) + (count(*) over (partition by stratum, outcome) - 1) / 2.0 as ry
     from int_effect_units
+    where metric = 'ambiguity_escalation_spearman'
+),
+
+correlations as (
+    select metric, stratum, corr(rx, ry) as spearman
+    from ranked
+    group by metric, stratum
 ),
 
 strata as (
@@ -44,17 +55,18 @@ strata as (
         coalesce(sum(outcome) filter (where treated), 0) as events_treated,
         coalesce(sum(outcome) filter (where not treated), 0) as events_control,
         coalesce(sum(exposure) filter (where treated), 0) as exposure_treated,
-        coalesce(sum(exposure) filter (where not treated), 0) as exposure_control,
-        case when metric = 'ambiguity_escalation_spearman' then corr(rx, ry) end as spearman
-    from ranked
+        coalesce(sum(exposure) filter (where not treated), 0) as exposure_control
+    from int_effect_units
     group by metric, stratum
 )
 
 select
-    *,
+    s.*,
+    c.spearman,
     case
-        when metric = 'late_quarter_discount_uplift' then mean_treated - mean_control
-        when metric = 'ambiguity_escalation_spearman' then spearman
-        else (events_treated / nullif(exposure_treated, 0)) / nullif(events_control / nullif(exposure_control, 0), 0)
+        when s.metric = 'late_quarter_discount_uplift' then s.mean_treated - s.mean_control
+        when s.metric = 'ambiguity_escalation_spearman' then c.spearman
+        else (s.events_treated / nullif(s.exposure_treated, 0)) / nullif(s.events_control / nullif(s.exposure_control, 0), 0)
     end as estimate
-from strata
+from strata s
+left join correlations c on c.metric = s.metric and c.stratum = s.stratum
