@@ -17,8 +17,9 @@ func (m *Main) etlCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "etl [--source DIR] [--data DIR] [--full-refresh] [--strict] [--no-models]",
 		Short: "Load a source directory into the lake and publish a new warehouse generation",
-		Long: `First pulls what is new in the configured sources (sources: in the configuration, such as
-the database a connector syncs; docs/sources.md) into data/landing/<source>/. Then reads every
+		Long: `First pulls what is new in the configured sources (sources: in the configuration: the database a
+connector syncs, or the Salesforce, NetSuite, DocuSign, HubSpot, Stripe and Zendesk APIs;
+docs/sources.md) into data/landing/<source>/. Then reads every
 entity file in the source directory and the landed files, and the exports of Salesforce,
 DocuSign, NetSuite, HubSpot, Stripe and Zendesk found there (docs/vendors.md), validates
 them against the data contract (docs/data-contract.md), quarantines the rows that cannot load with their file,
