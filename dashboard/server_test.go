@@ -473,3 +473,26 @@ func TestRunsPageNamesStatuses(t *testing.T) {
 		}
 	}
 }
+
+// TestRunsPageNamesRemovedRows checks that the Runs page says how many
+// earlier rows a run removed because the vendor deleted their records, or
+// because they referred to a removed row.
+func TestRunsPageNamesRemovedRows(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	now := time.Now().UTC()
+	detail := `{"entities": [{"entity": "deals", "rows_read": 3, "rows_loaded": 3, "rows_deleted": 2}, {"entity": "deal_lines", "rows_read": 0, "rows_loaded": 0, "rows_orphaned": 5}]}`
+	if err := runlog.Open(data.RunLog()).Append(runlog.Record{Kind: "etl", ID: 1, Trigger: "manual", Status: runlog.Success, StartedAt: now, EndedAt: now, Detail: []byte(detail)}); err != nil {
+		t.Fatal(err)
+	}
+	_, ts := newServerWith(t, Options{Data: data, Addr: "127.0.0.1:0"})
+	_, body, _ := newClient(t, ts).get("/runs")
+	body = html.UnescapeString(body)
+	for _, want := range []string{
+		"deals 3/3 (2 earlier rows removed: deleted at the vendor)",
+		"deal_lines 0/0 (5 earlier rows removed: referring to a removed row)",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the Runs page does not say %q", want)
+		}
+	}
+}

@@ -66,6 +66,10 @@ type ETLDetail struct {
 		RowsRead        int64  `json:"rows_read"`
 		RowsLoaded      int64  `json:"rows_loaded"`
 		RowsQuarantined int64  `json:"rows_quarantined"`
+		// Earlier rows removed: deleted at the vendor, or referring to a
+		// removed row.
+		RowsDeleted  int64 `json:"rows_deleted"`
+		RowsOrphaned int64 `json:"rows_orphaned"`
 	} `json:"entities"`
 	Files     []FileDetail `json:"files"`
 	Warnings  []string     `json:"warnings"`
