@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/precedent-dev/precedent/etl"
 )
 
 // scopes are the JWT grant's: signature for the eSignature REST API,
@@ -115,12 +117,9 @@ func (c *client) connect(ctx context.Context) error {
 	}
 	for _, a := range info.Accounts {
 		if (c.settings.AccountID == "" && a.IsDefault) || strings.EqualFold(a.AccountID, c.settings.AccountID) {
-			u, err := url.Parse(strings.TrimRight(a.BaseURI, "/"))
-			if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-				return fmt.Errorf("GET /oauth/userinfo: account %s has no base_uri", a.AccountID)
-			}
-			if err := notInClear(u); err != nil {
-				return fmt.Errorf("GET /oauth/userinfo: account %s's base_uri %s %w", a.AccountID, u, err)
+			u, err := etl.ParseBaseURL(a.BaseURI, "the account's address")
+			if err != nil {
+				return fmt.Errorf("GET /oauth/userinfo: account %s's base_uri %q %w", a.AccountID, a.BaseURI, err)
 			}
 			c.path = "/restapi/v2.1/accounts/" + url.PathEscape(a.AccountID)
 			c.rest = u.String() + c.path

@@ -12,14 +12,14 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/precedent-dev/precedent/etl"
 )
 
 // Settings configure one DocuSign account: sources[i] of kind docusign.
@@ -48,10 +48,7 @@ type Settings struct {
 	APIReserve *int `yaml:"api_reserve,omitempty"`
 }
 
-var (
-	envVariableRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	guidRe        = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-)
+var guidRe = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // Validate checks the settings, naming the setting that is wrong after
 // prefix (such as "sources[3] (esign)"); it checks that the private key
@@ -87,17 +84,8 @@ func (s Settings) Validate(prefix string) error {
 	if s.APIReserve != nil && (*s.APIReserve < 0 || *s.APIReserve > 90) {
 		bad("api_reserve", "%d is not a percentage from 0 to 90", *s.APIReserve)
 	}
-	switch {
-	case s.PrivateKeyFile == "" && s.PrivateKeyEnv == "":
-		bad("private_key_file", "not set: name the file (or private_key_env the environment variable) holding the app's RSA private key")
-	case s.PrivateKeyFile != "" && s.PrivateKeyEnv != "":
-		bad("private_key_file", "and private_key_env are both set: keep one")
-	case s.PrivateKeyEnv != "" && !envVariableRe.MatchString(s.PrivateKeyEnv):
-		bad("private_key_env", "%q is not the name of an environment variable", s.PrivateKeyEnv)
-	default:
-		if _, err := s.PrivateKey(); err != nil {
-			errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
-		}
+	if _, err := s.PrivateKey(); err != nil {
+		errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
 	}
 	return errors.Join(errs...)
 }
@@ -109,29 +97,7 @@ func (s Settings) authURL() (*url.URL, error) {
 	if !strings.Contains(raw, "://") {
 		raw = "https://" + raw
 	}
-	u, err := url.Parse(strings.TrimRight(raw, "/"))
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return nil, errors.New("is not a host name such as account.docusign.com")
-	}
-	if u.Path != "" || u.RawQuery != "" || u.User != nil {
-		return nil, errors.New("is not the authentication service's host alone (no path, no query)")
-	}
-	if err := notInClear(u); err != nil {
-		return nil, err
-	}
-	return u, nil
-}
-
-// notInClear accepts https, or http on this host (tests): tokens and
-// assertions must not cross a network in the clear.
-func notInClear(u *url.URL) error {
-	if u.Scheme == "http" {
-		host := u.Hostname()
-		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return errors.New("is not https (http only to this host)")
-		}
-	}
-	return nil
+	return etl.ParseBaseURL(raw, "the authentication service's host")
 }
 
 // from is the first pull's start.
@@ -153,26 +119,16 @@ func (s Settings) reserve() int {
 // PrivateKey reads and parses the RSA private key from private_key_file or
 // private_key_env. Its error names the setting, never the key.
 func (s Settings) PrivateKey() (*rsa.PrivateKey, error) {
-	var pem []byte
-	setting := "private_key_file"
-	switch {
-	case s.PrivateKeyFile != "":
-		b, err := os.ReadFile(s.PrivateKeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("private_key_file: cannot read %s: %w", s.PrivateKeyFile, errors.Unwrap(err))
-		}
-		pem = b
-	case s.PrivateKeyEnv != "":
-		setting = "private_key_env"
-		pem = []byte(os.Getenv(s.PrivateKeyEnv))
-		if len(pem) == 0 {
-			return nil, fmt.Errorf("private_key_env: environment variable %s is not set", s.PrivateKeyEnv)
-		}
-	default:
-		return nil, errors.New("private_key_file: not set")
-	}
-	key, err := jwt.ParseRSAPrivateKeyFromPEM(pem)
+	pem, err := etl.Secret{Setting: "private_key", Env: s.PrivateKeyEnv, File: s.PrivateKeyFile, Holds: "the app's RSA private key", FileFirst: true}.Read()
 	if err != nil {
+		return nil, err
+	}
+	key, err := jwt.ParseRSAPrivateKeyFromPEM([]byte(pem))
+	if err != nil {
+		setting := "private_key_file"
+		if s.PrivateKeyEnv != "" {
+			setting = "private_key_env"
+		}
 		// The parser's error never quotes the key.
 		return nil, fmt.Errorf("%s: not an RSA private key in PEM (-----BEGIN RSA PRIVATE KEY-----): %w", setting, err)
 	}

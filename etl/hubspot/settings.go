@@ -12,11 +12,9 @@ package hubspot
 import (
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
-	"os"
-	"regexp"
 	"strings"
+
+	"github.com/precedent-dev/precedent/etl"
 )
 
 // DefaultAPIURL is HubSpot's API address.
@@ -41,8 +39,6 @@ type Settings struct {
 	DailyReserve int `yaml:"daily_reserve,omitempty"`
 }
 
-var envVariableRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 // Validate checks the settings, naming the setting that is wrong after
 // prefix (such as "sources[2] (crm)"); it checks that the token can be
 // read, so a missing variable or file stops the program at start-up.
@@ -52,69 +48,23 @@ func (s Settings) Validate(prefix string) error {
 		errs = append(errs, fmt.Errorf("%s.%s: %s", prefix, setting, fmt.Sprintf(format, args...)))
 	}
 	if s.APIURL != "" {
-		if err := checkAPIURL(s.APIURL); err != nil {
+		if _, err := etl.ParseBaseURL(s.APIURL, "the API's address"); err != nil {
 			bad("api_url", "%q %v", s.APIURL, err)
 		}
 	}
 	if s.DailyReserve < 0 {
 		bad("daily_reserve", "%d is negative: the API calls a pull leaves to the account's other apps each day", s.DailyReserve)
 	}
-	switch {
-	case s.AccessTokenEnv == "" && s.AccessTokenFile == "":
-		bad("access_token_env", "not set: name the environment variable (or access_token_file the file) holding the private app's access token")
-	case s.AccessTokenEnv != "" && s.AccessTokenFile != "":
-		bad("access_token_env", "and access_token_file are both set: keep one")
-	case s.AccessTokenEnv != "" && !envVariableRe.MatchString(s.AccessTokenEnv):
-		bad("access_token_env", "%q is not the name of an environment variable", s.AccessTokenEnv)
-	default:
-		if _, err := s.Token(); err != nil {
-			errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
-		}
+	if _, err := s.Token(); err != nil {
+		errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
 	}
 	return errors.Join(errs...)
-}
-
-// checkAPIURL accepts an https address, or an http one on this host
-// (tests): the token must not cross a network in the clear.
-func checkAPIURL(base string) error {
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return errors.New("is not an https URL")
-	}
-	if u.RawQuery != "" || u.User != nil || strings.Trim(u.Path, "/") != "" {
-		return errors.New("is not the API's address alone (no path, query or user)")
-	}
-	if u.Scheme == "http" {
-		host := u.Hostname()
-		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return errors.New("is not https (http only to this host)")
-		}
-	}
-	return nil
 }
 
 // Token reads the access token from access_token_env or access_token_file.
 // Its error names the setting, never the value.
 func (s Settings) Token() (string, error) {
-	switch {
-	case s.AccessTokenEnv != "":
-		k := os.Getenv(s.AccessTokenEnv)
-		if k == "" {
-			return "", fmt.Errorf("access_token_env: environment variable %s is not set", s.AccessTokenEnv)
-		}
-		return k, nil
-	case s.AccessTokenFile != "":
-		b, err := os.ReadFile(s.AccessTokenFile)
-		if err != nil {
-			return "", fmt.Errorf("access_token_file: cannot read %s: %w", s.AccessTokenFile, errors.Unwrap(err))
-		}
-		k := strings.TrimRight(string(b), "\r\n")
-		if k == "" {
-			return "", fmt.Errorf("access_token_file: %s is empty", s.AccessTokenFile)
-		}
-		return k, nil
-	}
-	return "", errors.New("access_token_env: not set")
+	return etl.Secret{Setting: "access_token", Env: s.AccessTokenEnv, File: s.AccessTokenFile, Holds: "the private app's access token"}.Read()
 }
 
 // base is the API's address without a trailing slash.

@@ -11,12 +11,11 @@ package netsuite
 import (
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/precedent-dev/precedent/etl"
 )
 
 // Settings configure one NetSuite account: sources[i] of kind netsuite.
@@ -46,20 +45,17 @@ type Settings struct {
 }
 
 var (
-	envVariableRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	accountRe     = regexp.MustCompile(`^[0-9A-Za-z]+([_-][0-9A-Za-z]+)?$`)
-	fieldRe       = regexp.MustCompile(`^[a-z][a-z0-9_]{0,99}$`)
+	accountRe = regexp.MustCompile(`^[0-9A-Za-z]+([_-][0-9A-Za-z]+)?$`)
+	fieldRe   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,99}$`)
 )
 
-// secret is one credential's settings: its name and where it is read from.
-type secret struct{ name, env, file string }
-
-func (s Settings) credentials() []secret {
-	return []secret{
-		{"consumer_key", s.ConsumerKeyEnv, s.ConsumerKeyFile},
-		{"consumer_secret", s.ConsumerSecretEnv, s.ConsumerSecretFile},
-		{"token_id", s.TokenIDEnv, s.TokenIDFile},
-		{"token_secret", s.TokenSecretEnv, s.TokenSecretFile},
+// credentials are where the four credentials are read from.
+func (s Settings) credentials() []etl.Secret {
+	return []etl.Secret{
+		{Setting: "consumer_key", Env: s.ConsumerKeyEnv, File: s.ConsumerKeyFile, Holds: "the consumer key"},
+		{Setting: "consumer_secret", Env: s.ConsumerSecretEnv, File: s.ConsumerSecretFile, Holds: "the consumer secret"},
+		{Setting: "token_id", Env: s.TokenIDEnv, File: s.TokenIDFile, Holds: "the token id"},
+		{Setting: "token_secret", Env: s.TokenSecretEnv, File: s.TokenSecretFile, Holds: "the token secret"},
 	}
 }
 
@@ -78,22 +74,13 @@ func (s Settings) Validate(prefix string) error {
 		bad("account_id", "%q is not a NetSuite account id, such as 1234567 or 1234567_SB1", s.AccountID)
 	}
 	if s.SuiteTalkURL != "" {
-		if err := checkURL(s.SuiteTalkURL); err != nil {
+		if _, err := etl.ParseBaseURL(s.SuiteTalkURL, "an address"); err != nil {
 			bad("suitetalk_url", "%q %v", s.SuiteTalkURL, err)
 		}
 	}
 	for _, c := range s.credentials() {
-		switch {
-		case c.env == "" && c.file == "":
-			bad(c.name+"_env", "not set: name the environment variable (or %s_file the file) holding the %s", c.name, strings.ReplaceAll(c.name, "_", " "))
-		case c.env != "" && c.file != "":
-			bad(c.name+"_env", "and %s_file are both set: keep one", c.name)
-		case c.env != "" && !envVariableRe.MatchString(c.env):
-			bad(c.name+"_env", "%q is not the name of an environment variable", c.env)
-		default:
-			if _, err := c.read(); err != nil {
-				errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
-			}
+		if _, err := c.Read(); err != nil {
+			errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
 		}
 	}
 	for _, obj := range sortedKeys(s.ExtraFields) {
@@ -110,52 +97,12 @@ func (s Settings) Validate(prefix string) error {
 	return errors.Join(errs...)
 }
 
-// checkURL accepts an https address, or an http one on this host (tests):
-// the signed calls must not cross a network in the clear.
-func checkURL(base string) error {
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return errors.New("is not an https URL")
-	}
-	if u.RawQuery != "" || u.User != nil || strings.Trim(u.Path, "/") != "" {
-		return errors.New("is not an address alone (no path, query or user)")
-	}
-	if u.Scheme == "http" {
-		host := u.Hostname()
-		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return errors.New("is not https (http only to this host)")
-		}
-	}
-	return nil
-}
-
-// read reads one credential from its variable or file. Its error names
-// the setting, never the value.
-func (c secret) read() (string, error) {
-	if c.env != "" {
-		v := os.Getenv(c.env)
-		if v == "" {
-			return "", fmt.Errorf("%s_env: environment variable %s is not set", c.name, c.env)
-		}
-		return v, nil
-	}
-	b, err := os.ReadFile(c.file)
-	if err != nil {
-		return "", fmt.Errorf("%s_file: cannot read %s: %w", c.name, c.file, errors.Unwrap(err))
-	}
-	v := strings.TrimRight(string(b), "\r\n")
-	if v == "" {
-		return "", fmt.Errorf("%s_file: %s is empty", c.name, c.file)
-	}
-	return v, nil
-}
-
 // tokens reads the four credentials.
 func (s Settings) tokens() (tba, error) {
 	var v [4]string
 	for i, c := range s.credentials() {
 		var err error
-		if v[i], err = c.read(); err != nil {
+		if v[i], err = c.Read(); err != nil {
 			return tba{}, err
 		}
 	}

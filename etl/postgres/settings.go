@@ -11,12 +11,12 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/adapters"
 )
 
@@ -36,9 +36,8 @@ type Settings struct {
 }
 
 var (
-	schemaRe      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]*$`)
-	kvPasswordRe  = regexp.MustCompile(`(^|\s)password\s*=`)
-	envVariableRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	schemaRe     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]*$`)
+	kvPasswordRe = regexp.MustCompile(`(^|\s)password\s*=`)
 )
 
 // Validate checks the settings, naming the setting that is wrong after
@@ -59,12 +58,7 @@ func (s Settings) Validate(prefix string) error {
 			bad("dsn", "not a postgres:// URL or a key=value connection string")
 		}
 	}
-	if s.PasswordEnv != "" && s.PasswordFile != "" {
-		bad("password_env", "and password_file are both set: keep one")
-	}
-	if s.PasswordEnv != "" && !envVariableRe.MatchString(s.PasswordEnv) {
-		bad("password_env", "%q is not the name of an environment variable", s.PasswordEnv)
-	} else if _, err := s.Password(); err != nil {
+	if _, err := s.Password(); err != nil {
 		errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
 	}
 	if len(s.Schemas) == 0 {
@@ -95,25 +89,7 @@ func hasPassword(dsn string) bool {
 // Password reads the password from password_env or password_file; ""
 // when neither is set. Its error names the setting, never the value.
 func (s Settings) Password() (string, error) {
-	switch {
-	case s.PasswordEnv != "":
-		p := os.Getenv(s.PasswordEnv)
-		if p == "" {
-			return "", fmt.Errorf("password_env: environment variable %s is not set", s.PasswordEnv)
-		}
-		return p, nil
-	case s.PasswordFile != "":
-		b, err := os.ReadFile(s.PasswordFile)
-		if err != nil {
-			return "", fmt.Errorf("password_file: cannot read %s: %w", s.PasswordFile, errors.Unwrap(err))
-		}
-		p := strings.TrimRight(string(b), "\r\n")
-		if p == "" {
-			return "", fmt.Errorf("password_file: %s is empty", s.PasswordFile)
-		}
-		return p, nil
-	}
-	return "", nil
+	return etl.Secret{Setting: "password", Env: s.PasswordEnv, File: s.PasswordFile, Optional: true}.Read()
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/precedent-dev/precedent/etl"
 )
 
 // tokenPath is the OAuth 2.0 token endpoint, under the login URL.
@@ -118,7 +120,7 @@ func (a *authenticator) request(ctx context.Context, hc *http.Client, backoff ti
 		if err := json.Unmarshal(body, &t); err != nil || t.AccessToken == "" || t.InstanceURL == "" {
 			return token{}, 0, fmt.Errorf("POST %s: the answer holds no access_token and instance_url", tokenPath)
 		}
-		if err := checkURL(strings.TrimRight(t.InstanceURL, "/")); err != nil {
+		if _, err := etl.ParseBaseURL(t.InstanceURL, "a host's address"); err != nil {
 			return token{}, 0, fmt.Errorf("POST %s: instance_url %q %v", tokenPath, t.InstanceURL, err)
 		}
 		t.InstanceURL = strings.TrimRight(t.InstanceURL, "/")

@@ -12,14 +12,13 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/precedent-dev/precedent/etl"
 )
 
 // The authorization flows.
@@ -78,9 +77,8 @@ type Settings struct {
 }
 
 var (
-	envVariableRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	apiVersionRe  = regexp.MustCompile(`^v[0-9]{2,3}\.0$`)
-	objectNameRe  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
+	apiVersionRe = regexp.MustCompile(`^v[0-9]{2,3}\.0$`)
+	objectNameRe = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
 )
 
 // Validate checks the settings, naming the setting that is wrong after
@@ -92,7 +90,8 @@ func (s Settings) Validate(prefix string) error {
 	bad := func(setting, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s.%s: %s", prefix, setting, fmt.Sprintf(format, args...)))
 	}
-	if err := checkURL(s.loginURL()); err != nil {
+	login, err := etl.ParseBaseURL(s.loginURL(), "a host's address")
+	if err != nil {
 		bad("login_url", "%q %v", s.LoginURL, err)
 	}
 	if s.ClientID == "" {
@@ -106,9 +105,7 @@ func (s Settings) Validate(prefix string) error {
 		if s.ClientSecretEnv != "" || s.ClientSecretFile != "" {
 			bad("client_secret_env", "is for flow client_credentials; flow jwt signs with private_key_file or private_key_env")
 		}
-		if problem := s.secretSettings("private_key", s.PrivateKeyEnv, s.PrivateKeyFile); problem != "" {
-			bad("private_key_file", "%s", problem)
-		} else if _, err := s.privateKey(); err != nil {
+		if _, err := s.privateKey(); err != nil {
 			errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
 		}
 	case FlowClientCredentials:
@@ -119,12 +116,10 @@ func (s Settings) Validate(prefix string) error {
 		// login.salesforce.com or test.salesforce.com": it needs the org's
 		// My Domain login URL.
 		// https://help.salesforce.com/s/articleView?id=000886201&type=1
-		if host := strings.ToLower(strings.TrimSuffix(hostname(s.loginURL()), ".")); host == "login.salesforce.com" || host == "test.salesforce.com" {
+		if login != nil && isGenericLogin(login.Hostname()) {
 			bad("login_url", "%s is refused by flow client_credentials, which needs the org's My Domain login URL (such as https://acme.my.salesforce.com, or https://acme--uat.sandbox.my.salesforce.com for a sandbox)", s.loginURL())
 		}
-		if problem := s.secretSettings("client_secret", s.ClientSecretEnv, s.ClientSecretFile); problem != "" {
-			bad("client_secret_env", "%s", problem)
-		} else if _, err := s.clientSecret(); err != nil {
+		if _, err := s.clientSecret(); err != nil {
 			errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
 		}
 	case "":
@@ -152,75 +147,16 @@ func (s Settings) Validate(prefix string) error {
 	return errors.Join(errs...)
 }
 
-// secretSettings says what is wrong with a pair of *_env and *_file
-// settings, or "".
-func (s Settings) secretSettings(name, env, file string) string {
-	switch {
-	case env == "" && file == "":
-		return fmt.Sprintf("not set: name the file (or %s_env the environment variable) holding the %s", name, strings.ReplaceAll(name, "_", " "))
-	case env != "" && file != "":
-		return fmt.Sprintf("and %s_env are both set: keep one", name)
-	case env != "" && !envVariableRe.MatchString(env):
-		return fmt.Sprintf("%s_env %q is not the name of an environment variable", name, env)
-	}
-	return ""
-}
-
-// checkURL accepts an https address, or an http one on this host (tests):
-// secrets and tokens must not cross a network in the clear.
-func checkURL(base string) error {
-	u, err := url.Parse(base)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return errors.New("is not an https URL")
-	}
-	if u.RawQuery != "" || u.User != nil || strings.Trim(u.Path, "/") != "" {
-		return errors.New("is not a host's address alone (no path, query or user)")
-	}
-	if u.Scheme == "http" {
-		host := u.Hostname()
-		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return errors.New("is not https (http only to this host)")
-		}
-	}
-	return nil
-}
-
-// hostname is the host of an address, "" when it is none.
-func hostname(base string) string {
-	u, err := url.Parse(base)
-	if err != nil {
-		return ""
-	}
-	return u.Hostname()
-}
-
-// readSecret reads a secret from an environment variable or a file. Its
-// error names the setting, never the value.
-func readSecret(name, env, file string) (string, error) {
-	switch {
-	case env != "":
-		v := os.Getenv(env)
-		if v == "" {
-			return "", fmt.Errorf("%s_env: environment variable %s is not set", name, env)
-		}
-		return v, nil
-	case file != "":
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return "", fmt.Errorf("%s_file: cannot read %s: %w", name, file, errors.Unwrap(err))
-		}
-		v := strings.TrimRight(string(b), "\r\n")
-		if v == "" {
-			return "", fmt.Errorf("%s_file: %s is empty", name, file)
-		}
-		return v, nil
-	}
-	return "", fmt.Errorf("%s_file: not set", name)
+// isGenericLogin says host is login.salesforce.com or test.salesforce.com,
+// which serve every org, not one org's My Domain.
+func isGenericLogin(host string) bool {
+	host = strings.ToLower(strings.TrimSuffix(host, "."))
+	return host == "login.salesforce.com" || host == "test.salesforce.com"
 }
 
 // privateKey reads and parses the JWT signing key.
 func (s Settings) privateKey() (*rsa.PrivateKey, error) {
-	pem, err := readSecret("private_key", s.PrivateKeyEnv, s.PrivateKeyFile)
+	pem, err := etl.Secret{Setting: "private_key", Env: s.PrivateKeyEnv, File: s.PrivateKeyFile, Holds: "the private key", FileFirst: true}.Read()
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +174,7 @@ func (s Settings) privateKey() (*rsa.PrivateKey, error) {
 
 // clientSecret reads the consumer secret.
 func (s Settings) clientSecret() (string, error) {
-	return readSecret("client_secret", s.ClientSecretEnv, s.ClientSecretFile)
+	return etl.Secret{Setting: "client_secret", Env: s.ClientSecretEnv, File: s.ClientSecretFile, Holds: "the client secret"}.Read()
 }
 
 func (s Settings) loginURL() string {

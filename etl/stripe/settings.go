@@ -10,9 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
-	"regexp"
-	"strings"
+
+	"github.com/precedent-dev/precedent/etl"
 )
 
 // Settings configure one Stripe account: sources[i] of kind stripe.
@@ -32,8 +31,6 @@ type Settings struct {
 	LookbackDays int `yaml:"lookback_days,omitempty"`
 }
 
-var envVariableRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 // Validate checks the settings, naming the setting that is wrong after
 // prefix (such as "sources[1] (billing)"); it checks that the key can be
 // read, so a missing variable or file stops the program at start-up.
@@ -42,17 +39,8 @@ func (s Settings) Validate(prefix string) error {
 	bad := func(setting, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s.%s: %s", prefix, setting, fmt.Sprintf(format, args...)))
 	}
-	switch {
-	case s.SecretKeyEnv == "" && s.SecretKeyFile == "":
-		bad("secret_key_env", "not set: name the environment variable (or secret_key_file the file) holding a restricted key with read access")
-	case s.SecretKeyEnv != "" && s.SecretKeyFile != "":
-		bad("secret_key_env", "and secret_key_file are both set: keep one")
-	case s.SecretKeyEnv != "" && !envVariableRe.MatchString(s.SecretKeyEnv):
-		bad("secret_key_env", "%q is not the name of an environment variable", s.SecretKeyEnv)
-	default:
-		if _, err := s.SecretKey(); err != nil {
-			errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
-		}
+	if _, err := s.SecretKey(); err != nil {
+		errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
 	}
 	if s.APIBase != "" {
 		if u, err := url.Parse(s.APIBase); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -68,25 +56,7 @@ func (s Settings) Validate(prefix string) error {
 // SecretKey reads the key from secret_key_env or secret_key_file. Its
 // error names the setting, never the value.
 func (s Settings) SecretKey() (string, error) {
-	switch {
-	case s.SecretKeyEnv != "":
-		k := os.Getenv(s.SecretKeyEnv)
-		if k == "" {
-			return "", fmt.Errorf("secret_key_env: environment variable %s is not set", s.SecretKeyEnv)
-		}
-		return k, nil
-	case s.SecretKeyFile != "":
-		b, err := os.ReadFile(s.SecretKeyFile)
-		if err != nil {
-			return "", fmt.Errorf("secret_key_file: cannot read %s: %w", s.SecretKeyFile, errors.Unwrap(err))
-		}
-		k := strings.TrimRight(string(b), "\r\n")
-		if k == "" {
-			return "", fmt.Errorf("secret_key_file: %s is empty", s.SecretKeyFile)
-		}
-		return k, nil
-	}
-	return "", errors.New("secret_key_env: not set")
+	return etl.Secret{Setting: "secret_key", Env: s.SecretKeyEnv, File: s.SecretKeyFile, Holds: "a restricted key with read access"}.Read()
 }
 
 // lookback is the window read again before the cursor, in seconds.
