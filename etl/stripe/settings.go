@@ -9,7 +9,6 @@ package stripe
 import (
 	"errors"
 	"fmt"
-	"net/url"
 
 	"github.com/precedent-dev/precedent/etl"
 )
@@ -43,8 +42,9 @@ func (s Settings) Validate(prefix string) error {
 		errs = append(errs, fmt.Errorf("%s.%w", prefix, err))
 	}
 	if s.APIBase != "" {
-		if u, err := url.Parse(s.APIBase); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			bad("api_base", "%q is not an http(s) URL", s.APIBase)
+		// The secret key goes to it: https, or http only to this host.
+		if _, err := etl.ParseBaseURL(s.APIBase, "the API's address"); err != nil {
+			bad("api_base", "%q %v", s.APIBase, err)
 		}
 	}
 	if s.LookbackDays < -1 {
