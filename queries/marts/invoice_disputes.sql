@@ -27,14 +27,6 @@ credits as (
     from stg_credit_notes cn, settings s
     where cn.issued_date <= s.as_of
     group by cn.invoice_id
-),
-
-calendar as (
-    select
-        i.invoice_id,
-        (month(i.issued_date) - s.fiscal_year_start_month + 12) % 12 as months_into_year,
-        (date_trunc('month', i.issued_date) - to_months(months_into_year))::date as year_start
-    from invoices i, settings s
 )
 
 select
@@ -45,7 +37,10 @@ select
     a.region,
     i.contract_id,
     i.issued_date,
-    'FY' || year(c.year_start + interval 11 month) || '-Q' || (c.months_into_year // 3 + 1) as fiscal_quarter,
+    -- The fiscal year starts at the start of its first month: a date is
+    -- (month - first month + 12) % 12 months into its year.
+    'FY' || year((date_trunc('month', i.issued_date) - to_months((month(i.issued_date) - s.fiscal_year_start_month + 12) % 12))::date + interval 11 month)
+        || '-Q' || ((month(i.issued_date) - s.fiscal_year_start_month + 12) % 12 // 3 + 1) as fiscal_quarter,
     i.due_date,
     i.paid_date,
     i.status,
@@ -58,7 +53,7 @@ select
     coalesce(cr.credited, 0) as credited,
     coalesce(cr.credit_notes, 0) as credit_notes
 from invoices i
-join calendar c on c.invoice_id = i.invoice_id
+cross join settings s
 left join stg_accounts a on a.account_id = i.account_id
 left join int_billing_configs bc on bc.billing_config_id = i.billing_config_id
 left join credits cr on cr.invoice_id = i.invoice_id
