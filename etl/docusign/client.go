@@ -6,13 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/precedent-dev/precedent/etl"
 )
 
 // client makes a pull's calls: to the authentication service for access
@@ -130,14 +131,12 @@ func (c *client) once(ctx context.Context, req *http.Request, attempt int) ([]by
 		return nil, backoff, err
 	}
 	defer res.Body.Close()
-	// One byte more than the limit tells an answer cut short from one
-	// that fits.
-	body, err := io.ReadAll(io.LimitReader(res.Body, c.maxAnswer+1))
+	body, err := etl.ReadBounded(res.Body, c.maxAnswer)
+	if errors.Is(err, etl.ErrTooLarge) {
+		return nil, 0, fmt.Errorf("%d %s: the answer is larger than %d bytes, more than a pull reads", res.StatusCode, http.StatusText(res.StatusCode), c.maxAnswer)
+	}
 	if err != nil {
 		return nil, backoff, err
-	}
-	if int64(len(body)) > c.maxAnswer {
-		return nil, 0, fmt.Errorf("%d %s: the answer is larger than %d bytes, more than a pull reads", res.StatusCode, http.StatusText(res.StatusCode), c.maxAnswer)
 	}
 	c.quota.read(res.Header)
 	if date, err := http.ParseTime(res.Header.Get("Date")); err == nil {
@@ -147,7 +146,7 @@ func (c *client) once(ctx context.Context, req *http.Request, attempt int) ([]by
 		return body, 0, nil
 	}
 	if res.StatusCode >= 300 && res.StatusCode < 400 {
-		// Not followed (noRedirects): say where it led, without its query.
+		// Not followed (etl.NoRedirects): say where it led, without its query.
 		to, _ := url.Parse(res.Header.Get("Location"))
 		if to == nil {
 			to = &url.URL{}

@@ -106,7 +106,7 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if err := etl.LoadCursors(env.Cursors, &cursors); err != nil {
 		return rep, err
 	}
-	c := &client{http: noRedirects(s.HTTPClient), auth: auth, settings: s.Settings, key: key, now: s.Now, retries: s.Retries, backoff: s.Backoff, maxWait: s.MaxWait, maxAnswer: s.MaxAnswer, log: log}
+	c := &client{http: etl.NoRedirects(s.HTTPClient, 60*time.Second), auth: auth, settings: s.Settings, key: key, now: s.Now, retries: s.Retries, backoff: s.Backoff, maxWait: s.MaxWait, maxAnswer: s.MaxAnswer, log: log}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -133,19 +133,6 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	log.Info("pulled object", "source", s.SourceName, "object", obj.Object, "rows", obj.Rows, "file", obj.File,
 		"calls", c.calls, "rate_limit_remaining", c.quota.remaining)
 	return rep, nil
-}
-
-// noRedirects is a copy of hc (a client with a 60s timeout when nil) that
-// follows no redirect: none of DocuSign's calls redirects, and a redirect
-// followed would send the assertion (a 307 sends the POST again) or the
-// access token to another server, or in the clear.
-func noRedirects(hc *http.Client) *http.Client {
-	c := http.Client{Timeout: 60 * time.Second}
-	if hc != nil {
-		c = *hc
-	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &c
 }
 
 // settle is how long before DocuSign's time (its answers' Date) a status

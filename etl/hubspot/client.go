@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/precedent-dev/precedent/etl"
 )
 
 // Waits for a 429 (https://developers.hubspot.com/docs/api/usage-details):
@@ -147,12 +149,12 @@ func (c *client) once(ctx context.Context, method, path string, q url.Values, pa
 	date, _ := http.ParseTime(res.Header.Get("Date"))
 	c.limits(res.Header)
 	limit := cmp.Or(c.maxBody, maxAnswer)
-	b, err := io.ReadAll(io.LimitReader(res.Body, int64(limit)+1))
+	b, err := etl.ReadBounded(res.Body, int64(limit))
+	if errors.Is(err, etl.ErrTooLarge) {
+		return nil, date, 0, fmt.Errorf("%d: the answer is larger than %s; a page holds at most 100 records", res.StatusCode, size(limit))
+	}
 	if err != nil {
 		return nil, date, backoff, err
-	}
-	if len(b) > limit {
-		return nil, date, 0, fmt.Errorf("%d: the answer is larger than %s; a page holds at most 100 records", res.StatusCode, size(limit))
 	}
 	var e apiError
 	json.Unmarshal(b, &e)

@@ -150,17 +150,8 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if err := etl.LoadCursors(env.Cursors, &cursors); err != nil {
 		return rep, err
 	}
-	c := &client{http: s.HTTPClient, base: s.Settings.base(), token: token, retries: s.retries(), backoff: s.Backoff,
+	c := &client{http: etl.NoRedirects(s.HTTPClient, 60*time.Second), base: s.Settings.base(), token: token, retries: s.retries(), backoff: s.Backoff,
 		reserve: s.Settings.DailyReserve, sleep: s.Sleep, log: log, dailyLeft: -1}
-	if c.http == nil {
-		c.http = &http.Client{Timeout: 60 * time.Second}
-	}
-	// No redirect is followed: HubSpot's API answers where it is asked,
-	// and a redirect could carry the token (and a search's body) to
-	// another host, or in the clear.
-	noRedirect := *c.http
-	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	c.http = &noRedirect
 	if c.backoff <= 0 {
 		c.backoff = time.Second
 	}

@@ -6,13 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/precedent-dev/precedent/etl"
 )
 
 // suiteQLPath is the SuiteQL resource of REST web services:
@@ -30,20 +31,6 @@ type client struct {
 	retries int           // of a 5xx, a 429, a network error or a timeout
 	backoff time.Duration // before the first retry, doubled at each
 	log     *slog.Logger
-}
-
-// noRedirects is a copy of hc (a client with a 120s timeout when nil)
-// that follows no redirect: on a 307 or 308 Go would send the signed
-// request again to wherever the Location points, and SuiteQL never
-// redirects. The redirect is answered as an error.
-func noRedirects(hc *http.Client) *http.Client {
-	c := &http.Client{Timeout: 120 * time.Second}
-	if hc != nil {
-		cp := *hc
-		c = &cp
-	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return c
 }
 
 // page is one answer of the suiteql resource: {links, count, hasMore,
@@ -113,8 +100,8 @@ func (c *client) post(ctx context.Context, q string, limit, attempt int) ([]byte
 		return nil, backoff, nil, err
 	}
 	defer res.Body.Close()
-	body, err := readAll(res.Body, maxBody)
-	if errors.Is(err, errTooLarge) {
+	body, err := etl.ReadBounded(res.Body, maxBody)
+	if errors.Is(err, etl.ErrTooLarge) {
 		return nil, 0, nil, fmt.Errorf("%d %w", res.StatusCode, err)
 	}
 	if err != nil {
@@ -144,19 +131,6 @@ func (c *client) post(ctx context.Context, q string, limit, attempt int) ([]byte
 // maxBody is the most bytes an answer may have: a page of 1000 records
 // is far smaller.
 var maxBody int64 = 64 << 20
-
-// errTooLarge is an answer longer than maxBody.
-var errTooLarge = errors.New("answer too large")
-
-// readAll reads r whole, failing with errTooLarge past limit bytes rather
-// than cutting the answer short.
-func readAll(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err == nil && int64(len(b)) > limit {
-		return nil, fmt.Errorf("%w: over %d bytes, not read", errTooLarge, limit)
-	}
-	return b, err
-}
 
 // message is what an error answer says: its o:errorDetails (each error
 // code and detail), else its title, else the body's start. The shape is

@@ -98,7 +98,7 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if err := etl.LoadCursors(env.Cursors, &cursors); err != nil {
 		return rep, err
 	}
-	c := &client{http: noRedirects(s.HTTPClient), base: s.Settings.base(), auth: auth, retries: s.Retries, backoff: s.Backoff, log: log}
+	c := &client{http: etl.NoRedirects(s.HTTPClient, 120*time.Second), base: s.Settings.base(), auth: auth, retries: s.Retries, backoff: s.Backoff, log: log}
 	if c.retries == 0 {
 		c.retries = 4
 	}

@@ -110,7 +110,7 @@ func (a *authenticator) request(ctx context.Context, hc *http.Client, backoff ti
 		return token{}, backoff, fmt.Errorf("POST %s: %w", tokenPath, err)
 	}
 	defer res.Body.Close()
-	body, err := readBody(res, maxJSONBody)
+	body, err := etl.ReadBounded(res.Body, maxJSONBody)
 	if err != nil {
 		return token{}, backoff, fmt.Errorf("POST %s: %w", tokenPath, err)
 	}

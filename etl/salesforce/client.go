@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/precedent-dev/precedent/etl"
 )
 
 // maxRetryAfter bounds a wait a 429's Retry-After asks for.
@@ -46,22 +48,6 @@ type client struct {
 	// answer's Sforce-Limit-Info said (limit 0: not known yet).
 	used, limit int
 	calls       int // calls made, besides token requests
-}
-
-// noRedirects is a copy of hc (a client with a 120s timeout when nil)
-// that follows no redirect: on a 307 or 308 Go would send the token
-// request's body (the client secret or the JWT) again to wherever the
-// Location points, and the Authorization header to the same host even
-// over http. None of the calls needs a redirect; one is answered as an
-// error.
-func noRedirects(hc *http.Client) *http.Client {
-	c := &http.Client{Timeout: 120 * time.Second}
-	if hc != nil {
-		cp := *hc
-		c = &cp
-	}
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return c
 }
 
 // response is an answer with status 2xx.
@@ -238,8 +224,8 @@ func (c *client) once(ctx context.Context, method, path string, body []byte, acc
 	if accept == "text/csv" {
 		limit = maxCSVBody
 	}
-	data, err := readBody(res, limit)
-	if errors.Is(err, errTooLarge) {
+	data, err := etl.ReadBounded(res.Body, limit)
+	if errors.Is(err, etl.ErrTooLarge) {
 		return nil, 0, fmt.Errorf("%d %w", res.StatusCode, err)
 	}
 	if err != nil {
@@ -333,20 +319,6 @@ var (
 	maxJSONBody int64 = 64 << 20
 	maxCSVBody  int64 = 1 << 30
 )
-
-// errTooLarge is an answer longer than its limit.
-var errTooLarge = errors.New("answer too large")
-
-// readBody reads an answer's body whole, failing with errTooLarge past
-// limit bytes rather than cutting it short (a CSV page cut at a row's end
-// would lose rows the cursor then passes).
-func readBody(res *http.Response, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(res.Body, limit+1))
-	if err == nil && int64(len(b)) > limit {
-		return nil, fmt.Errorf("%w: over %d bytes, not read", errTooLarge, limit)
-	}
-	return b, err
-}
 
 func sleep(ctx context.Context, d time.Duration) error {
 	select {

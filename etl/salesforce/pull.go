@@ -68,7 +68,7 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if err := etl.LoadCursors(env.Cursors, &cursors); err != nil {
 		return rep, err
 	}
-	c := &client{http: noRedirects(s.HTTPClient), auth: auth, version: s.Settings.apiVersion(), share: s.Settings.apiShare(),
+	c := &client{http: etl.NoRedirects(s.HTTPClient, 120*time.Second), auth: auth, version: s.Settings.apiVersion(), share: s.Settings.apiShare(),
 		retries: s.retries(), backoff: s.Backoff, log: log}
 	if c.backoff <= 0 {
 		c.backoff = time.Second

@@ -147,7 +147,7 @@ func (s *Source) backend() stripeapi.Backend {
 		EnableTelemetry:   &telemetry,
 		LeveledLogger:     &stripeapi.LeveledLogger{Level: stripeapi.LevelNull},
 		// No redirect is followed: the secret key must reach Stripe alone.
-		HTTPClient: &http.Client{Timeout: 80 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		HTTPClient: etl.NoRedirects(nil, 80*time.Second),
 	}
 	if s.Settings.APIBase != "" {
 		base := strings.TrimRight(s.Settings.APIBase, "/")

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -120,16 +119,7 @@ func (s *Source) Pull(ctx context.Context, env etl.PullEnv) (etl.PullReport, err
 	if err := etl.LoadCursors(env.Cursors, &cursors); err != nil {
 		return rep, err
 	}
-	c := &client{http: s.HTTPClient, base: s.Settings.base(), user: s.Settings.Email + "/token", token: token, retries: s.retries(), backoff: s.Backoff, log: log}
-	if c.http == nil {
-		c.http = &http.Client{Timeout: 60 * time.Second}
-	}
-	// No redirect is followed: Zendesk's API answers where it is asked, and
-	// a redirect could carry the Basic credentials elsewhere, or in the
-	// clear.
-	noRedirect := *c.http
-	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	c.http = &noRedirect
+	c := &client{http: etl.NoRedirects(s.HTTPClient, 60*time.Second), base: s.Settings.base(), user: s.Settings.Email + "/token", token: token, retries: s.retries(), backoff: s.Backoff, log: log}
 	if c.backoff <= 0 {
 		c.backoff = time.Second
 	}
@@ -333,12 +323,12 @@ func (c *client) get(ctx context.Context, path string, q url.Values, attempt int
 		return nil, backoff, err
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, maxBody+1))
+	body, err := etl.ReadBounded(res.Body, maxBody)
+	if errors.Is(err, etl.ErrTooLarge) {
+		return nil, 0, fmt.Errorf("the answer is larger than %d MiB; a page holds at most 1,000 objects", maxBody>>20)
+	}
 	if err != nil {
 		return nil, backoff, err
-	}
-	if len(body) > maxBody {
-		return nil, 0, fmt.Errorf("the answer is larger than %d MiB; a page holds at most 1,000 objects", maxBody>>20)
 	}
 	switch {
 	case res.StatusCode == http.StatusOK:
