@@ -236,15 +236,7 @@ func TestSources(t *testing.T) {
 
 func TestZendeskSource(t *testing.T) {
 	t.Setenv("TEST_ZENDESK_TOKEN", "zd-token")
-	path := filepath.Join(t.TempDir(), "precedent.yaml")
-	file := "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_ZENDESK_TOKEN\n"
-	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := Load(path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := loadYAML(t, "sources:\n  - name: support\n    kind: zendesk\n    base_url: https://acme.zendesk.com\n    email: agent@acme.example\n    token_env: TEST_ZENDESK_TOKEN\n")
 	if len(c.Sources) != 1 || c.Sources[0].Zendesk.BaseURL != "https://acme.zendesk.com" || c.Sources[0].Zendesk.Email != "agent@acme.example" {
 		t.Errorf("sources = %+v", c.Sources)
 	}
@@ -263,16 +255,8 @@ func TestDocuSignSource(t *testing.T) {
 	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join(dir, "precedent.yaml")
-	file := "sources:\n  - name: esign\n    kind: docusign\n    auth_server: account.docusign.com\n    integration_key: 7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b\n" +
-		"    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n    private_key_file: " + keyFile + "\n    from_date: 2024-01-01\n    api_reserve: 25\n"
-	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := Load(path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := loadYAML(t, "sources:\n  - name: esign\n    kind: docusign\n    auth_server: account.docusign.com\n    integration_key: 7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b\n" +
+		"    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n    private_key_file: " + keyFile + "\n    from_date: 2024-01-01\n    api_reserve: 25\n")
 	ds := c.Sources[0].DocuSign
 	if len(c.Sources) != 1 || ds.AuthServer != "account.docusign.com" || ds.UserID != "4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d" || ds.FromDate != "2024-01-01" || ds.APIReserve == nil || *ds.APIReserve != 25 {
 		t.Errorf("sources = %+v", c.Sources)
@@ -284,15 +268,7 @@ func TestDocuSignSource(t *testing.T) {
 
 func TestHubSpotSource(t *testing.T) {
 	t.Setenv("TEST_HUBSPOT_TOKEN", "pat-na1-token")
-	path := filepath.Join(t.TempDir(), "precedent.yaml")
-	file := "sources:\n  - name: crm\n    kind: hubspot\n    access_token_env: TEST_HUBSPOT_TOKEN\n    daily_reserve: 50000\n"
-	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := Load(path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := loadYAML(t, "sources:\n  - name: crm\n    kind: hubspot\n    access_token_env: TEST_HUBSPOT_TOKEN\n    daily_reserve: 50000\n")
 	if len(c.Sources) != 1 || c.Sources[0].HubSpot.DailyReserve != 50000 || c.Sources[0].HubSpot.APIURL != "" {
 		t.Errorf("sources = %+v", c.Sources)
 	}
@@ -303,15 +279,7 @@ func TestHubSpotSource(t *testing.T) {
 
 func TestSalesforceSource(t *testing.T) {
 	t.Setenv("TEST_SF_SECRET", "sf-secret")
-	path := filepath.Join(t.TempDir(), "precedent.yaml")
-	file := "sources:\n  - name: crm\n    kind: salesforce\n    login_url: https://acme.my.salesforce.com\n    client_id: 3MVG9abc\n    flow: client_credentials\n    client_secret_env: TEST_SF_SECRET\n    api_share: 0.25\n    objects: [Account, Opportunity]\n"
-	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := Load(path, true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := loadYAML(t, "sources:\n  - name: crm\n    kind: salesforce\n    login_url: https://acme.my.salesforce.com\n    client_id: 3MVG9abc\n    flow: client_credentials\n    client_secret_env: TEST_SF_SECRET\n    api_share: 0.25\n    objects: [Account, Opportunity]\n")
 	if len(c.Sources) != 1 {
 		t.Fatalf("sources = %+v", c.Sources)
 	}
@@ -354,4 +322,18 @@ func TestSourcesRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(again.Sources, c.Sources) {
 		t.Errorf("sources after a save: %+v, want %+v", again.Sources, c.Sources)
 	}
+}
+
+// loadYAML loads a configuration file holding text.
+func loadYAML(t *testing.T, text string) Config {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "precedent.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
