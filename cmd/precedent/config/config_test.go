@@ -255,8 +255,8 @@ func TestDocuSignSource(t *testing.T) {
 	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c := loadYAML(t, "sources:\n  - name: esign\n    kind: docusign\n    auth_server: account.docusign.com\n    integration_key: 7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b\n" +
-		"    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n    private_key_file: " + keyFile + "\n    from_date: 2024-01-01\n    api_reserve: 25\n")
+	c := loadYAML(t, "sources:\n  - name: esign\n    kind: docusign\n    auth_server: account.docusign.com\n    integration_key: 7f3c2b1a-5d4e-4f60-8a9b-0c1d2e3f4a5b\n"+
+		"    user_id: 4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d\n    private_key_file: "+keyFile+"\n    from_date: 2024-01-01\n    api_reserve: 25\n")
 	ds := c.Sources[0].DocuSign
 	if len(c.Sources) != 1 || ds.AuthServer != "account.docusign.com" || ds.UserID != "4e8d2c6a-1b3f-4a5e-9c7d-2f1e0a9b8c7d" || ds.FromDate != "2024-01-01" || ds.APIReserve == nil || *ds.APIReserve != 25 {
 		t.Errorf("sources = %+v", c.Sources)
