@@ -2,17 +2,13 @@ package netsuite_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/precedent-dev/precedent/etl"
-	"github.com/precedent-dev/precedent/etl/adapters"
 	"github.com/precedent-dev/precedent/etl/generate"
 	"github.com/precedent-dev/precedent/etl/netsuite"
 	"github.com/precedent-dev/precedent/etl/netsuite/netsuitefake"
@@ -40,7 +36,7 @@ func TestCompany(t *testing.T) {
 	if _, err := generate.Generate(ctx, generate.Options{Out: gen, Scale: 0.1, Seed: 5, AsOf: asOf, Layout: "exports", Effects: generate.DefaultEffects()}); err != nil {
 		t.Fatal(err)
 	}
-	vendors := layoutVendors(t, filepath.Join(gen, generate.LayoutConfig))
+	vendors := company.LayoutVendors(t, gen)
 	fromFiles := wh.Dir(t.TempDir())
 	if _, err := etl.Run(ctx, etl.Options{Source: gen, Data: fromFiles, DuckDB: fixture.DuckDB, Vendors: vendors, Models: &company.Models{Settings: models}}); err != nil {
 		t.Fatal(err)
@@ -76,20 +72,4 @@ func TestCompany(t *testing.T) {
 	}
 	noQuarantine(t, res)
 	fixture.SameCompany(t, fixture.OpenPublished(t, data), want)
-}
-
-// layoutVendors reads the vendors settings the layout writes beside its files.
-func layoutVendors(t *testing.T, path string) adapters.Config {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cfg struct {
-		Vendors adapters.Config `yaml:"vendors"`
-	}
-	if err := yaml.Unmarshal(b, &cfg); err != nil {
-		t.Fatal(fmt.Errorf("%s: %w", path, err))
-	}
-	return cfg.Vendors.WithDefaults()
 }

@@ -7,10 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/precedent-dev/precedent/etl"
-	"github.com/precedent-dev/precedent/etl/adapters"
 	"github.com/precedent-dev/precedent/etl/generate"
 	"github.com/precedent-dev/precedent/etl/salesforce/salesforcefake"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -33,7 +30,7 @@ func TestCompany(t *testing.T) {
 	if _, err := generate.Generate(ctx, generate.Options{Out: gen, Scale: 0.1, Seed: 5, AsOf: asOf, Layout: "exports", Effects: generate.DefaultEffects()}); err != nil {
 		t.Fatal(err)
 	}
-	vendors := layoutVendors(t, filepath.Join(gen, generate.LayoutConfig))
+	vendors := company.LayoutVendors(t, gen)
 	fromFiles := wh.Dir(t.TempDir())
 	if _, err := etl.Run(ctx, etl.Options{Source: gen, Data: fromFiles, DuckDB: fixture.DuckDB, Vendors: vendors, Models: company.ModelsAsOf(asOf)}); err != nil {
 		t.Fatal(err)
@@ -79,20 +76,4 @@ func TestCompany(t *testing.T) {
 			t.Errorf("%s: %s, want %s", q, g, w)
 		}
 	}
-}
-
-// layoutVendors reads the vendors settings a layout writes beside its files.
-func layoutVendors(t *testing.T, path string) adapters.Config {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cfg struct {
-		Vendors adapters.Config `yaml:"vendors"`
-	}
-	if err := yaml.Unmarshal(b, &cfg); err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return cfg.Vendors.WithDefaults()
 }
