@@ -5,15 +5,12 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/precedent-dev/precedent/etl"
 	"github.com/precedent-dev/precedent/etl/docusign/docusignfake"
-	"github.com/precedent-dev/precedent/etl/generate"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/internal/fixture/company"
-	"github.com/precedent-dev/precedent/queries"
 )
 
 // TestCompany generates a company in the exports layout, loads it from its
@@ -26,19 +23,7 @@ func TestCompany(t *testing.T) {
 		t.Skip("generates and loads the company twice")
 	}
 	ctx := context.Background()
-	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-	settings := queries.DefaultSettings()
-	settings.AsOf = asOf
-	gen := t.TempDir()
-	if _, err := generate.Generate(ctx, generate.Options{Out: gen, Scale: 0.1, Seed: 5, AsOf: asOf, Layout: "exports", Effects: generate.DefaultEffects()}); err != nil {
-		t.Fatal(err)
-	}
-	vendors := company.LayoutVendors(t, gen)
-	fromFiles := wh.Dir(t.TempDir())
-	if _, err := etl.Run(ctx, etl.Options{Source: gen, Data: fromFiles, DuckDB: fixture.DuckDB, Vendors: vendors, Models: &company.Models{Settings: settings}}); err != nil {
-		t.Fatal(err)
-	}
-	want := fixture.OpenPublished(t, fromFiles)
+	gen, vendors, want := company.FromLayout(t, "exports")
 
 	key, keyPEM := docusignfake.NewKey(t)
 	fake := docusignfake.New(t, &key.PublicKey)
@@ -49,7 +34,7 @@ func TestCompany(t *testing.T) {
 	src := source(t, fake, keyPEM)
 	src.PageSize, src.Settings.FromDate = 0, "2000-01-01"
 	data := wh.Dir(t.TempDir())
-	res, err := etl.Run(ctx, etl.Options{Source: gen, Data: data, DuckDB: fixture.DuckDB, Vendors: vendors, Models: &company.Models{Settings: settings}, Pullers: []etl.Puller{src}})
+	res, err := etl.Run(ctx, etl.Options{Source: gen, Data: data, DuckDB: fixture.DuckDB, Vendors: vendors, Models: company.ModelsAsOf(company.LayoutAsOf), Pullers: []etl.Puller{src}})
 	if err != nil {
 		t.Fatal(err)
 	}

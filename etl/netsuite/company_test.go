@@ -6,16 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/precedent-dev/precedent/etl"
-	"github.com/precedent-dev/precedent/etl/generate"
 	"github.com/precedent-dev/precedent/etl/netsuite"
 	"github.com/precedent-dev/precedent/etl/netsuite/netsuitefake"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/internal/fixture/company"
-	"github.com/precedent-dev/precedent/queries"
 )
 
 // TestCompany generates a company as vendor exports, serves its NetSuite
@@ -29,19 +26,7 @@ func TestCompany(t *testing.T) {
 		t.Skip("generates and loads the company twice")
 	}
 	ctx := context.Background()
-	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-	models := queries.DefaultSettings()
-	models.AsOf = asOf
-	gen := t.TempDir()
-	if _, err := generate.Generate(ctx, generate.Options{Out: gen, Scale: 0.1, Seed: 5, AsOf: asOf, Layout: "exports", Effects: generate.DefaultEffects()}); err != nil {
-		t.Fatal(err)
-	}
-	vendors := company.LayoutVendors(t, gen)
-	fromFiles := wh.Dir(t.TempDir())
-	if _, err := etl.Run(ctx, etl.Options{Source: gen, Data: fromFiles, DuckDB: fixture.DuckDB, Vendors: vendors, Models: &company.Models{Settings: models}}); err != nil {
-		t.Fatal(err)
-	}
-	want := fixture.OpenPublished(t, fromFiles)
+	gen, vendors, want := company.FromLayout(t, "exports")
 
 	f := netsuitefake.New(t)
 	f.ServeCompany(t, gen)
@@ -58,7 +43,7 @@ func TestCompany(t *testing.T) {
 	s := settings(t, f)
 	s.ExtraFields = map[string][]string{"transaction": {"billingschedule", "custbody_disputed", "custbody_dispute_reason", "custbody_sf_contract_id"}}
 	data := wh.Dir(t.TempDir())
-	res, err := etl.Run(ctx, etl.Options{Source: gen, Data: data, DuckDB: fixture.DuckDB, Vendors: vendors, Models: &company.Models{Settings: models},
+	res, err := etl.Run(ctx, etl.Options{Source: gen, Data: data, DuckDB: fixture.DuckDB, Vendors: vendors, Models: company.ModelsAsOf(company.LayoutAsOf),
 		Pullers: []etl.Puller{&netsuite.Source{SourceName: "erp", Settings: s}}})
 	if err != nil {
 		t.Fatal(err)

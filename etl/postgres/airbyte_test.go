@@ -5,15 +5,12 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/precedent-dev/precedent/etl"
-	"github.com/precedent-dev/precedent/etl/generate"
 	"github.com/precedent-dev/precedent/etl/postgres"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/internal/fixture/company"
-	"github.com/precedent-dev/precedent/queries"
 )
 
 // TestPullAirbyte loads one generated company written in Airbyte's table
@@ -35,27 +32,14 @@ func TestPullAirbyte(t *testing.T) {
 	}
 	dsn := startPostgres(t)
 	ctx := context.Background()
-	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-	settings := queries.DefaultSettings()
-	settings.AsOf = asOf
-	gen := t.TempDir()
-	if _, err := generate.Generate(ctx, generate.Options{Out: gen, Scale: 0.1, Seed: 5, AsOf: asOf, Layout: "airbyte", Effects: generate.DefaultEffects()}); err != nil {
-		t.Fatal(err)
-	}
-	vendors := company.LayoutVendors(t, gen)
+	gen, vendors, want := company.FromLayout(t, "airbyte")
 	schemas := map[string]string{"salesforce": "salesforce", "stripe": "stripe", "zendesk": "zendesk_support"}
 	conn := connect(t, dsn)
 	loadTables(t, conn, gen, schemas, airbyteTypes)
 
-	fromFiles := wh.Dir(t.TempDir())
-	if _, err := etl.Run(ctx, etl.Options{Source: gen, Data: fromFiles, DuckDB: fixture.DuckDB, Vendors: vendors, Models: &company.Models{Settings: settings}}); err != nil {
-		t.Fatal(err)
-	}
-	want := fixture.OpenPublished(t, fromFiles)
-
 	data := wh.Dir(t.TempDir())
 	pg := &postgres.Source{SourceName: "airbyte_db", Vendors: vendors, DuckDB: fixture.DuckDB, Settings: postgres.Settings{DSN: dsn, Schemas: schemas}}
-	opts := etl.Options{Source: ownFiles(t, gen), Data: data, DuckDB: fixture.DuckDB, Vendors: vendors, Models: &company.Models{Settings: settings}, Pullers: []etl.Puller{pg}}
+	opts := etl.Options{Source: ownFiles(t, gen), Data: data, DuckDB: fixture.DuckDB, Vendors: vendors, Models: company.ModelsAsOf(company.LayoutAsOf), Pullers: []etl.Puller{pg}}
 
 	// 1. The company loads as from its files.
 	res, err := etl.Run(ctx, opts)

@@ -7,16 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/precedent-dev/precedent/etl"
-	"github.com/precedent-dev/precedent/etl/generate"
 	"github.com/precedent-dev/precedent/etl/postgres"
 	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/internal/fixture/company"
-	"github.com/precedent-dev/precedent/queries"
 )
 
 // TestPull writes one generated company in the connector layout, loads it
@@ -36,24 +33,10 @@ func TestPull(t *testing.T) {
 	}
 	dsn := startPostgres(t)
 	ctx := context.Background()
-	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-	settings := queries.DefaultSettings()
-	settings.AsOf = asOf
-	gen := t.TempDir()
-	if _, err := generate.Generate(ctx, generate.Options{Out: gen, Scale: 0.1, Seed: 5, AsOf: asOf, Layout: "connector", Effects: generate.DefaultEffects()}); err != nil {
-		t.Fatal(err)
-	}
-	vendors := company.LayoutVendors(t, gen)
+	gen, vendors, want := company.FromLayout(t, "connector")
 	schemas := map[string]string{"salesforce": "fivetran_salesforce", "stripe": "stripe", "zendesk": "zendesk"}
 	conn := connect(t, dsn)
 	loadTables(t, conn, gen, schemas, fivetranTypes)
-
-	// The same company from its files.
-	fromFiles := wh.Dir(t.TempDir())
-	if _, err := etl.Run(ctx, etl.Options{Source: gen, Data: fromFiles, DuckDB: fixture.DuckDB, Vendors: vendors, Models: &company.Models{Settings: settings}}); err != nil {
-		t.Fatal(err)
-	}
-	want := fixture.OpenPublished(t, fromFiles)
 
 	// The source folder keeps what no connector table holds.
 	src := ownFiles(t, gen)
@@ -65,7 +48,7 @@ func TestPull(t *testing.T) {
 	if err := pg.Settings.Validate("sources[0] (crm_db)"); err != nil {
 		t.Fatal(err)
 	}
-	opts := etl.Options{Source: src, Data: data, DuckDB: fixture.DuckDB, Vendors: vendors, Models: &company.Models{Settings: settings}, Pullers: []etl.Puller{pg}}
+	opts := etl.Options{Source: src, Data: data, DuckDB: fixture.DuckDB, Vendors: vendors, Models: company.ModelsAsOf(company.LayoutAsOf), Pullers: []etl.Puller{pg}}
 
 	// 1. A bad cursor for zendesk.ticket stops the pull after Salesforce and Stripe.
 	fixture.WriteFile(t, data.Cursors("crm_db"), `{"zendesk.ticket": {"column": "_fivetran_synced", "sync": "not a time"}}`)

@@ -5,12 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/precedent-dev/precedent/etl"
-	"github.com/precedent-dev/precedent/etl/generate"
 	"github.com/precedent-dev/precedent/etl/salesforce/salesforcefake"
-	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/internal/fixture/company"
 )
@@ -25,17 +22,7 @@ func TestCompany(t *testing.T) {
 		t.Skip("generates and loads a company twice")
 	}
 	ctx := context.Background()
-	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-	gen := t.TempDir()
-	if _, err := generate.Generate(ctx, generate.Options{Out: gen, Scale: 0.1, Seed: 5, AsOf: asOf, Layout: "exports", Effects: generate.DefaultEffects()}); err != nil {
-		t.Fatal(err)
-	}
-	vendors := company.LayoutVendors(t, gen)
-	fromFiles := wh.Dir(t.TempDir())
-	if _, err := etl.Run(ctx, etl.Options{Source: gen, Data: fromFiles, DuckDB: fixture.DuckDB, Vendors: vendors, Models: company.ModelsAsOf(asOf)}); err != nil {
-		t.Fatal(err)
-	}
-	want := fixture.OpenPublished(t, fromFiles)
+	gen, vendors, want := company.FromLayout(t, "exports")
 
 	f := salesforcefake.New(t)
 	f.ClientID, f.Secret = clientID, secret
@@ -49,7 +36,7 @@ func TestCompany(t *testing.T) {
 	sf, opts, data := setup(t, f)
 	sf.Vendors = vendors
 	sf.HTTPClient = nil
-	opts.Source, opts.Vendors, opts.Models = src, vendors, company.ModelsAsOf(asOf)
+	opts.Source, opts.Vendors, opts.Models = src, vendors, company.ModelsAsOf(company.LayoutAsOf)
 	res, err := etl.Run(ctx, opts)
 	if err != nil {
 		t.Fatal(err)

@@ -6,16 +6,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/precedent-dev/precedent/etl"
-	"github.com/precedent-dev/precedent/etl/generate"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/etl/zendesk"
 	"github.com/precedent-dev/precedent/etl/zendesk/zendeskfake"
 	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/internal/fixture/company"
-	"github.com/precedent-dev/precedent/queries"
 )
 
 // TestPullCompany serves one generated company's Zendesk account from the
@@ -31,18 +28,7 @@ func TestPullCompany(t *testing.T) {
 		t.Skip("generates a company and loads it twice")
 	}
 	ctx := context.Background()
-	asOf := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-	src := t.TempDir()
-	if _, err := generate.Generate(ctx, generate.Options{Out: src, Scale: 0.1, Seed: 5, AsOf: asOf, Layout: "exports", Effects: generate.DefaultEffects()}); err != nil {
-		t.Fatal(err)
-	}
-	vendors := company.LayoutVendors(t, src)
-	settings := queries.DefaultSettings()
-	settings.AsOf = asOf
-	fromFiles := wh.Dir(t.TempDir())
-	if _, err := etl.Run(ctx, etl.Options{Source: src, Data: fromFiles, DuckDB: fixture.DuckDB, Vendors: vendors, Models: &company.Models{Settings: settings}}); err != nil {
-		t.Fatal(err)
-	}
+	src, vendors, want := company.FromLayout(t, "exports")
 
 	fake := zendeskfake.New(t)
 	fake.ServeCompany(t, src)
@@ -53,7 +39,7 @@ func TestPullCompany(t *testing.T) {
 	t.Setenv("TEST_ZENDESK_TOKEN", zendeskfake.Token)
 	pull := &zendesk.Source{SourceName: "support", Settings: zendesk.Settings{BaseURL: fake.URL(), Email: zendeskfake.Email, TokenEnv: "TEST_ZENDESK_TOKEN"}}
 	data := wh.Dir(t.TempDir())
-	res, err := etl.Run(ctx, etl.Options{Source: src, Data: data, DuckDB: fixture.DuckDB, Vendors: vendors, Models: &company.Models{Settings: settings}, Pullers: []etl.Puller{pull}})
+	res, err := etl.Run(ctx, etl.Options{Source: src, Data: data, DuckDB: fixture.DuckDB, Vendors: vendors, Models: company.ModelsAsOf(company.LayoutAsOf), Pullers: []etl.Puller{pull}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +52,7 @@ func TestPullCompany(t *testing.T) {
 			t.Errorf("%s: %s, %d rows quarantined (%s)", f.Path, f.Status, f.RowsQuarantined, f.Error)
 		}
 	}
-	got, want := fixture.OpenPublished(t, data), fixture.OpenPublished(t, fromFiles)
+	got := fixture.OpenPublished(t, data)
 	defer got.Close()
 	defer want.Close()
 	fixture.SameCompany(t, got, want)
