@@ -169,7 +169,7 @@ func TestPull(t *testing.T) {
 		}
 		return false
 	}
-	res, err = etl.Run(ctx, opts)
+	_, err = etl.Run(ctx, opts)
 	if err == nil || !strings.Contains(err.Error(), "pull billing: stripe/invoices: GET /v1/invoices: 503 service unavailable") {
 		t.Fatalf("got %v, want the invoices' 503", err)
 	}
