@@ -83,6 +83,7 @@ type ModelsReport struct {
 	Built       int      `json:"built"`
 	Kept        int      `json:"kept,omitempty"`        // of Built, models copied from the generation the run built on: nothing they read changed
 	Incremental int      `json:"incremental,omitempty"` // of Built, models updated in place: only the rows of the keys that changed computed again
+	InPlace     []string `json:"-"`                     // the tables of those models
 	Failed      []string `json:"failed,omitempty"`      // analysts' models that failed, with their errors
 	TestsPassed int      `json:"tests_passed"`
 	TestsFailed []string `json:"tests_failed,omitempty"`
@@ -317,7 +318,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	}
 	defer db.Close()
 	defer conn.Close()
-	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, deleted: map[string]bool{}, removed: map[string]int64{}, copied: copied, verifier: &verifier}
+	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, appended: map[string]bool{}, deleted: map[string]bool{}, removed: map[string]int64{}, copied: copied, verifier: &verifier}
 	defer b.removeTexts()
 	if err := b.attachPrev(ctx); err != nil {
 		return err
@@ -344,6 +345,9 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return err
 	}
 	lap("ledgers")
+	if err := b.vacuumPolicy(ctx); err != nil {
+		return err
+	}
 	if err := closeBuild(ctx, db, conn); err != nil {
 		return err
 	}

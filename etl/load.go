@@ -24,6 +24,7 @@ type build struct {
 	digests  digests         // the source files' sums, hashed once per run
 	filled   map[string]bool // entities whose earlier rows fillEarlier completed
 	copied   bool            // the generation started as a copy of prev (copy.go)
+	appended map[string]bool // copied tables the run added rows to in place (copy.go)
 	verifier *wh.Verifier    // the run's checksum verdicts: each generation hashed once
 	prev     bool            // the generation the run builds on is attached as prev
 	// scratch: prev is the run's rebuilt copy of an intact generation;
@@ -341,6 +342,7 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 		if err := b.exec(ctx, e.Name+": merge in place", "INSERT INTO "+into+" BY NAME SELECT * FROM "+tbl); err != nil {
 			return fmt.Errorf("merge: %w", err)
 		}
+		b.appended[e.Name] = true
 		tbl = into
 	case withPrev:
 		// By name: a generation built by an earlier version may lack

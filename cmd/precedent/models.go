@@ -43,6 +43,7 @@ func (s modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsRepo
 			}
 			if r.Incremental {
 				out.Incremental++
+				out.InPlace = append(out.InPlace, r.Name)
 			}
 		}
 		out.Failed = rep.FailedModels()
