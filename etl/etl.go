@@ -73,7 +73,8 @@ type BuildEnv struct {
 	Program  string
 	Data     string // the data directory
 	// Delta lists the entity tables whose only change since Prev is the
-	// rows this run loaded, those whose _run_id is RunID.
+	// rows this run loaded, those whose _run_id is RunID, replacing the
+	// earlier versions that temporary table _replaced_<entity> holds.
 	Delta []string
 	RunID int
 }

@@ -34,8 +34,10 @@ type Options struct {
 	Versions map[string]string
 	Program  string
 	// Delta lists the entity tables whose only change since Prev is their
-	// rows loaded by run RunID (column _run_id): a model declared
-	// incremental from one of them recomputes only those rows' keys.
+	// rows loaded by run RunID (column _run_id), replacing the earlier
+	// versions that temporary table _replaced_<entity> holds: a model
+	// declared incremental from one of them recomputes only the keys those
+	// rows hold.
 	Delta []string
 	RunID int
 	// Data is the data directory; a kept mart whose lake file is there is
@@ -101,6 +103,9 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		return nil, fmt.Errorf("settings: %w", err)
 	}
 	if err := wh.InTx(ctx, conn, func() error { return opts.Settings.write(ctx, conn) }); err != nil {
+		return nil, err
+	}
+	if err := setChanged(ctx, conn, ""); err != nil {
 		return nil, err
 	}
 	models, err := Load(opts.UserDir)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -12,17 +13,19 @@ import (
 )
 
 // updates updates models in place (see Incremental) during one build. It
-// keeps, for each table whose changed keys are known, a temporary table of
-// those keys: an entity's are its rows loaded by the run, a model's the
-// keys it was updated for.
+// keeps, for each model it updated, a temporary table of the model's
+// changed rows, their earlier and new versions, from which the models
+// that read it take the key values they changed in.
 type updates struct {
-	delta map[string]bool // entity tables changed only in their run's rows
-	runID int
-	keys  map[string]string // table -> temp table of its changed keys
+	delta   map[string]bool // entity tables changed only in their run's rows
+	runID   int
+	log     *slog.Logger
+	changed map[string]string // model -> temp table of its changed rows
+	temp    []string          // the temp tables made
 }
 
 func newUpdates(opts Options) *updates {
-	u := &updates{delta: map[string]bool{}, runID: opts.RunID, keys: map[string]string{}}
+	u := &updates{delta: map[string]bool{}, runID: opts.RunID, log: opts.Logger, changed: map[string]string{}}
 	if opts.RunID > 0 {
 		for _, e := range opts.Delta {
 			u.delta[strings.ToLower(e)] = true
@@ -31,14 +34,18 @@ func newUpdates(opts Options) *updates {
 	return u
 }
 
-// model updates m in place when the keys its rows changed in are known and
-// its table, as the previous generation left it, is in the generation;
-// otherwise it builds m as buildModel does. The caller has checked that
-// nothing m reads but Incremental.From changed.
+// model updates m in place when the key values its rows changed in are
+// known and its table, as the previous generation left it, is in the
+// generation; otherwise, or when the update fails (Key not a column of
+// both tables), it builds m as buildModel does. The caller has checked
+// that nothing m reads but Incremental.From changed.
 func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed map[string]bool) ModelResult {
 	inc := m.Header.Incremental
-	keys, err := u.changedKeys(ctx, conn, inc)
+	keys, err := u.changedKeys(ctx, conn, m.Name, inc)
 	if err != nil || keys == "" || slices.ContainsFunc(m.Deps, func(d string) bool { return failed[d] }) {
+		if err != nil {
+			u.log.Debug("model computed in full", "model", m.Name, "err", err)
+		}
 		return buildModel(ctx, conn, m, failed)
 	}
 	var has int
@@ -49,18 +56,29 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	start := time.Now()
 	tbl, key := wh.Ident(m.Name), wh.Ident(inc.Key)
 	in := key + " IN (SELECT " + key + " FROM " + keys + ")"
+	rows := u.tempTable("_changed_rows_" + m.Name)
+	if err := setChanged(ctx, conn, keys); err != nil {
+		return buildModel(ctx, conn, m, failed)
+	}
+	defer setChanged(ctx, conn, "")
 	err = wh.InTx(ctx, conn, func() error {
-		if _, err := conn.ExecContext(ctx, "DELETE FROM "+tbl+" WHERE "+in); err != nil {
-			return err
+		for _, q := range []string{
+			"CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT * FROM " + tbl + " WHERE " + in,
+			"DELETE FROM " + tbl + " WHERE " + in,
+			"INSERT INTO " + tbl + " BY NAME SELECT * FROM (" + strings.TrimRight(strings.TrimSpace(m.SQL), ";") + "\n) q WHERE q." + in,
+			"INSERT INTO " + rows + " SELECT * FROM " + tbl + " WHERE " + in,
+		} {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				return err
+			}
 		}
-		_, err := conn.ExecContext(ctx, "INSERT INTO "+tbl+" BY NAME SELECT * FROM ("+strings.TrimRight(strings.TrimSpace(m.SQL), ";")+"\n) q WHERE q."+in)
-		return err
+		return nil
 	})
 	if err != nil {
-		res.Status, res.Error = Failed, wh.Message(err)
-		return res
+		u.log.Debug("model computed in full", "model", m.Name, "err", wh.Message(err))
+		return buildModel(ctx, conn, m, failed)
 	}
-	u.keys[m.Name] = keys
+	u.changed[m.Name] = rows
 	res.Seconds = time.Since(start).Seconds()
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+tbl).Scan(&res.Rows); err != nil {
 		res.Status, res.Error = Failed, err.Error()
@@ -68,33 +86,64 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	return res
 }
 
-// changedKeys names the temporary table of the keys inc.From changed in,
-// making it for an entity; "" when they are not known.
-func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, inc *Incremental) (string, error) {
-	from := strings.ToLower(inc.From)
-	if t, ok := u.keys[from]; ok {
-		return t, nil
+// setChanged defines the macro precedent_changed(value) for the model
+// built next: true for every value, or with keys (an update in place)
+// whether value is one of the keys in that table. An incremental model may
+// call it on its key column where it selects the rows it starts from, so
+// that an update computes only the changed keys' rows instead of
+// computing every row and keeping some (DuckDB does not push the filter
+// on the result into the query's common table expressions).
+func setChanged(ctx context.Context, conn *sql.Conn, keys string) error {
+	body := "true"
+	if keys != "" {
+		body = "value IN (SELECT * FROM " + keys + ")"
 	}
-	if !u.delta[from] {
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP MACRO precedent_changed(value) AS "+body); err != nil {
+		return fmt.Errorf("define precedent_changed: %w", err)
+	}
+	return nil
+}
+
+// changedKeys makes a temporary table of the values of inc.Key in which
+// the rows of inc.From changed, for model name, and names it; "" when they
+// are not known. A model's changed rows are those it was updated in place
+// for, in both versions; an entity's, the rows the run loaded and the
+// earlier versions they replaced (_replaced_<entity>, from the loader).
+func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, inc *Incremental) (string, error) {
+	from, key := strings.ToLower(inc.From), wh.Ident(inc.Key)
+	var src string
+	if t, ok := u.changed[from]; ok {
+		src = "SELECT " + key + " FROM " + t
+	} else if u.delta[from] {
+		replaced := "_replaced_" + from
+		var n int
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", replaced).Scan(&n); err != nil || n == 0 {
+			return "", err
+		}
+		src = fmt.Sprintf("SELECT %s FROM %s WHERE _run_id = %d UNION ALL SELECT %s FROM temp.main.%s", key, wh.Ident(from), u.runID, key, wh.Ident(replaced))
+	} else {
 		return "", nil
 	}
-	t := wh.Ident("_changed_keys_" + from)
-	key := wh.Ident(inc.Key)
-	q := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s AS SELECT DISTINCT %s FROM %s WHERE _run_id = %d", t, key, wh.Ident(from), u.runID)
-	if _, err := conn.ExecContext(ctx, q); err != nil {
+	t := u.tempTable("_changed_keys_" + name)
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+t+" AS SELECT DISTINCT "+key+" FROM ("+src+")"); err != nil {
 		return "", fmt.Errorf("keys %s changed in: %w", inc.From, err)
 	}
-	u.keys[from] = t
 	return t, nil
 }
 
-// close drops the temporary tables of changed keys.
+// tempTable quotes the name of a temporary table of the build, to be
+// dropped by close.
+func (u *updates) tempTable(name string) string {
+	t := wh.Ident(name)
+	if !slices.Contains(u.temp, t) {
+		u.temp = append(u.temp, t)
+	}
+	return t
+}
+
+// close drops the temporary tables.
 func (u *updates) close(ctx context.Context, conn *sql.Conn) {
-	dropped := map[string]bool{}
-	for _, t := range u.keys {
-		if !dropped[t] {
-			conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+t)
-			dropped[t] = true
-		}
+	for _, t := range u.temp {
+		conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+t)
 	}
 }

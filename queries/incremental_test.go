@@ -39,6 +39,10 @@ func TestIncrementalModels(t *testing.T) {
 	}
 	data := wh.Dir(t.TempDir())
 	userDir := t.TempDir()
+	// An analyst's model updated in place by account straight from the
+	// entity: the account a changed ticket left is known only from the
+	// ticket's earlier version.
+	fixture.WriteFile(t, filepath.Join(userDir, "ticket_accounts.sql"), "-- key: account_id\n-- incremental: {key: account_id, from: tickets}\nselect account_id, count(*) as tickets, max(priority) as top_priority from tickets group by account_id\n")
 	load := func(data wh.Dir, asOf time.Time, policy map[string]float64, fresh bool) *queries.Report {
 		t.Helper()
 		m := company.ModelsAsOf(asOf)
@@ -79,20 +83,41 @@ func TestIncrementalModels(t *testing.T) {
 		added = append(added, "NEW-"+l)
 	}
 	// And five tickets changed: their contract dropped (so attributed by
-	// date) and their priority raised.
-	changed := 0
-	for _, l := range lines[1:] {
+	// date) and their priority raised. The first, an escalation in the
+	// last 150 days of an account with no new ticket, moves to another
+	// account: the renewal risk of the account it leaves changes too,
+	// though no new row names it.
+	newAccounts := map[string]bool{}
+	for _, l := range added[1:] {
+		newAccounts[strings.Split(l, ",")[1]] = true
+	}
+	other := strings.Split(lines[1], ",")[1]
+	recent, end := asOf.AddDate(0, 0, -150).Format(time.RFC3339), asOf.Format(time.RFC3339)
+	changed, left := 0, ""
+	for i := len(lines) - 1; i > 0 && changed < 5; i-- {
+		l := lines[i]
 		f := strings.Split(l, ",")
-		if changed == 5 || strings.Contains(l, `"`) || len(f) != 11 || f[2] == "" {
+		if strings.Contains(l, `"`) || len(f) != 11 || f[2] == "" || newAccounts[f[1]] || f[1] == left {
+			continue
+		}
+		if changed == 0 && (f[7] != "true" || f[8] < recent || f[8] > end) {
 			continue
 		}
 		f[2], f[6] = "", "urgent"
+		if changed == 0 {
+			left, f[1] = f[1], other
+		}
 		added = append(added, strings.Join(f, ","))
 		changed++
+	}
+	if left == "" {
+		t.Fatal("no escalation in the 150 days before the as-of date to move")
 	}
 	fixture.WriteFile(t, filepath.Join(src, "tickets", "b.csv"), strings.Join(added, "\n")+"\n")
 
 	tickets := []string{"stg_tickets", "int_ticket_attribution", "support_tickets"}
+	// The renewal risk scores of the accounts whose tickets changed.
+	risk := []string{"int_renewal_risk_scores", "int_renewal_risk_accounts", "ticket_accounts"}
 	policy := maps.Clone(queries.DefaultSettings().PolicyMax)
 	policy["smb"] += 0.05
 	tests := []struct {
@@ -105,11 +130,11 @@ func TestIncrementalModels(t *testing.T) {
 		computed []string // models that must be computed again
 		inPlace  []string // of computed, models that must be updated in place
 	}{
-		{"NewTickets", asOf, 0, nil, "", []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, append([]string{"headline_metrics"}, tickets...), tickets},
+		{"NewTickets", asOf, 0, nil, "", []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, slices.Concat([]string{"headline_metrics"}, tickets, risk), slices.Concat(tickets, risk)},
 		{"NewAsOf", asOf.AddDate(0, 0, 1), 0, nil, "", []string{"stg_tickets", "stg_deals"}, []string{"headline_metrics", "int_ticket_attribution"}, nil},
 		// The attribution reads the as-of date: with it changed, the tickets'
 		// models after stg_tickets are computed in full.
-		{"NewTicketsAndAsOf", asOf.AddDate(0, 0, 2), 25, nil, "", []string{"stg_deals"}, append([]string{"headline_metrics"}, tickets...), tickets[:1]},
+		{"NewTicketsAndAsOf", asOf.AddDate(0, 0, 2), 25, nil, "", []string{"stg_deals"}, slices.Concat([]string{"headline_metrics"}, tickets, risk), []string{"stg_tickets", "ticket_accounts"}},
 		// A configuration change: the discount policy computes what reads it.
 		{"NewPolicy", asOf.AddDate(0, 0, 2), 0, policy, "", append([]string{"stg_deals", "int_contract_scope_features"}, tickets...), []string{"int_deals_enriched", "deal_discounts", "headline_metrics"}, nil},
 		// An analyst's model added, then its SQL changed: it alone is computed.
@@ -129,7 +154,12 @@ func TestIncrementalModels(t *testing.T) {
 				fixture.WriteFile(t, filepath.Join(userDir, "my_deals.sql"), tt.model+"\n")
 			}
 			marts := lakeMarts(t, data)
+			scores := "SELECT string_agg(r::VARCHAR, '|' ORDER BY r::VARCHAR) FROM int_renewal_risk_scores r WHERE account_id = ?"
+			before := fixture.Value(t, fixture.OpenPublished(t, data), scores, left)
 			rep := load(data, tt.asOf, tt.policy, false)
+			if after := fixture.Value(t, fixture.OpenPublished(t, data), scores, left); tt.name == "NewTickets" && after == before {
+				t.Errorf("the risk scores of account %s, which lost an escalation, did not change", left)
+			}
 			state, inPlace := map[string]bool{}, map[string]bool{}
 			for _, r := range rep.Models {
 				state[r.Name], inPlace[r.Name] = r.Kept, r.Incremental

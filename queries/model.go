@@ -73,18 +73,20 @@ type Header struct {
 	columnOrder []string
 }
 
-// Incremental declares that a model's rows can be updated in place: each
-// row with key value k is computed from From's rows with the same value of
-// Key (one column, in both) and from the other tables the model reads.
-// When, since the previous generation, only From changed, and only in
-// known keys, a build deletes the model's rows of those keys and inserts
-// them computed again, instead of computing every row. Written in a
-// header as
+// Incremental declares that a model's rows can be updated in place: its
+// rows with value k in column Key are computed from From's rows with the
+// same value of Key (a column of both; the model's key or a coarser one,
+// such as the account of a per-contract row) and from the other tables the
+// model reads. When, since the previous generation, only From changed, and
+// only in known rows, a build deletes the model's rows of the Key values
+// those rows hold (in their earlier and new versions) and inserts them
+// computed again, instead of computing every row. Written in a header as
 //
 //	-- incremental: {key: ticket_id, from: stg_tickets}
 //
-// From is an entity table (whose rows loaded by the run are its changed
-// keys) or a model updated in place by the same build.
+// From is an entity table (whose changed rows are those the run loaded and
+// the earlier versions they replaced) or a model updated in place by the
+// same build.
 type Incremental struct {
 	Key  string `yaml:"key"`
 	From string `yaml:"from"`
@@ -176,8 +178,8 @@ func parseModel(name, layer, path string, src []byte, builtin bool) (*Model, err
 	if builtin && (m.Header.Grain == "" || len(m.Header.Key) == 0 || m.Header.Description == "") {
 		return nil, fmt.Errorf("%s:1: a built-in model's header needs grain, key and description", path)
 	}
-	if inc := m.Header.Incremental; inc != nil && (inc.Key == "" || inc.From == "" || !slices.Contains(m.Header.Key, inc.Key)) {
-		return nil, fmt.Errorf("%s: header: incremental needs key (one of the model's key columns) and from (the table the rows of a key come from)", path)
+	if inc := m.Header.Incremental; inc != nil && (inc.Key == "" || inc.From == "") {
+		return nil, fmt.Errorf("%s: header: incremental needs key (a column of the model and of from) and from (the table the rows of a key value come from)", path)
 	}
 	for _, t := range m.Header.Tests {
 		if n := t.count(); n != 1 {

@@ -1,5 +1,6 @@
 -- grain: one row per contract, purpose and cut-off of int_renewal_risk_scores
 -- key: [contract_id, purpose, cutoff]
+-- incremental: {key: account_id, from: int_renewal_risk_scores}
 -- description: >
 --   The renewal risk scores with the name, segment and region of their account and the
 --   account's owner: what the renewal-risk marts (renewal_risk, renewal_risk_weekly,
@@ -18,6 +19,7 @@ with owners as (
         on d.account_id = r.account_id
         and d.stage = 'won'
         and d.close_date <= r.cutoff
+    where precedent_changed(r.account_id)
     group by r.contract_id, r.purpose, r.cutoff
 ),
 
@@ -34,6 +36,7 @@ final as (
     left join owners o using (contract_id, purpose, cutoff)
     left join stg_deals cd on cd.deal_id = r.deal_id
     left join stg_reps rep on rep.rep_id = coalesce(o.rep_id, cd.rep_id)
+    where precedent_changed(r.account_id)
 )
 
 select * from final

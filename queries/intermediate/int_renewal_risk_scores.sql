@@ -1,5 +1,6 @@
 -- grain: "one row per contract, purpose and cut-off: renewals due (cut-off as_of), contracts that ended in the two years before as_of (cut-off end_date - 90 days), and the renewals due at each week's end in int_risk_weeks (cut-off that Sunday)"
 -- key: [contract_id, purpose, cutoff]
+-- incremental: {key: account_id, from: stg_tickets}
 -- description: >
 --   The renewal risk score of a contract computed from what was known at a cut-off date, so
 --   the live score (renewal_risk) and its backtest (renewal_risk_backtest) are the same SQL.
@@ -30,6 +31,8 @@ renewed as (
     where renews_contract_id is not null
 ),
 
+-- precedent_changed: every contract, or in an update in place only those of
+-- the accounts whose tickets changed (docs/models.md).
 scored_contracts as (
     select c.contract_id, c.account_id, c.deal_id, c.start_date, c.end_date, c.arr, c.auto_renew,
            'current' as purpose, s.as_of as cutoff
@@ -37,11 +40,13 @@ scored_contracts as (
     where c.end_date >= s.as_of
       and c.start_date <= s.as_of
       and c.contract_id not in (select contract_id from renewed)
+      and precedent_changed(c.account_id)
     union all
     select c.contract_id, c.account_id, c.deal_id, c.start_date, c.end_date, c.arr, c.auto_renew,
            'backtest' as purpose, c.end_date - 90 as cutoff
     from stg_contracts c, settings s
     where c.end_date >= s.as_of - 730 and c.end_date < s.as_of
+      and precedent_changed(c.account_id)
     union all
     select c.contract_id, c.account_id, c.deal_id, c.start_date, c.end_date, c.arr, c.auto_renew,
            'weekly' as purpose, w.week_end as cutoff
@@ -49,7 +54,7 @@ scored_contracts as (
     join stg_contracts c
         on c.end_date > w.week_end and c.end_date <= w.week_end + 90
         and c.start_date <= w.week_end
-    where not exists (
+    where precedent_changed(c.account_id) and not exists (
         select 1 from stg_contracts r
         where r.renews_contract_id = c.contract_id and coalesce(r.signed_date, r.start_date) <= w.week_end
     )
