@@ -46,6 +46,9 @@ func writeCatalog(ctx context.Context, conn *sql.Conn, models []*Model, rep *Rep
 			return fmt.Errorf("write catalog columns of the kept models: %w", err)
 		}
 	}
+	// One statement for the models' rows and one for the tests': a
+	// statement per row cost a fifth of a second on a delta run.
+	var modelRows [][]any
 	for _, m := range models {
 		r := byName[m.Name]
 		var passed, failed int
@@ -59,42 +62,65 @@ func writeCatalog(ctx context.Context, conn *sql.Conn, models []*Model, rep *Rep
 				failed++
 			}
 		}
-		_, err := conn.ExecContext(ctx, `INSERT INTO _models VALUES (?, ?, ?, ?, ?::VARCHAR[], ?, ?::VARCHAR[], ?, ?, ?, ?, ?, ?, ?, nullif(?, ''), ?, nullif(?, ''), ?)`,
-			m.Name, m.Layer, m.Path, m.Header.Grain, []string(m.Header.Key), strings.TrimSpace(m.Header.Description),
-			nonNil(m.Deps), r.Status, r.Error, r.Rows, r.Seconds, passed, failed, m.SQL, r.State, r.Kept, r.Base, r.Incremental)
-		if err != nil {
-			return fmt.Errorf("write catalog: %w", err)
-		}
-		if r.Status != Built || (r.Kept && prev != "") {
+		modelRows = append(modelRows, []any{m.Name, m.Layer, m.Path, m.Header.Grain, []string(m.Header.Key), strings.TrimSpace(m.Header.Description),
+			nonNil(m.Deps), r.Status, r.Error, r.Rows, r.Seconds, passed, failed, m.SQL, r.State, r.Kept, r.Base, r.Incremental})
+	}
+	if err := insertRows(ctx, conn, "_models", "(?, ?, ?, ?, ?::VARCHAR[], ?, ?::VARCHAR[], ?, ?, ?, ?, ?, ?, ?, nullif(?, ''), ?, nullif(?, ''), ?)", modelRows); err != nil {
+		return fmt.Errorf("write catalog: %w", err)
+	}
+	// The computed models' columns: types from the built tables,
+	// descriptions from the headers, in one statement each.
+	var built, docModels, docCols, docs []string
+	for _, m := range models {
+		if r := byName[m.Name]; r.Status != Built || (r.Kept && prev != "") {
 			continue
 		}
-		// Column types come from the built table; descriptions from the header.
-		_, err = conn.ExecContext(ctx, `INSERT INTO _model_columns
-SELECT ?, column_index, column_name, data_type, NULL
-FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? ORDER BY column_index`,
-			m.Name, m.Name)
-		if err != nil {
-			return fmt.Errorf("write catalog columns of %s: %w", m.Name, err)
-		}
-		// One statement per model: a statement per column cost a third of
-		// a second over the catalog.
-		if len(m.Header.columnOrder) > 0 {
-			cols, docs := make([]string, 0, len(m.Header.columnOrder)), make([]string, 0, len(m.Header.columnOrder))
-			for _, col := range m.Header.columnOrder {
-				cols, docs = append(cols, col), append(docs, m.Header.columnDocs[col])
-			}
-			_, err := conn.ExecContext(ctx, `UPDATE _model_columns c SET description = d.description
-FROM (SELECT unnest(?::VARCHAR[]) AS column_name, unnest(?::VARCHAR[]) AS description) d
-WHERE c.model = ? AND c.column_name = d.column_name`, cols, docs, m.Name)
-			if err != nil {
-				return fmt.Errorf("write catalog columns of %s: %w", m.Name, err)
-			}
+		built = append(built, m.Name)
+		for _, col := range m.Header.columnOrder {
+			docModels, docCols, docs = append(docModels, m.Name), append(docCols, col), append(docs, m.Header.columnDocs[col])
 		}
 	}
-	for _, t := range rep.Tests {
-		if _, err := conn.ExecContext(ctx, `INSERT INTO _data_tests VALUES (?, ?, ?, ?, ?, ?)`, t.Model, t.Name, t.Status, t.FailingRows, t.SQL, t.Error); err != nil {
-			return fmt.Errorf("write catalog: %w", err)
+	if len(built) > 0 {
+		_, err := conn.ExecContext(ctx, `INSERT INTO _model_columns
+SELECT table_name, column_index, column_name, data_type, NULL
+FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND list_contains(?::VARCHAR[], table_name)
+ORDER BY list_position(?::VARCHAR[], table_name), column_index`, built, built)
+		if err != nil {
+			return fmt.Errorf("write catalog columns: %w", err)
 		}
+	}
+	if len(docs) > 0 {
+		_, err := conn.ExecContext(ctx, `UPDATE _model_columns c SET description = d.description
+FROM (SELECT unnest(?::VARCHAR[]) AS model, unnest(?::VARCHAR[]) AS column_name, unnest(?::VARCHAR[]) AS description) d
+WHERE c.model = d.model AND c.column_name = d.column_name`, docModels, docCols, docs)
+		if err != nil {
+			return fmt.Errorf("write catalog column descriptions: %w", err)
+		}
+	}
+	var testRows [][]any
+	for _, t := range rep.Tests {
+		testRows = append(testRows, []any{t.Model, t.Name, t.Status, t.FailingRows, t.SQL, t.Error})
+	}
+	if err := insertRows(ctx, conn, "_data_tests", "(?, ?, ?, ?, ?, ?)", testRows); err != nil {
+		return fmt.Errorf("write catalog: %w", err)
+	}
+	return nil
+}
+
+// insertRows inserts rows into catalog table tbl in statements of up to
+// 100 rows, each row's values bound to the placeholders of tuple.
+func insertRows(ctx context.Context, conn *sql.Conn, tbl, tuple string, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), 100)
+		var args []any
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		q := "INSERT INTO " + wh.Ident(tbl) + " VALUES " + strings.Repeat(tuple+", ", n-1) + tuple
+		if _, err := conn.ExecContext(ctx, q, args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
 	}
 	return nil
 }
