@@ -285,6 +285,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 			}
 		}
 	}
+	lap("hash sources")
 	files, ignored, skipped, err := discover(opts.Source, src)
 	if err == nil {
 		ignored, err = addLanding(opts, ignored)
@@ -297,6 +298,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	if err != nil {
 		return err
 	}
+	lap("copy the published generation")
 	db, conn, err := openBuild(ctx, opts, res.RunID)
 	if err != nil {
 		return err
@@ -331,13 +333,15 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	if err != nil {
 		return err
 	}
+	lap("open the build")
 	if err := b.loadAll(ctx, files, vendorFiles); err != nil {
 		return err
 	}
+	lap("load")
 	if err := b.buildModels(ctx); err != nil {
 		return err
 	}
-	lap("load and models")
+	lap("models")
 	b.progress(ctx, Progress{Stage: "publish"})
 	if err := b.finish(ctx); err != nil {
 		return err

@@ -9,8 +9,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -49,7 +52,10 @@ func hashSource(opts Options) (digests, error) {
 	return d, nil
 }
 
+// hashDir hashes the files under dir into d, as many at once as there
+// are cores: the largest file alone then bounds the time, not the sum.
 func hashDir(dir string, d digests) error {
+	var paths []string
 	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -64,18 +70,29 @@ func hashDir(dir string, d digests) error {
 			}
 			return nil
 		}
-		if !e.Type().IsRegular() {
-			return nil
+		if e.Type().IsRegular() {
+			paths = append(paths, path)
 		}
-		sum, size, err := hashFile(path)
-		if err != nil {
-			return err
-		}
-		d[path] = fileDigest{size: size, sum: sum}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("source %s: %w", dir, err)
+	}
+	sums := make([]fileDigest, len(paths))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, path := range paths {
+		g.Go(func() error {
+			sum, size, err := hashFile(path)
+			sums[i] = fileDigest{size: size, sum: sum}
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return fmt.Errorf("source %s: %w", dir, err)
+	}
+	for i, path := range paths {
+		d[path] = sums[i]
 	}
 	return nil
 }
