@@ -117,7 +117,7 @@ func TestIncrementalModels(t *testing.T) {
 
 	tickets := []string{"stg_tickets", "int_ticket_attribution", "support_tickets"}
 	// The renewal risk scores of the accounts whose tickets changed.
-	risk := []string{"int_renewal_risk_scores", "int_renewal_risk_accounts", "ticket_accounts"}
+	risk := []string{"int_renewal_risk_scores", "int_renewal_risk_accounts", "renewal_risk", "renewal_risk_weekly", "renewal_risk_backtest", "ticket_accounts"}
 	policy := maps.Clone(queries.DefaultSettings().PolicyMax)
 	policy["smb"] += 0.05
 	tests := []struct {

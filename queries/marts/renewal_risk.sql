@@ -1,5 +1,6 @@
 -- grain: one row per contract ending within 180 days after as_of and not yet renewed
 -- key: contract_id
+-- incremental: {key: account_id, from: int_renewal_risk_accounts}
 -- description: >
 --   Renewals coming up and how likely each is to be lost, scored from what is known on as_of:
 --   escalations, scope questions, disputes, credit notes, late payments, scope ambiguity,
@@ -46,5 +47,5 @@ select
     r.contributions
 from int_renewal_risk_accounts r
 cross join precedent_settings s
-where r.purpose = 'current'
+where r.purpose = 'current' and precedent_changed(r.account_id)
   and r.end_date <= s.as_of + 180

@@ -1,5 +1,6 @@
 -- grain: one row per contract that ended in the two years before as_of
 -- key: contract_id
+-- incremental: {key: account_id, from: int_renewal_risk_accounts}
 -- description: >
 --   The renewal risk score computed for past renewals from data dated at least 90 days before
 --   each contract's end_date (the cut-off), next to what happened: renewed when a contract
@@ -41,4 +42,4 @@ select
     case when n.contract_id is not null then 'renewed' else 'churned' end as outcome
 from int_renewal_risk_accounts r
 left join renewed n on n.contract_id = r.contract_id
-where r.purpose = 'backtest'
+where r.purpose = 'backtest' and precedent_changed(r.account_id)

@@ -1,5 +1,6 @@
 -- grain: one row per week of int_risk_weeks and contract ending within 90 days after that week's end and not renewed by then
 -- key: [week_end, contract_id]
+-- incremental: {key: account_id, from: int_renewal_risk_accounts}
 -- description: >
 --   The renewal risk history: for each of the 26 complete ISO weeks before as_of, the renewals
 --   then due in the next 90 days, scored as renewal_risk scores them but only from data dated
@@ -49,4 +50,4 @@ select
     r.auto_renew
 from int_renewal_risk_accounts r
 join int_risk_weeks w on w.week_end = r.cutoff
-where r.purpose = 'weekly'
+where r.purpose = 'weekly' and precedent_changed(r.account_id)
