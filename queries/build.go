@@ -135,7 +135,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	up := newUpdates(opts)
+	up := newUpdates(opts, ordered)
 	defer up.close(ctx, conn)
 	for _, m := range ordered {
 		state, base := st.of(m), st.base(m)
@@ -146,7 +146,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		case base != "" && st.wasBase[m.Name] == base:
 			res = up.model(ctx, conn, m, failed)
 		default:
-			res = buildModel(ctx, conn, m, failed)
+			res = up.build(ctx, conn, m, failed)
 		}
 		res.State, res.Base = state, base
 		rep.Models = append(rep.Models, res)

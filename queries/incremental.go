@@ -19,25 +19,75 @@ import (
 type updates struct {
 	delta   map[string]bool // entity tables changed only in their run's rows
 	runID   int
+	prev    string // the previous generation's database, "" for none
 	log     *slog.Logger
+	feeds   map[string]bool   // models some model is declared incremental from
 	changed map[string]string // model -> temp table of its changed rows
 	temp    []string          // the temp tables made
 }
 
-func newUpdates(opts Options) *updates {
-	u := &updates{delta: map[string]bool{}, runID: opts.RunID, log: opts.Logger, changed: map[string]string{}}
+func newUpdates(opts Options, models []*Model) *updates {
+	u := &updates{delta: map[string]bool{}, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string]bool{}, changed: map[string]string{}}
 	if opts.RunID > 0 {
 		for _, e := range opts.Delta {
 			u.delta[strings.ToLower(e)] = true
 		}
 	}
+	for _, m := range models {
+		if inc := m.Header.Incremental; inc != nil {
+			u.feeds[strings.ToLower(inc.From)] = true
+		}
+	}
 	return u
+}
+
+// build computes model m in full, as buildModel does, and records its
+// changed rows.
+func (u *updates) build(ctx context.Context, conn *sql.Conn, m *Model, failed map[string]bool) ModelResult {
+	res := buildModel(ctx, conn, m, failed)
+	if res.Status == Built {
+		u.computed(ctx, conn, m, res.Rows)
+	}
+	return res
+}
+
+// computed records the changed rows of model m, just computed in full
+// into a table of n rows, when a model is declared incremental from it:
+// the rows its new table and the previous generation's do not share.
+// Without a previous table of the same columns, or when more than a
+// quarter of the rows changed (updating the models that read m in place
+// would then cost more than computing them), they stay unknown, and the
+// models reading m are computed in full too.
+func (u *updates) computed(ctx context.Context, conn *sql.Conn, m *Model, n int64) {
+	if u.prev == "" || !u.feeds[m.Name] {
+		return
+	}
+	rows := u.tempTable("_changed_rows_" + m.Name)
+	tbl, old := wh.Ident(m.Name), wh.Ident(u.prev)+".main."+wh.Ident(m.Name)
+	// A built-in model's rows are unique (its key is tested, and a failed
+	// test stops the run), so set difference, five times as fast as
+	// EXCEPT ALL, misses no change; an analyst's may repeat a row.
+	except := "EXCEPT ALL"
+	if m.Builtin && len(m.Header.Key) > 0 {
+		except = "EXCEPT"
+	}
+	q := "CREATE OR REPLACE TEMP TABLE " + rows + " AS (SELECT * FROM " + tbl + " " + except + " SELECT * FROM " + old + ") UNION ALL (SELECT * FROM " + old + " " + except + " SELECT * FROM " + tbl + ")"
+	if _, err := conn.ExecContext(ctx, q); err != nil {
+		u.log.Debug("changed rows unknown", "model", m.Name, "err", wh.Message(err))
+		return
+	}
+	// Each changed row is there twice, its earlier and its new version.
+	var changed int64
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+rows).Scan(&changed); err != nil || changed > n/2 {
+		return
+	}
+	u.changed[m.Name] = rows
 }
 
 // model updates m in place when the key values its rows changed in are
 // known and its table, as the previous generation left it, is in the
 // generation; otherwise, or when the update fails (Key not a column of
-// both tables), it builds m as buildModel does. The caller has checked
+// both tables), it computes m in full (build). The caller has checked
 // that nothing m reads but Incremental.From changed.
 func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed map[string]bool) ModelResult {
 	inc := m.Header.Incremental
@@ -46,28 +96,32 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 		if err != nil {
 			u.log.Debug("model computed in full", "model", m.Name, "err", err)
 		}
-		return buildModel(ctx, conn, m, failed)
+		return u.build(ctx, conn, m, failed)
 	}
 	var has int
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?", m.Name).Scan(&has); err != nil || has == 0 {
-		return buildModel(ctx, conn, m, failed)
+		return u.build(ctx, conn, m, failed)
 	}
 	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built, Incremental: true}
 	start := time.Now()
 	tbl, key := wh.Ident(m.Name), wh.Ident(inc.Key)
 	in := key + " IN (SELECT " + key + " FROM " + keys + ")"
-	rows := u.tempTable("_changed_rows_" + m.Name)
 	if err := setChanged(ctx, conn, keys); err != nil {
-		return buildModel(ctx, conn, m, failed)
+		return u.build(ctx, conn, m, failed)
 	}
 	defer setChanged(ctx, conn, "")
+	stmts := []string{
+		"DELETE FROM " + tbl + " WHERE " + in,
+		"INSERT INTO " + tbl + " BY NAME SELECT * FROM (" + strings.TrimRight(strings.TrimSpace(m.SQL), ";") + "\n) q WHERE q." + in,
+	}
+	// The changed rows, both versions, for the models updated from m.
+	rows := u.tempTable("_changed_rows_" + m.Name)
+	if u.feeds[m.Name] {
+		stmts = slices.Concat([]string{"CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT * FROM " + tbl + " WHERE " + in}, stmts,
+			[]string{"INSERT INTO " + rows + " SELECT * FROM " + tbl + " WHERE " + in})
+	}
 	err = wh.InTx(ctx, conn, func() error {
-		for _, q := range []string{
-			"CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT * FROM " + tbl + " WHERE " + in,
-			"DELETE FROM " + tbl + " WHERE " + in,
-			"INSERT INTO " + tbl + " BY NAME SELECT * FROM (" + strings.TrimRight(strings.TrimSpace(m.SQL), ";") + "\n) q WHERE q." + in,
-			"INSERT INTO " + rows + " SELECT * FROM " + tbl + " WHERE " + in,
-		} {
+		for _, q := range stmts {
 			if _, err := conn.ExecContext(ctx, q); err != nil {
 				return err
 			}
@@ -76,9 +130,11 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	})
 	if err != nil {
 		u.log.Debug("model computed in full", "model", m.Name, "err", wh.Message(err))
-		return buildModel(ctx, conn, m, failed)
+		return u.build(ctx, conn, m, failed)
 	}
-	u.changed[m.Name] = rows
+	if u.feeds[m.Name] {
+		u.changed[m.Name] = rows
+	}
 	res.Seconds = time.Since(start).Seconds()
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+tbl).Scan(&res.Rows); err != nil {
 		res.Status, res.Error = Failed, err.Error()

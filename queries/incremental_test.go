@@ -118,6 +118,10 @@ func TestIncrementalModels(t *testing.T) {
 	tickets := []string{"stg_tickets", "int_ticket_attribution", "support_tickets"}
 	// The renewal risk scores of the accounts whose tickets changed.
 	risk := []string{"int_renewal_risk_scores", "int_renewal_risk_accounts", "renewal_risk", "renewal_risk_weekly", "renewal_risk_backtest", "ticket_accounts"}
+	// The contracts whose ticket counts changed (known by comparing the
+	// activity computed in full with the published one), and the
+	// contract-based effects pooled again.
+	effects := []string{"contract_scope", "int_effect_units"}
 	policy := maps.Clone(queries.DefaultSettings().PolicyMax)
 	policy["smb"] += 0.05
 	tests := []struct {
@@ -130,11 +134,12 @@ func TestIncrementalModels(t *testing.T) {
 		computed []string // models that must be computed again
 		inPlace  []string // of computed, models that must be updated in place
 	}{
-		{"NewTickets", asOf, 0, nil, "", []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, slices.Concat([]string{"headline_metrics"}, tickets, risk), slices.Concat(tickets, risk)},
+		{"NewTickets", asOf, 0, nil, "", []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, slices.Concat([]string{"headline_metrics", "int_contract_activity", "int_effect_contract_units"}, tickets, risk, effects), slices.Concat(tickets, risk, effects)},
 		{"NewAsOf", asOf.AddDate(0, 0, 1), 0, nil, "", []string{"stg_tickets", "stg_deals"}, []string{"headline_metrics", "int_ticket_attribution"}, nil},
-		// The attribution reads the as-of date: with it changed, the tickets'
-		// models after stg_tickets are computed in full.
-		{"NewTicketsAndAsOf", asOf.AddDate(0, 0, 2), 25, nil, "", []string{"stg_deals"}, slices.Concat([]string{"headline_metrics"}, tickets, risk), []string{"stg_tickets", "ticket_accounts"}},
+		// The attribution and the risk scores read the as-of date: with it
+		// changed they are computed in full, and the models that read only
+		// them are updated in place for the rows that changed.
+		{"NewTicketsAndAsOf", asOf.AddDate(0, 0, 2), 25, nil, "", []string{"stg_deals"}, slices.Concat([]string{"headline_metrics"}, tickets, risk), []string{"stg_tickets", "ticket_accounts", "support_tickets", "int_renewal_risk_accounts", "renewal_risk_backtest"}},
 		// A configuration change: the discount policy computes what reads it.
 		{"NewPolicy", asOf.AddDate(0, 0, 2), 0, policy, "", append([]string{"stg_deals", "int_contract_scope_features"}, tickets...), []string{"int_deals_enriched", "deal_discounts", "headline_metrics"}, nil},
 		// An analyst's model added, then its SQL changed: it alone is computed.

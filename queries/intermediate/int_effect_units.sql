@@ -1,5 +1,6 @@
 -- grain: one row per adjusted headline effect and unit it is measured on (a deal, contract or invoice)
 -- key: [metric, unit_id]
+-- incremental: {key: metric, from: int_effect_contract_units}
 -- description: >
 --   The units behind each segment-adjusted headline effect, each with the stratum it is
 --   compared within. A unit's cell is segment | region | band, where band is the deal's size
@@ -36,40 +37,15 @@ deals as (
         null::double as x
     from deal_discounts
     where discount_pct is not null
+      and precedent_changed('late_quarter_discount_uplift')
 ),
 
-contracts as (
-    select
-        s.contract_id,
-        a.segment,
-        coalesce(a.region, 'unknown') as region,
-        case
-            when c.end_date - c.start_date <= 366 then 'term up to 12 months'
-            when c.end_date - c.start_date <= 731 then 'term 13-24 months'
-            else 'term over 24 months'
-        end as band,
-        ntile(5) over (partition by a.segment order by s.ambiguity_score, s.contract_id) as fifth,
-        s.ambiguity_score,
-        s.exposure_years,
-        s.escalations,
-        s.scope_questions
-    from contract_scope s
-    join stg_contracts c on c.contract_id = s.contract_id
-    join stg_accounts a on a.account_id = c.account_id
-    where s.exposure_years > 0
-),
-
+-- The contract units come from int_effect_contract_units, which alone
+-- changes when only tickets do: an update in place then pools just those
+-- metrics again (precedent_changed is true for every metric in a full build).
 contract_units as (
-    select 'scope_escalation_rate_ratio' as metric, contract_id, segment, region, band, fifth = 5 as treated, escalations::double as outcome, exposure_years, null::double as x
-    from contracts
-    where fifth in (1, 5)
-    union all
-    select 'scope_question_rate_ratio', contract_id, segment, region, band, fifth = 5, scope_questions::double, exposure_years, null
-    from contracts
-    where fifth in (1, 5)
-    union all
-    select 'ambiguity_escalation_spearman', contract_id, segment, region, band, null, escalations / exposure_years, exposure_years, ambiguity_score
-    from contracts
+    select * from int_effect_contract_units
+    where precedent_changed(metric)
 ),
 
 invoices as (
@@ -88,6 +64,7 @@ invoices as (
     join stg_accounts a on a.account_id = i.account_id
     cross join settings s
     where i.issued_date <= s.as_of
+      and precedent_changed('shared_config_dispute_ratio')
 ),
 
 units as (

@@ -1,5 +1,6 @@
 -- grain: one row per contract
 -- key: contract_id
+-- incremental: {key: contract_id, from: int_contract_activity}
 -- description: >
 --   How ambiguous each contract's scope is, and why. ambiguity_score (0-100) = 40 * min(vague
 --   phrases, 5) / 5 + 25 * custom_line_share + 25 * min(non-standard terms, 4) / 4 + 10 if there
