@@ -169,11 +169,15 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	if err != nil {
 		return rep, err
 	}
+	kept := map[string]bool{}
+	for _, r := range rep.Models {
+		kept[r.Name] = r.Kept
+	}
 	for _, m := range ordered {
 		if failed[m.Name] {
 			continue
 		}
-		for _, t := range runTests(ctx, conn, m, earlier) {
+		for _, t := range runTests(ctx, conn, m, earlier, kept) {
 			rep.Tests = append(rep.Tests, t)
 			if t.Status != Pass && m.Builtin {
 				testErrs = append(testErrs, fmt.Errorf("data test %s on %s: %s", t.Name, m.Name, t.detail()))

@@ -37,10 +37,11 @@ func (t TestResult) detail() string {
 }
 
 type dataTest struct {
-	name string
-	sql  string
-	args []any
-	self bool // reads only the model's own table
+	name  string
+	sql   string
+	args  []any
+	self  bool   // reads only the model's own table
+	reads string // else, for a relationship, the one other table it reads
 }
 
 // tests turns a model's header into SQL that counts failing rows. The key
@@ -93,6 +94,7 @@ func (m *Model) tests() []dataTest {
 				name: "relationships(" + r.Column + " -> " + r.To + ")",
 				sql: "SELECT count(*) FROM " + t + " c WHERE c." + wh.Ident(r.Column) + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
 					wh.Ident(toTable) + " p WHERE p." + wh.Ident(toCol) + " = c." + wh.Ident(r.Column) + ")",
+				reads: strings.ToLower(toTable),
 			})
 		case spec.Assert != "":
 			out = append(out, dataTest{
@@ -140,13 +142,13 @@ func assertName(q string) string {
 	return "assert: " + text
 }
 
-// runTests runs model m's data tests. A test that reads only m's table and
-// has a result in earlier (m was kept: its table is the previous
-// generation's) is not run again.
-func runTests(ctx context.Context, conn *sql.Conn, m *Model, earlier map[[3]string]TestResult) []TestResult {
+// runTests runs model m's data tests. A test with a result in earlier (m
+// was kept: its table is the previous generation's) is not run again when
+// it reads only m's table, or m's and that of another model kept.
+func runTests(ctx context.Context, conn *sql.Conn, m *Model, earlier map[[3]string]TestResult, kept map[string]bool) []TestResult {
 	var out []TestResult
 	for _, dt := range m.tests() {
-		if r, ok := earlier[[3]string{m.Name, dt.name, dt.sql}]; ok && dt.self {
+		if r, ok := earlier[[3]string{m.Name, dt.name, dt.sql}]; ok && (dt.self || dt.reads != "" && kept[dt.reads]) {
 			r.Reused = true
 			out = append(out, r)
 			continue
