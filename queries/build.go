@@ -135,15 +135,26 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	up := newUpdates(opts, ordered)
+	// The states first: they follow from the SQL and the inputs alone, and
+	// say which models may be updated in place, so that the changed rows
+	// of a model computed in full are found only when one will use them.
+	states, bases := map[string]string{}, map[string]string{}
+	var inPlace []*Model
+	for _, m := range ordered {
+		states[m.Name], bases[m.Name] = st.of(m), st.base(m)
+		if !st.kept(m, states[m.Name]) && bases[m.Name] != "" && st.wasBase[m.Name] == bases[m.Name] {
+			inPlace = append(inPlace, m)
+		}
+	}
+	up := newUpdates(opts, inPlace)
 	defer up.close(ctx, conn)
 	for _, m := range ordered {
-		state, base := st.of(m), st.base(m)
+		state, base := states[m.Name], bases[m.Name]
 		var res ModelResult
 		switch {
 		case st.kept(m, state):
 			res = keepModel(ctx, conn, m, opts.Prev)
-		case base != "" && st.wasBase[m.Name] == base:
+		case slices.Contains(inPlace, m):
 			res = up.model(ctx, conn, m, failed)
 		default:
 			res = up.build(ctx, conn, m, failed)

@@ -21,22 +21,22 @@ type updates struct {
 	runID   int
 	prev    string // the previous generation's database, "" for none
 	log     *slog.Logger
-	feeds   map[string]bool   // models some model is declared incremental from
+	feeds   map[string]bool   // models some model may be updated in place from
 	changed map[string]string // model -> temp table of its changed rows
 	temp    []string          // the temp tables made
 }
 
-func newUpdates(opts Options, models []*Model) *updates {
+// newUpdates prepares the updates of the models in inPlace, those whose
+// base state is the one the previous generation recorded.
+func newUpdates(opts Options, inPlace []*Model) *updates {
 	u := &updates{delta: map[string]bool{}, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string]bool{}, changed: map[string]string{}}
 	if opts.RunID > 0 {
 		for _, e := range opts.Delta {
 			u.delta[strings.ToLower(e)] = true
 		}
 	}
-	for _, m := range models {
-		if inc := m.Header.Incremental; inc != nil {
-			u.feeds[strings.ToLower(inc.From)] = true
-		}
+	for _, m := range inPlace {
+		u.feeds[strings.ToLower(m.Header.Incremental.From)] = true
 	}
 	return u
 }
@@ -102,10 +102,18 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?", m.Name).Scan(&has); err != nil || has == 0 {
 		return u.build(ctx, conn, m, failed)
 	}
-	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built, Incremental: true}
-	start := time.Now()
 	tbl, key := wh.Ident(m.Name), wh.Ident(inc.Key)
 	in := key + " IN (SELECT " + key + " FROM " + keys + ")"
+	// When the changed keys hold more than a quarter of the rows (a new
+	// as-of date moves every current renewal's score), computing them all
+	// costs less than deleting and inserting most of them; so many of its
+	// rows change that its own changed rows are not looked for either.
+	var affected, all int64
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE "+in+"), count(*) FROM "+tbl).Scan(&affected, &all); err != nil || affected > all/4 {
+		return buildModel(ctx, conn, m, failed)
+	}
+	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built, Incremental: true}
+	start := time.Now()
 	if err := setChanged(ctx, conn, keys); err != nil {
 		return u.build(ctx, conn, m, failed)
 	}
