@@ -43,6 +43,9 @@ func TestIncrementalModels(t *testing.T) {
 	// entity: the account a changed ticket left is known only from the
 	// ticket's earlier version.
 	fixture.WriteFile(t, filepath.Join(userDir, "ticket_accounts.sql"), "-- key: account_id\n-- incremental: {key: account_id, from: tickets}\nselect account_id, count(*) as tickets, max(priority) as top_priority from tickets group by account_id\n")
+	// And one whose key is not a column of its rows: its update fails, and
+	// it is computed in full instead.
+	fixture.WriteFile(t, filepath.Join(userDir, "ticket_totals.sql"), "-- incremental: {key: no_such_column, from: tickets}\nselect count(*) as tickets from tickets\n")
 	load := func(data wh.Dir, asOf time.Time, policy map[string]float64, fresh bool) *queries.Report {
 		t.Helper()
 		m := company.ModelsAsOf(asOf)
@@ -134,7 +137,7 @@ func TestIncrementalModels(t *testing.T) {
 		computed []string // models that must be computed again
 		inPlace  []string // of computed, models that must be updated in place
 	}{
-		{"NewTickets", asOf, 0, nil, "", []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, slices.Concat([]string{"headline_metrics", "int_contract_activity", "int_effect_contract_units"}, tickets, risk, effects), slices.Concat(tickets, risk, effects)},
+		{"NewTickets", asOf, 0, nil, "", []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, slices.Concat([]string{"headline_metrics", "int_contract_activity", "int_effect_contract_units", "ticket_totals"}, tickets, risk, effects), slices.Concat(tickets, risk, effects)},
 		{"NewAsOf", asOf.AddDate(0, 0, 1), 0, nil, "", []string{"stg_tickets", "stg_deals"}, []string{"headline_metrics", "int_ticket_attribution"}, nil},
 		// The attribution and the risk scores read the as-of date: with it
 		// changed they are computed in full. The tickets' mart, which reads
