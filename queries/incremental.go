@@ -168,13 +168,16 @@ func setChanged(ctx context.Context, conn *sql.Conn, keys string) error {
 	return nil
 }
 
-// changedKeys makes a temporary table of the values of inc.Key in which
-// the rows of inc.From changed, for model name, and names it; "" when they
-// are not known. A model's changed rows are those it was updated in place
+// changedKeys makes a temporary table of the values of inc.FromKey (by
+// default inc.Key) in which the rows of inc.From changed, as column
+// inc.Key, for model name, and names it; "" when they are not known. A model's changed rows are those it was updated in place
 // for, in both versions; an entity's, the rows the run loaded and the
 // earlier versions they replaced (_replaced_<entity>, from the loader).
 func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, inc *Incremental) (string, error) {
 	from, key := strings.ToLower(inc.From), wh.Ident(inc.Key)
+	if inc.FromKey != "" {
+		key = wh.Ident(inc.FromKey)
+	}
 	var src string
 	if t, ok := u.changed[from]; ok {
 		src = "SELECT " + key + " FROM " + t
@@ -189,7 +192,7 @@ func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, 
 		return "", nil
 	}
 	t := u.tempTable("_changed_keys_" + name)
-	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+t+" AS SELECT DISTINCT "+key+" FROM ("+src+")"); err != nil {
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+t+" AS SELECT DISTINCT "+key+" AS "+wh.Ident(inc.Key)+" FROM ("+src+")"); err != nil {
 		return "", fmt.Errorf("keys %s changed in: %w", inc.From, err)
 	}
 	return t, nil

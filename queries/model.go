@@ -85,11 +85,14 @@ type Header struct {
 //	-- incremental: {key: ticket_id, from: stg_tickets}
 //
 // From is an entity table (whose changed rows are those the run loaded and
-// the earlier versions they replaced) or a model updated in place by the
-// same build.
+// the earlier versions they replaced) or a model (updated in place, or
+// computed in full and compared with the previous generation's). FromKey
+// names From's column when it is not called Key there (a ticket's
+// attributed_contract_id for a contract's contract_id).
 type Incremental struct {
-	Key  string `yaml:"key"`
-	From string `yaml:"from"`
+	Key     string `yaml:"key"`
+	From    string `yaml:"from"`
+	FromKey string `yaml:"from_key"`
 }
 
 // TestSpec is one data test as written in a header; exactly one field is set.

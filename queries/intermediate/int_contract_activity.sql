@@ -1,5 +1,6 @@
 -- grain: one row per contract started by as_of
 -- key: contract_id
+-- incremental: {key: contract_id, from: int_ticket_attribution, from_key: attributed_contract_id}
 -- description: >
 --   Each contract's exposure and what happened during it, up to as_of: exposure_years =
 --   (min(end_date, as_of) - start_date) / 365.25; tickets attributed to the contract (see
@@ -20,6 +21,7 @@ contracts as (
     select c.*, least(c.end_date, s.as_of) as window_end
     from stg_contracts c, settings s
     where c.start_date <= s.as_of
+      and precedent_changed(c.contract_id)
 ),
 
 tickets as (
