@@ -161,6 +161,9 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		}
 		res.State, res.Base = state, base
 		rep.Models = append(rep.Models, res)
+		if up.fatal != nil {
+			return rep, fmt.Errorf("model %s: %w", m.Name, up.fatal)
+		}
 		if res.Status == Built {
 			opts.Logger.Debug("model built", "model", m.Name, "rows", res.Rows, "seconds", res.Seconds, "kept", res.Kept, "incremental", res.Incremental)
 			continue

@@ -24,6 +24,7 @@ type updates struct {
 	feeds   map[string]bool   // models some model may be updated in place from
 	changed map[string]string // model -> temp table of its changed rows
 	temp    []string          // the temp tables made
+	fatal   error             // the build cannot go on (precedent_changed not reset)
 }
 
 // newUpdates prepares the updates of the models in inPlace, those whose
@@ -117,7 +118,6 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	if err := setChanged(ctx, conn, keys); err != nil {
 		return u.build(ctx, conn, m, failed)
 	}
-	defer setChanged(ctx, conn, "")
 	stmts := []string{
 		"DELETE FROM " + tbl + " WHERE " + in,
 		"INSERT INTO " + tbl + " BY NAME SELECT * FROM (" + strings.TrimRight(strings.TrimSpace(m.SQL), ";") + "\n) q WHERE q." + in,
@@ -136,6 +136,14 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 		}
 		return nil
 	})
+	// precedent_changed is true for every value again before anything
+	// else is computed, the fallback below included; a build that cannot
+	// say so must stop.
+	if rerr := setChanged(ctx, conn, ""); rerr != nil {
+		u.fatal = rerr
+		res.Status, res.Error = Failed, rerr.Error()
+		return res
+	}
 	if err != nil {
 		u.log.Debug("model computed in full", "model", m.Name, "err", wh.Message(err))
 		return u.build(ctx, conn, m, failed)

@@ -46,6 +46,16 @@ func TestIncrementalModels(t *testing.T) {
 	// And one whose key is not a column of its rows: its update fails, and
 	// it is computed in full instead.
 	fixture.WriteFile(t, filepath.Join(userDir, "ticket_totals.sql"), "-- incremental: {key: no_such_column, from: tickets}\nselect count(*) as tickets from tickets\n")
+	// And one whose update fails (it refuses to be computed from some
+	// tickets only): computed in full instead, with precedent_changed true
+	// for every account again.
+	fixture.WriteFile(t, filepath.Join(userDir, "ticket_refusal.sql"), `-- incremental: {key: account_id, from: tickets}
+select account_id, count(*) as tickets
+from tickets
+where precedent_changed(account_id)
+group by account_id
+having case when (select count(*) from tickets where precedent_changed(account_id)) = (select count(*) from tickets) then true else error('computed from some tickets only') end
+`)
 	load := func(data wh.Dir, asOf time.Time, policy map[string]float64, fresh bool) *queries.Report {
 		t.Helper()
 		m := company.ModelsAsOf(asOf)
@@ -151,7 +161,7 @@ func TestIncrementalModels(t *testing.T) {
 		computed []string // models that must be computed again
 		inPlace  []string // of computed, models that must be updated in place
 	}{
-		{"NewTickets", asOf, 0, nil, "", []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, slices.Concat([]string{"headline_metrics", "int_effect_contract_units", "ticket_totals"}, tickets, risk, effects), slices.Concat(tickets, risk, effects)},
+		{"NewTickets", asOf, 0, nil, "", []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, slices.Concat([]string{"headline_metrics", "int_effect_contract_units", "ticket_totals", "ticket_refusal"}, tickets, risk, effects), slices.Concat(tickets, risk, effects)},
 		{"NewAsOf", asOf.AddDate(0, 0, 1), 0, nil, "", []string{"stg_tickets", "stg_deals"}, []string{"headline_metrics", "int_ticket_attribution"}, nil},
 		// The attribution and the risk scores read the as-of date: with it
 		// changed they are computed in full. The tickets' mart, which reads
