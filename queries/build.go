@@ -89,6 +89,18 @@ func (r *Report) FailedModels() []string {
 	return out
 }
 
+// kept is the set of models the build kept: copied from the previous
+// generation, since nothing they read changed.
+func (r *Report) kept() map[string]bool {
+	out := map[string]bool{}
+	for _, m := range r.Models {
+		if m.Kept {
+			out[m.Name] = true
+		}
+	}
+	return out
+}
+
 // Build writes the settings, builds every model in dependency order on
 // conn, runs the data tests, records the catalog tables (_models,
 // _model_columns, _data_tests) and exports the marts to the stage. A failing
@@ -183,10 +195,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	kept := map[string]bool{}
-	for _, r := range rep.Models {
-		kept[r.Name] = r.Kept
-	}
+	kept := rep.kept()
 	for _, m := range ordered {
 		if failed[m.Name] {
 			continue
@@ -241,6 +250,13 @@ func buildModel(ctx context.Context, conn *sql.Conn, m *Model, failed map[string
 	return res
 }
 
+// hasTable reports whether the generation's main schema has table name.
+func hasTable(ctx context.Context, conn *sql.Conn, name string) (bool, error) {
+	var n int
+	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?", name).Scan(&n)
+	return n > 0, err
+}
+
 // tables lists the tables of the generation's main schema.
 func tables(ctx context.Context, conn *sql.Conn) ([]string, error) {
 	out, err := wh.Strings(ctx, conn, "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary")
@@ -257,10 +273,7 @@ func exportMarts(ctx context.Context, conn *sql.Conn, models []*Model, rep *Repo
 	if stage == "" {
 		return nil
 	}
-	kept := map[string]bool{}
-	for _, r := range rep.Models {
-		kept[r.Name] = r.Kept
-	}
+	kept := rep.kept()
 	if err := os.MkdirAll(filepath.Dir(filepath.Join(stage, wh.LakeMart("m"))), 0o755); err != nil {
 		return fmt.Errorf("export marts: %w", err)
 	}

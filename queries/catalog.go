@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -33,14 +35,10 @@ func writeCatalog(ctx context.Context, conn *sql.Conn, models []*Model, rep *Rep
 		}
 	}
 	byName := map[string]ModelResult{}
-	var kept []string
 	for _, r := range rep.Models {
 		byName[r.Name] = r
-		if r.Kept {
-			kept = append(kept, r.Name)
-		}
 	}
-	if prev != "" && len(kept) > 0 {
+	if kept := slices.Collect(maps.Keys(rep.kept())); prev != "" && len(kept) > 0 {
 		_, err := conn.ExecContext(ctx, `INSERT INTO _model_columns SELECT * FROM `+wh.Ident(prev)+`.main._model_columns WHERE list_contains(?::VARCHAR[], model) ORDER BY model, position`, kept)
 		if err != nil {
 			return fmt.Errorf("write catalog columns of the kept models: %w", err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -169,12 +171,7 @@ func runTests(ctx context.Context, conn *sql.Conn, m *Model, earlier map[[3]stri
 // name and SQL.
 func earlierTests(ctx context.Context, conn *sql.Conn, prev string, rep *Report) (map[[3]string]TestResult, error) {
 	out := map[[3]string]TestResult{}
-	var kept []string
-	for _, r := range rep.Models {
-		if r.Kept {
-			kept = append(kept, r.Name)
-		}
-	}
+	kept := slices.Collect(maps.Keys(rep.kept()))
 	if prev == "" || len(kept) == 0 {
 		return out, nil
 	}

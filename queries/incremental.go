@@ -53,7 +53,7 @@ func (u *updates) build(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 }
 
 // computed records the changed rows of model m, just computed in full
-// into a table of n rows, when a model is declared incremental from it:
+// into a table of n rows, when a model may be updated in place from it:
 // the rows its new table and the previous generation's do not share.
 // Without a previous table of the same columns, or when more than a
 // quarter of the rows changed (updating the models that read m in place
@@ -99,8 +99,7 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 		}
 		return u.build(ctx, conn, m, failed)
 	}
-	var has int
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?", m.Name).Scan(&has); err != nil || has == 0 {
+	if has, err := hasTable(ctx, conn, m.Name); err != nil || !has {
 		return u.build(ctx, conn, m, failed)
 	}
 	tbl, key := wh.Ident(m.Name), wh.Ident(inc.Key)
@@ -123,8 +122,9 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 		"INSERT INTO " + tbl + " BY NAME SELECT * FROM (" + strings.TrimRight(strings.TrimSpace(m.SQL), ";") + "\n) q WHERE q." + in,
 	}
 	// The changed rows, both versions, for the models updated from m.
-	rows := u.tempTable("_changed_rows_" + m.Name)
+	rows := ""
 	if u.feeds[m.Name] {
+		rows = u.tempTable("_changed_rows_" + m.Name)
 		stmts = slices.Concat([]string{"CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT * FROM " + tbl + " WHERE " + in}, stmts,
 			[]string{"INSERT INTO " + rows + " SELECT * FROM " + tbl + " WHERE " + in})
 	}
@@ -148,7 +148,7 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 		u.log.Debug("model computed in full", "model", m.Name, "err", wh.Message(err))
 		return u.build(ctx, conn, m, failed)
 	}
-	if u.feeds[m.Name] {
+	if rows != "" {
 		u.changed[m.Name] = rows
 	}
 	res.Seconds = time.Since(start).Seconds()
@@ -178,8 +178,9 @@ func setChanged(ctx context.Context, conn *sql.Conn, keys string) error {
 
 // changedKeys makes a temporary table of the values of inc.FromKey (by
 // default inc.Key) in which the rows of inc.From changed, as column
-// inc.Key, for model name, and names it; "" when they are not known. A model's changed rows are those it was updated in place
-// for, in both versions; an entity's, the rows the run loaded and the
+// inc.Key, for model name, and names it; "" when they are not known. A
+// model's changed rows are those computed records or an update in place
+// kept, in both versions; an entity's, the rows the run loaded and the
 // earlier versions they replaced (_replaced_<entity>, from the loader).
 func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, inc *Incremental) (string, error) {
 	from, key := strings.ToLower(inc.From), wh.Ident(inc.Key)

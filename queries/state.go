@@ -144,12 +144,12 @@ func keepModel(ctx context.Context, conn *sql.Conn, m *Model, prev string) Model
 	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built, Kept: true}
 	start := time.Now()
 	// A generation that started as a copy of prev has the table already.
-	var has int
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?", m.Name).Scan(&has); err != nil {
+	has, err := hasTable(ctx, conn, m.Name)
+	if err != nil {
 		res.Status, res.Error = Failed, err.Error()
 		return res
 	}
-	if has == 0 {
+	if !has {
 		q := "CREATE TABLE " + wh.Ident(m.Name) + " AS SELECT * FROM " + wh.Ident(prev) + ".main." + wh.Ident(m.Name)
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			res.Status, res.Error = Failed, wh.Message(err)
