@@ -37,17 +37,24 @@ func fxSQL(e *contract.Entity, typed string) string {
     LEFT JOIN (SELECT %s AS _fx_key, "currency" AS _fx_currency, fx_rate AS _fx_parent_rate FROM main.%s) p ON p._fx_key = t.%s`,
 			date, typed, wh.Ident(col), wh.Ident(parent), wh.Ident(col))
 	}
-	join := ""
+	rates, join := "", ""
 	if fx.Date != "" {
+		// The as-of join sorts what it joins: it runs over the distinct
+		// currencies and dates of the rows not in the base currency, a few
+		// thousand, not over the rows themselves.
 		rate = "r._r_rate"
-		join = ` ASOF LEFT JOIN (SELECT "currency" AS _r_currency, "date" AS _r_date, rate_to_base AS _r_rate FROM main.` + wh.Ident(contract.FXRates) +
-			`) r ON r._r_currency = d._fx_currency AND d._fx_date >= r._r_date`
+		rates = `, rates AS (
+  SELECT k._fx_currency AS _k_currency, k._fx_date AS _k_date, r._r_rate FROM (SELECT DISTINCT _fx_currency, _fx_date FROM dated WHERE _fx_currency <> upper($1)) k
+    ASOF LEFT JOIN (SELECT "currency" AS _r_currency, "date" AS _r_date, rate_to_base AS _r_rate FROM main.` + wh.Ident(contract.FXRates) +
+			`) r ON r._r_currency = k._fx_currency AND k._fx_date >= r._r_date
+)`
+		join = ` LEFT JOIN rates r ON r._k_currency = d._fx_currency AND r._k_date = d._fx_date`
 	}
 	return fmt.Sprintf(`dated AS (
   %s
-), rated AS (
+)%s, rated AS (
   SELECT d.* EXCLUDE (_fx_parent_rate), CASE WHEN d._fx_currency = upper($1) THEN 1::DECIMAL(18,8) ELSE %s END AS _fx_rate FROM dated d%s
-)`, dated, rate, join)
+)`, dated, rates, rate, join)
 }
 
 // fxRule is the rule a row breaks when its currency has no rate: the
