@@ -61,7 +61,10 @@ type Models interface {
 // (such as data/lake/marts/*.parquet) are written under their final relative
 // path, to be moved into place when the generation is published.
 type BuildEnv struct {
-	Conn  *sql.Conn
+	Conn *sql.Conn
+	// Side is a second connection to the same database, for work that
+	// only reads what the models wrote and may run beside them.
+	Side  *sql.Conn
 	Stage string
 	// Prev is the name the generation the run builds on is attached as
 	// ("" when there is none, or when the run rebuilt it and nothing in it
@@ -321,7 +324,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	}
 	defer db.Close()
 	defer conn.Close()
-	b := &build{opts: opts, conn: conn, res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, appended: map[string]bool{}, deleted: map[string]bool{}, removed: map[string]int64{}, copied: copied, verifier: &verifier}
+	b := &build{opts: opts, db: db, conn: conn, res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, appended: map[string]bool{}, deleted: map[string]bool{}, removed: map[string]int64{}, copied: copied, verifier: &verifier}
 	defer b.removeTexts()
 	if err := b.attachPrev(ctx); err != nil {
 		return err
@@ -434,7 +437,12 @@ func (b *build) buildModels(ctx context.Context) error {
 		return err
 	}
 	b.progress(ctx, Progress{Stage: "models"})
-	env := BuildEnv{Conn: b.conn, Stage: b.stage, Versions: versions, Program: b.opts.Program, Data: string(b.opts.Data), RunID: b.res.RunID}
+	side, err := b.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("models: second connection: %w", err)
+	}
+	defer side.Close()
+	env := BuildEnv{Conn: b.conn, Side: side, Stage: b.stage, Versions: versions, Program: b.opts.Program, Data: string(b.opts.Data), RunID: b.res.RunID}
 	if b.ordinary() {
 		env.Prev = "prev"
 		env.Delta = b.delta(versions)

@@ -18,6 +18,7 @@ import (
 // build is one run's work on its new generation.
 type build struct {
 	opts     Options
+	db       *sql.DB
 	conn     *sql.Conn
 	res      *Result
 	stage    string

@@ -3,11 +3,8 @@ package queries
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -43,6 +40,10 @@ type Options struct {
 	// Data is the data directory; a kept mart whose lake file is there is
 	// not exported again.
 	Data string
+	// Side is a second connection to the same database, on which the data
+	// tests run and the marts are exported while later models build; nil
+	// runs them in turn on the build's connection.
+	Side *sql.Conn
 }
 
 // Model statuses.
@@ -158,8 +159,18 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 			inPlace = append(inPlace, m)
 		}
 	}
+	earlier, err := earlierTests(ctx, conn, opts.Prev)
+	if err != nil {
+		return nil, err
+	}
+	follow, err := newFollower(ctx, conn, opts.Side, opts, earlier)
+	if err != nil {
+		return nil, err
+	}
+	defer follow.wait()
 	up := newUpdates(opts, inPlace)
 	defer up.close(ctx, conn)
+	kept := map[string]bool{}
 	for _, m := range ordered {
 		state, base := states[m.Name], bases[m.Name]
 		var res ModelResult
@@ -178,6 +189,8 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		}
 		if res.Status == Built {
 			opts.Logger.Debug("model built", "model", m.Name, "rows", res.Rows, "seconds", res.Seconds, "kept", res.Kept, "incremental", res.Incremental)
+			kept[m.Name] = res.Kept
+			follow.add(ctx, m, kept)
 			continue
 		}
 		failed[m.Name] = true
@@ -190,36 +203,14 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		return rep, err
 	}
 	lap("build")
-	var testErrs []error
-	earlier, err := earlierTests(ctx, conn, opts.Prev, rep)
-	if err != nil {
-		return rep, err
-	}
-	kept := rep.kept()
-	for _, m := range ordered {
-		if failed[m.Name] {
-			continue
-		}
-		for _, t := range runTests(ctx, conn, m, earlier, kept) {
-			rep.Tests = append(rep.Tests, t)
-			if t.Status != Pass && m.Builtin {
-				testErrs = append(testErrs, fmt.Errorf("data test %s on %s: %s", t.Name, m.Name, t.detail()))
-			}
-		}
-	}
-	lap("data tests")
+	tests, followErr := follow.result()
+	rep.Tests = tests
+	lap("data tests and marts")
 	if err := wh.InTx(ctx, conn, func() error { return writeCatalog(ctx, conn, ordered, rep, opts.Prev) }); err != nil {
 		return rep, err
 	}
 	lap("catalog")
-	if err := errors.Join(testErrs...); err != nil {
-		return rep, err
-	}
-	if err := exportMarts(ctx, conn, ordered, rep, opts); err != nil {
-		return rep, err
-	}
-	lap("export marts")
-	return rep, nil
+	return rep, followErr
 }
 
 func buildModel(ctx context.Context, conn *sql.Conn, m *Model, failed map[string]bool) ModelResult {
@@ -264,35 +255,4 @@ func tables(ctx context.Context, conn *sql.Conn) ([]string, error) {
 		return nil, fmt.Errorf("list tables: %w", err)
 	}
 	return out, nil
-}
-
-// exportMarts writes every mart to the stage as zstd Parquet, but a kept
-// mart whose lake file is in place: the file holds the same rows.
-func exportMarts(ctx context.Context, conn *sql.Conn, models []*Model, rep *Report, opts Options) error {
-	stage := opts.Stage
-	if stage == "" {
-		return nil
-	}
-	kept := rep.kept()
-	if err := os.MkdirAll(filepath.Dir(filepath.Join(stage, wh.LakeMart("m"))), 0o755); err != nil {
-		return fmt.Errorf("export marts: %w", err)
-	}
-	for _, m := range models {
-		if m.Layer != Marts {
-			continue
-		}
-		if kept[m.Name] && opts.Data != "" {
-			if _, err := os.Stat(filepath.Join(opts.Data, wh.LakeMart(m.Name))); err == nil {
-				continue
-			}
-		}
-		out := filepath.Join(stage, wh.LakeMart(m.Name))
-		// zstd's fastest level: a mart's file is written again on every
-		// run that changes it, and level 1 writes it a fifth faster than
-		// the default level 3 for 3% more bytes (support_tickets, scale 10).
-		if _, err := conn.ExecContext(ctx, "COPY "+wh.Ident(m.Name)+" TO ? (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)", out); err != nil {
-			return fmt.Errorf("export mart %s: %w", m.Name, err)
-		}
-	}
-	return nil
 }

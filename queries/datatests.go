@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -144,13 +142,13 @@ func assertName(q string) string {
 	return "assert: " + text
 }
 
-// runTests runs model m's data tests. A test with a result in earlier (m
-// was kept: its table is the previous generation's) is not run again when
-// it reads only m's table, or m's and that of another model kept.
+// runTests runs model m's data tests. When m was kept (its table is the
+// previous generation's), a test with a result in earlier is not run again
+// if it reads only m's table, or m's and that of another model kept.
 func runTests(ctx context.Context, conn *sql.Conn, m *Model, earlier map[[3]string]TestResult, kept map[string]bool) []TestResult {
 	var out []TestResult
 	for _, dt := range m.tests() {
-		if r, ok := earlier[[3]string{m.Name, dt.name, dt.sql}]; ok && (dt.self || dt.reads != "" && kept[dt.reads]) {
+		if r, ok := earlier[[3]string{m.Name, dt.name, dt.sql}]; ok && kept[m.Name] && (dt.self || dt.reads != "" && kept[dt.reads]) {
 			r.Reused = true
 			out = append(out, r)
 			continue
@@ -166,16 +164,20 @@ func runTests(ctx context.Context, conn *sql.Conn, m *Model, earlier map[[3]stri
 	return out
 }
 
-// earlierTests reads, from the previous generation prev, the results of
-// the data tests of the models rep kept (copied from prev), by model, test
-// name and SQL.
-func earlierTests(ctx context.Context, conn *sql.Conn, prev string, rep *Report) (map[[3]string]TestResult, error) {
+// earlierTests reads the results of the data tests the previous
+// generation prev recorded, by model, test name and SQL; a kept model's
+// (copied from prev) stand for this build's when the test reads nothing
+// else that changed (runTests).
+func earlierTests(ctx context.Context, conn *sql.Conn, prev string) (map[[3]string]TestResult, error) {
 	out := map[[3]string]TestResult{}
-	kept := slices.Collect(maps.Keys(rep.kept()))
-	if prev == "" || len(kept) == 0 {
+	if prev == "" {
 		return out, nil
 	}
-	rows, err := conn.QueryContext(ctx, `SELECT model, test, status, failing_rows, sql, coalesce(error, '') FROM `+wh.Ident(prev)+`.main._data_tests WHERE list_contains(?::VARCHAR[], model)`, kept)
+	var n int
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' AND table_name = '_data_tests'", prev).Scan(&n); err != nil || n == 0 {
+		return out, err
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT model, test, status, failing_rows, sql, coalesce(error, '') FROM `+wh.Ident(prev)+`.main._data_tests`)
 	if err != nil {
 		return nil, fmt.Errorf("read the previous data tests: %w", err)
 	}

@@ -31,6 +31,7 @@ func (s modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsRepo
 		Data:     env.Data,
 		Delta:    env.Delta,
 		RunID:    env.RunID,
+		Side:     env.Side,
 	})
 	var out etl.ModelsReport
 	if rep != nil {
