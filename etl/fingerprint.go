@@ -44,17 +44,22 @@ func hashSource(opts Options) (digests, error) {
 	for _, p := range opts.Pullers {
 		dirs = append(dirs, opts.Data.Landing(p.Name()))
 	}
+	cache := loadDigestCache(opts)
 	for _, dir := range dirs {
-		if err := hashDir(dir, d); err != nil {
+		if err := hashDir(dir, d, cache); err != nil {
 			return nil, err
 		}
+	}
+	if err := cache.save(opts.Data); err != nil {
+		opts.Logger.Warn("source digest cache not written: the next run hashes every file", "err", err)
 	}
 	return d, nil
 }
 
 // hashDir hashes the files under dir into d, as many at once as there
 // are cores: the largest file alone then bounds the time, not the sum.
-func hashDir(dir string, d digests) error {
+// Files the cache knows unchanged are not read.
+func hashDir(dir string, d digests, cache *digestCache) error {
 	var paths []string
 	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -83,8 +88,8 @@ func hashDir(dir string, d digests) error {
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, path := range paths {
 		g.Go(func() error {
-			sum, size, err := hashFile(path)
-			sums[i] = fileDigest{size: size, sum: sum}
+			var err error
+			sums[i], err = cache.hash(path)
 			return err
 		})
 	}
