@@ -24,21 +24,29 @@ import (
 
 // startFromPublished copies the published generation to the run's staging
 // file when the run can build on it in the ordinary way; it reports
-// whether it did.
+// whether it did. The copy verifies the generation as it reads it (the
+// verifier remembers the verdict), so the file is read once; a copy of a
+// generation the run cannot build on, damaged or followed by a run whose
+// generation is gone, is removed.
 func startFromPublished(opts Options, v *wh.Verifier, runID int) (bool, error) {
 	if opts.FullRefresh {
 		return false, nil
 	}
-	g, _, ok, err := current(opts, v)
-	if !ok || err != nil {
-		return false, err
+	g, err := opts.Data.Published()
+	if err != nil {
+		return false, nil // current, for the runs that need to know, says why
 	}
 	if err := os.MkdirAll(opts.Data.Generations(), 0o755); err != nil {
 		return false, fmt.Errorf("warehouse folder: %w", err)
 	}
-	if err := copyFile(g.Path, opts.Data.Staging(runID)); err != nil {
-		os.Remove(opts.Data.Staging(runID))
+	dst := opts.Data.Staging(runID)
+	if err := v.Copy(g.Path, dst); err != nil {
+		os.Remove(dst)
 		return false, fmt.Errorf("copy generation %d: %w", g.ID, err)
+	}
+	if ok, err := current(opts, v); !ok || err != nil {
+		os.Remove(dst)
+		return false, err
 	}
 	return true, nil
 }

@@ -166,49 +166,51 @@ func fingerprint(opts Options, src digests) (fp string, ok bool, err error) {
 
 // keepPublished ends a run that found nothing changed: when the published
 // generation is intact, no run published after it, and the run that
-// published it had the same
-// fingerprint, the run publishes nothing, keeps that generation (status
-// unchanged) and carries over its warnings, which still hold. It returns
-// false when the run must build.
+// published it had the same fingerprint, the run publishes nothing, keeps
+// that generation (status unchanged) and carries over its warnings, which
+// still hold. It returns false when the run must build. The fingerprint is
+// compared first: only a run that would keep the generation reads it here
+// to verify it, and one that builds verifies it as it copies it.
 func keepPublished(opts Options, v *wh.Verifier, res *Result, fp string) (bool, error) {
-	g, runs, ok, err := current(opts, v)
-	if !ok || err != nil {
+	g, err := opts.Data.Published()
+	if err != nil {
+		return false, nil
+	}
+	runs, err := runlog.Open(opts.Data.RunLog()).Runs("etl")
+	if err != nil {
+		return false, nil // current, for the runs that need to know, says why
+	}
+	i := slices.IndexFunc(runs, func(r runlog.Record) bool { return r.ID == g.ID && len(r.Detail) > 0 })
+	var was Result
+	if i < 0 || json.Unmarshal(runs[i].Detail, &was) != nil || was.Fingerprint != fp {
+		return false, nil
+	}
+	if ok, err := current(opts, v); !ok || err != nil {
+		return false, err
+	}
+	res.Kept, res.Generation = g.ID, g.Path
+	res.Status, res.Warnings = runlog.Unchanged, was.Warnings
+	opts.Logger.Info("nothing changed: generation kept", "run", res.RunID, "generation", g.ID)
+	return true, nil
+}
+
+// current reports whether a run can build on the published generation in
+// the ordinary way: it is intact and no run published after it (else the
+// link was pointed back and the run catches up). v remembers the
+// generation's verdict, so a run hashes the generation once.
+func current(opts Options, v *wh.Verifier) (ok bool, err error) {
+	h, err := opts.Data.Check(v)
+	if err != nil || h.Damage != nil || h.Published.ID == 0 {
+		return false, nil
+	}
+	runs, err := runlog.Open(opts.Data.RunLog()).Runs("etl")
+	if err != nil {
 		return false, err
 	}
 	for _, r := range runs {
-		if r.ID != g.ID || len(r.Detail) == 0 {
-			continue
-		}
-		var was Result
-		if json.Unmarshal(r.Detail, &was) != nil || was.Fingerprint != fp {
+		if r.ID > h.Published.ID && (r.Status == runlog.Success || r.Status == runlog.Warning) {
 			return false, nil
 		}
-		res.Kept, res.Generation = g.ID, g.Path
-		res.Status, res.Warnings = runlog.Unchanged, was.Warnings
-		opts.Logger.Info("nothing changed: generation kept", "run", res.RunID, "generation", g.ID)
-		return true, nil
 	}
-	return false, nil
-}
-
-// current returns the published generation when a run can build on it in
-// the ordinary way: it is intact and no run published after it (else the
-// link was pointed back and the run catches up), with the run log's ETL
-// runs; ok is false otherwise. v remembers the generation's verdict, so a
-// run hashes the generation once.
-func current(opts Options, v *wh.Verifier) (g wh.Generation, runs []runlog.Record, ok bool, err error) {
-	h, err := opts.Data.Check(v)
-	if err != nil || h.Damage != nil || h.Published.ID == 0 {
-		return g, nil, false, nil
-	}
-	runs, err = runlog.Open(opts.Data.RunLog()).Runs("etl")
-	if err != nil {
-		return g, nil, false, err
-	}
-	for _, r := range runs {
-		if r.ID > h.Published.ID && (r.Status == runlog.Success || r.Status == runlog.Warning) {
-			return g, nil, false, nil
-		}
-	}
-	return h.Published, runs, true, nil
+	return true, nil
 }

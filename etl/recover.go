@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -109,7 +108,7 @@ func (b *build) attach(ctx context.Context, path string, readOnly bool) error {
 // warehouse was rebuilt, for Result.Recovered.
 func (b *build) rebuildFrom(ctx context.Context, g wh.Generation) (string, error) {
 	scratch := b.opts.Data.Scratch(b.res.RunID)
-	if err := copyFile(g.Path, scratch); err != nil {
+	if err := b.verifier.Copy(g.Path, scratch); err != nil {
 		return "", fmt.Errorf("copy generation %d: %w", g.ID, err)
 	}
 	if err := b.attach(ctx, scratch, false); err != nil {
@@ -381,23 +380,6 @@ func (b *build) setAsideDamaged() {
 		return
 	}
 	b.res.Recovered += "; the damaged generation was moved to " + dst
-}
-
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
 
 func plural(n int, one, many string) string {

@@ -121,6 +121,60 @@ type verdict struct {
 // error wrapping ErrNoChecksum when it has none, a *DamagedError when it
 // differs or is missing, or the error that kept it from being read.
 func (v *Verifier) Verify(path string) error {
+	return v.check(path, func() (string, error) {
+		got, err := SumFile(path)
+		return got.SHA256, err
+	})
+}
+
+// Copy copies the generation at path to dst, verifying it on the way, so
+// that a run building on a copy reads the file once; Verify then answers
+// from the verdict without reading it again. The copy is made whatever the
+// verdict, which the caller asks Verify for.
+func (v *Verifier) Copy(path, dst string) error {
+	var copyErr error
+	copied := false
+	err := v.check(path, func() (string, error) {
+		copied = true
+		in, err := os.Open(path)
+		if err != nil {
+			return "", err
+		}
+		defer in.Close()
+		out, err := os.Create(dst)
+		if err != nil {
+			copyErr = err
+			return "", err
+		}
+		h := sha256.New()
+		if _, err := io.Copy(io.MultiWriter(out, h), in); err != nil {
+			out.Close()
+			copyErr = err
+			return "", err
+		}
+		if err := out.Close(); err != nil {
+			copyErr = err
+			return "", err
+		}
+		return hex.EncodeToString(h.Sum(nil)), nil
+	})
+	if copyErr != nil {
+		return copyErr
+	}
+	if !copied { // the verdict was known, or no checksum to check against
+		return copyFile(path, dst)
+	}
+	var damaged *DamagedError
+	if err != nil && !errors.As(err, &damaged) && !errors.Is(err, ErrNoChecksum) {
+		return err
+	}
+	return nil
+}
+
+// check returns the verdict on the generation at path: the one remembered
+// for the file's size and time (and its checksum file's), or else the
+// comparison of the SHA-256 that sum reads with its checksum.
+func (v *Verifier) check(path string, sum func() (string, error)) error {
 	fi, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &DamagedError{Path: path, Reason: "the file is missing"}
@@ -137,7 +191,7 @@ func (v *Verifier) Verify(path string) error {
 	if got, ok := v.seen[path]; ok && got.size == fi.Size() && got.mod.Equal(fi.ModTime()) && got.sumMod.Equal(sumMod) {
 		return got.err
 	}
-	err = v.verify(path)
+	err = compare(path, sum)
 	if v.seen == nil {
 		v.seen = map[string]verdict{}
 	}
@@ -145,7 +199,10 @@ func (v *Verifier) Verify(path string) error {
 	return err
 }
 
-func (v *Verifier) verify(path string) error {
+// compare checks the SHA-256 sum returns for the generation at path against
+// the checksum written when it was published; sum is not called when there
+// is none.
+func compare(path string, sum func() (string, error)) error {
 	want, err := readChecksum(path)
 	if errors.Is(err, ErrNoChecksum) {
 		return fmt.Errorf("%s: %w", filepath.Base(path), err)
@@ -153,12 +210,30 @@ func (v *Verifier) verify(path string) error {
 	if err != nil {
 		return err
 	}
-	got, err := SumFile(path)
+	got, err := sum()
 	if err != nil {
 		return err
 	}
-	if got.SHA256 != want {
-		return &DamagedError{Path: path, Reason: fmt.Sprintf("its SHA-256 is %.12s…, the checksum written at publish is %.12s…", got.SHA256, want)}
+	if got != want {
+		return &DamagedError{Path: path, Reason: fmt.Sprintf("its SHA-256 is %.12s…, the checksum written at publish is %.12s…", got, want)}
 	}
 	return nil
+}
+
+// copyFile copies the file at src to dst.
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }

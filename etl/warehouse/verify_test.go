@@ -102,6 +102,61 @@ func TestVerify(t *testing.T) {
 	})
 }
 
+// TestVerifierCopy checks that Copy copies a generation byte for byte and
+// leaves the verdict Verify would give, without Verify reading the file
+// again; a damaged generation is copied and its damage reported by Verify.
+func TestVerifierCopy(t *testing.T) {
+	d := Dir(t.TempDir())
+	publish(t, d, 1)
+	path := filepath.Join(d.Generations(), "gen-000001.duckdb")
+	intact, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyOf := func(t *testing.T, v *Verifier) []byte {
+		t.Helper()
+		dst := filepath.Join(t.TempDir(), "copy.duckdb")
+		if err := v.Copy(path, dst); err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(dst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	t.Run("Intact", func(t *testing.T) {
+		var v Verifier
+		if b := copyOf(t, &v); !slices.Equal(b, intact) {
+			t.Fatal("the copy differs from the generation")
+		}
+		// Damage the file behind its size and time: Verify answers from
+		// the copy's verdict, without reading it.
+		fi, _ := os.Stat(path)
+		warehousetest.Damage(t, path)
+		os.Chtimes(path, fi.ModTime(), fi.ModTime())
+		if err := v.Verify(path); err != nil {
+			t.Errorf("Verify read the file again after Copy: %v", err)
+		}
+		if err := os.WriteFile(path, intact, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(path, fi.ModTime(), fi.ModTime())
+	})
+	t.Run("Damaged", func(t *testing.T) {
+		warehousetest.Damage(t, path)
+		damaged, _ := os.ReadFile(path)
+		var v Verifier
+		if b := copyOf(t, &v); !slices.Equal(b, damaged) {
+			t.Fatal("the copy differs from the generation")
+		}
+		var de *DamagedError
+		if err := v.Verify(path); !errors.As(err, &de) {
+			t.Errorf("Verify after copying a damaged generation: err = %v, want a DamagedError", err)
+		}
+	})
+}
+
 // TestHealth damages the published generation and an older one: Check
 // names the damage and offers the intact older generations, newest first.
 func TestHealth(t *testing.T) {
