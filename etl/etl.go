@@ -324,8 +324,14 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	}
 	defer db.Close()
 	defer conn.Close()
-	b := &build{opts: opts, db: db, conn: conn, res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, appended: map[string]bool{}, deleted: map[string]bool{}, removed: map[string]int64{}, copied: copied, verifier: &verifier}
+	lakeConn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer lakeConn.Close()
+	b := &build{opts: opts, db: db, conn: conn, lake: wh.NewBeside(ctx, conn, lakeConn), res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, appended: map[string]bool{}, deleted: map[string]bool{}, removed: map[string]int64{}, copied: copied, verifier: &verifier}
 	defer b.removeTexts()
+	defer b.lake.Wait()
 	if err := b.attachPrev(ctx); err != nil {
 		return err
 	}

@@ -75,6 +75,9 @@ const martsPrefix = "lake/marts/"
 // stand (a full refresh drops the entity files of earlier runs; a path
 // this run rewrote takes its new checksum) and this run's.
 func (b *build) recordLake(ctx context.Context) error {
+	if err := b.lake.Wait(); err != nil {
+		return err
+	}
 	root := filepath.Join(b.stage, "lake")
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) && path == root {

@@ -20,6 +20,7 @@ type build struct {
 	opts     Options
 	db       *sql.DB
 	conn     *sql.Conn
+	lake     *wh.Beside // writes the entities' lake files beside the load
 	res      *Result
 	stage    string
 	digests  digests         // the source files' sums, hashed once per run
@@ -366,11 +367,19 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 		return err
 	}
 	// The run id is an int, written into the SQL: DuckDB binds COPY's
-	// target before the query's parameters.
+	// target before the query's parameters. The file is written beside
+	// the load of the next entities: nothing changes the run's rows of
+	// this one from here on (removing deleted rows keeps them).
 	q = fmt.Sprintf("COPY (SELECT * FROM %s WHERE _run_id = %d) TO ? (FORMAT parquet, COMPRESSION zstd)", tbl, b.res.RunID)
-	if err := b.exec(ctx, e.Name+": lake", q, lake); err != nil {
-		return fmt.Errorf("write lake file: %w", err)
-	}
+	b.lake.Do(ctx, func(ctx context.Context, conn *sql.Conn) error {
+		start := time.Now()
+		_, err := conn.ExecContext(ctx, q, lake)
+		b.opts.Logger.Debug("etl statement", "step", e.Name+": lake", "seconds", time.Since(start).Seconds(), "err", err)
+		if err != nil {
+			return fmt.Errorf("write lake file of %s: %w", e.Name, err)
+		}
+		return nil
+	})
 	return nil
 }
 

@@ -167,10 +167,10 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer follow.wait()
-	up := newUpdates(opts, inPlace)
-	defer up.close(ctx, conn)
+	defer follow.beside.Wait()
 	kept := map[string]bool{}
+	up := newUpdates(opts, inPlace, kept)
+	defer up.close(ctx, conn)
 	for _, m := range ordered {
 		state, base := states[m.Name], bases[m.Name]
 		var res ModelResult

@@ -14,88 +14,50 @@ import (
 
 // follower does what follows a model's build and only reads its table: the
 // model's data tests and, for a mart, its Parquet file in the stage. Given
-// a connection of its own (Options.Side), it works while the next models
-// build: a build's statements are mostly too small to keep every core
-// busy, so the two share DuckDB's threads. Without one it works in turn,
-// on the build's connection. It takes the models in the order they were
-// built, so the tests are listed in that order either way.
+// a connection of its own (Options.Side) it works beside the build, while
+// the next models build (wh.Beside); it takes the models in the order they
+// were built, so the tests are listed in that order either way.
 type follower struct {
-	conn    *sql.Conn
+	beside  *wh.Beside
 	opts    Options
-	earlier map[[3]string]TestResult // earlier results of the kept models' tests
-	jobs    chan followJob           // nil when working in turn
-	done    chan struct{}
-
-	// Set by the work, read once it is done.
+	earlier map[[3]string]TestResult // the previous generation's test results
+	// Written by the work, read once it is done.
 	tests    []TestResult
 	testErrs []error // failing tests of built-in models
-	err      error   // a mart that could not be exported
 }
 
-type followJob struct {
-	m    *Model
-	kept map[string]bool // the models kept so far, m's reads among them
-}
-
-// newFollower starts a follower on side, or on conn when side is nil.
+// newFollower starts a follower on side, or working in turn on conn when
+// side is nil.
 func newFollower(ctx context.Context, conn, side *sql.Conn, opts Options, earlier map[[3]string]TestResult) (*follower, error) {
-	f := &follower{conn: conn, opts: opts, earlier: earlier}
 	if opts.Stage != "" {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(opts.Stage, wh.LakeMart("m"))), 0o755); err != nil {
 			return nil, fmt.Errorf("export marts: %w", err)
 		}
 	}
-	if side == nil {
-		return f, nil
-	}
-	f.conn, f.jobs, f.done = side, make(chan followJob, 64), make(chan struct{})
-	go func() {
-		defer close(f.done)
-		for j := range f.jobs {
-			f.work(ctx, j)
-		}
-	}()
-	return f, nil
+	return &follower{beside: wh.NewBeside(ctx, conn, side), opts: opts, earlier: earlier}, nil
 }
 
 // add hands the follower model m, just built; kept is the set of models
 // kept so far.
 func (f *follower) add(ctx context.Context, m *Model, kept map[string]bool) {
-	j := followJob{m: m, kept: maps.Clone(kept)}
-	if f.jobs == nil {
-		f.work(ctx, j)
-		return
-	}
-	f.jobs <- j
-}
-
-// wait lets the follower finish the models it was given.
-func (f *follower) wait() {
-	if f.jobs != nil {
-		close(f.jobs)
-		<-f.done
-		f.jobs = nil
-	}
-}
-
-func (f *follower) work(ctx context.Context, j followJob) {
-	for _, t := range runTests(ctx, f.conn, j.m, f.earlier, j.kept) {
-		f.tests = append(f.tests, t)
-		if t.Status != Pass && j.m.Builtin {
-			f.testErrs = append(f.testErrs, fmt.Errorf("data test %s on %s: %s", t.Name, j.m.Name, t.detail()))
+	kept = maps.Clone(kept)
+	f.beside.Do(ctx, func(ctx context.Context, conn *sql.Conn) error {
+		for _, t := range runTests(ctx, conn, m, f.earlier, kept) {
+			f.tests = append(f.tests, t)
+			if t.Status != Pass && m.Builtin {
+				f.testErrs = append(f.testErrs, fmt.Errorf("data test %s on %s: %s", t.Name, m.Name, t.detail()))
+			}
 		}
-	}
-	if f.err == nil {
-		f.err = exportMart(ctx, f.conn, j.m, j.kept[j.m.Name], f.opts)
-	}
+		return exportMart(ctx, conn, m, kept[m.Name], f.opts)
+	})
 }
 
 // result waits for the follower, then returns the tests' results and the
 // error the run stops with: failing tests of built-in models, or a mart
 // that could not be written.
 func (f *follower) result() ([]TestResult, error) {
-	f.wait()
-	return f.tests, errors.Join(append(f.testErrs, f.err)...)
+	err := f.beside.Wait()
+	return f.tests, errors.Join(append(f.testErrs, err)...)
 }
 
 // exportMart writes mart m to the stage as zstd Parquet, unless it was kept
