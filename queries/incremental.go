@@ -18,6 +18,7 @@ import (
 // that read it take the key values they changed in.
 type updates struct {
 	delta   map[string]bool // entity tables changed only in their run's rows
+	kept    map[string]bool // models kept so far: their rows did not change
 	runID   int
 	prev    string // the previous generation's database, "" for none
 	log     *slog.Logger
@@ -29,15 +30,17 @@ type updates struct {
 
 // newUpdates prepares the updates of the models in inPlace, those whose
 // base state is the one the previous generation recorded.
-func newUpdates(opts Options, inPlace []*Model) *updates {
-	u := &updates{delta: map[string]bool{}, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string]bool{}, changed: map[string]string{}}
+func newUpdates(opts Options, inPlace []*Model, kept map[string]bool) *updates {
+	u := &updates{delta: map[string]bool{}, kept: kept, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string]bool{}, changed: map[string]string{}}
 	if opts.RunID > 0 {
 		for _, e := range opts.Delta {
 			u.delta[strings.ToLower(e)] = true
 		}
 	}
 	for _, m := range inPlace {
-		u.feeds[strings.ToLower(m.Header.Incremental.From)] = true
+		for _, f := range m.Header.Incremental.From {
+			u.feeds[strings.ToLower(f)] = true
+		}
 	}
 	return u
 }
@@ -89,7 +92,7 @@ func (u *updates) computed(ctx context.Context, conn *sql.Conn, m *Model, n int6
 // known and its table, as the previous generation left it, is in the
 // generation; otherwise, or when the update fails (Key not a column of
 // both tables), it computes m in full (build). The caller has checked
-// that nothing m reads but Incremental.From changed.
+// that nothing m reads but the Incremental.From tables changed.
 func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed map[string]bool) ModelResult {
 	inc := m.Header.Incremental
 	keys, err := u.changedKeys(ctx, conn, m.Name, inc)
@@ -177,32 +180,41 @@ func setChanged(ctx context.Context, conn *sql.Conn, keys string) error {
 }
 
 // changedKeys makes a temporary table of the values of inc.FromKey (by
-// default inc.Key) in which the rows of inc.From changed, as column
-// inc.Key, for model name, and names it; "" when they are not known. A
-// model's changed rows are those computed records or an update in place
-// kept, in both versions; an entity's, the rows the run loaded and the
-// earlier versions they replaced (_replaced_<entity>, from the loader).
+// default inc.Key) in which the rows of the inc.From tables changed, as
+// column inc.Key, for model name, and names it; "" when they are not
+// known. A model's changed rows are those computed records or an update in
+// place kept, in both versions, and a kept model has none; an entity's are
+// the rows the run loaded and the earlier versions they replaced
+// (_replaced_<entity>, from the loader).
 func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, inc *Incremental) (string, error) {
-	from, key := strings.ToLower(inc.From), wh.Ident(inc.Key)
+	key := wh.Ident(inc.Key)
 	if inc.FromKey != "" {
 		key = wh.Ident(inc.FromKey)
 	}
-	var src string
-	if t, ok := u.changed[from]; ok {
-		src = "SELECT " + key + " FROM " + t
-	} else if u.delta[from] {
-		replaced := "_replaced_" + from
-		var n int
-		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", replaced).Scan(&n); err != nil || n == 0 {
-			return "", err
+	var srcs []string
+	for _, f := range inc.From {
+		from := strings.ToLower(f)
+		switch t, ok := u.changed[from]; {
+		case ok:
+			srcs = append(srcs, "SELECT "+key+" FROM "+t)
+		case u.kept[from]:
+		case u.delta[from]:
+			replaced := "_replaced_" + from
+			var n int
+			if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", replaced).Scan(&n); err != nil || n == 0 {
+				return "", err
+			}
+			srcs = append(srcs, fmt.Sprintf("SELECT %s FROM %s WHERE _run_id = %d UNION ALL SELECT %s FROM temp.main.%s", key, wh.Ident(from), u.runID, key, wh.Ident(replaced)))
+		default:
+			return "", nil
 		}
-		src = fmt.Sprintf("SELECT %s FROM %s WHERE _run_id = %d UNION ALL SELECT %s FROM temp.main.%s", key, wh.Ident(from), u.runID, key, wh.Ident(replaced))
-	} else {
+	}
+	if len(srcs) == 0 {
 		return "", nil
 	}
 	t := u.tempTable("_changed_keys_" + name)
-	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+t+" AS SELECT DISTINCT "+key+" AS "+wh.Ident(inc.Key)+" FROM ("+src+")"); err != nil {
-		return "", fmt.Errorf("keys %s changed in: %w", inc.From, err)
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+t+" AS SELECT DISTINCT "+key+" AS "+wh.Ident(inc.Key)+" FROM ("+strings.Join(srcs, " UNION ALL ")+")"); err != nil {
+		return "", fmt.Errorf("keys %s changed in: %w", strings.Join(inc.From, ", "), err)
 	}
 	return t, nil
 }

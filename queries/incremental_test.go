@@ -41,8 +41,12 @@ func TestIncrementalModels(t *testing.T) {
 	userDir := t.TempDir()
 	// An analyst's model updated in place by account straight from the
 	// entity: the account a changed ticket left is known only from the
-	// ticket's earlier version.
-	fixture.WriteFile(t, filepath.Join(userDir, "ticket_accounts.sql"), "-- key: account_id\n-- incremental: {key: account_id, from: tickets}\nselect account_id, count(*) as tickets, max(priority) as top_priority from tickets group by account_id\n")
+	// ticket's earlier version. Its rows come from two tables by account:
+	// the tickets, which change, and the deals, which a ticket delta leaves
+	// as they were (kept).
+	fixture.WriteFile(t, filepath.Join(userDir, "ticket_accounts.sql"), "-- key: account_id\n-- incremental: {key: account_id, from: [tickets, stg_deals]}\n"+
+		"select t.account_id, count(*) as tickets, max(priority) as top_priority, any_value(d.deals) as deals from tickets t\n"+
+		"left join (select account_id, count(*) as deals from stg_deals group by account_id) d on d.account_id = t.account_id group by t.account_id\n")
 	// And one whose key is not a column of its rows: its update fails, and
 	// it is computed in full instead.
 	fixture.WriteFile(t, filepath.Join(userDir, "ticket_totals.sql"), "-- incremental: {key: no_such_column, from: tickets}\nselect count(*) as tickets from tickets\n")
@@ -139,11 +143,35 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 	if left == "" {
 		t.Fatal("no escalation in the 150 days before the as-of date to move")
 	}
+	// And a ticket of an account with no contract: its renewal risk has no
+	// row to change, so only the tickets say its summary changed.
+	b, err = os.ReadFile(filepath.Join(src, "contracts.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	contracts := string(b)
+	b, err = os.ReadFile(filepath.Join(src, "accounts.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prospect := ""
+	for _, l := range strings.Split(string(b), "\n")[1:] {
+		if a, _, _ := strings.Cut(l, ","); a != "" && !strings.Contains(contracts, ","+a+",") {
+			prospect = a
+			break
+		}
+	}
+	if prospect == "" {
+		t.Fatal("no account without a contract")
+	}
+	f := strings.Split(lines[1], ",")
+	f[0], f[1], f[2] = "PROSPECT-"+f[0], prospect, ""
+	added = append(added, strings.Join(f, ","))
 	fixture.WriteFile(t, filepath.Join(src, "tickets", "b.csv"), strings.Join(added, "\n")+"\n")
 
 	tickets := []string{"stg_tickets", "int_ticket_attribution", "support_tickets"}
 	// The renewal risk scores of the accounts whose tickets changed.
-	risk := []string{"int_renewal_risk_scores", "int_renewal_risk_accounts", "renewal_risk", "renewal_risk_weekly", "renewal_risk_backtest", "ticket_accounts"}
+	risk := []string{"int_renewal_risk_scores", "int_renewal_risk_accounts", "renewal_risk", "renewal_risk_weekly", "renewal_risk_backtest", "account_summary", "ticket_accounts"}
 	// The contracts whose attributed tickets changed, and the
 	// contract-based effects pooled again (their units, ranked across
 	// contracts, are computed in full and compared with the published

@@ -74,25 +74,28 @@ type Header struct {
 }
 
 // Incremental declares that a model's rows can be updated in place: its
-// rows with value k in column Key are computed from From's rows with the
-// same value of Key (a column of both; the model's key or a coarser one,
-// such as the account of a per-contract row) and from the other tables the
-// model reads. When, since the previous generation, only From changed, and
-// only in known rows, a build deletes the model's rows of the Key values
-// those rows hold (in their earlier and new versions) and inserts them
-// computed again, instead of computing every row. Written in a header as
+// rows with value k in column Key are computed from the rows of the From
+// tables with the same value of Key (a column of each; the model's key or
+// a coarser one, such as the account of a per-contract row) and from the
+// other tables the model reads. When, since the previous generation, only
+// From tables changed, and only in known rows, a build deletes the model's
+// rows of the Key values those rows hold (in their earlier and new
+// versions) and inserts them computed again, instead of computing every
+// row. Written in a header as
 //
 //	-- incremental: {key: ticket_id, from: stg_tickets}
+//	-- incremental: {key: account_id, from: [int_renewal_risk_accounts, support_tickets]}
 //
-// From is an entity table (whose changed rows are those the run loaded and
-// the earlier versions they replaced) or a model (updated in place, or
-// computed in full and compared with the previous generation's). FromKey
-// names From's column when it is not called Key there (a ticket's
-// attributed_contract_id for a contract's contract_id).
+// A From table is an entity table (whose changed rows are those the run
+// loaded and the earlier versions they replaced) or a model (kept, updated
+// in place, or computed in full and compared with the previous
+// generation's). FromKey names the From tables' column when it is not
+// called Key there (a ticket's attributed_contract_id for a contract's
+// contract_id).
 type Incremental struct {
-	Key     string `yaml:"key"`
-	From    string `yaml:"from"`
-	FromKey string `yaml:"from_key"`
+	Key     string     `yaml:"key"`
+	From    StringList `yaml:"from"`
+	FromKey string     `yaml:"from_key"`
 }
 
 // TestSpec is one data test as written in a header; exactly one field is set.
@@ -181,8 +184,8 @@ func parseModel(name, layer, path string, src []byte, builtin bool) (*Model, err
 	if builtin && (m.Header.Grain == "" || len(m.Header.Key) == 0 || m.Header.Description == "") {
 		return nil, fmt.Errorf("%s:1: a built-in model's header needs grain, key and description", path)
 	}
-	if inc := m.Header.Incremental; inc != nil && (inc.Key == "" || inc.From == "") {
-		return nil, fmt.Errorf("%s: header: incremental needs key (a column of the model and of from) and from (the table the rows of a key value come from)", path)
+	if inc := m.Header.Incremental; inc != nil && (inc.Key == "" || len(inc.From) == 0) {
+		return nil, fmt.Errorf("%s: header: incremental needs key (a column of the model and of from) and from (the table or tables the rows of a key value come from)", path)
 	}
 	for _, t := range m.Header.Tests {
 		if n := t.count(); n != 1 {

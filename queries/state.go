@@ -81,10 +81,11 @@ func newStates(ctx context.Context, conn *sql.Conn, opts Options) (*states, erro
 }
 
 // base returns the base state of a model declared incremental: its state
-// leaving out the table its rows come from (Incremental.From); "" for
-// another model, or when something else it reads has no known version.
-// When the base state is the one the previous generation recorded, the
-// model read then what it reads now but for From.
+// leaving out the tables its rows come from (Incremental.From); "" for
+// another model, when it does not read every From table, or when something
+// else it reads has no known version. When the base state is the one the
+// previous generation recorded, the model read then what it reads now but
+// for the From tables.
 func (st *states) base(m *Model) string {
 	inc := m.Header.Incremental
 	if inc == nil || m.Err != nil {
@@ -94,10 +95,10 @@ func (st *states) base(m *Model) string {
 	fmt.Fprintf(h, "%s\n%s\nincremental\n", st.program, m.SQL)
 	deps := slices.Clone(m.Deps)
 	slices.Sort(deps)
-	from := false
+	from := 0
 	for _, d := range deps {
-		if strings.EqualFold(d, inc.From) {
-			from = true
+		if slices.ContainsFunc(inc.From, func(f string) bool { return strings.EqualFold(d, f) }) {
+			from++
 			continue
 		}
 		v := st.versions[strings.ToLower(d)]
@@ -106,7 +107,7 @@ func (st *states) base(m *Model) string {
 		}
 		fmt.Fprintf(h, "%s=%s\n", d, v)
 	}
-	if !from {
+	if from != len(inc.From) {
 		return ""
 	}
 	return hex.EncodeToString(h.Sum(nil))

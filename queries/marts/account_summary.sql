@@ -1,5 +1,6 @@
 -- grain: one row per account
 -- key: account_id
+-- incremental: {key: account_id, from: [int_renewal_risk_accounts, support_tickets]}
 -- description: >
 --   One line per account for lists and search: its contracts and ARR on as_of, its next
 --   renewal and risk, and how many exceptions, escalations and disputes it has gathered.
@@ -32,6 +33,7 @@ contracts as (
         min(c.start_date) as first_contract_date
     from stg_contracts c, settings s
     where c.start_date <= s.as_of
+      and precedent_changed(c.account_id)
     group by c.account_id
 ),
 
@@ -46,6 +48,7 @@ renewals as (
         sum(r.arr_at_risk) as arr_at_risk
     from int_renewal_risk_accounts r, settings s
     where r.purpose = 'current'
+      and precedent_changed(r.account_id)
     group by r.account_id
 ),
 
@@ -53,24 +56,28 @@ owners as (
     select account_id, max_by(d.rep_id, d.close_date::varchar || d.deal_id) as owner_rep_id
     from stg_deals d, settings s
     where d.stage = 'won' and d.close_date <= s.as_of
+      and precedent_changed(d.account_id)
     group by account_id
 ),
 
 exceptions as (
     select account_id, count(*) as exceptions
     from exception_register
+    where precedent_changed(account_id)
     group by account_id
 ),
 
 tickets as (
     select account_id, count(*) filter (where is_escalated and escalation_at::date > s.as_of - 365) as escalations_365d, count(*) as tickets
     from support_tickets, settings s
+    where precedent_changed(account_id)
     group by account_id
 ),
 
 disputes as (
     select account_id, count(*) filter (where is_disputed) as disputed_invoices
     from invoice_disputes
+    where precedent_changed(account_id)
     group by account_id
 )
 
@@ -107,3 +114,6 @@ left join stg_reps rep on rep.rep_id = o.owner_rep_id
 left join exceptions e on e.account_id = a.account_id
 left join tickets t on t.account_id = a.account_id
 left join disputes d on d.account_id = a.account_id
+-- precedent_changed: every account, or in an update in place only those
+-- whose risk or tickets changed; every part above is by account.
+where precedent_changed(a.account_id)
