@@ -5,8 +5,10 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,10 +83,13 @@ func (b *bench) scale(ctx context.Context, scale float64) error {
 	fmt.Fprintf(b.out, "## Scale %g: %d rows, %.0f MB of CSV\n\n", scale, rows, float64(size)/1e6)
 	fmt.Fprintf(b.out, "Generating took %s (peak RSS %d MB).\n\n", gen.wall.Round(time.Millisecond), gen.maxRSS>>20)
 
-	delta, added, err := deltaSource(src, filepath.Join(b.dir, fmt.Sprintf("delta-%g", scale)))
+	// The warehouse's own source folder, which a nightly run finds again
+	// with a new file: the tickets in a folder of their own.
+	delta, newTickets, added, err := deltaSource(src, filepath.Join(b.dir, fmt.Sprintf("delta-%g", scale)))
 	if err != nil {
 		return err
 	}
+	newFile := filepath.Join(delta, "tickets", "new.csv")
 	var floors, both, loads, fulls, noops, deltas, asofs []time.Duration
 	var loadRSS, fullRSS int64
 	var data string
@@ -109,7 +114,10 @@ func (b *bench) scale(ctx context.Context, scale float64) error {
 		os.RemoveAll(d)
 		data = filepath.Join(b.dir, fmt.Sprintf("full-%g", scale))
 		os.RemoveAll(data)
-		m, err = b.run(ctx, "etl", "--source", src, "--data", data, "--as-of", "2026-11-26")
+		if err := os.Remove(newFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		m, err = b.run(ctx, "etl", "--source", delta, "--data", data, "--as-of", "2026-11-26")
 		if err != nil {
 			return err
 		}
@@ -120,12 +128,19 @@ func (b *bench) scale(ctx context.Context, scale float64) error {
 			return err
 		}
 		// On the warehouse the full run published: the same run again,
-		// then the source with 1% new tickets, then a new as-of date alone.
+		// then the same folder with 1% new tickets in a new file, then a
+		// new as-of date alone.
 		for _, step := range []struct {
-			into         *[]time.Duration
-			source, asOf string
-		}{{&noops, src, "2026-11-26"}, {&deltas, delta, "2026-11-26"}, {&asofs, delta, "2026-11-27"}} {
-			m, err := b.run(ctx, "etl", "--source", step.source, "--data", data, "--as-of", step.asOf)
+			into *[]time.Duration
+			asOf string
+			add  bool
+		}{{&noops, "2026-11-26", false}, {&deltas, "2026-11-26", true}, {&asofs, "2026-11-27", false}} {
+			if step.add {
+				if err := os.WriteFile(newFile, newTickets, 0o644); err != nil {
+					return err
+				}
+			}
+			m, err := b.run(ctx, "etl", "--source", delta, "--data", data, "--as-of", step.asOf)
 			if err != nil {
 				return err
 			}
@@ -161,19 +176,19 @@ func keepGeneration(data, dst string) error {
 	return os.WriteFile(dst, b, 0o644)
 }
 
-// deltaSource makes dir the source src with 1% new tickets: every file
-// linked (not copied) from src, the tickets moved into a tickets/ folder
-// (same content, so a run skips them as loaded) beside a new file holding
-// copies of the first 1% of them under new ids. It returns the folder and
-// the number of new tickets.
-func deltaSource(src, dir string) (string, int, error) {
+// deltaSource makes dir the source src as a warehouse's own folder: every
+// file linked (not copied) from src, the tickets moved into a tickets/
+// folder (same content). It returns the folder, a new file of 1% new
+// tickets for that folder (copies of the first 1% under new ids), and the
+// number of new tickets.
+func deltaSource(src, dir string) (string, []byte, int, error) {
 	os.RemoveAll(dir)
 	if err := os.MkdirAll(filepath.Join(dir, "tickets"), 0o755); err != nil {
-		return "", 0, err
+		return "", nil, 0, err
 	}
 	entries, err := os.ReadDir(src)
 	if err != nil {
-		return "", 0, err
+		return "", nil, 0, err
 	}
 	for _, e := range entries {
 		to := filepath.Join(dir, e.Name())
@@ -181,12 +196,12 @@ func deltaSource(src, dir string) (string, int, error) {
 			to = filepath.Join(dir, "tickets", "tickets.csv")
 		}
 		if err := os.Link(filepath.Join(src, e.Name()), to); err != nil {
-			return "", 0, err
+			return "", nil, 0, err
 		}
 	}
 	b, err := os.ReadFile(filepath.Join(src, "tickets.csv"))
 	if err != nil {
-		return "", 0, err
+		return "", nil, 0, err
 	}
 	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 	n := max(1, (len(lines)-1)/100)
@@ -194,7 +209,7 @@ func deltaSource(src, dir string) (string, int, error) {
 	for _, l := range lines[1 : n+1] {
 		out = append(out, "NEW-"+l)
 	}
-	return dir, n, os.WriteFile(filepath.Join(dir, "tickets", "new.csv"), []byte(strings.Join(out, "\n")+"\n"), 0o644)
+	return dir, []byte(strings.Join(out, "\n") + "\n"), n, nil
 }
 
 // floor reads every source file with DuckDB and writes it to Parquet, the
