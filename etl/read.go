@@ -245,6 +245,39 @@ func csvHeader(path string) ([]string, error) {
 	return rec, nil
 }
 
+// plainHeader reads the header row of the CSV file at path when its first
+// line is printable ASCII: such bytes read the same in every encoding the
+// loader accepts (UTF-8, Windows-1252, Latin-1; a UTF-16 file starts with
+// its byte-order mark), so the header is known without decoding the whole
+// file, which means reading every row of a file that is only looked at.
+// ok is false otherwise (a quoted header spanning lines among them): the
+// caller decodes the file and reads its header with csvHeader.
+func plainHeader(path string) (rec []string, ok bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, false
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<16)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	line, err := br.ReadSlice('\n')
+	if err != nil && !errors.Is(err, io.EOF) || len(bytes.TrimSpace(line)) == 0 {
+		return nil, false
+	}
+	for _, c := range line {
+		if (c < 0x20 || c > 0x7e) && c != '\t' && c != '\r' && c != '\n' {
+			return nil, false
+		}
+	}
+	rec, err = csv.NewReader(bytes.NewReader(line)).Read()
+	if err != nil {
+		return nil, false
+	}
+	return rec, true
+}
+
 func (r *rawFile) readParquet(ctx context.Context, conn *sql.Conn, e *contract.Entity) error {
 	rows, err := conn.QueryContext(ctx, "DESCRIBE SELECT * FROM read_parquet(?)", r.file.abs)
 	if err != nil {

@@ -108,6 +108,11 @@ func lacksRequired(e *contract.Entity, header []string) bool {
 // header reads a file's column names: the CSV header, the keys of the
 // first JSON lines, or the Parquet schema.
 func (b *build) header(ctx context.Context, f SourceFile) ([]string, error) {
+	if f.Format == "csv" {
+		if rec, ok := plainHeader(f.abs); ok {
+			return rec, nil
+		}
+	}
 	text, err := b.text(f)
 	if err != nil {
 		return nil, err
