@@ -172,11 +172,10 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 	tickets := []string{"stg_tickets", "int_ticket_attribution", "support_tickets"}
 	// The renewal risk scores of the accounts whose tickets changed.
 	risk := []string{"int_renewal_risk_scores", "int_renewal_risk_accounts", "renewal_risk", "renewal_risk_weekly", "renewal_risk_backtest", "account_summary", "ticket_accounts"}
-	// The contracts whose attributed tickets changed, and the
-	// contract-based effects pooled again (their units, ranked across
-	// contracts, are computed in full and compared with the published
-	// ones).
-	effects := []string{"int_contract_activity", "contract_scope", "int_effect_units"}
+	// The contracts whose attributed tickets changed, their units of the
+	// contract-based effects (ranked across contracts by what tickets do
+	// not move), and those effects pooled again.
+	effects := []string{"int_contract_activity", "contract_scope", "int_effect_contract_units", "int_effect_units"}
 	policy := maps.Clone(queries.DefaultSettings().PolicyMax)
 	policy["smb"] += 0.05
 	tests := []struct {
@@ -189,7 +188,7 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 		computed []string // models that must be computed again
 		inPlace  []string // of computed, models that must be updated in place
 	}{
-		{"NewTickets", asOf, 0, nil, "", []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, slices.Concat([]string{"headline_metrics", "int_effect_contract_units", "ticket_totals", "ticket_refusal"}, tickets, risk, effects), slices.Concat(tickets, risk, effects)},
+		{"NewTickets", asOf, 0, nil, "", []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, slices.Concat([]string{"headline_metrics", "ticket_totals", "ticket_refusal"}, tickets, risk, effects), slices.Concat(tickets, risk, effects)},
 		{"NewAsOf", asOf.AddDate(0, 0, 1), 0, nil, "", []string{"stg_tickets", "stg_deals"}, []string{"headline_metrics", "int_ticket_attribution"}, nil},
 		// The attribution and the risk scores read the as-of date: with it
 		// changed they are computed in full. The tickets' mart, which reads

@@ -1,5 +1,6 @@
 -- grain: one row per contract-based headline effect and contract it is measured on, before pooling into strata
 -- key: [metric, unit_id]
+-- incremental: {key: unit_id, from: contract_scope, from_key: contract_id}
 -- description: >
 --   The contracts behind the three contract-based effects of int_effect_units (the scope
 --   escalation and scope question rate ratios, the ambiguity-escalation correlation), with the
@@ -16,9 +17,17 @@
 --   x: ambiguity_score for the correlation, else null
 -- tests:
 --   - not_null: [metric, unit_id, segment, region, band, outcome, exposure]
-with contracts as (
+with settings as (
+    select * from precedent_settings
+),
+
+-- The fifths rank the contracts with exposure (started by as_of, and a day
+-- or more of term before it) by their scope's ambiguity: nothing in
+-- contract_scope's activity moves them, so an update in place by contract
+-- ranks on these columns and counts the changed contracts only.
+ranked as (
     select
-        s.contract_id,
+        f.contract_id,
         a.segment,
         coalesce(a.region, 'unknown') as region,
         case
@@ -26,15 +35,20 @@ with contracts as (
             when c.end_date - c.start_date <= 731 then 'term 13-24 months'
             else 'term over 24 months'
         end as band,
-        ntile(5) over (partition by a.segment order by s.ambiguity_score, s.contract_id) as fifth,
-        s.ambiguity_score,
-        s.exposure_years,
-        s.escalations,
-        s.scope_questions
-    from contract_scope s
-    join stg_contracts c on c.contract_id = s.contract_id
+        ntile(5) over (partition by a.segment order by f.ambiguity_score, f.contract_id) as fifth,
+        f.ambiguity_score
+    from int_contract_scope_features f
+    join stg_contracts c on c.contract_id = f.contract_id
     join stg_accounts a on a.account_id = c.account_id
-    where s.exposure_years > 0
+    cross join settings s
+    where c.start_date <= s.as_of and least(c.end_date, s.as_of) > c.start_date
+),
+
+contracts as (
+    select r.*, s.exposure_years, s.escalations, s.scope_questions
+    from ranked r
+    join contract_scope s on s.contract_id = r.contract_id
+    where precedent_changed(r.contract_id)
 )
 
 select 'scope_escalation_rate_ratio' as metric, contract_id as unit_id, segment, region, band, fifth = 5 as treated, escalations::double as outcome, exposure_years as exposure, null::double as x

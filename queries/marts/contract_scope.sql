@@ -25,24 +25,38 @@ with settings as (
     select * from precedent_settings
 ),
 
+-- The quintiles rank every contract; what tickets change (the activity)
+-- does not move them, so an update in place ranks on these few columns and
+-- builds the wide rows of the changed contracts only.
+quintiles as (
+    select
+        f.contract_id,
+        case when f.start_date <= s.as_of then ntile(5) over (partition by f.start_date <= s.as_of order by f.ambiguity_score, f.contract_id) end as ambiguity_quintile
+    from int_contract_scope_features f
+    join stg_contracts c on c.contract_id = f.contract_id
+    cross join settings s
+),
+
 scored as (
     select
         f.*,
+        q.ambiguity_quintile,
         c.scope_text,
         a.account_name,
         a.segment,
         a.region,
-        f.start_date <= s.as_of as is_started,
         act.exposure_years,
         act.escalations,
         act.scope_questions,
         act.billing_disputes,
         act.days_to_first_escalation
     from int_contract_scope_features f
+    join quintiles q on q.contract_id = f.contract_id
     join stg_contracts c on c.contract_id = f.contract_id
     left join stg_accounts a on a.account_id = f.account_id
     left join int_contract_activity act on act.contract_id = f.contract_id
     cross join settings s
+    where precedent_changed(f.contract_id)
 )
 
 select
@@ -65,7 +79,7 @@ select
     score_custom,
     score_terms,
     score_side_letter,
-    case when is_started then ntile(5) over (partition by is_started order by ambiguity_score, contract_id) end as ambiguity_quintile,
+    ambiguity_quintile,
     exposure_years,
     escalations,
     scope_questions,
