@@ -1,6 +1,7 @@
 package queries
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -15,34 +16,54 @@ import (
 // updates updates models in place (see Incremental) during one build. It
 // keeps, for each model it updated, a temporary table of the model's
 // changed rows, their earlier and new versions, from which the models
-// that read it take the key values they changed in.
+// that read it take the key values they changed in; only the columns those
+// models take are kept.
 type updates struct {
 	delta   map[string]bool // entity tables changed only in their run's rows
 	kept    map[string]bool // models kept so far: their rows did not change
 	runID   int
 	prev    string // the previous generation's database, "" for none
 	log     *slog.Logger
-	feeds   map[string]bool   // models some model may be updated in place from
-	changed map[string]string // model -> temp table of its changed rows
-	temp    []string          // the temp tables made
-	fatal   error             // the build cannot go on (precedent_changed not reset)
+	feeds   map[string][]string // models some model may be updated in place from -> the key columns it takes
+	changed map[string]string   // model -> temp table of its changed rows
+	temp    []string            // the temp tables made
+	fatal   error               // the build cannot go on (precedent_changed not reset)
 }
 
 // newUpdates prepares the updates of the models in inPlace, those whose
 // base state is the one the previous generation recorded.
 func newUpdates(opts Options, inPlace []*Model, kept map[string]bool) *updates {
-	u := &updates{delta: map[string]bool{}, kept: kept, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string]bool{}, changed: map[string]string{}}
+	u := &updates{delta: map[string]bool{}, kept: kept, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string][]string{}, changed: map[string]string{}}
 	if opts.RunID > 0 {
 		for _, e := range opts.Delta {
 			u.delta[strings.ToLower(e)] = true
 		}
 	}
 	for _, m := range inPlace {
-		for _, f := range m.Header.Incremental.From {
-			u.feeds[strings.ToLower(f)] = true
+		inc := m.Header.Incremental
+		key := strings.ToLower(cmp.Or(inc.FromKey, inc.Key))
+		for _, f := range inc.From {
+			f = strings.ToLower(f)
+			if !slices.Contains(u.feeds[f], key) {
+				u.feeds[f] = append(u.feeds[f], key)
+			}
 		}
 	}
 	return u
+}
+
+// keyColumns is the select list of the columns of model name's rows that
+// the models updated from it take (those it has).
+func (u *updates) keyColumns(name string) string {
+	return "COLUMNS(c -> list_contains(" + listLiteral(u.feeds[name]) + ", lower(c)))"
+}
+
+func listLiteral(values []string) string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = wh.Literal(v)
+	}
+	return "[" + strings.Join(out, ", ") + "]"
 }
 
 // build computes model m in full, as buildModel does, and records its
@@ -63,7 +84,7 @@ func (u *updates) build(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 // would then cost more than computing them), they stay unknown, and the
 // models reading m are computed in full too.
 func (u *updates) computed(ctx context.Context, conn *sql.Conn, m *Model, n int64) {
-	if u.prev == "" || !u.feeds[m.Name] {
+	if u.prev == "" || len(u.feeds[m.Name]) == 0 {
 		return
 	}
 	rows := u.tempTable("_changed_rows_" + m.Name)
@@ -75,7 +96,7 @@ func (u *updates) computed(ctx context.Context, conn *sql.Conn, m *Model, n int6
 	if m.Builtin && len(m.Header.Key) > 0 {
 		except = "EXCEPT"
 	}
-	q := "CREATE OR REPLACE TEMP TABLE " + rows + " AS (SELECT * FROM " + tbl + " " + except + " SELECT * FROM " + old + ") UNION ALL (SELECT * FROM " + old + " " + except + " SELECT * FROM " + tbl + ")"
+	q := "CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT " + u.keyColumns(m.Name) + " FROM ((SELECT * FROM " + tbl + " " + except + " SELECT * FROM " + old + ") UNION ALL (SELECT * FROM " + old + " " + except + " SELECT * FROM " + tbl + "))"
 	if _, err := conn.ExecContext(ctx, q); err != nil {
 		u.log.Debug("changed rows unknown", "model", m.Name, "err", wh.Message(err))
 		return
@@ -126,10 +147,10 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	}
 	// The changed rows, both versions, for the models updated from m.
 	rows := ""
-	if u.feeds[m.Name] {
+	if cols := u.keyColumns(m.Name); len(u.feeds[m.Name]) > 0 {
 		rows = u.tempTable("_changed_rows_" + m.Name)
-		stmts = slices.Concat([]string{"CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT * FROM " + tbl + " WHERE " + in}, stmts,
-			[]string{"INSERT INTO " + rows + " SELECT * FROM " + tbl + " WHERE " + in})
+		stmts = slices.Concat([]string{"CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT " + cols + " FROM " + tbl + " WHERE " + in}, stmts,
+			[]string{"INSERT INTO " + rows + " SELECT " + cols + " FROM " + tbl + " WHERE " + in})
 	}
 	err = wh.InTx(ctx, conn, func() error {
 		for _, q := range stmts {
