@@ -136,39 +136,44 @@ func (v *Verifier) Copy(path, dst string) error {
 	copied := false
 	err := v.check(path, func() (string, error) {
 		copied = true
-		in, err := os.Open(path)
-		if err != nil {
-			return "", err
-		}
-		defer in.Close()
-		out, err := os.Create(dst)
-		if err != nil {
-			copyErr = err
-			return "", err
-		}
-		h := sha256.New()
-		if _, err := io.Copy(io.MultiWriter(out, h), in); err != nil {
-			out.Close()
-			copyErr = err
-			return "", err
-		}
-		if err := out.Close(); err != nil {
-			copyErr = err
-			return "", err
-		}
-		return hex.EncodeToString(h.Sum(nil)), nil
+		sum, err := copyHashing(path, dst)
+		copyErr = err
+		return sum, err
 	})
+	if !copied { // the verdict was known, or no checksum to check against
+		_, copyErr = copyHashing(path, dst)
+	}
 	if copyErr != nil {
 		return copyErr
-	}
-	if !copied { // the verdict was known, or no checksum to check against
-		return copyFile(path, dst)
 	}
 	var damaged *DamagedError
 	if err != nil && !errors.As(err, &damaged) && !errors.Is(err, ErrNoChecksum) {
 		return err
 	}
 	return nil
+}
+
+// copyHashing copies the file at src to dst and returns the SHA-256 (hex)
+// of the bytes copied.
+func copyHashing(src, dst string) (string, error) {
+	in, err := os.Open(src)
+	if err != nil {
+		return "", err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(out, h), in); err != nil {
+		out.Close()
+		return "", err
+	}
+	if err := out.Close(); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // check returns the verdict on the generation at path: the one remembered
@@ -218,22 +223,4 @@ func compare(path string, sum func() (string, error)) error {
 		return &DamagedError{Path: path, Reason: fmt.Sprintf("its SHA-256 is %.12s…, the checksum written at publish is %.12s…", got, want)}
 	}
 	return nil
-}
-
-// copyFile copies the file at src to dst.
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }
