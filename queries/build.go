@@ -241,10 +241,11 @@ func buildModel(ctx context.Context, conn *sql.Conn, m *Model, failed map[string
 	return res
 }
 
-// hasTable reports whether the generation's main schema has table name.
-func hasTable(ctx context.Context, conn *sql.Conn, name string) (bool, error) {
+// hasTable reports whether the main schema of database (the generation's
+// own when "", "temp" for the temporary tables) has table name.
+func hasTable(ctx context.Context, conn *sql.Conn, database, name string) (bool, error) {
 	var n int
-	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ?", name).Scan(&n)
+	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = coalesce(nullif(?, ''), current_database()) AND schema_name = 'main' AND table_name = ?", database, name).Scan(&n)
 	return n > 0, err
 }
 

@@ -173,8 +173,7 @@ func earlierTests(ctx context.Context, conn *sql.Conn, prev string) (map[[3]stri
 	if prev == "" {
 		return out, nil
 	}
-	var n int
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' AND table_name = '_data_tests'", prev).Scan(&n); err != nil || n == 0 {
+	if has, err := hasTable(ctx, conn, prev, "_data_tests"); err != nil || !has {
 		return out, err
 	}
 	rows, err := conn.QueryContext(ctx, `SELECT model, test, status, failing_rows, sql, coalesce(error, '') FROM `+wh.Ident(prev)+`.main._data_tests`)

@@ -123,7 +123,7 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 		}
 		return u.build(ctx, conn, m, failed)
 	}
-	if has, err := hasTable(ctx, conn, m.Name); err != nil || !has {
+	if has, err := hasTable(ctx, conn, "", m.Name); err != nil || !has {
 		return u.build(ctx, conn, m, failed)
 	}
 	tbl, key := wh.Ident(m.Name), wh.Ident(inc.Key)
@@ -147,8 +147,9 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	}
 	// The changed rows, both versions, for the models updated from m.
 	rows := ""
-	if cols := u.keyColumns(m.Name); len(u.feeds[m.Name]) > 0 {
+	if len(u.feeds[m.Name]) > 0 {
 		rows = u.tempTable("_changed_rows_" + m.Name)
+		cols := u.keyColumns(m.Name)
 		stmts = slices.Concat([]string{"CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT " + cols + " FROM " + tbl + " WHERE " + in}, stmts,
 			[]string{"INSERT INTO " + rows + " SELECT " + cols + " FROM " + tbl + " WHERE " + in})
 	}
@@ -221,8 +222,7 @@ func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, 
 		case u.kept[from]:
 		case u.delta[from]:
 			replaced := "_replaced_" + from
-			var n int
-			if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", replaced).Scan(&n); err != nil || n == 0 {
+			if has, err := hasTable(ctx, conn, "temp", replaced); err != nil || !has {
 				return "", err
 			}
 			srcs = append(srcs, fmt.Sprintf("SELECT %s FROM %s WHERE _run_id = %d UNION ALL SELECT %s FROM temp.main.%s", key, wh.Ident(from), u.runID, key, wh.Ident(replaced)))

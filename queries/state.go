@@ -145,7 +145,7 @@ func keepModel(ctx context.Context, conn *sql.Conn, m *Model, prev string) Model
 	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built, Kept: true}
 	start := time.Now()
 	// A generation that started as a copy of prev has the table already.
-	has, err := hasTable(ctx, conn, m.Name)
+	has, err := hasTable(ctx, conn, "", m.Name)
 	if err != nil {
 		res.Status, res.Error = Failed, err.Error()
 		return res
