@@ -362,6 +362,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	if err := b.vacuumPolicy(ctx); err != nil {
 		return err
 	}
+	lap("vacuum policy")
 	if err := closeBuild(ctx, db, conn); err != nil {
 		return err
 	}

@@ -14,6 +14,9 @@ with tickets as (
     select t.*
     from stg_tickets t, precedent_settings s
     where t.ticket_date <= s.as_of
+      -- every ticket, or in an update in place the changed ones: each
+      -- ticket's attribution reads only its own row and the contracts.
+      and precedent_changed(t.ticket_id)
 ),
 
 by_date as (
