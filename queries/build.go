@@ -125,10 +125,25 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	st, err := newStates(ctx, conn, opts)
+	if err != nil {
+		return nil, err
+	}
+	// A generation that started as a copy holds the tables of models the
+	// previous one built: those of models gone since go before anything
+	// resolves, so that a model reading one fails as it would in a build
+	// from nothing, instead of reading the gone model's last rows.
+	if err := st.dropGone(ctx, conn, models); err != nil {
+		return nil, err
+	}
 	sources, err := tables(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
+	// A model named like a table that is not a model's fails, and the
+	// name stays the table's for the models that read it.
+	clash := st.claimNames(models, sources)
+	models = slices.DeleteFunc(models, func(m *Model) bool { return slices.Contains(clash, m) })
 	for _, m := range models {
 		sources = slices.DeleteFunc(sources, func(s string) bool { return s == m.Name })
 	}
@@ -141,13 +156,10 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	ordered = append(ordered, clash...)
 	lap("resolve dependencies")
 	rep := &Report{}
 	failed := map[string]bool{}
-	st, err := newStates(ctx, conn, opts)
-	if err != nil {
-		return nil, err
-	}
 	// The states first: they follow from the SQL and the inputs alone, and
 	// say which models may be updated in place, so that the changed rows
 	// of a model computed in full are found only when one will use them.
@@ -198,9 +210,13 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 			return rep, fmt.Errorf("model %s: %s", m.Name, res.Error)
 		}
 		opts.Logger.Warn("analyst's model not built", "model", m.Name, "file", m.Path, "err", res.Error)
-	}
-	if err := st.dropGone(ctx, conn, ordered); err != nil {
-		return rep, err
+		// Its table, as a copied generation holds it from the previous
+		// build, goes: a model not built has no rows to show.
+		if _, ok := st.was[m.Name]; ok {
+			if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS main."+wh.Ident(m.Name)); err != nil {
+				return rep, fmt.Errorf("drop the table of model %s, which was not built: %w", m.Name, err)
+			}
+		}
 	}
 	lap("build")
 	tests, followErr := follow.result()
@@ -229,9 +245,6 @@ func buildModel(ctx context.Context, conn *sql.Conn, m *Model, failed map[string
 	q := "CREATE OR REPLACE TABLE " + wh.Ident(m.Name) + " AS " + strings.TrimRight(strings.TrimSpace(m.SQL), ";")
 	if _, err := conn.ExecContext(ctx, q); err != nil {
 		res.Status, res.Error = Failed, wh.Message(err)
-		if !m.Builtin {
-			conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+wh.Ident(m.Name))
-		}
 		return res
 	}
 	res.Seconds = time.Since(start).Seconds()

@@ -1,12 +1,14 @@
 package queries_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/precedent-dev/precedent/internal/fixture"
+	"github.com/precedent-dev/precedent/internal/fixture/company"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -26,6 +28,11 @@ func TestUserModels(t *testing.T) {
 		"fails_test.sql":          "-- tests:\n--   - assert: select * from fails_test where n > 0\nselect 1 as n\n",
 		"bad_header.sql":          "-- grain: [unclosed\nselect 1\n",
 		"runtime_error.sql":       "select 1 / 0 as x, 'a'::integer as y\n",
+		"reads_late.sql":          "select * from late_share\n",
+		// Named like a ledger and like an entity: building them would
+		// replace those tables.
+		"quarantine.sql": "select 1 as x\n",
+		"reps.sql":       "select 1 as x\n",
 	}
 	for name, src := range files {
 		p := filepath.Join(dir, name)
@@ -34,7 +41,7 @@ func TestUserModels(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db, rep, _ := load(t, "testdata/definitions", settingsAsOf("2024-06-30"), dir)
+	db, rep, data := load(t, "testdata/definitions", settingsAsOf("2024-06-30"), dir)
 	status := map[string]queries.ModelResult{}
 	for _, m := range rep.Models {
 		status[m.Name] = m
@@ -53,6 +60,9 @@ func TestUserModels(t *testing.T) {
 		{"bad_header", queries.Failed, "bad_header.sql: header"},
 		{"runtime_error", queries.Failed, "Conversion Error"},
 		{"deal_discounts", queries.Built, ""},
+		{"reads_late", queries.Built, ""},
+		{"quarantine", queries.Failed, "quarantine.sql: the warehouse already has a table named quarantine"},
+		{"reps", queries.Failed, "reps.sql: the warehouse already has a table named reps"},
 	}
 	for _, tt := range tests {
 		got, ok := status[tt.model]
@@ -75,6 +85,35 @@ func TestUserModels(t *testing.T) {
 	}
 	if got := fixture.Value(t, db, "SELECT status FROM _models WHERE name = 'needs_unknown'"); got != "skipped" {
 		t.Errorf("_models status of needs_unknown = %s", got)
+	}
+	if got := fixture.Value(t, db, "SELECT count(*) FROM duckdb_columns() WHERE table_name IN ('quarantine', 'reps') AND column_name = 'x'"); got != "0" {
+		t.Errorf("a model named like a ledger or an entity replaced %s of them", got)
+	}
+
+	// The next run starts from a copy of this generation, with the models'
+	// tables: one model deleted, another broken. As a build from nothing
+	// would, the model reading the deleted one fails, and no table is left
+	// of any of them.
+	if err := os.Remove(filepath.Join(dir, "nested", "late_share.sql")); err != nil {
+		t.Fatal(err)
+	}
+	fixture.WriteFile(t, filepath.Join(dir, "accounts_by_segment.sql"), "select no_such_column from deal_discounts\n")
+	m := &company.Models{Settings: settingsAsOf("2024-06-30"), UserDir: dir}
+	if _, err := company.Load(context.Background(), "testdata/definitions", data, m); err != nil {
+		t.Fatal(err)
+	}
+	status = map[string]queries.ModelResult{}
+	for _, r := range m.Report.Models {
+		status[r.Name] = r
+	}
+	for name, want := range map[string]string{"reads_late": "unknown relation late_share", "accounts_by_segment": "no_such_column"} {
+		if got := status[name]; got.Status != queries.Failed || !strings.Contains(got.Error, want) {
+			t.Errorf("after the change, %s: status %s error %q, want failed with %q", name, got.Status, got.Error, want)
+		}
+	}
+	db = fixture.OpenPublished(t, data)
+	if got := fixture.Value(t, db, "SELECT coalesce(string_agg(table_name, ', ' ORDER BY table_name), '') FROM duckdb_tables() WHERE table_name IN ('late_share', 'accounts_by_segment', 'reads_late')"); got != "" {
+		t.Errorf("the copied generation keeps the tables of models gone or not built: %s", got)
 	}
 }
 

@@ -164,6 +164,27 @@ func keepModel(ctx context.Context, conn *sql.Conn, m *Model, prev string) Model
 	return res
 }
 
+// claimNames fails, and returns, each analyst's model named like a table
+// of the warehouse that is not a model's (an entity, a ledger, a setting:
+// tables lists them, with the models' tables a copied generation holds,
+// which the previous catalog names): building it would replace that table.
+func (st *states) claimNames(models []*Model, tables []string) []*Model {
+	var clash []*Model
+	for _, m := range models {
+		if m.Builtin {
+			continue
+		}
+		if _, ok := st.was[m.Name]; ok {
+			continue
+		}
+		if slices.ContainsFunc(tables, func(t string) bool { return strings.EqualFold(t, m.Name) }) {
+			m.Err = fmt.Errorf("%s: the warehouse already has a table named %s (an entity, a ledger or a setting); rename the file", m.Path, m.Name)
+			clash = append(clash, m)
+		}
+	}
+	return clash
+}
+
 // dropGone drops the tables of models the previous generation built that
 // this build no longer has (a generation that started as a copy of the
 // previous one holds them).
