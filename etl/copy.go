@@ -107,22 +107,22 @@ func (b *build) settleCopy(ctx context.Context) error {
 }
 
 // keepCopied reports whether entity e's table stays as the copy has it:
-// its columns are this version's, so the run merges the rows it loads
-// into it in place (or, loading none, leaves it). When it cannot, the
-// copied table is dropped for the run to build.
+// its columns and their types are this version's, so the run merges the
+// rows it loads into it in place (or, loading none, leaves it). When it
+// cannot, the copied table is dropped for the run to build.
 func (b *build) keepCopied(ctx context.Context, e *contract.Entity) (bool, error) {
 	if !b.copied {
 		return false, nil
 	}
-	cols, err := wh.Strings(ctx, b.conn, "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? ORDER BY column_index", e.Name)
+	cols, err := wh.Strings(ctx, b.conn, "SELECT column_name || ' ' || data_type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? ORDER BY column_index", e.Name)
 	if err != nil {
 		return false, fmt.Errorf("columns of the copied %s: %w", e.Name, err)
 	}
 	var want []string
 	for _, c := range slices.Concat(e.Columns, e.Derived()) {
-		want = append(want, c.Name)
+		want = append(want, c.Name+" "+c.Type.SQLType())
 	}
-	want = append(want, "_run_id", "_source_file", "_source_row")
+	want = append(want, "_run_id INTEGER", "_source_file VARCHAR", "_source_row BIGINT")
 	if slices.EqualFunc(cols, want, strings.EqualFold) {
 		return true, nil
 	}

@@ -306,7 +306,7 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 	if err != nil {
 		return err
 	}
-	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s, %d::INTEGER AS _run_id, %s AS _source_file, t._row, t._file, t._errors FROM (%s) t`,
+	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s, %d::INTEGER AS _run_id, %s AS _source_file, t._row::BIGINT AS _row, t._file, t._errors FROM (%s) t`,
 		tbl, tableColumns(e, "t."), b.res.RunID, path, typedSQL(e, "("+strings.Join(parts, " UNION ALL ")+")", b.opts.MaxTextLength))
 	if err := b.exec(ctx, e.Name+": validate", q, b.opts.BaseCurrency); err != nil {
 		return fmt.Errorf("validate: %w", err)
