@@ -124,6 +124,7 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 		return u.build(ctx, conn, m, failed)
 	}
 	if has, err := hasTable(ctx, conn, "", m.Name); err != nil || !has {
+		u.log.Debug("model computed in full: its table is not in the generation", "model", m.Name, "err", err)
 		return u.build(ctx, conn, m, failed)
 	}
 	tbl, key := wh.Ident(m.Name), wh.Ident(inc.Key)
@@ -134,6 +135,11 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	// rows change that its own changed rows are not looked for either.
 	var affected, all int64
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE "+in+"), count(*) FROM "+tbl).Scan(&affected, &all); err != nil || affected > all/4 {
+		if err != nil {
+			u.log.Debug("model computed in full: its changed rows cannot be counted", "model", m.Name, "err", wh.Message(err))
+		} else {
+			u.log.Debug("model computed in full: more than a quarter of its rows changed", "model", m.Name, "changed", affected, "rows", all)
+		}
 		return buildModel(ctx, conn, m, failed)
 	}
 	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built, Incremental: true}
