@@ -197,6 +197,12 @@ func (v *Verifier) check(path string, sum func() (string, error)) error {
 		return got.err
 	}
 	err = compare(path, sum)
+	// A verdict is remembered; an error that kept the file from being
+	// read, or a copy from being written, says nothing of the file.
+	var damaged *DamagedError
+	if err != nil && !errors.As(err, &damaged) && !errors.Is(err, ErrNoChecksum) {
+		return err
+	}
 	if v.seen == nil {
 		v.seen = map[string]verdict{}
 	}
