@@ -318,6 +318,9 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 	if err := b.exec(ctx, e.Name+": keys", "CREATE OR REPLACE TEMP TABLE "+bad+" AS "+b.badSQL(e, tbl, dup)); err != nil {
 		return fmt.Errorf("check keys: %w", err)
 	}
+	if err := b.badSelfReferences(ctx, e, tbl, bad); err != nil {
+		return err
+	}
 	var nbad int64
 	if err := b.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+bad).Scan(&nbad); err != nil {
 		return fmt.Errorf("count bad rows: %w", err)
@@ -456,15 +459,9 @@ func (b *build) badSQL(e *contract.Entity, chk string, dup bool) string {
 		var keys string
 		if target == e.Name {
 			// A self reference may point at an accepted row of this load
-			// or at a row of an earlier one.
-			keys = "SELECT DISTINCT " + wh.Ident(tcol) + " AS k FROM " + chk + " WHERE len(_errors) = 0"
-			if b.prev && !b.opts.FullRefresh {
-				keys += " UNION SELECT " + wh.Ident(tcol) + " FROM prev." + wh.Ident(target)
-				if b.deleted[target] {
-					// Not a row the vendor deleted: it is about to go.
-					keys += " WHERE " + wh.Ident(tcol) + " NOT IN (SELECT " + wh.Ident(tcol) + " FROM " + wh.Ident("deleted_"+target) + ")"
-				}
-			}
+			// or at a row of an earlier one (badSelfReferences then
+			// follows the rows this finds bad).
+			keys = "SELECT DISTINCT " + wh.Ident(tcol) + " AS k FROM " + chk + " WHERE len(_errors) = 0" + b.earlierKeys(target, tcol)
 		} else {
 			if col.RefIfLoaded && b.entityRows(target) == 0 {
 				continue
@@ -483,6 +480,59 @@ func (b *build) badSQL(e *contract.Entity, chk string, dup bool) string {
 		where += " OR " + strings.Join(conds, " OR ")
 	}
 	return "SELECT c._file, c._row, " + errs + " AS errors FROM " + from + " c " + strings.Join(joins, " ") + " WHERE " + where
+}
+
+// earlierKeys is the UNION part of a self reference's keys that the rows
+// of earlier loads hold (none in a full refresh), but those of rows the
+// vendor deleted: they are about to go.
+func (b *build) earlierKeys(target, tcol string) string {
+	if !b.prev || b.opts.FullRefresh {
+		return ""
+	}
+	q := " UNION SELECT " + wh.Ident(tcol) + " FROM prev." + wh.Ident(target)
+	if b.deleted[target] {
+		q += " WHERE " + wh.Ident(tcol) + " NOT IN (SELECT " + wh.Ident(tcol) + " FROM " + wh.Ident("deleted_"+target) + ")"
+	}
+	return q
+}
+
+// badSelfReferences adds to bad the rows of chk whose self reference
+// points at a row of this load that bad holds (quarantined for a foreign
+// key or as a superseded duplicate, which badSQL's first look cannot
+// know), and again for the rows pointing at those, until none is left: a
+// renewal of a contract that is quarantined is quarantined too, as the
+// data contract says, whatever the length of the chain.
+func (b *build) badSelfReferences(ctx context.Context, e *contract.Entity, chk, bad string) error {
+	var refs []contract.Column
+	for _, c := range e.Columns {
+		if target, _, _ := strings.Cut(c.Ref, "."); target == e.Name {
+			refs = append(refs, c)
+		}
+	}
+	accepted := "NOT EXISTS (SELECT 1 FROM " + bad + " x WHERE x._file = c._file AND x._row = c._row)"
+	for {
+		var added int64
+		for _, col := range refs {
+			target, tcol, _ := strings.Cut(col.Ref, ".")
+			keys := "SELECT " + wh.Ident(tcol) + " AS k FROM " + chk + " c WHERE " + accepted + b.earlierKeys(target, tcol)
+			v := "c." + wh.Ident(col.Name)
+			reason := "'''' || " + v + " || ''' matches no " + target + "." + tcol + " of this or an earlier load (the row with it is quarantined)'"
+			q := "INSERT INTO " + bad + " SELECT c._file, c._row, [{'column': " + wh.Literal(col.Name) + ", 'reason': " + reason + "}] FROM " + chk + " c WHERE " +
+				v + " IS NOT NULL AND " + accepted + " AND NOT EXISTS (SELECT 1 FROM (" + keys + ") k WHERE k.k = " + v + ")"
+			res, err := b.conn.ExecContext(ctx, q)
+			if err != nil {
+				return fmt.Errorf("check %s: %w", col.Name, err)
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return fmt.Errorf("check %s: %w", col.Name, err)
+			}
+			added += n
+		}
+		if added == 0 {
+			return nil
+		}
+	}
 }
 
 // keepEarlier builds the table of an entity this run brought no rows for:
