@@ -152,6 +152,7 @@ func TestBadInput(t *testing.T) {
 		{"RequiredMissing", "accounts.csv", 3, "account_name", "required value missing"},
 		{"ImpossibleDate", "accounts.csv", 4, "created_date", "'2023-02-30' is not a valid date"},
 		{"WrongDateFormat", "accounts.csv", 5, "created_date", "'01/02/2023' is not a valid date"},
+		{"BadDuplicateSupersedesNothing", "accounts.csv", 9, "created_date", "'2023-13-01' is not a valid date"},
 		{"OrphanForeignKey", "deals.csv", 1, "account_id", "'ACC-404' matches no accounts.account_id"},
 		{"NegativeAmount", "deals.csv", 2, "net_amount", "must be >= 0"},
 		{"ThousandsSeparator", "deals.csv", 3, "list_amount", "'1,000' is not a valid money"},
@@ -214,6 +215,13 @@ func TestBadInput(t *testing.T) {
 		if n := queryInt(t, db, "SELECT count(*) FROM "+wh.Ident(l.table)+" WHERE "+wh.Ident(e.Key[0])+" = ?", l.key); n != 1 {
 			t.Errorf("%s %s: %d rows, want 1", l.table, l.key, n)
 		}
+	}
+	// A later duplicate that breaks a rule leaves the good row loaded.
+	if got := queryInt(t, db, "SELECT count(*) FROM accounts WHERE account_id = 'ACC-16' AND account_name = 'Good Early'"); got != 1 {
+		t.Errorf("ACC-16 rows from the good duplicate = %d, want 1", got)
+	}
+	if got := queryInt(t, db, "SELECT count(*) FROM quarantine WHERE source_file = 'accounts.csv' AND row_number = 8"); got != 0 {
+		t.Errorf("the good ACC-16 row is quarantined too (%d rows)", got)
 	}
 	if got := queryInt(t, db, "SELECT _source_row FROM tickets WHERE ticket_id = 'TCK-15'"); got != 6 {
 		t.Errorf("TCK-15 source row = %d, want 6", got)

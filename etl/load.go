@@ -444,10 +444,14 @@ func (b *build) badSQL(e *contract.Entity, chk string, dup bool) string {
 	from := chk
 	var conds, items, joins []string
 	if dup {
+		// A row that breaks a rule of its own supersedes nothing: it is
+		// quarantined for that, and the latest good row of its key wins,
+		// as when the good one was loaded by an earlier run.
 		from = "(SELECT *, row_number() OVER w AS _rank, first_value(_file) OVER w AS _win_file, first_value(_row) OVER w AS _win_row FROM " + chk +
-			" WINDOW w AS (PARTITION BY " + keyList(e) + " ORDER BY _file DESC, _row DESC))"
-		conds = append(conds, "c._rank > 1")
-		items = append(items, errorItem(e.Key[0], "c._rank > 1", "'duplicate key, superseded by ' || wf.path || ' row ' || c._win_row"))
+			" WINDOW w AS (PARTITION BY " + keyList(e) + " ORDER BY len(_errors) = 0 DESC, _file DESC, _row DESC))"
+		superseded := "(c._rank > 1 AND len(c._errors) = 0)"
+		conds = append(conds, superseded)
+		items = append(items, errorItem(e.Key[0], superseded, "'duplicate key, superseded by ' || wf.path || ' row ' || c._win_row"))
 		joins = append(joins, "LEFT JOIN run_files wf ON wf.seq = c._win_file")
 	}
 	for i, col := range e.Columns {
