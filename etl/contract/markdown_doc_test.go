@@ -100,7 +100,9 @@ so this document and the loader cannot disagree.
   folder ` + "`<entity>/`" + ` holding any number of such files (for example daily exports). Files of
   one entity are read in lexical order of their paths; when two rows share a primary key the
   row from the later file (or the later row of one file) wins and the others are quarantined
-  as duplicates.
+  as duplicates. A row that breaks a rule of its own wins over nothing: it is quarantined for
+  that rule, and the latest good row of its key stands (or, when an earlier run loaded one,
+  that row stays).
 - CSV: a header row, comma separated, RFC 4180 quoting, UTF-8 (a byte-order mark and CRLF line
   ends are fine). An empty field is null.
 - Encodings: a CSV or JSON-lines file that is not valid UTF-8 is still read, with a warning
