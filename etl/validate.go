@@ -110,7 +110,7 @@ func typedExpr(c contract.Column, v string) string {
 	case contract.ID, contract.Text:
 		conv = v
 	case contract.Enum:
-		conv = "CASE WHEN lower(" + v + ") IN (" + literals(c.Values) + ") THEN lower(" + v + ") END"
+		conv = "CASE WHEN lower(" + v + ") IN (" + wh.Literals(c.Values) + ") THEN lower(" + v + ") END"
 	case contract.Date:
 		// YYYY-MM-DD exactly: DuckDB's cast alone also takes 2024-1-5.
 		conv = "CASE WHEN length(" + v + ") = 10 AND substr(" + v + ", 5, 1) = '-' AND substr(" + v + ", 8, 1) = '-' THEN try_cast(" + v + " AS DATE) END"
@@ -194,12 +194,4 @@ func hint(t contract.Type) string {
 
 func errorItem(column, cond, reason string) string {
 	return "CASE WHEN " + cond + " THEN {'column': " + wh.Literal(column) + ", 'reason': " + reason + "} END"
-}
-
-func literals(values []string) string {
-	out := make([]string, len(values))
-	for i, v := range values {
-		out[i] = wh.Literal(v)
-	}
-	return strings.Join(out, ", ")
 }

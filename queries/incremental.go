@@ -55,15 +55,7 @@ func newUpdates(opts Options, inPlace []*Model, kept map[string]bool) *updates {
 // keyColumns is the select list of the columns of model name's rows that
 // the models updated from it take (those it has).
 func (u *updates) keyColumns(name string) string {
-	return "COLUMNS(c -> list_contains(" + listLiteral(u.feeds[name]) + ", lower(c)))"
-}
-
-func listLiteral(values []string) string {
-	out := make([]string, len(values))
-	for i, v := range values {
-		out[i] = wh.Literal(v)
-	}
-	return "[" + strings.Join(out, ", ") + "]"
+	return "COLUMNS(c -> list_contains([" + wh.Literals(u.feeds[name]) + "], lower(c)))"
 }
 
 // build computes model m in full, as buildModel does, and records its

@@ -20,6 +20,16 @@ func Literal(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
+// Literals quotes strings as SQL literals (Literal), separated by commas:
+// the items of an IN list or of a list literal.
+func Literals(values []string) string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = Literal(v)
+	}
+	return strings.Join(out, ", ")
+}
+
 // Message is the first line of a DuckDB error: what went wrong, without the
 // hints and stack that may follow.
 func Message(err error) string {
