@@ -250,8 +250,14 @@ func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []Sour
 
 // exec runs one statement of the build, logging its duration at debug level.
 func (b *build) exec(ctx context.Context, step, q string, args ...any) error {
+	return b.execOn(ctx, b.conn, step, q, args...)
+}
+
+// execOn runs one statement on conn (the build's, or one beside it), as
+// exec does.
+func (b *build) execOn(ctx context.Context, conn *sql.Conn, step, q string, args ...any) error {
 	start := time.Now()
-	_, err := b.conn.ExecContext(ctx, q, args...)
+	_, err := conn.ExecContext(ctx, q, args...)
 	b.opts.Logger.Debug("etl statement", "step", step, "seconds", time.Since(start).Seconds(), "err", err)
 	return err
 }
@@ -375,10 +381,7 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 	// this one from here on (removing deleted rows keeps them).
 	q = fmt.Sprintf("COPY (SELECT * FROM %s WHERE _run_id = %d) TO ? (FORMAT parquet, COMPRESSION zstd)", tbl, b.res.RunID)
 	b.lake.Do(ctx, func(ctx context.Context, conn *sql.Conn) error {
-		start := time.Now()
-		_, err := conn.ExecContext(ctx, q, lake)
-		b.opts.Logger.Debug("etl statement", "step", e.Name+": lake", "seconds", time.Since(start).Seconds(), "err", err)
-		if err != nil {
+		if err := b.execOn(ctx, conn, e.Name+": lake", q, lake); err != nil {
 			return fmt.Errorf("write lake file of %s: %w", e.Name, err)
 		}
 		return nil
