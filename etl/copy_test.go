@@ -72,16 +72,7 @@ func TestKeepCopied(t *testing.T) {
 			if err := new(wh.Verifier).Copy(g.Path, dst); err != nil {
 				t.Fatal(err)
 			}
-			db, err := wh.Open(ctx, dst, wh.Settings{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			conn, err := db.Conn(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
+			db, conn := fixture.Conn(t, dst)
 			if tt.alter != "" {
 				if _, err := conn.ExecContext(ctx, tt.alter); err != nil {
 					t.Fatal(err)

@@ -5,22 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 // TestDataTests runs each kind of data test on a table with known faults.
 func TestDataTests(t *testing.T) {
 	ctx := context.Background()
-	db, err := wh.Open(ctx, "", wh.Settings{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	_, conn := fixture.Conn(t, "")
 	for _, q := range []string{
 		"CREATE TABLE parent AS SELECT * FROM (VALUES ('p1'), ('p2')) t(id)",
 		"CREATE TABLE m AS SELECT * FROM (VALUES (1, 'a', 'p1'), (2, 'b', 'p2'), (2, 'x', 'p9'), (NULL, NULL, NULL)) t(id, kind, parent_id)",

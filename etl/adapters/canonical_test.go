@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	wh "github.com/precedent-dev/precedent/etl/warehouse"
+	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
 func TestCanonical(t *testing.T) {
@@ -47,16 +47,7 @@ func TestSalesforceID(t *testing.T) {
 		{"cus_ABC", "cus_ABC"},                       // not a Salesforce id
 	}
 	ctx := context.Background()
-	db, err := wh.Open(ctx, filepath.Join(t.TempDir(), "t.duckdb"), wh.Settings{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	_, conn := fixture.Conn(t, filepath.Join(t.TempDir(), "t.duckdb"))
 	for _, m := range macros {
 		if _, err := conn.ExecContext(ctx, m); err != nil {
 			t.Fatal(err)
@@ -79,16 +70,7 @@ func TestSalesforceID(t *testing.T) {
 // TestConversions checks each conversion's SQL on the values vendors write.
 func TestConversions(t *testing.T) {
 	ctx := context.Background()
-	db, err := wh.Open(ctx, filepath.Join(t.TempDir(), "t.duckdb"), wh.Settings{Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	_, conn := fixture.Conn(t, filepath.Join(t.TempDir(), "t.duckdb"))
 	for _, m := range macros {
 		if _, err := conn.ExecContext(ctx, m); err != nil {
 			t.Fatal(err)
