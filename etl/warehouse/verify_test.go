@@ -63,15 +63,6 @@ func TestVerify(t *testing.T) {
 	if err := v.Verify(path); err != nil {
 		t.Fatalf("intact generation: %v", err)
 	}
-	t.Run("CopyFails", func(t *testing.T) {
-		var v Verifier
-		if err := v.Copy(path, filepath.Join(t.TempDir(), "no-such-folder", "copy.duckdb")); err == nil {
-			t.Fatal("a copy into a missing folder succeeded")
-		}
-		if err := v.Verify(path); err != nil {
-			t.Errorf("Verify of the intact generation after a failed copy: %v", err)
-		}
-	})
 	t.Run("Damaged", func(t *testing.T) {
 		warehousetest.Damage(t, path)
 		var damaged *DamagedError
