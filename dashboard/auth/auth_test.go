@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/bcrypt"
 )
 
 func TestRoles(t *testing.T) {
@@ -43,6 +45,31 @@ func TestAuthenticate(t *testing.T) {
 	}
 	if _, ok := Authenticate(users, "bob", "correct horse battery"); ok {
 		t.Errorf("unknown user accepted")
+	}
+}
+
+// TestDummyHash checks that the hash an unknown name is compared against
+// is a valid bcrypt hash at the cost of a real user's, so that the
+// comparison takes as long.
+func TestDummyHash(t *testing.T) {
+	cost, err := bcrypt.Cost(dummyHash)
+	if err != nil {
+		t.Fatalf("dummyHash is not a bcrypt hash: %v", err)
+	}
+	h, err := HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := bcrypt.Cost([]byte(h))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cost != want {
+		t.Errorf("dummyHash has cost %d, a user's hash %d", cost, want)
+	}
+	// A malformed hash would be refused before any hashing.
+	if err := bcrypt.CompareHashAndPassword(dummyHash, []byte("correct horse battery")); err != bcrypt.ErrMismatchedHashAndPassword {
+		t.Errorf("comparing with dummyHash: %v, want a mismatch", err)
 	}
 }
 
