@@ -77,7 +77,9 @@ func (b *build) settleCopy(ctx context.Context) error {
 	if !b.copied {
 		return nil
 	}
-	all, err := wh.Strings(ctx, b.conn, "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary")
+	// Views too: a model may be materialized as one.
+	all, err := wh.Strings(ctx, b.conn, `SELECT 'TABLE ' || table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary
+UNION ALL SELECT 'VIEW ' || view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal AND NOT temporary`)
 	if err != nil {
 		return fmt.Errorf("list the copied tables: %w", err)
 	}
@@ -95,11 +97,12 @@ func (b *build) settleCopy(ctx context.Context) error {
 	} else {
 		b.copied = false
 	}
-	for _, t := range all {
+	for _, kt := range all {
+		kind, t, _ := strings.Cut(kt, " ")
 		if keep[t] {
 			continue
 		}
-		if err := b.exec(ctx, "drop "+t+" from the copy", "DROP TABLE "+wh.Ident(t)); err != nil {
+		if err := b.exec(ctx, "drop "+t+" from the copy", "DROP "+kind+" "+wh.Ident(t)); err != nil {
 			return fmt.Errorf("drop %s from the copy: %w", t, err)
 		}
 	}

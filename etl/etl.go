@@ -87,7 +87,7 @@ type ModelsReport struct {
 	Built       int      `json:"built"`
 	Kept        int      `json:"kept,omitempty"`        // of Built, models copied from the generation the run built on: nothing they read changed
 	Incremental int      `json:"incremental,omitempty"` // of Built, models updated in place: only the rows of the keys that changed computed again
-	InPlace     []string `json:"-"`                     // the tables of those models
+	InPlace     []string `json:"-"`                     // the tables of those models (not views)
 	Failed      []string `json:"failed,omitempty"`      // analysts' models that failed, with their errors
 	TestsPassed int      `json:"tests_passed"`
 	TestsFailed []string `json:"tests_failed,omitempty"`

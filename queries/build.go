@@ -71,6 +71,8 @@ type ModelResult struct {
 	// Incremental). Base is the state the update relied on.
 	Incremental bool
 	Base        string
+	// View says the model is materialized as a view: it stores no rows.
+	View bool
 }
 
 // Report is what a build did.
@@ -133,7 +135,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	// previous one built: those of models gone since go before anything
 	// resolves, so that a model reading one fails as it would in a build
 	// from nothing, instead of reading the gone model's last rows.
-	if err := st.dropGone(ctx, conn, models); err != nil {
+	if err := st.dropStale(ctx, conn, models); err != nil {
 		return nil, err
 	}
 	sources, err := tables(ctx, conn)
@@ -194,7 +196,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		default:
 			res = up.build(ctx, conn, m, failed)
 		}
-		res.State, res.Base = state, base
+		res.State, res.Base, res.View = state, base, m.View()
 		rep.Models = append(rep.Models, res)
 		if up.fatal != nil {
 			return rep, fmt.Errorf("model %s: %w", m.Name, up.fatal)
@@ -213,7 +215,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		// Its table, as a copied generation holds it from the previous
 		// build, goes: a model not built has no rows to show.
 		if _, ok := st.was[m.Name]; ok {
-			if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS main."+wh.Ident(m.Name)); err != nil {
+			if err := dropRelation(ctx, conn, m.Name); err != nil {
 				return rep, fmt.Errorf("drop the table of model %s, which was not built: %w", m.Name, err)
 			}
 		}
@@ -242,8 +244,7 @@ func buildModel(ctx context.Context, conn *sql.Conn, m *Model, failed map[string
 		}
 	}
 	start := time.Now()
-	q := "CREATE OR REPLACE TABLE " + wh.Ident(m.Name) + " AS " + strings.TrimRight(strings.TrimSpace(m.SQL), ";")
-	if _, err := conn.ExecContext(ctx, q); err != nil {
+	if _, err := conn.ExecContext(ctx, createSQL(m, "CREATE OR REPLACE")); err != nil {
 		res.Status, res.Error = Failed, wh.Message(err)
 		return res
 	}
@@ -254,12 +255,46 @@ func buildModel(ctx context.Context, conn *sql.Conn, m *Model, failed map[string
 	return res
 }
 
+// createSQL is the statement that materializes model m, starting with
+// create ("CREATE" or "CREATE OR REPLACE").
+func createSQL(m *Model, create string) string {
+	kind := " TABLE "
+	if m.View() {
+		kind = " VIEW "
+	}
+	return create + kind + wh.Ident(m.Name) + " AS " + strings.TrimRight(strings.TrimSpace(m.SQL), ";")
+}
+
 // hasTable reports whether the main schema of database (the generation's
 // own when "", "temp" for the temporary tables) has table name.
 func hasTable(ctx context.Context, conn *sql.Conn, database, name string) (bool, error) {
 	var n int
 	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = coalesce(nullif(?, ''), current_database()) AND schema_name = 'main' AND table_name = ?", database, name).Scan(&n)
 	return n > 0, err
+}
+
+// relation says what the generation's main schema holds under name: Table,
+// View, or "" for nothing.
+func relation(ctx context.Context, conn *sql.Conn, name string) (string, error) {
+	var kind string
+	err := conn.QueryRowContext(ctx, `SELECT coalesce(
+  (SELECT 'table' FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1),
+  (SELECT 'view' FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND view_name = $1 AND NOT internal), '')`, name).Scan(&kind)
+	if err != nil {
+		return "", fmt.Errorf("look for %s: %w", name, err)
+	}
+	return kind, nil
+}
+
+// dropRelation drops the table or view the generation holds under name,
+// if any.
+func dropRelation(ctx context.Context, conn *sql.Conn, name string) error {
+	kind, err := relation(ctx, conn, name)
+	if err != nil || kind == "" {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, "DROP "+strings.ToUpper(kind)+" main."+wh.Ident(name))
+	return err
 }
 
 // tables lists the tables of the generation's main schema.

@@ -1,6 +1,7 @@
 package queries
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -25,7 +26,7 @@ func writeCatalog(ctx context.Context, conn *sql.Conn, models []*Model, rep *Rep
 	stmts := []string{
 		`CREATE OR REPLACE TABLE _models (name VARCHAR, layer VARCHAR, path VARCHAR, grain VARCHAR, key VARCHAR[], description VARCHAR,
   depends_on VARCHAR[], status VARCHAR, error VARCHAR, row_count BIGINT, build_seconds DOUBLE, tests_passed INTEGER, tests_failed INTEGER, sql VARCHAR,
-  state VARCHAR, kept BOOLEAN, base_state VARCHAR, incremental BOOLEAN)`,
+  state VARCHAR, kept BOOLEAN, base_state VARCHAR, incremental BOOLEAN, materialized VARCHAR)`,
 		`CREATE OR REPLACE TABLE _model_columns (model VARCHAR, position INTEGER, column_name VARCHAR, data_type VARCHAR, description VARCHAR)`,
 		`CREATE OR REPLACE TABLE _data_tests (model VARCHAR, test VARCHAR, status VARCHAR, failing_rows BIGINT, sql VARCHAR, error VARCHAR)`,
 	}
@@ -61,9 +62,9 @@ func writeCatalog(ctx context.Context, conn *sql.Conn, models []*Model, rep *Rep
 			}
 		}
 		modelRows = append(modelRows, []any{m.Name, m.Layer, m.Path, m.Header.Grain, []string(m.Header.Key), strings.TrimSpace(m.Header.Description),
-			nonNil(m.Deps), r.Status, r.Error, r.Rows, r.Seconds, passed, failed, m.SQL, r.State, r.Kept, r.Base, r.Incremental})
+			nonNil(m.Deps), r.Status, r.Error, r.Rows, r.Seconds, passed, failed, m.SQL, r.State, r.Kept, r.Base, r.Incremental, cmp.Or(m.Header.Materialized, Table)})
 	}
-	if err := insertRows(ctx, conn, "_models", "(?, ?, ?, ?, ?::VARCHAR[], ?, ?::VARCHAR[], ?, ?, ?, ?, ?, ?, ?, nullif(?, ''), ?, nullif(?, ''), ?)", modelRows); err != nil {
+	if err := insertRows(ctx, conn, "_models", "(?, ?, ?, ?, ?::VARCHAR[], ?, ?::VARCHAR[], ?, ?, ?, ?, ?, ?, ?, nullif(?, ''), ?, nullif(?, ''), ?, ?)", modelRows); err != nil {
 		return fmt.Errorf("write catalog: %w", err)
 	}
 	// The computed models' columns: types from the built tables,

@@ -78,6 +78,11 @@ func TestParseModelHeader(t *testing.T) {
 		{"UnknownField", "-- grian: g\nselect 1", false, "field grian not found"},
 		{"TwoKindsInOneTest", "-- tests:\n--   - {unique: a, not_null: b}\nselect 1", false, "exactly one of"},
 		{"PlainComment", "-- just a note\nselect 1", false, ""},
+		{"View", "-- materialized: view\nselect 1", false, ""},
+		{"Table", "-- materialized: table\nselect 1", false, ""},
+		{"MaterializedUnknown", "-- materialized: incremental\nselect 1", false, `materialized is "incremental"; want table or view`},
+		{"ViewCallsChanged", "-- materialized: view\nselect a from t where precedent_changed(a)", false, "a view cannot call precedent_changed"},
+		{"TableCallsChanged", "-- materialized: table\nselect a from t where precedent_changed(a)", false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -88,6 +93,9 @@ func TestParseModelHeader(t *testing.T) {
 				}
 				if tt.name == "OK" && (len(m.Header.Key) != 2 || m.Header.Key[1] != "b") {
 					t.Errorf("key = %v", m.Header.Key)
+				}
+				if got, want := m.View(), tt.name == "View"; got != want {
+					t.Errorf("View() = %v, want %v", got, want)
 				}
 				return
 			}

@@ -115,12 +115,19 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 		}
 		return u.build(ctx, conn, m, failed)
 	}
-	if has, err := hasTable(ctx, conn, "", m.Name); err != nil || !has {
-		u.log.Debug("model computed in full: its table is not in the generation", "model", m.Name, "err", err)
+	want := Table
+	if m.View() {
+		want = View
+	}
+	if kind, err := relation(ctx, conn, m.Name); err != nil || kind != want {
+		u.log.Debug("model computed in full: its "+want+" is not in the generation", "model", m.Name, "err", err)
 		return u.build(ctx, conn, m, failed)
 	}
 	tbl, key := wh.Ident(m.Name), wh.Ident(inc.Key)
 	in := key + " IN (SELECT " + key + " FROM " + keys + ")"
+	if m.View() {
+		return u.view(ctx, conn, m, in, failed)
+	}
 	// When the changed keys hold more than a quarter of the rows (a new
 	// as-of date moves every current renewal's score), computing them all
 	// costs less than deleting and inserting most of them; so many of its
@@ -176,6 +183,31 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	}
 	res.Seconds = time.Since(start).Seconds()
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+tbl).Scan(&res.Rows); err != nil {
+		res.Status, res.Error = Failed, err.Error()
+	}
+	return res
+}
+
+// view updates view model m in place, which only its changed rows' key
+// values (the condition in) say: the view stays as it is, its query
+// being the one the previous generation stored, and its changed rows,
+// both versions, are read through it and through the previous
+// generation's view, for the models updated from it.
+func (u *updates) view(ctx context.Context, conn *sql.Conn, m *Model, in string, failed map[string]bool) ModelResult {
+	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built, Incremental: true}
+	start := time.Now()
+	if len(u.feeds[m.Name]) > 0 {
+		rows, cols := u.tempTable("_changed_rows_"+m.Name), u.keyColumns(m.Name)
+		q := "CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT " + cols + " FROM " + wh.Ident(u.prev) + ".main." + wh.Ident(m.Name) + " WHERE " + in +
+			" UNION ALL SELECT " + cols + " FROM main." + wh.Ident(m.Name) + " WHERE " + in
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			u.log.Debug("model computed in full", "model", m.Name, "err", wh.Message(err))
+			return u.build(ctx, conn, m, failed)
+		}
+		u.changed[m.Name] = rows
+	}
+	res.Seconds = time.Since(start).Seconds()
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+wh.Ident(m.Name)).Scan(&res.Rows); err != nil {
 		res.Status, res.Error = Failed, err.Error()
 	}
 	return res

@@ -201,6 +201,10 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 		// An analyst's model added, then its SQL changed: it alone is computed.
 		{"ModelAdded", asOf.AddDate(0, 0, 2), 0, policy, "select deal_id from stg_deals", append([]string{"stg_deals", "deal_discounts", "headline_metrics"}, tickets...), []string{"my_deals"}, nil},
 		{"ModelChanged", asOf.AddDate(0, 0, 2), 0, policy, "select deal_id, account_id from stg_deals", append([]string{"stg_deals", "deal_discounts", "headline_metrics"}, tickets...), []string{"my_deals"}, nil},
+		// Made a view, then a table again: the copied generation's table,
+		// then view, of that name makes way.
+		{"ModelMadeView", asOf.AddDate(0, 0, 2), 0, policy, "-- materialized: view\nselect deal_id, account_id from stg_deals", append([]string{"stg_deals", "deal_discounts"}, tickets...), []string{"my_deals"}, nil},
+		{"ModelMadeTable", asOf.AddDate(0, 0, 2), 0, policy, "-- materialized: table\nselect deal_id, account_id from stg_deals", append([]string{"stg_deals", "deal_discounts"}, tickets...), []string{"my_deals"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -264,6 +268,16 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 				}
 				if same := after[r.Name] == marts[r.Name]; same != r.Kept {
 					t.Errorf("mart %s: kept %v, but its lake file unchanged is %v", r.Name, r.Kept, same)
+				}
+			}
+			if tt.model != "" {
+				want := "table"
+				if strings.Contains(tt.model, "materialized: view") {
+					want = "view"
+				}
+				q := "SELECT coalesce((SELECT 'table' FROM duckdb_tables() WHERE table_name = 'my_deals'), (SELECT 'view' FROM duckdb_views() WHERE view_name = 'my_deals'), 'none')"
+				if got := fixture.Value(t, fixture.OpenPublished(t, data), q); got != want {
+					t.Errorf("my_deals is a %s, want a %s", got, want)
 				}
 			}
 			for _, m := range tt.kept {

@@ -24,6 +24,15 @@ import (
 //go:embed staging/*.sql intermediate/*.sql marts/*.sql
 var builtin embed.FS
 
+// How a model is materialized (Header.Materialized).
+const (
+	Table = "table"
+	View  = "view"
+)
+
+// View says the model is materialized as a view.
+func (m *Model) View() bool { return m.Header.Materialized == View }
+
 // Layers in build order; analysts' models form the last layer.
 const (
 	Staging      = "staging"
@@ -32,7 +41,8 @@ const (
 	User         = "user"
 )
 
-// Model is one .sql file: a SELECT materialized as a table named after the file.
+// Model is one .sql file: a SELECT materialized as a table named after the
+// file, or as a view when its header says materialized: view.
 type Model struct {
 	Name    string
 	Layer   string
@@ -62,15 +72,20 @@ type Model struct {
 //
 // The key is tested unique and not null without saying so.
 type Header struct {
-	Grain       string            `yaml:"grain"`
-	Key         StringList        `yaml:"key"`
-	Description string            `yaml:"description"`
-	Columns     yaml.Node         `yaml:"columns"`
-	Tests       []TestSpec        `yaml:"tests"`
-	DependsOn   StringList        `yaml:"depends_on"`
-	Incremental *Incremental      `yaml:"incremental"`
-	columnDocs  map[string]string // from Columns, in file order in columnOrder
-	columnOrder []string
+	Grain       string       `yaml:"grain"`
+	Key         StringList   `yaml:"key"`
+	Description string       `yaml:"description"`
+	Columns     yaml.Node    `yaml:"columns"`
+	Tests       []TestSpec   `yaml:"tests"`
+	DependsOn   StringList   `yaml:"depends_on"`
+	Incremental *Incremental `yaml:"incremental"`
+	// Materialized is "table" (the default: the rows are computed and
+	// stored) or "view" (the query is stored, and run by what reads it).
+	// A view suits a projection of one table, as the staging models are
+	// (dbt's staging convention): storing it would copy the table.
+	Materialized string            `yaml:"materialized"`
+	columnDocs   map[string]string // from Columns, in file order in columnOrder
+	columnOrder  []string
 }
 
 // Incremental declares that a model's rows can be updated in place: its
@@ -186,6 +201,18 @@ func parseModel(name, layer, path string, src []byte, builtin bool) (*Model, err
 	}
 	if inc := m.Header.Incremental; inc != nil && (inc.Key == "" || len(inc.From) == 0) {
 		return nil, fmt.Errorf("%s: header: incremental needs key (a column of the model and of from) and from (the table or tables the rows of a key value come from)", path)
+	}
+	switch m.Header.Materialized {
+	case "", Table:
+	case View:
+		// precedent_changed is a temporary macro of the build's
+		// connection: a stored query calling it would depend on the model
+		// being built when it is read, and fail anywhere else.
+		if strings.Contains(strings.ToLower(strings.Join(lines[len(yamlLines):], "\n")), "precedent_changed") {
+			return nil, fmt.Errorf("%s: header: a view cannot call precedent_changed; make it materialized: table", path)
+		}
+	default:
+		return nil, fmt.Errorf("%s: header: materialized is %q; want table or view", path, m.Header.Materialized)
 	}
 	for _, t := range m.Header.Tests {
 		if n := t.count(); n != 1 {

@@ -146,6 +146,19 @@ func TestCatalog(t *testing.T) {
 			}
 		}
 	}
+	// The staging models are views, the others tables, as their headers
+	// say and the catalog records.
+	for _, m := range models {
+		want := queries.Table
+		if m.Layer == queries.Staging {
+			want = queries.View
+		}
+		q := `SELECT coalesce((SELECT 'table' FROM duckdb_tables() WHERE table_name = $1), (SELECT 'view' FROM duckdb_views() WHERE view_name = $1), 'none')
+  || ' ' || (SELECT materialized FROM _models WHERE name = $1)`
+		if got := fixture.Value(t, db, q, m.Name); got != want+" "+want {
+			t.Errorf("%s is (in the generation, in the catalog) %s, want %s", m.Name, got, want)
+		}
+	}
 	if got := fixture.Value(t, db, "SELECT list_sort(depends_on)::VARCHAR FROM _models WHERE name = 'renewal_anchoring'"); got != "[int_renewal_pairs]" {
 		t.Errorf("renewal_anchoring depends on %s", got)
 	}

@@ -144,14 +144,18 @@ func (st *states) kept(m *Model, state string) bool {
 func keepModel(ctx context.Context, conn *sql.Conn, m *Model, prev string) ModelResult {
 	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built, Kept: true}
 	start := time.Now()
-	// A generation that started as a copy of prev has the table already.
-	has, err := hasTable(ctx, conn, "", m.Name)
+	// A generation that started as a copy of prev has the table (or
+	// view) already; a view is made again from its query, which is prev's.
+	has, err := relation(ctx, conn, m.Name)
 	if err != nil {
 		res.Status, res.Error = Failed, err.Error()
 		return res
 	}
-	if !has {
+	if has == "" {
 		q := "CREATE TABLE " + wh.Ident(m.Name) + " AS SELECT * FROM " + wh.Ident(prev) + ".main." + wh.Ident(m.Name)
+		if m.View() {
+			q = createSQL(m, "CREATE")
+		}
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			res.Status, res.Error = Failed, wh.Message(err)
 			return res
@@ -185,16 +189,31 @@ func (st *states) claimNames(models []*Model, tables []string) []*Model {
 	return clash
 }
 
-// dropGone drops the tables of models the previous generation built that
-// this build no longer has (a generation that started as a copy of the
-// previous one holds them).
-func (st *states) dropGone(ctx context.Context, conn *sql.Conn, models []*Model) error {
-	for name := range st.was {
-		if slices.ContainsFunc(models, func(m *Model) bool { return m.Name == name }) {
+// dropStale drops what a generation that started as a copy of the
+// previous one holds under the names of models the previous generation
+// built, where it no longer stands: a model this build no longer has, and
+// a model changed from a table to a view or back (DuckDB replaces a
+// relation only with one of its kind).
+func (st *states) dropStale(ctx context.Context, conn *sql.Conn, models []*Model) error {
+	if len(st.was) == 0 {
+		return nil
+	}
+	held, err := wh.Strings(ctx, conn, `SELECT table_name || ' table' FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary
+UNION ALL SELECT view_name || ' view' FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal AND NOT temporary`)
+	if err != nil {
+		return fmt.Errorf("list the copied models: %w", err)
+	}
+	for _, h := range held {
+		name, kind, _ := strings.Cut(h, " ")
+		if _, ok := st.was[name]; !ok {
 			continue
 		}
-		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS main."+wh.Ident(name)); err != nil {
-			return fmt.Errorf("drop the table of model %s, which is gone: %w", name, err)
+		i := slices.IndexFunc(models, func(m *Model) bool { return m.Name == name })
+		if i >= 0 && (kind == View) == models[i].View() {
+			continue
+		}
+		if _, err := conn.ExecContext(ctx, "DROP "+strings.ToUpper(kind)+" main."+wh.Ident(name)); err != nil {
+			return fmt.Errorf("drop the %s of model %s, which is gone or no longer a %s: %w", kind, name, kind, err)
 		}
 	}
 	return nil

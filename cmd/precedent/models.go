@@ -44,7 +44,10 @@ func (s modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsRepo
 			}
 			if r.Incremental {
 				out.Incremental++
-				out.InPlace = append(out.InPlace, r.Name)
+				// A view updated in place stores no rows to merge.
+				if !r.View {
+					out.InPlace = append(out.InPlace, r.Name)
+				}
 			}
 		}
 		out.Failed = rep.FailedModels()

@@ -162,7 +162,7 @@ func (r *sqlRunner) lineReader(db *sql.DB) (func(prompt string) (string, error),
 // completer completes dot commands and table names.
 func (r *sqlRunner) completer(db *sql.DB) readline.AutoCompleter {
 	var names []readline.PrefixCompleterInterface
-	if rows, err := db.Query("SELECT table_name FROM duckdb_tables() ORDER BY 1"); err == nil {
+	if rows, err := db.Query("SELECT table_name FROM duckdb_tables() UNION SELECT view_name FROM duckdb_views() WHERE NOT internal ORDER BY 1"); err == nil {
 		for rows.Next() {
 			var n string
 			if rows.Scan(&n) == nil {
@@ -204,7 +204,8 @@ func (r *sqlRunner) dotCommand(ctx context.Context, db *sql.DB, line string) boo
       WHEN t.table_name IN ('_models', '_model_columns', '_data_tests') THEN 'catalog'
       WHEN t.table_name LIKE '\_%' ESCAPE '\' OR t.table_name IN ('precedent_settings', 'discount_policy', 'vague_phrases', 'risk_weights') THEN 'settings'
       ELSE 'source' END) AS kind
-  FROM duckdb_tables() t LEFT JOIN _models m ON m.name = t.table_name)
+  FROM (SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal) t
+  LEFT JOIN _models m ON m.name = t.table_name)
 SELECT kind, string_agg(table_name, ', ' ORDER BY table_name) AS tables FROM t GROUP BY kind
 ORDER BY list_position(['source', 'staging', 'intermediate', 'marts', 'user', 'ledger', 'catalog', 'settings'], kind)`)
 		if err == nil {

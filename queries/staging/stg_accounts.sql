@@ -1,5 +1,6 @@
 -- grain: one row per account
 -- key: account_id
+-- materialized: view
 -- description: Accounts as loaded, without load lineage.
 -- tests:
 --   - not_null: [account_name, segment]

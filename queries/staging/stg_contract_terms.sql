@@ -1,5 +1,6 @@
 -- grain: one row per contract term
 -- key: term_id
+-- materialized: view
 -- description: Terms of contracts, standard or negotiated.
 select
     term_id,

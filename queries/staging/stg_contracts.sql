@@ -1,5 +1,6 @@
 -- grain: one row per contract
 -- key: contract_id
+-- materialized: view
 -- description: Contracts with their term and scope text, ARR in the base currency.
 -- columns:
 --   arr: annual recurring revenue, in the base currency

@@ -1,5 +1,6 @@
 -- grain: one row per credit note
 -- key: credit_note_id
+-- materialized: view
 -- description: Credits issued against invoices, amounts in the base currency (converted at the credit note's own date).
 -- columns:
 --   amount: the credit, in the base currency

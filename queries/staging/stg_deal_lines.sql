@@ -1,5 +1,6 @@
 -- grain: one row per quote line
 -- key: line_id
+-- materialized: view
 -- description: Quote lines; a line without a SKU is a custom, non-catalog line. Prices in the base currency at their deal's rate.
 -- columns:
 --   list_unit_price: in the base currency

@@ -1,5 +1,6 @@
 -- grain: one row per invoice line
 -- key: [invoice_id, line_no]
+-- materialized: view
 -- description: Lines of invoices, in the base currency at their invoice's rate.
 -- columns:
 --   unit_price: in the base currency

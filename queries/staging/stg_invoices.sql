@@ -1,5 +1,6 @@
 -- grain: one row per invoice
 -- key: invoice_id
+-- materialized: view
 -- description: Invoices with their billing configuration and dispute flag, amounts in the base currency.
 -- columns:
 --   amount: the invoice total, in the base currency

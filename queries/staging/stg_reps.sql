@@ -1,5 +1,6 @@
 -- grain: one row per sales rep
 -- key: rep_id
+-- materialized: view
 -- description: Sales reps and their teams.
 select
     rep_id,

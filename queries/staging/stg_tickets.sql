@@ -1,5 +1,6 @@
 -- grain: one row per support ticket
 -- key: ticket_id
+-- materialized: view
 -- incremental: {key: ticket_id, from: tickets}
 -- description: Support tickets. An escalated ticket escalated at escalated_at, or when it was created if that is unknown.
 -- columns:
