@@ -249,8 +249,18 @@ func buildModel(ctx context.Context, conn *sql.Conn, m *Model, failed map[string
 		return res
 	}
 	res.Seconds = time.Since(start).Seconds()
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+wh.Ident(m.Name)).Scan(&res.Rows); err != nil {
-		res.Status, res.Error = Failed, err.Error()
+	// A view's query has not run yet: counting whole rows runs it, where
+	// count(*) would not compute the columns (a bad cast would pass). A
+	// view that fails goes: a model not built leaves nothing behind.
+	count := "SELECT count(*) FROM " + wh.Ident(m.Name)
+	if m.View() {
+		count = "SELECT count(v) FROM " + wh.Ident(m.Name) + " v"
+	}
+	if err := conn.QueryRowContext(ctx, count).Scan(&res.Rows); err != nil {
+		res.Status, res.Error = Failed, wh.Message(err)
+		if m.View() {
+			conn.ExecContext(ctx, "DROP VIEW IF EXISTS main."+wh.Ident(m.Name))
+		}
 	}
 	return res
 }

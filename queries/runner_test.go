@@ -19,7 +19,7 @@ func TestUserModels(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
 		"accounts_by_segment.sql": "-- grain: one row per segment\n-- key: segment\n-- tests:\n--   - not_null: deals\nselect segment, count(*) as deals\nfrom deal_discounts\ngroup by segment\n",
-		"nested/late_share.sql":   "select avg(is_late_quarter::int) as share from deal_discounts\n",
+		"nested/late share.sql":   "select avg(is_late_quarter::int) as share from deal_discounts\n",
 		"unknown.sql":             "-- a comment\nselect *\nfrom no_such_table\n",
 		"needs_unknown.sql":       "select * from unknown\n",
 		"cycle_a.sql":             "select * from cycle_b\n",
@@ -28,7 +28,10 @@ func TestUserModels(t *testing.T) {
 		"fails_test.sql":          "-- tests:\n--   - assert: select * from fails_test where n > 0\nselect 1 as n\n",
 		"bad_header.sql":          "-- grain: [unclosed\nselect 1\n",
 		"runtime_error.sql":       "select 1 / 0 as x, 'a'::integer as y\n",
-		"reads_late.sql":          "select * from late_share\n",
+		"reads_late.sql":          "select * from \"late share\"\n",
+		// Views: one whose query fails only when its columns are computed.
+		"segments.sql": "-- materialized: view\nselect segment from stg_accounts\n",
+		"bad_view.sql": "-- materialized: view\nselect account_name::integer as n from stg_accounts\n",
 		// Named like a ledger and like an entity: building them would
 		// replace those tables.
 		"quarantine.sql": "select 1 as x\n",
@@ -50,7 +53,9 @@ func TestUserModels(t *testing.T) {
 		model, status, err string
 	}{
 		{"accounts_by_segment", queries.Built, ""},
-		{"late_share", queries.Built, ""},
+		{"late share", queries.Built, ""},
+		{"segments", queries.Built, ""},
+		{"bad_view", queries.Failed, "Conversion Error"},
 		{"unknown", queries.Failed, "unknown.sql:3: unknown relation no_such_table"},
 		{"needs_unknown", queries.Skipped, "reads unknown"},
 		{"cycle_a", queries.Failed, "dependency cycle"},
@@ -80,8 +85,8 @@ func TestUserModels(t *testing.T) {
 	if got := fixture.Value(t, db, "SELECT status || ' ' || failing_rows FROM _data_tests WHERE model = 'fails_test'"); got != "fail 1" {
 		t.Errorf("fails_test's test = %s, want fail 1", got)
 	}
-	if got := fixture.Value(t, db, "SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('unknown', 'syntax', 'runtime_error')"); got != "0" {
-		t.Errorf("failed models left %s tables", got)
+	if got := fixture.Value(t, db, "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('unknown', 'syntax', 'runtime_error')) + (SELECT count(*) FROM duckdb_views() WHERE view_name = 'bad_view')"); got != "0" {
+		t.Errorf("failed models left %s tables or views", got)
 	}
 	if got := fixture.Value(t, db, "SELECT status FROM _models WHERE name = 'needs_unknown'"); got != "skipped" {
 		t.Errorf("_models status of needs_unknown = %s", got)
@@ -91,11 +96,13 @@ func TestUserModels(t *testing.T) {
 	}
 
 	// The next run starts from a copy of this generation, with the models'
-	// tables: one model deleted, another broken. As a build from nothing
-	// would, the model reading the deleted one fails, and no table is left
-	// of any of them.
-	if err := os.Remove(filepath.Join(dir, "nested", "late_share.sql")); err != nil {
-		t.Fatal(err)
+	// tables: two models deleted (one a view), another broken. As a build
+	// from nothing would, the model reading the deleted one fails, and no
+	// table or view is left of any of them.
+	for _, f := range []string{filepath.Join("nested", "late share.sql"), "segments.sql"} {
+		if err := os.Remove(filepath.Join(dir, f)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	fixture.WriteFile(t, filepath.Join(dir, "accounts_by_segment.sql"), "select no_such_column from deal_discounts\n")
 	m := &company.Models{Settings: settingsAsOf("2024-06-30"), UserDir: dir}
@@ -106,13 +113,13 @@ func TestUserModels(t *testing.T) {
 	for _, r := range m.Report.Models {
 		status[r.Name] = r
 	}
-	for name, want := range map[string]string{"reads_late": "unknown relation late_share", "accounts_by_segment": "no_such_column"} {
+	for name, want := range map[string]string{"reads_late": "unknown relation late share", "accounts_by_segment": "no_such_column"} {
 		if got := status[name]; got.Status != queries.Failed || !strings.Contains(got.Error, want) {
 			t.Errorf("after the change, %s: status %s error %q, want failed with %q", name, got.Status, got.Error, want)
 		}
 	}
 	db = fixture.OpenPublished(t, data)
-	if got := fixture.Value(t, db, "SELECT coalesce(string_agg(table_name, ', ' ORDER BY table_name), '') FROM duckdb_tables() WHERE table_name IN ('late_share', 'accounts_by_segment', 'reads_late')"); got != "" {
+	if got := fixture.Value(t, db, "SELECT coalesce(string_agg(table_name, ', ' ORDER BY table_name), '') FROM (SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views()) WHERE table_name IN ('late share', 'accounts_by_segment', 'reads_late', 'segments')"); got != "" {
 		t.Errorf("the copied generation keeps the tables of models gone or not built: %s", got)
 	}
 }

@@ -198,13 +198,14 @@ func (st *states) dropStale(ctx context.Context, conn *sql.Conn, models []*Model
 	if len(st.was) == 0 {
 		return nil
 	}
-	held, err := wh.Strings(ctx, conn, `SELECT table_name || ' table' FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary
-UNION ALL SELECT view_name || ' view' FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal AND NOT temporary`)
+	// Kind first: a model's name, from its file's, may hold a space.
+	held, err := wh.Strings(ctx, conn, `SELECT 'table ' || table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary
+UNION ALL SELECT 'view ' || view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal AND NOT temporary`)
 	if err != nil {
 		return fmt.Errorf("list the copied models: %w", err)
 	}
 	for _, h := range held {
-		name, kind, _ := strings.Cut(h, " ")
+		kind, name, _ := strings.Cut(h, " ")
 		if _, ok := st.was[name]; !ok {
 			continue
 		}
