@@ -78,8 +78,7 @@ func (b *build) settleCopy(ctx context.Context) error {
 		return nil
 	}
 	// Views too: a model may be materialized as one.
-	all, err := wh.Strings(ctx, b.conn, `SELECT 'TABLE ' || table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary
-UNION ALL SELECT 'VIEW ' || view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal AND NOT temporary`)
+	all, err := wh.Relations(ctx, b.conn)
 	if err != nil {
 		return fmt.Errorf("list the copied tables: %w", err)
 	}
@@ -97,13 +96,12 @@ UNION ALL SELECT 'VIEW ' || view_name FROM duckdb_views() WHERE database_name = 
 	} else {
 		b.copied = false
 	}
-	for _, kt := range all {
-		kind, t, _ := strings.Cut(kt, " ")
-		if keep[t] {
+	for _, r := range all {
+		if keep[r.Name] {
 			continue
 		}
-		if err := b.exec(ctx, "drop "+t+" from the copy", "DROP "+kind+" "+wh.Ident(t)); err != nil {
-			return fmt.Errorf("drop %s from the copy: %w", t, err)
+		if err := b.exec(ctx, "drop "+r.Name+" from the copy", r.Drop()); err != nil {
+			return fmt.Errorf("drop %s from the copy: %w", r.Name, err)
 		}
 	}
 	return nil

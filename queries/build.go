@@ -283,27 +283,28 @@ func hasTable(ctx context.Context, conn *sql.Conn, database, name string) (bool,
 	return n > 0, err
 }
 
-// relation says what the generation's main schema holds under name: Table,
-// View, or "" for nothing.
-func relation(ctx context.Context, conn *sql.Conn, name string) (string, error) {
-	var kind string
-	err := conn.QueryRowContext(ctx, `SELECT coalesce(
-  (SELECT 'table' FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = $1),
-  (SELECT 'view' FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND view_name = $1 AND NOT internal), '')`, name).Scan(&kind)
+// relation finds what the generation's main schema holds under name, a
+// table or a view; ok is false when it holds nothing.
+func relation(ctx context.Context, conn *sql.Conn, name string) (r wh.Relation, ok bool, err error) {
+	all, err := wh.Relations(ctx, conn)
 	if err != nil {
-		return "", fmt.Errorf("look for %s: %w", name, err)
+		return r, false, fmt.Errorf("look for %s: %w", name, err)
 	}
-	return kind, nil
+	i := slices.IndexFunc(all, func(r wh.Relation) bool { return r.Name == name })
+	if i < 0 {
+		return r, false, nil
+	}
+	return all[i], true, nil
 }
 
 // dropRelation drops the table or view the generation holds under name,
 // if any.
 func dropRelation(ctx context.Context, conn *sql.Conn, name string) error {
-	kind, err := relation(ctx, conn, name)
-	if err != nil || kind == "" {
+	r, ok, err := relation(ctx, conn, name)
+	if err != nil || !ok {
 		return err
 	}
-	_, err = conn.ExecContext(ctx, "DROP "+strings.ToUpper(kind)+" main."+wh.Ident(name))
+	_, err = conn.ExecContext(ctx, r.Drop())
 	return err
 }
 

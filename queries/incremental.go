@@ -115,12 +115,12 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 		}
 		return u.build(ctx, conn, m, failed)
 	}
-	want := Table
+	want := "TABLE"
 	if m.View() {
-		want = View
+		want = "VIEW"
 	}
-	if kind, err := relation(ctx, conn, m.Name); err != nil || kind != want {
-		u.log.Debug("model computed in full: its "+want+" is not in the generation", "model", m.Name, "err", err)
+	if r, ok, err := relation(ctx, conn, m.Name); err != nil || !ok || r.Kind != want {
+		u.log.Debug("model computed in full: its "+strings.ToLower(want)+" is not in the generation", "model", m.Name, "err", err)
 		return u.build(ctx, conn, m, failed)
 	}
 	tbl, key := wh.Ident(m.Name), wh.Ident(inc.Key)

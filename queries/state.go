@@ -146,12 +146,12 @@ func keepModel(ctx context.Context, conn *sql.Conn, m *Model, prev string) Model
 	start := time.Now()
 	// A generation that started as a copy of prev has the table (or
 	// view) already; a view is made again from its query, which is prev's.
-	has, err := relation(ctx, conn, m.Name)
+	_, has, err := relation(ctx, conn, m.Name)
 	if err != nil {
 		res.Status, res.Error = Failed, err.Error()
 		return res
 	}
-	if has == "" {
+	if !has {
 		q := "CREATE TABLE " + wh.Ident(m.Name) + " AS SELECT * FROM " + wh.Ident(prev) + ".main." + wh.Ident(m.Name)
 		if m.View() {
 			q = createSQL(m, "CREATE")
@@ -198,23 +198,21 @@ func (st *states) dropStale(ctx context.Context, conn *sql.Conn, models []*Model
 	if len(st.was) == 0 {
 		return nil
 	}
-	// Kind first: a model's name, from its file's, may hold a space.
-	held, err := wh.Strings(ctx, conn, `SELECT 'table ' || table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary
-UNION ALL SELECT 'view ' || view_name FROM duckdb_views() WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal AND NOT temporary`)
+	held, err := wh.Relations(ctx, conn)
 	if err != nil {
 		return fmt.Errorf("list the copied models: %w", err)
 	}
-	for _, h := range held {
-		kind, name, _ := strings.Cut(h, " ")
-		if _, ok := st.was[name]; !ok {
+	for _, r := range held {
+		if _, ok := st.was[r.Name]; !ok {
 			continue
 		}
-		i := slices.IndexFunc(models, func(m *Model) bool { return m.Name == name })
-		if i >= 0 && (kind == View) == models[i].View() {
+		i := slices.IndexFunc(models, func(m *Model) bool { return m.Name == r.Name })
+		if i >= 0 && (r.Kind == "VIEW") == models[i].View() {
 			continue
 		}
-		if _, err := conn.ExecContext(ctx, "DROP "+strings.ToUpper(kind)+" main."+wh.Ident(name)); err != nil {
-			return fmt.Errorf("drop the %s of model %s, which is gone or no longer a %s: %w", kind, name, kind, err)
+		if _, err := conn.ExecContext(ctx, r.Drop()); err != nil {
+			kind := strings.ToLower(r.Kind)
+			return fmt.Errorf("drop the %s of model %s, which is gone or no longer a %s: %w", kind, r.Name, kind, err)
 		}
 	}
 	return nil
