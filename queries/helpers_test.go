@@ -24,6 +24,12 @@ func load(tb testing.TB, source string, settings queries.Settings, userDir strin
 	return fixture.OpenPublished(tb, data), m.Report, data
 }
 
+// kindOf says what db holds under name: "table", "view" or "none".
+func kindOf(tb testing.TB, db *sql.DB, name string) string {
+	tb.Helper()
+	return fixture.Value(tb, db, "SELECT coalesce((SELECT 'table' FROM duckdb_tables() WHERE table_name = $1), (SELECT 'view' FROM duckdb_views() WHERE view_name = $1), 'none')", name)
+}
+
 func settingsAsOf(date string) queries.Settings {
 	s := queries.DefaultSettings()
 	s.AsOf, _ = time.Parse(time.DateOnly, date)

@@ -275,8 +275,7 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 				if strings.Contains(tt.model, "materialized: view") {
 					want = "view"
 				}
-				q := "SELECT coalesce((SELECT 'table' FROM duckdb_tables() WHERE table_name = 'my_deals'), (SELECT 'view' FROM duckdb_views() WHERE view_name = 'my_deals'), 'none')"
-				if got := fixture.Value(t, fixture.OpenPublished(t, data), q); got != want {
+				if got := kindOf(t, fixture.OpenPublished(t, data), "my_deals"); got != want {
 					t.Errorf("my_deals is a %s, want a %s", got, want)
 				}
 			}

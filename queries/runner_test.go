@@ -160,9 +160,8 @@ func TestCatalog(t *testing.T) {
 		if m.Layer == queries.Staging {
 			want = queries.View
 		}
-		q := `SELECT coalesce((SELECT 'table' FROM duckdb_tables() WHERE table_name = $1), (SELECT 'view' FROM duckdb_views() WHERE view_name = $1), 'none')
-  || ' ' || (SELECT materialized FROM _models WHERE name = $1)`
-		if got := fixture.Value(t, db, q, m.Name); got != want+" "+want {
+		got := kindOf(t, db, m.Name) + " " + fixture.Value(t, db, "SELECT materialized FROM _models WHERE name = ?", m.Name)
+		if got != want+" "+want {
 			t.Errorf("%s is (in the generation, in the catalog) %s, want %s", m.Name, got, want)
 		}
 	}
