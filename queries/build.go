@@ -275,11 +275,12 @@ func createSQL(m *Model, create string) string {
 	return create + kind + wh.Ident(m.Name) + " AS " + strings.TrimRight(strings.TrimSpace(m.SQL), ";")
 }
 
-// hasTable reports whether the main schema of database (the generation's
-// own when "", "temp" for the temporary tables) has table name.
+// hasTable reports whether the main schema of database (an attached one,
+// or "temp" for the temporary tables) has table name; relation looks in
+// the generation's own.
 func hasTable(ctx context.Context, conn *sql.Conn, database, name string) (bool, error) {
 	var n int
-	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = coalesce(nullif(?, ''), current_database()) AND schema_name = 'main' AND table_name = ?", database, name).Scan(&n)
+	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' AND table_name = ?", database, name).Scan(&n)
 	return n > 0, err
 }
 
