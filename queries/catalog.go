@@ -144,13 +144,24 @@ type CatalogModel struct {
 	Seconds                  float64
 	TestsPassed, TestsFailed int
 	SQL                      string
+	// Materialized is Table or View; a catalog recorded before models
+	// could be views holds tables only.
+	Materialized string
 }
 
 // ReadCatalog reads the models of the catalog that Build recorded in a
 // generation, in the order they were recorded.
 func ReadCatalog(ctx context.Context, db *sql.DB) ([]CatalogModel, error) {
+	var has int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = '_models' AND column_name = 'materialized'").Scan(&has); err != nil {
+		return nil, fmt.Errorf("read catalog: %w", err)
+	}
+	materialized := "'" + Table + "'"
+	if has > 0 {
+		materialized = "coalesce(materialized, " + materialized + ")"
+	}
 	rows, err := db.QueryContext(ctx, `SELECT name, layer, path, coalesce(grain, ''), to_json(coalesce(key, []::VARCHAR[]))::VARCHAR, coalesce(description, ''),
-  to_json(coalesce(depends_on, []::VARCHAR[]))::VARCHAR, status, coalesce(error, ''), coalesce(row_count, 0), coalesce(build_seconds, 0), tests_passed, tests_failed, coalesce(sql, '')
+  to_json(coalesce(depends_on, []::VARCHAR[]))::VARCHAR, status, coalesce(error, ''), coalesce(row_count, 0), coalesce(build_seconds, 0), tests_passed, tests_failed, coalesce(sql, ''), `+materialized+`
 FROM _models`)
 	if err != nil {
 		return nil, fmt.Errorf("read catalog: %w", err)
@@ -160,7 +171,7 @@ FROM _models`)
 	for rows.Next() {
 		var m CatalogModel
 		var key, deps string
-		if err := rows.Scan(&m.Name, &m.Layer, &m.Path, &m.Grain, &key, &m.Description, &deps, &m.Status, &m.Error, &m.Rows, &m.Seconds, &m.TestsPassed, &m.TestsFailed, &m.SQL); err != nil {
+		if err := rows.Scan(&m.Name, &m.Layer, &m.Path, &m.Grain, &key, &m.Description, &deps, &m.Status, &m.Error, &m.Rows, &m.Seconds, &m.TestsPassed, &m.TestsFailed, &m.SQL, &m.Materialized); err != nil {
 			return nil, fmt.Errorf("read catalog: %w", err)
 		}
 		if err := json.Unmarshal([]byte(key), &m.Key); err != nil {

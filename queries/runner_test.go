@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
 	"github.com/precedent-dev/precedent/internal/fixture/company"
 	"github.com/precedent-dev/precedent/queries"
@@ -155,14 +156,22 @@ func TestCatalog(t *testing.T) {
 	}
 	// The staging models are views, the others tables, as their headers
 	// say and the catalog records.
+	read, err := queries.ReadCatalog(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]string{}
+	for _, c := range read {
+		kinds[c.Name] = c.Materialized
+	}
 	for _, m := range models {
 		want := queries.Table
 		if m.Layer == queries.Staging {
 			want = queries.View
 		}
-		got := kindOf(t, db, m.Name) + " " + fixture.Value(t, db, "SELECT materialized FROM _models WHERE name = ?", m.Name)
-		if got != want+" "+want {
-			t.Errorf("%s is (in the generation, in the catalog) %s, want %s", m.Name, got, want)
+		got := kindOf(t, db, m.Name) + " " + fixture.Value(t, db, "SELECT materialized FROM _models WHERE name = ?", m.Name) + " " + kinds[m.Name]
+		if got != want+" "+want+" "+want {
+			t.Errorf("%s is (in the generation, in the catalog, as ReadCatalog reads it) %s, want %s", m.Name, got, want)
 		}
 	}
 	if got := fixture.Value(t, db, "SELECT list_sort(depends_on)::VARCHAR FROM _models WHERE name = 'renewal_anchoring'"); got != "[int_renewal_pairs]" {
@@ -172,5 +181,27 @@ func TestCatalog(t *testing.T) {
 		if _, err := os.Stat(data.Path("lake", "marts", mart+".parquet")); err != nil {
 			t.Errorf("mart %s not exported: %v", mart, err)
 		}
+	}
+}
+
+// A catalog recorded before models could be views has no materialized
+// column: ReadCatalog reads its models as the tables they were.
+func TestReadCatalogBeforeViews(t *testing.T) {
+	db, err := wh.Open(context.Background(), "", wh.Settings{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE _models (name VARCHAR, layer VARCHAR, path VARCHAR, grain VARCHAR, key VARCHAR[], description VARCHAR,
+  depends_on VARCHAR[], status VARCHAR, error VARCHAR, row_count BIGINT, build_seconds DOUBLE, tests_passed INTEGER, tests_failed INTEGER, sql VARCHAR);
+INSERT INTO _models VALUES ('stg_deals', 'staging', 'staging/stg_deals.sql', 'one row per deal', ['deal_id'], '', ['deals'], 'built', NULL, 3, 0.01, 2, 0, 'select 1')`); err != nil {
+		t.Fatal(err)
+	}
+	got, err := queries.ReadCatalog(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Name != "stg_deals" || got[0].Materialized != queries.Table || got[0].Rows != 3 {
+		t.Errorf("ReadCatalog = %+v, want stg_deals as a table of 3 rows", got)
 	}
 }

@@ -60,6 +60,7 @@ func TestETLAndSQL(t *testing.T) {
 		{"CSV", []string{"sql", "--format", "csv", "SELECT account_name FROM accounts WHERE account_id = 'ACC-2'"}, "account_name\n\"Blue Heron, Inc.\"\n"},
 		{"JSON", []string{"sql", "--format", "json", "SELECT 1.50::DECIMAL(18,2) AS amount, DATE '2026-01-02' AS d"}, `{"amount":1.5,"d":"2026-01-02"}`},
 		{"Models", []string{"models"}, "deal_discounts  [marts]"},
+		{"ModelsView", []string{"models"}, "stg_deals  [staging, view]"},
 		{"ModelDetail", []string{"models", "deal_discounts"}, "days_to_quarter_end"},
 		{"Lineage", []string{"models", "--lineage"}, "└── deals (source)"},
 		{"DOT", []string{"models", "--dot"}, `"int_deals_enriched" -> "deal_discounts";`},
@@ -136,6 +137,8 @@ select 'not reached';
 	out := mustRun(t, script, "sql", "--config", cfg)
 	for _, want := range []string{
 		"billing_reconciliation, contract_scope",                                      // .tables
+		"stg_credit_notes, stg_deal_lines, stg_deals",                                 // .tables lists views too
+		"ledger        etl_files, etl_lake_files, etl_run_entities",                   // the lake's checksums are a ledger
 		"is_late_quarter      BOOLEAN        days_to_quarter_end < late_quarter_days", // .schema with docs
 		"DEAL-3",                // a statement over three lines
 		"n\n5\n",                // .format csv

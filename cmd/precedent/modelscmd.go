@@ -84,7 +84,11 @@ func (c catalog) byName(name string) (queries.CatalogModel, bool) {
 func (c catalog) writeList(w io.Writer) error {
 	for _, mo := range c {
 		tests := fmt.Sprintf("tests %d/%d pass", mo.TestsPassed, mo.TestsPassed+mo.TestsFailed)
-		fmt.Fprintf(w, "%s  [%s]  %d rows  %.2fs  %s", mo.Name, mo.Layer, mo.Rows, mo.Seconds, tests)
+		layer := mo.Layer
+		if mo.Materialized == queries.View {
+			layer += ", view"
+		}
+		fmt.Fprintf(w, "%s  [%s]  %d rows  %.2fs  %s", mo.Name, layer, mo.Rows, mo.Seconds, tests)
 		if mo.Status != queries.Built {
 			fmt.Fprintf(w, "  %s: %s", strings.ToUpper(mo.Status), mo.Error)
 		}
