@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/precedent-dev/precedent/etl/contract"
@@ -92,6 +93,79 @@ func TestKeepCopied(t *testing.T) {
 				if exists := queryInt(t, db, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", e.Name) == 1; exists != want {
 					t.Errorf("%s's table left: %v, want %v", e.Name, exists, want)
 				}
+			}
+		})
+	}
+}
+
+// TestSettleCopy checks what a run keeps of the copied generation: in the
+// ordinary way the entity tables and the models its catalog lists as
+// built, tables and views alike; in a rebuild or a full refresh nothing.
+func TestSettleCopy(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	mustRun(t, "testdata/good", data)
+	g, err := data.Published()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	setup := []string{
+		"DROP TABLE IF EXISTS _models",
+		"CREATE TABLE _models (name VARCHAR, status VARCHAR, state VARCHAR)",
+		"CREATE VIEW stg_kept AS SELECT * FROM deals",
+		"CREATE TABLE int_kept AS SELECT 1 AS x",
+		"CREATE VIEW stg_failed AS SELECT * FROM deals",
+		"CREATE TABLE int_stateless AS SELECT 1 AS x",
+		"INSERT INTO _models VALUES ('stg_kept', 'built', 's1'), ('int_kept', 'built', 's2'), ('stg_failed', 'failed', 's3'), ('int_stateless', 'built', NULL)",
+	}
+	var entities []string
+	for _, e := range contract.Entities {
+		entities = append(entities, e.Name)
+	}
+	tests := []struct {
+		name    string
+		scratch bool
+		full    bool
+		want    []string // beside the entity tables
+	}{
+		{name: "Ordinary", want: []string{"int_kept", "stg_kept"}},
+		{name: "Rebuild", scratch: true},
+		{name: "FullRefresh", full: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dst := filepath.Join(t.TempDir(), "copy.duckdb")
+			if err := new(wh.Verifier).Copy(g.Path, dst); err != nil {
+				t.Fatal(err)
+			}
+			_, conn := fixture.Conn(t, dst)
+			for _, q := range setup {
+				if _, err := conn.ExecContext(ctx, q); err != nil {
+					t.Fatalf("%s: %v", q, err)
+				}
+			}
+			b := &build{opts: Options{Logger: slog.New(slog.DiscardHandler), FullRefresh: tt.full}, conn: conn, copied: true, prev: true, scratch: tt.scratch}
+			if err := b.settleCopy(ctx); err != nil {
+				t.Fatal(err)
+			}
+			want := "[]"
+			if tt.want != nil {
+				want = fmt.Sprint(slices.Sorted(slices.Values(append(tt.want, entities...))))
+			}
+			rels, err := wh.Relations(ctx, conn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range rels {
+				got = append(got, r.Name)
+			}
+			slices.Sort(got)
+			if fmt.Sprint(got) != want {
+				t.Errorf("left %v, want %s", got, want)
+			}
+			if b.copied != (tt.want != nil) {
+				t.Errorf("copied = %v after settling, want %v", b.copied, tt.want != nil)
 			}
 		})
 	}
