@@ -50,7 +50,11 @@ func fxSQL(e *contract.Entity, typed string) string {
 )`
 		join = ` LEFT JOIN rates r ON r._k_currency = d._fx_currency AND r._k_date = d._fx_date`
 	}
-	return fmt.Sprintf(`dated AS (
+	// dated is read twice, by the rates and by the rows. Materialized, as
+	// DuckDB does with a CTE read twice, it would copy every column of
+	// every row first; inlined, the rates' reading computes only the
+	// currency and the date (invoices at scale 10: 0.41 s against 0.48 s).
+	return fmt.Sprintf(`dated AS NOT MATERIALIZED (
   %s
 )%s, rated AS (
   SELECT d.* EXCLUDE (_fx_parent_rate), CASE WHEN d._fx_currency = upper($1) THEN 1::DECIMAL(18,8) ELSE %s END AS _fx_rate FROM dated d%s
