@@ -88,7 +88,11 @@ type ModelsReport struct {
 	Kept        int      `json:"kept,omitempty"`        // of Built, models copied from the generation the run built on: nothing they read changed
 	Incremental int      `json:"incremental,omitempty"` // of Built, models updated in place: only the rows of the keys that changed computed again
 	InPlace     []string `json:"-"`                     // the tables of those models (not views)
-	Failed      []string `json:"failed,omitempty"`      // analysts' models that failed, with their errors
+	// Volatile lists the models computed on every run, whatever changed:
+	// they read a file or the clock. A run that built one cannot be kept
+	// by the next (no fingerprint is recorded).
+	Volatile    []string `json:"volatile,omitempty"`
+	Failed      []string `json:"failed,omitempty"` // analysts' models that failed, with their errors
 	TestsPassed int      `json:"tests_passed"`
 	TestsFailed []string `json:"tests_failed,omitempty"`
 }
@@ -458,6 +462,11 @@ func (b *build) buildModels(ctx context.Context) error {
 	b.res.Models = &rep
 	if err != nil {
 		return fmt.Errorf("models: %w", err)
+	}
+	// Their rows may differ tomorrow on the same files: the next run with
+	// these files must build, not keep this generation.
+	if len(rep.Volatile) > 0 {
+		b.res.Fingerprint = ""
 	}
 	return nil
 }

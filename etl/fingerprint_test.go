@@ -13,10 +13,16 @@ import (
 )
 
 // fpModels is a models step that builds nothing and says what it depends
-// on; fp nil makes it a step that cannot say.
-type fpModels struct{ fp *string }
+// on; fp nil makes it a step that cannot say. It reports the models in
+// volatile as computed on every run.
+type fpModels struct {
+	fp       *string
+	volatile []string
+}
 
-func (m fpModels) Build(context.Context, BuildEnv) (ModelsReport, error) { return ModelsReport{}, nil }
+func (m fpModels) Build(context.Context, BuildEnv) (ModelsReport, error) {
+	return ModelsReport{Volatile: m.volatile}, nil
+}
 
 // fingerprinted is fpModels with a fingerprint.
 type fingerprinted struct{ fpModels }
@@ -31,7 +37,7 @@ func (m fingerprinted) Fingerprint() (string, error) { return *m.fp, nil }
 // damaged warehouse makes the run build.
 func TestNothingChanged(t *testing.T) {
 	models := "sql v1, as of 2026-06-30"
-	withModels := func(o *Options) { o.Models = fingerprinted{fpModels{&models}}; o.Program = "precedent v1" }
+	withModels := func(o *Options) { o.Models = fingerprinted{fpModels{fp: &models}}; o.Program = "precedent v1" }
 	tests := []struct {
 		name   string
 		change func(t *testing.T, src string, data wh.Dir, o *Options)
@@ -131,7 +137,7 @@ func TestNothingChangedKeepsWarnings(t *testing.T) {
 	src := fixture.CopySource(t, "testdata/good")
 	fixture.WriteFile(t, filepath.Join(src, ".notes.txt"), "hidden: skipped with a warning")
 	data := wh.Dir(t.TempDir())
-	withModels := func(o *Options) { o.Models = fingerprinted{fpModels{&models}} }
+	withModels := func(o *Options) { o.Models = fingerprinted{fpModels{fp: &models}} }
 	first := mustRun(t, src, data, withModels)
 	if first.Status != runlog.Warning || len(first.Warnings) == 0 {
 		t.Fatalf("first run: %s %v; want a warning for .notes.txt", first.Status, first.Warnings)
@@ -139,5 +145,25 @@ func TestNothingChangedKeepsWarnings(t *testing.T) {
 	res := mustRun(t, src, data, withModels)
 	if res.Status != runlog.Unchanged || len(res.Warnings) != len(first.Warnings) || res.Warnings[0] != first.Warnings[0] {
 		t.Errorf("kept run: %s %v; want unchanged with %v", res.Status, res.Warnings, first.Warnings)
+	}
+}
+
+// TestVolatileModelsBuildEveryRun checks that a run whose models step
+// built a model reading a file or the clock records no fingerprint, so
+// that the next run on the same inputs builds rather than keeps its
+// generation: that model's rows may differ.
+func TestVolatileModelsBuildEveryRun(t *testing.T) {
+	models := "sql v1"
+	volatile := func(o *Options) {
+		o.Models = fingerprinted{fpModels{fp: &models, volatile: []string{"external_rates"}}}
+	}
+	src := fixture.CopySource(t, "testdata/good")
+	data := wh.Dir(t.TempDir())
+	if first := mustRun(t, src, data, volatile); first.Fingerprint != "" {
+		t.Errorf("first run recorded fingerprint %q; want none", first.Fingerprint)
+	}
+	second := mustRun(t, src, data, volatile)
+	if second.Kept != 0 || second.Status == runlog.Unchanged {
+		t.Errorf("second run: kept %d, status %s; want a new generation", second.Kept, second.Status)
 	}
 }

@@ -73,6 +73,8 @@ type ModelResult struct {
 	Base        string
 	// View says the model is materialized as a view: it stores no rows.
 	View bool
+	// Volatile says why the model is computed on every run (Model.Volatile).
+	Volatile string
 }
 
 // Report is what a build did.
@@ -196,7 +198,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		default:
 			res = up.build(ctx, conn, m, failed)
 		}
-		res.State, res.Base, res.View = state, base, m.View()
+		res.State, res.Base, res.View, res.Volatile = state, base, m.View(), m.Volatile
 		rep.Models = append(rep.Models, res)
 		if up.fatal != nil {
 			return rep, fmt.Errorf("model %s: %w", m.Name, up.fatal)

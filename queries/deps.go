@@ -15,26 +15,88 @@ type reference struct {
 	offset int
 }
 
+// parsed is what a query reads, as its parse tree names it: the tables
+// (leaving out its CTEs), the functions it calls and the table functions
+// it reads from.
+type parsed struct {
+	tables    []reference
+	functions []string
+	tableFns  []string
+}
+
+// clockColumns are the SQL keywords DuckDB parses as column references
+// and binds to the clock when no column has the name.
+var clockColumns = map[string]bool{"current_date": true, "current_time": true, "current_timestamp": true, "localtime": true, "localtimestamp": true}
+
+// deterministicTableFns are the table functions whose rows follow from
+// their arguments alone; any other reads outside the generation (a file,
+// the catalog, a setting) or a clock.
+var deterministicTableFns = map[string]bool{"range": true, "generate_series": true, "unnest": true}
+
+// volatile says why a query gives other rows on the same tables at another
+// time ("" when it does not): it reads from a table function that is not
+// deterministic (read_csv, glob, ...), calls a function DuckDB marks
+// volatile or fixed only within one query (random, now, current_date),
+// or names the clock. unstable lists such functions (volatileFunctions).
+func (p parsed) volatile(unstable map[string]bool) string {
+	for _, f := range p.tableFns {
+		if !deterministicTableFns[f] {
+			return "reads from " + f + "()"
+		}
+	}
+	for _, f := range p.functions {
+		if clockColumns[f] {
+			return "reads " + f
+		}
+		if unstable[f] {
+			return "calls " + f + "()"
+		}
+	}
+	return ""
+}
+
+// volatileFunctions lists the functions whose result is not fixed by
+// their arguments, as DuckDB's catalog says (stability VOLATILE or
+// CONSISTENT_WITHIN_QUERY), with the built-in macros that call the clock
+// or read files (ago, pg_postmaster_start_time).
+func volatileFunctions(ctx context.Context, db queryer) (map[string]bool, error) {
+	var list string
+	err := db.QueryRowContext(ctx, `SELECT coalesce(string_agg(DISTINCT lower(function_name), ','), '') FROM duckdb_functions()
+WHERE stability IN ('VOLATILE', 'CONSISTENT_WITHIN_QUERY')
+   OR (function_type IN ('macro', 'table_macro') AND regexp_matches(lower(macro_definition), 'current_(date|time|timestamp)|now\(|random\(|today\(|read_|glob\('))`).Scan(&list)
+	if err != nil {
+		return nil, fmt.Errorf("list volatile functions: %w", err)
+	}
+	out := map[string]bool{}
+	for _, f := range strings.Split(list, ",") {
+		if f != "" {
+			out[f] = true
+		}
+	}
+	return out, nil
+}
+
 // references parses a query with DuckDB's own parser (json_serialize_sql)
-// and returns the tables it reads, leaving out its CTEs.
-func references(ctx context.Context, db queryer, query string) ([]reference, error) {
+// and returns what it reads.
+func references(ctx context.Context, db queryer, query string) (parsed, error) {
+	var p parsed
 	var out string
 	if err := db.QueryRowContext(ctx, "SELECT json_serialize_sql(?::VARCHAR)::VARCHAR", query).Scan(&out); err != nil {
-		return nil, err
+		return p, err
 	}
 	var doc map[string]any
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
-		return nil, fmt.Errorf("parse tree: %w", err)
+		return p, fmt.Errorf("parse tree: %w", err)
 	}
 	if e, _ := doc["error"].(bool); e {
 		msg, _ := doc["error_message"].(string)
 		if pos, ok := doc["position"].(string); ok {
-			return nil, &syntaxError{msg: msg, offset: atoi(pos)}
+			return p, &syntaxError{msg: msg, offset: atoi(pos)}
 		}
 		if pos, ok := doc["position"].(float64); ok {
-			return nil, &syntaxError{msg: msg, offset: int(pos)}
+			return p, &syntaxError{msg: msg, offset: int(pos)}
 		}
-		return nil, &syntaxError{msg: msg, offset: -1}
+		return p, &syntaxError{msg: msg, offset: -1}
 	}
 	ctes := map[string]bool{}
 	var refs []reference
@@ -42,6 +104,24 @@ func references(ctx context.Context, db queryer, query string) ([]reference, err
 	walk = func(v any) {
 		switch x := v.(type) {
 		case map[string]any:
+			switch x["type"] {
+			case "FUNCTION":
+				if name, _ := x["function_name"].(string); name != "" {
+					p.functions = append(p.functions, strings.ToLower(name))
+				}
+			case "TABLE_FUNCTION":
+				if fn, ok := x["function"].(map[string]any); ok {
+					if name, _ := fn["function_name"].(string); name != "" {
+						p.tableFns = append(p.tableFns, strings.ToLower(name))
+					}
+				}
+			case "COLUMN_REF":
+				if names, ok := x["column_names"].([]any); ok && len(names) == 1 {
+					if name, _ := names[0].(string); clockColumns[strings.ToLower(name)] {
+						p.functions = append(p.functions, strings.ToLower(name))
+					}
+				}
+			}
 			if x["type"] == "BASE_TABLE" {
 				if name, _ := x["table_name"].(string); name != "" {
 					off := -1
@@ -72,14 +152,13 @@ func references(ctx context.Context, db queryer, query string) ([]reference, err
 		}
 	}
 	walk(doc)
-	var tables []reference
 	for _, r := range refs {
 		if !ctes[r.name] {
-			tables = append(tables, r)
+			p.tables = append(p.tables, r)
 		}
 	}
-	slices.SortFunc(tables, func(a, b reference) int { return a.offset - b.offset })
-	return tables, nil
+	slices.SortFunc(p.tables, func(a, b reference) int { return a.offset - b.offset })
+	return p, nil
 }
 
 type syntaxError struct {
@@ -127,11 +206,15 @@ func Resolve(ctx context.Context, db queryer, models []*Model, sources []string)
 	for _, s := range sources {
 		isSource[strings.ToLower(s)] = true
 	}
+	unstable, err := volatileFunctions(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	for _, m := range models {
 		if m.Err != nil {
 			continue
 		}
-		refs, err := references(ctx, db, m.SQL)
+		p, err := references(ctx, db, m.SQL)
 		if err != nil {
 			if se, ok := err.(*syntaxError); ok {
 				err = fmt.Errorf("%s:%d: %s", m.Path, lineOf(m.SQL, se.offset), se.msg)
@@ -144,8 +227,8 @@ func Resolve(ctx context.Context, db queryer, models []*Model, sources []string)
 			m.Err = err
 			continue
 		}
-		m.Deps = nil
-		for _, r := range refs {
+		m.Deps, m.Volatile = nil, p.volatile(unstable)
+		for _, r := range p.tables {
 			if r.name == m.Name {
 				m.Err = fmt.Errorf("%s:%d: %s reads itself", m.Path, lineOf(m.SQL, r.offset), m.Name)
 				break

@@ -44,13 +44,17 @@ const (
 // Model is one .sql file: a SELECT materialized as a table named after the
 // file, or as a view when its header says materialized: view.
 type Model struct {
-	Name    string
-	Layer   string
-	Path    string // queries/marts/x.sql, or the analyst's file
-	SQL     string // the query, header included
-	Header  Header
-	Deps    []string // relations it reads: models and sources
-	Builtin bool
+	Name   string
+	Layer  string
+	Path   string // queries/marts/x.sql, or the analyst's file
+	SQL    string // the query, header included
+	Header Header
+	Deps   []string // relations it reads: models and sources
+	// Volatile says why the model's rows may differ on the same tables at
+	// another time (it reads a file or the clock); "" when they cannot.
+	// Such a model is computed on every run, and so is what reads it.
+	Volatile string
+	Builtin  bool
 	// Err is a problem found before building (a broken header, an unknown
 	// relation): the model is reported failed and not built.
 	Err error

@@ -205,3 +205,69 @@ INSERT INTO _models VALUES ('stg_deals', 'staging', 'staging/stg_deals.sql', 'on
 		t.Errorf("ReadCatalog = %+v, want stg_deals as a table of 3 rows", got)
 	}
 }
+
+// TestVolatileModels checks that a model reading a file or the clock, and
+// what reads it, is computed on every run, where a model of the same
+// tables that does neither is kept; and that no built-in model is such a
+// model.
+func TestVolatileModels(t *testing.T) {
+	ctx := context.Background()
+	ext := filepath.Join(t.TempDir(), "ext.csv")
+	fixture.WriteFile(t, ext, "x\n1\n")
+	dir := t.TempDir()
+	for name, src := range map[string]string{
+		"ext.sql":         "select * from read_csv('" + ext + "')\n",
+		"reads_ext.sql":   "select x * 10 as y from ext\n",
+		"clock.sql":       "select current_date as today, count(*) as deals from deal_discounts\n",
+		"stamped.sql":     "select count(*) as deals, max(now()) as at from deal_discounts\n",
+		"random_pick.sql": "select random() < 2 as ok\n",
+		"steady.sql":      "select count(*) as deals from deal_discounts\n",
+		"series.sql":      "select range as i from range(3)\n",
+	} {
+		fixture.WriteFile(t, filepath.Join(dir, name), src)
+	}
+	data := wh.Dir(t.TempDir())
+	run := func() map[string]queries.ModelResult {
+		t.Helper()
+		m := &company.Models{Settings: settingsAsOf("2024-06-30"), UserDir: dir}
+		if _, err := company.Load(ctx, "testdata/definitions", data, m); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]queries.ModelResult{}
+		for _, r := range m.Report.Models {
+			out[r.Name] = r
+		}
+		return out
+	}
+	first := run()
+	for name, r := range first {
+		if r.Layer != queries.User && r.Volatile != "" {
+			t.Errorf("built-in model %s is computed on every run: %s", name, r.Volatile)
+		}
+	}
+	fixture.WriteFile(t, ext, "x\n2\n")
+	second := run()
+	tests := []struct {
+		model, volatile string
+		kept            bool
+	}{
+		{"ext", "reads from read_csv()", false},
+		{"reads_ext", "", false},
+		{"clock", "reads current_date", false},
+		{"stamped", "calls now()", false},
+		{"random_pick", "calls random()", false},
+		{"steady", "", true},
+		{"series", "", true},
+		{"deal_discounts", "", true},
+	}
+	for _, tt := range tests {
+		r := second[tt.model]
+		if r.Status != queries.Built || r.Volatile != tt.volatile || r.Kept != tt.kept {
+			t.Errorf("%s: status %s, volatile %q, kept %v; want built, %q, %v", tt.model, r.Status, r.Volatile, r.Kept, tt.volatile, tt.kept)
+		}
+	}
+	db := fixture.OpenPublished(t, data)
+	if got := fixture.Value(t, db, "SELECT y FROM reads_ext"); got != "20" {
+		t.Errorf("reads_ext after the file changed: y = %s, want 20", got)
+	}
+}

@@ -88,7 +88,7 @@ func newStates(ctx context.Context, conn *sql.Conn, opts Options) (*states, erro
 // for the From tables.
 func (st *states) base(m *Model) string {
 	inc := m.Header.Incremental
-	if inc == nil || m.Err != nil {
+	if inc == nil || m.Err != nil || m.Volatile != "" {
 		return ""
 	}
 	h := sha256.New()
@@ -115,8 +115,13 @@ func (st *states) base(m *Model) string {
 
 // of returns model m's state, and records it as the version of m's table
 // for the models that read it; "" when something m reads has no known
-// version (m is then computed, and so is everything that reads it).
+// version or m is volatile (m is then computed, and so is everything that
+// reads it).
 func (st *states) of(m *Model) string {
+	if m.Volatile != "" {
+		st.versions[m.Name] = ""
+		return ""
+	}
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\n%s\n", st.program, m.SQL)
 	deps := slices.Clone(m.Deps)

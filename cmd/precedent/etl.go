@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -112,6 +113,9 @@ func (m *Main) printETL(res *etl.Result) {
 		}
 		if res.Models.Incremental > 0 {
 			kept += fmt.Sprintf(" (%d updated in place: only the rows of changed keys computed)", res.Models.Incremental)
+		}
+		if n := len(res.Models.Volatile); n > 0 {
+			kept += fmt.Sprintf(" (%d computed on every run, as they read a file or the clock: %s)", n, strings.Join(res.Models.Volatile, ", "))
 		}
 		fmt.Fprintf(m.Stdout, "models: %d built%s, %d tests passed, %d failed\n", res.Models.Built, kept, res.Models.TestsPassed, len(res.Models.TestsFailed))
 		for _, f := range append(res.Models.Failed, res.Models.TestsFailed...) {

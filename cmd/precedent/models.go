@@ -42,6 +42,9 @@ func (s modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsRepo
 			if r.Kept {
 				out.Kept++
 			}
+			if r.Volatile != "" {
+				out.Volatile = append(out.Volatile, r.Name)
+			}
 			if r.Incremental {
 				out.Incremental++
 				// A view updated in place stores no rows to merge.
