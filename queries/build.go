@@ -122,7 +122,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	if err := wh.InTx(ctx, conn, func() error { return opts.Settings.write(ctx, conn) }); err != nil {
 		return nil, err
 	}
-	if err := setChanged(ctx, conn, ""); err != nil {
+	if err := setChanged(ctx, conn, "", false); err != nil {
 		return nil, err
 	}
 	models, err := Load(opts.UserDir)

@@ -108,7 +108,7 @@ func (u *updates) computed(ctx context.Context, conn *sql.Conn, m *Model, n int6
 // that nothing m reads but the Incremental.From tables changed.
 func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed map[string]bool) ModelResult {
 	inc := m.Header.Incremental
-	keys, err := u.changedKeys(ctx, conn, m.Name, inc)
+	keys, nullKey, err := u.changedKeys(ctx, conn, m.Name, inc)
 	if err != nil || keys == "" || slices.ContainsFunc(m.Deps, func(d string) bool { return failed[d] }) {
 		if err != nil {
 			u.log.Debug("model computed in full", "model", m.Name, "err", err)
@@ -123,8 +123,17 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 		u.log.Debug("model computed in full: its "+strings.ToLower(want)+" is not in the generation", "model", m.Name, "err", err)
 		return u.build(ctx, conn, m, failed)
 	}
+	// in says that a row (of the relation qualified as q, "" for the
+	// table's own) holds a changed key; NULL is one when a changed row
+	// held it (the rows of no contract), though IN never matches it.
 	tbl, key := wh.Ident(m.Name), wh.Ident(inc.Key)
-	in := key + " IN (SELECT " + key + " FROM " + keys + ")"
+	in := func(q string) string {
+		c := q + key + " IN (SELECT " + key + " FROM " + keys + ")"
+		if nullKey {
+			c = "(" + c + " OR " + q + key + " IS NULL)"
+		}
+		return c
+	}
 	if m.View() {
 		return u.view(ctx, conn, m, in, failed)
 	}
@@ -133,7 +142,7 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	// costs less than deleting and inserting most of them; so many of its
 	// rows change that its own changed rows are not looked for either.
 	var affected, all int64
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE "+in+"), count(*) FROM "+tbl).Scan(&affected, &all); err != nil || affected > all/4 {
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE "+in("")+"), count(*) FROM "+tbl).Scan(&affected, &all); err != nil || affected > all/4 {
 		if err != nil {
 			u.log.Debug("model computed in full: its changed rows cannot be counted", "model", m.Name, "err", wh.Message(err))
 		} else {
@@ -143,20 +152,20 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	}
 	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built, Incremental: true}
 	start := time.Now()
-	if err := setChanged(ctx, conn, keys); err != nil {
+	if err := setChanged(ctx, conn, keys, nullKey); err != nil {
 		return u.build(ctx, conn, m, failed)
 	}
 	stmts := []string{
-		"DELETE FROM " + tbl + " WHERE " + in,
-		"INSERT INTO " + tbl + " BY NAME SELECT * FROM (" + strings.TrimRight(strings.TrimSpace(m.SQL), ";") + "\n) q WHERE q." + in,
+		"DELETE FROM " + tbl + " WHERE " + in(""),
+		"INSERT INTO " + tbl + " BY NAME SELECT * FROM (" + strings.TrimRight(strings.TrimSpace(m.SQL), ";") + "\n) q WHERE " + in("q."),
 	}
 	// The changed rows, both versions, for the models updated from m.
 	rows := ""
 	if len(u.feeds[m.Name]) > 0 {
 		rows = u.tempTable("_changed_rows_" + m.Name)
 		cols := u.keyColumns(m.Name)
-		stmts = slices.Concat([]string{"CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT " + cols + " FROM " + tbl + " WHERE " + in}, stmts,
-			[]string{"INSERT INTO " + rows + " SELECT " + cols + " FROM " + tbl + " WHERE " + in})
+		stmts = slices.Concat([]string{"CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT " + cols + " FROM " + tbl + " WHERE " + in("")}, stmts,
+			[]string{"INSERT INTO " + rows + " SELECT " + cols + " FROM " + tbl + " WHERE " + in("")})
 	}
 	err = wh.InTx(ctx, conn, func() error {
 		for _, q := range stmts {
@@ -169,7 +178,7 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	// precedent_changed is true for every value again before anything
 	// else is computed, the fallback below included; a build that cannot
 	// say so must stop.
-	if rerr := setChanged(ctx, conn, ""); rerr != nil {
+	if rerr := setChanged(ctx, conn, "", false); rerr != nil {
 		u.fatal = rerr
 		res.Status, res.Error = Failed, rerr.Error()
 		return res
@@ -189,17 +198,17 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 }
 
 // view updates view model m in place, which only its changed rows' key
-// values (the condition in) say: the view stays as it is, its query
+// values (the condition in, of a relation's qualifier) say: the view stays as it is, its query
 // being the one the previous generation stored, and its changed rows,
 // both versions, are read through it and through the previous
 // generation's view, for the models updated from it.
-func (u *updates) view(ctx context.Context, conn *sql.Conn, m *Model, in string, failed map[string]bool) ModelResult {
+func (u *updates) view(ctx context.Context, conn *sql.Conn, m *Model, in func(q string) string, failed map[string]bool) ModelResult {
 	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built, Incremental: true}
 	start := time.Now()
 	if len(u.feeds[m.Name]) > 0 {
 		rows, cols := u.tempTable("_changed_rows_"+m.Name), u.keyColumns(m.Name)
-		q := "CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT " + cols + " FROM " + wh.Ident(u.prev) + ".main." + wh.Ident(m.Name) + " WHERE " + in +
-			" UNION ALL SELECT " + cols + " FROM main." + wh.Ident(m.Name) + " WHERE " + in
+		q := "CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT " + cols + " FROM " + wh.Ident(u.prev) + ".main." + wh.Ident(m.Name) + " WHERE " + in("") +
+			" UNION ALL SELECT " + cols + " FROM main." + wh.Ident(m.Name) + " WHERE " + in("")
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			u.log.Debug("model computed in full", "model", m.Name, "err", wh.Message(err))
 			return u.build(ctx, conn, m, failed)
@@ -215,15 +224,19 @@ func (u *updates) view(ctx context.Context, conn *sql.Conn, m *Model, in string,
 
 // setChanged defines the macro precedent_changed(value) for the model
 // built next: true for every value, or with keys (an update in place)
-// whether value is one of the keys in that table. An incremental model may
+// whether value is one of the keys in that table, or NULL when nullKey
+// says a changed row held NULL. An incremental model may
 // call it on its key column where it selects the rows it starts from, so
 // that an update computes only the changed keys' rows instead of
 // computing every row and keeping some (DuckDB does not push the filter
 // on the result into the query's common table expressions).
-func setChanged(ctx context.Context, conn *sql.Conn, keys string) error {
+func setChanged(ctx context.Context, conn *sql.Conn, keys string, nullKey bool) error {
 	body := "true"
 	if keys != "" {
 		body = "value IN (SELECT * FROM " + keys + ")"
+		if nullKey {
+			body += " OR value IS NULL"
+		}
 	}
 	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP MACRO precedent_changed(value) AS "+body); err != nil {
 		return fmt.Errorf("define precedent_changed: %w", err)
@@ -234,11 +247,11 @@ func setChanged(ctx context.Context, conn *sql.Conn, keys string) error {
 // changedKeys makes a temporary table of the values of inc.FromKey (by
 // default inc.Key) in which the rows of the inc.From tables changed, as
 // column inc.Key, for model name, and names it; "" when they are not
-// known. A model's changed rows are those computed records or an update in
+// known. nullKey says a changed row held NULL there. A model's changed rows are those computed records or an update in
 // place kept, in both versions, and a kept model has none; an entity's are
 // the rows the run loaded and the earlier versions they replaced
 // (_replaced_<entity>, from the loader).
-func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, inc *Incremental) (string, error) {
+func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, inc *Incremental) (keys string, nullKey bool, err error) {
 	key := wh.Ident(inc.Key)
 	if inc.FromKey != "" {
 		key = wh.Ident(inc.FromKey)
@@ -253,21 +266,24 @@ func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, 
 		case u.delta[from]:
 			replaced := "_replaced_" + from
 			if has, err := hasTable(ctx, conn, "temp", replaced); err != nil || !has {
-				return "", err
+				return "", false, err
 			}
 			srcs = append(srcs, fmt.Sprintf("SELECT %s FROM %s WHERE _run_id = %d UNION ALL SELECT %s FROM temp.main.%s", key, wh.Ident(from), u.runID, key, wh.Ident(replaced)))
 		default:
-			return "", nil
+			return "", false, nil
 		}
 	}
 	if len(srcs) == 0 {
-		return "", nil
+		return "", false, nil
 	}
 	t := u.tempTable("_changed_keys_" + name)
 	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+t+" AS SELECT DISTINCT "+key+" AS "+wh.Ident(inc.Key)+" FROM ("+strings.Join(srcs, " UNION ALL ")+")"); err != nil {
-		return "", fmt.Errorf("keys %s changed in: %w", strings.Join(inc.From, ", "), err)
+		return "", false, fmt.Errorf("keys %s changed in: %w", strings.Join(inc.From, ", "), err)
 	}
-	return t, nil
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) > 0 FROM "+t+" WHERE "+wh.Ident(inc.Key)+" IS NULL").Scan(&nullKey); err != nil {
+		return "", false, fmt.Errorf("keys %s changed in: %w", strings.Join(inc.From, ", "), err)
+	}
+	return t, nullKey, nil
 }
 
 // tempTable quotes the name of a temporary table of the build, to be

@@ -47,6 +47,10 @@ func TestIncrementalModels(t *testing.T) {
 	fixture.WriteFile(t, filepath.Join(userDir, "ticket_accounts.sql"), "-- key: account_id\n-- incremental: {key: account_id, from: [tickets, stg_deals]}\n"+
 		"select t.account_id, count(*) as tickets, max(priority) as top_priority, any_value(d.deals) as deals from tickets t\n"+
 		"left join (select account_id, count(*) as deals from stg_deals group by account_id) d on d.account_id = t.account_id group by t.account_id\n")
+	// And one by contract, which a ticket may have none of: the rows of no
+	// contract are one key of the update too, NULL, which IN never matches.
+	fixture.WriteFile(t, filepath.Join(userDir, "ticket_contracts.sql"), "-- incremental: {key: contract_id, from: tickets}\n"+
+		"select contract_id, count(*) as tickets, max(priority) as top_priority from tickets where precedent_changed(contract_id) group by contract_id\n")
 	// And one whose key is not a column of its rows: its update fails, and
 	// it is computed in full instead.
 	fixture.WriteFile(t, filepath.Join(userDir, "ticket_totals.sql"), "-- incremental: {key: no_such_column, from: tickets}\nselect count(*) as tickets from tickets\n")
@@ -169,7 +173,7 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 	added = append(added, strings.Join(f, ","))
 	fixture.WriteFile(t, filepath.Join(src, "tickets", "b.csv"), strings.Join(added, "\n")+"\n")
 
-	tickets := []string{"stg_tickets", "int_ticket_attribution", "support_tickets"}
+	tickets := []string{"stg_tickets", "int_ticket_attribution", "support_tickets", "ticket_contracts"}
 	// The renewal risk scores of the accounts whose tickets changed.
 	risk := []string{"int_renewal_risk_scores", "int_renewal_risk_accounts", "renewal_risk", "renewal_risk_weekly", "renewal_risk_backtest", "account_summary", "ticket_accounts"}
 	// The contracts whose attributed tickets changed, their units of the
@@ -195,7 +199,7 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 		// only the attribution, is updated in place for the few rows that
 		// changed; the scores' readers are computed in full, since a new
 		// as-of date changes the score of most accounts' current renewals.
-		{"NewTicketsAndAsOf", asOf.AddDate(0, 0, 2), 25, nil, "", []string{"stg_deals"}, slices.Concat([]string{"headline_metrics"}, tickets, risk), []string{"stg_tickets", "ticket_accounts", "support_tickets"}},
+		{"NewTicketsAndAsOf", asOf.AddDate(0, 0, 2), 25, nil, "", []string{"stg_deals"}, slices.Concat([]string{"headline_metrics"}, tickets, risk), []string{"stg_tickets", "ticket_accounts", "support_tickets", "ticket_contracts"}},
 		// A configuration change: the discount policy computes what reads it.
 		{"NewPolicy", asOf.AddDate(0, 0, 2), 0, policy, "", append([]string{"stg_deals", "int_contract_scope_features"}, tickets...), []string{"int_deals_enriched", "deal_discounts", "headline_metrics"}, nil},
 		// An analyst's model added, then its SQL changed: it alone is computed.
