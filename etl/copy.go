@@ -70,9 +70,10 @@ func (b *build) ordinary() bool { return b.prev && !b.scratch && !b.opts.FullRef
 
 // settleCopy runs once prev is attached: when the run builds on prev in
 // the ordinary way it drops from the copy every table but the entity
-// tables and the models prev's catalog lists as built; otherwise (a
-// rebuild, a catch-up) it drops every table, and the run builds from an
-// empty generation as without a copy.
+// tables and, when the run builds models, the models prev's catalog lists
+// as built (a run without models publishes none, as from nothing);
+// otherwise (a rebuild, a catch-up) it drops every table, and the run
+// builds from an empty generation as without a copy.
 func (b *build) settleCopy(ctx context.Context) error {
 	if !b.copied {
 		return nil
@@ -88,7 +89,7 @@ func (b *build) settleCopy(ctx context.Context) error {
 			keep[e.Name] = true
 		}
 		models, err := wh.Strings(ctx, b.conn, "SELECT name FROM main._models WHERE status = 'built' AND state IS NOT NULL")
-		if err == nil {
+		if err == nil && b.opts.Models != nil {
 			for _, m := range models {
 				keep[m] = true
 			}

@@ -100,7 +100,8 @@ func TestKeepCopied(t *testing.T) {
 
 // TestSettleCopy checks what a run keeps of the copied generation: in the
 // ordinary way the entity tables and the models its catalog lists as
-// built, tables and views alike; in a rebuild or a full refresh nothing.
+// built, tables and views alike, or without models the entity tables
+// alone; in a rebuild or a full refresh nothing.
 func TestSettleCopy(t *testing.T) {
 	data := wh.Dir(t.TempDir())
 	mustRun(t, "testdata/good", data)
@@ -123,12 +124,14 @@ func TestSettleCopy(t *testing.T) {
 		entities = append(entities, e.Name)
 	}
 	tests := []struct {
-		name    string
-		scratch bool
-		full    bool
-		want    []string // beside the entity tables
+		name     string
+		scratch  bool
+		full     bool
+		noModels bool
+		want     []string // beside the entity tables
 	}{
 		{name: "Ordinary", want: []string{"int_kept", "stg_kept"}},
+		{name: "NoModels", noModels: true, want: []string{}},
 		{name: "Rebuild", scratch: true},
 		{name: "FullRefresh", full: true},
 	}
@@ -144,7 +147,11 @@ func TestSettleCopy(t *testing.T) {
 					t.Fatalf("%s: %v", q, err)
 				}
 			}
-			b := &build{opts: Options{Logger: slog.New(slog.DiscardHandler), FullRefresh: tt.full}, conn: conn, copied: true, prev: true, scratch: tt.scratch}
+			opts := Options{Logger: slog.New(slog.DiscardHandler), FullRefresh: tt.full, Models: fpModels{}}
+			if tt.noModels {
+				opts.Models = nil
+			}
+			b := &build{opts: opts, conn: conn, copied: true, prev: true, scratch: tt.scratch}
 			if err := b.settleCopy(ctx); err != nil {
 				t.Fatal(err)
 			}
