@@ -1,6 +1,7 @@
 package etl
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,5 +62,49 @@ func TestInputLimits(t *testing.T) {
 				t.Errorf("%d accounts over the limits loaded", n)
 			}
 		})
+	}
+}
+
+// TestLoaderOptionsChanged checks what a run does when the options rows
+// are loaded with changed since the published generation: a higher text
+// limit reads every file again, so that a row quarantined under the old
+// limit loads, as a run from nothing would load it (the same options keep
+// the generation); a new base currency is refused, and the published
+// generation stays as it was.
+func TestLoaderOptionsChanged(t *testing.T) {
+	src := fixture.CopySource(t, "testdata/good")
+	fixture.WriteFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-1,One,smb\nACC-2,"+strings.Repeat("n", 100)+",smb\nACC-3,Three,smb\n")
+	data := wh.Dir(t.TempDir())
+	limit := func(n int) func(*Options) { return func(o *Options) { o.MaxTextLength = n } }
+	if res := mustRun(t, src, data, limit(80)); res.Entities[0].RowsQuarantined != 1 {
+		t.Fatalf("first run: accounts %+v, want one row quarantined", res.Entities[0])
+	}
+	// The same options: nothing changed, so the run keeps the generation.
+	if res := mustRun(t, src, data, limit(80)); res.Kept == 0 {
+		t.Errorf("same options: run %d built generation %s, want the published one kept", res.RunID, res.Generation)
+	}
+	res := mustRun(t, src, data, limit(200))
+	if e := res.Entities[0]; e.RowsLoaded != 3 || e.RowsQuarantined != 0 || e.Rows != 3 {
+		t.Errorf("higher limit: accounts %+v, want all three rows read again and loaded", e)
+	}
+	fresh := wh.Dir(t.TempDir())
+	mustRun(t, src, fresh, limit(200))
+	rows := "SELECT string_agg(a::VARCHAR, '|' ORDER BY a::VARCHAR) FROM (SELECT * EXCLUDE (_run_id, _source_file, _source_row) FROM %s) a"
+	got, want := fixture.OpenPublished(t, data), fixture.OpenPublished(t, fresh)
+	for _, e := range []string{"accounts", "deals", "invoices"} {
+		if g, w := fixture.Value(t, got, fmt.Sprintf(rows, e)), fixture.Value(t, want, fmt.Sprintf(rows, e)); g != w {
+			t.Errorf("%s after the limit changed differs from a load from nothing:\n%s\nwant\n%s", e, g, w)
+		}
+	}
+	before, err := data.Published()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = runETL(t, src, data, limit(200), func(o *Options) { o.BaseCurrency = "EUR" })
+	if err == nil || !strings.Contains(err.Error(), "amounts are in USD: run with --full-refresh") {
+		t.Errorf("new base currency: err = %v, want a refusal naming --full-refresh", err)
+	}
+	if after, err := data.Published(); err != nil || after.ID != before.ID {
+		t.Errorf("published generation %d after the refused run (%v), want %d", after.ID, err, before.ID)
 	}
 }

@@ -47,12 +47,25 @@ type build struct {
 	// entity, their keys in temp table removed_<entity> (deleted.go).
 	deleted map[string]bool
 	removed map[string]int64
+	// reload: the loader options changed since the published generation,
+	// so files loaded before are read again (options.go).
+	reload bool
 }
 
 // loadAll loads every entity in contract order, so parents are merged
 // before their children's foreign keys are checked.
 func (b *build) loadAll(ctx context.Context, files, vendorFiles []SourceFile) error {
+	o, err := b.loaderOptions()
+	if err != nil {
+		return err
+	}
+	if b.reload, err = b.checkOptions(ctx, o); err != nil {
+		return err
+	}
 	if err := b.createLedgers(ctx); err != nil {
+		return err
+	}
+	if err := b.recordOptions(ctx, o); err != nil {
 		return err
 	}
 	seen, err := b.seenFiles(ctx)
@@ -134,7 +147,7 @@ type earlier struct {
 // seenFiles maps entity/sha256 of every file earlier runs read to where it was.
 func (b *build) seenFiles(ctx context.Context) (map[string]earlier, error) {
 	seen := map[string]earlier{}
-	if !b.prev || b.opts.FullRefresh {
+	if !b.prev || b.opts.FullRefresh || b.reload {
 		return seen, nil
 	}
 	rows, err := b.conn.QueryContext(ctx, `SELECT entity, sha256, path, run_id, status, coalesce(error, '') FROM prev.etl_files WHERE status IN ('loaded', 'rejected')`)

@@ -138,7 +138,7 @@ select 'not reached';
 	for _, want := range []string{
 		"billing_reconciliation, contract_scope",                                      // .tables
 		"stg_credit_notes, stg_deal_lines, stg_deals",                                 // .tables lists views too
-		"ledger        etl_files, etl_lake_files, etl_run_entities",                   // the lake's checksums are a ledger
+		"ledger        etl_files, etl_lake_files, etl_options, etl_run_entities",      // the lake's checksums are a ledger
 		"is_late_quarter      BOOLEAN        days_to_quarter_end < late_quarter_days", // .schema with docs
 		"DEAL-3",                // a statement over three lines
 		"n\n5\n",                // .format csv

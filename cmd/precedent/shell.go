@@ -200,7 +200,7 @@ func (r *sqlRunner) dotCommand(ctx context.Context, db *sql.DB, line string) boo
 		var rows *wh.Rows
 		rows, err = r.lookup(ctx, `WITH t AS (
   SELECT t.table_name, coalesce(m.layer, CASE
-      WHEN t.table_name IN ('quarantine', 'etl_files', 'etl_lake_files', 'etl_runs', 'etl_run_entities', 'vendor_records') THEN 'ledger'
+      WHEN t.table_name IN ('quarantine', 'etl_files', 'etl_lake_files', 'etl_options', 'etl_runs', 'etl_run_entities', 'vendor_records') THEN 'ledger'
       WHEN t.table_name IN ('_models', '_model_columns', '_data_tests') THEN 'catalog'
       WHEN t.table_name LIKE '\_%' ESCAPE '\' OR t.table_name IN ('precedent_settings', 'discount_policy', 'vague_phrases', 'risk_weights') THEN 'settings'
       ELSE 'source' END) AS kind
