@@ -179,7 +179,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	follow, err := newFollower(ctx, conn, opts.Side, opts, earlier)
+	follow, err := newFollower(ctx, conn, opts.Side, opts, earlier, ordered)
 	if err != nil {
 		return nil, err
 	}
@@ -223,7 +223,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		}
 	}
 	lap("build")
-	tests, followErr := follow.result()
+	tests, followErr := follow.result(ctx)
 	rep.Tests = tests
 	lap("data tests and marts")
 	if err := wh.InTx(ctx, conn, func() error { return writeCatalog(ctx, conn, ordered, rep, opts.Prev) }); err != nil {

@@ -42,6 +42,9 @@ type dataTest struct {
 	args  []any
 	self  bool   // reads only the model's own table
 	reads string // else, for a relationship, the one other table it reads
+	// others are the relations besides the model's own it reads (a
+	// relationship's table, an assert's), as far as known.
+	others []string
 }
 
 // tests turns a model's header into SQL that counts failing rows. The key
@@ -94,12 +97,20 @@ func (m *Model) tests() []dataTest {
 				name: "relationships(" + r.Column + " -> " + r.To + ")",
 				sql: "SELECT count(*) FROM " + t + " c WHERE c." + wh.Ident(r.Column) + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
 					wh.Ident(toTable) + " p WHERE p." + wh.Ident(toCol) + " = c." + wh.Ident(r.Column) + ")",
-				reads: strings.ToLower(toTable),
+				reads:  strings.ToLower(toTable),
+				others: []string{strings.ToLower(toTable)},
 			})
 		case spec.Assert != "":
+			var others []string
+			for _, r := range m.assertReads[spec.Assert] {
+				if r != m.Name {
+					others = append(others, r)
+				}
+			}
 			out = append(out, dataTest{
-				name: assertName(spec.Assert),
-				sql:  "SELECT count(*) FROM (" + strings.TrimRight(strings.TrimSpace(spec.Assert), ";") + ")",
+				name:   assertName(spec.Assert),
+				sql:    "SELECT count(*) FROM (" + strings.TrimRight(strings.TrimSpace(spec.Assert), ";") + ")",
+				others: others,
 			})
 		}
 	}
@@ -142,12 +153,12 @@ func assertName(q string) string {
 	return "assert: " + text
 }
 
-// runTests runs model m's data tests. When m was kept (its table is the
+// runTests runs tests, data tests of model m. When m was kept (its table is the
 // previous generation's), a test with a result in earlier is not run again
 // if it reads only m's table, or m's and that of another model kept.
-func runTests(ctx context.Context, conn *sql.Conn, m *Model, earlier map[[3]string]TestResult, kept map[string]bool) []TestResult {
+func runTests(ctx context.Context, conn *sql.Conn, m *Model, tests []dataTest, earlier map[[3]string]TestResult, kept map[string]bool) []TestResult {
 	var out []TestResult
-	for _, dt := range m.tests() {
+	for _, dt := range tests {
 		if r, ok := earlier[[3]string{m.Name, dt.name, dt.sql}]; ok && kept[m.Name] && (dt.self || dt.reads != "" && kept[dt.reads]) {
 			r.Reused = true
 			out = append(out, r)

@@ -53,7 +53,7 @@ select 1`)
 		{"assert: select * from no_such_table", Error, 0},
 		{"assert: id > 1 (2)", Fail, 2},
 	}
-	got := runTests(ctx, conn, m, nil, nil)
+	got := runTests(ctx, conn, m, m.tests(), nil, nil)
 	if len(got) != len(want) {
 		t.Fatalf("got %d tests, want %d: %+v", len(got), len(want), got)
 	}

@@ -228,6 +228,19 @@ func Resolve(ctx context.Context, db queryer, models []*Model, sources []string)
 			continue
 		}
 		m.Deps, m.Volatile = nil, p.volatile(unstable)
+		m.assertReads = map[string][]string{}
+		for _, spec := range m.Header.Tests {
+			if spec.Assert == "" {
+				continue
+			}
+			// An assert that does not parse fails when it runs, with
+			// DuckDB's message.
+			if a, err := references(ctx, db, spec.Assert); err == nil {
+				for _, r := range a.tables {
+					m.assertReads[spec.Assert] = append(m.assertReads[spec.Assert], r.name)
+				}
+			}
+		}
 		for _, r := range p.tables {
 			if r.name == m.Name {
 				m.Err = fmt.Errorf("%s:%d: %s reads itself", m.Path, lineOf(m.SQL, r.offset), m.Name)

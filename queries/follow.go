@@ -8,6 +8,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
@@ -21,41 +22,72 @@ type follower struct {
 	beside  *wh.Beside
 	opts    Options
 	earlier map[[3]string]TestResult // the previous generation's test results
+	// order is each model's place in the build; a test that reads a model
+	// built after its own waits in later until every model is built.
+	order map[string]int
+	later []func(ctx context.Context, conn *sql.Conn) error
 	// Written by the work, read once it is done.
 	tests    []TestResult
 	testErrs []error // failing tests of built-in models
 }
 
 // newFollower starts a follower on side, or working in turn on conn when
-// side is nil.
-func newFollower(ctx context.Context, conn, side *sql.Conn, opts Options, earlier map[[3]string]TestResult) (*follower, error) {
+// side is nil, for the models of ordered, in that order.
+func newFollower(ctx context.Context, conn, side *sql.Conn, opts Options, earlier map[[3]string]TestResult, ordered []*Model) (*follower, error) {
 	if opts.Stage != "" {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(opts.Stage, wh.LakeMart("m"))), 0o755); err != nil {
 			return nil, fmt.Errorf("export marts: %w", err)
 		}
 	}
-	return &follower{beside: wh.NewBeside(ctx, conn, side), opts: opts, earlier: earlier}, nil
+	order := map[string]int{}
+	for i, m := range ordered {
+		order[m.Name] = i
+	}
+	return &follower{beside: wh.NewBeside(ctx, conn, side), opts: opts, earlier: earlier, order: order}, nil
 }
 
 // add hands the follower model m, just built; kept is the set of models
 // kept so far.
 func (f *follower) add(ctx context.Context, m *Model, kept map[string]bool) {
 	kept = maps.Clone(kept)
-	f.beside.Do(ctx, func(ctx context.Context, conn *sql.Conn) error {
-		for _, t := range runTests(ctx, conn, m, f.earlier, kept) {
-			f.tests = append(f.tests, t)
-			if t.Status != Pass && m.Builtin {
-				f.testErrs = append(f.testErrs, fmt.Errorf("data test %s on %s: %s", t.Name, m.Name, t.detail()))
-			}
+	var now, later []dataTest
+	for _, dt := range m.tests() {
+		if slices.ContainsFunc(dt.others, func(r string) bool { i, ok := f.order[r]; return ok && i > f.order[m.Name] }) {
+			later = append(later, dt)
+		} else {
+			now = append(now, dt)
 		}
+	}
+	if len(later) > 0 {
+		f.later = append(f.later, func(ctx context.Context, conn *sql.Conn) error {
+			f.record(m, runTests(ctx, conn, m, later, f.earlier, kept))
+			return nil
+		})
+	}
+	f.beside.Do(ctx, func(ctx context.Context, conn *sql.Conn) error {
+		f.record(m, runTests(ctx, conn, m, now, f.earlier, kept))
 		return exportMart(ctx, conn, m, kept[m.Name], f.opts)
 	})
 }
 
-// result waits for the follower, then returns the tests' results and the
-// error the run stops with: failing tests of built-in models, or a mart
-// that could not be written.
-func (f *follower) result() ([]TestResult, error) {
+// record keeps the results of tests of model m.
+func (f *follower) record(m *Model, results []TestResult) {
+	for _, t := range results {
+		f.tests = append(f.tests, t)
+		if t.Status != Pass && m.Builtin {
+			f.testErrs = append(f.testErrs, fmt.Errorf("data test %s on %s: %s", t.Name, m.Name, t.detail()))
+		}
+	}
+}
+
+// result runs the tests that waited for a model built later (they are
+// listed last), waits for the follower, then returns the tests' results
+// and the error the run stops with: failing tests of built-in models, or
+// a mart that could not be written.
+func (f *follower) result(ctx context.Context) ([]TestResult, error) {
+	for _, run := range f.later {
+		f.beside.Do(ctx, run)
+	}
 	err := f.beside.Wait()
 	return f.tests, errors.Join(append(f.testErrs, err)...)
 }

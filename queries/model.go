@@ -55,6 +55,9 @@ type Model struct {
 	// Such a model is computed on every run, and so is what reads it.
 	Volatile string
 	Builtin  bool
+	// assertReads are the relations each assert of the header reads, by
+	// its text, as Resolve found them.
+	assertReads map[string][]string
 	// Err is a problem found before building (a broken header, an unknown
 	// relation): the model is reported failed and not built.
 	Err error

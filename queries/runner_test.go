@@ -271,3 +271,49 @@ func TestVolatileModels(t *testing.T) {
 		t.Errorf("reads_ext after the file changed: y = %s, want 20", got)
 	}
 }
+
+// TestTestsOfModelsBuiltLater checks that a data test reading a model
+// built after its own (a relationship, an assert) runs once that model is
+// built: in a build from nothing it finds the model's table, and in a run
+// that computes that model again it reads the new rows, not the copy of
+// the published ones.
+func TestTestsOfModelsBuiltLater(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	fixture.WriteFile(t, filepath.Join(dir, "a_first.sql"), "-- tests:\n--   - relationships: {column: id, to: z_later.id}\n"+
+		"--   - assert: select * from a_first where id not in (select id from z_later)\nselect 1 as id union all select 2\n")
+	// z_later takes a while to build, so that a_first's tests, which run
+	// beside the build, would read it before it is built if they did not
+	// wait.
+	slow := " where (select count(*) from range(300000000)) > 0"
+	fixture.WriteFile(t, filepath.Join(dir, "z_later.sql"), "select * from (values (1), (2)) v(id)"+slow+"\n")
+	data := wh.Dir(t.TempDir())
+	run := func() map[string]queries.TestResult {
+		t.Helper()
+		m := &company.Models{Settings: settingsAsOf("2024-06-30"), UserDir: dir}
+		if _, err := company.Load(ctx, "testdata/definitions", data, m); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]queries.TestResult{}
+		for _, r := range m.Report.Tests {
+			if r.Model == "a_first" {
+				out[r.Name] = r
+			}
+		}
+		return out
+	}
+	tests := []string{"relationships(id -> z_later.id)", "assert: id not in (select id from z_later)"}
+	first := run()
+	for _, name := range tests {
+		if r := first[name]; r.Status != queries.Pass {
+			t.Errorf("build from nothing: %s: %s %s", name, r.Status, r.Error)
+		}
+	}
+	fixture.WriteFile(t, filepath.Join(dir, "z_later.sql"), "select * from (values (1)) v(id)"+slow+"\n")
+	second := run()
+	for _, name := range tests {
+		if r := second[name]; r.Status != queries.Fail || r.FailingRows != 1 || r.Reused {
+			t.Errorf("z_later computed again without id 2: %s: %s, %d failing rows, reused %v; want 1 failing row", name, r.Status, r.FailingRows, r.Reused)
+		}
+	}
+}
