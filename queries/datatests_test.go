@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
 )
 
@@ -103,5 +104,36 @@ func TestParseModelHeader(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, tt.err)
 			}
 		})
+	}
+}
+
+// TestBuiltinNotVolatile checks that no built-in model reads a file or the
+// clock: Resolve looks for such models among the analysts' only.
+func TestBuiltinNotVolatile(t *testing.T) {
+	ctx := context.Background()
+	db, err := wh.Open(ctx, "", wh.Settings{Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	unstable, err := volatileFunctions(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !unstable["random"] || !unstable["now"] || !unstable["ago"] || unstable["md5"] {
+		t.Errorf("volatile functions %v: want random, now and ago, not md5", unstable)
+	}
+	models, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range models {
+		p, err := references(ctx, db, m.SQL)
+		if err != nil {
+			t.Fatalf("%s: %v", m.Path, err)
+		}
+		if why := p.volatile(unstable); why != "" {
+			t.Errorf("%s %s", m.Path, why)
+		}
 	}
 }

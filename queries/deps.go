@@ -206,9 +206,14 @@ func Resolve(ctx context.Context, db queryer, models []*Model, sources []string)
 	for _, s := range sources {
 		isSource[strings.ToLower(s)] = true
 	}
-	unstable, err := volatileFunctions(ctx, db)
-	if err != nil {
-		return nil, err
+	// Only an analyst's model can be volatile (TestBuiltinNotVolatile
+	// checks the built-in ones): the catalog is read only when there is one.
+	var unstable map[string]bool
+	if slices.ContainsFunc(models, func(m *Model) bool { return !m.Builtin }) {
+		var err error
+		if unstable, err = volatileFunctions(ctx, db); err != nil {
+			return nil, err
+		}
 	}
 	for _, m := range models {
 		if m.Err != nil {
@@ -227,7 +232,10 @@ func Resolve(ctx context.Context, db queryer, models []*Model, sources []string)
 			m.Err = err
 			continue
 		}
-		m.Deps, m.Volatile = nil, p.volatile(unstable)
+		m.Deps, m.Volatile = nil, ""
+		if !m.Builtin {
+			m.Volatile = p.volatile(unstable)
+		}
 		m.assertReads = map[string][]string{}
 		for _, spec := range m.Header.Tests {
 			if spec.Assert == "" {
