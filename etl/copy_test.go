@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -175,5 +176,41 @@ func TestSettleCopy(t *testing.T) {
 				t.Errorf("copied = %v after settling, want %v", b.copied, tt.want != nil)
 			}
 		})
+	}
+}
+
+// martModels is a models step that writes one mart's lake file.
+type martModels struct{}
+
+func (martModels) Build(_ context.Context, env BuildEnv) (ModelsReport, error) {
+	out := filepath.Join(env.Stage, filepath.FromSlash(martsPrefix), "deal_discounts.parquet")
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return ModelsReport{}, err
+	}
+	return ModelsReport{}, os.WriteFile(out, []byte("PAR1"), 0o644)
+}
+
+// TestNoModelsNoMarts checks that a run without models, on top of a
+// generation built with them, leaves no mart in the lake and lists none in
+// etl_lake_files, as its generation has no marts.
+func TestNoModelsNoMarts(t *testing.T) {
+	src := fixture.CopySource(t, "testdata/good")
+	data := wh.Dir(t.TempDir())
+	mart := data.Path(filepath.FromSlash(martsPrefix), "deal_discounts.parquet")
+	lakeMarts := "SELECT count(*) FROM etl_lake_files WHERE starts_with(path, 'lake/marts/')"
+	mustRun(t, src, data, func(o *Options) { o.Models = martModels{} })
+	if _, err := os.Stat(mart); err != nil {
+		t.Fatalf("the run with models wrote no mart: %v", err)
+	}
+	if n := queryInt(t, fixture.OpenPublished(t, data), lakeMarts); n != 1 {
+		t.Fatalf("etl_lake_files lists %d marts after the run with models, want 1", n)
+	}
+	fixture.WriteFile(t, filepath.Join(src, "reps.csv"), "rep_id,rep_name,team,manager_id\nREP-1,Ana,East,\n")
+	mustRun(t, src, data)
+	if _, err := os.Stat(mart); !os.IsNotExist(err) {
+		t.Errorf("after a run without models the mart's lake file is still there (%v)", err)
+	}
+	if n := queryInt(t, fixture.OpenPublished(t, data), lakeMarts); n != 0 {
+		t.Errorf("etl_lake_files lists %d marts after a run without models, want 0", n)
 	}
 }

@@ -518,6 +518,13 @@ func (b *build) publish() error {
 		return err
 	}
 	b.setAsideDamaged()
+	if b.opts.Models == nil {
+		// Published already: a file left behind is a warning, not a failure.
+		if err := b.removeMarts(); err != nil {
+			b.res.Warnings = append(b.res.Warnings, err.Error())
+			b.opts.Logger.Warn("stale mart files left in the lake", "err", err)
+		}
+	}
 	return nil
 }
 

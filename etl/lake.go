@@ -117,6 +117,11 @@ func (b *build) recordLake(ctx context.Context) error {
 			if b.opts.FullRefresh {
 				q += " AND starts_with(path, " + wh.Literal(martsPrefix) + ")"
 			}
+			// A run without models publishes no marts, and its lake none:
+			// publish removes the earlier runs' files (removeMarts).
+			if b.opts.Models == nil {
+				q += " AND NOT starts_with(path, " + wh.Literal(martsPrefix) + ")"
+			}
 			if _, err := b.conn.ExecContext(ctx, q, paths); err != nil {
 				return fmt.Errorf("record lake files: %w", err)
 			}
@@ -125,6 +130,23 @@ func (b *build) recordLake(ctx context.Context) error {
 	for _, f := range b.res.Lake {
 		if _, err := b.conn.ExecContext(ctx, "INSERT INTO etl_lake_files VALUES (?, ?, ?, ?)", b.res.RunID, f.Path, f.Size, f.SHA256); err != nil {
 			return fmt.Errorf("record lake file %s: %w", f.Path, err)
+		}
+	}
+	return nil
+}
+
+// removeMarts removes the marts' lake files of earlier runs, once a run
+// without models published a generation without marts, so that the lake
+// offers no marts of other data than the warehouse's.
+func (b *build) removeMarts() error {
+	dir := b.opts.Data.Path(filepath.FromSlash(martsPrefix))
+	files, err := filepath.Glob(filepath.Join(dir, "*.parquet"))
+	if err != nil {
+		return fmt.Errorf("remove the marts' lake files: %w", err)
+	}
+	for _, f := range files {
+		if err := os.Remove(f); err != nil {
+			return fmt.Errorf("remove the marts' lake files: %w", err)
 		}
 	}
 	return nil
