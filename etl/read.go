@@ -159,7 +159,7 @@ func (r *rawFile) readCSV(ctx context.Context, conn *sql.Conn, e *contract.Entit
 SELECT row_number() OVER () AS _row, %s
 FROM read_csv(?, columns = {%s}, header = true, delim = ',', quote = '"', escape = '"',
   auto_detect = false, store_rejects = true, rejects_table = %s, rejects_scan = %s,
-  max_line_size = 16777216)`,
+  max_line_size = 16777216, hive_partitioning = false)`,
 		wh.Ident(r.table), r.projection(e, idx, func(j int) string { return fmt.Sprintf("c%d", j) }),
 		cols.String(), wh.Literal(rej), wh.Literal(scan))
 	if _, err := conn.ExecContext(ctx, q, r.text.path); err != nil {
@@ -278,8 +278,14 @@ func plainHeader(path string) (rec []string, ok bool) {
 	return rec, true
 }
 
+// readParquet reads one Parquet file as it is, whatever its path: DuckDB
+// would otherwise take a folder named key=value on the path (region=EMEA,
+// date=2026-01-31) for a Hive partition and overwrite the file's column of
+// that name with the folder's value.
+const readParquet = "read_parquet(?, hive_partitioning = false)"
+
 func (r *rawFile) readParquet(ctx context.Context, conn *sql.Conn, e *contract.Entity) error {
-	rows, err := conn.QueryContext(ctx, "DESCRIBE SELECT * FROM read_parquet(?)", r.file.abs)
+	rows, err := conn.QueryContext(ctx, "DESCRIBE SELECT * FROM "+readParquet, r.file.abs)
 	if err != nil {
 		return &errUnreadable{r.file.Path, wh.Message(err)}
 	}
@@ -313,9 +319,16 @@ func (r *rawFile) readParquet(ctx context.Context, conn *sql.Conn, e *contract.E
 		if byFileCol[j].Type == contract.Date && strings.HasPrefix(types[j], "TIMESTAMP") {
 			return "strftime(CAST(" + col + " AS DATE), '%Y-%m-%d')"
 		}
+		// Text stored as bytes without the UTF-8 annotation (Impala, older
+		// Spark, pyarrow's binary) is read as its UTF-8 text; a cast
+		// would escape every byte past ASCII (Caf\xC3\xA9). Bytes that are
+		// no UTF-8 keep that escaped form.
+		if types[j] == "BLOB" {
+			return "coalesce(try(decode(" + col + ")), CAST(" + col + " AS VARCHAR))"
+		}
 		return "CAST(" + col + " AS VARCHAR)"
 	}
-	q := fmt.Sprintf("CREATE TEMP TABLE %s AS SELECT file_row_number + 1 AS _row, %s FROM read_parquet(?, file_row_number = true)",
+	q := fmt.Sprintf("CREATE TEMP TABLE %s AS SELECT file_row_number + 1 AS _row, %s FROM read_parquet(?, file_row_number = true, hive_partitioning = false)",
 		wh.Ident(r.table), r.projection(e, idx, value))
 	if _, err := conn.ExecContext(ctx, q, r.file.abs); err != nil {
 		return &errUnreadable{r.file.Path, wh.Message(err)}

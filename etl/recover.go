@@ -290,16 +290,16 @@ func (b *build) mergeLake(ctx context.Context, e *contract.Entity, rel string) e
 		return err
 	}
 	if !has {
-		return b.exec(ctx, e.Name+": rebuild", "CREATE TABLE "+tbl+" AS SELECT * FROM read_parquet(?)", path)
+		return b.exec(ctx, e.Name+": rebuild", "CREATE TABLE "+tbl+" AS SELECT * FROM "+readParquet, path)
 	}
 	var match []string
 	for _, k := range e.Key {
 		match = append(match, "n."+wh.Ident(k)+" = "+wh.Ident(e.Name)+"."+wh.Ident(k))
 	}
-	if err := b.exec(ctx, e.Name+": rebuild", "DELETE FROM "+tbl+" WHERE EXISTS (SELECT 1 FROM read_parquet(?) n WHERE "+strings.Join(match, " AND ")+")", path); err != nil {
+	if err := b.exec(ctx, e.Name+": rebuild", "DELETE FROM "+tbl+" WHERE EXISTS (SELECT 1 FROM "+readParquet+" n WHERE "+strings.Join(match, " AND ")+")", path); err != nil {
 		return err
 	}
-	return b.exec(ctx, e.Name+": rebuild", "INSERT INTO "+tbl+" BY NAME SELECT * FROM read_parquet(?)", path)
+	return b.exec(ctx, e.Name+": rebuild", "INSERT INTO "+tbl+" BY NAME SELECT * FROM "+readParquet, path)
 }
 
 // removeLake removes from prev's table the rows whose keys a run's lake
@@ -310,7 +310,7 @@ func (b *build) removeLake(ctx context.Context, e *contract.Entity, rel string) 
 	if err != nil || !has {
 		return err
 	}
-	return b.exec(ctx, e.Name+": rebuild", "DELETE FROM prev."+wh.Ident(e.Name)+" t USING read_parquet(?) g WHERE "+keyJoin(e, "g", "t"), path)
+	return b.exec(ctx, e.Name+": rebuild", "DELETE FROM prev."+wh.Ident(e.Name)+" t USING "+readParquet+" g WHERE "+keyJoin(e, "g", "t"), path)
 }
 
 // startOver empties prev's entity tables, file ledger and entity lake

@@ -278,7 +278,7 @@ func land(ctx context.Context, duck *sql.DB, csvPath, landing, dst string, colum
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return 0, 0, err
 	}
-	read := fmt.Sprintf("read_csv(%s, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', strict_mode = true)", wh.Literal(csvPath))
+	read := fmt.Sprintf("read_csv(%s, header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', strict_mode = true, hive_partitioning = false)", wh.Literal(csvPath))
 	if _, err := duck.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE landed AS SELECT * FROM "+read); err != nil {
 		return 0, 0, fmt.Errorf("read the rows sent: %s", wh.Message(err))
 	}
