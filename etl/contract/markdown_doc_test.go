@@ -119,7 +119,11 @@ so this document and the loader cannot disagree.
   Each object is a row, numbered by its place in the list. A document holding no list of
   records is refused, saying what it holds. The document is read whole: export large tables as
   JSON lines.
-- Parquet: column names as below; typed columns are accepted when their values convert.
+- Parquet: column names as below; typed columns are accepted when their values convert. Text
+  stored as bytes without the UTF-8 annotation (as Impala, older Spark and pyarrow's ` + "`binary`" + `
+  write it) is read as UTF-8 text; bytes that are not UTF-8 keep an escaped form (` + "`\\xFF`" + `). A
+  folder named like a Hive partition (` + "`region=EMEA/`" + `) is only a folder: its name never becomes a
+  column.
 - Column names are case-insensitive and their order does not matter. Extra columns are ignored
   with one warning per file.
 - Hidden files and folders (names starting with a dot) are never read; each is reported as
