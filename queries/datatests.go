@@ -42,9 +42,17 @@ type dataTest struct {
 	args  []any
 	self  bool   // reads only the model's own table
 	reads string // else, for a relationship, the one other table it reads
-	// others are the relations besides the model's own it reads (a
-	// relationship's table, an assert's), as far as known.
-	others []string
+	// assertReads, for an assert, are the relations it reads.
+	assertReads []string
+}
+
+// relations are the relations test dt reads besides its model's table, as
+// far as known: a relationship's table, an assert's relations.
+func (dt dataTest) relations() []string {
+	if dt.reads != "" {
+		return []string{dt.reads}
+	}
+	return dt.assertReads
 }
 
 // tests turns a model's header into SQL that counts failing rows. The key
@@ -97,20 +105,13 @@ func (m *Model) tests() []dataTest {
 				name: "relationships(" + r.Column + " -> " + r.To + ")",
 				sql: "SELECT count(*) FROM " + t + " c WHERE c." + wh.Ident(r.Column) + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
 					wh.Ident(toTable) + " p WHERE p." + wh.Ident(toCol) + " = c." + wh.Ident(r.Column) + ")",
-				reads:  strings.ToLower(toTable),
-				others: []string{strings.ToLower(toTable)},
+				reads: strings.ToLower(toTable),
 			})
 		case spec.Assert != "":
-			var others []string
-			for _, r := range m.assertReads[spec.Assert] {
-				if r != m.Name {
-					others = append(others, r)
-				}
-			}
 			out = append(out, dataTest{
-				name:   assertName(spec.Assert),
-				sql:    "SELECT count(*) FROM (" + strings.TrimRight(strings.TrimSpace(spec.Assert), ";") + ")",
-				others: others,
+				name:        assertName(spec.Assert),
+				sql:         "SELECT count(*) FROM (" + strings.TrimRight(strings.TrimSpace(spec.Assert), ";") + ")",
+				assertReads: m.assertReads[spec.Assert],
 			})
 		}
 	}

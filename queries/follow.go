@@ -52,7 +52,7 @@ func (f *follower) add(ctx context.Context, m *Model, kept map[string]bool) {
 	kept = maps.Clone(kept)
 	var now, later []dataTest
 	for _, dt := range m.tests() {
-		if slices.ContainsFunc(dt.others, func(r string) bool { i, ok := f.order[r]; return ok && i > f.order[m.Name] }) {
+		if slices.ContainsFunc(dt.relations(), func(r string) bool { i, ok := f.order[r]; return ok && i > f.order[m.Name] }) {
 			later = append(later, dt)
 		} else {
 			now = append(now, dt)
