@@ -121,8 +121,7 @@ func references(ctx context.Context, db queryer, query string) (parsed, error) {
 						p.functions = append(p.functions, strings.ToLower(name))
 					}
 				}
-			}
-			if x["type"] == "BASE_TABLE" {
+			case "BASE_TABLE":
 				if name, _ := x["table_name"].(string); name != "" {
 					off := -1
 					if loc, ok := x["query_location"].(float64); ok && loc < 1e15 {
