@@ -17,11 +17,19 @@ import (
 func load(tb testing.TB, source string, settings queries.Settings, userDir string) (*sql.DB, *queries.Report, wh.Dir) {
 	tb.Helper()
 	data := wh.Dir(tb.TempDir())
+	rep := loadInto(tb, source, data, settings, userDir)
+	return fixture.OpenPublished(tb, data), rep, data
+}
+
+// loadInto runs the ETL and the models over source into the data
+// directory data, on top of what it holds, and returns the models' report.
+func loadInto(tb testing.TB, source string, data wh.Dir, settings queries.Settings, userDir string) *queries.Report {
+	tb.Helper()
 	m := &company.Models{Settings: settings, UserDir: userDir}
 	if _, err := company.Load(context.Background(), source, data, m); err != nil {
 		tb.Fatal(err)
 	}
-	return fixture.OpenPublished(tb, data), m.Report, data
+	return m.Report
 }
 
 // kindOf says what db holds under name: "table", "view" or "none".

@@ -9,7 +9,6 @@ import (
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 	"github.com/precedent-dev/precedent/internal/fixture"
-	"github.com/precedent-dev/precedent/internal/fixture/company"
 	"github.com/precedent-dev/precedent/queries"
 )
 
@@ -106,12 +105,8 @@ func TestUserModels(t *testing.T) {
 		}
 	}
 	fixture.WriteFile(t, filepath.Join(dir, "accounts_by_segment.sql"), "select no_such_column from deal_discounts\n")
-	m := &company.Models{Settings: settingsAsOf("2024-06-30"), UserDir: dir}
-	if _, err := company.Load(context.Background(), "testdata/definitions", data, m); err != nil {
-		t.Fatal(err)
-	}
 	status = map[string]queries.ModelResult{}
-	for _, r := range m.Report.Models {
+	for _, r := range loadInto(t, "testdata/definitions", data, settingsAsOf("2024-06-30"), dir).Models {
 		status[r.Name] = r
 	}
 	for name, want := range map[string]string{"reads_late": "unknown relation late share", "accounts_by_segment": "no_such_column"} {
@@ -210,7 +205,6 @@ INSERT INTO _models VALUES ('stg_deals', 'staging', 'staging/stg_deals.sql', 'on
 // what reads it, is computed on every run, where a model of the same
 // tables that does neither is kept.
 func TestVolatileModels(t *testing.T) {
-	ctx := context.Background()
 	ext := filepath.Join(t.TempDir(), "ext.csv")
 	fixture.WriteFile(t, ext, "x\n1\n")
 	dir := t.TempDir()
@@ -228,12 +222,8 @@ func TestVolatileModels(t *testing.T) {
 	data := wh.Dir(t.TempDir())
 	run := func() map[string]queries.ModelResult {
 		t.Helper()
-		m := &company.Models{Settings: settingsAsOf("2024-06-30"), UserDir: dir}
-		if _, err := company.Load(ctx, "testdata/definitions", data, m); err != nil {
-			t.Fatal(err)
-		}
 		out := map[string]queries.ModelResult{}
-		for _, r := range m.Report.Models {
+		for _, r := range loadInto(t, "testdata/definitions", data, settingsAsOf("2024-06-30"), dir).Models {
 			out[r.Name] = r
 		}
 		return out
@@ -272,7 +262,6 @@ func TestVolatileModels(t *testing.T) {
 // that computes that model again it reads the new rows, not the copy of
 // the published ones.
 func TestTestsOfModelsBuiltLater(t *testing.T) {
-	ctx := context.Background()
 	dir := t.TempDir()
 	fixture.WriteFile(t, filepath.Join(dir, "a_first.sql"), "-- tests:\n--   - relationships: {column: id, to: z_later.id}\n"+
 		"--   - assert: select * from a_first where id not in (select id from z_later)\nselect 1 as id union all select 2\n")
@@ -284,12 +273,8 @@ func TestTestsOfModelsBuiltLater(t *testing.T) {
 	data := wh.Dir(t.TempDir())
 	run := func() map[string]queries.TestResult {
 		t.Helper()
-		m := &company.Models{Settings: settingsAsOf("2024-06-30"), UserDir: dir}
-		if _, err := company.Load(ctx, "testdata/definitions", data, m); err != nil {
-			t.Fatal(err)
-		}
 		out := map[string]queries.TestResult{}
-		for _, r := range m.Report.Tests {
+		for _, r := range loadInto(t, "testdata/definitions", data, settingsAsOf("2024-06-30"), dir).Tests {
 			if r.Model == "a_first" {
 				out[r.Name] = r
 			}
