@@ -2,6 +2,7 @@ package etl
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"os"
@@ -46,16 +47,32 @@ func TestAppendsMergeRowGroupsLater(t *testing.T) {
 	}
 }
 
+// goodCopies publishes a generation of testdata/good and returns a
+// function that copies it, as a run starts from it, and connects to the
+// copy.
+func goodCopies(tb testing.TB) func(testing.TB) (*sql.DB, *sql.Conn) {
+	tb.Helper()
+	data := wh.Dir(tb.TempDir())
+	mustRun(tb, "testdata/good", data)
+	g, err := data.Published()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return func(tb testing.TB) (*sql.DB, *sql.Conn) {
+		tb.Helper()
+		dst := filepath.Join(tb.TempDir(), "copy.duckdb")
+		if err := new(wh.Verifier).Copy(g.Path, dst); err != nil {
+			tb.Fatal(err)
+		}
+		return fixture.Conn(tb, dst)
+	}
+}
+
 // TestKeepCopied checks which copied entity tables a run merges into in
 // place: every table a load of this version wrote, and none whose columns
 // or column types are another version's (which the run drops and builds).
 func TestKeepCopied(t *testing.T) {
-	data := wh.Dir(t.TempDir())
-	mustRun(t, "testdata/good", data)
-	g, err := data.Published()
-	if err != nil {
-		t.Fatal(err)
-	}
+	copyOf := goodCopies(t)
 	ctx := context.Background()
 	tests := []struct {
 		name   string
@@ -70,11 +87,7 @@ func TestKeepCopied(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dst := filepath.Join(t.TempDir(), "copy.duckdb")
-			if err := new(wh.Verifier).Copy(g.Path, dst); err != nil {
-				t.Fatal(err)
-			}
-			db, conn := fixture.Conn(t, dst)
+			db, conn := copyOf(t)
 			if tt.alter != "" {
 				if _, err := conn.ExecContext(ctx, tt.alter); err != nil {
 					t.Fatal(err)
@@ -104,12 +117,7 @@ func TestKeepCopied(t *testing.T) {
 // built, tables and views alike, or without models the entity tables
 // alone; in a rebuild or a full refresh nothing.
 func TestSettleCopy(t *testing.T) {
-	data := wh.Dir(t.TempDir())
-	mustRun(t, "testdata/good", data)
-	g, err := data.Published()
-	if err != nil {
-		t.Fatal(err)
-	}
+	copyOf := goodCopies(t)
 	ctx := context.Background()
 	setup := []string{
 		"DROP TABLE IF EXISTS _models",
@@ -138,11 +146,7 @@ func TestSettleCopy(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dst := filepath.Join(t.TempDir(), "copy.duckdb")
-			if err := new(wh.Verifier).Copy(g.Path, dst); err != nil {
-				t.Fatal(err)
-			}
-			_, conn := fixture.Conn(t, dst)
+			_, conn := copyOf(t)
 			for _, q := range setup {
 				if _, err := conn.ExecContext(ctx, q); err != nil {
 					t.Fatalf("%s: %v", q, err)
