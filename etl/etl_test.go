@@ -538,3 +538,53 @@ func TestRunLogReadsResult(t *testing.T) {
 		t.Errorf("run log has %d files, %d warnings, %d entities; result %d, %d, %d", len(d.Files), len(d.Warnings), len(d.Entities), len(res.Files), len(res.Warnings), len(res.Entities))
 	}
 }
+
+// TestRevertedFileLoads: a file changed back to content an earlier run
+// loaded (v1, v2, v1) is read again, since the newest load wins; a file
+// renamed unchanged is not.
+func TestRevertedFileLoads(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	src := fixture.CopySource(t, "testdata/good")
+	path := filepath.Join(src, "accounts.csv")
+	v1, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := strings.Replace(string(v1), `"Blue Heron, Inc."`, `Blue Heron Group`, 1)
+	name := func() string {
+		return fixture.Value(t, fixture.OpenPublished(t, data), "SELECT account_name FROM accounts WHERE account_id = 'ACC-2'")
+	}
+	mustRun(t, src, data)
+	fixture.WriteFile(t, path, v2)
+	mustRun(t, src, data)
+	if got := name(); got != "Blue Heron Group" {
+		t.Fatalf("after v2: ACC-2 = %q", got)
+	}
+	fixture.WriteFile(t, path, string(v1))
+	res := mustRun(t, src, data)
+	if got := name(); got != "Blue Heron, Inc." {
+		t.Errorf("after v1 again: ACC-2 = %q, want v1's name", got)
+	}
+	if st := fileStatus(res, "accounts.csv"); st != FileLoaded {
+		t.Errorf("accounts.csv reverted: status %q, want loaded", st)
+	}
+	if err := os.Mkdir(filepath.Join(src, "accounts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(path, filepath.Join(src, "accounts", "all.csv")); err != nil {
+		t.Fatal(err)
+	}
+	res = mustRun(t, src, data)
+	if st := fileStatus(res, "accounts/all.csv"); st != FileUnchanged {
+		t.Errorf("accounts.csv moved to accounts/all.csv: status %q, want unchanged", st)
+	}
+}
+
+func fileStatus(res *Result, path string) string {
+	for _, f := range res.Files {
+		if f.Path == path {
+			return f.Status
+		}
+	}
+	return ""
+}

@@ -82,11 +82,11 @@ func (b *build) loadAll(ctx context.Context, files, vendorFiles []SourceFile) er
 			if f.Entity != e.Name {
 				continue
 			}
-			if was, ok := seen[e.Name+"/"+f.SHA256]; ok {
+			if was, ok := seen.same(f); ok {
 				b.unchanged(f, was)
 				continue
 			}
-			seen[e.Name+"/"+f.SHA256] = earlier{where: f.Path + " (this run)"}
+			seen.add(f)
 			mine = append(mine, f)
 		}
 		if err := b.loadEntity(ctx, e, mine); err != nil {
@@ -142,30 +142,61 @@ func (b *build) entityRows(name string) int64 {
 type earlier struct {
 	where    string
 	rejected string
+	thisRun  bool
 }
 
-// seenFiles maps entity/sha256 of every file earlier runs read to where it was.
-func (b *build) seenFiles(ctx context.Context) (map[string]earlier, error) {
-	seen := map[string]earlier{}
+// readBefore is what the file ledger says of the files earlier runs read:
+// each content (entity/sha256) and where it was, and the content last read
+// at each path (entity/path).
+type readBefore struct {
+	sums map[string]earlier
+	last map[string]string
+}
+
+// same tells whether f holds content read before, and where: content this
+// run read already, or content an earlier run read, unless the file at f's
+// path read since then was different. A file changed back to an earlier
+// content (v1, v2, v1) is read again, since the newest load wins; one
+// renamed or moved unchanged is not.
+func (r readBefore) same(f SourceFile) (earlier, bool) {
+	was, ok := r.sums[f.Entity+"/"+f.SHA256]
+	if !ok {
+		return earlier{}, false
+	}
+	if last, ok := r.last[f.Entity+"/"+f.Path]; ok && last != f.SHA256 && !was.thisRun {
+		return earlier{}, false
+	}
+	return was, true
+}
+
+// add notes that this run reads f.
+func (r readBefore) add(f SourceFile) {
+	r.sums[f.Entity+"/"+f.SHA256] = earlier{where: f.Path + " (this run)", thisRun: true}
+}
+
+// seenFiles reads the file ledger of the generation the run builds on.
+func (b *build) seenFiles(ctx context.Context) (readBefore, error) {
+	seen := readBefore{sums: map[string]earlier{}, last: map[string]string{}}
 	if !b.prev || b.opts.FullRefresh || b.reload {
 		return seen, nil
 	}
-	rows, err := b.conn.QueryContext(ctx, `SELECT entity, sha256, path, run_id, status, coalesce(error, '') FROM prev.etl_files WHERE status IN ('loaded', 'rejected')`)
+	rows, err := b.conn.QueryContext(ctx, `SELECT entity, sha256, path, run_id, status, coalesce(error, '') FROM prev.etl_files WHERE status IN ('loaded', 'rejected') ORDER BY run_id`)
 	if err != nil {
-		return nil, fmt.Errorf("read file ledger: %w", err)
+		return seen, fmt.Errorf("read file ledger: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var ent, sum, path, status, why string
 		var run int
 		if err := rows.Scan(&ent, &sum, &path, &run, &status, &why); err != nil {
-			return nil, fmt.Errorf("read file ledger: %w", err)
+			return seen, fmt.Errorf("read file ledger: %w", err)
 		}
 		was := earlier{where: fmt.Sprintf("%s (run %d)", path, run)}
 		if status == FileRejected {
 			was.rejected = why
 		}
-		seen[ent+"/"+sum] = was
+		seen.sums[ent+"/"+sum] = was
+		seen.last[ent+"/"+path] = sum
 	}
 	return seen, rows.Err()
 }

@@ -158,7 +158,7 @@ func (b *build) header(ctx context.Context, f SourceFile) ([]string, error) {
 
 // readVendors reads the run's vendor files into raw tables, rejects those
 // missing a required field, and converts the rest (adapters.Open).
-func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[string]earlier) error {
+func (b *build) readVendors(ctx context.Context, files []SourceFile, seen readBefore) error {
 	if len(files) == 0 {
 		return nil
 	}
@@ -166,7 +166,8 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 	// them again when any changed.
 	if !anyChanged(files, seen) {
 		for _, f := range files {
-			b.unchanged(f, seen[f.Entity+"/"+f.SHA256])
+			was, _ := seen.same(f)
+			b.unchanged(f, was)
 		}
 		return nil
 	}
@@ -191,9 +192,9 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen map[st
 
 // anyChanged tells whether a file is new or its content changed since the
 // runs seen recorded.
-func anyChanged(files []SourceFile, seen map[string]earlier) bool {
+func anyChanged(files []SourceFile, seen readBefore) bool {
 	for _, f := range files {
-		if _, ok := seen[f.Entity+"/"+f.SHA256]; !ok {
+		if _, ok := seen.same(f); !ok {
 			return true
 		}
 	}
