@@ -172,13 +172,14 @@ FROM read_csv(?, columns = {%s}, header = true, delim = ',', quote = '"', escape
 // quarantine entries and renumbers the rows it kept to their true positions.
 func (r *rawFile) collectCSVRejects(ctx context.Context, conn *sql.Conn, e *contract.Entity, rej, scan string) error {
 	defer conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+wh.Ident(rej)+"; DROP TABLE IF EXISTS "+wh.Ident(scan))
-	rows, err := conn.QueryContext(ctx, `SELECT line - 1, coalesce(column_name, ''), error_type, error_message, coalesce(csv_line, '')
+	rows, err := conn.QueryContext(ctx, `SELECT line, coalesce(column_name, ''), error_type, error_message, coalesce(csv_line, '')
 FROM `+wh.Ident(rej)+` ORDER BY line, column_idx`)
 	if err != nil {
 		return fmt.Errorf("read rejects of %s: %w", r.file.Path, err)
 	}
 	defer rows.Close()
 	seen := map[int64]bool{}
+	var lines []int64
 	for rows.Next() {
 		var q quarantined
 		var typ, msg, line string
@@ -189,12 +190,13 @@ FROM `+wh.Ident(rej)+` ORDER BY line, column_idx`)
 			continue
 		}
 		seen[q.Row] = true
+		lines = append(lines, q.Row)
 		q.Column = strings.ToLower(q.Column)
 		if _, ok := e.Column(q.Column); !ok {
 			q.Column = ""
 		}
 		q.Reason = "malformed CSV row: " + strings.ToLower(typ) + ": " + wh.Message(errors.New(msg))
-		q.Raw = strings.TrimRight(line, "\r\n")
+		q.Raw = strings.Trim(line, "\r\n") // the reader's line holds blank lines before the row
 		r.rejects = append(r.rejects, q)
 	}
 	if err := rows.Err(); err != nil {
@@ -202,6 +204,15 @@ FROM `+wh.Ident(rej)+` ORDER BY line, column_idx`)
 	}
 	if len(r.rejects) == 0 {
 		return nil
+	}
+	// The reader's record numbers count the header and blank lines,
+	// which it skips and the kept rows' numbers do not.
+	blanks, err := blankRecords(r.text.path, lines)
+	if err != nil {
+		return fmt.Errorf("number rejected rows of %s: %w", r.file.Path, err)
+	}
+	for i := range r.rejects {
+		r.rejects[i].Row -= 1 + blanks[i]
 	}
 	// The reader numbers only the rows it kept; shift each past the
 	// rejected rows before it. With rejected rows R1 < R2 < ..., kept row k
@@ -217,6 +228,58 @@ FROM `+wh.Ident(rej)+` ORDER BY line, column_idx`)
 		return fmt.Errorf("renumber rows of %s: %w", r.file.Path, err)
 	}
 	return nil
+}
+
+// blankRecords counts, for each of the ascending record numbers the CSV
+// reader gives rejected rows (the header is record 1; a blank line is a
+// record of its own, a quoted value spanning lines is in one), the blank
+// lines before it. It reads records as the reader does: a quote opens a
+// value only at the value's start, and a doubled quote inside is one.
+func blankRecords(path string, lines []int64) ([]int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 1<<16)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		br.Discard(3)
+	}
+	out := make([]int64, len(lines))
+	record, blanks := int64(1), int64(0)
+	start, quoted, empty := true, false, true // start: at a value's start
+	for i, line := range lines {
+		for record < line {
+			c, err := br.ReadByte()
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case quoted && c == '"':
+				if next, _ := br.Peek(1); len(next) == 1 && next[0] == '"' {
+					br.ReadByte()
+				} else {
+					quoted = false
+				}
+			case quoted:
+			case c == '\n':
+				if empty {
+					blanks++
+				}
+				record++
+				start, empty = true, true
+				continue
+			case c == '"' && start:
+				quoted = true
+			}
+			if c != '\r' {
+				empty = false
+			}
+			start = c == ','
+		}
+		out[i] = blanks
+	}
+	return out, nil
 }
 
 // csvHeader reads the header record of a CSV file's UTF-8 text.

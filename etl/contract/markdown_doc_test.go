@@ -103,6 +103,10 @@ so this document and the loader cannot disagree.
   as duplicates. A row that breaks a rule of its own wins over nothing: it is quarantined for
   that rule, and the latest good row of its key stands (or, when an earlier run loaded one,
   that row stays).
+- Each run reads only what is new: a file whose content an earlier run loaded is passed over as
+  unchanged (a file renamed or moved unchanged too), and the rows of earlier loads stay unless a
+  newer row of their key replaces them. A file changed back to content loaded before (v1, then
+  v2, then v1 again) is read again: its rows are the newest load.
 - CSV: a header row, comma separated, RFC 4180 quoting, UTF-8 (a byte-order mark and CRLF line
   ends are fine). An empty field is null.
 - Encodings: a CSV or JSON-lines file that is not valid UTF-8 is still read, with a warning
@@ -134,7 +138,8 @@ so this document and the loader cannot disagree.
 ## What happens to a bad row
 
 Every input row is either loaded or quarantined with its file, row number (the first data row
-is row 1; the header is not counted), column and reason. Quarantined rows are kept in the
+is row 1; the header and blank lines are not counted, and a quoted value spanning lines is in one
+row), column and reason. Quarantined rows are kept in the
 warehouse table ` + "`quarantine`" + ` and as CSV files under ` + "`data/quarantine/run-NNNNNN/`" + `.
 
 - A file missing a required column is rejected whole (its rows are quarantined with that
