@@ -588,3 +588,37 @@ func fileStatus(res *Result, path string) string {
 	}
 	return ""
 }
+
+// TestReplacementFailingForeignKey: a newer row of a key that matches no
+// parent supersedes nothing, so the key keeps its good row alike when the
+// good row was loaded by an earlier run and when both come in one full
+// refresh.
+func TestReplacementFailingForeignKey(t *testing.T) {
+	src := fixture.CopySource(t, "testdata/good")
+	incremental, full := wh.Dir(t.TempDir()), wh.Dir(t.TempDir())
+	mustRun(t, src, incremental)
+	fixture.WriteFile(t, filepath.Join(src, "deals", "fix.csv"),
+		"deal_id,account_id,rep_id,deal_type,stage,created_date,close_date,list_amount,net_amount,currency,term_months,approval_level,approved_at,discount_reason,precedent_deal_id\n"+
+			"DEAL-1,ACC-404,REP-2,new,won,2021-02-01,2021-03-29,120000.00,90000.00,USD,12,vp,2021-03-28T16:20:00Z,end-of-quarter close,\n")
+	mustRun(t, src, incremental)
+	mustRun(t, src, full)
+	for _, data := range []wh.Dir{incremental, full} {
+		db := fixture.OpenPublished(t, data)
+		if got := fixture.Value(t, db, "SELECT net_amount::INTEGER FROM deals WHERE deal_id = 'DEAL-1'"); got != "84000" {
+			t.Errorf("%s: DEAL-1 net_amount %q, want the good row's 84000", data, got)
+		}
+		var file, reason string
+		if err := db.QueryRow("SELECT source_file, reason FROM quarantine WHERE entity = 'deals' AND raw_values LIKE '%ACC-404%'").Scan(&file, &reason); err != nil {
+			t.Fatalf("%s: quarantine of the new row: %v", data, err)
+		}
+		if file != "deals/fix.csv" || !strings.Contains(reason, "'ACC-404' matches no accounts.account_id") {
+			t.Errorf("%s: quarantined %s: %s", data, file, reason)
+		}
+		if n := queryInt(t, db, "SELECT count(*) FROM quarantine WHERE entity = 'deals'"); n != 1 {
+			t.Errorf("%s: %d deals quarantined, want the new row only", data, n)
+		}
+	}
+	if a, b := snapshot(t, incremental, "_run_id"), snapshot(t, full, "_run_id"); !slices.Equal(a, b) {
+		t.Errorf("incremental and full refresh differ:\n%v\n%v", a, b)
+	}
+}

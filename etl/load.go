@@ -485,22 +485,11 @@ func (b *build) hasDuplicates(ctx context.Context, e *contract.Entity, tbl strin
 }
 
 // badSQL selects (_file, _row, errors) for every checked row that breaks a
-// rule: its own rules, a duplicate key (the later file, then the later row,
-// wins) and foreign keys that match no row of this or an earlier load.
+// rule: its own rules, foreign keys that match no row of this or an
+// earlier load, and a duplicate key (the later file, then the later row,
+// wins).
 func (b *build) badSQL(e *contract.Entity, chk string, dup bool) string {
-	from := chk
-	var conds, items, joins []string
-	if dup {
-		// A row that breaks a rule of its own supersedes nothing: it is
-		// quarantined for that, and the latest good row of its key wins,
-		// as when the good one was loaded by an earlier run.
-		from = "(SELECT *, row_number() OVER w AS _rank, first_value(_file) OVER w AS _win_file, first_value(_row) OVER w AS _win_row FROM " + chk +
-			" WINDOW w AS (PARTITION BY " + keyList(e) + " ORDER BY len(_errors) = 0 DESC, _file DESC, _row DESC))"
-		superseded := "(c._rank > 1 AND len(c._errors) = 0)"
-		conds = append(conds, superseded)
-		items = append(items, errorItem(e.Key[0], superseded, "'duplicate key, superseded by ' || wf.path || ' row ' || c._win_row"))
-		joins = append(joins, "LEFT JOIN run_files wf ON wf.seq = c._win_file")
-	}
+	var refs, broken, items, joins []string
 	for i, col := range e.Columns {
 		if col.Ref == "" {
 			continue
@@ -519,18 +508,44 @@ func (b *build) badSQL(e *contract.Entity, chk string, dup bool) string {
 			}
 			keys = "SELECT DISTINCT " + wh.Ident(tcol) + " AS k FROM main." + wh.Ident(target)
 		}
-		cond := "(c." + wh.Ident(col.Name) + " IS NOT NULL AND " + alias + ".k IS NULL)"
+		ref := wh.Ident("_ref_" + col.Name)
+		refs = append(refs, "(c."+wh.Ident(col.Name)+" IS NOT NULL AND "+alias+".k IS NULL) AS "+ref)
 		joins = append(joins, "LEFT JOIN ("+keys+") "+alias+" ON "+alias+".k = c."+wh.Ident(col.Name))
-		conds = append(conds, cond)
-		items = append(items, errorItem(col.Name, cond,
+		broken = append(broken, ref)
+		items = append(items, errorItem(col.Name, "c."+ref,
 			"'''' || c."+wh.Ident(col.Name)+" || ''' matches no "+target+"."+tcol+" of this or an earlier load'"))
+	}
+	from := chk
+	if len(refs) > 0 {
+		from = "(SELECT c.*, " + strings.Join(refs, ", ") + " FROM " + chk + " c " + strings.Join(joins, " ") + ")"
+	}
+	var conds []string
+	for _, ref := range broken {
+		conds = append(conds, "c."+ref)
+	}
+	if dup {
+		// A row that breaks a rule of its own or a foreign key supersedes
+		// nothing: it is quarantined for that, and the latest good row of
+		// its key wins, as when the good one was loaded by an earlier run.
+		good := "len(_errors) = 0"
+		if len(broken) > 0 {
+			good += " AND NOT (" + strings.Join(broken, " OR ") + ")"
+		}
+		from = "(SELECT *, " + good + " AS _good, row_number() OVER w AS _rank, first_value(_file) OVER w AS _win_file, first_value(_row) OVER w AS _win_row FROM " + from +
+			" WINDOW w AS (PARTITION BY " + keyList(e) + " ORDER BY " + good + " DESC, _file DESC, _row DESC))"
+		superseded := "(c._rank > 1 AND c._good)"
+		conds = append([]string{superseded}, conds...)
+		items = append([]string{errorItem(e.Key[0], superseded, "'duplicate key, superseded by ' || wf.path || ' row ' || c._win_row")}, items...)
+		from += " c LEFT JOIN run_files wf ON wf.seq = c._win_file"
+	} else {
+		from += " c"
 	}
 	errs, where := "c._errors", "len(c._errors) > 0"
 	if len(items) > 0 {
 		errs = "list_concat(c._errors, list_filter([" + strings.Join(items, ", ") + "], x -> x IS NOT NULL))"
 		where += " OR " + strings.Join(conds, " OR ")
 	}
-	return "SELECT c._file, c._row, " + errs + " AS errors FROM " + from + " c " + strings.Join(joins, " ") + " WHERE " + where
+	return "SELECT c._file, c._row, " + errs + " AS errors FROM " + from + " WHERE " + where
 }
 
 // earlierKeys is the UNION part of a self reference's keys that the rows

@@ -100,8 +100,8 @@ so this document and the loader cannot disagree.
   folder ` + "`<entity>/`" + ` holding any number of such files (for example daily exports). Files of
   one entity are read in lexical order of their paths; when two rows share a primary key the
   row from the later file (or the later row of one file) wins and the others are quarantined
-  as duplicates. A row that breaks a rule of its own wins over nothing: it is quarantined for
-  that rule, and the latest good row of its key stands (or, when an earlier run loaded one,
+  as duplicates. A row that breaks a rule of its own or a foreign key wins over nothing: it is
+  quarantined for that, and the latest good row of its key stands (or, when an earlier run loaded one,
   that row stays).
 - Each run reads only what is new: a file whose content an earlier run loaded is passed over as
   unchanged (a file renamed or moved unchanged too), and the rows of earlier loads stay unless a
