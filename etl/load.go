@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,6 +44,10 @@ type build struct {
 	vendor    *adapters.Set    // the run's vendor files, nil without any
 	vendorRaw []*rawFile       // their raw tables
 	vendorIn  map[string]int64 // rows the vendor step handed to (or quarantined for) each entity
+	// vendorSince: of the run's vendor files read again unchanged (with
+	// one that changed), by sequence number, the run since which each
+	// has been loaded.
+	vendorSince map[int]int
 	// deleted: entities with keys of records deleted at the vendor, in
 	// temp table deleted_<entity>; removed: earlier rows removed from each
 	// entity, their keys in temp table removed_<entity> (deleted.go).
@@ -142,15 +148,16 @@ func (b *build) entityRows(name string) int64 {
 type earlier struct {
 	where    string
 	rejected string
-	thisRun  bool
+	run      int // the run that read it; 0: this run
 }
 
 // readBefore is what the file ledger says of the files earlier runs read:
-// each content (entity/sha256) and where it was, and the content last read
-// at each path (entity/path).
+// each content (entity/sha256) and where it was, the content last read at
+// each path (entity/path), and the run since which the path has held it.
 type readBefore struct {
-	sums map[string]earlier
-	last map[string]string
+	sums  map[string]earlier
+	last  map[string]string
+	since map[string]int
 }
 
 // same tells whether f holds content read before, and where: content this
@@ -163,7 +170,7 @@ func (r readBefore) same(f SourceFile) (earlier, bool) {
 	if !ok {
 		return earlier{}, false
 	}
-	if last, ok := r.last[f.Entity+"/"+f.Path]; ok && last != f.SHA256 && !was.thisRun {
+	if last, ok := r.last[f.Entity+"/"+f.Path]; ok && last != f.SHA256 && was.run > 0 {
 		return earlier{}, false
 	}
 	return was, true
@@ -171,12 +178,21 @@ func (r readBefore) same(f SourceFile) (earlier, bool) {
 
 // add notes that this run reads f.
 func (r readBefore) add(f SourceFile) {
-	r.sums[f.Entity+"/"+f.SHA256] = earlier{where: f.Path + " (this run)", thisRun: true}
+	r.sums[f.Entity+"/"+f.SHA256] = earlier{where: f.Path + " (this run)"}
+}
+
+// loadedSince gives the run since which f's content, read before, has
+// been loaded: at its path, or, for a file moved, where it was.
+func (r readBefore) loadedSince(f SourceFile) int {
+	if r.last[f.Entity+"/"+f.Path] == f.SHA256 {
+		return r.since[f.Entity+"/"+f.Path]
+	}
+	return r.sums[f.Entity+"/"+f.SHA256].run
 }
 
 // seenFiles reads the file ledger of the generation the run builds on.
 func (b *build) seenFiles(ctx context.Context) (readBefore, error) {
-	seen := readBefore{sums: map[string]earlier{}, last: map[string]string{}}
+	seen := readBefore{sums: map[string]earlier{}, last: map[string]string{}, since: map[string]int{}}
 	if !b.prev || b.opts.FullRefresh || b.reload {
 		return seen, nil
 	}
@@ -191,12 +207,14 @@ func (b *build) seenFiles(ctx context.Context) (readBefore, error) {
 		if err := rows.Scan(&ent, &sum, &path, &run, &status, &why); err != nil {
 			return seen, fmt.Errorf("read file ledger: %w", err)
 		}
-		was := earlier{where: fmt.Sprintf("%s (run %d)", path, run)}
+		was := earlier{where: fmt.Sprintf("%s (run %d)", path, run), run: run}
 		if status == FileRejected {
 			was.rejected = why
 		}
 		seen.sums[ent+"/"+sum] = was
-		seen.last[ent+"/"+path] = sum
+		if at := ent + "/" + path; seen.last[at] != sum {
+			seen.last[at], seen.since[at] = sum, run
+		}
 	}
 	return seen, rows.Err()
 }
@@ -365,7 +383,14 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 	if err != nil {
 		return err
 	}
-	if err := b.exec(ctx, e.Name+": keys", "CREATE OR REPLACE TEMP TABLE "+bad+" AS "+b.badSQL(e, tbl, dup)); err != nil {
+	var earlierRows string
+	switch {
+	case copied:
+		earlierRows = into
+	case withPrev:
+		earlierRows = "prev." + tbl
+	}
+	if err := b.exec(ctx, e.Name+": keys", "CREATE OR REPLACE TEMP TABLE "+bad+" AS "+b.badSQL(e, tbl, dup, earlierRows)); err != nil {
 		return fmt.Errorf("check keys: %w", err)
 	}
 	if err := b.badSelfReferences(ctx, e, tbl, bad); err != nil {
@@ -487,9 +512,17 @@ func (b *build) hasDuplicates(ctx context.Context, e *contract.Entity, tbl strin
 // badSQL selects (_file, _row, errors) for every checked row that breaks a
 // rule: its own rules, foreign keys that match no row of this or an
 // earlier load, and a duplicate key (the later file, then the later row,
-// wins).
-func (b *build) badSQL(e *contract.Entity, chk string, dup bool) string {
+// wins; a vendor file read again unchanged loses to a row of its key an
+// earlier run loaded after it, from another file, in table earlierRows).
+func (b *build) badSQL(e *contract.Entity, chk string, dup bool, earlierRows string) string {
 	var refs, broken, items, joins []string
+	if stale := b.staleVendorRows(); stale != "" && earlierRows != "" {
+		refs = append(refs, "("+stale+" AND pv._run_id IS NOT NULL) AS _newer_load, pv._run_id AS _newer_run, pv._source_file AS _newer_file, pv._source_row AS _newer_row")
+		joins = append(joins, "LEFT JOIN (SELECT "+keyList(e)+", _run_id, _source_file, _source_row FROM "+earlierRows+") pv ON "+keyJoin(e, "c", "pv")+" AND pv._run_id > CASE c._file"+b.vendorCase(func(seq int) string { return strconv.Itoa(b.vendorSince[seq]) })+" END AND pv._source_file IS DISTINCT FROM CASE c._file"+b.vendorCase(func(seq int) string { return wh.Literal(b.vendorPath(seq)) })+" END")
+		broken = append(broken, "_newer_load")
+		items = append(items, errorItem(e.Key[0], "c._newer_load",
+			"'duplicate key, superseded by ' || c._newer_file || ' row ' || c._newer_row || ' (run ' || c._newer_run || '), loaded after this unchanged file'"))
+	}
 	for i, col := range e.Columns {
 		if col.Ref == "" {
 			continue
@@ -546,6 +579,39 @@ func (b *build) badSQL(e *contract.Entity, chk string, dup bool) string {
 		where += " OR " + strings.Join(conds, " OR ")
 	}
 	return "SELECT c._file, c._row, " + errs + " AS errors FROM " + from + " WHERE " + where
+}
+
+// staleVendorRows is a condition on a checked row: it comes from a vendor
+// file read again unchanged ("" when the run has none).
+func (b *build) staleVendorRows() string {
+	if len(b.vendorSince) == 0 {
+		return ""
+	}
+	var seqs []string
+	for _, seq := range slices.Sorted(maps.Keys(b.vendorSince)) {
+		seqs = append(seqs, strconv.Itoa(seq))
+	}
+	return "c._file IN (" + strings.Join(seqs, ", ") + ")"
+}
+
+// vendorCase is the WHEN branches of a CASE over the sequence numbers of
+// the vendor files read again unchanged, each giving value(seq).
+func (b *build) vendorCase(value func(seq int) string) string {
+	var sb strings.Builder
+	for _, seq := range slices.Sorted(maps.Keys(b.vendorSince)) {
+		fmt.Fprintf(&sb, " WHEN %d THEN %s", seq, value(seq))
+	}
+	return sb.String()
+}
+
+// vendorPath is the path of the run's vendor file of sequence number seq.
+func (b *build) vendorPath(seq int) string {
+	for _, r := range b.vendorRaw {
+		if r.seq == seq {
+			return r.file.Path
+		}
+	}
+	return ""
 }
 
 // earlierKeys is the UNION part of a self reference's keys that the rows

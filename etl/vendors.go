@@ -171,15 +171,21 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen readBe
 		}
 		return nil
 	}
-	b.vendorIn = map[string]int64{}
+	b.vendorIn, b.vendorSince = map[string]int64{}, map[int]int{}
 	var read []adapters.File
 	for _, f := range files {
 		vf, ok, err := b.readVendorFile(ctx, f)
 		if err != nil {
 			return err
 		}
-		if ok {
-			read = append(read, vf)
+		if !ok {
+			continue
+		}
+		read = append(read, vf)
+		// Its rows are no newer than when it was loaded first: they do
+		// not replace what a later run loaded from another file.
+		if _, same := seen.same(f); same {
+			b.vendorSince[vf.Seq] = seen.loadedSince(f)
 		}
 	}
 	set, err := adapters.Open(ctx, b.conn, b.opts.Vendors, read)

@@ -204,6 +204,9 @@ which add up to ` + "`rows_read`" + `); a run where a row has none fails:
 Per entity, rows read (contract files plus rows the vendor step handed to the entity or quarantined for
 it) = loaded + quarantined, as for contract files. Vendor objects enrich each other, so they are read as
 a set: when any vendor file changed, all are read again; when none did, all are skipped as unchanged.
+The rows of a file read again unchanged are no newer than its first load: a row of the same key that a
+later run loaded from another file (a correction in ` + "`accounts/fix.csv`" + `, say) stays, and the vendor
+row is quarantined as superseded by it. A changed export of the file is the newest load and wins.
 
 ## Records deleted at the vendor
 
