@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/precedent-dev/precedent/etl/contract"
 	"github.com/precedent-dev/precedent/etl/runlog"
@@ -133,27 +135,33 @@ func (b *build) rebuildFrom(ctx context.Context, g wh.Generation) (string, error
 	return how, nil
 }
 
-// replayed is a run a rebuild replays, with what it recorded.
+// replayed is a run a rebuild replays, with what it recorded and when it
+// ended.
 type replayed struct {
 	id  int
 	res Result
+	at  time.Time
 }
 
 // replay merges into prev the lake files of the runs after base that
 // published, in run order, as each run merged them: the newer row of a key
 // wins, and a full refresh starts over. Each file is read only if it
 // matches the checksum its run recorded in the run log;
-// any other is not trusted: it is reported (and, when damaged, set aside),
-// and prev's file ledger does not list the source files of those runs, so
-// this run reads them again from the source. It returns the runs replayed
-// and the number of files not trusted.
+// any other is not trusted: it is reported (and, when damaged, set aside).
+// Of each entity whose files of a run were all trusted, prev's file ledger
+// and quarantine get the run's entries back (restoreLedgers), so this run
+// passes over its source files as loaded; those of the others it reads
+// again from the source. It returns the runs replayed and the number of
+// files not trusted.
 func (b *build) replay(ctx context.Context, base int) ([]replayed, int, error) {
 	todo, err := b.publishedRuns(base)
 	if err != nil {
 		return nil, 0, err
 	}
-	if _, err := b.conn.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS prev.etl_lake_files ("+lakeFilesSchema+")"); err != nil {
-		return nil, 0, fmt.Errorf("rebuild: %w", err)
+	for _, t := range []string{"etl_lake_files (" + lakeFilesSchema + ")", "etl_files (" + filesSchema + ")", "quarantine (" + quarantineSchema + ")"} {
+		if _, err := b.conn.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS prev."+t); err != nil {
+			return nil, 0, fmt.Errorf("rebuild: %w", err)
+		}
 	}
 	untrusted := 0
 	type mart struct {
@@ -174,8 +182,10 @@ func (b *build) replay(ctx context.Context, base int) ([]replayed, int, error) {
 				return nil, 0, err
 			}
 		}
+		trusted := map[string]bool{}
 		for i := range contract.Entities {
 			e := &contract.Entities[i]
+			trusted[e.Name] = true
 			// The run's rows, then the keys of the earlier rows it removed.
 			for _, lf := range []struct {
 				rel   string
@@ -189,18 +199,23 @@ func (b *build) replay(ctx context.Context, base int) ([]replayed, int, error) {
 				case !ok && exists(b.opts.Data, lf.rel):
 					b.distrust(lf.rel, fmt.Sprintf("run %d recorded no checksum for it", r.id), false)
 					untrusted++
+					trusted[e.Name] = false
 				case !ok:
 					// The run brought no rows for the entity, or removed none.
 				default:
-					trusted, err := b.replayFile(ctx, r.id, f, func() error { return lf.apply(f.Path) })
+					ok, err := b.replayFile(ctx, r.id, f, func() error { return lf.apply(f.Path) })
 					if err != nil {
 						return nil, 0, err
 					}
-					if !trusted {
+					if !ok {
 						untrusted++
+						trusted[e.Name] = false
 					}
 				}
 			}
+		}
+		if err := b.restoreLedgers(ctx, r, trusted); err != nil {
+			return nil, 0, err
 		}
 	}
 	paths := make([]string, 0, len(marts))
@@ -220,6 +235,43 @@ func (b *build) replay(ctx context.Context, base int) ([]replayed, int, error) {
 	return todo, untrusted, nil
 }
 
+// restoreLedgers adds to prev's file ledger the files run r read of the
+// entities whose lake files were trusted (a vendor file feeds several:
+// only when all were), and to its quarantine the rows r quarantined for
+// those entities, from its quarantine files.
+func (b *build) restoreLedgers(ctx context.Context, r replayed, trusted map[string]bool) error {
+	all := !slices.Contains(slices.Collect(maps.Values(trusted)), false)
+	for _, f := range r.res.Files {
+		if f.Status == FileUnchanged || f.Vendor != "" && !all || f.Vendor == "" && !trusted[f.Entity] {
+			continue
+		}
+		_, err := b.conn.ExecContext(ctx, `INSERT INTO prev.etl_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.id, f.Entity, f.Path, f.Format, f.Size, f.SHA256, f.Status, f.RowsRead, f.RowsLoaded, f.RowsQuarantined, f.Error)
+		if err != nil {
+			return fmt.Errorf("rebuild: file ledger of run %d: %w", r.id, err)
+		}
+	}
+	for _, e := range contract.Entities {
+		rel := wh.QuarantineFile(e.Name, r.id)
+		if !trusted[e.Name] || !exists(b.opts.Data, filepath.ToSlash(rel)) {
+			continue
+		}
+		err := b.exec(ctx, e.Name+": rebuild quarantine", `INSERT INTO prev.quarantine
+SELECT ?, ?, source_file, row_number::BIGINT, column_name, reason, raw_values, ?::TIMESTAMP
+FROM read_csv(?, header = true, auto_detect = false, hive_partitioning = false,
+  columns = {'source_file': 'VARCHAR', 'row_number': 'VARCHAR', 'column_name': 'VARCHAR', 'reason': 'VARCHAR', 'raw_values': 'VARCHAR'})`,
+			r.id, e.Name, r.at.UTC(), b.opts.Data.Path(rel))
+		if err != nil {
+			// The history of one run's quarantine is no reason to give the
+			// rebuild up: the run says it is missing.
+			msg := fmt.Sprintf("%s: cannot be read (%s): the quarantine of run %d keeps no rows of %s", filepath.ToSlash(rel), wh.Message(err), r.id, e.Name)
+			b.res.Warnings = append(b.res.Warnings, msg)
+			b.opts.Logger.Error("quarantine file cannot be read", "file", rel, "err", err)
+		}
+	}
+	return nil
+}
+
 // publishedRuns reads from the run log the ETL runs after base that
 // published a generation, oldest first, with what each recorded.
 func (b *build) publishedRuns(base int) ([]replayed, error) {
@@ -232,7 +284,7 @@ func (b *build) publishedRuns(base int) ([]replayed, error) {
 		if r.ID <= base || r.Status != runlog.Success && r.Status != runlog.Warning {
 			continue
 		}
-		rp := replayed{id: r.ID}
+		rp := replayed{id: r.ID, at: r.EndedAt}
 		if err := json.Unmarshal(r.Detail, &rp.res); err != nil {
 			rp.res = Result{}
 		}
