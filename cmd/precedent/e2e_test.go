@@ -148,6 +148,15 @@ func TestEndToEndKill(t *testing.T) {
 	if got := tickets(); got != ticketsBefore+20 {
 		t.Errorf("after the delta rerun the warehouse has %d tickets, want %d", got, ticketsBefore+20)
 	}
+	// The summary counts the tables updated in place; a view updated in
+	// place (stg_tickets) computed nothing.
+	inPlace := strings.TrimSpace(run("sql", "--data", data, "--format", "csv",
+		"SELECT count(*) FILTER (WHERE materialized <> 'view') AS t, count(*) FILTER (WHERE materialized = 'view') AS v FROM _models WHERE incremental"))
+	var tables, views int
+	fmt.Sscanf(strings.TrimPrefix(inPlace, "t,v\n"), "%d,%d", &tables, &views)
+	if want := fmt.Sprintf("(%d updated in place:", tables); tables == 0 || views == 0 || !strings.Contains(delta, want) {
+		t.Errorf("delta rerun: %d tables and %d views updated in place; want the summary to say %q:\n%s", tables, views, want, delta)
+	}
 }
 
 // killAt runs precedent with args and kills it with SIGKILL at the first

@@ -45,12 +45,11 @@ func (s modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsRepo
 			if r.Volatile != "" {
 				out.Volatile = append(out.Volatile, r.Name)
 			}
-			if r.Incremental {
+			// A view updated in place stores no rows to merge: nothing
+			// of it was computed.
+			if r.Incremental && !r.View {
 				out.Incremental++
-				// A view updated in place stores no rows to merge.
-				if !r.View {
-					out.InPlace = append(out.InPlace, r.Name)
-				}
+				out.InPlace = append(out.InPlace, r.Name)
 			}
 		}
 		out.Failed = rep.FailedModels()
