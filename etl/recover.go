@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -236,13 +235,13 @@ func (b *build) replay(ctx context.Context, base int) ([]replayed, int, error) {
 }
 
 // restoreLedgers adds to prev's file ledger the files run r read of the
-// entities whose lake files were trusted (a vendor file feeds several:
-// only when all were), and to its quarantine the rows r quarantined for
-// those entities, from its quarantine files.
+// entities whose lake files were trusted, and to its quarantine the rows r
+// quarantined for those entities, from its quarantine files. Vendor files
+// stay out: the vendor records they gave (vendor_records) are in no lake
+// file, so the run reads them again.
 func (b *build) restoreLedgers(ctx context.Context, r replayed, trusted map[string]bool) error {
-	all := !slices.Contains(slices.Collect(maps.Values(trusted)), false)
 	for _, f := range r.res.Files {
-		if f.Status == FileUnchanged || f.Vendor != "" && !all || f.Vendor == "" && !trusted[f.Entity] {
+		if f.Status == FileUnchanged || f.Vendor != "" || !trusted[f.Entity] {
 			continue
 		}
 		_, err := b.conn.ExecContext(ctx, `INSERT INTO prev.etl_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

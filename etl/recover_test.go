@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -291,4 +292,38 @@ func rowsOf(tb testing.TB, db *sql.DB, q string) []string {
 		tb.Fatal(err)
 	}
 	return out
+}
+
+// TestRebuildKeepsVendorRecords: the vendor records (envelopes, disputes)
+// of the runs a rebuild replays are not in the lake; their vendor files
+// are read again, so the records come back, whether or not a vendor file
+// changed since.
+func TestRebuildKeepsVendorRecords(t *testing.T) {
+	for _, changed := range []bool{false, true} {
+		t.Run(fmt.Sprintf("VendorFileChanged=%v", changed), func(t *testing.T) {
+			src := fixture.CopySource(t, "adapters/testdata/mixed")
+			clean, damaged := wh.Dir(t.TempDir()), wh.Dir(t.TempDir())
+			for _, data := range []wh.Dir{clean, damaged} {
+				mustRun(t, "testdata/good", data)
+				mustRun(t, src, data)
+			}
+			warehousetest.Damage(t, filepath.Join(damaged.Generations(), "gen-000002.duckdb"))
+			if changed {
+				appendLine(t, filepath.Join(src, "zendesk", "organizations.csv"), "903,,Gamma Ltd,2024-07-01T00:00:00Z\n")
+			}
+			mustRun(t, src, clean)
+			res := mustRun(t, src, damaged)
+			if !strings.Contains(res.Recovered, "rebuilt from generation 1 and the lake files of run 2") {
+				t.Fatalf("recovered = %q", res.Recovered)
+			}
+			q := "SELECT vendor, object, record_id, status, detail, source_file, source_row FROM vendor_records ORDER BY ALL"
+			want := rowsOf(t, fixture.OpenPublished(t, clean), q)
+			if len(want) == 0 {
+				t.Fatal("the fixture records no vendor records")
+			}
+			if got := rowsOf(t, fixture.OpenPublished(t, damaged), q); !slices.Equal(got, want) {
+				t.Errorf("vendor records after the rebuild:\n got %v\nwant %v", got, want)
+			}
+		})
+	}
 }
