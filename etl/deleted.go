@@ -125,3 +125,48 @@ func (b *build) remove(ctx context.Context, e *contract.Entity, cond string) (in
 	b.removed[e.Name] += n
 	return n, nil
 }
+
+// doomedKeys finds, before entity e's rows are checked, the keys of its
+// earlier rows that removeDeleted will remove: records deleted at the
+// vendor, rows whose foreign key names a row removed from another entity,
+// and, following the self references, the rows that name one of those;
+// but keys the run's own rows in chk hold, which replace the earlier rows
+// rather than leave with them. They go into temp table doomed_<entity>,
+// so that a row of this run cannot take one for the row its self
+// reference names (earlierKeys). It does nothing when nothing is removed.
+func (b *build) doomedKeys(ctx context.Context, e *contract.Entity, chk string) error {
+	if !b.prev || b.opts.FullRefresh || len(e.Key) != 1 {
+		return nil
+	}
+	key := wh.Ident(e.Key[0])
+	var base, self []string
+	if b.deleted[e.Name] {
+		base = append(base, "p."+key+" IN (SELECT "+key+" FROM "+wh.Ident("deleted_"+e.Name)+")")
+	}
+	for _, col := range e.Columns {
+		target, tcol, ok := strings.Cut(col.Ref, ".")
+		switch {
+		case !ok:
+		case target == e.Name:
+			if tcol == e.Key[0] {
+				self = append(self, "p."+wh.Ident(col.Name)+" = d.k")
+			}
+		case b.removed[target] > 0 && !(col.RefIfLoaded && b.entityRows(target) == 0):
+			base = append(base, "p."+wh.Ident(col.Name)+" IN (SELECT "+wh.Ident(tcol)+" FROM "+wh.Ident("removed_"+target)+")")
+		}
+	}
+	if len(base) == 0 || len(self) == 0 {
+		return nil
+	}
+	kept := "p." + key + " NOT IN (SELECT " + key + " FROM " + chk + " WHERE len(_errors) = 0 AND " + key + " IS NOT NULL)"
+	prev := "prev." + wh.Ident(e.Name)
+	q := "CREATE OR REPLACE TEMP TABLE " + wh.Ident("doomed_"+e.Name) + " AS WITH RECURSIVE d(k) AS (" +
+		"SELECT p." + key + " FROM " + prev + " p WHERE (" + strings.Join(base, " OR ") + ") AND " + kept +
+		" UNION SELECT p." + key + " FROM " + prev + " p JOIN d ON " + strings.Join(self, " OR ") + " WHERE " + kept +
+		") SELECT k FROM d"
+	if err := b.exec(ctx, e.Name+": doomed keys", q); err != nil {
+		return fmt.Errorf("keys of the rows to remove: %w", err)
+	}
+	b.doomed[e.Name] = true
+	return nil
+}

@@ -333,7 +333,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer lakeConn.Close()
-	b := &build{opts: opts, db: db, conn: conn, lake: wh.NewBeside(ctx, conn, lakeConn), res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, appended: map[string]bool{}, deleted: map[string]bool{}, removed: map[string]int64{}, copied: copied, verifier: &verifier}
+	b := &build{opts: opts, db: db, conn: conn, lake: wh.NewBeside(ctx, conn, lakeConn), res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, appended: map[string]bool{}, deleted: map[string]bool{}, removed: map[string]int64{}, doomed: map[string]bool{}, copied: copied, verifier: &verifier}
 	defer b.removeTexts()
 	defer b.lake.Wait()
 	if err := b.attachPrev(ctx); err != nil {

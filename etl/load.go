@@ -53,6 +53,9 @@ type build struct {
 	// entity, their keys in temp table removed_<entity> (deleted.go).
 	deleted map[string]bool
 	removed map[string]int64
+	// doomed: entities with earlier rows about to be removed, their keys
+	// in temp table doomed_<entity> (deleted.go).
+	doomed map[string]bool
 	// reload: the loader options changed since the published generation,
 	// so files loaded before are read again (options.go).
 	reload bool
@@ -383,6 +386,9 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 	if err != nil {
 		return err
 	}
+	if err := b.doomedKeys(ctx, e, tbl); err != nil {
+		return err
+	}
 	var earlierRows string
 	switch {
 	case copied:
@@ -615,15 +621,15 @@ func (b *build) vendorPath(seq int) string {
 }
 
 // earlierKeys is the UNION part of a self reference's keys that the rows
-// of earlier loads hold (none in a full refresh), but those of rows the
-// vendor deleted: they are about to go.
+// of earlier loads hold (none in a full refresh), but those of rows about
+// to be removed (doomedKeys).
 func (b *build) earlierKeys(target, tcol string) string {
 	if !b.prev || b.opts.FullRefresh {
 		return ""
 	}
 	q := " UNION SELECT " + wh.Ident(tcol) + " FROM prev." + wh.Ident(target)
-	if b.deleted[target] {
-		q += " WHERE " + wh.Ident(tcol) + " NOT IN (SELECT " + wh.Ident(tcol) + " FROM " + wh.Ident("deleted_"+target) + ")"
+	if b.doomed[target] {
+		q += " WHERE " + wh.Ident(tcol) + " NOT IN (SELECT k FROM " + wh.Ident("doomed_"+target) + ")"
 	}
 	return q
 }

@@ -167,3 +167,47 @@ func TestDeletedAtTheVendor(t *testing.T) {
 		}
 	}
 }
+
+// TestNewRowCitingAnOrphan: a row of this run whose self reference names
+// an earlier row the run removes as an orphan (a contract of the deleted
+// opportunity) is quarantined, as a fresh load of the same files does,
+// rather than loaded pointing at nothing.
+func TestNewRowCitingAnOrphan(t *testing.T) {
+	src := t.TempDir()
+	for name, body := range connectorRun1 {
+		fixture.WriteFile(t, filepath.Join(src, "landing", "db", name), body)
+	}
+	data := wh.Dir(t.TempDir())
+	opts := func(o *etl.Options) { o.Data = data }
+	if _, err := runErr(t, src, opts); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range connectorRun2 {
+		fixture.WriteFile(t, filepath.Join(src, "landing", "db", name), body)
+	}
+	fixture.WriteFile(t, filepath.Join(src, "contracts", "renewals.csv"),
+		"contract_id,account_id,deal_id,start_date,end_date,arr,currency,auto_renew,renews_contract_id\n"+
+			"C-RENEWAL,0015g00000DlBeAAAV,0065g00000Dl2BbAAJ,2026-03-01,2027-02-28,1000,USD,yes,8005g00000Dl1AaAAJ\n")
+	res, err := runErr(t, src, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := fileResult(t, res, "contracts/renewals.csv"); f.RowsQuarantined != 1 {
+		t.Errorf("contracts/renewals.csv: %d loaded, %d quarantined, want its row quarantined", f.RowsLoaded, f.RowsQuarantined)
+	}
+	db := published(t, &etl.Result{Generation: string(data)})
+	defer db.Close()
+	if got := fixture.Value(t, db, "SELECT coalesce(string_agg(contract_id, ',' ORDER BY contract_id), '') FROM contracts"); got != "8005g00000Dl2BbAAJ" {
+		t.Errorf("contracts %s, want the one of the opportunity not deleted", got)
+	}
+	reason := fixture.Value(t, db, "SELECT reason FROM quarantine WHERE source_file = 'contracts/renewals.csv'")
+	if !strings.Contains(reason, "'8005g00000Dl1AaAAJ' matches no contracts.contract_id") {
+		t.Errorf("quarantine reason %q", reason)
+	}
+	_, fresh := run(t, src)
+	for _, e := range contract.Entities {
+		if got, w := digest(t, db, e.Name), digest(t, fresh, e.Name); got != w {
+			t.Errorf("%s: %s, want %s (a fresh load of the same files)", e.Name, got, w)
+		}
+	}
+}

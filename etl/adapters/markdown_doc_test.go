@@ -217,7 +217,7 @@ is ` + "`credit_notes.credit_note_id`" + `): the mapping runs over the deleted r
 row through a foreign key of the contract (a deleted opportunity's deal lines and contract, a deleted
 invoice's lines and credit notes) are removed with it: a fresh load would quarantine them, as the run
 quarantines those of its own rows that still refer to it (a quote line of the deleted opportunity's
-quote). So after a run the warehouse holds what a fresh load of the same files would. The run result
+quote, a renewal of the contract removed with it). So after a run the warehouse holds what a fresh load of the same files would. The run result
 counts both per entity (` + "`rows_deleted`, `rows_orphaned`" + `; ` + "`precedent etl`" + ` prints them), the entity's
 table version changes, and the lake keeps the removed keys beside the run's rows
 (` + "`lake/<entity>/run-NNNNNN.removed.parquet`" + `), so a rebuild replaying the run removes them too. Rows a
