@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/precedent-dev/precedent/etl/contract"
 	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
@@ -144,7 +145,8 @@ func fingerprint(opts Options, src digests) (fp string, ok bool, err error) {
 		BaseCurrency  string
 		MaxTextLength int
 		Program       string
-	}{opts.Vendors, opts.BaseCurrency, opts.MaxTextLength, opts.Program})
+		Rules         string
+	}{opts.Vendors, opts.BaseCurrency, opts.MaxTextLength, opts.Program, contract.Version()})
 	if err != nil {
 		return "", false, fmt.Errorf("fingerprint: %w", err)
 	}

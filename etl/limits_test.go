@@ -3,11 +3,13 @@ package etl
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/precedent-dev/precedent/internal/fixture"
 
+	"github.com/precedent-dev/precedent/etl/contract"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -106,5 +108,39 @@ func TestLoaderOptionsChanged(t *testing.T) {
 	}
 	if after, err := data.Published(); err != nil || after.ID != before.ID {
 		t.Errorf("published generation %d after the refused run (%v), want %d", after.ID, err, before.ID)
+	}
+}
+
+// TestContractRulesChanged: a new version of the data contract (here an
+// allowed value added) reads every file again, so the row an earlier rule
+// quarantined loads, and the run warns that rows loaded earlier were
+// checked by the old rules.
+func TestContractRulesChanged(t *testing.T) {
+	src := fixture.CopySource(t, "testdata/good")
+	fixture.WriteFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-1,One,smb\nACC-2,Two,galactic\nACC-3,Three,smb\n")
+	data := wh.Dir(t.TempDir())
+	if res := mustRun(t, src, data); res.Entities[0].RowsQuarantined != 1 {
+		t.Fatalf("first run: accounts %+v, want the galactic row quarantined", res.Entities[0])
+	}
+	saved := contract.Entities
+	t.Cleanup(func() { contract.Entities = saved })
+	contract.Entities = slices.Clone(saved)
+	accounts := &contract.Entities[0]
+	accounts.Columns = slices.Clone(accounts.Columns)
+	i := slices.IndexFunc(accounts.Columns, func(c contract.Column) bool { return c.Name == "segment" })
+	accounts.Columns[i].Values = append(slices.Clone(accounts.Columns[i].Values), "galactic")
+
+	res := mustRun(t, src, data)
+	if res.Kept != 0 {
+		t.Fatalf("new rules: the published generation was kept")
+	}
+	if e := res.Entities[0]; e.RowsLoaded != 3 || e.Rows != 3 {
+		t.Errorf("new rules: accounts %+v, want all three rows read again and loaded", e)
+	}
+	if !slices.ContainsFunc(res.Warnings, func(w string) bool { return strings.Contains(w, "the data contract's rules changed") }) {
+		t.Errorf("warnings %q, want one saying the rules changed", res.Warnings)
+	}
+	if res := mustRun(t, src, data); res.Kept == 0 {
+		t.Errorf("the same rules again: run %d built a generation, want the published one kept", res.RunID)
 	}
 }

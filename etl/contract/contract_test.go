@@ -93,3 +93,27 @@ func TestEntities(t *testing.T) {
 		t.Errorf("optional entities = %d, want 8", optional)
 	}
 }
+
+// TestVersion: the contract's version changes with a rule and not with
+// the documentation.
+func TestVersion(t *testing.T) {
+	base := Version()
+	saved := Entities
+	t.Cleanup(func() { Entities = saved })
+	Entities = append([]Entity(nil), saved...)
+	Entities[0].Doc += " more words"
+	Entities[0].Columns = append([]Column(nil), Entities[0].Columns...)
+	Entities[0].Columns[0].Doc += " more words"
+	if v := Version(); v != base {
+		t.Errorf("documentation changed the version")
+	}
+	for i, c := range Entities[0].Columns {
+		if c.Type == Enum {
+			Entities[0].Columns[i].Values = append(append([]string(nil), c.Values...), "new_value")
+			break
+		}
+	}
+	if v := Version(); v == base {
+		t.Errorf("a new allowed value left the version as it was")
+	}
+}
