@@ -35,6 +35,10 @@ func TestCSVRowNumbers(t *testing.T) {
 			map[string]int64{"T-1": 1, "T-2": 2, "T-3": 3}},
 		{"MalformedFirst", []string{bad("T-1"), "", row("T-2"), "", bad("T-3"), row("T-4")}, "\n", false,
 			map[string]int64{"T-1": 1, "T-2": 2, "T-3": 3, "T-4": 4}},
+		{"CarriageReturnsOnly", []string{row("T-1"), "", bad("T-2"), row("T-3")}, "\r", false,
+			map[string]int64{"T-1": 1, "T-2": 2, "T-3": 3}},
+		{"QuoteAfterSpace", []string{row("T-1"), strings.Replace(row("T-2"), "Export times out", " \"x\ny\"", 1), "", bad("T-3"), row("T-4")}, "\n", false,
+			map[string]int64{"T-1": 1, "T-2": 2, "T-3": 3, "T-4": 4}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -233,8 +233,10 @@ FROM `+wh.Ident(rej)+` ORDER BY line, column_idx`)
 // blankRecords counts, for each of the ascending record numbers the CSV
 // reader gives rejected rows (the header is record 1; a blank line is a
 // record of its own, a quoted value spanning lines is in one), the blank
-// lines before it. It reads records as the reader does: a quote opens a
-// value only at the value's start, and a doubled quote inside is one.
+// lines before it. It reads records as the reader does: a line ends at
+// LF, CRLF or a lone CR; a quote opens a value only at its start (after
+// any spaces), and a doubled quote inside is one. Past the end of the
+// text it keeps the count so far.
 func blankRecords(path string, lines []int64) ([]int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -251,6 +253,9 @@ func blankRecords(path string, lines []int64) ([]int64, error) {
 	for i, line := range lines {
 		for record < line {
 			c, err := br.ReadByte()
+			if err == io.EOF {
+				break
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -262,7 +267,10 @@ func blankRecords(path string, lines []int64) ([]int64, error) {
 					quoted = false
 				}
 			case quoted:
-			case c == '\n':
+			case c == '\n' || c == '\r':
+				if next, _ := br.Peek(1); c == '\r' && len(next) == 1 && next[0] == '\n' {
+					br.ReadByte()
+				}
 				if empty {
 					blanks++
 				}
@@ -272,10 +280,8 @@ func blankRecords(path string, lines []int64) ([]int64, error) {
 			case c == '"' && start:
 				quoted = true
 			}
-			if c != '\r' {
-				empty = false
-			}
-			start = c == ','
+			empty = false
+			start = c == ',' || start && c == ' '
 		}
 		out[i] = blanks
 	}

@@ -257,7 +257,7 @@ func (b *build) restoreLedgers(ctx context.Context, r replayed, trusted map[stri
 		}
 		err := b.exec(ctx, e.Name+": rebuild quarantine", `INSERT INTO prev.quarantine
 SELECT ?, ?, source_file, row_number::BIGINT, column_name, reason, raw_values, ?::TIMESTAMP
-FROM read_csv(?, header = true, auto_detect = false, hive_partitioning = false,
+FROM read_csv(?, header = true, auto_detect = false, hive_partitioning = false, allow_quoted_nulls = false,
   columns = {'source_file': 'VARCHAR', 'row_number': 'VARCHAR', 'column_name': 'VARCHAR', 'reason': 'VARCHAR', 'raw_values': 'VARCHAR'})`,
 			r.id, e.Name, r.at.UTC(), b.opts.Data.Path(rel))
 		if err != nil {

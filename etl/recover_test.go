@@ -235,7 +235,7 @@ func TestRebuildKeepsLedgers(t *testing.T) {
 		mustRun(t, src, data)
 	}
 	runs := []struct{ file, content string }{
-		{"z.csv", "account_id,account_name,segment\nACC-2,Zed Group,mid_market\nACC-8,Bad Co,galactic\n"},
+		{"z.csv", "account_id,account_name,segment\nACC-2,Zed Group,mid_market\nACC-8,Bad Co,galactic\nACC-7,Malformed,smb,one too many\n"},
 		{"a.csv", "account_id,account_name,segment\nACC-2,Ay Group,mid_market\n"},
 	}
 	for _, r := range runs {
@@ -264,7 +264,7 @@ func TestRebuildKeepsLedgers(t *testing.T) {
 	}
 	for _, q := range []string{
 		"SELECT run_id, entity, path, sha256, status, rows_read, rows_loaded, rows_quarantined FROM etl_files ORDER BY ALL",
-		"SELECT run_id, entity, source_file, row_number, column_name, reason, raw_values FROM quarantine ORDER BY ALL",
+		"SELECT run_id, entity, source_file, row_number, column_name IS NULL, column_name, reason, raw_values FROM quarantine ORDER BY ALL",
 	} {
 		if a, b := rowsOf(t, fixture.OpenPublished(t, damaged), q), rowsOf(t, fixture.OpenPublished(t, clean), q); !slices.Equal(a, b) {
 			t.Errorf("%s:\n got %v\nwant %v", q, a, b)
