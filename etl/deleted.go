@@ -32,7 +32,20 @@ func (b *build) deletedKeys(ctx context.Context, e *contract.Entity, raw string)
 		keys.Columns = append(keys.Columns, c)
 	}
 	q := "CREATE OR REPLACE TEMP TABLE " + wh.Ident("deleted_"+e.Name) + " AS SELECT DISTINCT " + keyList(e) +
-		" FROM (" + typedSQL(keys, wh.Ident(raw), b.opts.MaxTextLength) + ") WHERE len(_errors) = 0"
+		" FROM (" + typedSQL(keys, wh.Ident(raw), b.opts.MaxTextLength) + ") d WHERE len(_errors) = 0"
+	// A deletion read again from a vendor file unchanged is no newer than
+	// its first load: it leaves alone a row a later run loaded from
+	// another file.
+	if stale := b.staleVendorRows("d._file"); stale != "" && b.prev && !b.opts.FullRefresh {
+		has, err := b.prevHas(ctx, e.Name)
+		if err != nil {
+			return err
+		}
+		if has {
+			q += " AND NOT (" + stale + " AND EXISTS (SELECT 1 FROM prev." + wh.Ident(e.Name) + " pv WHERE " +
+				keyJoin(e, "d", "pv") + " AND " + b.newerLoad("d._file", "pv") + "))"
+		}
+	}
 	if err := b.exec(ctx, e.Name+": deleted keys", q, b.opts.BaseCurrency); err != nil {
 		return fmt.Errorf("keys of deleted records: %w", err)
 	}

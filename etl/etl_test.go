@@ -622,3 +622,61 @@ func TestReplacementFailingForeignKey(t *testing.T) {
 		t.Errorf("incremental and full refresh differ:\n%v\n%v", a, b)
 	}
 }
+
+// TestSkipOrReadAgain: whether a file whose content was read before is
+// passed over or read again, an incremental run ends as a full refresh of
+// the same files does, when a correction in another file was loaded in
+// between.
+func TestSkipOrReadAgain(t *testing.T) {
+	const v1 = "account_id,account_name,segment\nACC-2,One,mid_market\n"
+	const fix = "account_id,account_name,segment\nACC-2,Fix,mid_market\n"
+	dir := func(src string, name string) string { return filepath.Join(src, "accounts", name) }
+	tests := []struct {
+		name  string
+		steps []func(t *testing.T, src string) // one run after each
+	}{
+		{"RevertedOverRejectedContent", []func(*testing.T, string){
+			func(t *testing.T, src string) { fixture.WriteFile(t, dir(src, "a.csv"), v1) },
+			func(t *testing.T, src string) { fixture.WriteFile(t, dir(src, "fix.csv"), fix) },
+			// the required column misspelled: rejected
+			func(t *testing.T, src string) {
+				fixture.WriteFile(t, dir(src, "a.csv"), strings.Replace(v1, "account_id,", "acct_id,", 1))
+			},
+			func(t *testing.T, src string) { fixture.WriteFile(t, dir(src, "a.csv"), v1) },
+		}},
+		{"MovedBackOntoOldPath", []func(*testing.T, string){
+			func(t *testing.T, src string) { fixture.WriteFile(t, dir(src, "a.csv"), v1) },
+			func(t *testing.T, src string) { rename(t, dir(src, "a.csv"), dir(src, "b.csv")) },
+			func(t *testing.T, src string) {
+				fixture.WriteFile(t, dir(src, "b.csv"), strings.Replace(v1, "One", "Two", 1))
+			},
+			func(t *testing.T, src string) { fixture.WriteFile(t, dir(src, "fix.csv"), fix) },
+			func(t *testing.T, src string) { rename(t, dir(src, "b.csv"), dir(src, "a.csv")) },
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := fixture.CopySource(t, "testdata/good")
+			inc, full := wh.Dir(t.TempDir()), wh.Dir(t.TempDir())
+			for _, step := range tt.steps {
+				step(t, src)
+				mustRun(t, src, inc)
+			}
+			mustRun(t, src, full)
+			name := fixture.Value(t, fixture.OpenPublished(t, inc), "SELECT account_name FROM accounts WHERE account_id = 'ACC-2'")
+			if want := fixture.Value(t, fixture.OpenPublished(t, full), "SELECT account_name FROM accounts WHERE account_id = 'ACC-2'"); name != want || name != "Fix" {
+				t.Errorf("ACC-2 = %q, want %q as a full refresh of the same files has", name, want)
+			}
+		})
+	}
+}
+
+func rename(tb testing.TB, from, to string) {
+	tb.Helper()
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.Rename(from, to); err != nil {
+		tb.Fatal(err)
+	}
+}

@@ -45,9 +45,9 @@ type build struct {
 	vendorRaw []*rawFile       // their raw tables
 	vendorIn  map[string]int64 // rows the vendor step handed to (or quarantined for) each entity
 	// vendorSince: of the run's vendor files read again unchanged (with
-	// one that changed), by sequence number, the run since which each
-	// has been loaded.
-	vendorSince map[int]int
+	// one that changed), by sequence number, since when and from where
+	// each has been loaded.
+	vendorSince map[int]loadedFrom
 	// deleted: entities with keys of records deleted at the vendor, in
 	// temp table deleted_<entity>; removed: earlier rows removed from each
 	// entity, their keys in temp table removed_<entity> (deleted.go).
@@ -150,30 +150,36 @@ func (b *build) entityRows(name string) int64 {
 // was, and why it was rejected, if it was.
 type earlier struct {
 	where    string
+	path     string
 	rejected string
 	run      int // the run that read it; 0: this run
 }
 
 // readBefore is what the file ledger says of the files earlier runs read:
-// each content (entity/sha256) and where it was, the content last read at
-// each path (entity/path), and the run since which the path has held it.
+// each content (entity/sha256) and where it was last read, the last run
+// that loaded each content, the content last loaded at each path
+// (entity/path), and the run since which the path has held it.
 type readBefore struct {
-	sums  map[string]earlier
-	last  map[string]string
-	since map[string]int
+	sums     map[string]earlier
+	loadedAt map[string]int
+	last     map[string]string
+	since    map[string]int
 }
 
 // same tells whether f holds content read before, and where: content this
-// run read already, or content an earlier run read, unless the file at f's
-// path read since then was different. A file changed back to an earlier
-// content (v1, v2, v1) is read again, since the newest load wins; one
-// renamed or moved unchanged is not.
+// run read already, or content an earlier run read, unless its path loaded
+// other content after this content's last load. A file changed back to an
+// earlier content (v1, v2, v1) is read again, since the newest load wins;
+// one renamed or moved unchanged is not, nor one changed back over content
+// that was rejected (v1, v2 rejected, v1).
 func (r readBefore) same(f SourceFile) (earlier, bool) {
-	was, ok := r.sums[f.Entity+"/"+f.SHA256]
+	sum := f.Entity + "/" + f.SHA256
+	was, ok := r.sums[sum]
 	if !ok {
 		return earlier{}, false
 	}
-	if last, ok := r.last[f.Entity+"/"+f.Path]; ok && last != f.SHA256 && was.run > 0 {
+	at := f.Entity + "/" + f.Path
+	if last, ok := r.last[at]; ok && last != f.SHA256 && was.run > 0 && r.since[at] > r.loadedAt[sum] {
 		return earlier{}, false
 	}
 	return was, true
@@ -185,17 +191,22 @@ func (r readBefore) add(f SourceFile) {
 }
 
 // loadedSince gives the run since which f's content, read before, has
-// been loaded: at its path, or, for a file moved, where it was.
-func (r readBefore) loadedSince(f SourceFile) int {
+// been loaded without a break, and the paths it was loaded from: f's own,
+// and, for a file moved, the one it was at.
+func (r readBefore) loadedSince(f SourceFile) (int, []string) {
 	if r.last[f.Entity+"/"+f.Path] == f.SHA256 {
-		return r.since[f.Entity+"/"+f.Path]
+		return r.since[f.Entity+"/"+f.Path], []string{f.Path}
 	}
-	return r.sums[f.Entity+"/"+f.SHA256].run
+	was := r.sums[f.Entity+"/"+f.SHA256]
+	if r.last[f.Entity+"/"+was.path] == f.SHA256 {
+		return r.since[f.Entity+"/"+was.path], []string{f.Path, was.path}
+	}
+	return r.loadedAt[f.Entity+"/"+f.SHA256], []string{f.Path, was.path}
 }
 
 // seenFiles reads the file ledger of the generation the run builds on.
 func (b *build) seenFiles(ctx context.Context) (readBefore, error) {
-	seen := readBefore{sums: map[string]earlier{}, last: map[string]string{}, since: map[string]int{}}
+	seen := readBefore{sums: map[string]earlier{}, loadedAt: map[string]int{}, last: map[string]string{}, since: map[string]int{}}
 	if !b.prev || b.opts.FullRefresh || b.reload {
 		return seen, nil
 	}
@@ -210,11 +221,15 @@ func (b *build) seenFiles(ctx context.Context) (readBefore, error) {
 		if err := rows.Scan(&ent, &sum, &path, &run, &status, &why); err != nil {
 			return seen, fmt.Errorf("read file ledger: %w", err)
 		}
-		was := earlier{where: fmt.Sprintf("%s (run %d)", path, run), run: run}
+		was := earlier{where: fmt.Sprintf("%s (run %d)", path, run), path: path, run: run}
 		if status == FileRejected {
 			was.rejected = why
 		}
 		seen.sums[ent+"/"+sum] = was
+		if status != FileLoaded {
+			continue
+		}
+		seen.loadedAt[ent+"/"+sum] = run
 		if at := ent + "/" + path; seen.last[at] != sum {
 			seen.last[at], seen.since[at] = sum, run
 		}
@@ -522,9 +537,9 @@ func (b *build) hasDuplicates(ctx context.Context, e *contract.Entity, tbl strin
 // earlier run loaded after it, from another file, in table earlierRows).
 func (b *build) badSQL(e *contract.Entity, chk string, dup bool, earlierRows string) string {
 	var refs, broken, items, joins []string
-	if stale := b.staleVendorRows(); stale != "" && earlierRows != "" {
+	if stale := b.staleVendorRows("c._file"); stale != "" && earlierRows != "" {
 		refs = append(refs, "("+stale+" AND pv._run_id IS NOT NULL) AS _newer_load, pv._run_id AS _newer_run, pv._source_file AS _newer_file, pv._source_row AS _newer_row")
-		joins = append(joins, "LEFT JOIN (SELECT "+keyList(e)+", _run_id, _source_file, _source_row FROM "+earlierRows+") pv ON "+keyJoin(e, "c", "pv")+" AND pv._run_id > CASE c._file"+b.vendorCase(func(seq int) string { return strconv.Itoa(b.vendorSince[seq]) })+" END AND pv._source_file IS DISTINCT FROM CASE c._file"+b.vendorCase(func(seq int) string { return wh.Literal(b.vendorPath(seq)) })+" END")
+		joins = append(joins, "LEFT JOIN (SELECT "+keyList(e)+", _run_id, _source_file, _source_row FROM "+earlierRows+") pv ON "+keyJoin(e, "c", "pv")+" AND "+b.newerLoad("c._file", "pv"))
 		broken = append(broken, "_newer_load")
 		items = append(items, errorItem(e.Key[0], "c._newer_load",
 			"'duplicate key, superseded by ' || c._newer_file || ' row ' || c._newer_row || ' (run ' || c._newer_run || '), loaded after this unchanged file'"))
@@ -587,9 +602,10 @@ func (b *build) badSQL(e *contract.Entity, chk string, dup bool, earlierRows str
 	return "SELECT c._file, c._row, " + errs + " AS errors FROM " + from + " WHERE " + where
 }
 
-// staleVendorRows is a condition on a checked row: it comes from a vendor
-// file read again unchanged ("" when the run has none).
-func (b *build) staleVendorRows() string {
+// staleVendorRows is a condition on a row whose file's sequence number is
+// in column file: it comes from a vendor file read again unchanged (""
+// when the run has none).
+func (b *build) staleVendorRows(file string) string {
 	if len(b.vendorSince) == 0 {
 		return ""
 	}
@@ -597,27 +613,28 @@ func (b *build) staleVendorRows() string {
 	for _, seq := range slices.Sorted(maps.Keys(b.vendorSince)) {
 		seqs = append(seqs, strconv.Itoa(seq))
 	}
-	return "c._file IN (" + strings.Join(seqs, ", ") + ")"
+	return file + " IN (" + strings.Join(seqs, ", ") + ")"
 }
 
-// vendorCase is the WHEN branches of a CASE over the sequence numbers of
-// the vendor files read again unchanged, each giving value(seq).
-func (b *build) vendorCase(value func(seq int) string) string {
-	var sb strings.Builder
+// loadedFrom is since when a vendor file read again unchanged has been
+// loaded, and the paths it was loaded from (its own; where it was, when
+// it moved).
+type loadedFrom struct {
+	since int
+	paths []string
+}
+
+// newerLoad is a condition on an earlier row (alias pv) of the key of a
+// row from the vendor file whose sequence number is in column file, read
+// again unchanged: a later run loaded it from another file.
+func (b *build) newerLoad(file, pv string) string {
+	var since, paths strings.Builder
 	for _, seq := range slices.Sorted(maps.Keys(b.vendorSince)) {
-		fmt.Fprintf(&sb, " WHEN %d THEN %s", seq, value(seq))
+		v := b.vendorSince[seq]
+		fmt.Fprintf(&since, " WHEN %d THEN %d", seq, v.since)
+		fmt.Fprintf(&paths, " WHEN %d THEN [%s]", seq, wh.Literals(v.paths))
 	}
-	return sb.String()
-}
-
-// vendorPath is the path of the run's vendor file of sequence number seq.
-func (b *build) vendorPath(seq int) string {
-	for _, r := range b.vendorRaw {
-		if r.seq == seq {
-			return r.file.Path
-		}
-	}
-	return ""
+	return pv + "._run_id > CASE " + file + since.String() + " END AND NOT list_contains(CASE " + file + paths.String() + " END, coalesce(" + pv + "._source_file, ''))"
 }
 
 // earlierKeys is the UNION part of a self reference's keys that the rows

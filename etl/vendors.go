@@ -171,7 +171,7 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen readBe
 		}
 		return nil
 	}
-	b.vendorIn, b.vendorSince = map[string]int64{}, map[int]int{}
+	b.vendorIn, b.vendorSince = map[string]int64{}, map[int]loadedFrom{}
 	var read []adapters.File
 	for _, f := range files {
 		vf, ok, err := b.readVendorFile(ctx, f)
@@ -185,7 +185,8 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen readBe
 		// Its rows are no newer than when it was loaded first: they do
 		// not replace what a later run loaded from another file.
 		if _, same := seen.same(f); same {
-			b.vendorSince[vf.Seq] = seen.loadedSince(f)
+			since, paths := seen.loadedSince(f)
+			b.vendorSince[vf.Seq] = loadedFrom{since, paths}
 		}
 	}
 	set, err := adapters.Open(ctx, b.conn, b.opts.Vendors, read)

@@ -74,3 +74,69 @@ func appendLine(tb testing.TB, path, line string) {
 		tb.Fatal(err)
 	}
 }
+
+// TestVendorFileKeepsLaterLoad: more ways a vendor file comes back to
+// content loaded before a correction (moved with the set read again,
+// changed back over a rejected version, a deletion read again): each
+// leaves the correction as a full refresh of the same files does.
+func TestVendorFileKeepsLaterLoad(t *testing.T) {
+	const acme = "0015g00000AbCdEAAV"
+	fix := func(t *testing.T, src string) {
+		fixture.WriteFile(t, filepath.Join(src, "accounts", "fix.csv"), "account_id,account_name,segment\n"+acme+",Acme Corporation,enterprise\n")
+	}
+	org := func(id string) func(t *testing.T, src string) {
+		return func(t *testing.T, src string) {
+			appendLine(t, filepath.Join(src, "zendesk", "organizations.csv"), id+",,Org "+id+",2024-07-01T00:00:00Z\n")
+		}
+	}
+	account := filepath.Join("salesforce", "Account.csv")
+	var v1 []byte
+	keep := func(t *testing.T, src string) {
+		var err error
+		if v1, err = os.ReadFile(filepath.Join(src, account)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	acmeName := "SELECT coalesce(max(account_name), '') FROM accounts WHERE account_id = '" + acme + "'"
+	tests := []struct {
+		name  string
+		steps []func(t *testing.T, src string)
+		query string
+	}{
+		{"MovedWithTheSetReadAgain", []func(*testing.T, string){fix, org("903"), func(t *testing.T, src string) {
+			rename(t, filepath.Join(src, account), filepath.Join(src, "salesforce", "old", "Account.csv"))
+			org("904")(t, src)
+		}}, acmeName},
+		{"ChangedBackOverRejected", []func(*testing.T, string){keep, fix, func(t *testing.T, src string) {
+			fixture.WriteFile(t, filepath.Join(src, account), strings.Replace(string(v1), "Id,Name,", "Id,Nom,", 1))
+		}, func(t *testing.T, src string) { fixture.WriteFile(t, filepath.Join(src, account), string(v1)) }}, acmeName},
+		{"DeletionReadAgain", []func(*testing.T, string){func(t *testing.T, src string) {
+			path := filepath.Join(src, "tickets.csv")
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fixture.WriteFile(t, path, strings.Replace(string(b), "2026-04-02T12:00:00Z,closed,", "2026-04-02T12:00:00Z,deleted,", 1))
+		}, func(t *testing.T, src string) {
+			fixture.WriteFile(t, filepath.Join(src, "tickets", "fix.csv"),
+				"ticket_id,account_id,contract_id,created_at,resolved_at,category,priority,is_escalated,escalated_at,subject,tags\n"+
+					"1003,0015g00000BxYzQAAV,,2026-04-01 12:00:00,,bug,normal,false,,SSO login fails,\n")
+		}, org("904")}, "SELECT count(*)::VARCHAR FROM tickets WHERE ticket_id = '1003'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := fixture.CopySource(t, "adapters/testdata/mixed")
+			inc, full := wh.Dir(t.TempDir()), wh.Dir(t.TempDir())
+			mustRun(t, src, inc)
+			for _, step := range tt.steps {
+				step(t, src)
+				mustRun(t, src, inc)
+			}
+			mustRun(t, src, full)
+			got := fixture.Value(t, fixture.OpenPublished(t, inc), tt.query)
+			if want := fixture.Value(t, fixture.OpenPublished(t, full), tt.query); got != want {
+				t.Errorf("%s: %q, want %q as a full refresh of the same files", tt.query, got, want)
+			}
+		})
+	}
+}

@@ -205,8 +205,10 @@ Per entity, rows read (contract files plus rows the vendor step handed to the en
 it) = loaded + quarantined, as for contract files. Vendor objects enrich each other, so they are read as
 a set: when any vendor file changed, all are read again; when none did, all are skipped as unchanged.
 The rows of a file read again unchanged are no newer than its first load: a row of the same key that a
-later run loaded from another file (a correction in ` + "`accounts/fix.csv`" + `, say) stays, and the vendor
-row is quarantined as superseded by it. A changed export of the file is the newest load and wins.
+later run loaded from another file (a correction in ` + "`accounts/fix.csv`" + `, say) stays, the vendor
+row is quarantined as superseded by it, and a record the file marks deleted does not remove it. A file
+moved unchanged counts from its first load where it was. A changed export of the file is the newest
+load and wins.
 
 ## Records deleted at the vendor
 
