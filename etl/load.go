@@ -411,11 +411,16 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 	case withPrev:
 		earlierRows = "prev." + tbl
 	}
-	if err := b.exec(ctx, e.Name+": keys", "CREATE OR REPLACE TEMP TABLE "+bad+" AS "+b.badSQL(e, tbl, dup, earlierRows)); err != nil {
+	if err := b.exec(ctx, e.Name+": keys", "CREATE OR REPLACE TEMP TABLE "+bad+" AS "+b.badSQL(e, tbl, earlierRows)); err != nil {
 		return fmt.Errorf("check keys: %w", err)
 	}
 	if err := b.badSelfReferences(ctx, e, tbl, bad); err != nil {
 		return err
+	}
+	if dup {
+		if err := b.supersede(ctx, e, tbl, bad); err != nil {
+			return err
+		}
 	}
 	var nbad int64
 	if err := b.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+bad).Scan(&nbad); err != nil {
@@ -532,15 +537,15 @@ func (b *build) hasDuplicates(ctx context.Context, e *contract.Entity, tbl strin
 
 // badSQL selects (_file, _row, errors) for every checked row that breaks a
 // rule: its own rules, foreign keys that match no row of this or an
-// earlier load, and a duplicate key (the later file, then the later row,
-// wins; a vendor file read again unchanged loses to a row of its key an
-// earlier run loaded after it, from another file, in table earlierRows).
-func (b *build) badSQL(e *contract.Entity, chk string, dup bool, earlierRows string) string {
-	var refs, broken, items, joins []string
+// earlier load, and, for a row of a vendor file read again unchanged, a
+// row of its key an earlier run loaded after it from another file (in
+// table earlierRows). Duplicate keys among the rows left are supersede's.
+func (b *build) badSQL(e *contract.Entity, chk string, earlierRows string) string {
+	var refs, conds, items, joins []string
 	if stale := b.staleVendorRows("c._file"); stale != "" && earlierRows != "" {
 		refs = append(refs, "("+stale+" AND pv._run_id IS NOT NULL) AS _newer_load, pv._run_id AS _newer_run, pv._source_file AS _newer_file, pv._source_row AS _newer_row")
 		joins = append(joins, "LEFT JOIN (SELECT "+keyList(e)+", _run_id, _source_file, _source_row FROM "+earlierRows+") pv ON "+keyJoin(e, "c", "pv")+" AND "+b.newerLoad("c._file", "pv"))
-		broken = append(broken, "_newer_load")
+		conds = append(conds, "c._newer_load")
 		items = append(items, errorItem(e.Key[0], "c._newer_load",
 			"'duplicate key, superseded by ' || c._newer_file || ' row ' || c._newer_row || ' (run ' || c._newer_run || '), loaded after this unchanged file'"))
 	}
@@ -565,7 +570,7 @@ func (b *build) badSQL(e *contract.Entity, chk string, dup bool, earlierRows str
 		ref := wh.Ident("_ref_" + col.Name)
 		refs = append(refs, "(c."+wh.Ident(col.Name)+" IS NOT NULL AND "+alias+".k IS NULL) AS "+ref)
 		joins = append(joins, "LEFT JOIN ("+keys+") "+alias+" ON "+alias+".k = c."+wh.Ident(col.Name))
-		broken = append(broken, ref)
+		conds = append(conds, "c."+ref)
 		items = append(items, errorItem(col.Name, "c."+ref,
 			"'''' || c."+wh.Ident(col.Name)+" || ''' matches no "+target+"."+tcol+" of this or an earlier load'"))
 	}
@@ -573,27 +578,7 @@ func (b *build) badSQL(e *contract.Entity, chk string, dup bool, earlierRows str
 	if len(refs) > 0 {
 		from = "(SELECT c.*, " + strings.Join(refs, ", ") + " FROM " + chk + " c " + strings.Join(joins, " ") + ")"
 	}
-	var conds []string
-	for _, ref := range broken {
-		conds = append(conds, "c."+ref)
-	}
-	if dup {
-		// A row that breaks a rule of its own or a foreign key supersedes
-		// nothing: it is quarantined for that, and the latest good row of
-		// its key wins, as when the good one was loaded by an earlier run.
-		good := "len(_errors) = 0"
-		if len(broken) > 0 {
-			good += " AND NOT (" + strings.Join(broken, " OR ") + ")"
-		}
-		from = "(SELECT *, " + good + " AS _good, row_number() OVER w AS _rank, first_value(_file) OVER w AS _win_file, first_value(_row) OVER w AS _win_row FROM " + from +
-			" WINDOW w AS (PARTITION BY " + keyList(e) + " ORDER BY " + good + " DESC, _file DESC, _row DESC))"
-		superseded := "(c._rank > 1 AND c._good)"
-		conds = append([]string{superseded}, conds...)
-		items = append([]string{errorItem(e.Key[0], superseded, "'duplicate key, superseded by ' || wf.path || ' row ' || c._win_row")}, items...)
-		from += " c LEFT JOIN run_files wf ON wf.seq = c._win_file"
-	} else {
-		from += " c"
-	}
+	from += " c"
 	errs, where := "c._errors", "len(c._errors) > 0"
 	if len(items) > 0 {
 		errs = "list_concat(c._errors, list_filter([" + strings.Join(items, ", ") + "], x -> x IS NOT NULL))"
@@ -651,10 +636,26 @@ func (b *build) earlierKeys(target, tcol string) string {
 	return q
 }
 
+// supersede adds to bad the rows of chk that lose to a later row of their
+// key: among the rows no rule quarantined, the later file, then the later
+// row, wins. A row quarantined for a rule of its own, a foreign key or a
+// self reference (found by then) supersedes nothing: the latest good row
+// of its key wins, as when the good one was loaded by an earlier run.
+func (b *build) supersede(ctx context.Context, e *contract.Entity, chk, bad string) error {
+	q := "INSERT INTO " + bad + " SELECT c._file, c._row, [{'column': " + wh.Literal(e.Key[0]) + ", 'reason': 'duplicate key, superseded by ' || wf.path || ' row ' || c._win_row}]" +
+		" FROM (SELECT _file, _row, row_number() OVER w AS _rank, first_value(_file) OVER w AS _win_file, first_value(_row) OVER w AS _win_row FROM " + chk + " c" +
+		" WHERE NOT EXISTS (SELECT 1 FROM " + bad + " x WHERE x._file = c._file AND x._row = c._row)" +
+		" WINDOW w AS (PARTITION BY " + keyList(e) + " ORDER BY _file DESC, _row DESC)) c" +
+		" LEFT JOIN run_files wf ON wf.seq = c._win_file WHERE c._rank > 1"
+	if err := b.exec(ctx, e.Name+": duplicate keys", q); err != nil {
+		return fmt.Errorf("check duplicate keys: %w", err)
+	}
+	return nil
+}
+
 // badSelfReferences adds to bad the rows of chk whose self reference
 // points at a row of this load that bad holds (quarantined for a foreign
-// key or as a superseded duplicate, which badSQL's first look cannot
-// know), and again for the rows pointing at those, until none is left: a
+// key, which badSQL's first look cannot know), and again for the rows pointing at those, until none is left: a
 // renewal of a contract that is quarantined is quarantined too, as the
 // data contract says, whatever the length of the chain.
 func (b *build) badSelfReferences(ctx context.Context, e *contract.Entity, chk, bad string) error {
