@@ -147,7 +147,7 @@ func (b *build) remove(ctx context.Context, e *contract.Entity, cond string) (in
 // rather than leave with them. They go into temp table doomed_<entity>,
 // so that a row of this run cannot take one for the row its self
 // reference names (earlierKeys). It does nothing when nothing is removed.
-func (b *build) doomedKeys(ctx context.Context, e *contract.Entity, chk string) error {
+func (b *build) doomedKeys(ctx context.Context, e *contract.Entity, chk, bad string) error {
 	if !b.prev || b.opts.FullRefresh || len(e.Key) != 1 {
 		return nil
 	}
@@ -171,7 +171,11 @@ func (b *build) doomedKeys(ctx context.Context, e *contract.Entity, chk string) 
 	if len(base) == 0 || len(self) == 0 {
 		return nil
 	}
-	kept := "p." + key + " NOT IN (SELECT " + key + " FROM " + chk + " WHERE len(_errors) = 0 AND " + key + " IS NOT NULL)"
+	accepted := "len(_errors) = 0"
+	if bad != "" {
+		accepted = "NOT EXISTS (SELECT 1 FROM " + bad + " x WHERE x._file = c._file AND x._row = c._row)"
+	}
+	kept := "p." + key + " NOT IN (SELECT " + key + " FROM " + chk + " c WHERE " + accepted + " AND " + key + " IS NOT NULL)"
 	prev := "prev." + wh.Ident(e.Name)
 	q := "CREATE OR REPLACE TEMP TABLE " + wh.Ident("doomed_"+e.Name) + " AS WITH RECURSIVE d(k) AS (" +
 		"SELECT p." + key + " FROM " + prev + " p WHERE (" + strings.Join(base, " OR ") + ") AND " + kept +

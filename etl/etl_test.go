@@ -633,9 +633,10 @@ func TestSkipOrReadAgain(t *testing.T) {
 	dir := func(src string, name string) string { return filepath.Join(src, "accounts", name) }
 	tests := []struct {
 		name  string
+		want  string                           // ACC-2's name
 		steps []func(t *testing.T, src string) // one run after each
 	}{
-		{"RevertedOverRejectedContent", []func(*testing.T, string){
+		{"RevertedOverRejectedContent", "Fix", []func(*testing.T, string){
 			func(t *testing.T, src string) { fixture.WriteFile(t, dir(src, "a.csv"), v1) },
 			func(t *testing.T, src string) { fixture.WriteFile(t, dir(src, "fix.csv"), fix) },
 			// the required column misspelled: rejected
@@ -644,7 +645,7 @@ func TestSkipOrReadAgain(t *testing.T) {
 			},
 			func(t *testing.T, src string) { fixture.WriteFile(t, dir(src, "a.csv"), v1) },
 		}},
-		{"MovedBackOntoOldPath", []func(*testing.T, string){
+		{"MovedBackOntoOldPath", "Fix", []func(*testing.T, string){
 			func(t *testing.T, src string) { fixture.WriteFile(t, dir(src, "a.csv"), v1) },
 			func(t *testing.T, src string) { rename(t, dir(src, "a.csv"), dir(src, "b.csv")) },
 			func(t *testing.T, src string) {
@@ -652,6 +653,23 @@ func TestSkipOrReadAgain(t *testing.T) {
 			},
 			func(t *testing.T, src string) { fixture.WriteFile(t, dir(src, "fix.csv"), fix) },
 			func(t *testing.T, src string) { rename(t, dir(src, "b.csv"), dir(src, "a.csv")) },
+		}},
+		// b.csv, loaded in the same run as a.csv, changes to a.csv's content.
+		{"ChangedToContentOfTheSameRun", "One", []func(*testing.T, string){
+			func(t *testing.T, src string) {
+				fixture.WriteFile(t, dir(src, "a.csv"), strings.Replace(fix, "Fix", "One", 1))
+				fixture.WriteFile(t, dir(src, "b.csv"), strings.Replace(fix, "Fix", "Two", 1))
+			},
+			func(t *testing.T, src string) {
+				fixture.WriteFile(t, dir(src, "b.csv"), strings.Replace(fix, "Fix", "One", 1))
+			},
+		}},
+		// b.csv takes a.csv's content (read again), then its own again.
+		{"BackAfterTakingAnotherFilesContent", "Fix", []func(*testing.T, string){
+			func(t *testing.T, src string) { fixture.WriteFile(t, dir(src, "a.csv"), v1) },
+			func(t *testing.T, src string) { fixture.WriteFile(t, dir(src, "b.csv"), fix) },
+			func(t *testing.T, src string) { fixture.WriteFile(t, dir(src, "b.csv"), v1) },
+			func(t *testing.T, src string) { fixture.WriteFile(t, dir(src, "b.csv"), fix) },
 		}},
 	}
 	for _, tt := range tests {
@@ -664,8 +682,8 @@ func TestSkipOrReadAgain(t *testing.T) {
 			}
 			mustRun(t, src, full)
 			name := fixture.Value(t, fixture.OpenPublished(t, inc), "SELECT account_name FROM accounts WHERE account_id = 'ACC-2'")
-			if want := fixture.Value(t, fixture.OpenPublished(t, full), "SELECT account_name FROM accounts WHERE account_id = 'ACC-2'"); name != want || name != "Fix" {
-				t.Errorf("ACC-2 = %q, want %q as a full refresh of the same files has", name, want)
+			if want := fixture.Value(t, fixture.OpenPublished(t, full), "SELECT account_name FROM accounts WHERE account_id = 'ACC-2'"); name != want || name != tt.want {
+				t.Errorf("ACC-2 = %q, want %q as a full refresh of the same files has (%q)", name, tt.want, want)
 			}
 		})
 	}

@@ -59,6 +59,10 @@ type build struct {
 	// reload: the loader options changed since the published generation,
 	// so files loaded before are read again (options.go).
 	reload bool
+	// rereadVendors: a rebuild restored vendor files into the ledger; the
+	// vendor set is read again (vendor records are in no lake file), as
+	// files loaded before.
+	rereadVendors bool
 }
 
 // loadAll loads every entity in contract order, so parents are merged
@@ -158,12 +162,16 @@ type earlier struct {
 // readBefore is what the file ledger says of the files earlier runs read:
 // each content (entity/sha256) and where it was last read, the last run
 // that loaded each content, the content last loaded at each path
-// (entity/path), and the run since which the path has held it.
+// (entity/path) and the run since which the path has held it, and, for a
+// vendor file's rows, the run since which that content has been loaded
+// without a break (also at another path, before a move) and those paths.
 type readBefore struct {
 	sums     map[string]earlier
 	loadedAt map[string]int
 	last     map[string]string
 	since    map[string]int
+	stretch  map[string]int
+	origin   map[string][]string
 }
 
 // same tells whether f holds content read before, and where: content this
@@ -179,7 +187,7 @@ func (r readBefore) same(f SourceFile) (earlier, bool) {
 		return earlier{}, false
 	}
 	at := f.Entity + "/" + f.Path
-	if last, ok := r.last[at]; ok && last != f.SHA256 && was.run > 0 && r.since[at] > r.loadedAt[sum] {
+	if last, ok := r.last[at]; ok && last != f.SHA256 && was.run > 0 && r.since[at] >= r.loadedAt[sum] {
 		return earlier{}, false
 	}
 	return was, true
@@ -194,19 +202,20 @@ func (r readBefore) add(f SourceFile) {
 // been loaded without a break, and the paths it was loaded from: f's own,
 // and, for a file moved, the one it was at.
 func (r readBefore) loadedSince(f SourceFile) (int, []string) {
-	if r.last[f.Entity+"/"+f.Path] == f.SHA256 {
-		return r.since[f.Entity+"/"+f.Path], []string{f.Path}
+	if at := f.Entity + "/" + f.Path; r.last[at] == f.SHA256 {
+		return r.stretch[at], append([]string{f.Path}, r.origin[at]...)
 	}
 	was := r.sums[f.Entity+"/"+f.SHA256]
-	if r.last[f.Entity+"/"+was.path] == f.SHA256 {
-		return r.since[f.Entity+"/"+was.path], []string{f.Path, was.path}
+	if at := f.Entity + "/" + was.path; r.last[at] == f.SHA256 {
+		return r.stretch[at], append([]string{f.Path, was.path}, r.origin[at]...)
 	}
 	return r.loadedAt[f.Entity+"/"+f.SHA256], []string{f.Path, was.path}
 }
 
 // seenFiles reads the file ledger of the generation the run builds on.
 func (b *build) seenFiles(ctx context.Context) (readBefore, error) {
-	seen := readBefore{sums: map[string]earlier{}, loadedAt: map[string]int{}, last: map[string]string{}, since: map[string]int{}}
+	seen := readBefore{sums: map[string]earlier{}, loadedAt: map[string]int{}, last: map[string]string{}, since: map[string]int{}, stretch: map[string]int{}, origin: map[string][]string{}}
+	held := map[string]string{} // entity/sha256 -> the path that loaded it last
 	if !b.prev || b.opts.FullRefresh || b.reload {
 		return seen, nil
 	}
@@ -231,8 +240,14 @@ func (b *build) seenFiles(ctx context.Context) (readBefore, error) {
 		}
 		seen.loadedAt[ent+"/"+sum] = run
 		if at := ent + "/" + path; seen.last[at] != sum {
-			seen.last[at], seen.since[at] = sum, run
+			seen.last[at], seen.since[at], seen.stretch[at], seen.origin[at] = sum, run, run, nil
+			// A vendor file moved unchanged and read again with its set:
+			// its content has been loaded since it was at its old path.
+			if q := held[ent+"/"+sum]; q != "" && q != path && seen.last[ent+"/"+q] == sum {
+				seen.stretch[at], seen.origin[at] = seen.stretch[ent+"/"+q], append([]string{q}, seen.origin[ent+"/"+q]...)
+			}
 		}
+		held[ent+"/"+sum] = path
 	}
 	return seen, rows.Err()
 }
@@ -401,7 +416,7 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 	if err != nil {
 		return err
 	}
-	if err := b.doomedKeys(ctx, e, tbl); err != nil {
+	if err := b.doomedKeys(ctx, e, tbl, ""); err != nil {
 		return err
 	}
 	var earlierRows string
@@ -667,6 +682,9 @@ func (b *build) badSelfReferences(ctx context.Context, e *contract.Entity, chk, 
 	}
 	accepted := "NOT EXISTS (SELECT 1 FROM " + bad + " x WHERE x._file = c._file AND x._row = c._row)"
 	for {
+		if err := b.doomedKeys(ctx, e, chk, bad); err != nil {
+			return err
+		}
 		var added int64
 		for _, col := range refs {
 			target, tcol, _ := strings.Cut(col.Ref, ".")

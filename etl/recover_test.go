@@ -327,3 +327,44 @@ func TestRebuildKeepsVendorRecords(t *testing.T) {
 		})
 	}
 }
+
+// TestRebuildKeepsVendorFilesOrder: a rebuild replaying the run that
+// loaded the vendor files and a later run's correction from another file
+// reads the vendor files again (for their vendor records) as files loaded
+// before, so the correction stays, as on the undamaged warehouse.
+func TestRebuildKeepsVendorFilesOrder(t *testing.T) {
+	const acme = "0015g00000AbCdEAAV"
+	q := "SELECT coalesce(max(account_name), '') FROM accounts WHERE account_id = '" + acme + "'"
+	for _, how := range []string{"LinkPointedBack", "Damaged"} {
+		t.Run(how, func(t *testing.T) {
+			src := fixture.CopySource(t, "adapters/testdata/mixed")
+			clean, damaged := wh.Dir(t.TempDir()), wh.Dir(t.TempDir())
+			for _, data := range []wh.Dir{clean, damaged} {
+				mustRun(t, "testdata/good", data)
+				mustRun(t, src, data)
+			}
+			fixture.WriteFile(t, filepath.Join(src, "accounts", "fix.csv"), "account_id,account_name,segment\n"+acme+",Acme Corporation,enterprise\n")
+			for _, data := range []wh.Dir{clean, damaged} {
+				mustRun(t, src, data)
+			}
+			if how == "LinkPointedBack" {
+				if err := damaged.Repoint(1); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				warehousetest.Damage(t, filepath.Join(damaged.Generations(), "gen-000002.duckdb"))
+				warehousetest.Damage(t, filepath.Join(damaged.Generations(), "gen-000003.duckdb"))
+			}
+			mustRun(t, src, clean)
+			if res := mustRun(t, src, damaged); res.Recovered == "" {
+				t.Fatalf("the run did not rebuild")
+			}
+			if got := fixture.Value(t, fixture.OpenPublished(t, damaged), q); got != "Acme Corporation" {
+				t.Errorf("acme after the rebuild %q, want the correction kept", got)
+			}
+			if a, b := snapshot(t, clean, "_run_id"), snapshot(t, damaged, "_run_id"); !slices.Equal(a, b) {
+				t.Errorf("clean and rebuilt differ:\n%v\n%v", a, b)
+			}
+		})
+	}
+}

@@ -164,7 +164,7 @@ func (b *build) readVendors(ctx context.Context, files []SourceFile, seen readBe
 	}
 	// Vendor objects enrich each other, so they are read as a set: all of
 	// them again when any changed.
-	if !anyChanged(files, seen) {
+	if !anyChanged(files, seen) && !b.rereadVendors {
 		for _, f := range files {
 			was, _ := seen.same(f)
 			b.unchanged(f, was)

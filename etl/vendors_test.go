@@ -107,6 +107,10 @@ func TestVendorFileKeepsLaterLoad(t *testing.T) {
 			rename(t, filepath.Join(src, account), filepath.Join(src, "salesforce", "old", "Account.csv"))
 			org("904")(t, src)
 		}}, acmeName},
+		{"MovedThenReadAgain", []func(*testing.T, string){fix, org("903"), func(t *testing.T, src string) {
+			rename(t, filepath.Join(src, account), filepath.Join(src, "salesforce", "old", "Account.csv"))
+			org("904")(t, src)
+		}, org("905")}, acmeName},
 		{"ChangedBackOverRejected", []func(*testing.T, string){keep, fix, func(t *testing.T, src string) {
 			fixture.WriteFile(t, filepath.Join(src, account), strings.Replace(string(v1), "Id,Name,", "Id,Nom,", 1))
 		}, func(t *testing.T, src string) { fixture.WriteFile(t, filepath.Join(src, account), string(v1)) }}, acmeName},
