@@ -238,13 +238,16 @@ func (b *build) seenFiles(ctx context.Context) (readBefore, error) {
 		if status != FileLoaded {
 			continue
 		}
-		seen.loadedAt[ent+"/"+sum] = run
+		// A content's last load moves when it starts a new stretch of
+		// loads, not when its vendor set is read again unchanged.
 		if at := ent + "/" + path; seen.last[at] != sum {
 			seen.last[at], seen.since[at], seen.stretch[at], seen.origin[at] = sum, run, run, nil
+			seen.loadedAt[ent+"/"+sum] = run
 			// A vendor file moved unchanged and read again with its set:
 			// its content has been loaded since it was at its old path.
 			if q := held[ent+"/"+sum]; q != "" && q != path && seen.last[ent+"/"+q] == sum {
 				seen.stretch[at], seen.origin[at] = seen.stretch[ent+"/"+q], append([]string{q}, seen.origin[ent+"/"+q]...)
+				seen.loadedAt[ent+"/"+sum] = seen.stretch[at]
 			}
 		}
 		held[ent+"/"+sum] = path

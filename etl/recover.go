@@ -237,16 +237,13 @@ func (b *build) replay(ctx context.Context, base int) ([]replayed, int, error) {
 // restoreLedgers adds to prev's file ledger the files run r read of the
 // entities whose lake files were trusted, and to its quarantine the rows r
 // quarantined for those entities, from its quarantine files. Its vendor
-// files go in when every entity was trusted, and the run reads the vendor
-// set again all the same (rereadVendors), as files loaded before: the
-// vendor records they gave (vendor_records) are in no lake file.
+// files go in too, for their load order, and the run reads the vendor set
+// again all the same (rereadVendors), as files loaded before: the vendor
+// records they gave (vendor_records) are in no lake file, and an entity
+// whose lake file was not trusted gets its vendor rows back.
 func (b *build) restoreLedgers(ctx context.Context, r replayed, trusted map[string]bool) error {
-	all := true
-	for _, ok := range trusted {
-		all = all && ok
-	}
 	for _, f := range r.res.Files {
-		if f.Status == FileUnchanged || f.Vendor != "" && !all || f.Vendor == "" && !trusted[f.Entity] {
+		if f.Status == FileUnchanged || f.Vendor == "" && !trusted[f.Entity] {
 			continue
 		}
 		if f.Vendor != "" {

@@ -368,3 +368,50 @@ func TestRebuildKeepsVendorFilesOrder(t *testing.T) {
 		})
 	}
 }
+
+const acmeID = "0015g00000AbCdEAAV"
+const acmeQuery = "SELECT coalesce(max(account_name), '') FROM accounts WHERE account_id = '" + acmeID + "'"
+
+// TestRebuildPartlyTrustedKeepsVendorFilesOrder: a rebuild where one
+// entity's lake file of the run that loaded the vendor files is not
+// trusted still reads the vendor files as files loaded before, so they do
+// not undo a correction a later run loaded (from a third review).
+func TestRebuildPartlyTrustedKeepsVendorFilesOrder(t *testing.T) {
+	src := fixture.CopySource(t, "adapters/testdata/mixed")
+	clean, damaged := wh.Dir(t.TempDir()), wh.Dir(t.TempDir())
+	for _, data := range []wh.Dir{clean, damaged} {
+		mustRun(t, "testdata/good", data)
+		mustRun(t, src, data)
+	}
+	fixture.WriteFile(t, filepath.Join(src, "accounts", "fix.csv"), "account_id,account_name,segment\n"+acmeID+",Acme Corporation,enterprise\n")
+	for _, data := range []wh.Dir{clean, damaged} {
+		mustRun(t, src, data)
+	}
+	lakes, _ := filepath.Glob(damaged.Path("lake", "*", "run-000002.parquet"))
+	t.Logf("run 2 lake files: %v", lakes)
+	var victim string
+	for _, l := range lakes {
+		if !strings.Contains(l, "/accounts/") && !strings.Contains(l, "removed") {
+			victim = l
+			break
+		}
+	}
+	if victim == "" {
+		t.Fatal("no lake file to damage")
+	}
+	warehousetest.Damage(t, victim)
+	warehousetest.Damage(t, filepath.Join(damaged.Generations(), "gen-000002.duckdb"))
+	warehousetest.Damage(t, filepath.Join(damaged.Generations(), "gen-000003.duckdb"))
+	mustRun(t, src, clean)
+	res := mustRun(t, src, damaged)
+	if res.Recovered == "" {
+		t.Fatal("no rebuild")
+	}
+	t.Logf("recovered %s (damaged %s)", res.Recovered, victim)
+	if got := fixture.Value(t, fixture.OpenPublished(t, damaged), acmeQuery); got != "Acme Corporation" {
+		t.Errorf("acme after the rebuild %q, want the correction kept", got)
+	}
+	if a, b := snapshot(t, clean, "_run_id"), snapshot(t, damaged, "_run_id"); !slices.Equal(a, b) {
+		t.Errorf("clean and rebuilt differ")
+	}
+}

@@ -144,3 +144,31 @@ func TestVendorFileKeepsLaterLoad(t *testing.T) {
 		})
 	}
 }
+
+// TestVendorFileTakesReReadContent: a vendor file changed to the content
+// another vendor file holds is read again, though a re-read of the set
+// read that content since the path's own load (from a third review).
+func TestVendorFileTakesReReadContent(t *testing.T) {
+	src := fixture.CopySource(t, "adapters/testdata/mixed")
+	inc, full := wh.Dir(t.TempDir()), wh.Dir(t.TempDir())
+	account := filepath.Join(src, "salesforce", "Account.csv")
+	extra := filepath.Join(src, "salesforce", "extra", "Account.csv")
+	v1, err := os.ReadFile(account)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, src, inc)
+	fixture.WriteFile(t, extra, strings.Replace(string(v1), "Acme Corp,", "Acme Y,", 1))
+	mustRun(t, src, inc)
+	t.Logf("after B=Y: %s", fixture.Value(t, fixture.OpenPublished(t, inc), acmeQuery))
+	appendLine(t, filepath.Join(src, "zendesk", "organizations.csv"), "903,,Org 903,2024-07-01T00:00:00Z\n")
+	mustRun(t, src, inc)
+	fixture.WriteFile(t, extra, string(v1))
+	res := mustRun(t, src, inc)
+	t.Logf("extra: %s", fileStatus(res, "salesforce/extra/Account.csv"))
+	mustRun(t, src, full)
+	got := fixture.Value(t, fixture.OpenPublished(t, inc), acmeQuery)
+	if want := fixture.Value(t, fixture.OpenPublished(t, full), acmeQuery); got != want {
+		t.Errorf("acme %q, want %q as a full refresh", got, want)
+	}
+}
