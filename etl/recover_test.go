@@ -328,90 +328,58 @@ func TestRebuildKeepsVendorRecords(t *testing.T) {
 	}
 }
 
+// acmeID is an account of the mixed vendor fixture; acmeQuery its name.
+const acmeID = "0015g00000AbCdEAAV"
+const acmeQuery = "SELECT coalesce(max(account_name), '') FROM accounts WHERE account_id = '" + acmeID + "'"
+
 // TestRebuildKeepsVendorFilesOrder: a rebuild replaying the run that
 // loaded the vendor files and a later run's correction from another file
 // reads the vendor files again (for their vendor records) as files loaded
-// before, so the correction stays, as on the undamaged warehouse.
+// before, so the correction stays, as on the undamaged warehouse; also
+// when a lake file of another entity of the vendor run is not trusted.
 func TestRebuildKeepsVendorFilesOrder(t *testing.T) {
-	const acme = "0015g00000AbCdEAAV"
-	q := "SELECT coalesce(max(account_name), '') FROM accounts WHERE account_id = '" + acme + "'"
-	for _, how := range []string{"LinkPointedBack", "Damaged"} {
-		t.Run(how, func(t *testing.T) {
+	damageGenerations := func(t *testing.T, data wh.Dir) {
+		warehousetest.Damage(t, filepath.Join(data.Generations(), "gen-000002.duckdb"))
+		warehousetest.Damage(t, filepath.Join(data.Generations(), "gen-000003.duckdb"))
+	}
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, data wh.Dir)
+	}{
+		{"LinkPointedBack", func(t *testing.T, data wh.Dir) {
+			if err := data.Repoint(1); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"Damaged", damageGenerations},
+		{"OneLakeFileNotTrusted", func(t *testing.T, data wh.Dir) {
+			warehousetest.Damage(t, data.Path(wh.LakeEntity("contract_terms", 2)))
+			damageGenerations(t, data)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			src := fixture.CopySource(t, "adapters/testdata/mixed")
 			clean, damaged := wh.Dir(t.TempDir()), wh.Dir(t.TempDir())
 			for _, data := range []wh.Dir{clean, damaged} {
 				mustRun(t, "testdata/good", data)
 				mustRun(t, src, data)
 			}
-			fixture.WriteFile(t, filepath.Join(src, "accounts", "fix.csv"), "account_id,account_name,segment\n"+acme+",Acme Corporation,enterprise\n")
+			fixture.WriteFile(t, filepath.Join(src, "accounts", "fix.csv"), "account_id,account_name,segment\n"+acmeID+",Acme Corporation,enterprise\n")
 			for _, data := range []wh.Dir{clean, damaged} {
 				mustRun(t, src, data)
 			}
-			if how == "LinkPointedBack" {
-				if err := damaged.Repoint(1); err != nil {
-					t.Fatal(err)
-				}
-			} else {
-				warehousetest.Damage(t, filepath.Join(damaged.Generations(), "gen-000002.duckdb"))
-				warehousetest.Damage(t, filepath.Join(damaged.Generations(), "gen-000003.duckdb"))
-			}
+			tt.damage(t, damaged)
 			mustRun(t, src, clean)
 			if res := mustRun(t, src, damaged); res.Recovered == "" {
 				t.Fatalf("the run did not rebuild")
 			}
-			if got := fixture.Value(t, fixture.OpenPublished(t, damaged), q); got != "Acme Corporation" {
+			if got := fixture.Value(t, fixture.OpenPublished(t, damaged), acmeQuery); got != "Acme Corporation" {
 				t.Errorf("acme after the rebuild %q, want the correction kept", got)
 			}
 			if a, b := snapshot(t, clean, "_run_id"), snapshot(t, damaged, "_run_id"); !slices.Equal(a, b) {
 				t.Errorf("clean and rebuilt differ:\n%v\n%v", a, b)
 			}
 		})
-	}
-}
-
-const acmeID = "0015g00000AbCdEAAV"
-const acmeQuery = "SELECT coalesce(max(account_name), '') FROM accounts WHERE account_id = '" + acmeID + "'"
-
-// TestRebuildPartlyTrustedKeepsVendorFilesOrder: a rebuild where one
-// entity's lake file of the run that loaded the vendor files is not
-// trusted still reads the vendor files as files loaded before, so they do
-// not undo a correction a later run loaded (from a third review).
-func TestRebuildPartlyTrustedKeepsVendorFilesOrder(t *testing.T) {
-	src := fixture.CopySource(t, "adapters/testdata/mixed")
-	clean, damaged := wh.Dir(t.TempDir()), wh.Dir(t.TempDir())
-	for _, data := range []wh.Dir{clean, damaged} {
-		mustRun(t, "testdata/good", data)
-		mustRun(t, src, data)
-	}
-	fixture.WriteFile(t, filepath.Join(src, "accounts", "fix.csv"), "account_id,account_name,segment\n"+acmeID+",Acme Corporation,enterprise\n")
-	for _, data := range []wh.Dir{clean, damaged} {
-		mustRun(t, src, data)
-	}
-	lakes, _ := filepath.Glob(damaged.Path("lake", "*", "run-000002.parquet"))
-	t.Logf("run 2 lake files: %v", lakes)
-	var victim string
-	for _, l := range lakes {
-		if !strings.Contains(l, "/accounts/") && !strings.Contains(l, "removed") {
-			victim = l
-			break
-		}
-	}
-	if victim == "" {
-		t.Fatal("no lake file to damage")
-	}
-	warehousetest.Damage(t, victim)
-	warehousetest.Damage(t, filepath.Join(damaged.Generations(), "gen-000002.duckdb"))
-	warehousetest.Damage(t, filepath.Join(damaged.Generations(), "gen-000003.duckdb"))
-	mustRun(t, src, clean)
-	res := mustRun(t, src, damaged)
-	if res.Recovered == "" {
-		t.Fatal("no rebuild")
-	}
-	t.Logf("recovered %s (damaged %s)", res.Recovered, victim)
-	if got := fixture.Value(t, fixture.OpenPublished(t, damaged), acmeQuery); got != "Acme Corporation" {
-		t.Errorf("acme after the rebuild %q, want the correction kept", got)
-	}
-	if a, b := snapshot(t, clean, "_run_id"), snapshot(t, damaged, "_run_id"); !slices.Equal(a, b) {
-		t.Errorf("clean and rebuilt differ")
 	}
 }

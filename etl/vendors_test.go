@@ -18,7 +18,7 @@ import (
 func TestUnchangedVendorFileKeepsLaterLoad(t *testing.T) {
 	src := fixture.CopySource(t, "adapters/testdata/mixed")
 	data := wh.Dir(t.TempDir())
-	const acme = "0015g00000AbCdEAAV"
+	const acme = acmeID
 	name := func() string {
 		return fixture.Value(t, fixture.OpenPublished(t, data), "SELECT account_name FROM accounts WHERE account_id = ?", acme)
 	}
@@ -80,7 +80,7 @@ func appendLine(tb testing.TB, path, line string) {
 // changed back over a rejected version, a deletion read again): each
 // leaves the correction as a full refresh of the same files does.
 func TestVendorFileKeepsLaterLoad(t *testing.T) {
-	const acme = "0015g00000AbCdEAAV"
+	const acme = acmeID
 	fix := func(t *testing.T, src string) {
 		fixture.WriteFile(t, filepath.Join(src, "accounts", "fix.csv"), "account_id,account_name,segment\n"+acme+",Acme Corporation,enterprise\n")
 	}
@@ -160,7 +160,6 @@ func TestVendorFileTakesReReadContent(t *testing.T) {
 	mustRun(t, src, inc)
 	fixture.WriteFile(t, extra, strings.Replace(string(v1), "Acme Corp,", "Acme Y,", 1))
 	mustRun(t, src, inc)
-	t.Logf("after B=Y: %s", fixture.Value(t, fixture.OpenPublished(t, inc), acmeQuery))
 	appendLine(t, filepath.Join(src, "zendesk", "organizations.csv"), "903,,Org 903,2024-07-01T00:00:00Z\n")
 	mustRun(t, src, inc)
 	fixture.WriteFile(t, extra, string(v1))
