@@ -461,7 +461,7 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 	case copied:
 		// The run's rows replace the earlier rows of their keys, which the
 		// models updated in place read as changed too (BuildEnv.Delta).
-		replaced := "CREATE OR REPLACE TEMP TABLE " + wh.Ident("_replaced_"+e.Name) + " AS SELECT p.* FROM " + into + " p SEMI JOIN " + tbl + " n ON " + keyJoin(e, "p", "n")
+		replaced := "CREATE OR REPLACE TABLE " + wh.Scratched("_replaced_"+e.Name) + " AS SELECT p.* FROM " + into + " p SEMI JOIN " + tbl + " n ON " + keyJoin(e, "p", "n")
 		if err := b.exec(ctx, e.Name+": merge in place", replaced); err != nil {
 			return fmt.Errorf("merge: %w", err)
 		}

@@ -44,6 +44,10 @@ type Options struct {
 	// tests run and the marts are exported while later models build; nil
 	// runs them in turn on the build's connection.
 	Side *sql.Conn
+	// More are more connections to the same database, used with Side: a
+	// model whose inputs are built builds on any of them or on the
+	// build's connection, beside the others building.
+	More []*sql.Conn
 }
 
 // Model statuses.
@@ -125,6 +129,9 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	if err := setChanged(ctx, conn, "", false); err != nil {
 		return nil, err
 	}
+	if err := wh.CreateScratch(ctx, conn); err != nil {
+		return nil, err
+	}
 	models, err := Load(opts.UserDir)
 	if err != nil {
 		return nil, err
@@ -163,7 +170,6 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	ordered = append(ordered, clash...)
 	lap("resolve dependencies")
 	rep := &Report{}
-	failed := map[string]bool{}
 	// The states first: they follow from the SQL and the inputs alone, and
 	// say which models may be updated in place, so that the changed rows
 	// of a model computed in full are found only when one will use them.
@@ -184,43 +190,69 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		return nil, err
 	}
 	defer follow.beside.Wait()
-	kept := map[string]bool{}
-	up := newUpdates(opts, inPlace, kept)
+	up := newUpdates(opts, inPlace)
 	defer up.close(ctx, conn)
-	for _, m := range ordered {
-		state, base := states[m.Name], bases[m.Name]
+	conns := []*sql.Conn{conn}
+	if opts.Side != nil {
+		conns = append(conns, opts.More...)
+	}
+	for _, c := range conns[1:] {
+		if err := setChanged(ctx, c, "", false); err != nil {
+			return nil, err
+		}
+	}
+	// What one connection does for model m: keep it, update it in place
+	// or compute it; an analyst's model not built leaves no table behind.
+	one := func(ctx context.Context, conn *sql.Conn, m *Model, failed string) ModelResult {
 		var res ModelResult
-		switch {
+		switch state := states[m.Name]; {
+		case failed != "" && m.Err == nil:
+			res = ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Skipped, Error: "reads " + failed + ", which was not built"}
 		case st.kept(m, state):
 			res = keepModel(ctx, conn, m, opts.Prev)
 		case slices.Contains(inPlace, m):
-			res = up.model(ctx, conn, m, failed)
+			res = up.model(ctx, conn, m)
 		default:
-			res = up.build(ctx, conn, m, failed)
+			res = up.build(ctx, conn, m)
 		}
-		res.State, res.Base, res.View, res.Volatile = state, base, m.View(), m.Volatile
+		if res.Status == Built {
+			up.built(m.Name, res.Kept)
+			return res
+		}
+		// Its table, as a copied generation holds it from the previous
+		// build, goes: a model not built has no rows to show.
+		if _, ok := st.was[m.Name]; ok && !m.Builtin {
+			if err := dropRelation(ctx, conn, m.Name); err != nil {
+				up.fail(fmt.Errorf("model %s: drop its table, as it was not built: %w", m.Name, err))
+			}
+		}
+		return res
+	}
+	kept := map[string]bool{}
+	var buildErr error
+	schedule(ctx, conns, ordered, one, func(i int, res ModelResult) bool {
+		m := ordered[i]
+		res.State, res.Base, res.View, res.Volatile = states[m.Name], bases[m.Name], m.View(), m.Volatile
 		rep.Models = append(rep.Models, res)
-		if up.fatal != nil {
-			return rep, fmt.Errorf("model %s: %w", m.Name, up.fatal)
+		if err := up.failure(); err != nil {
+			buildErr = err
+			return true
 		}
 		if res.Status == Built {
 			opts.Logger.Debug("model built", "model", m.Name, "rows", res.Rows, "seconds", res.Seconds, "kept", res.Kept, "incremental", res.Incremental)
 			kept[m.Name] = res.Kept
 			follow.add(ctx, m, kept)
-			continue
+			return false
 		}
-		failed[m.Name] = true
 		if m.Builtin {
-			return rep, fmt.Errorf("model %s: %s", m.Name, res.Error)
+			buildErr = fmt.Errorf("model %s: %s", m.Name, res.Error)
+			return true
 		}
 		opts.Logger.Warn("analyst's model not built", "model", m.Name, "file", m.Path, "err", res.Error)
-		// Its table, as a copied generation holds it from the previous
-		// build, goes: a model not built has no rows to show.
-		if _, ok := st.was[m.Name]; ok {
-			if err := dropRelation(ctx, conn, m.Name); err != nil {
-				return rep, fmt.Errorf("drop the table of model %s, which was not built: %w", m.Name, err)
-			}
-		}
+		return false
+	})
+	if buildErr != nil {
+		return rep, buildErr
 	}
 	lap("build")
 	tests, followErr := follow.result(ctx)
@@ -233,17 +265,11 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	return rep, followErr
 }
 
-func buildModel(ctx context.Context, conn *sql.Conn, m *Model, failed map[string]bool) ModelResult {
+func buildModel(ctx context.Context, conn *sql.Conn, m *Model) ModelResult {
 	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built}
 	if m.Err != nil {
 		res.Status, res.Error = Failed, m.Err.Error()
 		return res
-	}
-	for _, d := range m.Deps {
-		if failed[d] {
-			res.Status, res.Error = Skipped, "reads "+d+", which was not built"
-			return res
-		}
 	}
 	start := time.Now()
 	if _, err := conn.ExecContext(ctx, createSQL(m, "CREATE OR REPLACE")); err != nil {
@@ -277,9 +303,8 @@ func createSQL(m *Model, create string) string {
 	return create + kind + wh.Ident(m.Name) + " AS " + strings.TrimRight(strings.TrimSpace(m.SQL), ";")
 }
 
-// hasTable reports whether the main schema of database (an attached one,
-// or "temp" for the temporary tables) has table name; relation looks in
-// the generation's own.
+// hasTable reports whether the main schema of attached database has
+// table name; relation looks in the generation's own.
 func hasTable(ctx context.Context, conn *sql.Conn, database, name string) (bool, error) {
 	var n int
 	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = 'main' AND table_name = ?", database, name).Scan(&n)

@@ -6,8 +6,10 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -18,22 +20,28 @@ import (
 // changed rows, their earlier and new versions, from which the models
 // that read it take the key values they changed in; only the columns those
 // models take are kept.
+//
+// Models build at once on several connections, so these tables are in
+// the build's schema wh.Scratch, which every connection sees, and the
+// fields below mu are shared.
 type updates struct {
-	delta   map[string]bool // entity tables changed only in their run's rows
-	kept    map[string]bool // models kept so far: their rows did not change
-	runID   int
-	prev    string // the previous generation's database, "" for none
-	log     *slog.Logger
-	feeds   map[string][]string // models some model may be updated in place from -> the key columns it takes
-	changed map[string]string   // model -> temp table of its changed rows
-	temp    []string            // the temp tables made
-	fatal   error               // the build cannot go on (precedent_changed not reset)
+	delta map[string]bool // entity tables changed only in their run's rows
+	runID int
+	prev  string // the previous generation's database, "" for none
+	log   *slog.Logger
+	feeds map[string][]string // models some model may be updated in place from -> the key columns it takes
+
+	mu      sync.Mutex
+	kept    map[string]bool   // models kept so far: their rows did not change
+	changed map[string]string // model -> table of its changed rows
+	tables  []string          // the tables made
+	fatal   error             // the build cannot go on (precedent_changed not reset)
 }
 
 // newUpdates prepares the updates of the models in inPlace, those whose
 // base state is the one the previous generation recorded.
-func newUpdates(opts Options, inPlace []*Model, kept map[string]bool) *updates {
-	u := &updates{delta: map[string]bool{}, kept: kept, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string][]string{}, changed: map[string]string{}}
+func newUpdates(opts Options, inPlace []*Model) *updates {
+	u := &updates{delta: map[string]bool{}, kept: map[string]bool{}, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string][]string{}, changed: map[string]string{}}
 	if opts.RunID > 0 {
 		for _, e := range opts.Delta {
 			u.delta[strings.ToLower(e)] = true
@@ -52,6 +60,37 @@ func newUpdates(opts Options, inPlace []*Model, kept map[string]bool) *updates {
 	return u
 }
 
+// built notes that model name was built, and whether it was kept.
+func (u *updates) built(name string, kept bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.kept[name] = kept
+}
+
+// fail notes that the build cannot go on, for err, unless an earlier
+// error said so.
+func (u *updates) fail(err error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.fatal == nil {
+		u.fatal = err
+	}
+}
+
+// failure is the error the build cannot go on for, or nil.
+func (u *updates) failure() error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.fatal
+}
+
+// setChangedRows records the table of model name's changed rows.
+func (u *updates) setChangedRows(name, table string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.changed[name] = table
+}
+
 // keyColumns is the select list of the columns of model name's rows that
 // the models updated from it take (those it has).
 func (u *updates) keyColumns(name string) string {
@@ -60,8 +99,8 @@ func (u *updates) keyColumns(name string) string {
 
 // build computes model m in full, as buildModel does, and records its
 // changed rows.
-func (u *updates) build(ctx context.Context, conn *sql.Conn, m *Model, failed map[string]bool) ModelResult {
-	res := buildModel(ctx, conn, m, failed)
+func (u *updates) build(ctx context.Context, conn *sql.Conn, m *Model) ModelResult {
+	res := buildModel(ctx, conn, m)
 	if res.Status == Built {
 		u.computed(ctx, conn, m, res.Rows)
 	}
@@ -79,7 +118,7 @@ func (u *updates) computed(ctx context.Context, conn *sql.Conn, m *Model, n int6
 	if u.prev == "" || len(u.feeds[m.Name]) == 0 {
 		return
 	}
-	rows := u.tempTable("_changed_rows_" + m.Name)
+	rows := u.table("_changed_rows_" + m.Name)
 	tbl, old := wh.Ident(m.Name), wh.Ident(u.prev)+".main."+wh.Ident(m.Name)
 	// A built-in model's rows are unique (its key is tested, and a failed
 	// test stops the run), so set difference, five times as fast as
@@ -88,7 +127,7 @@ func (u *updates) computed(ctx context.Context, conn *sql.Conn, m *Model, n int6
 	if m.Builtin && len(m.Header.Key) > 0 {
 		except = "EXCEPT"
 	}
-	q := "CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT " + u.keyColumns(m.Name) + " FROM ((SELECT * FROM " + tbl + " " + except + " SELECT * FROM " + old + ") UNION ALL (SELECT * FROM " + old + " " + except + " SELECT * FROM " + tbl + "))"
+	q := "CREATE OR REPLACE TABLE " + rows + " AS SELECT " + u.keyColumns(m.Name) + " FROM ((SELECT * FROM " + tbl + " " + except + " SELECT * FROM " + old + ") UNION ALL (SELECT * FROM " + old + " " + except + " SELECT * FROM " + tbl + "))"
 	if _, err := conn.ExecContext(ctx, q); err != nil {
 		u.log.Debug("changed rows unknown", "model", m.Name, "err", wh.Message(err))
 		return
@@ -98,7 +137,7 @@ func (u *updates) computed(ctx context.Context, conn *sql.Conn, m *Model, n int6
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+rows).Scan(&changed); err != nil || changed > n/2 {
 		return
 	}
-	u.changed[m.Name] = rows
+	u.setChangedRows(m.Name, rows)
 }
 
 // model updates m in place when the key values its rows changed in are
@@ -106,14 +145,14 @@ func (u *updates) computed(ctx context.Context, conn *sql.Conn, m *Model, n int6
 // generation; otherwise, or when the update fails (Key not a column of
 // both tables), it computes m in full (build). The caller has checked
 // that nothing m reads but the Incremental.From tables changed.
-func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed map[string]bool) ModelResult {
+func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model) ModelResult {
 	inc := m.Header.Incremental
 	keys, nullKey, err := u.changedKeys(ctx, conn, m.Name, inc)
-	if err != nil || keys == "" || slices.ContainsFunc(m.Deps, func(d string) bool { return failed[d] }) {
+	if err != nil || keys == "" {
 		if err != nil {
 			u.log.Debug("model computed in full", "model", m.Name, "err", err)
 		}
-		return u.build(ctx, conn, m, failed)
+		return u.build(ctx, conn, m)
 	}
 	want := "TABLE"
 	if m.View() {
@@ -121,7 +160,7 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	}
 	if r, ok, err := relation(ctx, conn, m.Name); err != nil || !ok || r.Kind != want {
 		u.log.Debug("model computed in full: its "+strings.ToLower(want)+" is not in the generation", "model", m.Name, "err", err)
-		return u.build(ctx, conn, m, failed)
+		return u.build(ctx, conn, m)
 	}
 	// in says that a row (of the relation qualified as q, "" for the
 	// table's own) holds a changed key; NULL is one when a changed row
@@ -135,7 +174,7 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 		return c
 	}
 	if m.View() {
-		return u.view(ctx, conn, m, in, failed)
+		return u.view(ctx, conn, m, in)
 	}
 	// When the changed keys hold more than a quarter of the rows (a new
 	// as-of date moves every current renewal's score), computing them all
@@ -148,12 +187,12 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 		} else {
 			u.log.Debug("model computed in full: more than a quarter of its rows changed", "model", m.Name, "changed", affected, "rows", all)
 		}
-		return buildModel(ctx, conn, m, failed)
+		return buildModel(ctx, conn, m)
 	}
 	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built, Incremental: true}
 	start := time.Now()
 	if err := setChanged(ctx, conn, keys, nullKey); err != nil {
-		return u.build(ctx, conn, m, failed)
+		return u.build(ctx, conn, m)
 	}
 	stmts := []string{
 		"DELETE FROM " + tbl + " WHERE " + in(""),
@@ -162,9 +201,9 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	// The changed rows, both versions, for the models updated from m.
 	rows := ""
 	if len(u.feeds[m.Name]) > 0 {
-		rows = u.tempTable("_changed_rows_" + m.Name)
+		rows = u.table("_changed_rows_" + m.Name)
 		cols := u.keyColumns(m.Name)
-		stmts = slices.Concat([]string{"CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT " + cols + " FROM " + tbl + " WHERE " + in("")}, stmts,
+		stmts = slices.Concat([]string{"CREATE OR REPLACE TABLE " + rows + " AS SELECT " + cols + " FROM " + tbl + " WHERE " + in("")}, stmts,
 			[]string{"INSERT INTO " + rows + " SELECT " + cols + " FROM " + tbl + " WHERE " + in("")})
 	}
 	err = wh.InTx(ctx, conn, func() error {
@@ -179,16 +218,16 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 	// else is computed, the fallback below included; a build that cannot
 	// say so must stop.
 	if rerr := setChanged(ctx, conn, "", false); rerr != nil {
-		u.fatal = rerr
+		u.fail(fmt.Errorf("model %s: %w", m.Name, rerr))
 		res.Status, res.Error = Failed, rerr.Error()
 		return res
 	}
 	if err != nil {
 		u.log.Debug("model computed in full", "model", m.Name, "err", wh.Message(err))
-		return u.build(ctx, conn, m, failed)
+		return u.build(ctx, conn, m)
 	}
 	if rows != "" {
-		u.changed[m.Name] = rows
+		u.setChangedRows(m.Name, rows)
 	}
 	res.Seconds = time.Since(start).Seconds()
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+tbl).Scan(&res.Rows); err != nil {
@@ -202,18 +241,18 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model, failed ma
 // being the one the previous generation stored, and its changed rows,
 // both versions, are read through it and through the previous
 // generation's view, for the models updated from it.
-func (u *updates) view(ctx context.Context, conn *sql.Conn, m *Model, in func(q string) string, failed map[string]bool) ModelResult {
+func (u *updates) view(ctx context.Context, conn *sql.Conn, m *Model, in func(q string) string) ModelResult {
 	res := ModelResult{Name: m.Name, Layer: m.Layer, Path: m.Path, Status: Built, Incremental: true}
 	start := time.Now()
 	if len(u.feeds[m.Name]) > 0 {
-		rows, cols := u.tempTable("_changed_rows_"+m.Name), u.keyColumns(m.Name)
-		q := "CREATE OR REPLACE TEMP TABLE " + rows + " AS SELECT " + cols + " FROM " + wh.Ident(u.prev) + ".main." + wh.Ident(m.Name) + " WHERE " + in("") +
+		rows, cols := u.table("_changed_rows_"+m.Name), u.keyColumns(m.Name)
+		q := "CREATE OR REPLACE TABLE " + rows + " AS SELECT " + cols + " FROM " + wh.Ident(u.prev) + ".main." + wh.Ident(m.Name) + " WHERE " + in("") +
 			" UNION ALL SELECT " + cols + " FROM main." + wh.Ident(m.Name) + " WHERE " + in("")
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			u.log.Debug("model computed in full", "model", m.Name, "err", wh.Message(err))
-			return u.build(ctx, conn, m, failed)
+			return u.build(ctx, conn, m)
 		}
-		u.changed[m.Name] = rows
+		u.setChangedRows(m.Name, rows)
 	}
 	res.Seconds = time.Since(start).Seconds()
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+wh.Ident(m.Name)).Scan(&res.Rows); err != nil {
@@ -257,18 +296,21 @@ func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, 
 		key = wh.Ident(inc.FromKey)
 	}
 	var srcs []string
+	u.mu.Lock()
+	changed, kept := maps.Clone(u.changed), maps.Clone(u.kept)
+	u.mu.Unlock()
 	for _, f := range inc.From {
 		from := strings.ToLower(f)
-		switch t, ok := u.changed[from]; {
+		switch t, ok := changed[from]; {
 		case ok:
 			srcs = append(srcs, "SELECT "+key+" FROM "+t)
-		case u.kept[from]:
+		case kept[from]:
 		case u.delta[from]:
 			replaced := "_replaced_" + from
-			if has, err := hasTable(ctx, conn, "temp", replaced); err != nil || !has {
+			if has, err := wh.HasScratch(ctx, conn, replaced); err != nil || !has {
 				return "", false, err
 			}
-			srcs = append(srcs, fmt.Sprintf("SELECT %s FROM %s WHERE _run_id = %d UNION ALL SELECT %s FROM temp.main.%s", key, wh.Ident(from), u.runID, key, wh.Ident(replaced)))
+			srcs = append(srcs, fmt.Sprintf("SELECT %s FROM %s WHERE _run_id = %d UNION ALL SELECT %s FROM %s", key, wh.Ident(from), u.runID, key, wh.Scratched(replaced)))
 		default:
 			return "", false, nil
 		}
@@ -276,8 +318,8 @@ func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, 
 	if len(srcs) == 0 {
 		return "", false, nil
 	}
-	t := u.tempTable("_changed_keys_" + name)
-	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+t+" AS SELECT DISTINCT "+key+" AS "+wh.Ident(inc.Key)+" FROM ("+strings.Join(srcs, " UNION ALL ")+")"); err != nil {
+	t := u.table("_changed_keys_" + name)
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TABLE "+t+" AS SELECT DISTINCT "+key+" AS "+wh.Ident(inc.Key)+" FROM ("+strings.Join(srcs, " UNION ALL ")+")"); err != nil {
 		return "", false, fmt.Errorf("keys %s changed in: %w", strings.Join(inc.From, ", "), err)
 	}
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) > 0 FROM "+t+" WHERE "+wh.Ident(inc.Key)+" IS NULL").Scan(&nullKey); err != nil {
@@ -286,19 +328,21 @@ func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, 
 	return t, nullKey, nil
 }
 
-// tempTable quotes the name of a temporary table of the build, to be
+// table names a working table of the build in schema wh.Scratch, to be
 // dropped by close.
-func (u *updates) tempTable(name string) string {
-	t := wh.Ident(name)
-	if !slices.Contains(u.temp, t) {
-		u.temp = append(u.temp, t)
+func (u *updates) table(name string) string {
+	t := wh.Scratched(name)
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if !slices.Contains(u.tables, t) {
+		u.tables = append(u.tables, t)
 	}
 	return t
 }
 
-// close drops the temporary tables.
+// close drops the working tables.
 func (u *updates) close(ctx context.Context, conn *sql.Conn) {
-	for _, t := range u.temp {
+	for _, t := range u.tables {
 		conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+t)
 	}
 }

@@ -157,6 +157,11 @@ func TestEndToEndKill(t *testing.T) {
 	if want := fmt.Sprintf("(%d updated in place:", tables); tables == 0 || views == 0 || !strings.Contains(delta, want) {
 		t.Errorf("delta rerun: %d tables and %d views updated in place; want the summary to say %q:\n%s", tables, views, want, delta)
 	}
+	// The build's working tables (the replaced tickets, the changed keys)
+	// go before it publishes.
+	if got := strings.TrimSpace(run("sql", "--data", data, "--format", "csv", "SELECT count(*) AS n FROM duckdb_schemas() WHERE schema_name = 'precedent_build'")); got != "n\n0" {
+		t.Errorf("the published generation holds the build's schema precedent_build: %q", got)
+	}
 }
 
 // killAt runs precedent with args and kills it with SIGKILL at the first

@@ -32,6 +32,7 @@ func (s modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsRepo
 		Delta:    env.Delta,
 		RunID:    env.RunID,
 		Side:     env.Side,
+		More:     env.More,
 	})
 	var out etl.ModelsReport
 	if rep != nil {

@@ -39,3 +39,27 @@ ORDER BY 1`)
 	}
 	return out, rows.Err()
 }
+
+// Scratch is the schema of a build's working tables (the rows a run
+// replaced, the keys a model changed in), which every connection to the
+// build sees, unlike temporary tables. The build drops it before the
+// generation is published.
+const Scratch = "precedent_build"
+
+// Scratched qualifies the name of a working table in schema Scratch.
+func Scratched(name string) string { return Scratch + "." + Ident(name) }
+
+// CreateScratch makes schema Scratch in the database conn is on.
+func CreateScratch(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, "CREATE SCHEMA IF NOT EXISTS "+Scratch); err != nil {
+		return fmt.Errorf("create schema %s: %w", Scratch, err)
+	}
+	return nil
+}
+
+// HasScratch reports whether schema Scratch holds table name.
+func HasScratch(ctx context.Context, conn *sql.Conn, name string) (bool, error) {
+	var n int
+	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?", Scratch, name).Scan(&n)
+	return n > 0, err
+}
