@@ -190,7 +190,11 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		return nil, err
 	}
 	defer follow.beside.Wait()
-	up := newUpdates(opts, inPlace)
+	prevAsOf, err := previousAsOf(ctx, conn, opts.Prev)
+	if err != nil {
+		return nil, err
+	}
+	up := newUpdates(opts, inPlace, prevAsOf)
 	defer up.close(ctx, conn)
 	conns := []*sql.Conn{conn}
 	if opts.Side != nil {
@@ -291,6 +295,22 @@ func buildModel(ctx context.Context, conn *sql.Conn, m *Model) ModelResult {
 		}
 	}
 	return res
+}
+
+// previousAsOf is the as-of date (YYYY-MM-DD) the generation attached as
+// prev was built with; "" when there is none.
+func previousAsOf(ctx context.Context, conn *sql.Conn, prev string) (string, error) {
+	if prev == "" {
+		return "", nil
+	}
+	if has, err := hasTable(ctx, conn, prev, "precedent_settings"); err != nil || !has {
+		return "", err
+	}
+	var asOf sql.NullString
+	if err := conn.QueryRowContext(ctx, "SELECT strftime(max(as_of), '%Y-%m-%d') FROM "+wh.Ident(prev)+".main.precedent_settings").Scan(&asOf); err != nil {
+		return "", fmt.Errorf("the previous generation's as-of date: %w", err)
+	}
+	return asOf.String, nil
 }
 
 // createSQL is the statement that materializes model m, starting with

@@ -28,8 +28,11 @@ type updates struct {
 	delta map[string]bool // entity tables changed only in their run's rows
 	runID int
 	prev  string // the previous generation's database, "" for none
-	log   *slog.Logger
-	feeds map[string][]string // models some model may be updated in place from -> the key columns it takes
+	// asOf and prevAsOf are this build's as-of date and the previous
+	// generation's (YYYY-MM-DD; prevAsOf "" when unknown).
+	asOf, prevAsOf string
+	log            *slog.Logger
+	feeds          map[string][]string // models some model may be updated in place from -> the key columns it takes
 
 	mu      sync.Mutex
 	kept    map[string]bool   // models kept so far: their rows did not change
@@ -40,8 +43,8 @@ type updates struct {
 
 // newUpdates prepares the updates of the models in inPlace, those whose
 // base state is the one the previous generation recorded.
-func newUpdates(opts Options, inPlace []*Model) *updates {
-	u := &updates{delta: map[string]bool{}, kept: map[string]bool{}, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string][]string{}, changed: map[string]string{}}
+func newUpdates(opts Options, inPlace []*Model, prevAsOf string) *updates {
+	u := &updates{asOf: opts.Settings.AsOf.Format(time.DateOnly), prevAsOf: prevAsOf, delta: map[string]bool{}, kept: map[string]bool{}, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string][]string{}, changed: map[string]string{}}
 	if opts.RunID > 0 {
 		for _, e := range opts.Delta {
 			u.delta[strings.ToLower(e)] = true
@@ -299,6 +302,17 @@ func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, 
 	u.mu.Lock()
 	changed, kept := maps.Clone(u.changed), maps.Clone(u.kept)
 	u.mu.Unlock()
+	// A new as-of date changes the keys of the From rows dated between
+	// the two dates, after the earlier one and up to the later one.
+	if inc.AsOf != "" && u.asOf != u.prevAsOf {
+		if u.prevAsOf == "" {
+			return "", false, nil
+		}
+		lo, hi := min(u.asOf, u.prevAsOf), max(u.asOf, u.prevAsOf)
+		for _, f := range inc.From {
+			srcs = append(srcs, "SELECT "+key+" FROM "+wh.Ident(strings.ToLower(f))+" WHERE "+wh.Ident(inc.AsOf)+" > DATE "+wh.Literal(lo)+" AND "+wh.Ident(inc.AsOf)+" <= DATE "+wh.Literal(hi))
+		}
+	}
 	for _, f := range inc.From {
 		from := strings.ToLower(f)
 		switch t, ok := changed[from]; {

@@ -171,6 +171,26 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 	f := strings.Split(lines[1], ",")
 	f[0], f[1], f[2] = "PROSPECT-"+f[0], prospect, ""
 	added = append(added, strings.Join(f, ","))
+	// And two tickets created after the as-of date, one and two days
+	// later, the second without a contract (attributed by date): each
+	// enters the models when a later as-of date reaches it, and leaves
+	// them when an earlier one comes back.
+	later := 0
+	for _, l := range lines[len(lines)-40:] {
+		f := strings.Split(l, ",")
+		if later == 2 || strings.Contains(l, `"`) || len(f) != 11 || f[2] == "" {
+			continue
+		}
+		later++
+		f[0], f[3], f[4], f[7], f[8] = fmt.Sprintf("LATER%d-%s", later, f[0]), asOf.AddDate(0, 0, later).Add(10*time.Hour).Format(time.RFC3339), "", "false", ""
+		if later == 2 {
+			f[2] = ""
+		}
+		added = append(added, strings.Join(f, ","))
+	}
+	if later != 2 {
+		t.Fatal("no two tickets on a contract to copy after the as-of date")
+	}
 	fixture.WriteFile(t, filepath.Join(src, "tickets", "b.csv"), strings.Join(added, "\n")+"\n")
 
 	tickets := []string{"stg_tickets", "int_ticket_attribution", "support_tickets", "ticket_contracts"}
@@ -193,13 +213,16 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 		inPlace  []string // of computed, models that must be updated in place
 	}{
 		{"NewTickets", asOf, 0, nil, "", []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, slices.Concat([]string{"headline_metrics", "ticket_totals", "ticket_refusal"}, tickets, risk, effects), slices.Concat(tickets, risk, effects)},
-		{"NewAsOf", asOf.AddDate(0, 0, 1), 0, nil, "", []string{"stg_tickets", "stg_deals"}, []string{"headline_metrics", "int_ticket_attribution"}, nil},
-		// The attribution and the risk scores read the as-of date: with it
-		// changed they are computed in full. The tickets' mart, which reads
-		// only the attribution, is updated in place for the few rows that
-		// changed; the scores' readers are computed in full, since a new
-		// as-of date changes the score of most accounts' current renewals.
-		{"NewTicketsAndAsOf", asOf.AddDate(0, 0, 2), 25, nil, "", []string{"stg_deals"}, slices.Concat([]string{"headline_metrics"}, tickets, risk), []string{"stg_tickets", "ticket_accounts", "support_tickets", "ticket_contracts"}},
+		// The attribution reads the as-of date only to keep the tickets
+		// created by then (as_of: ticket_date): it is updated in place for
+		// the tickets created between the two dates.
+		{"NewAsOf", asOf.AddDate(0, 0, 1), 0, nil, "", []string{"stg_tickets", "stg_deals"}, []string{"headline_metrics", "int_ticket_attribution"}, []string{"int_ticket_attribution"}},
+		// The risk scores read the as-of date otherwise: with it changed
+		// they are computed in full, and so are their readers, since a
+		// new as-of date changes the score of most accounts' current
+		// renewals. The tickets' mart, which reads only the attribution, is
+		// updated in place for the few rows that changed.
+		{"NewTicketsAndAsOf", asOf.AddDate(0, 0, 2), 25, nil, "", []string{"stg_deals"}, slices.Concat([]string{"headline_metrics"}, tickets, risk), []string{"stg_tickets", "int_ticket_attribution", "ticket_accounts", "support_tickets", "ticket_contracts"}},
 		// A configuration change: the discount policy computes what reads it.
 		{"NewPolicy", asOf.AddDate(0, 0, 2), 0, policy, "", append([]string{"stg_deals", "int_contract_scope_features"}, tickets...), []string{"int_deals_enriched", "deal_discounts", "headline_metrics"}, nil},
 		// An analyst's model added, then its SQL changed: it alone is computed.
@@ -209,6 +232,9 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 		// then view, of that name makes way.
 		{"ModelMadeView", asOf.AddDate(0, 0, 2), 0, policy, "-- materialized: view\nselect deal_id, account_id from stg_deals", append([]string{"stg_deals", "deal_discounts"}, tickets...), []string{"my_deals"}, nil},
 		{"ModelMadeTable", asOf.AddDate(0, 0, 2), 0, policy, "-- materialized: table\nselect deal_id, account_id from stg_deals", append([]string{"stg_deals", "deal_discounts"}, tickets...), []string{"my_deals"}, nil},
+		// An earlier as-of date again: the ticket created after it leaves
+		// the attribution, updated in place.
+		{"EarlierAsOf", asOf.AddDate(0, 0, 1), 0, policy, "-- materialized: table\nselect deal_id, account_id from stg_deals", []string{"stg_tickets", "stg_deals", "my_deals"}, []string{"headline_metrics", "int_ticket_attribution"}, []string{"int_ticket_attribution"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -114,10 +114,20 @@ type Header struct {
 // generation's). FromKey names the From tables' column when it is not
 // called Key there (a ticket's attributed_contract_id for a contract's
 // contract_id).
+//
+// AsOf names a date column of the From tables when the model reads the
+// as-of date only to keep the From rows dated on or before it:
+//
+//	-- incremental: {key: ticket_id, from: stg_tickets, as_of: ticket_date}
+//
+// A new as-of date then changes only the rows of the Key values of the From
+// rows dated between the two dates, and the model is updated in place for
+// them too (its other settings must be those of the previous generation).
 type Incremental struct {
 	Key     string     `yaml:"key"`
 	From    StringList `yaml:"from"`
 	FromKey string     `yaml:"from_key"`
+	AsOf    string     `yaml:"as_of"`
 }
 
 // TestSpec is one data test as written in a header; exactly one field is set.

@@ -24,6 +24,9 @@ type states struct {
 	prev     string            // the previous generation's database; "" for none
 	program  string            // the program's build
 	versions map[string]string // table -> version; a missing one is unknown
+	// sansAsOf is the version of precedent_settings without its as-of
+	// date, which a model declaring Incremental.AsOf reads in its base.
+	sansAsOf string
 	was      map[string]string // model -> the state the previous catalog recorded
 	wasBase  map[string]string // model -> the base state the previous catalog recorded
 }
@@ -46,6 +49,11 @@ func newStates(ctx context.Context, conn *sql.Conn, opts Options) (*states, erro
 		}
 		st.versions[t] = "settings " + v
 	}
+	q := "SELECT md5(coalesce(string_agg(t::VARCHAR, '|' ORDER BY t::VARCHAR), '')) FROM (SELECT * EXCLUDE (as_of) FROM precedent_settings) t"
+	if err := conn.QueryRowContext(ctx, q).Scan(&st.sansAsOf); err != nil {
+		return nil, fmt.Errorf("version of precedent_settings: %w", err)
+	}
+	st.sansAsOf = "settings without as_of " + st.sansAsOf
 	if st.prev == "" {
 		return st, nil
 	}
@@ -83,7 +91,10 @@ func newStates(ctx context.Context, conn *sql.Conn, opts Options) (*states, erro
 // base returns the base state of a model declared incremental: its state
 // leaving out the tables its rows come from (Incremental.From); "" for
 // another model, when it does not read every From table, or when something
-// else it reads has no known version. When the base state is the one the
+// else it reads has no known version. A model declaring Incremental.AsOf
+// reads the settings without the as-of date in its base (the date's change
+// is a change of its From rows, those dated between the two dates). When
+// the base state is the one the
 // previous generation recorded, the model read then what it reads now but
 // for the From tables.
 func (st *states) base(m *Model) string {
@@ -102,10 +113,16 @@ func (st *states) base(m *Model) string {
 			continue
 		}
 		v := st.versions[strings.ToLower(d)]
+		if inc.AsOf != "" && strings.EqualFold(d, "precedent_settings") {
+			v = st.sansAsOf
+		}
 		if v == "" {
 			return ""
 		}
 		fmt.Fprintf(h, "%s=%s\n", d, v)
+	}
+	if inc.AsOf != "" {
+		fmt.Fprintf(h, "as_of=%s\n", inc.AsOf)
 	}
 	if from != len(inc.From) {
 		return ""

@@ -1,6 +1,6 @@
 -- grain: one row per ticket created by as_of
 -- key: ticket_id
--- incremental: {key: ticket_id, from: stg_tickets}
+-- incremental: {key: ticket_id, from: stg_tickets, as_of: ticket_date}
 -- description: >
 --   Tickets with the contract they belong to: their own contract_id, else the account's contract
 --   whose start_date..end_date contains the ticket's date (the latest-starting one if several,
