@@ -20,6 +20,7 @@ type reference struct {
 // it reads from.
 type parsed struct {
 	tables    []reference
+	shadowed  []string // relations read under the name of a CTE of the query
 	functions []string
 	tableFns  []string
 }
@@ -154,6 +155,8 @@ func references(ctx context.Context, db queryer, query string) (parsed, error) {
 	for _, r := range refs {
 		if !ctes[r.name] {
 			p.tables = append(p.tables, r)
+		} else if !slices.Contains(p.shadowed, r.name) {
+			p.shadowed = append(p.shadowed, r.name)
 		}
 	}
 	slices.SortFunc(p.tables, func(a, b reference) int { return a.offset - b.offset })
@@ -265,6 +268,15 @@ func Resolve(ctx context.Context, db queryer, models []*Model, sources []string)
 			}
 			if !slices.Contains(m.Deps, r.name) {
 				m.Deps = append(m.Deps, r.name)
+			}
+		}
+		// A CTE named like a model may read that model (with x as (select
+		// * from x)): it is built first, and its state is read. A CTE
+		// named like a source table is not counted (int_ticket_attribution
+		// names its tickets so): sources exist before any model builds.
+		for _, d := range p.shadowed {
+			if _, isModel := byName[d]; isModel && d != m.Name && m.Err == nil && !slices.Contains(m.Deps, d) {
+				m.Deps = append(m.Deps, d)
 			}
 		}
 		for _, d := range m.Header.DependsOn {

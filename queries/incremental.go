@@ -26,6 +26,7 @@ import (
 // fields below mu are shared.
 type updates struct {
 	delta map[string]bool // entity tables changed only in their run's rows
+	same  map[string]bool // entity tables whose rows did not change
 	runID int
 	prev  string // the previous generation's database, "" for none
 	// asOf and prevAsOf are this build's as-of date and the previous
@@ -43,8 +44,8 @@ type updates struct {
 
 // newUpdates prepares the updates of the models in inPlace, those whose
 // base state is the one the previous generation recorded.
-func newUpdates(opts Options, inPlace []*Model, prevAsOf string) *updates {
-	u := &updates{asOf: opts.Settings.AsOf.Format(time.DateOnly), prevAsOf: prevAsOf, delta: map[string]bool{}, kept: map[string]bool{}, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string][]string{}, changed: map[string]string{}}
+func newUpdates(opts Options, inPlace []*Model, prevAsOf string, same map[string]bool) *updates {
+	u := &updates{same: same, asOf: opts.Settings.AsOf.Format(time.DateOnly), prevAsOf: prevAsOf, delta: map[string]bool{}, kept: map[string]bool{}, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string][]string{}, changed: map[string]string{}}
 	if opts.RunID > 0 {
 		for _, e := range opts.Delta {
 			u.delta[strings.ToLower(e)] = true
@@ -292,7 +293,9 @@ func setChanged(ctx context.Context, conn *sql.Conn, keys string, nullKey bool) 
 // known. nullKey says a changed row held NULL there. A model's changed rows are those computed records or an update in
 // place kept, in both versions, and a kept model has none; an entity's are
 // the rows the run loaded and the earlier versions they replaced
-// (_replaced_<entity>, from the loader).
+// (_replaced_<entity>, from the loader), and an unchanged one has none.
+// With Incremental.AsOf and a new as-of date, the keys of the From rows
+// dated between the two dates, both included, are changed too.
 func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, inc *Incremental) (keys string, nullKey bool, err error) {
 	key := wh.Ident(inc.Key)
 	if inc.FromKey != "" {
@@ -310,7 +313,7 @@ func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, 
 		}
 		lo, hi := min(u.asOf, u.prevAsOf), max(u.asOf, u.prevAsOf)
 		for _, f := range inc.From {
-			srcs = append(srcs, "SELECT "+key+" FROM "+wh.Ident(strings.ToLower(f))+" WHERE "+wh.Ident(inc.AsOf)+" > DATE "+wh.Literal(lo)+" AND "+wh.Ident(inc.AsOf)+" <= DATE "+wh.Literal(hi))
+			srcs = append(srcs, "SELECT "+key+" FROM "+wh.Ident(strings.ToLower(f))+" WHERE CAST("+wh.Ident(inc.AsOf)+" AS DATE) BETWEEN DATE "+wh.Literal(lo)+" AND DATE "+wh.Literal(hi))
 		}
 	}
 	for _, f := range inc.From {
@@ -318,7 +321,7 @@ func (u *updates) changedKeys(ctx context.Context, conn *sql.Conn, name string, 
 		switch t, ok := changed[from]; {
 		case ok:
 			srcs = append(srcs, "SELECT "+key+" FROM "+t)
-		case kept[from]:
+		case kept[from], u.same[from]:
 		case u.delta[from]:
 			replaced := "_replaced_" + from
 			if has, err := wh.HasScratch(ctx, conn, replaced); err != nil || !has {

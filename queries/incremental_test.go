@@ -37,6 +37,20 @@ func TestIncrementalModels(t *testing.T) {
 	if _, err := generate.Generate(ctx, generate.Options{Out: src, Scale: 0.05, Seed: 9, AsOf: asOf, Effects: generate.DefaultEffects()}); err != nil {
 		t.Fatal(err)
 	}
+	// Two deals closed one and two days after the as-of date: they enter
+	// the enriched deals when a later as-of date reaches them, and leave
+	// when an earlier one comes back.
+	b, err := os.ReadFile(filepath.Join(src, "deals.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deals := strings.Split(strings.TrimSpace(string(b)), "\n")
+	for day := 1; day <= 2; day++ {
+		f := strings.Split(deals[day], ",")
+		f[0], f[4], f[6] = fmt.Sprintf("LATER%d-%s", day, f[0]), "won", asOf.AddDate(0, 0, day).Format(time.DateOnly)
+		deals = append(deals, strings.Join(f, ","))
+	}
+	fixture.WriteFile(t, filepath.Join(src, "deals.csv"), strings.Join(deals, "\n")+"\n")
 	data := wh.Dir(t.TempDir())
 	userDir := t.TempDir()
 	// An analyst's model updated in place by account straight from the
@@ -64,6 +78,17 @@ where precedent_changed(account_id)
 group by account_id
 having case when (select count(*) from tickets where precedent_changed(account_id)) = (select count(*) from tickets) then true else error('computed from some tickets only') end
 `)
+	// Three declaring as_of otherwise than the built-in models do: on a
+	// timestamp compared by its date, on a date compared strictly (the
+	// tickets before the as-of date), and on an entity's timestamp, which
+	// an as-of-only run leaves as it was.
+	fixture.WriteFile(t, filepath.Join(userDir, "ticket_days.sql"), "-- key: ticket_id\n-- incremental: {key: ticket_id, from: stg_tickets, as_of: created_at}\n"+
+		"select t.ticket_id, t.created_at from stg_tickets t, precedent_settings s where t.created_at::date <= s.as_of and precedent_changed(t.ticket_id)\n")
+	fixture.WriteFile(t, filepath.Join(userDir, "ticket_before.sql"), "-- key: ticket_id\n-- incremental: {key: ticket_id, from: stg_tickets, as_of: ticket_date}\n"+
+		"select t.ticket_id from stg_tickets t, precedent_settings s where t.ticket_date < s.as_of and precedent_changed(t.ticket_id)\n")
+	fixture.WriteFile(t, filepath.Join(userDir, "entity_days.sql"), "-- key: ticket_id\n-- incremental: {key: ticket_id, from: tickets, as_of: created_at}\n"+
+		"select t.ticket_id from tickets t, precedent_settings s where t.created_at <= s.as_of and precedent_changed(t.ticket_id)\n")
+	asOfModels := []string{"ticket_days", "ticket_before", "entity_days"}
 	load := func(data wh.Dir, asOf time.Time, policy map[string]float64, fresh bool) *queries.Report {
 		t.Helper()
 		m := company.ModelsAsOf(asOf)
@@ -88,7 +113,7 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 	// 2% new tickets, in a new file beside the loaded one (columns as
 	// tickets.csv has them: ticket_id, account_id, contract_id, created_at,
 	// resolved_at, category, priority, ...).
-	b, err := os.ReadFile(filepath.Join(src, "tickets.csv"))
+	b, err = os.ReadFile(filepath.Join(src, "tickets.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,15 +239,16 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 	}{
 		{"NewTickets", asOf, 0, nil, "", []string{"stg_deals", "stg_deal_lines", "int_contract_scope_features", "deal_discounts"}, slices.Concat([]string{"headline_metrics", "ticket_totals", "ticket_refusal"}, tickets, risk, effects), slices.Concat(tickets, risk, effects)},
 		// The attribution reads the as-of date only to keep the tickets
-		// created by then (as_of: ticket_date): it is updated in place for
-		// the tickets created between the two dates.
-		{"NewAsOf", asOf.AddDate(0, 0, 1), 0, nil, "", []string{"stg_tickets", "stg_deals"}, []string{"headline_metrics", "int_ticket_attribution"}, []string{"int_ticket_attribution"}},
+		// created by then (as_of: ticket_date), and the enriched deals to
+		// keep the deals closed by then: each is updated in place for the
+		// tickets created, or the deals closed, between the two dates.
+		{"NewAsOf", asOf.AddDate(0, 0, 1), 0, nil, "", []string{"stg_tickets", "stg_deals"}, append([]string{"headline_metrics", "int_ticket_attribution", "int_deals_enriched"}, asOfModels...), append([]string{"int_ticket_attribution", "int_deals_enriched"}, asOfModels...)},
 		// The risk scores read the as-of date otherwise: with it changed
 		// they are computed in full, and so are their readers, since a
 		// new as-of date changes the score of most accounts' current
 		// renewals. The tickets' mart, which reads only the attribution, is
 		// updated in place for the few rows that changed.
-		{"NewTicketsAndAsOf", asOf.AddDate(0, 0, 2), 25, nil, "", []string{"stg_deals"}, slices.Concat([]string{"headline_metrics"}, tickets, risk), []string{"stg_tickets", "int_ticket_attribution", "ticket_accounts", "support_tickets", "ticket_contracts"}},
+		{"NewTicketsAndAsOf", asOf.AddDate(0, 0, 2), 25, nil, "", []string{"stg_deals"}, slices.Concat([]string{"headline_metrics", "int_deals_enriched"}, tickets, risk), []string{"stg_tickets", "int_ticket_attribution", "int_deals_enriched", "ticket_accounts", "support_tickets", "ticket_contracts"}},
 		// A configuration change: the discount policy computes what reads it.
 		{"NewPolicy", asOf.AddDate(0, 0, 2), 0, policy, "", append([]string{"stg_deals", "int_contract_scope_features"}, tickets...), []string{"int_deals_enriched", "deal_discounts", "headline_metrics"}, nil},
 		// An analyst's model added, then its SQL changed: it alone is computed.
@@ -233,8 +259,9 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 		{"ModelMadeView", asOf.AddDate(0, 0, 2), 0, policy, "-- materialized: view\nselect deal_id, account_id from stg_deals", append([]string{"stg_deals", "deal_discounts"}, tickets...), []string{"my_deals"}, nil},
 		{"ModelMadeTable", asOf.AddDate(0, 0, 2), 0, policy, "-- materialized: table\nselect deal_id, account_id from stg_deals", append([]string{"stg_deals", "deal_discounts"}, tickets...), []string{"my_deals"}, nil},
 		// An earlier as-of date again: the ticket created after it leaves
-		// the attribution, updated in place.
-		{"EarlierAsOf", asOf.AddDate(0, 0, 1), 0, policy, "-- materialized: table\nselect deal_id, account_id from stg_deals", []string{"stg_tickets", "stg_deals", "my_deals"}, []string{"headline_metrics", "int_ticket_attribution"}, []string{"int_ticket_attribution"}},
+		// the attribution, and the deal closed after it the enriched deals,
+		// both updated in place.
+		{"EarlierAsOf", asOf.AddDate(0, 0, 1), 0, policy, "-- materialized: table\nselect deal_id, account_id from stg_deals", []string{"stg_tickets", "stg_deals", "my_deals"}, append([]string{"headline_metrics", "int_ticket_attribution", "int_deals_enriched"}, asOfModels...), append([]string{"int_ticket_attribution", "int_deals_enriched"}, asOfModels...)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -123,6 +123,9 @@ type Header struct {
 // A new as-of date then changes only the rows of the Key values of the From
 // rows dated between the two dates, and the model is updated in place for
 // them too (its other settings must be those of the previous generation).
+// The rows between are taken by the column's date, both dates included, so
+// the model may keep the rows before the as-of date or on or before it, by
+// a date or by a timestamp's date.
 type Incremental struct {
 	Key     string     `yaml:"key"`
 	From    StringList `yaml:"from"`

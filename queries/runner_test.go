@@ -29,6 +29,9 @@ func TestUserModels(t *testing.T) {
 		"bad_header.sql":          "-- grain: [unclosed\nselect 1\n",
 		"runtime_error.sql":       "select 1 / 0 as x, 'a'::integer as y\n",
 		"reads_late.sql":          "select * from \"late share\"\n",
+		// Reads a model through a CTE of the model's name: it must
+		// build after that model, whose state it reads.
+		"shadows.sql": "with accounts_by_segment as (select * from accounts_by_segment)\nselect sum(deals) as deals from accounts_by_segment\n",
 		// Views: one whose query fails only when its columns are computed.
 		"segments.sql": "-- materialized: view\nselect segment from stg_accounts\n",
 		"bad_view.sql": "-- materialized: view\nselect account_name::integer as n from stg_accounts\n",
@@ -66,6 +69,7 @@ func TestUserModels(t *testing.T) {
 		{"runtime_error", queries.Failed, "Conversion Error"},
 		{"deal_discounts", queries.Built, ""},
 		{"reads_late", queries.Built, ""},
+		{"shadows", queries.Built, ""},
 		{"quarantine", queries.Failed, "quarantine.sql: the warehouse already has a table named quarantine"},
 		{"reps", queries.Failed, "reps.sql: the warehouse already has a table named reps"},
 	}
@@ -87,6 +91,12 @@ func TestUserModels(t *testing.T) {
 	}
 	if got := fixture.Value(t, db, "SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('unknown', 'syntax', 'runtime_error')) + (SELECT count(*) FROM duckdb_views() WHERE view_name = 'bad_view')"); got != "0" {
 		t.Errorf("failed models left %s tables or views", got)
+	}
+	if got := fixture.Value(t, db, "SELECT depends_on::VARCHAR FROM _models WHERE name = 'shadows'"); got != "[accounts_by_segment]" {
+		t.Errorf("shadows depends on %s, want [accounts_by_segment]", got)
+	}
+	if got := fixture.Value(t, db, "SELECT count(*) FROM shadows WHERE deals = (SELECT sum(deals) FROM accounts_by_segment)"); got != "1" {
+		t.Errorf("shadows does not hold the deals of accounts_by_segment")
 	}
 	if got := fixture.Value(t, db, "SELECT status FROM _models WHERE name = 'needs_unknown'"); got != "skipped" {
 		t.Errorf("_models status of needs_unknown = %s", got)

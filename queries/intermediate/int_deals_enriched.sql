@@ -1,5 +1,6 @@
 -- grain: one row per deal, open or closed by as_of
 -- key: deal_id
+-- incremental: {key: deal_id, from: stg_deals, as_of: close_date}
 -- description: >
 --   Deals with their account's segment and region, the rep's team, the fiscal quarter of the
 --   close date and whether the deal is a discount exception. Deals closed after as_of are left
@@ -22,7 +23,11 @@ with settings as (
 deals as (
     select d.*
     from stg_deals d, settings s
-    where d.close_date is null or d.close_date <= s.as_of
+    where (d.close_date is null or d.close_date <= s.as_of)
+      -- every deal, or in an update in place the changed ones: each
+      -- deal's row reads only its own, its account, its rep and the
+      -- settings.
+      and precedent_changed(d.deal_id)
 ),
 
 calendar as (

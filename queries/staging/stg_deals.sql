@@ -1,6 +1,7 @@
 -- grain: one row per deal (opportunity), any stage
 -- key: deal_id
 -- materialized: view
+-- incremental: {key: deal_id, from: deals}
 -- description: Deals with their discount, amounts in the base currency. discount_pct is 1 - net_amount / list_amount rounded to 6 decimals (so 15% is 0.15, not 0.15000000000000002), null when list_amount is 0; it is taken from the original amounts, so converting does not move it.
 -- columns:
 --   list_amount: total at list price, in the base currency
