@@ -201,11 +201,6 @@ type FileResult struct {
 	RowsSkipped    int64 `json:"rows_skipped,omitempty"`
 }
 
-// modelConns is how many connections build models at once: two keep a
-// small machine's cores busy where one model's statements alone would not
-// (docs/benchmarks.md, eighth measurement).
-const modelConns = 2
-
 // File statuses.
 const (
 	FileLoaded     = "loaded"
@@ -468,7 +463,11 @@ func (b *build) buildModels(ctx context.Context) error {
 	}
 	defer side.Close()
 	var more []*sql.Conn
-	for range modelConns - 1 {
+	builds := b.opts.DuckDB.ModelBuilds
+	if builds <= 0 {
+		builds = wh.DefaultModelBuilds
+	}
+	for range builds - 1 {
 		c, err := b.db.Conn(ctx)
 		if err != nil {
 			return fmt.Errorf("models: more connections: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -327,6 +328,38 @@ func TestFullRefresh(t *testing.T) {
 	}
 	if _, err := os.Stat(data.Path(wh.LakeEntity("deals", 2))); err != nil {
 		t.Errorf("deals lake file of the refresh: %v", err)
+	}
+}
+
+// connModels records how many connections the models step got beside
+// the build's and the side one.
+type connModels struct{ more *int }
+
+func (m connModels) Build(ctx context.Context, env BuildEnv) (ModelsReport, error) {
+	*m.more = len(env.More)
+	for _, c := range env.More {
+		if err := c.PingContext(ctx); err != nil {
+			return ModelsReport{}, err
+		}
+	}
+	return ModelsReport{}, nil
+}
+
+// TestModelBuilds checks that a run gives the models step one connection
+// for each model DuckDB.ModelBuilds says may build at once.
+func TestModelBuilds(t *testing.T) {
+	for _, tt := range []struct{ builds, more int }{{0, wh.DefaultModelBuilds - 1}, {1, 0}, {3, 2}} {
+		t.Run(fmt.Sprint(tt.builds), func(t *testing.T) {
+			more := -1
+			if _, err := runETL(t, "testdata/good", wh.Dir(t.TempDir()), func(o *Options) {
+				o.Models, o.DuckDB.ModelBuilds = connModels{&more}, tt.builds
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if more != tt.more {
+				t.Errorf("model_builds %d: %d more connections, want %d", tt.builds, more, tt.more)
+			}
+		})
 	}
 }
 

@@ -127,5 +127,5 @@ func (m *Main) dataDir() wh.Dir { return wh.Dir(m.config.Data) }
 
 // duckdb is the DuckDB budget from the configuration.
 func (m *Main) duckdb() wh.Settings {
-	return wh.Settings{Threads: m.config.DuckDB.Threads, MemoryLimit: m.config.DuckDB.MemoryLimit, TempDir: m.config.DuckDB.TempDirectory}
+	return wh.Settings{Threads: m.config.DuckDB.Threads, MemoryLimit: m.config.DuckDB.MemoryLimit, TempDir: m.config.DuckDB.TempDirectory, ModelBuilds: m.config.DuckDB.ModelBuilds}
 }

@@ -16,7 +16,16 @@ type Settings struct {
 	Threads     int    // 0 = DuckDB's default (all cores)
 	MemoryLimit string // e.g. "2GB"; empty = DuckDB's default (80% of RAM)
 	TempDir     string // where DuckDB spills; empty = next to the database
+	// ModelBuilds is how many models an ETL run builds at once, each on a
+	// connection of its own; 0 = DefaultModelBuilds. One model at a time
+	// keeps a tight MemoryLimit for one model's work.
+	ModelBuilds int
 }
+
+// DefaultModelBuilds is how many models a run builds at once by default:
+// two keep a small machine's cores busy where one model's statements
+// alone would not (docs/benchmarks.md, eighth measurement).
+const DefaultModelBuilds = 2
 
 // Open opens (creating if absent) a DuckDB database read-write.
 func Open(ctx context.Context, path string, s Settings) (*sql.DB, error) {

@@ -184,6 +184,7 @@ type DuckDB struct {
 	Threads       int    `yaml:"threads"`        // 0 = all cores
 	MemoryLimit   string `yaml:"memory_limit"`   // e.g. 2GB
 	TempDirectory string `yaml:"temp_directory"` // where DuckDB spills past memory_limit; empty = next to the database
+	ModelBuilds   int    `yaml:"model_builds"`   // models an ETL run builds at once; 0 = 2
 }
 
 // Default returns the configuration used when no file sets anything.
@@ -309,6 +310,9 @@ func (c Config) Validate() error {
 	}
 	if c.DuckDB.Threads < 0 {
 		errs = append(errs, errors.New("duckdb.threads: must be 0 (all cores) or more"))
+	}
+	if c.DuckDB.ModelBuilds < 0 {
+		errs = append(errs, errors.New("duckdb.model_builds: must be 0 (the default, 2) or more"))
 	}
 	if c.DuckDB.MemoryLimit != "" && !memoryRe.MatchString(c.DuckDB.MemoryLimit) {
 		errs = append(errs, fmt.Errorf("duckdb.memory_limit: %q is not a size such as 2GB", c.DuckDB.MemoryLimit))

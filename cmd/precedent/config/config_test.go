@@ -337,3 +337,34 @@ func loadYAML(t *testing.T, text string) Config {
 	}
 	return c
 }
+
+// TestModelBuilds checks duckdb.model_builds: read from the file, 0 by
+// default (two at a time), and not negative.
+func TestModelBuilds(t *testing.T) {
+	for _, tt := range []struct {
+		name, file string
+		want       int
+		err        string
+	}{
+		{"Default", "as_of: 2026-01-31\n", 0, ""},
+		{"OneAtATime", "duckdb:\n  model_builds: 1\n", 1, ""},
+		{"Negative", "duckdb:\n  model_builds: -1\n", 0, "duckdb.model_builds"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "precedent.yaml")
+			if err := os.WriteFile(path, []byte(tt.file), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			c, err := Load(path, true)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Errorf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil || c.DuckDB.ModelBuilds != tt.want {
+				t.Errorf("model_builds = %d (%v), want %d", c.DuckDB.ModelBuilds, err, tt.want)
+			}
+		})
+	}
+}
