@@ -83,6 +83,9 @@ type BuildEnv struct {
 	// earlier versions that table _replaced_<entity> of the build's
 	// schema wh.Scratch holds.
 	Delta []string
+	// Same lists the entity tables whose version is the one Prev
+	// recorded: their rows did not change.
+	Same  []string
 	RunID int
 }
 
@@ -478,7 +481,7 @@ func (b *build) buildModels(ctx context.Context) error {
 	env := BuildEnv{Conn: b.conn, Side: side, More: more, Stage: b.stage, Versions: versions, Program: b.opts.Program, Data: string(b.opts.Data), RunID: b.res.RunID}
 	if b.ordinary() {
 		env.Prev = "prev"
-		env.Delta = b.delta(versions)
+		env.Delta, env.Same = b.delta(versions), b.same(versions)
 	}
 	rep, err := b.opts.Models.Build(ctx, env)
 	b.res.Models = &rep

@@ -59,6 +59,19 @@ func (b *build) tableVersions(ctx context.Context) (map[string]string, error) {
 	return versions, nil
 }
 
+// same lists the entities whose version is the published generation's:
+// their rows did not change.
+func (b *build) same(versions map[string]string) []string {
+	mine := fmt.Sprintf("run %d", b.res.RunID)
+	var out []string
+	for _, er := range b.res.Entities {
+		if versions[er.Entity] != mine {
+			out = append(out, er.Entity)
+		}
+	}
+	return out
+}
+
 // delta lists the entities whose new version comes from the rows the run
 // loaded alone: every other row is the published generation's, unchanged
 // (an entity whose earlier rows fillEarlier completed, or that lost

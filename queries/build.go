@@ -36,6 +36,8 @@ type Options struct {
 	// declared incremental from one of them recomputes only the keys those
 	// rows hold.
 	Delta []string
+	// Same lists the entity tables whose rows did not change since Prev.
+	Same  []string
 	RunID int
 	// Data is the data directory; a kept mart whose lake file is there is
 	// not exported again.
@@ -194,11 +196,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	same, err := sameEntities(ctx, conn, opts)
-	if err != nil {
-		return nil, err
-	}
-	up := newUpdates(opts, inPlace, prevAsOf, same)
+	up := newUpdates(opts, inPlace, prevAsOf)
 	defer up.close(ctx, conn)
 	conns := []*sql.Conn{conn}
 	if opts.Side != nil {
@@ -315,34 +313,6 @@ func previousAsOf(ctx context.Context, conn *sql.Conn, prev string) (string, err
 		return "", fmt.Errorf("the previous generation's as-of date: %w", err)
 	}
 	return asOf.String, nil
-}
-
-// sameEntities lists the entity tables whose version (Options.Versions) is
-// the one the generation attached as prev recorded: their rows did not
-// change.
-func sameEntities(ctx context.Context, conn *sql.Conn, opts Options) (map[string]bool, error) {
-	same := map[string]bool{}
-	if opts.Prev == "" {
-		return same, nil
-	}
-	if has, err := hasTable(ctx, conn, opts.Prev, "_table_versions"); err != nil || !has {
-		return same, err
-	}
-	rows, err := conn.QueryContext(ctx, "SELECT table_name, version FROM "+wh.Ident(opts.Prev)+".main._table_versions")
-	if err != nil {
-		return nil, fmt.Errorf("the previous generation's table versions: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var name, version string
-		if err := rows.Scan(&name, &version); err != nil {
-			return nil, fmt.Errorf("the previous generation's table versions: %w", err)
-		}
-		if v, ok := opts.Versions[name]; ok && v != "" && v == version {
-			same[strings.ToLower(name)] = true
-		}
-	}
-	return same, rows.Err()
 }
 
 // createSQL is the statement that materializes model m, starting with

@@ -44,12 +44,15 @@ type updates struct {
 
 // newUpdates prepares the updates of the models in inPlace, those whose
 // base state is the one the previous generation recorded.
-func newUpdates(opts Options, inPlace []*Model, prevAsOf string, same map[string]bool) *updates {
-	u := &updates{same: same, asOf: opts.Settings.AsOf.Format(time.DateOnly), prevAsOf: prevAsOf, delta: map[string]bool{}, kept: map[string]bool{}, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string][]string{}, changed: map[string]string{}}
+func newUpdates(opts Options, inPlace []*Model, prevAsOf string) *updates {
+	u := &updates{same: map[string]bool{}, asOf: opts.Settings.AsOf.Format(time.DateOnly), prevAsOf: prevAsOf, delta: map[string]bool{}, kept: map[string]bool{}, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string][]string{}, changed: map[string]string{}}
 	if opts.RunID > 0 {
 		for _, e := range opts.Delta {
 			u.delta[strings.ToLower(e)] = true
 		}
+	}
+	for _, e := range opts.Same {
+		u.same[strings.ToLower(e)] = true
 	}
 	for _, m := range inPlace {
 		inc := m.Header.Incremental

@@ -30,6 +30,7 @@ func (s modelsStep) Build(ctx context.Context, env etl.BuildEnv) (etl.ModelsRepo
 		Program:  env.Program,
 		Data:     env.Data,
 		Delta:    env.Delta,
+		Same:     env.Same,
 		RunID:    env.RunID,
 		Side:     env.Side,
 		More:     env.More,
