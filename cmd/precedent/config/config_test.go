@@ -34,17 +34,25 @@ func TestSMTPPassword(t *testing.T) {
 	}
 }
 
-// TestETLSettings checks etl.max_text_length: its default, a value from
-// the file, and a message naming it when it is not positive.
-func TestETLSettings(t *testing.T) {
+// TestIntSettings checks number settings: etl.max_text_length (its
+// default, a value from the file, a message naming it when it is not
+// positive) and duckdb.model_builds (0 by default, two at a time, and not
+// negative).
+func TestIntSettings(t *testing.T) {
+	maxText := func(c Config) int { return c.ETL.MaxTextLength }
+	builds := func(c Config) int { return c.DuckDB.ModelBuilds }
 	for _, tt := range []struct {
 		name, file string
+		get        func(Config) int
 		want       int
 		err        string
 	}{
-		{"Default", "", 10000, ""},
-		{"FromFile", "etl:\n  max_text_length: 500\n", 500, ""},
-		{"Zero", "etl:\n  max_text_length: 0\n", 0, "etl.max_text_length: 0 is not a positive number of characters"},
+		{"MaxTextDefault", "", maxText, 10000, ""},
+		{"MaxTextFromFile", "etl:\n  max_text_length: 500\n", maxText, 500, ""},
+		{"MaxTextZero", "etl:\n  max_text_length: 0\n", maxText, 0, "etl.max_text_length: 0 is not a positive number of characters"},
+		{"ModelBuildsDefault", "as_of: 2026-01-31\n", builds, 0, ""},
+		{"ModelBuildsOneAtATime", "duckdb:\n  model_builds: 1\n", builds, 1, ""},
+		{"ModelBuildsNegative", "duckdb:\n  model_builds: -1\n", builds, 0, "duckdb.model_builds"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "precedent.yaml")
@@ -58,8 +66,8 @@ func TestETLSettings(t *testing.T) {
 				}
 				return
 			}
-			if err != nil || c.ETL.MaxTextLength != tt.want {
-				t.Errorf("max_text_length = %d (%v), want %d", c.ETL.MaxTextLength, err, tt.want)
+			if err != nil || tt.get(c) != tt.want {
+				t.Errorf("got %d (%v), want %d", tt.get(c), err, tt.want)
 			}
 		})
 	}
@@ -336,35 +344,4 @@ func loadYAML(t *testing.T, text string) Config {
 		t.Fatal(err)
 	}
 	return c
-}
-
-// TestModelBuilds checks duckdb.model_builds: read from the file, 0 by
-// default (two at a time), and not negative.
-func TestModelBuilds(t *testing.T) {
-	for _, tt := range []struct {
-		name, file string
-		want       int
-		err        string
-	}{
-		{"Default", "as_of: 2026-01-31\n", 0, ""},
-		{"OneAtATime", "duckdb:\n  model_builds: 1\n", 1, ""},
-		{"Negative", "duckdb:\n  model_builds: -1\n", 0, "duckdb.model_builds"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "precedent.yaml")
-			if err := os.WriteFile(path, []byte(tt.file), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			c, err := Load(path, true)
-			if tt.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.err) {
-					t.Errorf("err = %v, want %q", err, tt.err)
-				}
-				return
-			}
-			if err != nil || c.DuckDB.ModelBuilds != tt.want {
-				t.Errorf("model_builds = %d (%v), want %d", c.DuckDB.ModelBuilds, err, tt.want)
-			}
-		})
-	}
 }
