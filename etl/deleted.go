@@ -32,7 +32,7 @@ func (b *build) deletedKeys(ctx context.Context, e *contract.Entity, raw string)
 		keys.Columns = append(keys.Columns, c)
 	}
 	q := "CREATE OR REPLACE TEMP TABLE " + wh.Ident("deleted_"+e.Name) + " AS SELECT DISTINCT " + keyList(e) +
-		" FROM (" + typedSQL(keys, wh.Ident(raw), b.opts.MaxTextLength) + ") d WHERE len(_errors) = 0"
+		" FROM (" + typedSQL(keys, wh.Ident(raw), b.opts.MaxTextLength, true) + ") d WHERE len(_errors) = 0"
 	// A deletion read again from a vendor file unchanged is no newer than
 	// its first load: it leaves alone a row a later run loaded from
 	// another file.

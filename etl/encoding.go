@@ -46,6 +46,9 @@ type decodedText struct {
 	decoded  int    // lines decoded as encoding (Windows-1252 only)
 	mixed    bool   // other lines are UTF-8 beyond ASCII
 	bad      int    // lines no candidate decodes, their invalid bytes escaped
+	// noNUL: the file is UTF-8 and holds no NUL byte, so no value read as
+	// CSV can hold one (a JSON value can, escaped as \u0000).
+	noNUL bool
 	// records is, for a JSON document, the member its records were under
 	// ("" for a top-level list); problem says why a JSON document cannot be
 	// read, and the file is then unreadable.
@@ -80,19 +83,20 @@ func decodeText(src, dir string) (decodedText, error) {
 	bom, _ := br.Peek(2)
 	utf16 := bytes.Equal(bom, []byte{0xff, 0xfe}) || bytes.Equal(bom, []byte{0xfe, 0xff})
 	if !utf16 {
-		valid := true
+		valid, nul := true, false
 		err := eachLine(br, func(line []byte) error {
 			if !utf8.Valid(line) {
 				valid = false
 				return io.EOF
 			}
+			nul = nul || bytes.IndexByte(line, 0) >= 0
 			return nil
 		})
 		if err != nil && !errors.Is(err, io.EOF) {
 			return decodedText{}, err
 		}
 		if valid {
-			return decodedText{path: src}, nil
+			return decodedText{path: src, noNUL: !nul}, nil
 		}
 		if _, err := h.Seek(0, io.SeekStart); err != nil {
 			return decodedText{}, err
@@ -251,7 +255,7 @@ func (r *rawFile) rejectUndecodable(ctx context.Context, conn *sql.Conn, e *cont
 		parts = append(parts, wh.Literal(c.Name)+": "+wh.Ident(c.Name))
 	}
 	where := strings.Join(conds, " OR ")
-	rows, err := conn.QueryContext(ctx, "SELECT _row, to_json({"+strings.Join(parts, ", ")+"})::VARCHAR FROM "+wh.Ident(r.table)+
+	rows, err := conn.QueryContext(ctx, "SELECT _row, to_json({"+strings.Join(parts, ", ")+"})::VARCHAR FROM "+r.ref()+
 		" WHERE "+where+" ORDER BY _row")
 	if err != nil {
 		return fmt.Errorf("find undecodable rows of %s: %w", r.file.Path, err)
@@ -284,7 +288,7 @@ func (r *rawFile) rejectUndecodable(ctx context.Context, conn *sql.Conn, e *cont
 	for i := range r.rejects {
 		r.rejects[i].Raw = showEscaped(r.rejects[i].Raw, false)
 	}
-	if _, err := conn.ExecContext(ctx, "DELETE FROM "+wh.Ident(r.table)+" WHERE "+where); err != nil {
+	if _, err := conn.ExecContext(ctx, "DELETE FROM "+r.ref()+" WHERE "+where); err != nil {
 		return fmt.Errorf("drop undecodable rows of %s: %w", r.file.Path, err)
 	}
 	return nil
@@ -295,6 +299,8 @@ func (b *build) text(f SourceFile) (decodedText, error) {
 	if f.Format != "csv" && f.Format != "jsonl" && f.Format != "json" {
 		return decodedText{path: f.abs}, nil
 	}
+	b.textsMu.Lock()
+	defer b.textsMu.Unlock()
 	if t, ok := b.texts[f.abs]; ok {
 		return t, nil
 	}
@@ -331,12 +337,20 @@ func (b *build) text(f SourceFile) (decodedText, error) {
 // warn: a file already loaded is not read again, and not warned about.)
 func (b *build) readText(f SourceFile) (decodedText, error) {
 	t, err := b.text(f)
-	if err != nil || t.encoding == "" {
+	if err != nil {
 		return t, err
+	}
+	b.warnText(f, t)
+	return t, nil
+}
+
+// warnText warns when t, the text of f read for its rows, is not UTF-8.
+func (b *build) warnText(f SourceFile, t decodedText) {
+	if t.encoding == "" {
+		return
 	}
 	b.res.Warnings = append(b.res.Warnings, t.warning(f.Path))
 	b.opts.Logger.Warn("source file is not UTF-8", "file", f.Path, "read_as", t.encoding, "lines_decoded", t.decoded, "lines_undecodable", t.bad)
-	return t, nil
 }
 
 // describe records in fr how the text of f was read: its encoding and,

@@ -17,16 +17,21 @@ func TestDecodeText(t *testing.T) {
 	tests := []struct {
 		name, in, want, encoding string
 		decoded, bad             int
+		// noNUL: the text is known to hold no NUL byte (only a UTF-8
+		// file is scanned for one: a decoded copy may hold one)
+		noNUL bool
 	}{
-		{"UTF8", "a,b\nZoë,x\n", "a,b\nZoë,x\n", "", 0, 0},
-		{"Windows1252", "a,b\nZo\xeb,\x93q\x94\n", "a,b\nZoë,“q”\n", "Windows-1252", 1, 0},
-		{"Latin1IsWindows1252", "a\nS\xf8ren \xe0 \xff\n", "a\nSøren à ÿ\n", "Windows-1252", 1, 0},
-		{"MixedByLine", "a\nZoë\nZo\xeb\n", "a\nZoë\nZoë\n", "Windows-1252", 1, 0},
-		{"UTF8BOMThenWindows1252", "\xef\xbb\xbfa\nZo\xeb\n", "a\nZoë\n", "Windows-1252", 1, 0},
-		{"MixedInOneLine", "a\nZoë Zo\xeb\n", "a\nZoë Zo\uf7eb\n", "Windows-1252", 0, 1},
-		{"UndefinedInWindows1252", "a\nx\x81y\n", "a\nx\uf781y\n", "Windows-1252", 0, 1},
-		{"UTF16LE", "\xff\xfea\x00,\x00\xeb\x00\n\x00", "a,ë\n", "UTF-16 (little-endian, from its byte order mark)", 0, 0},
-		{"UTF16BE", "\xfe\xff\x00a\x00,\x00\xeb\x00\n", "a,ë\n", "UTF-16 (big-endian, from its byte order mark)", 0, 0},
+		{"UTF8", "a,b\nZoë,x\n", "a,b\nZoë,x\n", "", 0, 0, true},
+		{"UTF8WithNUL", "a,b\nZo\x00ë,x\n", "a,b\nZo\x00ë,x\n", "", 0, 0, false},
+		{"NULOnTheLastLine", "a,b\nx,y\n\"z\x00\"", "a,b\nx,y\n\"z\x00\"", "", 0, 0, false},
+		{"Windows1252", "a,b\nZo\xeb,\x93q\x94\n", "a,b\nZoë,“q”\n", "Windows-1252", 1, 0, false},
+		{"Latin1IsWindows1252", "a\nS\xf8ren \xe0 \xff\n", "a\nSøren à ÿ\n", "Windows-1252", 1, 0, false},
+		{"MixedByLine", "a\nZoë\nZo\xeb\n", "a\nZoë\nZoë\n", "Windows-1252", 1, 0, false},
+		{"UTF8BOMThenWindows1252", "\xef\xbb\xbfa\nZo\xeb\n", "a\nZoë\n", "Windows-1252", 1, 0, false},
+		{"MixedInOneLine", "a\nZoë Zo\xeb\n", "a\nZoë Zo\uf7eb\n", "Windows-1252", 0, 1, false},
+		{"UndefinedInWindows1252", "a\nx\x81y\n", "a\nx\uf781y\n", "Windows-1252", 0, 1, false},
+		{"UTF16LE", "\xff\xfea\x00,\x00\xeb\x00\n\x00", "a,ë\n", "UTF-16 (little-endian, from its byte order mark)", 0, 0, false},
+		{"UTF16BE", "\xfe\xff\x00a\x00,\x00\xeb\x00\n", "a,ë\n", "UTF-16 (big-endian, from its byte order mark)", 0, 0, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,6 +43,9 @@ func TestDecodeText(t *testing.T) {
 			}
 			if got.encoding != tt.encoding || got.decoded != tt.decoded || got.bad != tt.bad {
 				t.Errorf("got encoding %q, %d decoded, %d bad; want %q, %d, %d", got.encoding, got.decoded, got.bad, tt.encoding, tt.decoded, tt.bad)
+			}
+			if got.noNUL != tt.noNUL {
+				t.Errorf("noNUL = %v, want %v", got.noNUL, tt.noNUL)
 			}
 			if tt.encoding == "" && got.path != src {
 				t.Errorf("a UTF-8 file is read through a copy %s", got.path)

@@ -340,7 +340,12 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer lakeConn.Close()
-	b := &build{opts: opts, db: db, conn: conn, lake: wh.NewBeside(ctx, conn, lakeConn), res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, appended: map[string]bool{}, deleted: map[string]bool{}, removed: map[string]int64{}, doomed: map[string]bool{}, copied: copied, verifier: &verifier}
+	readConn, err := db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer readConn.Close()
+	b := &build{opts: opts, db: db, conn: conn, reader: readConn, lake: wh.NewBeside(ctx, conn, lakeConn), res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, appended: map[string]bool{}, deleted: map[string]bool{}, removed: map[string]int64{}, doomed: map[string]bool{}, copied: copied, verifier: &verifier}
 	defer b.removeTexts()
 	defer b.lake.Wait()
 	if err := b.attachPrev(ctx); err != nil {
@@ -422,6 +427,11 @@ func openBuild(ctx context.Context, opts Options, runID int) (*sql.DB, *sql.Conn
 		return nil, nil, fmt.Errorf("configure build: %w", err)
 	}
 	if err := wh.CreateScratch(ctx, conn); err != nil {
+		conn.Close()
+		db.Close()
+		return nil, nil, fmt.Errorf("configure build: %w", err)
+	}
+	if err := wh.AttachTexts(ctx, conn); err != nil {
 		conn.Close()
 		db.Close()
 		return nil, nil, fmt.Errorf("configure build: %w", err)

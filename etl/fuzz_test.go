@@ -55,7 +55,7 @@ func FuzzValidateRow(f *testing.F) {
 	if _, err := conn.ExecContext(ctx, "CREATE TABLE fx_rates AS SELECT 'EUR' AS currency, DATE '0001-01-01' AS date, 1.1::DECIMAL(18,8) AS rate_to_base"); err != nil {
 		f.Fatal(err)
 	}
-	q := typedSQL(e, "raw", fuzzMaxText)
+	q := typedSQL(e, "raw", fuzzMaxText, true)
 	trim := func(s string) string { return strings.Trim(s, " \t\n\v\f\r") }
 	f.Fuzz(func(t *testing.T, id, stage, closeDate, list, net, term, approval, approvedAt, currency string) {
 		if _, err := conn.ExecContext(ctx, "DELETE FROM raw"); err != nil {

@@ -64,7 +64,7 @@ func (b *build) quarantineFile(ctx context.Context, e *contract.Entity, raw *raw
 		parts = append(parts, wh.Literal(c.Name)+": "+wh.Ident(c.Name))
 	}
 	_, err := b.conn.ExecContext(ctx, `INSERT INTO quarantine
-SELECT ?, ?, ?, _row, ?, ?, to_json({`+strings.Join(parts, ", ")+`})::VARCHAR, now()::TIMESTAMP FROM `+wh.Ident(raw.table)+` ORDER BY _row`,
+SELECT ?, ?, ?, _row, ?, ?, to_json({`+strings.Join(parts, ", ")+`})::VARCHAR, now()::TIMESTAMP FROM `+raw.ref()+` ORDER BY _row`,
 		b.res.RunID, e.Name, raw.file.Path, column, reason)
 	if err != nil {
 		return fmt.Errorf("quarantine %s: %w", raw.file.Path, err)

@@ -2,6 +2,7 @@ package etl
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -31,6 +32,12 @@ func TestInputLimits(t *testing.T) {
 			0, 2, "account_name", "account_name: value is 200000 characters long; the limit is 10000"},
 		{"NULInCSV", "accounts.csv", "account_id,account_name,segment\nACC-1,One,smb\nACC-2,Tw\x00o,smb\nACC-3,Three,smb\n",
 			0, 2, "account_name", "account_name: value holds a NUL byte"},
+		// Of an entity's files, one without a NUL byte does not spare the
+		// other the check; nor does a file read as Windows-1252.
+		{"NULInOneOfTwoFiles", "accounts/b.csv", "account_id,account_name,segment\nACC-1,One,smb\nACC-2,Tw\x00o,smb\nACC-3,Three,smb\n",
+			0, 2, "account_name", "account_name: value holds a NUL byte"},
+		{"NULInWindows1252", "accounts.csv", "account_id,account_name,segment\nACC-1,Zo\xeb,smb\nACC-2,Tw\x00o,smb\nACC-3,Three,smb\n",
+			0, 2, "account_name", "account_name: value holds a NUL byte"},
 		{"NULInJSON", "accounts.jsonl", `{"account_id":"ACC-1","account_name":"One","segment":"smb"}` + "\n" +
 			`{"account_id":"ACC-2\u0000","account_name":"Two","segment":"smb"}` + "\n" + `{"account_id":"ACC-3","account_name":"Three","segment":"smb"}` + "\n",
 			0, 2, "account_id", "account_id: value holds a NUL byte"},
@@ -42,6 +49,10 @@ func TestInputLimits(t *testing.T) {
 			src := fixture.CopySource(t, "testdata/good")
 			fixture.WriteFile(t, filepath.Join(src, "accounts.csv"), "")
 			fixture.WriteFile(t, filepath.Join(src, tt.file), tt.content)
+			if strings.HasPrefix(tt.file, "accounts/") {
+				fixture.WriteFile(t, filepath.Join(src, "accounts", "a.csv"), "account_id,account_name,segment\n")
+				os.Remove(filepath.Join(src, "accounts.csv"))
+			}
 			data := wh.Dir(t.TempDir())
 			res := mustRun(t, src, data, func(o *Options) { o.MaxTextLength = tt.max })
 			if res.Entities[0].RowsQuarantined != 1 || res.Entities[0].RowsLoaded != 2 {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/precedent-dev/precedent/etl/adapters"
@@ -22,6 +23,7 @@ type build struct {
 	opts     Options
 	db       *sql.DB
 	conn     *sql.Conn
+	reader   *sql.Conn  // reads the next entity's files beside the load (readahead.go)
 	lake     *wh.Beside // writes the entities' lake files beside the load
 	res      *Result
 	stage    string
@@ -37,9 +39,11 @@ type build struct {
 	damaged wh.Generation
 	seq     int // file sequence numbers, unique in the run
 	// texts holds the UTF-8 text of each source file read so far, by
-	// absolute path; decoded copies are written into folder tmp.
-	texts map[string]decodedText
-	tmp   string
+	// absolute path; decoded copies are written into folder tmp. The
+	// reader of the next entity's files uses them too, hence textsMu.
+	texts   map[string]decodedText
+	tmp     string
+	textsMu sync.Mutex
 
 	vendor    *adapters.Set    // the run's vendor files, nil without any
 	vendorRaw []*rawFile       // their raw tables
@@ -66,7 +70,8 @@ type build struct {
 }
 
 // loadAll loads every entity in contract order, so parents are merged
-// before their children's foreign keys are checked.
+// before their children's foreign keys are checked. The next entity's
+// files are read beside the one being loaded (readAhead).
 func (b *build) loadAll(ctx context.Context, files, vendorFiles []SourceFile) error {
 	o, err := b.loaderOptions()
 	if err != nil {
@@ -88,23 +93,20 @@ func (b *build) loadAll(ctx context.Context, files, vendorFiles []SourceFile) er
 	if err := b.readVendors(ctx, vendorFiles, seen); err != nil {
 		return err
 	}
+	plans := b.planLoads(files, seen)
+	ahead := b.readAhead(ctx, plans)
+	defer ahead.stop()
 	for i := range contract.Entities {
 		e := &contract.Entities[i]
-		var mine []SourceFile
-		for _, f := range files {
-			if f.Entity != e.Name {
-				continue
-			}
-			if was, ok := seen.same(f); ok {
-				b.unchanged(f, was)
-				continue
-			}
-			seen.add(f)
-			mine = append(mine, f)
+		for _, u := range plans[i].unchanged {
+			b.unchanged(u.file, u.was)
 		}
-		if err := b.loadEntity(ctx, e, mine); err != nil {
+		if err := b.loadEntity(ctx, e, ahead.next(i)); err != nil {
 			return fmt.Errorf("load %s: %w", e.Name, err)
 		}
+	}
+	if err := wh.DetachTexts(ctx, b.conn); err != nil {
+		return err
 	}
 	if err := b.vendorAccounting(ctx); err != nil {
 		return err
@@ -270,23 +272,24 @@ func (b *build) unchanged(f SourceFile, was earlier) {
 	b.res.Files = append(b.res.Files, fr)
 }
 
-// loadEntity reads, validates, quarantines and merges one entity's new files.
-func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []SourceFile) error {
+// loadEntity quarantines, validates and merges one entity's new files,
+// read into raw tables by readAhead. Its time counts from the wait for
+// those reads.
+func (b *build) loadEntity(ctx context.Context, e *contract.Entity, reads func() []fileRead) error {
 	start := time.Now()
+	files := reads()
 	er := EntityResult{Entity: e.Name, Files: len(files)}
 	var raws []*rawFile
 	var rowsSoFar int64
-	for _, f := range files {
-		b.seq++
-		fr := FileResult{SourceFile: f}
-		readStart := time.Now()
-		text, err := b.readText(f)
-		if err != nil {
-			return err
+	for _, rd := range files {
+		f, raw, err := rd.file, rd.raw, rd.err
+		if rd.textErr != nil {
+			return rd.textErr
 		}
-		text.describe(f, &fr)
-		raw, err := readFile(ctx, b.conn, e, f, text, b.seq)
-		b.opts.Logger.Debug("etl statement", "step", e.Name+": read "+f.Path, "seconds", time.Since(readStart).Seconds())
+		fr := FileResult{SourceFile: f}
+		b.warnText(f, rd.text)
+		rd.text.describe(f, &fr)
+		b.opts.Logger.Debug("etl statement", "step", e.Name+": read "+f.Path, "seconds", rd.seconds)
 		var unreadable *errUnreadable
 		switch {
 		case errors.As(err, &unreadable):
@@ -341,7 +344,7 @@ func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []Sour
 	er.Seconds = time.Since(start).Seconds()
 	b.res.Entities = append(b.res.Entities, er)
 	for _, r := range raws {
-		b.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+wh.Ident(r.table))
+		b.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+r.ref())
 	}
 	return nil
 }
@@ -403,15 +406,17 @@ func (b *build) validate(ctx context.Context, e *contract.Entity, raws []*rawFil
 		defer b.conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+tbl)
 	}
 	var parts []string
+	nul := false
 	for _, r := range raws {
-		parts = append(parts, "SELECT * FROM "+wh.Ident(r.table))
+		parts = append(parts, "SELECT * FROM "+r.ref())
+		nul = nul || r.mayHoldNUL()
 	}
 	path, err := b.sourcePath(ctx, "t._file")
 	if err != nil {
 		return err
 	}
 	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s, %d::INTEGER AS _run_id, %s AS _source_file, t._row::BIGINT AS _row, t._file, t._errors FROM (%s) t`,
-		tbl, tableColumns(e, "t."), b.res.RunID, path, typedSQL(e, "("+strings.Join(parts, " UNION ALL ")+")", b.opts.MaxTextLength))
+		tbl, tableColumns(e, "t."), b.res.RunID, path, typedSQL(e, "("+strings.Join(parts, " UNION ALL ")+")", b.opts.MaxTextLength, nul))
 	if err := b.exec(ctx, e.Name+": validate", q, b.opts.BaseCurrency); err != nil {
 		return fmt.Errorf("validate: %w", err)
 	}

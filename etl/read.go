@@ -19,11 +19,12 @@ import (
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
-// rawFile is one source file read into a temporary table of text values:
-// _file (the file's sequence number), _row (its data row number, from 1) and
-// one VARCHAR per contract column, null where the file lacks the column.
+// rawFile is one source file read into a table of text values: _file (the
+// file's sequence number), _row (its data row number, from 1) and one
+// VARCHAR per contract column, null where the file lacks the column.
 type rawFile struct {
 	table   string
+	db      string // the database of table: wh.Texts, or temp for a vendor set's
 	file    SourceFile
 	text    decodedText // the file's text as UTF-8 (CSV and JSON lines)
 	seq     int
@@ -45,11 +46,27 @@ type errUnreadable struct {
 func (e *errUnreadable) Error() string { return e.path + ": " + e.reason }
 
 // readFile reads one source file of entity e, whose text is t, into a
-// temporary table.
+// table of the build's text database (wh.Texts), which every connection of
+// the build sees.
 func readFile(ctx context.Context, conn *sql.Conn, e *contract.Entity, f SourceFile, t decodedText, seq int) (*rawFile, error) {
-	r := &rawFile{table: fmt.Sprintf("raw_%d", seq), file: f, text: t, seq: seq}
+	r := &rawFile{table: fmt.Sprintf("raw_%d", seq), db: wh.Texts, file: f, text: t, seq: seq}
 	return r, r.read(ctx, conn, e)
 }
+
+// ref is r's table in SQL, qualified by its database.
+func (r *rawFile) ref() string { return r.db + "." + wh.Ident(r.table) }
+
+// create begins the statement that creates r's table.
+func (r *rawFile) create() string {
+	if r.db == "temp" {
+		return "CREATE TEMP TABLE " + wh.Ident(r.table)
+	}
+	return "CREATE TABLE " + r.ref()
+}
+
+// mayHoldNUL says a value of r may hold a NUL byte: anything but a CSV
+// file seen to hold none (decodedText.noNUL).
+func (r *rawFile) mayHoldNUL() bool { return r.file.Format != "csv" || !r.text.noNUL }
 
 // read reads the file into r's table.
 func (r *rawFile) read(ctx context.Context, conn *sql.Conn, e *contract.Entity) error {
@@ -76,7 +93,7 @@ func (r *rawFile) read(ctx context.Context, conn *sql.Conn, e *contract.Entity) 
 			return err
 		}
 	}
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+wh.Ident(r.table)).Scan(&r.rows); err != nil {
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+r.ref()).Scan(&r.rows); err != nil {
 		return fmt.Errorf("count %s: %w", f.Path, err)
 	}
 	return nil
@@ -155,12 +172,12 @@ func (r *rawFile) readCSV(ctx context.Context, conn *sql.Conn, e *contract.Entit
 		fmt.Fprintf(&cols, "'c%d': 'VARCHAR'", i)
 	}
 	rej, scan := "rej_"+r.table, "rejscan_"+r.table
-	q := fmt.Sprintf(`CREATE TEMP TABLE %s AS
+	q := fmt.Sprintf(`%s AS
 SELECT row_number() OVER () AS _row, %s
 FROM read_csv(?, columns = {%s}, header = true, delim = ',', quote = '"', escape = '"',
   auto_detect = false, store_rejects = true, rejects_table = %s, rejects_scan = %s,
   max_line_size = 16777216, hive_partitioning = false)`,
-		wh.Ident(r.table), r.projection(e, idx, func(j int) string { return fmt.Sprintf("c%d", j) }),
+		r.create(), r.projection(e, idx, func(j int) string { return fmt.Sprintf("c%d", j) }),
 		cols.String(), wh.Literal(rej), wh.Literal(scan))
 	if _, err := conn.ExecContext(ctx, q, r.text.path); err != nil {
 		return &errUnreadable{r.file.Path, wh.Message(err)}
@@ -223,7 +240,7 @@ FROM `+wh.Ident(rej)+` ORDER BY line, column_idx`)
 	}
 	_, err = conn.ExecContext(ctx, fmt.Sprintf(`UPDATE %s SET _row = _row + (
   SELECT count(*) FROM unnest([%s]) AS g(gap) WHERE g.gap < %s._row)`,
-		wh.Ident(r.table), strings.Join(list, ","), wh.Ident(r.table)))
+		r.ref(), strings.Join(list, ","), r.ref()))
 	if err != nil {
 		return fmt.Errorf("renumber rows of %s: %w", r.file.Path, err)
 	}
@@ -397,8 +414,8 @@ func (r *rawFile) readParquet(ctx context.Context, conn *sql.Conn, e *contract.E
 		}
 		return "CAST(" + col + " AS VARCHAR)"
 	}
-	q := fmt.Sprintf("CREATE TEMP TABLE %s AS SELECT file_row_number + 1 AS _row, %s FROM read_parquet(?, file_row_number = true, hive_partitioning = false)",
-		wh.Ident(r.table), r.projection(e, idx, value))
+	q := fmt.Sprintf("%s AS SELECT file_row_number + 1 AS _row, %s FROM read_parquet(?, file_row_number = true, hive_partitioning = false)",
+		r.create(), r.projection(e, idx, value))
 	if _, err := conn.ExecContext(ctx, q, r.file.abs); err != nil {
 		return &errUnreadable{r.file.Path, wh.Message(err)}
 	}
@@ -428,8 +445,8 @@ func (r *rawFile) readJSONL(ctx context.Context, conn *sql.Conn, e *contract.Ent
 		return "json_extract_string(line, ?)"
 	}
 	proj := r.projection(e, idx, value)
-	q := fmt.Sprintf(`CREATE TEMP TABLE %s AS SELECT _row, %s FROM %s WHERE json_valid(line) AND json_type(line) = 'OBJECT'`,
-		wh.Ident(r.table), proj, wh.Ident(lines))
+	q := fmt.Sprintf(`%s AS SELECT _row, %s FROM %s WHERE json_valid(line) AND json_type(line) = 'OBJECT'`,
+		r.create(), proj, wh.Ident(lines))
 	if _, err := conn.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("read %s: %w", r.file.Path, err)
 	}

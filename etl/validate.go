@@ -24,11 +24,13 @@ const DefaultMaxTextLength = 10000
 // _file, _row, the typed columns and _errors, a list of {column, reason}
 // for every rule the row breaks (empty for a good row; the list is only
 // built for rows that break a rule). A value longer than maxText
-// characters, or holding a NUL byte, breaks a rule in every column. An
+// characters, or holding a NUL byte, breaks a rule in every column; nul
+// false says no value can hold one (every file was seen to have none),
+// which spares scanning every value for it. An
 // entity with money in several currencies also gets _fx_currency, _fx_date
 // and _fx_rate (fx.go). The base currency is bound as the query's only
 // parameter.
-func typedSQL(e *contract.Entity, raw string, maxText int) string {
+func typedSQL(e *contract.Entity, raw string, maxText int, nul bool) string {
 	var typed, conds, items []string
 	add := func(column, cond, reason string) {
 		conds = append(conds, "coalesce("+cond+", false)")
@@ -37,7 +39,7 @@ func typedSQL(e *contract.Entity, raw string, maxText int) string {
 	for _, c := range e.Columns {
 		v := "_v_" + c.Name
 		typed = append(typed, typedExpr(c, v)+" AS "+wh.Ident(c.Name))
-		for _, r := range append(inputRules(v, maxText), columnRules(c, v)...) {
+		for _, r := range append(inputRules(v, maxText, nul), columnRules(c, v)...) {
 			add(c.Name, r.cond, r.reason)
 		}
 	}
@@ -141,14 +143,18 @@ type rule struct{ cond, reason string }
 
 // inputRules bound what any value may hold, whatever its column: at most
 // maxText characters (counted only when its bytes exceed that, which is
-// cheap) and no NUL byte, which other tools cut text at.
-func inputRules(v string, maxText int) []rule {
+// cheap) and, when nul says it may hold one, no NUL byte, which other tools
+// cut text at.
+func inputRules(v string, maxText int, nul bool) []rule {
 	vi := wh.Ident(v)
-	return []rule{
+	out := []rule{
 		{fmt.Sprintf("(strlen(%s) > %d AND length(%s) > %d)", vi, maxText, vi, maxText),
 			fmt.Sprintf("'value is ' || length(%s) || ' characters long; the limit is %d'", vi, maxText)},
-		{"contains(" + vi + ", chr(0))", "'value holds a NUL byte'"},
 	}
+	if nul {
+		out = append(out, rule{"contains(" + vi + ", chr(0))", "'value holds a NUL byte'"})
+	}
+	return out
 }
 
 // columnRules are the rules of one column.

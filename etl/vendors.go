@@ -239,7 +239,7 @@ func (b *build) readVendorFile(ctx context.Context, f SourceFile) (vf adapters.F
 		return vf, false, err
 	}
 	text.describe(f, &fr)
-	raw := &rawFile{table: fmt.Sprintf("raw_%d", b.seq), file: f, text: text, seq: b.seq,
+	raw := &rawFile{table: fmt.Sprintf("raw_%d", b.seq), db: "temp", file: f, text: text, seq: b.seq,
 		match: func(h string) (string, bool) { k, ok := byName[h]; return k, ok }}
 	err = raw.read(ctx, b.conn, pseudo)
 	var unreadable *errUnreadable
@@ -343,7 +343,7 @@ FROM vendor_outcome o JOIN run_files f ON f.seq = o.seq WHERE o.outcome = 'quara
 	if built.Rows == 0 {
 		return nil, nil
 	}
-	return &rawFile{table: built.Table, rows: built.Rows}, nil
+	return &rawFile{table: built.Table, db: "temp", rows: built.Rows}, nil
 }
 
 // vendorAccounting resolves every vendor row's outcome, fills in the

@@ -57,6 +57,29 @@ func CreateScratch(ctx context.Context, conn *sql.Conn) error {
 	return nil
 }
 
+// Texts is the in-memory database a build reads source files into, as
+// tables of text values, before it types them. Every connection of the
+// build sees it, unlike temporary tables, so one connection can read the
+// next files while another validates those read before.
+const Texts = "precedent_text"
+
+// AttachTexts attaches database Texts, in memory, to the database conn is
+// on; DetachTexts lets it go with the tables left in it.
+func AttachTexts(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, "ATTACH ':memory:' AS "+Texts); err != nil {
+		return fmt.Errorf("attach %s: %w", Texts, err)
+	}
+	return nil
+}
+
+// DetachTexts detaches database Texts (AttachTexts).
+func DetachTexts(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, "DETACH DATABASE IF EXISTS "+Texts); err != nil {
+		return fmt.Errorf("detach %s: %w", Texts, err)
+	}
+	return nil
+}
+
 // HasScratch reports whether schema Scratch holds table name.
 func HasScratch(ctx context.Context, conn *sql.Conn, name string) (bool, error) {
 	var n int
