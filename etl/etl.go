@@ -109,8 +109,8 @@ type Progress struct {
 	Stage   string // "pull", "load", "models", "publish"
 	Entity  string
 	File    string
-	Rows    int64 // rows read so far for Entity in this run
-	Elapsed time.Duration
+	Rows    int64         // rows read so far for Entity in this run
+	Elapsed time.Duration // the time reading those rows took
 }
 
 // Result is what a run did.
@@ -156,10 +156,12 @@ type EntityResult struct {
 	// RowsDeleted and RowsOrphaned count the rows of earlier loads the run
 	// removed: those of records deleted at the vendor, and those whose
 	// foreign key named a removed row (etl/deleted.go).
-	RowsDeleted  int64   `json:"rows_deleted,omitempty"`
-	RowsOrphaned int64   `json:"rows_orphaned,omitempty"`
-	Rows         int64   `json:"rows"`
-	Seconds      float64 `json:"seconds"`
+	RowsDeleted  int64 `json:"rows_deleted,omitempty"`
+	RowsOrphaned int64 `json:"rows_orphaned,omitempty"`
+	Rows         int64 `json:"rows"`
+	// Seconds is the entity's own work: reading its files, which overlaps
+	// the load of the entity before, and the rest.
+	Seconds float64 `json:"seconds"`
 }
 
 // ColumnMapping is how one column of a vendor file was read.

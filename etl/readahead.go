@@ -53,7 +53,7 @@ type fileRead struct {
 	textErr error // the text could not be had: the run stops
 	raw     *rawFile
 	err     error // from reading (an *errUnreadable passes the file over)
-	seconds float64
+	took    time.Duration
 }
 
 // readFiles reads plan's files of entity e on conn. It stops at the first
@@ -67,7 +67,7 @@ func (b *build) readFiles(ctx context.Context, conn *sql.Conn, e *contract.Entit
 		if rd.textErr == nil {
 			rd.raw, rd.err = readFile(ctx, conn, e, f, rd.text, plan.seqs[i])
 		}
-		rd.seconds = time.Since(start).Seconds()
+		rd.took = time.Since(start)
 		out = append(out, rd)
 		var unreadable *errUnreadable
 		if rd.textErr != nil || (rd.err != nil && !errors.As(rd.err, &unreadable)) {

@@ -87,6 +87,9 @@ func TestReadAhead(t *testing.T) {
 					if rd.textErr != nil {
 						t.Fatalf("%s: %v", rd.file.Path, rd.textErr)
 					}
+					if rd.took <= 0 {
+						t.Errorf("%s: read in %v", rd.file.Path, rd.took)
+					}
 					var unreadable *errUnreadable
 					switch {
 					case errors.As(rd.err, &unreadable):
