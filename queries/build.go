@@ -247,7 +247,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		if res.Status == Built {
 			opts.Logger.Debug("model built", "model", m.Name, "rows", res.Rows, "seconds", res.Seconds, "kept", res.Kept, "incremental", res.Incremental)
 			kept[m.Name] = res.Kept
-			follow.add(ctx, m, kept)
+			follow.add(ctx, m, kept, up.updatedBy(m.Name))
 			return false
 		}
 		if m.Builtin {

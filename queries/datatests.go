@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -27,6 +28,11 @@ type TestResult struct {
 	// Reused says the result is the previous generation's: the test reads
 	// only its model's table, which was kept.
 	Reused bool
+	// Counted says the model was updated in place and the test counted
+	// only the rows of the changed keys, in both versions of the table,
+	// taking the rest of the count from the previous generation's result
+	// (changedCount).
+	Counted bool
 }
 
 func (t TestResult) detail() string {
@@ -44,6 +50,11 @@ type dataTest struct {
 	reads string // else, for a relationship, the one other table it reads
 	// assertReads, for an assert, are the relations it reads.
 	assertReads []string
+	// A test of the model's own rows: where says a row fails (not_null,
+	// accepted_values), or unique names the columns whose repeated
+	// values fail (a group each).
+	where  string
+	unique []string
 }
 
 // relations are the relations test dt reads besides its model's table, as
@@ -68,13 +79,15 @@ func (m *Model) tests() []dataTest {
 			q = append(q, wh.Ident(c))
 		}
 		out = append(out, dataTest{
-			name: "unique(" + strings.Join(cols, ", ") + ")",
-			sql:  "SELECT count(*) FROM (SELECT " + strings.Join(q, ", ") + " FROM " + t + " GROUP BY ALL HAVING count(*) > 1)",
-			self: true,
+			name:   "unique(" + strings.Join(cols, ", ") + ")",
+			sql:    "SELECT count(*) FROM (SELECT " + strings.Join(q, ", ") + " FROM " + t + " GROUP BY ALL HAVING count(*) > 1)",
+			self:   true,
+			unique: cols,
 		})
 	}
 	notNull := func(c string) {
-		out = append(out, dataTest{name: "not_null(" + c + ")", sql: "SELECT count(*) FROM " + t + " WHERE " + wh.Ident(c) + " IS NULL", self: true})
+		where := wh.Ident(c) + " IS NULL"
+		out = append(out, dataTest{name: "not_null(" + c + ")", sql: "SELECT count(*) FROM " + t + " WHERE " + where, self: true, where: where})
 	}
 	if len(m.Header.Key) > 0 {
 		unique(m.Header.Key)
@@ -92,11 +105,13 @@ func (m *Model) tests() []dataTest {
 			}
 		case spec.AcceptedValues != nil:
 			av := spec.AcceptedValues
+			where := wh.Ident(av.Column) + " IS NOT NULL AND NOT list_contains(?::VARCHAR[], " + wh.Ident(av.Column) + "::VARCHAR)"
 			out = append(out, dataTest{
-				name: "accepted_values(" + av.Column + ")",
-				sql:  "SELECT count(*) FROM " + t + " WHERE " + wh.Ident(av.Column) + " IS NOT NULL AND NOT list_contains(?::VARCHAR[], " + wh.Ident(av.Column) + "::VARCHAR)",
-				args: []any{av.Values},
-				self: true,
+				name:  "accepted_values(" + av.Column + ")",
+				sql:   "SELECT count(*) FROM " + t + " WHERE " + where,
+				args:  []any{av.Values},
+				self:  true,
+				where: where,
 			})
 		case spec.Relationships != nil:
 			r := spec.Relationships
@@ -156,17 +171,31 @@ func assertName(q string) string {
 
 // runTests runs tests, data tests of model m. When m was kept (its table is the
 // previous generation's), a test with a result in earlier is not run again
-// if it reads only m's table, or m's and that of another model kept.
-func runTests(ctx context.Context, conn *sql.Conn, m *Model, tests []dataTest, earlier map[[3]string]TestResult, kept map[string]bool) []TestResult {
+// if it reads only m's table, or m's and that of another model kept. When
+// m was updated in place (changed, else nil), a test of its own rows with
+// a result in earlier counts only the rows of the changed keys
+// (changedCount).
+func runTests(ctx context.Context, conn *sql.Conn, m *Model, tests []dataTest, earlier map[[3]string]TestResult, kept map[string]bool, changed *changedKeys) []TestResult {
 	var out []TestResult
 	for _, dt := range tests {
-		if r, ok := earlier[[3]string{m.Name, dt.name, dt.sql}]; ok && kept[m.Name] && (dt.self || dt.reads != "" && kept[dt.reads]) {
-			r.Reused = true
-			out = append(out, r)
+		was, ok := earlier[[3]string{m.Name, dt.name, dt.sql}]
+		if ok && kept[m.Name] && (dt.self || dt.reads != "" && kept[dt.reads]) {
+			was.Reused = true
+			out = append(out, was)
 			continue
 		}
 		r := TestResult{Model: m.Name, Name: dt.name, SQL: dt.sql, Status: Pass}
-		if err := conn.QueryRowContext(ctx, dt.sql, dt.args...).Scan(&r.FailingRows); err != nil {
+		if q, args := changed.count(m, dt); q != "" && ok && was.Status != Error {
+			var gone, came int64
+			if err := conn.QueryRowContext(ctx, q, args...).Scan(&gone, &came); err == nil {
+				r.FailingRows, r.Counted = was.FailingRows-gone+came, true
+			}
+		}
+		var err error
+		if !r.Counted {
+			err = conn.QueryRowContext(ctx, dt.sql, dt.args...).Scan(&r.FailingRows)
+		}
+		if err != nil {
 			r.Status, r.Error = Error, wh.Message(err)
 		} else if r.FailingRows > 0 {
 			r.Status = Fail
@@ -174,6 +203,46 @@ func runTests(ctx context.Context, conn *sql.Conn, m *Model, tests []dataTest, e
 		out = append(out, r)
 	}
 	return out
+}
+
+// changedKeys are the key values a model updated in place changed in
+// (updates.model): its rows of other keys are those of the previous
+// generation prev.
+type changedKeys struct {
+	prev    string // the previous generation, attached
+	key     string // the model's column (Incremental.Key)
+	table   string // the changed values, in column key
+	nullKey bool   // a row without a key changed too
+}
+
+// count returns the query giving, for data test dt of model m, the
+// failures among the rows of the changed keys in the previous version of
+// m's table and in the new one; "" when dt cannot be counted so. Every
+// other row is the same in both versions, so the test's new count is the
+// previous one less the first plus the second. A test of rows (not_null,
+// accepted_values) counts so; a unique test only when its columns hold
+// the key, so that no group of repeated values mixes changed and
+// unchanged rows.
+func (c *changedKeys) count(m *Model, dt dataTest) (string, []any) {
+	if c == nil || (dt.where == "" && !slices.ContainsFunc(dt.unique, func(col string) bool { return strings.EqualFold(col, c.key) })) {
+		return "", nil
+	}
+	key := wh.Ident(c.key)
+	in := key + " IN (SELECT " + key + " FROM " + c.table + ")"
+	if c.nullKey {
+		in = "(" + in + " OR " + key + " IS NULL)"
+	}
+	failing := func(tbl string) string {
+		if dt.where != "" {
+			return "(SELECT count(*) FROM " + tbl + " WHERE " + in + " AND (" + dt.where + "))"
+		}
+		var cols []string
+		for _, col := range dt.unique {
+			cols = append(cols, wh.Ident(col))
+		}
+		return "(SELECT count(*) FROM (SELECT " + strings.Join(cols, ", ") + " FROM " + tbl + " WHERE " + in + " GROUP BY ALL HAVING count(*) > 1))"
+	}
+	return "SELECT " + failing(wh.Ident(c.prev)+".main."+wh.Ident(m.Name)) + ", " + failing("main."+wh.Ident(m.Name)), slices.Concat(dt.args, dt.args)
 }
 
 // earlierTests reads the results of the data tests the previous

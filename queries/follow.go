@@ -47,8 +47,9 @@ func newFollower(ctx context.Context, conn, side *sql.Conn, opts Options, earlie
 }
 
 // add hands the follower model m, just built; kept is the set of models
-// kept so far.
-func (f *follower) add(ctx context.Context, m *Model, kept map[string]bool) {
+// kept so far, and changed the keys m was updated in place by (nil when
+// it was not).
+func (f *follower) add(ctx context.Context, m *Model, kept map[string]bool, changed *changedKeys) {
 	kept = maps.Clone(kept)
 	var now, later []dataTest
 	for _, dt := range m.tests() {
@@ -60,12 +61,12 @@ func (f *follower) add(ctx context.Context, m *Model, kept map[string]bool) {
 	}
 	if len(later) > 0 {
 		f.later = append(f.later, func(ctx context.Context, conn *sql.Conn) error {
-			f.record(m, runTests(ctx, conn, m, later, f.earlier, kept))
+			f.record(m, runTests(ctx, conn, m, later, f.earlier, kept, nil))
 			return nil
 		})
 	}
 	f.beside.Do(ctx, func(ctx context.Context, conn *sql.Conn) error {
-		f.record(m, runTests(ctx, conn, m, now, f.earlier, kept))
+		f.record(m, runTests(ctx, conn, m, now, f.earlier, kept, changed))
 		return exportMart(ctx, conn, m, kept[m.Name], f.opts)
 	})
 }

@@ -36,16 +36,17 @@ type updates struct {
 	feeds          map[string][]string // models some model may be updated in place from -> the key columns it takes
 
 	mu      sync.Mutex
-	kept    map[string]bool   // models kept so far: their rows did not change
-	changed map[string]string // model -> table of its changed rows
-	tables  []string          // the tables made
-	fatal   error             // the build cannot go on (precedent_changed not reset)
+	kept    map[string]bool         // models kept so far: their rows did not change
+	changed map[string]string       // model -> table of its changed rows
+	byKeys  map[string]*changedKeys // models updated in place -> the keys they changed in
+	tables  []string                // the tables made
+	fatal   error                   // the build cannot go on (precedent_changed not reset)
 }
 
 // newUpdates prepares the updates of the models in inPlace, those whose
 // base state is the one the previous generation recorded.
 func newUpdates(opts Options, inPlace []*Model, prevAsOf string) *updates {
-	u := &updates{same: map[string]bool{}, asOf: opts.Settings.AsOf.Format(time.DateOnly), prevAsOf: prevAsOf, delta: map[string]bool{}, kept: map[string]bool{}, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string][]string{}, changed: map[string]string{}}
+	u := &updates{same: map[string]bool{}, asOf: opts.Settings.AsOf.Format(time.DateOnly), prevAsOf: prevAsOf, delta: map[string]bool{}, kept: map[string]bool{}, runID: opts.RunID, prev: opts.Prev, log: opts.Logger, feeds: map[string][]string{}, changed: map[string]string{}, byKeys: map[string]*changedKeys{}}
 	if opts.RunID > 0 {
 		for _, e := range opts.Delta {
 			u.delta[strings.ToLower(e)] = true
@@ -96,6 +97,26 @@ func (u *updates) setChangedRows(name, table string) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	u.changed[name] = table
+}
+
+// updated records that model name was updated in place by the values of
+// its column key in table keys (nullKey: and rows without a key), for its
+// data tests (changedKeys).
+func (u *updates) updated(name, key, keys string, nullKey bool) {
+	if u.prev == "" {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.byKeys[name] = &changedKeys{prev: u.prev, key: key, table: keys, nullKey: nullKey}
+}
+
+// updatedBy returns the keys model name was updated in place by, nil
+// when it was not.
+func (u *updates) updatedBy(name string) *changedKeys {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.byKeys[name]
 }
 
 // keyColumns is the select list of the columns of model name's rows that
@@ -181,7 +202,11 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model) ModelResu
 		return c
 	}
 	if m.View() {
-		return u.view(ctx, conn, m, in)
+		res := u.view(ctx, conn, m, in)
+		if res.Incremental {
+			u.updated(m.Name, inc.Key, keys, nullKey)
+		}
+		return res
 	}
 	// When the changed keys hold more than a quarter of the rows (a new
 	// as-of date moves every current renewal's score), computing them all
@@ -236,6 +261,7 @@ func (u *updates) model(ctx context.Context, conn *sql.Conn, m *Model) ModelResu
 	if rows != "" {
 		u.setChangedRows(m.Name, rows)
 	}
+	u.updated(m.Name, inc.Key, keys, nullKey)
 	res.Seconds = time.Since(start).Seconds()
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+tbl).Scan(&res.Rows); err != nil {
 		res.Status, res.Error = Failed, err.Error()

@@ -311,6 +311,20 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 			if reused == 0 {
 				t.Error("no test result was reused")
 			}
+			// A model updated in place counts its tests of its own rows over
+			// the changed keys only (TestDataTestsCounted), where it can.
+			counted := 0
+			for _, r := range rep.Tests {
+				if r.Counted {
+					counted++
+					if !inPlace[r.Model] {
+						t.Errorf("test %s of %s, which was not updated in place, counted over changed keys", r.Name, r.Model)
+					}
+				}
+			}
+			if len(tt.inPlace) > 0 && counted == 0 {
+				t.Error("no test of a model updated in place counted over its changed keys")
+			}
 			for _, m := range tt.computed {
 				if want := slices.Contains(tt.inPlace, m); inPlace[m] != want {
 					t.Errorf("%s updated in place: %v, want %v", m, inPlace[m], want)
@@ -354,6 +368,11 @@ having case when (select count(*) from tickets where precedent_changed(account_i
 			cat := "SELECT string_agg(c::VARCHAR, '|' ORDER BY c.model, c.position) FROM _model_columns c"
 			if g, w := fixture.Value(t, got, cat), fixture.Value(t, want, cat); g != w {
 				t.Errorf("_model_columns differs from a load from nothing:\n%s\nwant\n%s", g, w)
+			}
+			// So are the data tests' results, counted or reused.
+			tests := "SELECT string_agg(concat_ws(' ', model, test, status, failing_rows), '|' ORDER BY model, test) FROM _data_tests"
+			if g, w := fixture.Value(t, got, tests), fixture.Value(t, want, tests); g != w {
+				t.Errorf("_data_tests differs from a load from nothing:\n%s\nwant\n%s", g, w)
 			}
 			for _, r := range rep.Models {
 				if g, w := modelRows(t, got, r.Name), modelRows(t, want, r.Name); g != w {
