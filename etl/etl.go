@@ -364,6 +364,10 @@ func run(ctx context.Context, opts Options, res *Result) error {
 	if err := b.loadAll(ctx, files, vendorFiles); err != nil {
 		return err
 	}
+	// Nothing reads ahead any more: the connection goes, so that closing
+	// the generation leaves none open on it.
+	readConn.Close()
+	b.reader = nil
 	lap("load")
 	if err := b.buildModels(ctx); err != nil {
 		return err
@@ -406,8 +410,8 @@ func phaseTimer(log *slog.Logger) func(phase string) {
 	}
 }
 
-// openBuild opens the run's new generation read-write, and the one
-// connection the build uses.
+// openBuild opens the run's new generation read-write, and the build's
+// own connection, with schema wh.Scratch and database wh.Texts ready.
 func openBuild(ctx context.Context, opts Options, runID int) (*sql.DB, *sql.Conn, error) {
 	if err := os.MkdirAll(opts.Data.Generations(), 0o755); err != nil {
 		return nil, nil, fmt.Errorf("warehouse folder: %w", err)

@@ -33,8 +33,11 @@ func TestInputLimits(t *testing.T) {
 		{"NULInCSV", "accounts.csv", "account_id,account_name,segment\nACC-1,One,smb\nACC-2,Tw\x00o,smb\nACC-3,Three,smb\n",
 			0, 2, "account_name", "account_name: value holds a NUL byte"},
 		// Of an entity's files, one without a NUL byte does not spare the
-		// other the check; nor does a file read as Windows-1252.
-		{"NULInOneOfTwoFiles", "accounts/b.csv", "account_id,account_name,segment\nACC-1,One,smb\nACC-2,Tw\x00o,smb\nACC-3,Three,smb\n",
+		// other the check, first or last; nor does a file read as
+		// Windows-1252.
+		{"NULInTheFirstOfTwoFiles", "accounts/a.csv", "account_id,account_name,segment\nACC-1,One,smb\nACC-2,Tw\x00o,smb\nACC-3,Three,smb\n",
+			0, 2, "account_name", "account_name: value holds a NUL byte"},
+		{"NULInTheLastOfTwoFiles", "accounts/b.csv", "account_id,account_name,segment\nACC-1,One,smb\nACC-2,Tw\x00o,smb\nACC-3,Three,smb\n",
 			0, 2, "account_name", "account_name: value holds a NUL byte"},
 		{"NULInWindows1252", "accounts.csv", "account_id,account_name,segment\nACC-1,Zo\xeb,smb\nACC-2,Tw\x00o,smb\nACC-3,Three,smb\n",
 			0, 2, "account_name", "account_name: value holds a NUL byte"},
@@ -50,7 +53,9 @@ func TestInputLimits(t *testing.T) {
 			fixture.WriteFile(t, filepath.Join(src, "accounts.csv"), "")
 			fixture.WriteFile(t, filepath.Join(src, tt.file), tt.content)
 			if strings.HasPrefix(tt.file, "accounts/") {
-				fixture.WriteFile(t, filepath.Join(src, "accounts", "a.csv"), "account_id,account_name,segment\n")
+				// The other file of the folder: a header and no row.
+				other := map[string]string{"accounts/a.csv": "b.csv", "accounts/b.csv": "a.csv"}[tt.file]
+				fixture.WriteFile(t, filepath.Join(src, "accounts", other), "account_id,account_name,segment\n")
 				os.Remove(filepath.Join(src, "accounts.csv"))
 			}
 			data := wh.Dir(t.TempDir())
@@ -153,5 +158,36 @@ func TestContractRulesChanged(t *testing.T) {
 	}
 	if res := mustRun(t, src, data); res.Kept == 0 {
 		t.Errorf("the same rules again: run %d built a generation, want the published one kept", res.RunID)
+	}
+}
+
+// TestReadOutOfMemory loads under tight memory limits. One too small to
+// read a file stops the run with DuckDB's out-of-memory error naming the
+// file, rather than pass the file over as unreadable, and publishes
+// nothing. One of 64 MB reads every file: the CSV reader's buffer is sized
+// for a line, not DuckDB's default of 256 MB per file.
+func TestReadOutOfMemory(t *testing.T) {
+	for _, tt := range []struct{ limit, err string }{
+		{"4MB", "Out of Memory"},
+		{"64MB", ""},
+	} {
+		t.Run(tt.limit, func(t *testing.T) {
+			data := wh.Dir(t.TempDir())
+			res, err := runETL(t, "testdata/good", data, func(o *Options) { o.DuckDB.MemoryLimit = tt.limit })
+			if tt.err == "" && err != nil {
+				t.Fatal(err)
+			}
+			if tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err) || !strings.Contains(err.Error(), "accounts.csv")) {
+				t.Fatalf("err = %v, want %q reading accounts.csv", err, tt.err)
+			}
+			for _, f := range res.Files {
+				if f.Status == FileUnreadable {
+					t.Errorf("%s passed over as unreadable: %s", f.Path, f.Error)
+				}
+			}
+			if _, err := data.Published(); (err == nil) != (tt.err == "") {
+				t.Errorf("published: %v, want %v", err == nil, tt.err == "")
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -44,6 +45,18 @@ type errUnreadable struct {
 }
 
 func (e *errUnreadable) Error() string { return e.path + ": " + e.reason }
+
+// unreadable is the error of DuckDB failing to read the file at path:
+// the file's fault, passed over as unreadable, unless the machine or the
+// run failed (out of memory, interrupted, DuckDB's fatal error, the run
+// cancelled), which stops the run rather than leave the file out.
+func unreadable(ctx context.Context, path string, err error) error {
+	var de *duckdb.Error
+	if ctx.Err() != nil || errors.As(err, &de) && slices.Contains([]duckdb.ErrorType{duckdb.ErrorTypeOutOfMemory, duckdb.ErrorTypeInterrupt, duckdb.ErrorTypeFatal}, de.Type) {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	return &errUnreadable{path, wh.Message(err)}
+}
 
 // readFile reads one source file of entity e, whose text is t, into a
 // table of the build's text database (wh.Texts), which every connection of
@@ -172,15 +185,18 @@ func (r *rawFile) readCSV(ctx context.Context, conn *sql.Conn, e *contract.Entit
 		fmt.Fprintf(&cols, "'c%d': 'VARCHAR'", i)
 	}
 	rej, scan := "rej_"+r.table, "rejscan_"+r.table
+	// DuckDB's read buffer is 16 times max_line_size unless set: 256 MB
+	// for every file, counted against memory_limit, so that a tight limit
+	// failed even on a small file. Twice the line size holds any line.
 	q := fmt.Sprintf(`%s AS
 SELECT row_number() OVER () AS _row, %s
 FROM read_csv(?, columns = {%s}, header = true, delim = ',', quote = '"', escape = '"',
   auto_detect = false, store_rejects = true, rejects_table = %s, rejects_scan = %s,
-  max_line_size = 16777216, hive_partitioning = false)`,
+  max_line_size = 16777216, buffer_size = 33554432, hive_partitioning = false)`,
 		r.create(), r.projection(e, idx, func(j int) string { return fmt.Sprintf("c%d", j) }),
 		cols.String(), wh.Literal(rej), wh.Literal(scan))
 	if _, err := conn.ExecContext(ctx, q, r.text.path); err != nil {
-		return &errUnreadable{r.file.Path, wh.Message(err)}
+		return unreadable(ctx, r.file.Path, err)
 	}
 	return r.collectCSVRejects(ctx, conn, e, rej, scan)
 }
@@ -373,7 +389,7 @@ const readParquet = "read_parquet(?, hive_partitioning = false)"
 func (r *rawFile) readParquet(ctx context.Context, conn *sql.Conn, e *contract.Entity) error {
 	rows, err := conn.QueryContext(ctx, "DESCRIBE SELECT * FROM "+readParquet, r.file.abs)
 	if err != nil {
-		return &errUnreadable{r.file.Path, wh.Message(err)}
+		return unreadable(ctx, r.file.Path, err)
 	}
 	var names, types []string
 	for rows.Next() {
@@ -387,7 +403,7 @@ func (r *rawFile) readParquet(ctx context.Context, conn *sql.Conn, e *contract.E
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return &errUnreadable{r.file.Path, wh.Message(err)}
+		return unreadable(ctx, r.file.Path, err)
 	}
 	idx, err := r.mapColumns(e, names, false)
 	if err != nil {
@@ -417,7 +433,7 @@ func (r *rawFile) readParquet(ctx context.Context, conn *sql.Conn, e *contract.E
 	q := fmt.Sprintf("%s AS SELECT file_row_number + 1 AS _row, %s FROM read_parquet(?, file_row_number = true, hive_partitioning = false)",
 		r.create(), r.projection(e, idx, value))
 	if _, err := conn.ExecContext(ctx, q, r.file.abs); err != nil {
-		return &errUnreadable{r.file.Path, wh.Message(err)}
+		return unreadable(ctx, r.file.Path, err)
 	}
 	return nil
 }

@@ -10,11 +10,16 @@ import (
 )
 
 // loadPlan is what the run does with one entity's files: those it reads
-// (with their sequence numbers) and those it passes over unchanged.
+// and those it passes over unchanged.
 type loadPlan struct {
-	read      []SourceFile
-	seqs      []int
+	read      []plannedFile
 	unchanged []unchangedFile
+}
+
+// plannedFile is a file to read, with its sequence number in the run.
+type plannedFile struct {
+	file SourceFile
+	seq  int
 }
 
 // unchangedFile is a file passed over: the same content was read before.
@@ -39,8 +44,7 @@ func (b *build) planLoads(files []SourceFile, seen readBefore) []loadPlan {
 			}
 			seen.add(f)
 			b.seq++
-			p.read = append(p.read, f)
-			p.seqs = append(p.seqs, b.seq)
+			p.read = append(p.read, plannedFile{f, b.seq})
 		}
 	}
 	return plans
@@ -60,12 +64,13 @@ type fileRead struct {
 // error that is not the file's own (errUnreadable).
 func (b *build) readFiles(ctx context.Context, conn *sql.Conn, e *contract.Entity, plan loadPlan) []fileRead {
 	var out []fileRead
-	for i, f := range plan.read {
+	for _, pf := range plan.read {
+		f := pf.file
 		start := time.Now()
 		rd := fileRead{file: f}
 		rd.text, rd.textErr = b.text(f)
 		if rd.textErr == nil {
-			rd.raw, rd.err = readFile(ctx, conn, e, f, rd.text, plan.seqs[i])
+			rd.raw, rd.err = readFile(ctx, conn, e, f, rd.text, pf.seq)
 		}
 		rd.took = time.Since(start)
 		out = append(out, rd)

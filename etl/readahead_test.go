@@ -4,10 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/precedent-dev/precedent/internal/fixture"
 
@@ -59,6 +63,14 @@ func TestReadAhead(t *testing.T) {
 			if err := wh.AttachTexts(ctx, conns[0]); err != nil {
 				t.Fatal(err)
 			}
+			// DuckDB's profile of the last statement on the reader's
+			// connection says whether it read.
+			profile := filepath.Join(t.TempDir(), "reader.json")
+			for _, q := range []string{"PRAGMA enable_profiling = 'json'", "PRAGMA profiling_output = '" + profile + "'"} {
+				if _, err := conns[1].ExecContext(ctx, q); err != nil {
+					t.Fatal(err)
+				}
+			}
 			b := &build{opts: Options{Logger: slog.New(slog.DiscardHandler)}, conn: conns[0], seq: 5}
 			if withReader {
 				b.reader = conns[1]
@@ -93,7 +105,7 @@ func TestReadAhead(t *testing.T) {
 					var unreadable *errUnreadable
 					switch {
 					case errors.As(rd.err, &unreadable):
-						seqs, rows = append(seqs, plans[i].seqs[len(seqs)]), append(rows, -1)
+						seqs, rows = append(seqs, plans[i].read[len(seqs)].seq), append(rows, -1)
 						continue
 					case rd.err != nil:
 						t.Fatalf("%s: %v", rd.file.Path, rd.err)
@@ -125,6 +137,56 @@ func TestReadAhead(t *testing.T) {
 					t.Errorf("after %s, reading ahead entity %d; want %d", e.Name, a.pending, ahead)
 				}
 			}
+			last, _ := os.ReadFile(profile)
+			if read := strings.Contains(string(last), `raw_10`); read != withReader {
+				t.Errorf("tickets (raw_10) read on the reader's connection: %v, want %v", read, withReader)
+			}
 		})
+	}
+}
+
+// TestReadAheadStop stops the read-ahead while it reads: stop returns once
+// the read under way has ended, so the reader's connection is free.
+func TestReadAheadStop(t *testing.T) {
+	src := t.TempDir()
+	var files []SourceFile
+	for i := range 40 {
+		name := fmt.Sprintf("deals/%02d.csv", i)
+		path := filepath.Join(src, name)
+		fixture.WriteFile(t, path, fmt.Sprintf("deal_id,account_id\nD-%d,ACC-1\n", i))
+		files = append(files, SourceFile{Entity: "deals", Path: name, Format: "csv", SHA256: name, abs: path})
+	}
+	ctx := context.Background()
+	db, err := wh.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), wh.Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conns := make([]*sql.Conn, 2)
+	for i := range conns {
+		if conns[i], err = db.Conn(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer conns[i].Close()
+	}
+	if err := wh.AttachTexts(ctx, conns[0]); err != nil {
+		t.Fatal(err)
+	}
+	b := &build{opts: Options{Logger: slog.New(slog.DiscardHandler)}, conn: conns[0], reader: conns[1]}
+	defer b.removeTexts()
+	a := b.readAhead(ctx, b.planLoads(files, readBefore{sums: map[string]earlier{}}))
+	a.next(0)() // accounts: no files; the deals are read ahead
+	done := a.done
+	if a.pending < 0 {
+		t.Fatal("nothing read ahead")
+	}
+	a.stop()
+	if a.pending != -1 {
+		t.Errorf("after stop, entity %d still pending", a.pending)
+	}
+	select {
+	case <-done:
+		t.Error("a read ended after stop returned")
+	case <-time.After(300 * time.Millisecond):
 	}
 }
