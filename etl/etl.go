@@ -425,24 +425,25 @@ func openBuild(ctx context.Context, opts Options, runID int) (*sql.DB, *sql.Conn
 		db.Close()
 		return nil, nil, fmt.Errorf("connect: %w", err)
 	}
-	// One checkpoint at the end rather than one every 16 MB of WAL: each
-	// checkpoint rewrites what the build wrote so far.
-	if _, err := conn.ExecContext(ctx, "SET checkpoint_threshold = '16GB'"); err != nil {
-		conn.Close()
-		db.Close()
-		return nil, nil, fmt.Errorf("configure build: %w", err)
-	}
-	if err := wh.CreateScratch(ctx, conn); err != nil {
-		conn.Close()
-		db.Close()
-		return nil, nil, fmt.Errorf("configure build: %w", err)
-	}
-	if err := wh.AttachTexts(ctx, conn); err != nil {
+	if err := configureBuild(ctx, conn); err != nil {
 		conn.Close()
 		db.Close()
 		return nil, nil, fmt.Errorf("configure build: %w", err)
 	}
 	return db, conn, nil
+}
+
+// configureBuild readies the build's connection: one checkpoint at the
+// end rather than one every 16 MB of WAL (each checkpoint rewrites what
+// the build wrote so far), schema wh.Scratch and database wh.Texts.
+func configureBuild(ctx context.Context, conn *sql.Conn) error {
+	if _, err := conn.ExecContext(ctx, "SET checkpoint_threshold = '16GB'"); err != nil {
+		return err
+	}
+	if err := wh.CreateScratch(ctx, conn); err != nil {
+		return err
+	}
+	return wh.AttachTexts(ctx, conn)
 }
 
 // sortSources detects the vendor exports among the files that are not

@@ -275,8 +275,7 @@ func (b *build) unchanged(f SourceFile, was earlier) {
 // loadEntity quarantines, validates and merges one entity's new files,
 // read into raw tables by readAhead. Its time is its own work: reading its
 // files (while the entity before was loaded), then the rest.
-func (b *build) loadEntity(ctx context.Context, e *contract.Entity, reads func() []fileRead) error {
-	files := reads()
+func (b *build) loadEntity(ctx context.Context, e *contract.Entity, files []fileRead) error {
 	start := time.Now()
 	er := EntityResult{Entity: e.Name, Files: len(files)}
 	var raws []*rawFile

@@ -102,23 +102,21 @@ func (b *build) readAhead(ctx context.Context, plans []loadPlan) *aheadReader {
 	return &aheadReader{b: b, ctx: ctx, cancel: cancel, plans: plans, pending: -1}
 }
 
-// next returns a function giving entity i's reads, which waits for them
-// when they are under way; it starts reading the next entity with files.
-func (a *aheadReader) next(i int) func() []fileRead {
-	return func() []fileRead {
-		var reads []fileRead
-		switch {
-		case a.pending == i:
-			reads = <-a.done
-			a.pending = -1
-		case len(a.plans[i].read) > 0:
-			reads = a.b.readFiles(a.ctx, a.b.conn, &contract.Entities[i], a.plans[i])
-		}
-		if a.pending < 0 {
-			a.start(i + 1)
-		}
-		return reads
+// next returns entity i's reads, waiting for them when they are under
+// way, and starts reading the next entity with files.
+func (a *aheadReader) next(i int) []fileRead {
+	var reads []fileRead
+	switch {
+	case a.pending == i:
+		reads = <-a.done
+		a.pending = -1
+	case len(a.plans[i].read) > 0:
+		reads = a.b.readFiles(a.ctx, a.b.conn, &contract.Entities[i], a.plans[i])
 	}
+	if a.pending < 0 {
+		a.start(i + 1)
+	}
+	return reads
 }
 
 // start reads ahead the files of the first entity from i on that has any.
