@@ -48,21 +48,7 @@ func TestReadAhead(t *testing.T) {
 	for _, withReader := range []bool{true, false} {
 		t.Run(map[bool]string{true: "Reader", false: "InTurn"}[withReader], func(t *testing.T) {
 			ctx := context.Background()
-			db, err := wh.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), wh.Settings{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			conns := make([]*sql.Conn, 2)
-			for i := range conns {
-				if conns[i], err = db.Conn(ctx); err != nil {
-					t.Fatal(err)
-				}
-				defer conns[i].Close()
-			}
-			if err := wh.AttachTexts(ctx, conns[0]); err != nil {
-				t.Fatal(err)
-			}
+			conns := buildConns(t)
 			// DuckDB's profile of the last statement on the reader's
 			// connection says whether it read.
 			profile := filepath.Join(t.TempDir(), "reader.json")
@@ -92,7 +78,7 @@ func TestReadAhead(t *testing.T) {
 				"tickets":  {[]int{10}, []int64{1}},
 			}
 			for i, e := range contract.Entities {
-				reads := a.next(i)()
+				reads := a.next(i)
 				var seqs []int
 				var rows []int64
 				for _, rd := range reads {
@@ -157,25 +143,11 @@ func TestReadAheadStop(t *testing.T) {
 		files = append(files, SourceFile{Entity: "deals", Path: name, Format: "csv", SHA256: name, abs: path})
 	}
 	ctx := context.Background()
-	db, err := wh.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), wh.Settings{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	conns := make([]*sql.Conn, 2)
-	for i := range conns {
-		if conns[i], err = db.Conn(ctx); err != nil {
-			t.Fatal(err)
-		}
-		defer conns[i].Close()
-	}
-	if err := wh.AttachTexts(ctx, conns[0]); err != nil {
-		t.Fatal(err)
-	}
+	conns := buildConns(t)
 	b := &build{opts: Options{Logger: slog.New(slog.DiscardHandler)}, conn: conns[0], reader: conns[1]}
 	defer b.removeTexts()
 	a := b.readAhead(ctx, b.planLoads(files, readBefore{sums: map[string]earlier{}}))
-	a.next(0)() // accounts: no files; the deals are read ahead
+	a.next(0) // accounts: no files; the deals are read ahead
 	done := a.done
 	if a.pending < 0 {
 		t.Fatal("nothing read ahead")
@@ -189,4 +161,27 @@ func TestReadAheadStop(t *testing.T) {
 		t.Error("a read ended after stop returned")
 	case <-time.After(300 * time.Millisecond):
 	}
+}
+
+// buildConns opens a database file with two connections, the build's
+// (with database wh.Texts attached) and the reader's, closed with the test.
+func buildConns(t *testing.T) [2]*sql.Conn {
+	t.Helper()
+	ctx := context.Background()
+	db, err := wh.Open(ctx, filepath.Join(t.TempDir(), "w.duckdb"), wh.Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	var conns [2]*sql.Conn
+	for i := range conns {
+		if conns[i], err = db.Conn(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { conns[i].Close() })
+	}
+	if err := wh.AttachTexts(ctx, conns[0]); err != nil {
+		t.Fatal(err)
+	}
+	return conns
 }
