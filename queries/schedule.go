@@ -12,11 +12,11 @@ import (
 // of fewer than one row group, 122,880 rows, on one thread).
 //
 // A model reading one that did not build is given to build with the
-// name of that one (failed), to skip it. done gets each result on the calling goroutine, in the
-// order of ordered whatever order the models finished in, so that what
-// follows a build (tests, files, the report) sees the same order as a
-// build on one connection. When done says stop, no model starts any more;
-// schedule waits for those building and returns.
+// name of that one (failed), to skip it. done gets each result on the
+// calling goroutine, in the order of ordered whatever order the models
+// finished in, so that what follows a build (tests, files, the report)
+// sees the same order as a build on one connection. When done says stop,
+// no model starts any more; schedule waits for those building and returns.
 func schedule(ctx context.Context, conns []*sql.Conn, ordered []*Model,
 	build func(ctx context.Context, conn *sql.Conn, m *Model, failed string) ModelResult,
 	done func(i int, res ModelResult) (stop bool)) {
