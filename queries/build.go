@@ -236,10 +236,11 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 	}
 	kept := map[string]bool{}
 	var buildErr error
+	results := make([]*ModelResult, len(ordered))
 	schedule(ctx, conns, ordered, one, func(i int, res ModelResult) bool {
 		m := ordered[i]
 		res.State, res.Base, res.View, res.Volatile = states[m.Name], bases[m.Name], m.View(), m.Volatile
-		rep.Models = append(rep.Models, res)
+		results[i] = &res
 		if err := up.failure(); err != nil {
 			buildErr = err
 			return true
@@ -257,6 +258,13 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		opts.Logger.Warn("analyst's model not built", "model", m.Name, "file", m.Path, "err", res.Error)
 		return false
 	})
+	// The report lists the models in dependency order, whatever order
+	// they finished in.
+	for _, res := range results {
+		if res != nil {
+			rep.Models = append(rep.Models, *res)
+		}
+	}
 	if buildErr != nil {
 		return rep, buildErr
 	}

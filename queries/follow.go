@@ -1,6 +1,7 @@
 package queries
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -16,19 +17,28 @@ import (
 // follower does what follows a model's build and only reads its table: the
 // model's data tests and, for a mart, its Parquet file in the stage. Given
 // a connection of its own (Options.Side) it works beside the build, while
-// the next models build (wh.Beside); it takes the models in the order they
-// were built, so the tests are listed in that order either way.
+// the next models build (wh.Beside). It takes the models as they finish,
+// so that a mart's file is written while models it does not feed build;
+// the tests are listed in the models' dependency order all the same.
 type follower struct {
 	beside  *wh.Beside
 	opts    Options
 	earlier map[[3]string]TestResult // the previous generation's test results
-	// order is each model's place in the build; a test that reads a model
-	// built after its own waits in later until every model is built.
+	// order is each model's place in the build, which lists the tests; a
+	// test that reads a model not built yet waits in later until every
+	// model is built.
 	order map[string]int
 	later []func(ctx context.Context, conn *sql.Conn) error
 	// Written by the work, read once it is done.
-	tests    []TestResult
-	testErrs []error // failing tests of built-in models
+	tests []placedTest
+}
+
+// placedTest is a test's result with its model and its place among the
+// model's tests.
+type placedTest struct {
+	m      *Model
+	at     int
+	result TestResult
 }
 
 // newFollower starts a follower on side, or working in turn on conn when
@@ -46,51 +56,61 @@ func newFollower(ctx context.Context, conn, side *sql.Conn, opts Options, earlie
 	return &follower{beside: wh.NewBeside(ctx, conn, side), opts: opts, earlier: earlier, order: order}, nil
 }
 
-// add hands the follower model m, just built; kept is the set of models
-// kept so far, and changed the keys m was updated in place by (nil when
-// it was not).
+// add hands the follower model m, just built; kept holds every model built
+// so far (true for those kept), and changed the keys m was updated in
+// place by (nil when it was not).
 func (f *follower) add(ctx context.Context, m *Model, kept map[string]bool, changed *changedKeys) {
 	kept = maps.Clone(kept)
 	var now, later []dataTest
-	for _, dt := range m.tests() {
-		if slices.ContainsFunc(dt.relations(), func(r string) bool { i, ok := f.order[r]; return ok && i > f.order[m.Name] }) {
-			later = append(later, dt)
+	var nowAt, laterAt []int
+	for i, dt := range m.tests() {
+		if slices.ContainsFunc(dt.relations(), func(r string) bool { _, model := f.order[r]; _, built := kept[r]; return model && !built }) {
+			later, laterAt = append(later, dt), append(laterAt, i)
 		} else {
-			now = append(now, dt)
+			now, nowAt = append(now, dt), append(nowAt, i)
 		}
 	}
 	if len(later) > 0 {
 		f.later = append(f.later, func(ctx context.Context, conn *sql.Conn) error {
-			f.record(m, runTests(ctx, conn, m, later, f.earlier, kept, nil))
+			f.record(m, laterAt, runTests(ctx, conn, m, later, f.earlier, kept, nil))
 			return nil
 		})
 	}
 	f.beside.Do(ctx, func(ctx context.Context, conn *sql.Conn) error {
-		f.record(m, runTests(ctx, conn, m, now, f.earlier, kept, changed))
+		f.record(m, nowAt, runTests(ctx, conn, m, now, f.earlier, kept, changed))
 		return exportMart(ctx, conn, m, kept[m.Name], f.opts)
 	})
 }
 
-// record keeps the results of tests of model m.
-func (f *follower) record(m *Model, results []TestResult) {
-	for _, t := range results {
-		f.tests = append(f.tests, t)
-		if t.Status != Pass && m.Builtin {
-			f.testErrs = append(f.testErrs, fmt.Errorf("data test %s on %s: %s", t.Name, m.Name, t.detail()))
-		}
+// record keeps the results of tests of model m; at are their places
+// among m's tests.
+func (f *follower) record(m *Model, at []int, results []TestResult) {
+	for i, t := range results {
+		f.tests = append(f.tests, placedTest{m, at[i], t})
 	}
 }
 
-// result runs the tests that waited for a model built later (they are
-// listed last), waits for the follower, then returns the tests' results
-// and the error the run stops with: failing tests of built-in models, or
-// a mart that could not be written.
+// result runs the tests that waited for a model built later, waits for
+// the follower, then returns the tests' results in the models' dependency
+// order and the error the run stops with: failing tests of built-in
+// models, or a mart that could not be written.
 func (f *follower) result(ctx context.Context) ([]TestResult, error) {
 	for _, run := range f.later {
 		f.beside.Do(ctx, run)
 	}
 	err := f.beside.Wait()
-	return f.tests, errors.Join(append(f.testErrs, err)...)
+	slices.SortFunc(f.tests, func(a, b placedTest) int {
+		return cmp.Or(cmp.Compare(f.order[a.m.Name], f.order[b.m.Name]), cmp.Compare(a.at, b.at))
+	})
+	var tests []TestResult
+	var errs []error
+	for _, t := range f.tests {
+		tests = append(tests, t.result)
+		if t.result.Status != Pass && t.m.Builtin {
+			errs = append(errs, fmt.Errorf("data test %s on %s: %s", t.result.Name, t.m.Name, t.result.detail()))
+		}
+	}
+	return tests, errors.Join(append(errs, err)...)
 }
 
 // exportMart writes mart m to the stage as zstd Parquet, unless it was kept

@@ -12,14 +12,16 @@ import (
 // of fewer than one row group, 122,880 rows, on one thread).
 //
 // A model reading one that did not build is given to build with the
-// name of that one (failed), to skip it. done gets each result on the
-// calling goroutine, in the order of ordered whatever order the models
-// finished in, so that what follows a build (tests, files, the report)
-// sees the same order as a build on one connection. When done says stop,
-// no model starts any more; schedule waits for those building and returns.
+// name of that one (failed), to skip it. finish gets each result on the
+// calling goroutine as soon as the model is done, in the order the models
+// finished in: what follows a model's build (its tests, its file) starts
+// then, rather than waiting for every model before it in ordered, and the
+// caller puts the results back in the order of ordered. When finish says
+// stop, no model starts any more and finish gets nothing more; schedule waits
+// for those building and returns.
 func schedule(ctx context.Context, conns []*sql.Conn, ordered []*Model,
 	build func(ctx context.Context, conn *sql.Conn, m *Model, failed string) ModelResult,
-	done func(i int, res ModelResult) (stop bool)) {
+	finish func(i int, res ModelResult) (stop bool)) {
 	index := make(map[string]int, len(ordered))
 	for i, m := range ordered {
 		index[m.Name] = i
@@ -46,7 +48,6 @@ func schedule(ctx context.Context, conns []*sql.Conn, ordered []*Model,
 		idle     = append([]*sql.Conn(nil), conns...)
 		out      = make(chan finished)
 		running  int
-		next     int // the first result not handed to done
 		stopping bool
 	)
 	// ready is the first model not started whose inputs are all done, or
@@ -71,11 +72,7 @@ func schedule(ctx context.Context, conns []*sql.Conn, ordered []*Model,
 		}
 		return -1, ""
 	}
-	for next < len(ordered) {
-		for next < len(ordered) && results[next] != nil && !stopping {
-			stopping = done(next, *results[next])
-			next++
-		}
+	for {
 		for !stopping && len(idle) > 0 {
 			i, failed := ready()
 			if i < 0 {
@@ -88,14 +85,14 @@ func schedule(ctx context.Context, conns []*sql.Conn, ordered []*Model,
 			go func() { out <- finished{i, conn, build(ctx, conn, ordered[i], failed)} }()
 		}
 		if running == 0 {
-			if stopping {
-				return
-			}
-			continue
+			return
 		}
 		f := <-out
 		running--
 		results[f.i] = &f.res
 		idle = append(idle, f.conn)
+		if !stopping {
+			stopping = finish(f.i, f.res)
+		}
 	}
 }

@@ -4,12 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
-// TestSchedule checks the order models build and finish in, without a
+// TestSchedule checks which models build and what finish gets, without a
 // database: each connection is only a token of which one builds.
 func TestSchedule(t *testing.T) {
 	// a and b read nothing; c reads a; d reads c and b; e reads d.
@@ -22,7 +23,8 @@ func TestSchedule(t *testing.T) {
 		conns int
 		fail  string // the model that fails
 		stop  bool   // done says stop at the failure
-		// done: the models done gets, in order, with their status.
+		// done: the models finish gets, with their status, in the order
+		// they finished in; on one connection that is the graph's order.
 		done []string
 	}{
 		{name: "one connection", conns: 1, done: []string{"a built", "b built", "c built", "d built", "e built"}},
@@ -68,6 +70,16 @@ func TestSchedule(t *testing.T) {
 			}
 			var done []string
 			schedule(context.Background(), conns, graph, build, func(i int, res ModelResult) bool {
+				mu.Lock()
+				if !finished[graph[i].Name] {
+					t.Errorf("finish got %s before it finished", graph[i].Name)
+				}
+				mu.Unlock()
+				for _, d := range graph[i].Deps {
+					if slices.ContainsFunc(graph, func(g *Model) bool { return g.Name == d }) && !slices.ContainsFunc(done, func(s string) bool { return strings.HasPrefix(s, d+" ") }) {
+						t.Errorf("finish got %s before %s, which it reads", graph[i].Name, d)
+					}
+				}
 				s := graph[i].Name + " " + res.Status
 				if res.Status == Skipped {
 					s += ":" + res.Error
@@ -75,8 +87,14 @@ func TestSchedule(t *testing.T) {
 				done = append(done, s)
 				return tt.stop && res.Status != Built
 			})
+			// On more connections the order is the one they finished
+			// in, which the checks above hold to the graph.
+			if tt.conns > 1 {
+				slices.Sort(done)
+				slices.Sort(tt.done)
+			}
 			if !slices.Equal(done, tt.done) {
-				t.Errorf("done got %q, want %q", done, tt.done)
+				t.Errorf("finish got %q, want %q", done, tt.done)
 			}
 			if tt.stop && slices.Contains(started, "c") {
 				t.Errorf("c started after the stop: %q", started)
@@ -111,5 +129,34 @@ func TestScheduleAtOnce(t *testing.T) {
 	})
 	if n != 3 {
 		t.Errorf("done called %d times, want 3", n)
+	}
+}
+
+// TestScheduleFinishAtOnce checks that finish gets a model as soon as it is
+// built, before models earlier in the graph's order that still build: a
+// waits until finish has got b.
+func TestScheduleFinishAtOnce(t *testing.T) {
+	graph := []*Model{{Name: "a"}, {Name: "b"}}
+	gotB := make(chan struct{})
+	build := func(ctx context.Context, conn *sql.Conn, m *Model, failed string) ModelResult {
+		if m.Name == "a" {
+			select {
+			case <-gotB:
+			case <-time.After(30 * time.Second):
+				t.Errorf("finish did not get b while a was building")
+			}
+		}
+		return ModelResult{Name: m.Name, Status: Built}
+	}
+	var got []string
+	schedule(context.Background(), []*sql.Conn{new(sql.Conn), new(sql.Conn)}, graph, build, func(i int, res ModelResult) bool {
+		got = append(got, graph[i].Name)
+		if graph[i].Name == "b" {
+			close(gotB)
+		}
+		return false
+	})
+	if !slices.Equal(got, []string{"b", "a"}) {
+		t.Errorf("finish got %q, want b then a", got)
 	}
 }
