@@ -48,6 +48,9 @@ contract_units as (
     where precedent_changed(metric)
 ),
 
+-- The invoices are filtered on the metric before the joins: in the WHERE
+-- clause, DuckDB joins every invoice to its configuration and account first
+-- and drops them after (1.5 s at scale 100 in an update that keeps the metric).
 invoices as (
     select
         'shared_config_dispute_ratio' as metric,
@@ -59,12 +62,11 @@ invoices as (
         case when i.is_disputed then 1.0 else 0.0 end as outcome,
         1.0 as exposure,
         null::double as x
-    from stg_invoices i
+    from (select * from stg_invoices where precedent_changed('shared_config_dispute_ratio')) i
     join int_billing_configs bc on bc.billing_config_id = i.billing_config_id
     join stg_accounts a on a.account_id = i.account_id
     cross join settings s
     where i.issued_date <= s.as_of
-      and precedent_changed('shared_config_dispute_ratio')
 ),
 
 units as (
