@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -266,6 +267,37 @@ func TestVolatileModels(t *testing.T) {
 	}
 }
 
+// slowly makes a model's query take about a second on a small machine: a
+// WHERE clause summing 200M numbers (DuckDB answers count(*) of range()
+// from its cardinality, without counting).
+const slowly = " where (select sum(i % 7) from range(200000000) t(i)) > 0"
+
+// TestTestsWaitForModelsStillBuilding checks that a data test reading a
+// model listed before its own but still building when its own is built
+// (both read nothing, so they build at once on two connections) waits for
+// that model: models are handed to their tests as they finish, and in a
+// build from nothing a test run early would not find the slow model's table.
+func TestTestsWaitForModelsStillBuilding(t *testing.T) {
+	dir := t.TempDir()
+	fixture.WriteFile(t, filepath.Join(dir, "a_slow.sql"), "select * from (values (1), (2)) v(id)"+slowly+"\n")
+	fixture.WriteFile(t, filepath.Join(dir, "z_fast.sql"), "-- tests:\n--   - relationships: {column: id, to: a_slow.id}\n"+
+		"--   - assert: select * from z_fast where id not in (select id from a_slow)\nselect 1 as id union all select 2\n")
+	rep := loadInto(t, "testdata/definitions", wh.Dir(t.TempDir()), settingsAsOf("2024-06-30"), dir)
+	var got []string
+	for _, r := range rep.Tests {
+		if r.Model == "z_fast" {
+			got = append(got, r.Name)
+			if r.Status != queries.Pass {
+				t.Errorf("%s: %s %s, want pass", r.Name, r.Status, r.Error)
+			}
+		}
+	}
+	want := []string{"relationships(id -> a_slow.id)", "assert: id not in (select id from a_slow)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("z_fast's tests %q, want %q in the order of its header", got, want)
+	}
+}
+
 // TestTestsOfModelsBuiltLater checks that a data test reading a model
 // built after its own (a relationship, an assert) runs once that model is
 // built: in a build from nothing it finds the model's table, and in a run
@@ -278,8 +310,7 @@ func TestTestsOfModelsBuiltLater(t *testing.T) {
 	// z_later takes a while to build, so that a_first's tests, which run
 	// beside the build, would read it before it is built if they did not
 	// wait.
-	slow := " where (select count(*) from range(300000000)) > 0"
-	fixture.WriteFile(t, filepath.Join(dir, "z_later.sql"), "select * from (values (1), (2)) v(id)"+slow+"\n")
+	fixture.WriteFile(t, filepath.Join(dir, "z_later.sql"), "select * from (values (1), (2)) v(id)"+slowly+"\n")
 	data := wh.Dir(t.TempDir())
 	run := func() map[string]queries.TestResult {
 		t.Helper()
@@ -298,7 +329,7 @@ func TestTestsOfModelsBuiltLater(t *testing.T) {
 			t.Errorf("build from nothing: %s: %s %s", name, r.Status, r.Error)
 		}
 	}
-	fixture.WriteFile(t, filepath.Join(dir, "z_later.sql"), "select * from (values (1)) v(id)"+slow+"\n")
+	fixture.WriteFile(t, filepath.Join(dir, "z_later.sql"), "select * from (values (1)) v(id)"+slowly+"\n")
 	second := run()
 	for _, name := range tests {
 		if r := second[name]; r.Status != queries.Fail || r.FailingRows != 1 || r.Reused {
