@@ -241,6 +241,9 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		m := ordered[i]
 		res.State, res.Base, res.View, res.Volatile = states[m.Name], bases[m.Name], m.View(), m.Volatile
 		results[i] = &res
+		if buildErr != nil {
+			return true // stopping: a model that was building is only listed
+		}
 		if err := up.failure(); err != nil {
 			buildErr = err
 			return true
@@ -269,7 +272,7 @@ func Build(ctx context.Context, conn *sql.Conn, opts Options) (*Report, error) {
 		return rep, buildErr
 	}
 	lap("build")
-	tests, followErr := follow.result(ctx)
+	tests, followErr := follow.result(ctx, kept)
 	rep.Tests = tests
 	lap("data tests and marts")
 	if err := wh.InTx(ctx, conn, func() error { return writeCatalog(ctx, conn, ordered, rep, opts.Prev) }); err != nil {

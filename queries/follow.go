@@ -28,9 +28,17 @@ type follower struct {
 	// test that reads a model not built yet waits in later until every
 	// model is built.
 	order map[string]int
-	later []func(ctx context.Context, conn *sql.Conn) error
+	later []waiting
 	// Written by the work, read once it is done.
 	tests []placedTest
+}
+
+// waiting are tests of model m that read a model not built when m was,
+// at their places among m's tests.
+type waiting struct {
+	m     *Model
+	tests []dataTest
+	at    []int
 }
 
 // placedTest is a test's result with its model and its place among the
@@ -71,10 +79,7 @@ func (f *follower) add(ctx context.Context, m *Model, kept map[string]bool, chan
 		}
 	}
 	if len(later) > 0 {
-		f.later = append(f.later, func(ctx context.Context, conn *sql.Conn) error {
-			f.record(m, laterAt, runTests(ctx, conn, m, later, f.earlier, kept, nil))
-			return nil
-		})
+		f.later = append(f.later, waiting{m, later, laterAt})
 	}
 	f.beside.Do(ctx, func(ctx context.Context, conn *sql.Conn) error {
 		f.record(m, nowAt, runTests(ctx, conn, m, now, f.earlier, kept, changed))
@@ -90,13 +95,19 @@ func (f *follower) record(m *Model, at []int, results []TestResult) {
 	}
 }
 
-// result runs the tests that waited for a model built later, waits for
-// the follower, then returns the tests' results in the models' dependency
-// order and the error the run stops with: failing tests of built-in
-// models, or a mart that could not be written.
-func (f *follower) result(ctx context.Context) ([]TestResult, error) {
-	for _, run := range f.later {
-		f.beside.Do(ctx, run)
+// result runs the tests that waited for a model built later, with kept
+// the models built in the end (so that a test whose models were all kept
+// is reused whichever finished first), waits for the follower, then returns
+// the tests' results in the models' dependency order and the error the run
+// stops with: failing tests of built-in models, or a mart that could not be
+// written.
+func (f *follower) result(ctx context.Context, kept map[string]bool) ([]TestResult, error) {
+	kept = maps.Clone(kept)
+	for _, w := range f.later {
+		f.beside.Do(ctx, func(ctx context.Context, conn *sql.Conn) error {
+			f.record(w.m, w.at, runTests(ctx, conn, w.m, w.tests, f.earlier, kept, nil))
+			return nil
+		})
 	}
 	err := f.beside.Wait()
 	slices.SortFunc(f.tests, func(a, b placedTest) int {

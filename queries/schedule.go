@@ -17,8 +17,8 @@ import (
 // finished in: what follows a model's build (its tests, its file) starts
 // then, rather than waiting for every model before it in ordered, and the
 // caller puts the results back in the order of ordered. When finish says
-// stop, no model starts any more and finish gets nothing more; schedule waits
-// for those building and returns.
+// stop, no model starts any more; finish still gets the models building
+// then as they finish, and schedule returns once they have.
 func schedule(ctx context.Context, conns []*sql.Conn, ordered []*Model,
 	build func(ctx context.Context, conn *sql.Conn, m *Model, failed string) ModelResult,
 	finish func(i int, res ModelResult) (stop bool)) {
@@ -91,8 +91,8 @@ func schedule(ctx context.Context, conns []*sql.Conn, ordered []*Model,
 		running--
 		results[f.i] = &f.res
 		idle = append(idle, f.conn)
-		if !stopping {
-			stopping = finish(f.i, f.res)
+		if finish(f.i, f.res) {
+			stopping = true
 		}
 	}
 }

@@ -160,3 +160,43 @@ func TestScheduleFinishAtOnce(t *testing.T) {
 		t.Errorf("finish got %q, want b then a", got)
 	}
 }
+
+// TestScheduleStopListsBuilding checks that after finish says stop, no
+// model starts but the one still building is handed to finish when done:
+// a fails while b builds, and c, which nothing reads, never starts.
+func TestScheduleStopListsBuilding(t *testing.T) {
+	graph := []*Model{{Name: "a"}, {Name: "b"}, {Name: "c"}}
+	stopped := make(chan struct{})
+	var mu sync.Mutex
+	var started []string
+	build := func(ctx context.Context, conn *sql.Conn, m *Model, failed string) ModelResult {
+		mu.Lock()
+		started = append(started, m.Name)
+		mu.Unlock()
+		switch m.Name {
+		case "a":
+			return ModelResult{Name: m.Name, Status: Failed}
+		case "b":
+			select {
+			case <-stopped:
+			case <-time.After(30 * time.Second):
+				t.Errorf("b was not building beside a")
+			}
+		}
+		return ModelResult{Name: m.Name, Status: Built}
+	}
+	var got []string
+	schedule(context.Background(), []*sql.Conn{new(sql.Conn), new(sql.Conn)}, graph, build, func(i int, res ModelResult) bool {
+		got = append(got, graph[i].Name+" "+res.Status)
+		if graph[i].Name == "a" {
+			close(stopped)
+		}
+		return res.Status != Built
+	})
+	if want := []string{"a failed", "b built"}; !slices.Equal(got, want) {
+		t.Errorf("finish got %q, want %q", got, want)
+	}
+	if slices.Contains(started, "c") {
+		t.Errorf("c started after the stop: %q", started)
+	}
+}
