@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
@@ -198,12 +199,30 @@ FROM read_csv(?, columns = {%s}, header = true, delim = ',', quote = '"', escape
 	if _, err := conn.ExecContext(ctx, q, r.text.path); err != nil {
 		return unreadable(ctx, r.file.Path, err)
 	}
-	return r.collectCSVRejects(ctx, conn, e, rej, scan)
+	return r.collectCSVRejects(ctx, conn, fieldNames(e, header, idx), rej, scan)
+}
+
+// fieldNames names each column of a CSV file for its quarantined rows: the
+// contract column it holds, else the file's own name for it (a column the
+// contract does not know).
+func fieldNames(e *contract.Entity, header []string, idx [][]int) []string {
+	names := make([]string, len(header))
+	for j, h := range header {
+		names[j] = strings.TrimSpace(h)
+	}
+	for i, c := range e.Columns {
+		for _, j := range idx[i] {
+			names[j] = c.Name
+		}
+	}
+	return names
 }
 
 // collectCSVRejects turns the rows DuckDB's CSV reader rejected into
 // quarantine entries and renumbers the rows it kept to their true positions.
-func (r *rawFile) collectCSVRejects(ctx context.Context, conn *sql.Conn, e *contract.Entity, rej, scan string) error {
+// fields names the file's columns, which the reader knows as c0, c1, ...;
+// the reader names none for a row with more values than the header.
+func (r *rawFile) collectCSVRejects(ctx context.Context, conn *sql.Conn, fields []string, rej, scan string) error {
 	defer conn.ExecContext(ctx, "DROP TABLE IF EXISTS "+wh.Ident(rej)+"; DROP TABLE IF EXISTS "+wh.Ident(scan))
 	rows, err := conn.QueryContext(ctx, `SELECT line, coalesce(column_name, ''), error_type, error_message, coalesce(csv_line, '')
 FROM `+wh.Ident(rej)+` ORDER BY line, column_idx`)
@@ -216,7 +235,8 @@ FROM `+wh.Ident(rej)+` ORDER BY line, column_idx`)
 	for rows.Next() {
 		var q quarantined
 		var typ, msg, line string
-		if err := rows.Scan(&q.Row, &q.Column, &typ, &msg, &line); err != nil {
+		var column string
+		if err := rows.Scan(&q.Row, &column, &typ, &msg, &line); err != nil {
 			return fmt.Errorf("read rejects of %s: %w", r.file.Path, err)
 		}
 		if seen[q.Row] {
@@ -224,9 +244,8 @@ FROM `+wh.Ident(rej)+` ORDER BY line, column_idx`)
 		}
 		seen[q.Row] = true
 		lines = append(lines, q.Row)
-		q.Column = strings.ToLower(q.Column)
-		if _, ok := e.Column(q.Column); !ok {
-			q.Column = ""
+		if j, err := strconv.Atoi(strings.TrimPrefix(column, "c")); err == nil && j >= 0 && j < len(fields) {
+			q.Column = fields[j]
 		}
 		q.Reason = "malformed CSV row: " + strings.ToLower(typ) + ": " + wh.Message(errors.New(msg))
 		q.Raw = strings.Trim(line, "\r\n") // the reader's line holds blank lines before the row
