@@ -244,6 +244,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	res := &Result{RunID: id, StartedAt: rl.StartedAt(), Status: runlog.Running, FullRefresh: opts.FullRefresh}
 	runErr := opts.Data.Recover()
 	if runErr == nil {
+		// Bookkeeping of an earlier run: the run goes on without it.
+		if _, err := completeLostEnd(ctx, opts); err != nil {
+			res.Warnings = append(res.Warnings, err.Error())
+			opts.Logger.Warn("run log: an earlier run's record left incomplete", "err", err)
+		}
 		runErr = pull(ctx, opts, res)
 	}
 	if runErr == nil {

@@ -1,0 +1,85 @@
+package etl
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/precedent-dev/precedent/etl/runlog"
+
+	wh "github.com/precedent-dev/precedent/etl/warehouse"
+)
+
+// completeLostEnd records the end of a run that published its generation
+// but died before the run log said so (killed between the two): the log
+// shows it abandoned while the warehouse serves what it built, and the
+// dashboard's freshness, the metrics and the report would name the run
+// before it as the last to publish. The generation's own etl_runs, written
+// just before it was published, tells how the run ended; the record made
+// from it says where it came from. It returns the run completed, 0 if none.
+func completeLostEnd(ctx context.Context, opts Options) (int, error) {
+	g, err := opts.Data.Published()
+	if err != nil {
+		return 0, nil // no generation yet: nothing was published
+	}
+	log := runlog.Open(opts.Data.RunLog())
+	runs, err := log.Runs("etl")
+	if err != nil {
+		return 0, err
+	}
+	i := slices.IndexFunc(runs, func(r runlog.Record) bool { return r.ID == g.ID })
+	if i < 0 || runs[i].Status != runlog.Abandoned {
+		return 0, nil
+	}
+	rec := runs[i]
+	res, err := publishedResult(ctx, opts, g)
+	if err != nil {
+		return 0, fmt.Errorf("complete run %d's record from its generation: %w", rec.ID, err)
+	}
+	res.StartedAt = rec.StartedAt
+	res.Warnings = append(res.Warnings, fmt.Sprintf("run %d published %s, but its process ended before recording it; this record was completed from the generation's etl_runs", rec.ID, res.Generation))
+	rec.Status, rec.EndedAt, rec.Error = res.Status, res.EndedAt, ""
+	if rec.Detail, err = json.Marshal(res); err != nil {
+		return 0, err
+	}
+	if err := log.Append(rec); err != nil {
+		return 0, err
+	}
+	opts.Logger.Warn("run log: a run published but died before recording it; its record was completed from its generation", "run", rec.ID, "status", rec.Status)
+	return rec.ID, nil
+}
+
+// publishedResult reads what generation g's etl_runs says of the run that
+// built it.
+func publishedResult(ctx context.Context, opts Options, g wh.Generation) (*Result, error) {
+	db, err := wh.OpenReadOnly(ctx, g.Path, opts.DuckDB)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	res := &Result{RunID: g.ID, Generation: g.Path}
+	var ended sql.NullTime
+	var entities, files string
+	err = db.QueryRowContext(ctx, `SELECT status, ended_at, entities::VARCHAR, files::VARCHAR FROM etl_runs WHERE run_id = ?`, g.ID).
+		Scan(&res.Status, &ended, &entities, &files)
+	if err != nil {
+		return nil, err
+	}
+	if res.Status != runlog.Success && res.Status != runlog.Warning {
+		return nil, fmt.Errorf("etl_runs says %q, not a run that published", res.Status)
+	}
+	if err := json.Unmarshal([]byte(entities), &res.Entities); err != nil {
+		return nil, fmt.Errorf("etl_runs.entities: %w", err)
+	}
+	if err := json.Unmarshal([]byte(files), &res.Files); err != nil {
+		return nil, fmt.Errorf("etl_runs.files: %w", err)
+	}
+	res.EndedAt = ended.Time.UTC()
+	if !ended.Valid {
+		res.EndedAt = time.Now().UTC()
+	}
+	return res, nil
+}
