@@ -2,13 +2,16 @@ package etl
 
 import (
 	"context"
+	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/precedent-dev/precedent/etl/contract"
 	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
@@ -149,7 +152,9 @@ func (b *build) fileCounts(ctx context.Context) error {
 }
 
 // recordRuns writes etl_runs and etl_run_entities from the run log, with
-// this run as it will be once published.
+// this run as it will be once published. Every run of the log is written,
+// through DuckDB's appender: a statement per row cost 7 s a run once the
+// log held a thousand runs (docs/benchmarks.md, eleventh measurement).
 func (b *build) recordRuns(ctx context.Context) error {
 	runs, err := runlog.Open(b.opts.Data.RunLog()).Runs("etl")
 	if err != nil {
@@ -166,43 +171,75 @@ func (b *build) recordRuns(ctx context.Context) error {
 			return fmt.Errorf("record runs: %w", err)
 		}
 	}
+	err = b.conn.Raw(func(dc any) error {
+		runsApp, err := duckdb.NewAppender(dc.(driver.Conn), "", "main", "etl_runs")
+		if err != nil {
+			return err
+		}
+		entApp, err := duckdb.NewAppender(dc.(driver.Conn), "", "main", "etl_run_entities")
+		if err != nil {
+			runsApp.Close()
+			return err
+		}
+		err = b.appendRuns(runs, runsApp, entApp)
+		return errors.Join(err, runsApp.Close(), entApp.Close())
+	})
+	if err != nil {
+		return fmt.Errorf("record runs: %w", err)
+	}
+	return nil
+}
+
+// appendRuns appends a row to etl_runs for each run, and one to
+// etl_run_entities for each entity of each run.
+func (b *build) appendRuns(runs []runlog.Record, runsApp, entApp *duckdb.Appender) error {
 	for _, r := range runs {
-		res := &Result{}
-		if len(r.Detail) > 0 {
-			if err := json.Unmarshal(r.Detail, res); err != nil {
-				// One bad line of the run log must not stop every later run.
-				b.opts.Logger.Warn("run log: run detail unreadable; etl_runs records it without counts", "run", r.ID, "err", err)
-				res = &Result{}
-			}
-		}
-		if r.ID == b.res.RunID {
-			// This run ends once the generation is published, a checkpoint
-			// after now; the run log keeps the exact end.
-			res = b.res
-			r.Status, r.EndedAt = outcome(b.res), time.Now().UTC()
-		}
+		entities, files := b.runDetail(&r)
 		var read, loaded, quar int64
-		for _, e := range res.Entities {
+		for _, e := range entities {
 			read, loaded, quar = read+e.RowsRead, loaded+e.RowsLoaded, quar+e.RowsQuarantined
-			_, err := b.conn.ExecContext(ctx, `INSERT INTO etl_run_entities VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-				r.ID, e.Entity, e.Files, e.RowsRead, e.RowsLoaded, e.RowsQuarantined, e.Rows, e.Seconds)
-			if err != nil {
-				return fmt.Errorf("record runs: %w", err)
+			if err := entApp.AppendRow(int32(r.ID), e.Entity, int32(e.Files), e.RowsRead, e.RowsLoaded, e.RowsQuarantined, e.Rows, e.Seconds); err != nil {
+				return err
 			}
 		}
-		files, _ := json.Marshal(res.Files)
 		var ended any
 		if !r.EndedAt.IsZero() {
 			ended = r.EndedAt
 		}
-		entities, _ := json.Marshal(res.Entities)
-		_, err := b.conn.ExecContext(ctx, `INSERT INTO etl_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, r.Trigger, r.Attempt, r.Status, r.StartedAt, ended, read, loaded, quar, string(entities), string(files), r.Error)
-		if err != nil {
-			return fmt.Errorf("record runs: %w", err)
+		entitiesJSON, _ := json.Marshal(entities)
+		if err := runsApp.AppendRow(int32(r.ID), r.Trigger, int32(r.Attempt), r.Status, r.StartedAt, ended, read, loaded, quar, json.RawMessage(entitiesJSON), files, r.Error); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// runDetail returns what etl_runs keeps of run r's detail: its entities
+// and its files (as the run log wrote them). For this run it is the
+// result as it will be once published, and r takes its outcome.
+func (b *build) runDetail(r *runlog.Record) ([]EntityResult, json.RawMessage) {
+	if r.ID == b.res.RunID {
+		// This run ends once the generation is published, a checkpoint
+		// after now; the run log keeps the exact end.
+		r.Status, r.EndedAt = outcome(b.res), time.Now().UTC()
+		files, _ := json.Marshal(b.res.Files)
+		return b.res.Entities, files
+	}
+	var d struct {
+		Entities []EntityResult  `json:"entities"`
+		Files    json.RawMessage `json:"files"`
+	}
+	if len(r.Detail) > 0 {
+		if err := json.Unmarshal(r.Detail, &d); err != nil {
+			// One bad line of the run log must not stop every later run.
+			b.opts.Logger.Warn("run log: run detail unreadable; etl_runs records it without counts", "run", r.ID, "err", err)
+			d.Entities, d.Files = nil, nil
+		}
+	}
+	if len(d.Files) == 0 {
+		d.Files = json.RawMessage("null")
+	}
+	return d.Entities, d.Files
 }
 
 func (b *build) progress(ctx context.Context, p Progress) {
