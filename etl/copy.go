@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/precedent-dev/precedent/etl/contract"
+	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -27,8 +28,8 @@ import (
 // whether it did. The copy verifies the generation as it reads it (the
 // verifier remembers the verdict), so the file is read once; a copy of a
 // generation the run cannot build on, damaged or followed by a run whose
-// generation is gone, is removed.
-func startFromPublished(opts Options, v *wh.Verifier, runID int) (bool, error) {
+// generation is gone, is removed. runs are the run log's ETL runs.
+func startFromPublished(opts Options, v *wh.Verifier, runID int, runs []runlog.Record) (bool, error) {
 	if opts.FullRefresh {
 		return false, nil
 	}
@@ -44,9 +45,9 @@ func startFromPublished(opts Options, v *wh.Verifier, runID int) (bool, error) {
 		os.Remove(dst)
 		return false, fmt.Errorf("copy generation %d: %w", g.ID, err)
 	}
-	if ok, err := current(opts, v); !ok || err != nil {
+	if !current(opts, v, runs) {
 		os.Remove(dst)
-		return false, err
+		return false, nil
 	}
 	return true, nil
 }

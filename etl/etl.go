@@ -242,10 +242,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	id := rl.ID()
 	res := &Result{RunID: id, StartedAt: rl.StartedAt(), Status: runlog.Running, FullRefresh: opts.FullRefresh}
+	runs := rl.Earlier()
 	runErr := opts.Data.Recover()
 	if runErr == nil {
 		// Bookkeeping of an earlier run: the run goes on without it.
-		if _, err := completeLostEnd(ctx, opts); err != nil {
+		if _, err := completeLostEnd(ctx, opts, runs); err != nil {
 			res.Warnings = append(res.Warnings, err.Error())
 			opts.Logger.Warn("run log: an earlier run's record left incomplete", "err", err)
 		}
@@ -253,7 +254,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	if runErr == nil {
 		opts.Logger.Info("etl run started", "run", id, "source", opts.Source, "full_refresh", opts.FullRefresh)
-		runErr = run(ctx, opts, res)
+		runErr = run(ctx, opts, res, append(runs, rl.Record()))
 	}
 	res.EndedAt = time.Now().UTC()
 	if runErr != nil {
@@ -287,8 +288,9 @@ func removeRun(opts Options, id int) {
 // run builds the run's new generation and publishes it, step by step:
 // discover the source files, open the build, attach the published
 // generation, sort the files, load them, build the models, write the
-// ledgers, close, publish, and prune old generations.
-func run(ctx context.Context, opts Options, res *Result) error {
+// ledgers, close, publish, and prune old generations. runs are the run
+// log's ETL runs, this one last.
+func run(ctx context.Context, opts Options, res *Result, runs []runlog.Record) error {
 	lap := phaseTimer(opts.Logger)
 	var verifier wh.Verifier         // one per run: the published generation is hashed once
 	src, hashErr := hashSource(opts) // discover says what is wrong with the folder
@@ -300,7 +302,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		if ok {
 			res.Fingerprint = fp
 			if !opts.FullRefresh {
-				if kept, err := keepPublished(opts, &verifier, res, fp); kept || err != nil {
+				if kept, err := keepPublished(opts, &verifier, res, fp, runs); kept || err != nil {
 					return err
 				}
 			}
@@ -315,7 +317,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return err
 	}
 	res.Skipped = skipped
-	copied, err := startFromPublished(opts, &verifier, res.RunID)
+	copied, err := startFromPublished(opts, &verifier, res.RunID, runs)
 	if err != nil {
 		return err
 	}
@@ -352,7 +354,7 @@ func run(ctx context.Context, opts Options, res *Result) error {
 		return fmt.Errorf("connect: %w", err)
 	}
 	defer readConn.Close()
-	b := &build{opts: opts, db: db, conn: conn, reader: readConn, lake: wh.NewBeside(ctx, conn, lakeConn), res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, appended: map[string]bool{}, deleted: map[string]bool{}, removed: map[string]int64{}, doomed: map[string]bool{}, copied: copied, verifier: &verifier}
+	b := &build{opts: opts, db: db, conn: conn, reader: readConn, lake: wh.NewBeside(ctx, conn, lakeConn), res: res, stage: opts.Data.Stage(res.RunID), digests: src, filled: map[string]bool{}, appended: map[string]bool{}, deleted: map[string]bool{}, removed: map[string]int64{}, doomed: map[string]bool{}, copied: copied, verifier: &verifier, runs: runs}
 	defer b.removeTexts()
 	defer b.lake.Wait()
 	if err := b.attachPrev(ctx); err != nil {

@@ -172,23 +172,20 @@ func fingerprint(opts Options, src digests) (fp string, ok bool, err error) {
 // that generation (status unchanged) and carries over its warnings, which
 // still hold. It returns false when the run must build. The fingerprint is
 // compared first: only a run that would keep the generation reads it here
-// to verify it, and one that builds verifies it as it copies it.
-func keepPublished(opts Options, v *wh.Verifier, res *Result, fp string) (bool, error) {
+// to verify it, and one that builds verifies it as it copies it. runs are
+// the run log's ETL runs.
+func keepPublished(opts Options, v *wh.Verifier, res *Result, fp string, runs []runlog.Record) (bool, error) {
 	g, err := opts.Data.Published()
 	if err != nil {
 		return false, nil
-	}
-	runs, err := runlog.Open(opts.Data.RunLog()).Runs("etl")
-	if err != nil {
-		return false, nil // current, for the runs that need to know, says why
 	}
 	i := slices.IndexFunc(runs, func(r runlog.Record) bool { return r.ID == g.ID && len(r.Detail) > 0 })
 	var was Result
 	if i < 0 || json.Unmarshal(runs[i].Detail, &was) != nil || was.Fingerprint != fp {
 		return false, nil
 	}
-	if ok, err := current(opts, v); !ok || err != nil {
-		return false, err
+	if ok := current(opts, v, runs); !ok {
+		return false, nil
 	}
 	res.Kept, res.Generation = g.ID, g.Path
 	res.Status, res.Warnings = runlog.Unchanged, was.Warnings
@@ -198,21 +195,18 @@ func keepPublished(opts Options, v *wh.Verifier, res *Result, fp string) (bool, 
 
 // current reports whether a run can build on the published generation in
 // the ordinary way: it is intact and no run published after it (else the
-// link was pointed back and the run catches up). v remembers the
-// generation's verdict, so a run hashes the generation once.
-func current(opts Options, v *wh.Verifier) (ok bool, err error) {
+// link was pointed back and the run catches up), as runs, the run log's
+// ETL runs, say. v remembers the generation's verdict, so a run hashes the
+// generation once.
+func current(opts Options, v *wh.Verifier, runs []runlog.Record) bool {
 	h, err := opts.Data.Check(v)
 	if err != nil || h.Damage != nil || h.Published.ID == 0 {
-		return false, nil
-	}
-	runs, err := runlog.Open(opts.Data.RunLog()).Runs("etl")
-	if err != nil {
-		return false, err
+		return false
 	}
 	for _, r := range runs {
 		if r.ID > h.Published.ID && (r.Status == runlog.Success || r.Status == runlog.Warning) {
-			return false, nil
+			return false
 		}
 	}
-	return true, nil
+	return true
 }

@@ -156,10 +156,6 @@ func (b *build) fileCounts(ctx context.Context) error {
 // through DuckDB's appender: a statement per row cost 7 s a run once the
 // log held a thousand runs (docs/benchmarks.md, eleventh measurement).
 func (b *build) recordRuns(ctx context.Context) error {
-	runs, err := runlog.Open(b.opts.Data.RunLog()).Runs("etl")
-	if err != nil {
-		return err
-	}
 	stmts := []string{
 		`CREATE TABLE etl_runs (run_id INTEGER, trigger VARCHAR, attempt INTEGER, status VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP,
   rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, entities JSON, files JSON, error VARCHAR)`,
@@ -171,7 +167,7 @@ func (b *build) recordRuns(ctx context.Context) error {
 			return fmt.Errorf("record runs: %w", err)
 		}
 	}
-	err = b.conn.Raw(func(dc any) error {
+	err := b.conn.Raw(func(dc any) error {
 		runsApp, err := duckdb.NewAppender(dc.(driver.Conn), "", "main", "etl_runs")
 		if err != nil {
 			return err
@@ -181,7 +177,7 @@ func (b *build) recordRuns(ctx context.Context) error {
 			runsApp.Close()
 			return err
 		}
-		err = b.appendRuns(runs, runsApp, entApp)
+		err = b.appendRuns(b.runs, runsApp, entApp)
 		return errors.Join(err, runsApp.Close(), entApp.Close())
 	})
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/precedent-dev/precedent/etl/adapters"
 	"github.com/precedent-dev/precedent/etl/contract"
+	"github.com/precedent-dev/precedent/etl/runlog"
 	wh "github.com/precedent-dev/precedent/etl/warehouse"
 )
 
@@ -32,6 +33,7 @@ type build struct {
 	copied   bool            // the generation started as a copy of prev (copy.go)
 	appended map[string]bool // copied tables the run added rows to in place (copy.go)
 	verifier *wh.Verifier    // the run's checksum verdicts: each generation hashed once
+	runs     []runlog.Record // the run log's ETL runs, read once when the run started; this one last
 	prev     bool            // the generation the run builds on is attached as prev
 	// scratch: prev is the run's rebuilt copy of an intact generation;
 	// damaged: the published generation it replaces.

@@ -19,16 +19,12 @@ import (
 // dashboard's freshness, the metrics and the report would name the run
 // before it as the last to publish. The generation's own etl_runs, written
 // just before it was published, tells how the run ended; the record made
-// from it says where it came from. It returns the run completed, 0 if none.
-func completeLostEnd(ctx context.Context, opts Options) (int, error) {
+// from it says where it came from, in the run log and in runs, the log's
+// ETL runs. It returns the run completed, 0 if none.
+func completeLostEnd(ctx context.Context, opts Options, runs []runlog.Record) (int, error) {
 	g, err := opts.Data.Published()
 	if err != nil {
 		return 0, nil // no generation yet: nothing was published
-	}
-	log := runlog.Open(opts.Data.RunLog())
-	runs, err := log.Runs("etl")
-	if err != nil {
-		return 0, err
 	}
 	i := slices.IndexFunc(runs, func(r runlog.Record) bool { return r.ID == g.ID })
 	if i < 0 || runs[i].Status != runlog.Abandoned {
@@ -45,9 +41,10 @@ func completeLostEnd(ctx context.Context, opts Options) (int, error) {
 	if rec.Detail, err = json.Marshal(res); err != nil {
 		return 0, err
 	}
-	if err := log.Append(rec); err != nil {
+	if err := runlog.Open(opts.Data.RunLog()).Append(rec); err != nil {
 		return 0, err
 	}
+	runs[i] = rec
 	opts.Logger.Warn("run log: a run published but died before recording it; its record was completed from its generation", "run", rec.ID, "status", rec.Status)
 	return rec.ID, nil
 }

@@ -276,15 +276,11 @@ FROM read_csv(?, header = true, auto_detect = false, hive_partitioning = false, 
 	return nil
 }
 
-// publishedRuns reads from the run log the ETL runs after base that
-// published a generation, oldest first, with what each recorded.
+// publishedRuns returns the run log's ETL runs after base that published a
+// generation, oldest first, with what each recorded.
 func (b *build) publishedRuns(base int) ([]replayed, error) {
-	recs, err := runlog.Open(b.opts.Data.RunLog()).Runs("etl")
-	if err != nil {
-		return nil, err
-	}
 	var out []replayed
-	for _, r := range recs {
+	for _, r := range b.runs {
 		if r.ID <= base || r.Status != runlog.Success && r.Status != runlog.Warning {
 			continue
 		}

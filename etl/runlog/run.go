@@ -3,6 +3,7 @@ package runlog
 import (
 	"encoding/json"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,9 +12,10 @@ import (
 // Run is one run being recorded: it holds its kind's lock from Start to
 // Finish, so runs of a kind never overlap, even across processes.
 type Run struct {
-	log    *Log
-	lock   *Lock
-	record Record
+	log     *Log
+	lock    *Lock
+	record  Record
+	earlier []Record
 }
 
 // Start takes the lock of kind in dir, gives the run the next id of the
@@ -24,18 +26,28 @@ func Start(dir, path, kind, trigger string, attempt int) (*Run, error) {
 		return nil, err
 	}
 	log := Open(path)
-	id, err := log.Next(kind)
+	earlier, err := log.Runs(kind)
 	if err != nil {
 		lock.Unlock()
 		return nil, err
 	}
-	r := &Run{log: log, lock: lock, record: Record{Kind: kind, ID: id, Trigger: trigger, Attempt: attempt, Status: Running, StartedAt: time.Now().UTC(), PID: os.Getpid()}}
+	r := &Run{log: log, lock: lock, earlier: earlier, record: Record{Kind: kind, ID: nextID(earlier), Trigger: trigger, Attempt: attempt, Status: Running, StartedAt: time.Now().UTC(), PID: os.Getpid()}}
 	if err := log.Append(r.record); err != nil {
 		lock.Unlock()
 		return nil, err
 	}
 	return r, nil
 }
+
+// Earlier returns the runs of the run's kind as the log held them when it
+// started (Log.Runs), oldest first: a copy the caller may change. The run
+// holds its kind's lock, so until it finishes only it records runs of its
+// kind; one log read serves the whole run, which matters once the log holds
+// years of runs.
+func (r *Run) Earlier() []Record { return slices.Clone(r.earlier) }
+
+// Record returns the run's own record as it stands: running until Finish.
+func (r *Run) Record() Record { return r.record }
 
 // ID is the run's id.
 func (r *Run) ID() int { return r.record.ID }

@@ -162,11 +162,16 @@ func (l *Log) Next(kind string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	return nextID(runs), nil
+}
+
+// nextID is the id after the largest of runs.
+func nextID(runs []Record) int {
 	next := 1
 	for _, r := range runs {
 		next = max(next, r.ID+1)
 	}
-	return next, nil
+	return next
 }
 
 // LastSuccess returns the latest run of kind that published, if any.

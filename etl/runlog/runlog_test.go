@@ -57,6 +57,21 @@ func TestRuns(t *testing.T) {
 	if err != nil || !ok || last.ID != 1 {
 		t.Errorf("last success = %+v %v %v, want run 1", last, ok, err)
 	}
+
+	// A run started now sees the runs of its kind as Runs does, and its own
+	// record apart, under the next id.
+	run, err := Start(dir, filepath.Join(dir, "runs.jsonl"), "etl", "manual", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer run.Finish(Success, nil, nil)
+	earlier := run.Earlier()
+	if len(earlier) != 2 || earlier[0].Status != Success || earlier[1].Status != Abandoned {
+		t.Errorf("earlier runs = %+v, want run 1 success and run 2 abandoned", earlier)
+	}
+	if me := run.Record(); me.ID != 3 || me.Status != Running || me.PID != os.Getpid() {
+		t.Errorf("own record = %+v, want run 3 running in this process", me)
+	}
 }
 
 func TestLock(t *testing.T) {
