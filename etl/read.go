@@ -199,16 +199,20 @@ FROM read_csv(?, columns = {%s}, header = true, delim = ',', quote = '"', escape
 	if _, err := conn.ExecContext(ctx, q, r.text.path); err != nil {
 		return unreadable(ctx, r.file.Path, err)
 	}
-	return r.collectCSVRejects(ctx, conn, fieldNames(e, header, idx), rej, scan)
+	return r.collectCSVRejects(ctx, conn, r.fieldNames(e, header, idx), rej, scan)
 }
 
 // fieldNames names each column of a CSV file for its quarantined rows: the
 // contract column it holds, else the file's own name for it (a column the
-// contract does not know).
-func fieldNames(e *contract.Entity, header []string, idx [][]int) []string {
+// contract does not know). A vendor file's columns keep the file's names,
+// as its other quarantined rows name them.
+func (r *rawFile) fieldNames(e *contract.Entity, header []string, idx [][]int) []string {
 	names := make([]string, len(header))
 	for j, h := range header {
 		names[j] = strings.TrimSpace(h)
+	}
+	if r.match != nil {
+		return names
 	}
 	for i, c := range e.Columns {
 		for _, j := range idx[i] {

@@ -167,7 +167,8 @@ warehouse table ` + "`quarantine`" + ` and as CSV files under ` + "`data/quarant
 - A CSV row that cannot be split into the header's fields (fewer values than columns, a quote
   left open or followed by text) is quarantined as a malformed CSV row, naming the field where it
   went wrong (the contract's name for it, or the file's for a column the contract does not
-  know); a row with more values than the header has columns names no field.
+  know and in a vendor's export); a row with more values than the header has columns names no
+  field.
 
 ## Currencies
 
