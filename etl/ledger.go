@@ -158,7 +158,8 @@ func (b *build) fileCounts(ctx context.Context) error {
 func (b *build) recordRuns(ctx context.Context) error {
 	stmts := []string{
 		`CREATE TABLE etl_runs (run_id INTEGER, trigger VARCHAR, attempt INTEGER, status VARCHAR, started_at TIMESTAMP, ended_at TIMESTAMP,
-  rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, entities JSON, files JSON, error VARCHAR)`,
+  rows_read BIGINT, rows_loaded BIGINT, rows_quarantined BIGINT, entities JSON, files JSON, error VARCHAR,
+  full_refresh BOOLEAN, fingerprint VARCHAR)`,
 		`CREATE TABLE etl_run_entities (run_id INTEGER, entity VARCHAR, files INTEGER, rows_read BIGINT, rows_loaded BIGINT,
   rows_quarantined BIGINT, rows BIGINT, seconds DOUBLE)`,
 	}
@@ -190,9 +191,9 @@ func (b *build) recordRuns(ctx context.Context) error {
 // etl_run_entities for each entity of each run.
 func (b *build) appendRuns(runs []runlog.Record, runsApp, entApp *duckdb.Appender) error {
 	for _, r := range runs {
-		entities, files := b.runDetail(&r)
+		d := b.runDetail(&r)
 		var read, loaded, quar int64
-		for _, e := range entities {
+		for _, e := range d.Entities {
 			read, loaded, quar = read+e.RowsRead, loaded+e.RowsLoaded, quar+e.RowsQuarantined
 			if err := entApp.AppendRow(int32(r.ID), e.Entity, int32(e.Files), e.RowsRead, e.RowsLoaded, e.RowsQuarantined, e.Rows, e.Seconds); err != nil {
 				return err
@@ -202,40 +203,48 @@ func (b *build) appendRuns(runs []runlog.Record, runsApp, entApp *duckdb.Appende
 		if !r.EndedAt.IsZero() {
 			ended = r.EndedAt
 		}
-		entitiesJSON, _ := json.Marshal(entities)
-		if err := runsApp.AppendRow(int32(r.ID), r.Trigger, int32(r.Attempt), r.Status, r.StartedAt, ended, read, loaded, quar, json.RawMessage(entitiesJSON), files, r.Error); err != nil {
+		entitiesJSON, _ := json.Marshal(d.Entities)
+		if err := runsApp.AppendRow(int32(r.ID), r.Trigger, int32(r.Attempt), r.Status, r.StartedAt, ended, read, loaded, quar,
+			json.RawMessage(entitiesJSON), d.Files, r.Error, d.FullRefresh, d.Fingerprint); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// runDetail returns what etl_runs keeps of run r's detail: its entities
-// and its files (as the run log wrote them). For this run it is the
-// result as it will be once published, and r takes its outcome.
-func (b *build) runDetail(r *runlog.Record) ([]EntityResult, json.RawMessage) {
+// runDetail is what etl_runs keeps of a run's detail: its entities, its
+// files (as the run log wrote them), whether it was a full refresh and its
+// fingerprint (the next run completes from these the record of a run that
+// died once published: lostend.go).
+type runDetail struct {
+	Entities    []EntityResult  `json:"entities"`
+	Files       json.RawMessage `json:"files"`
+	FullRefresh bool            `json:"full_refresh"`
+	Fingerprint string          `json:"fingerprint"`
+}
+
+// runDetail returns what etl_runs keeps of run r's detail. For this run it
+// is the result as it will be once published, and r takes its outcome.
+func (b *build) runDetail(r *runlog.Record) runDetail {
 	if r.ID == b.res.RunID {
 		// This run ends once the generation is published, a checkpoint
 		// after now; the run log keeps the exact end.
 		r.Status, r.EndedAt = outcome(b.res), time.Now().UTC()
 		files, _ := json.Marshal(b.res.Files)
-		return b.res.Entities, files
+		return runDetail{b.res.Entities, files, b.res.FullRefresh, b.res.Fingerprint}
 	}
-	var d struct {
-		Entities []EntityResult  `json:"entities"`
-		Files    json.RawMessage `json:"files"`
-	}
+	var d runDetail
 	if len(r.Detail) > 0 {
 		if err := json.Unmarshal(r.Detail, &d); err != nil {
 			// One bad line of the run log must not stop every later run.
 			b.opts.Logger.Warn("run log: run detail unreadable; etl_runs records it without counts", "run", r.ID, "err", err)
-			d.Entities, d.Files = nil, nil
+			d = runDetail{}
 		}
 	}
 	if len(d.Files) == 0 {
 		d.Files = json.RawMessage("null")
 	}
-	return d.Entities, d.Files
+	return d
 }
 
 func (b *build) progress(ctx context.Context, p Progress) {

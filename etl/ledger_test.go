@@ -16,8 +16,9 @@ import (
 // TestRecordRuns checks that etl_runs and etl_run_entities hold every ETL
 // run of the run log as the log records it: runs that published, kept or
 // failed, a run whose detail is missing or unreadable (no counts), a run
-// abandoned (no end), and not the runs of other kinds; each run's entities
-// and files as its detail has them, its totals their sums.
+// abandoned (no end), and not the runs of other kinds; each run's entities,
+// files, full refresh and fingerprint as its detail has them, its totals
+// their sums.
 func TestRecordRuns(t *testing.T) {
 	src := fixture.CopySource(t, "testdata/good")
 	data := wh.Dir(t.TempDir())
@@ -45,7 +46,7 @@ func TestRecordRuns(t *testing.T) {
 		t.Fatalf("run log %+v, want runs 1 to 7 and the last", runs)
 	}
 	db := fixture.OpenPublished(t, data)
-	rows, err := db.Query(`SELECT run_id, trigger, attempt, status, ended_at IS NULL, rows_read, rows_loaded, rows_quarantined, entities::VARCHAR, files::VARCHAR, error,
+	rows, err := db.Query(`SELECT run_id, trigger, attempt, status, ended_at IS NULL, rows_read, rows_loaded, rows_quarantined, entities::VARCHAR, files::VARCHAR, error, full_refresh, fingerprint,
   (SELECT coalesce(to_json(list({'entity': entity, 'files': files, 'rows_read': rows_read, 'rows_loaded': rows_loaded,
      'rows_quarantined': rows_quarantined, 'rows': rows, 'seconds': seconds} ORDER BY rowid)), '[]')::VARCHAR FROM etl_run_entities e WHERE e.run_id = r.run_id)
 FROM etl_runs r ORDER BY run_id`)
@@ -57,9 +58,10 @@ FROM etl_runs r ORDER BY run_id`)
 	for ; rows.Next(); i++ {
 		var id, attempt int
 		var trigger, status, entities, files, errText, entityRows string
-		var noEnd bool
+		var noEnd, full bool
+		var fingerprint string
 		var read, loaded, quar int64
-		if err := rows.Scan(&id, &trigger, &attempt, &status, &noEnd, &read, &loaded, &quar, &entities, &files, &errText, &entityRows); err != nil {
+		if err := rows.Scan(&id, &trigger, &attempt, &status, &noEnd, &read, &loaded, &quar, &entities, &files, &errText, &full, &fingerprint, &entityRows); err != nil {
 			t.Fatal(err)
 		}
 		if i >= len(runs) {
@@ -67,22 +69,24 @@ FROM etl_runs r ORDER BY run_id`)
 		}
 		r := runs[i]
 		var d struct {
-			Entities []EntityResult `json:"entities"`
-			Files    []FileResult   `json:"files"`
+			Entities    []EntityResult `json:"entities"`
+			Files       []FileResult   `json:"files"`
+			FullRefresh bool           `json:"full_refresh"`
+			Fingerprint string         `json:"fingerprint"`
 		}
 		if id == last.RunID {
-			r.Status, d.Entities, d.Files = last.Status, last.Entities, last.Files
+			r.Status, d.Entities, d.Files, d.FullRefresh, d.Fingerprint = last.Status, last.Entities, last.Files, last.FullRefresh, last.Fingerprint
 		} else {
 			if err := json.Unmarshal(r.Detail, &d); err != nil {
-				d.Entities, d.Files = nil, nil // unreadable: no counts
+				d.Entities, d.Files, d.FullRefresh, d.Fingerprint = nil, nil, false, "" // unreadable: no counts
 			}
 		}
 		var sum [3]int64
 		for _, e := range d.Entities {
 			sum[0], sum[1], sum[2] = sum[0]+e.RowsRead, sum[1]+e.RowsLoaded, sum[2]+e.RowsQuarantined
 		}
-		got := fmt.Sprint(id, trigger, attempt, status, noEnd, read, loaded, quar, errText)
-		want := fmt.Sprint(r.ID, r.Trigger, r.Attempt, r.Status, r.EndedAt.IsZero() && id != last.RunID, sum[0], sum[1], sum[2], r.Error)
+		got := fmt.Sprint(id, trigger, attempt, status, noEnd, read, loaded, quar, errText, full, fingerprint)
+		want := fmt.Sprint(r.ID, r.Trigger, r.Attempt, r.Status, r.EndedAt.IsZero() && id != last.RunID, sum[0], sum[1], sum[2], r.Error, d.FullRefresh, d.Fingerprint)
 		if got != want {
 			t.Errorf("run %d: etl_runs %s, want %s", r.ID, got, want)
 		}

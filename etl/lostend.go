@@ -49,34 +49,49 @@ func completeLostEnd(ctx context.Context, opts Options, runs []runlog.Record) (i
 	return rec.ID, nil
 }
 
-// publishedResult reads what generation g's etl_runs says of the run that
-// built it.
+// publishedResult reads what generation g's ledgers say of the run that
+// built it: its row of etl_runs (a generation from before etl_runs had
+// full_refresh and fingerprint leaves them unset) and its lake files.
 func publishedResult(ctx context.Context, opts Options, g wh.Generation) (*Result, error) {
 	db, err := wh.OpenReadOnly(ctx, g.Path, opts.DuckDB)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	res := &Result{RunID: g.ID, Generation: g.Path}
+	var row string
 	var ended sql.NullTime
-	var entities, files string
-	err = db.QueryRowContext(ctx, `SELECT status, ended_at, entities::VARCHAR, files::VARCHAR FROM etl_runs WHERE run_id = ?`, g.ID).
-		Scan(&res.Status, &ended, &entities, &files)
+	err = db.QueryRowContext(ctx, `SELECT ended_at, to_json(r)::VARCHAR FROM etl_runs r WHERE run_id = ?`, g.ID).Scan(&ended, &row)
 	if err != nil {
 		return nil, err
 	}
-	if res.Status != runlog.Success && res.Status != runlog.Warning {
-		return nil, fmt.Errorf("etl_runs says %q, not a run that published", res.Status)
+	var rec struct {
+		Status string `json:"status"`
+		runDetail
 	}
-	if err := json.Unmarshal([]byte(entities), &res.Entities); err != nil {
-		return nil, fmt.Errorf("etl_runs.entities: %w", err)
+	if err := json.Unmarshal([]byte(row), &rec); err != nil {
+		return nil, fmt.Errorf("etl_runs: %w", err)
 	}
-	if err := json.Unmarshal([]byte(files), &res.Files); err != nil {
+	if rec.Status != runlog.Success && rec.Status != runlog.Warning {
+		return nil, fmt.Errorf("etl_runs says %q, not a run that published", rec.Status)
+	}
+	res := &Result{RunID: g.ID, Generation: g.Path, Status: rec.Status, Entities: rec.Entities, FullRefresh: rec.FullRefresh, Fingerprint: rec.Fingerprint, EndedAt: time.Now().UTC()}
+	if ended.Valid {
+		res.EndedAt = ended.Time.UTC()
+	}
+	if err := json.Unmarshal(rec.Files, &res.Files); err != nil {
 		return nil, fmt.Errorf("etl_runs.files: %w", err)
 	}
-	res.EndedAt = ended.Time.UTC()
-	if !ended.Valid {
-		res.EndedAt = time.Now().UTC()
+	rows, err := db.QueryContext(ctx, `SELECT path, size, sha256 FROM etl_lake_files WHERE run_id = ? ORDER BY rowid`, g.ID)
+	if err != nil {
+		return nil, err
 	}
-	return res, nil
+	defer rows.Close()
+	for rows.Next() {
+		var f LakeFile
+		if err := rows.Scan(&f.Path, &f.Size, &f.SHA256); err != nil {
+			return nil, err
+		}
+		res.Lake = append(res.Lake, f)
+	}
+	return res, rows.Err()
 }

@@ -77,10 +77,21 @@ func TestLostEnd(t *testing.T) {
 			if len(res.Files) != len(second.Files) || got.EndedAt.IsZero() || got.EndedAt.After(runs[2].StartedAt) || len(res.Warnings) == 0 {
 				t.Errorf("run 2's record %+v: want its %d files, its end before run 3 and a warning", got, len(second.Files))
 			}
+			// What a rebuild replays it by, and what the no-op compares.
+			if a, b := must(json.Marshal(res.Lake)), must(json.Marshal(second.Lake)); !bytes.Equal(a, b) || len(second.Lake) == 0 {
+				t.Errorf("run 2's lake files\n%s\nwant as it wrote them\n%s", a, b)
+			}
+			if !res.FullRefresh || res.Fingerprint != second.Fingerprint || second.Fingerprint == "" {
+				t.Errorf("run 2's record: full refresh %v, fingerprint %q; want a full refresh with fingerprint %q", res.FullRefresh, res.Fingerprint, second.Fingerprint)
+			}
+			if third.Kept != 2 {
+				t.Errorf("run 3 kept generation %d, want 2: nothing changed since run 2", third.Kept)
+			}
+			mustRun(t, src, data, func(o *Options) { o.FullRefresh = true })
 			db := fixture.OpenPublished(t, data)
 			var status string
 			if err := db.QueryRow("SELECT status FROM etl_runs WHERE run_id = 2").Scan(&status); err != nil || status != runlog.Success {
-				t.Errorf("run 3's etl_runs says run 2 %q (%v), want success", status, err)
+				t.Errorf("the next generation's etl_runs says run 2 %q (%v), want success", status, err)
 			}
 		})
 	}
