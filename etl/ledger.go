@@ -191,7 +191,7 @@ func (b *build) recordRuns(ctx context.Context) error {
 // etl_run_entities for each entity of each run.
 func (b *build) appendRuns(runs []runlog.Record, runsApp, entApp *duckdb.Appender) error {
 	for _, r := range runs {
-		d := b.runDetail(&r)
+		d := b.detail(&r)
 		var read, loaded, quar int64
 		for _, e := range d.Entities {
 			read, loaded, quar = read+e.RowsRead, loaded+e.RowsLoaded, quar+e.RowsQuarantined
@@ -223,9 +223,9 @@ type runDetail struct {
 	Fingerprint string          `json:"fingerprint"`
 }
 
-// runDetail returns what etl_runs keeps of run r's detail. For this run it
+// detail returns what etl_runs keeps of run r's detail. For this run it
 // is the result as it will be once published, and r takes its outcome.
-func (b *build) runDetail(r *runlog.Record) runDetail {
+func (b *build) detail(r *runlog.Record) runDetail {
 	if r.ID == b.res.RunID {
 		// This run ends once the generation is published, a checkpoint
 		// after now; the run log keeps the exact end.
