@@ -246,7 +246,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	runErr := opts.Data.Recover()
 	if runErr == nil {
 		// Bookkeeping of an earlier run: the run goes on without it.
-		if _, err := completeLostEnd(ctx, opts, runs); err != nil {
+		if err := completeLostEnd(ctx, opts, runs); err != nil {
 			res.Warnings = append(res.Warnings, err.Error())
 			opts.Logger.Warn("run log: an earlier run's record left incomplete", "err", err)
 		}

@@ -20,33 +20,33 @@ import (
 // before it as the last to publish. The generation's own etl_runs, written
 // just before it was published, tells how the run ended; the record made
 // from it says where it came from, in the run log and in runs, the log's
-// ETL runs. It returns the run completed, 0 if none.
-func completeLostEnd(ctx context.Context, opts Options, runs []runlog.Record) (int, error) {
+// ETL runs.
+func completeLostEnd(ctx context.Context, opts Options, runs []runlog.Record) error {
 	g, err := opts.Data.Published()
 	if err != nil {
-		return 0, nil // no generation yet: nothing was published
+		return nil // no generation yet: nothing was published
 	}
 	i := slices.IndexFunc(runs, func(r runlog.Record) bool { return r.ID == g.ID })
 	if i < 0 || runs[i].Status != runlog.Abandoned {
-		return 0, nil
+		return nil
 	}
 	rec := runs[i]
 	res, err := publishedResult(ctx, opts, g)
 	if err != nil {
-		return 0, fmt.Errorf("complete run %d's record from its generation: %w", rec.ID, err)
+		return fmt.Errorf("complete run %d's record from its generation: %w", rec.ID, err)
 	}
 	res.StartedAt = rec.StartedAt
 	res.Warnings = append(res.Warnings, fmt.Sprintf("run %d published %s, but its process ended before recording it; this record was completed from the generation's etl_runs", rec.ID, res.Generation))
 	rec.Status, rec.EndedAt, rec.Error = res.Status, res.EndedAt, ""
 	if rec.Detail, err = json.Marshal(res); err != nil {
-		return 0, err
+		return err
 	}
 	if err := runlog.Open(opts.Data.RunLog()).Append(rec); err != nil {
-		return 0, err
+		return err
 	}
 	runs[i] = rec
 	opts.Logger.Warn("run log: a run published but died before recording it; its record was completed from its generation", "run", rec.ID, "status", rec.Status)
-	return rec.ID, nil
+	return nil
 }
 
 // publishedResult reads what generation g's ledgers say of the run that
