@@ -71,10 +71,11 @@ func (b *build) ordinary() bool { return b.prev && !b.scratch && !b.opts.FullRef
 
 // settleCopy runs once prev is attached: when the run builds on prev in
 // the ordinary way it drops from the copy every table but the entity
-// tables and, when the run builds models, the models prev's catalog lists
-// as built (a run without models publishes none, as from nothing);
-// otherwise (a rebuild, a catch-up) it drops every table, and the run
-// builds from an empty generation as without a copy.
+// tables, the ledgers the run appends to (createLedgers) and, when the run
+// builds models, the models prev's catalog lists as built (a run without
+// models publishes none, as from nothing); otherwise (a rebuild, a
+// catch-up) it drops every table, and the run builds from an empty
+// generation as without a copy.
 func (b *build) settleCopy(ctx context.Context) error {
 	if !b.copied {
 		return nil
@@ -88,6 +89,9 @@ func (b *build) settleCopy(ctx context.Context) error {
 	if b.ordinary() {
 		for _, e := range contract.Entities {
 			keep[e.Name] = true
+		}
+		for _, l := range ledgers {
+			keep[l.name] = true
 		}
 		models, err := wh.Strings(ctx, b.conn, "SELECT name FROM main._models WHERE status = 'built' AND state IS NOT NULL")
 		if err == nil && b.opts.Models != nil {
@@ -117,21 +121,29 @@ func (b *build) keepCopied(ctx context.Context, e *contract.Entity) (bool, error
 	if !b.copied {
 		return false, nil
 	}
-	cols, err := wh.Strings(ctx, b.conn, "SELECT column_name || ' ' || data_type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? ORDER BY column_index", e.Name)
-	if err != nil {
-		return false, fmt.Errorf("columns of the copied %s: %w", e.Name, err)
-	}
 	var want []string
 	for _, c := range slices.Concat(e.Columns, e.Derived()) {
 		want = append(want, c.Name+" "+c.Type.SQLType())
 	}
 	want = append(want, "_run_id INTEGER", "_source_file VARCHAR", "_source_row BIGINT")
-	if slices.EqualFunc(cols, want, strings.EqualFold) {
+	return b.keepTable(ctx, e.Name, want)
+}
+
+// keepTable reports whether the copied table name has the columns want,
+// each "name TYPE", in that order. A copied table with other columns is
+// dropped, for the run to create as this version has it.
+func (b *build) keepTable(ctx context.Context, name string, want []string) (bool, error) {
+	cols, err := wh.Strings(ctx, b.conn, "SELECT column_name || ' ' || data_type FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? ORDER BY column_index", name)
+	if err != nil {
+		return false, fmt.Errorf("columns of the copied %s: %w", name, err)
+	}
+	same := func(a, b string) bool { return strings.EqualFold(a, strings.Join(strings.Fields(b), " ")) }
+	if slices.EqualFunc(cols, want, same) {
 		return true, nil
 	}
 	if len(cols) > 0 {
-		if err := b.exec(ctx, e.Name+": drop the copied table", "DROP TABLE "+wh.Ident(e.Name)); err != nil {
-			return false, fmt.Errorf("drop the copied %s: %w", e.Name, err)
+		if err := b.exec(ctx, name+": drop the copied table", "DROP TABLE "+wh.Ident(name)); err != nil {
+			return false, fmt.Errorf("drop the copied %s: %w", name, err)
 		}
 	}
 	return false, nil

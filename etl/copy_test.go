@@ -113,9 +113,9 @@ func TestKeepCopied(t *testing.T) {
 }
 
 // TestSettleCopy checks what a run keeps of the copied generation: in the
-// ordinary way the entity tables and the models its catalog lists as
-// built, tables and views alike, or without models the entity tables
-// alone; in a rebuild or a full refresh nothing.
+// ordinary way the entity tables, the ledgers and the models its catalog
+// lists as built, tables and views alike, or without models the entity
+// tables and ledgers alone; in a rebuild or a full refresh nothing.
 func TestSettleCopy(t *testing.T) {
 	copyOf := goodCopies(t)
 	ctx := context.Background()
@@ -131,6 +131,9 @@ func TestSettleCopy(t *testing.T) {
 	var entities []string
 	for _, e := range contract.Entities {
 		entities = append(entities, e.Name)
+	}
+	for _, l := range ledgers {
+		entities = append(entities, l.name)
 	}
 	tests := []struct {
 		name     string

@@ -30,29 +30,51 @@ const (
   source_file VARCHAR, source_row BIGINT`
 )
 
+// ledgers are the tables of what was quarantined, which files were read
+// and which vendor rows are kept as facts, each with its columns. Every
+// generation carries them and each run appends to them; the run log's
+// tables are written whole from the run log instead (recordRuns).
+var ledgers = []struct{ name, schema string }{
+	{"quarantine", quarantineSchema},
+	{"etl_files", filesSchema},
+	{"vendor_records", recordsSchema},
+}
+
 // createLedgers starts this generation's ledgers from the published one's.
+// A run building on a copy of it in the ordinary way keeps the copied
+// ledgers and appends to them, so what it pays does not grow with their
+// history. Any other run creates them and copies the published rows in,
+// but for what a full refresh starts over: the file ledger and the vendor
+// records.
 func (b *build) createLedgers(ctx context.Context) error {
-	stmts := []string{
-		"CREATE TEMP TABLE run_files (seq INTEGER, entity VARCHAR, path VARCHAR, format VARCHAR, size BIGINT, sha256 VARCHAR, rows_read BIGINT)",
-		"CREATE TABLE quarantine (" + quarantineSchema + ")",
-		"CREATE TABLE etl_files (" + filesSchema + ")",
-		"CREATE TABLE vendor_records (" + recordsSchema + ")",
+	if _, err := b.conn.ExecContext(ctx, "CREATE TEMP TABLE run_files (seq INTEGER, entity VARCHAR, path VARCHAR, format VARCHAR, size BIGINT, sha256 VARCHAR, rows_read BIGINT)"); err != nil {
+		return fmt.Errorf("create ledgers: %w", err)
 	}
-	if b.prev {
-		stmts = append(stmts, "INSERT INTO quarantine SELECT * FROM prev.quarantine")
-		has, err := b.prevHas(ctx, "vendor_records")
+	for _, l := range ledgers {
+		if b.copied {
+			kept, err := b.keepTable(ctx, l.name, strings.Split(l.schema, ","))
+			if err != nil {
+				return fmt.Errorf("create ledgers: %w", err)
+			}
+			if kept {
+				b.appended[l.name] = true // for the vacuum policy
+				continue
+			}
+		}
+		if _, err := b.conn.ExecContext(ctx, "CREATE TABLE "+l.name+" ("+l.schema+")"); err != nil {
+			return fmt.Errorf("create ledgers: %w", err)
+		}
+		if !b.prev || b.opts.FullRefresh && l.name != "quarantine" {
+			continue
+		}
+		has, err := b.prevHas(ctx, l.name)
 		if err != nil {
 			return fmt.Errorf("create ledgers: %w", err)
 		}
-		if has && !b.opts.FullRefresh {
-			stmts = append(stmts, "INSERT INTO vendor_records SELECT * FROM prev.vendor_records")
+		if !has {
+			continue
 		}
-		if !b.opts.FullRefresh {
-			stmts = append(stmts, "INSERT INTO etl_files SELECT * FROM prev.etl_files")
-		}
-	}
-	for _, s := range stmts {
-		if _, err := b.conn.ExecContext(ctx, s); err != nil {
+		if _, err := b.conn.ExecContext(ctx, "INSERT INTO "+l.name+" SELECT * FROM prev."+l.name); err != nil {
 			return fmt.Errorf("create ledgers: %w", err)
 		}
 	}

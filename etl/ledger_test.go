@@ -1,9 +1,12 @@
 package etl
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,5 +116,47 @@ func sameJSON(t *testing.T, what, text string, v any) {
 	json.Unmarshal(must(json.Marshal(v)), &want)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s:\n%s\nwant\n%s", what, text, must(json.Marshal(v)))
+	}
+}
+
+// TestLedgersAppendedInPlace checks that a run building on a copy of the
+// published generation appends to the copied ledgers rather than writing
+// them again: the earlier runs' rows are all there, stored in the blocks
+// they were stored in, and the run's own rows follow them.
+func TestLedgersAppendedInPlace(t *testing.T) {
+	data := wh.Dir(t.TempDir())
+	mustRun(t, "testdata/good", data)
+	mustRun(t, "testdata/bad", data)
+	type snapshot struct{ rows, storage string }
+	snap := func(table string) snapshot {
+		db := fixture.OpenPublished(t, data)
+		defer db.Close()
+		ctx := context.Background()
+		rows := must(wh.Strings(ctx, db, "SELECT to_json(t)::VARCHAR FROM "+table+" t WHERE run_id <= 2 ORDER BY ALL"))
+		storage := must(wh.Strings(ctx, db, "SELECT concat_ws(' ', column_id, segment_id, block_id, block_offset) FROM pragma_storage_info(?) WHERE row_group_id = 0 ORDER BY ALL", table))
+		return snapshot{strings.Join(rows, "\n"), strings.Join(storage, "\n")}
+	}
+	before := map[string]snapshot{"quarantine": snap("quarantine"), "etl_files": snap("etl_files")}
+	if before["quarantine"].rows == "" || !strings.Contains(before["quarantine"].storage, " ") {
+		t.Fatalf("the first runs quarantined nothing: %+v", before)
+	}
+	src := t.TempDir()
+	fixture.WriteFile(t, filepath.Join(src, "accounts.csv"), "account_id,account_name,segment\nACC-900,New Co,smb\nACC-901,Bad Co,galactic\n")
+	res := mustRun(t, src, data)
+	if res.Entities[0].RowsLoaded != 1 || res.Entities[0].RowsQuarantined != 1 {
+		t.Fatalf("third run: accounts %+v, want one row loaded and one quarantined", res.Entities[0])
+	}
+	for table, was := range before {
+		if now := snap(table); now != was {
+			t.Errorf("%s after the third run:\n%+v\nwant the earlier runs' rows as stored then:\n%+v", table, now, was)
+		}
+	}
+	db := fixture.OpenPublished(t, data)
+	defer db.Close()
+	if n := queryInt(t, db, "SELECT count(*) FROM quarantine WHERE run_id = ? AND row_number = 2 AND column_name = 'segment'", res.RunID); n != 1 {
+		t.Errorf("the third run's quarantined row: %d rows, want 1", n)
+	}
+	if n := queryInt(t, db, "SELECT count(*) FROM etl_files WHERE run_id = ?", res.RunID); n != 1 {
+		t.Errorf("the third run's file: %d rows in etl_files, want 1", n)
 	}
 }
