@@ -258,8 +258,19 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res.EndedAt = time.Now().UTC()
 	if runErr != nil {
-		res.Status = runlog.Failed
-		removeRun(opts, id)
+		if g, err := opts.Data.Published(); err == nil && g.ID == id {
+			// Published, then something after failed: committing the run's
+			// staged files, or syncing the folder of the link it switched.
+			// Readers see its generation, so the run is recorded as the one
+			// that published it; the next run commits what is left (Dir.Recover).
+			res.Warnings = append(res.Warnings, fmt.Sprintf("generation %d is published, but the run did not finish: %v; the next run completes it", id, runErr))
+			opts.Logger.Warn("the run published its generation but did not finish; the next run completes it", "generation", id, "err", runErr)
+			res.Status = outcome(res)
+			runErr = nil
+		} else {
+			res.Status = runlog.Failed
+			removeRun(opts, id)
+		}
 	}
 	if err := rl.Finish(res.Status, runErr, res); err != nil && runErr == nil {
 		runErr = err
@@ -271,12 +282,8 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 }
 
 // removeRun removes what failed run id left: its stage and its staging
-// files. A run that failed after its generation was published keeps its
-// stage, which the next run commits (Dir.Recover).
+// files.
 func removeRun(opts Options, id int) {
-	if g, err := opts.Data.Published(); err == nil && g.ID == id {
-		return
-	}
 	if err := os.RemoveAll(opts.Data.Stage(id)); err != nil {
 		opts.Logger.Warn("remove the failed run's stage", "run", id, "err", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,6 +95,46 @@ func TestLostEnd(t *testing.T) {
 				t.Errorf("the next generation's etl_runs says run 2 %q (%v), want success", status, err)
 			}
 		})
+	}
+}
+
+// TestFailureAfterPublishing checks a run that publishes its generation
+// and then cannot commit its lake files (a file stands where the lake
+// folder goes): it is recorded as the run that published, with a warning,
+// not as failed, and the next run commits its files and, nothing having
+// changed, keeps its generation.
+func TestFailureAfterPublishing(t *testing.T) {
+	src := fixture.CopySource(t, "testdata/good")
+	data := wh.Dir(t.TempDir())
+	fixture.WriteFile(t, data.Lake(), "in the way")
+	res, err := runETL(t, src, data)
+	if err != nil {
+		t.Fatalf("a run that published failed: %v", err)
+	}
+	if res.Status != runlog.Warning || len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "generation 1 is published, but") {
+		t.Fatalf("run 1: %s, warnings %q; want a warning that it published but did not finish", res.Status, res.Warnings)
+	}
+	runs := must(runlog.Open(data.RunLog()).Runs("etl"))
+	if len(runs) != 1 || runs[0].Status != runlog.Warning {
+		t.Fatalf("run log %+v, want run 1 recorded with a warning", runs)
+	}
+	if g, err := data.Published(); err != nil || g.ID != 1 {
+		t.Fatalf("published %+v (%v), want generation 1", g, err)
+	}
+	if err := os.Remove(data.Lake()); err != nil {
+		t.Fatal(err)
+	}
+	next := mustRun(t, src, data)
+	if next.Kept != 1 {
+		t.Errorf("run 2 kept generation %d, want 1: nothing changed since run 1", next.Kept)
+	}
+	for _, f := range res.Lake {
+		if _, err := os.Stat(data.Path(f.Path)); err != nil {
+			t.Errorf("run 1's lake file after run 2: %v", err)
+		}
+	}
+	if len(res.Lake) == 0 {
+		t.Error("run 1 wrote no lake file")
 	}
 }
 
